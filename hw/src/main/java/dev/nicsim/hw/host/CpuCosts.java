@@ -1,0 +1,51 @@
+package dev.nicsim.hw.host;
+
+import dev.nicsim.hw.sim.Time;
+
+/**
+ * What host software costs in simulated CPU time. No measurement of this project's own software exists (it is Java
+ * modelling kernel code), so the defaults are estimates of a Linux host on a current x86 server core, each with its
+ * basis; change them to model another host.
+ *
+ * @param syscallPs        entering and leaving the kernel for one system call. Default 200 ns (a null syscall is about
+ *                         100 ns without, 200+ ns with speculative-execution mitigations).
+ * @param wakeupPs         waking a thread blocked in a system call when what it waits for happens: scheduler wake-up
+ *                         and context switch. Default 2 us (estimate for an idle, shallow-C-state core).
+ * @param stackTxPacketPs  protocol work to build and send one packet (TCP/IP output path). Default 500 ns (estimate).
+ * @param stackRxPacketPs  protocol work to receive one packet (IP and TCP/UDP input, socket lookup, wake-up
+ *                         bookkeeping). Default 700 ns (estimate).
+ * @param driverTxPs       driver work per transmitted frame (descriptor write, ring bookkeeping). Default 100 ns.
+ * @param driverRxPs       driver work per received frame (descriptor read, refill). Default 100 ns.
+ */
+public record CpuCosts(long syscallPs, long wakeupPs, long stackTxPacketPs, long stackRxPacketPs, long driverTxPs,
+                       long driverRxPs)
+{
+    public CpuCosts
+    {
+        check("syscallPs", syscallPs);
+        check("wakeupPs", wakeupPs);
+        check("stackTxPacketPs", stackTxPacketPs);
+        check("stackRxPacketPs", stackRxPacketPs);
+        check("driverTxPs", driverTxPs);
+        check("driverRxPs", driverRxPs);
+    }
+
+    public static CpuCosts defaults()
+    {
+        return new CpuCosts(Time.ns(200), Time.us(2), Time.ns(500), Time.ns(700), Time.ns(100), Time.ns(100));
+    }
+
+    /** A host whose software takes no time: isolates hardware effects in experiments. */
+    public static CpuCosts free()
+    {
+        return new CpuCosts(0, 0, 0, 0, 0, 0);
+    }
+
+    private static void check(final String name, final long ps)
+    {
+        if (ps < 0 || ps > Time.MS)
+        {
+            throw new IllegalArgumentException("CPU cost " + name + " must be in [0, 1 ms], got " + ps + " ps");
+        }
+    }
+}

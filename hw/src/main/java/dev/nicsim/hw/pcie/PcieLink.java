@@ -1,0 +1,78 @@
+package dev.nicsim.hw.pcie;
+
+/**
+ * The two directions of one PCIe link. Each direction sends one TLP at a time: a TLP that is ready while the
+ * direction is busy waits for it, which is how bandwidth limits and queueing arise.
+ */
+public final class PcieLink
+{
+    /** One direction of the link. */
+    public static final class Direction
+    {
+        private final PcieConfig config;
+        private long busyUntil;
+        private long bytesSent;
+        private long tlpsSent;
+
+        Direction(final PcieConfig config)
+        {
+            this.config = config;
+        }
+
+        /**
+         * Sends a TLP of {@code bytes} (overhead included) that is ready at {@code readyAt}; returns the time its last
+         * byte has left. Calls must come in non-decreasing {@code readyAt} order, as they do from the event loop.
+         */
+        public long transmit(final long readyAt, final int bytes)
+        {
+            final long start = Math.max(readyAt, busyUntil);
+            busyUntil = start + config.serializationPs(bytes);
+            bytesSent += bytes;
+            tlpsSent++;
+            return busyUntil;
+        }
+
+        public long busyUntil()
+        {
+            return busyUntil;
+        }
+
+        public long bytesSent()
+        {
+            return bytesSent;
+        }
+
+        public long tlpsSent()
+        {
+            return tlpsSent;
+        }
+    }
+
+    private final PcieConfig config;
+    private final Direction upstream;
+    private final Direction downstream;
+
+    public PcieLink(final PcieConfig config)
+    {
+        this.config = config;
+        this.upstream = new Direction(config);
+        this.downstream = new Direction(config);
+    }
+
+    public PcieConfig config()
+    {
+        return config;
+    }
+
+    /** Device to root complex: DMA read requests, DMA writes, MSI-X messages, MMIO read completions. */
+    public Direction upstream()
+    {
+        return upstream;
+    }
+
+    /** Root complex to device: MMIO writes and reads, DMA read completions. */
+    public Direction downstream()
+    {
+        return downstream;
+    }
+}

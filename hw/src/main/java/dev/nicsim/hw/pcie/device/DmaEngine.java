@@ -1,0 +1,400 @@
+package dev.nicsim.hw.pcie.device;
+
+import dev.nicsim.hw.mem.DmaFault;
+import dev.nicsim.hw.pcie.PciConfigSpace;
+import dev.nicsim.hw.pcie.PcieConfig;
+import dev.nicsim.hw.pcie.PcieLink;
+import dev.nicsim.hw.pcie.RootComplex;
+import dev.nicsim.hw.sim.Component;
+import dev.nicsim.hw.sim.Event;
+import dev.nicsim.hw.sim.Simulator;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+
+/**
+ * A device's bus-master interface: DMA reads and writes of host memory as timed PCIe transactions, and MSI messages.
+ *
+ * <h2>Reads</h2>
+ * A read is split into requests of at most the max read request size. Each request needs one of
+ * {@link PcieConfig#maxOutstandingReads()} tags; requests beyond that wait for a tag, in order. A request's read
+ * TLP crosses the link upstream; the root complex answers after {@link PcieConfig#readLatencyPs()}, streaming the
+ * data at {@link PcieConfig#completerPsPerByte()} (one request after another); the completion TLPs (at most max
+ * payload each) then cross the link downstream. The data is copied from host memory when the completions arrive.
+ *
+ * <h2>Writes</h2>
+ * A write is split into TLPs of at most max payload, copied out of the device at once (the TLP carries the data), sent
+ * upstream in order, and land in host memory {@link PcieConfig#postedWriteLatencyPs()} after leaving the link. The
+ * client hears of the write when its last TLP has left. An MSI message is a 4-byte posted write to the MSI window; it
+ * stays behind earlier writes, so an interrupt never overtakes the data it announces.
+ *
+ * <h2>Faults</h2>
+ * Every transfer is checked when issued: bus mastering must be enabled, the target must not be a device BAR, and the
+ * IOMMU must map the whole range (writable, for writes). A refused transfer moves no byte; the client gets
+ * {@link #FAULT} and the {@link DmaFaultListener} is told.
+ *
+ * <p>Transactions are pooled objects: steady-state DMA allocates nothing.
+ */
+public final class DmaEngine
+{
+    public static final int OK = 0;
+    public static final int FAULT = 1;
+
+    private final Simulator sim;
+    private final PcieLink link;
+    private final PcieConfig pcie;
+    private final RootComplex root;
+    private final PciConfigSpace config;
+    private final String device;
+
+    private final ArrayDeque<ReadJob> freeReadJobs = new ArrayDeque<>();
+    private final ArrayDeque<ReadRequest> freeReadRequests = new ArrayDeque<>();
+    private final ArrayDeque<ReadRequest> waitingForTag = new ArrayDeque<>();
+    private final ArrayDeque<WriteJob> freeWriteJobs = new ArrayDeque<>();
+    private final ArrayDeque<WriteTlp> freeWriteTlps = new ArrayDeque<>();
+    private int tagsInUse;
+    private long completerFreeAt;
+
+    private DmaFaultListener faultListener;
+    private DmaFault lastFault;
+    private long readsIssued;
+    private long writesIssued;
+    private long bytesRead;
+    private long bytesWritten;
+    private long messagesSent;
+    private long faults;
+    private int inFlight;
+
+    public DmaEngine(final Simulator sim, final PcieLink link, final RootComplex root, final PciConfigSpace config,
+        final String device)
+    {
+        this.sim = sim;
+        this.link = link;
+        this.pcie = link.config();
+        this.root = root;
+        this.config = config;
+        this.device = device;
+    }
+
+    public void setFaultListener(final DmaFaultListener listener)
+    {
+        this.faultListener = listener;
+    }
+
+    /**
+     * Reads {@code length} bytes of host memory at {@code busAddress} into {@code destination} at
+     * {@code destinationOffset}; tells {@code client} with {@code tag} when the data is there.
+     */
+    public void read(final long busAddress, final int length, final MemorySegment destination,
+        final long destinationOffset, final DmaClient client, final int tag)
+    {
+        final ReadJob job = freeReadJobs.isEmpty() ? new ReadJob() : freeReadJobs.pop();
+        job.client = client;
+        job.tag = tag;
+        job.status = OK;
+        readsIssued++;
+        inFlight++;
+        final String refusal = refusal(busAddress, length, false);
+        if (refusal != null)
+        {
+            job.status = FAULT;
+            job.remaining = 0;
+            fault(busAddress, length, false, refusal);
+            final long requestSent = link.upstream().transmit(sim.now(), PcieConfig.REQUEST_OVERHEAD_BYTES);
+            sim.schedule(job, requestSent + pcie.readLatencyPs());
+            return;
+        }
+        final int maxRequest = pcie.maxReadRequestBytes();
+        job.remaining = (length + maxRequest - 1) / maxRequest;
+        for (int done = 0; done < length; done += maxRequest)
+        {
+            final ReadRequest request = freeReadRequests.isEmpty() ? new ReadRequest() : freeReadRequests.pop();
+            request.job = job;
+            request.busAddress = busAddress + done;
+            request.length = Math.min(maxRequest, length - done);
+            request.destination = destination;
+            request.destinationOffset = destinationOffset + done;
+            if (tagsInUse < pcie.maxOutstandingReads())
+            {
+                issue(request);
+            }
+            else
+            {
+                waitingForTag.addLast(request);
+            }
+        }
+        bytesRead += length;
+    }
+
+    /**
+     * Writes {@code length} bytes from {@code source} at {@code sourceOffset} to host memory at {@code busAddress};
+     * the bytes are taken from {@code source} now. {@code client} (may be null) hears when the write has left.
+     */
+    public void write(final long busAddress, final int length, final MemorySegment source, final long sourceOffset,
+        final DmaClient client, final int tag)
+    {
+        final WriteJob job = freeWriteJobs.isEmpty() ? new WriteJob() : freeWriteJobs.pop();
+        job.client = client;
+        job.tag = tag;
+        writesIssued++;
+        inFlight++;
+        final String refusal = refusal(busAddress, length, true);
+        if (refusal != null)
+        {
+            job.status = FAULT;
+            fault(busAddress, length, true, refusal);
+            sim.schedule(job, sim.now());
+            return;
+        }
+        job.status = OK;
+        final int maxPayload = pcie.maxPayloadBytes();
+        long sent = sim.now();
+        for (int done = 0; done < length; done += maxPayload)
+        {
+            final int chunk = Math.min(maxPayload, length - done);
+            sent = post(busAddress + done, source, sourceOffset + done, chunk);
+        }
+        bytesWritten += length;
+        sim.schedule(job, sent);
+    }
+
+    /** Sends an MSI message: a 4-byte posted write of {@code data} to {@code address}. */
+    public void sendMessage(final long address, final int data)
+    {
+        final WriteTlp tlp = takeTlp();
+        tlp.staging.set(ValueLayout.JAVA_INT_UNALIGNED, 0, data);
+        tlp.address = address;
+        tlp.length = 4;
+        final long sent = link.upstream().transmit(sim.now(), PcieConfig.REQUEST_OVERHEAD_BYTES + 4);
+        sim.schedule(tlp, sent + pcie.postedWriteLatencyPs());
+        messagesSent++;
+    }
+
+    private long post(final long address, final MemorySegment source, final long sourceOffset, final int length)
+    {
+        final WriteTlp tlp = takeTlp();
+        MemorySegment.copy(source, sourceOffset, tlp.staging, 0, length);
+        tlp.address = address;
+        tlp.length = length;
+        final long sent = link.upstream().transmit(sim.now(), PcieConfig.REQUEST_OVERHEAD_BYTES + length);
+        sim.schedule(tlp, sent + pcie.postedWriteLatencyPs());
+        return sent;
+    }
+
+    private WriteTlp takeTlp()
+    {
+        return freeWriteTlps.isEmpty() ? new WriteTlp() : freeWriteTlps.pop();
+    }
+
+    private void issue(final ReadRequest request)
+    {
+        tagsInUse++;
+        request.phase = ReadRequest.AT_ROOT;
+        final long requestSent = link.upstream().transmit(sim.now(), PcieConfig.REQUEST_OVERHEAD_BYTES);
+        final long streamStart = Math.max(requestSent, completerFreeAt);
+        completerFreeAt = streamStart + request.length * pcie.completerPsPerByte();
+        sim.schedule(request, completerFreeAt + pcie.readLatencyPs());
+    }
+
+    private String refusal(final long busAddress, final int length, final boolean write)
+    {
+        if (!config.busMasterEnabled())
+        {
+            return "bus mastering is disabled (PCI command register bit 2 is clear)";
+        }
+        if (length <= 0)
+        {
+            return "transfer length " + length + " is not positive";
+        }
+        final String bar = root.barOwnerAt(busAddress);
+        if (bar != null)
+        {
+            return "the address is inside a BAR of " + bar + " (peer-to-peer DMA is not supported)";
+        }
+        return root.iommu().check(busAddress, length, write);
+    }
+
+    private void fault(final long busAddress, final int length, final boolean write, final String reason)
+    {
+        faults++;
+        lastFault = new DmaFault(device, busAddress, length, write, reason, sim.now());
+        if (faultListener != null)
+        {
+            faultListener.dmaFault(lastFault);
+        }
+    }
+
+    /** The most recent refused transfer, or null. */
+    public DmaFault lastFault()
+    {
+        return lastFault;
+    }
+
+    public long faults()
+    {
+        return faults;
+    }
+
+    public long readsIssued()
+    {
+        return readsIssued;
+    }
+
+    public long writesIssued()
+    {
+        return writesIssued;
+    }
+
+    public long bytesRead()
+    {
+        return bytesRead;
+    }
+
+    public long bytesWritten()
+    {
+        return bytesWritten;
+    }
+
+    public long messagesSent()
+    {
+        return messagesSent;
+    }
+
+    /** Reads and writes issued whose client has not been told yet: zero once DMA has quiesced. */
+    public int inFlight()
+    {
+        return inFlight;
+    }
+
+    public int tagsInUse()
+    {
+        return tagsInUse;
+    }
+
+    /** One client read: done when all its requests are. */
+    private final class ReadJob extends Event
+    {
+        DmaClient client;
+        int tag;
+        int status;
+        int remaining;
+
+        ReadJob()
+        {
+            super(device + ".dma-read-fault", Component.PCIE_DMA);
+        }
+
+        /* Fires only for a refused read: the root complex's abort reaching the device. */
+        @Override
+        protected void fire()
+        {
+            finish();
+        }
+
+        void finish()
+        {
+            final DmaClient target = client;
+            client = null;
+            inFlight--;
+            freeReadJobs.push(this);
+            target.dmaComplete(tag, status);
+        }
+    }
+
+    /** One read request TLP and its completions. */
+    private final class ReadRequest extends Event
+    {
+        static final int AT_ROOT = 0;
+        static final int COMPLETING = 1;
+
+        ReadJob job;
+        long busAddress;
+        int length;
+        MemorySegment destination;
+        long destinationOffset;
+        int phase;
+
+        ReadRequest()
+        {
+            super(device + ".dma-read", Component.PCIE_DMA);
+        }
+
+        @Override
+        protected void fire()
+        {
+            if (phase == AT_ROOT)
+            {
+                final int maxPayload = pcie.maxPayloadBytes();
+                final int completions = (length + maxPayload - 1) / maxPayload;
+                final long arrived = link.downstream().transmit(sim.now(),
+                    length + completions * PcieConfig.COMPLETION_OVERHEAD_BYTES);
+                phase = COMPLETING;
+                sim.schedule(this, arrived);
+                return;
+            }
+            MemorySegment.copy(root.memory().segment(), root.memory().offset(busAddress), destination,
+                destinationOffset, length);
+            final ReadJob owner = job;
+            job = null;
+            destination = null;
+            freeReadRequests.push(this);
+            tagsInUse--;
+            if (!waitingForTag.isEmpty())
+            {
+                issue(waitingForTag.pollFirst());
+            }
+            if (--owner.remaining == 0)
+            {
+                owner.finish();
+            }
+        }
+    }
+
+    /** One client write: its client is told when the last TLP has left. */
+    private final class WriteJob extends Event
+    {
+        DmaClient client;
+        int tag;
+        int status;
+
+        WriteJob()
+        {
+            super(device + ".dma-write", Component.PCIE_DMA);
+        }
+
+        @Override
+        protected void fire()
+        {
+            final DmaClient target = client;
+            client = null;
+            inFlight--;
+            freeWriteJobs.push(this);
+            if (target != null)
+            {
+                target.dmaComplete(tag, status);
+            }
+        }
+    }
+
+    /** One posted write TLP in flight, carrying its own copy of the data. */
+    private final class WriteTlp extends Event
+    {
+        final MemorySegment staging = Arena.ofAuto().allocate(pcie.maxPayloadBytes(), 8);
+        long address;
+        int length;
+
+        WriteTlp()
+        {
+            super(device + ".dma-write-land", Component.PCIE_DMA);
+        }
+
+        @Override
+        protected void fire()
+        {
+            root.postedWriteArrived(address, staging, 0, length);
+            freeWriteTlps.push(this);
+        }
+    }
+}

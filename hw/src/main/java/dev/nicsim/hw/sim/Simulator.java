@@ -1,0 +1,431 @@
+package dev.nicsim.hw.sim;
+
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The discrete-event kernel: one thread, one queue of {@link Event}s ordered by time and then by the order in which
+ * they were scheduled. Idle time costs nothing: the clock jumps straight to the next event.
+ *
+ * <h2>Local time inside an event</h2>
+ * Code running inside an event may {@link #consume(long) consume} simulated time, the way a CPU spends cycles on a
+ * syscall. {@link #now()} then runs ahead of the event's own time, and whatever the code schedules afterwards is
+ * scheduled relative to that local time. This is temporal decoupling (as in SystemC TLM's loosely-timed style): the
+ * code runs to completion at once, but its effects land when its cost says they would. Outside any event (a test or
+ * an application driving the simulation) {@code consume} simply runs the simulation forward.
+ *
+ * <h2>Blocking</h2>
+ * {@link #run(long)} and {@link #runUntil(BooleanSupplier, long)} are how blocking calls are built: the non-blocking
+ * call, then "run until ready". Calling them from inside an event is a programming error and fails with a message.
+ *
+ * <h2>Allocation</h2>
+ * Scheduling, cancelling and running events allocate nothing once the queue has grown to its working size.
+ */
+public final class Simulator
+{
+    private static final int INITIAL_CAPACITY = 1024;
+
+    private Event[] heap = new Event[INITIAL_CAPACITY];
+    private int size;
+    private long nextSequence;
+
+    private long eventTime;
+    private long localOffset;
+    private Event firing;
+    private long firedCount;
+
+    private CausalityLog causality;
+    private int currentRecord = -1;
+
+    private Pacing pacing;
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private volatile Thread runner;
+
+    /** The current time: the firing event's time plus whatever its code has consumed so far. */
+    public long now()
+    {
+        return eventTime + localOffset;
+    }
+
+    /** The time of the event being fired, or of the last one; unaffected by {@link #consume(long)}. */
+    public long eventTime()
+    {
+        return eventTime;
+    }
+
+    /** True while an event's code runs. */
+    public boolean inEvent()
+    {
+        return firing != null;
+    }
+
+    /** Number of events fired so far. */
+    public long firedCount()
+    {
+        return firedCount;
+    }
+
+    /** Number of events waiting in the queue. */
+    public int pending()
+    {
+        return size;
+    }
+
+    /** The time of the earliest pending event, or {@link Time#NEVER}. */
+    public long nextEventTime()
+    {
+        return size == 0 ? Time.NEVER : heap[0].time;
+    }
+
+    /**
+     * Spends simulated time. Inside an event it advances the event's local time (see class comment); outside, it
+     * runs the simulation for that long.
+     */
+    public void consume(final long ps)
+    {
+        if (ps < 0)
+        {
+            throw new IllegalArgumentException("cannot consume negative time: " + ps + " ps");
+        }
+        if (firing != null)
+        {
+            localOffset += ps;
+        }
+        else
+        {
+            run(eventTime + ps);
+        }
+    }
+
+    /** Schedules an idle event at an absolute time, which must not be earlier than {@link #now()}. */
+    public void schedule(final Event event, final long time)
+    {
+        if (event.queueIndex >= 0)
+        {
+            throw new IllegalStateException("event '" + event.name() + "' is already scheduled at " +
+                Time.format(event.time) + "; use reschedule() to move it");
+        }
+        enqueue(event, time);
+    }
+
+    /** Schedules an idle event {@code delay} picoseconds after {@link #now()}. */
+    public void scheduleIn(final Event event, final long delay)
+    {
+        schedule(event, now() + delay);
+    }
+
+    /** Schedules the event at {@code time}, moving it if it was already scheduled. */
+    public void reschedule(final Event event, final long time)
+    {
+        if (event.queueIndex >= 0)
+        {
+            removeAt(event.queueIndex);
+        }
+        enqueue(event, time);
+    }
+
+    /** Removes a scheduled event from the queue. Returns false if it was not scheduled. */
+    public boolean cancel(final Event event)
+    {
+        if (event.queueIndex < 0)
+        {
+            return false;
+        }
+        removeAt(event.queueIndex);
+        return true;
+    }
+
+    /**
+     * Fires every event due at or before {@code until}, then leaves the clock at {@code until}.
+     *
+     * @throws IllegalStateException if called from inside an event
+     */
+    public void run(final long until)
+    {
+        runUntil(null, until);
+    }
+
+    /**
+     * Fires events until {@code condition} holds (checked before the first event and after each one) or the next
+     * event lies beyond {@code deadline}.
+     *
+     * @return true if the condition holds; false if the deadline was reached first, with the clock at the deadline
+     * @throws IllegalStateException if called from inside an event
+     */
+    public boolean runUntil(final BooleanSupplier condition, final long deadline)
+    {
+        if (firing != null)
+        {
+            throw new IllegalStateException("a blocking call (run/runUntil/consume) was made from inside the event '" +
+                firing.name() + "' at " + Time.format(now()) + ": simulated code must not block. Use the " +
+                "non-blocking form of the call and react to readiness in an event instead.");
+        }
+        if (deadline < eventTime)
+        {
+            throw new IllegalArgumentException("deadline " + Time.format(deadline) + " is before now (" +
+                Time.format(eventTime) + ")");
+        }
+        runner = Thread.currentThread();
+        try
+        {
+            while (true)
+            {
+                if (condition != null && condition.getAsBoolean())
+                {
+                    return true;
+                }
+                if (pacing != null && !awaitWallClock(Math.min(nextEventTime(), deadline)))
+                {
+                    continue;
+                }
+                if (size == 0 || heap[0].time > deadline)
+                {
+                    eventTime = deadline;
+                    return condition != null && condition.getAsBoolean();
+                }
+                fireNext();
+            }
+        }
+        finally
+        {
+            runner = null;
+        }
+    }
+
+    /** Fires the single earliest event. Returns false if the queue is empty. */
+    public boolean step()
+    {
+        if (firing != null)
+        {
+            throw new IllegalStateException("step() called from inside the event '" + firing.name() + "'");
+        }
+        if (size == 0)
+        {
+            return false;
+        }
+        fireNext();
+        return true;
+    }
+
+    private void fireNext()
+    {
+        final Event event = heap[0];
+        removeAt(0);
+        eventTime = event.time;
+        localOffset = 0;
+        firing = event;
+        if (causality != null)
+        {
+            currentRecord = causality.record(event, eventTime);
+        }
+        try
+        {
+            event.fire();
+        }
+        finally
+        {
+            firing = null;
+            localOffset = 0;
+            firedCount++;
+        }
+    }
+
+    /* ---------------------------------------------------------------------------------------------------------- */
+    /* Causality                                                                                                    */
+
+    /**
+     * Starts recording which event caused which (see {@link CausalityLog}). Costs one branch per event when off.
+     */
+    public void recordCausality(final CausalityLog log)
+    {
+        this.causality = log;
+        this.currentRecord = -1;
+    }
+
+    public CausalityLog causality()
+    {
+        return causality;
+    }
+
+    /**
+     * Records an action taken outside any event (an application's system call, say) as the cause of whatever is
+     * scheduled next from outside events. Returns the record index, or -1 when causality is not being recorded.
+     */
+    public int markExternal(final String name, final Component component)
+    {
+        if (causality == null)
+        {
+            return -1;
+        }
+        currentRecord = causality.recordExternal(name, component, now(), currentRecord);
+        return currentRecord;
+    }
+
+    /** The record of the firing event (or of the last external mark), or -1. */
+    public int currentRecord()
+    {
+        return currentRecord;
+    }
+
+    /* ---------------------------------------------------------------------------------------------------------- */
+    /* Wall-clock pacing, for bridges to the real world                                                             */
+
+    /**
+     * Paces the simulation to wall-clock time: an event at simulated time t fires no earlier than
+     * {@code start + t / speed} of wall time. With {@code speed} 1 the simulation runs in real time, which a bridge
+     * to a real device or kernel needs. Pass {@code null} to run as fast as possible again (the default).
+     */
+    public void pace(final Pacing pacing)
+    {
+        this.pacing = pacing;
+        if (pacing != null)
+        {
+            pacing.start(now());
+        }
+    }
+
+    /**
+     * Hands work to the simulation thread from any other thread (a bridge's reader thread). The runnable executes
+     * inside the run loop at the simulated time that corresponds to the moment it is taken in.
+     */
+    public void post(final Runnable work)
+    {
+        inbox.add(work);
+        final Thread thread = runner;
+        if (thread != null)
+        {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Waits until wall time reaches {@code simTarget}; returns false if posted work arrived first. */
+    private boolean awaitWallClock(final long simTarget)
+    {
+        while (true)
+        {
+            final Runnable work = inbox.poll();
+            if (work != null)
+            {
+                final long arrival = Math.max(eventTime, Math.min(pacing.simulatedNow(), simTarget));
+                eventTime = arrival;
+                runExternal(work);
+                return false;
+            }
+            final long waitNanos = pacing.wallNanosUntil(simTarget);
+            if (waitNanos <= 0)
+            {
+                return true;
+            }
+            LockSupport.parkNanos(this, waitNanos);
+        }
+    }
+
+    private void runExternal(final Runnable work)
+    {
+        firing = EXTERNAL;
+        try
+        {
+            work.run();
+        }
+        finally
+        {
+            firing = null;
+            localOffset = 0;
+        }
+    }
+
+    private static final Event EXTERNAL = new Event("external input", Component.EXTERNAL, () -> { });
+
+    /* ---------------------------------------------------------------------------------------------------------- */
+    /* Binary heap ordered by (time, sequence)                                                                      */
+
+    private void enqueue(final Event event, final long time)
+    {
+        final long now = now();
+        if (time < now)
+        {
+            throw new IllegalArgumentException("event '" + event.name() + "' scheduled in the past: " +
+                Time.format(time) + " < now " + Time.format(now));
+        }
+        if (size == heap.length)
+        {
+            heap = Arrays.copyOf(heap, size * 2);
+        }
+        event.time = time;
+        event.sequence = nextSequence++;
+        event.causeRecord = currentRecord;
+        event.issuedAt = now;
+        siftUp(size++, event);
+    }
+
+    private void removeAt(final int index)
+    {
+        final Event removed = heap[index];
+        removed.queueIndex = -1;
+        final int last = --size;
+        if (index != last)
+        {
+            final Event moved = heap[last];
+            heap[last] = null;
+            siftDown(index, moved);
+            if (heap[index] == moved)
+            {
+                siftUp(index, moved);
+            }
+        }
+        else
+        {
+            heap[last] = null;
+        }
+    }
+
+    private void siftUp(int index, final Event event)
+    {
+        while (index > 0)
+        {
+            final int parent = (index - 1) >>> 1;
+            final Event above = heap[parent];
+            if (!before(event, above))
+            {
+                break;
+            }
+            heap[index] = above;
+            above.queueIndex = index;
+            index = parent;
+        }
+        heap[index] = event;
+        event.queueIndex = index;
+    }
+
+    private void siftDown(int index, final Event event)
+    {
+        final int half = size >>> 1;
+        while (index < half)
+        {
+            int child = 2 * index + 1;
+            Event smallest = heap[child];
+            final int right = child + 1;
+            if (right < size && before(heap[right], smallest))
+            {
+                child = right;
+                smallest = heap[right];
+            }
+            if (!before(smallest, event))
+            {
+                break;
+            }
+            heap[index] = smallest;
+            smallest.queueIndex = index;
+            index = child;
+        }
+        heap[index] = event;
+        event.queueIndex = index;
+    }
+
+    private static boolean before(final Event a, final Event b)
+    {
+        return a.time < b.time || (a.time == b.time && a.sequence < b.sequence);
+    }
+}

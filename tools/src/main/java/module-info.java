@@ -1,0 +1,10 @@
+/** Composition roots: the testbed, the {@code nicsim} command line, bridges to the real world. */
+module dev.nicsim.tools {
+    requires dev.nicsim.hw;
+    requires dev.nicsim.nic;
+    requires dev.nicsim.stack;
+    requires dev.nicsim.driver;
+    requires info.picocli;
+
+    opens dev.nicsim.tools.cli to info.picocli;
+}
