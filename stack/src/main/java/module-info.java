@@ -1,4 +1,6 @@
 /** The TCP/UDP/IPv4 stack, its sockets and POSIX facade, and the {@code NetDevice} interface drivers implement. */
 module dev.nicsim.stack {
-    requires dev.nicsim.hw;
+    requires transitive dev.nicsim.hw;
+
+    exports dev.nicsim.stack.device;
 }

@@ -16,6 +16,12 @@ import java.util.function.BooleanSupplier;
  * code runs to completion at once, but its effects land when its cost says they would. Outside any event (a test or
  * an application driving the simulation) {@code consume} simply runs the simulation forward.
  *
+ * <h2>Calls from outside</h2>
+ * Application code that enters the simulated system from outside any event (a test's or a CLI's system call) brackets
+ * the entry with {@link #beginCall()} and {@link #endCall()}: inside, it runs like an event at the current time,
+ * consuming local time without firing anything, and {@code endCall} then runs the simulation up to the time it
+ * reached. Without the bracket, consuming time would fire other events in the middle of the call.
+ *
  * <h2>Blocking</h2>
  * {@link #run(long)} and {@link #runUntil(BooleanSupplier, long)} are how blocking calls are built: the non-blocking
  * call, then "run until ready". Calling them from inside an event is a programming error and fails with a message.
@@ -34,6 +40,7 @@ public final class Simulator
     private long eventTime;
     private long localOffset;
     private Event firing;
+    private int callDepth;
     private long firedCount;
 
     private CausalityLog causality;
@@ -232,6 +239,38 @@ public final class Simulator
         }
     }
 
+    /**
+     * Starts a call into the simulated system. From outside any event, the code that follows runs as an event at
+     * {@link #now()}; inside an event (or an enclosing call) this only counts the nesting.
+     */
+    public void beginCall()
+    {
+        if (callDepth++ == 0 && firing == null)
+        {
+            firing = CALL;
+            localOffset = 0;
+        }
+    }
+
+    /**
+     * Ends a call. At the outermost call begun outside events, the simulation then runs up to the local time the call
+     * reached, so the caller's clock has moved by what the call consumed.
+     */
+    public void endCall()
+    {
+        if (callDepth <= 0)
+        {
+            throw new IllegalStateException("endCall() without beginCall()");
+        }
+        if (--callDepth == 0 && firing == CALL)
+        {
+            final long reached = eventTime + localOffset;
+            firing = null;
+            localOffset = 0;
+            run(reached);
+        }
+    }
+
     /* ---------------------------------------------------------------------------------------------------------- */
     /* Causality                                                                                                    */
 
@@ -337,6 +376,7 @@ public final class Simulator
     }
 
     private static final Event EXTERNAL = new Event("external input", Component.EXTERNAL, () -> { });
+    private static final Event CALL = new Event("call from outside", Component.HOST_CPU, () -> { });
 
     /* ---------------------------------------------------------------------------------------------------------- */
     /* Binary heap ordered by (time, sequence)                                                                      */

@@ -125,6 +125,29 @@ class SimulatorTest
     }
 
     @Test
+    void shouldRunACallFromOutsideAsAnEventAndThenCatchUp()
+    {
+        sim.schedule(recording("meanwhile"), 50);
+        final long[] effectAt = {-1};
+        final Event effect = new Event("effect", Component.PCIE_DMA, () -> effectAt[0] = sim.now());
+
+        sim.beginCall();
+        sim.consume(200);
+        assertTrue(fired.isEmpty(), "nothing fires in the middle of the call");
+        sim.scheduleIn(effect, 10);
+        sim.beginCall();
+        sim.endCall();
+        assertEquals(200, sim.now(), "a nested call does not end the outer one");
+        sim.endCall();
+
+        assertEquals(List.of("meanwhile@50"), fired, "the call's consumed time then passes");
+        assertEquals(200, sim.now());
+        sim.run(1_000);
+        assertEquals(210, effectAt[0]);
+        assertThrows(IllegalStateException.class, sim::endCall);
+    }
+
+    @Test
     void shouldRejectBlockingCallsFromInsideAnEvent()
     {
         final RuntimeException[] caught = {null};

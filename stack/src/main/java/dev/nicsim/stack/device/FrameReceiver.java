@@ -1,0 +1,25 @@
+package dev.nicsim.stack.device;
+
+import java.lang.foreign.MemorySegment;
+
+/** What a {@link NetDevice} delivers to: the stack's receive side. */
+public interface FrameReceiver
+{
+    /** Returned as {@code rawChecksum} when the device computed none. */
+    int NO_CHECKSUM = -1;
+
+    /**
+     * One received frame, destination MAC through payload (FCS stripped), lent in place: valid only during this call.
+     * {@code rawChecksum} is the 16-bit ones'-complement sum of the bytes after the 14-byte Ethernet header, or
+     * {@link #NO_CHECKSUM}.
+     */
+    void receiveFrame(MemorySegment memory, long offset, int length, int rawChecksum);
+
+    /** The end of a batch of received frames: time to send what the batch produced, with one flush. */
+    void receiveBatchDone();
+
+    /** Transmit slots have been freed after the device said {@link NetDevice#NO_SLOT}. */
+    void txSpaceAvailable();
+
+    void linkChanged(boolean up);
+}
