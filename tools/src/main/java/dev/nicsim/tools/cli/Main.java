@@ -1,5 +1,6 @@
 package dev.nicsim.tools.cli;
 
+import dev.nicsim.tools.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A cycle-approximate Ethernet NIC model, its driver and a TCP/UDP/IPv4 stack, in simulated time.",
-    subcommands = {TimingCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {ConfigCommand.class, TimingCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Run 'nicsim COMMAND --help' for a command's options and an example."})
 public final class Main implements Runnable
 {
@@ -48,7 +49,7 @@ public final class Main implements Runnable
             final CommandLine.ParseResult parseResult)
         {
             commandLine.getErr().println("nicsim " + commandLine.getCommandName() + ": " + failure.getMessage());
-            return 1;
+            return failure instanceof ConfigException ? 2 : 1;
         }
     }
 

@@ -12,8 +12,10 @@ import dev.nicsim.hw.pcie.RootComplex;
 import dev.nicsim.hw.pcie.device.PcieSlot;
 import dev.nicsim.hw.sim.Simulator;
 import dev.nicsim.hw.sim.Time;
+import dev.nicsim.tools.config.PlatformParameters;
+import dev.nicsim.tools.config.Settings;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -23,36 +25,21 @@ import java.lang.foreign.MemorySegment;
     mixinStandardHelpOptions = true,
     description = {"Show the platform's modeled timings: how long frames hold the wire and how long DMA reads take.",
         "Each figure comes from running the model, so it reflects every parameter given."},
-    footer = {"", "Example:", "  nicsim timing --rate-gbps 25 --pcie-gen 4 --pcie-lanes 16"})
+    footer = {"", "Example:", "  nicsim timing --set link.rate_gbps=25 --set pcie.generation=4 --set pcie.lanes=16"})
 final class TimingCommand implements Runnable
 {
-    @Option(names = "--rate-gbps", defaultValue = "10", description = "Ethernet line rate in Gb/s (default: ${DEFAULT-VALUE}).")
-    private double rateGbps;
-
-    @Option(names = "--pcie-gen", defaultValue = "3", description = "PCIe generation, 1 to 5 (default: ${DEFAULT-VALUE}).")
-    private int generation;
-
-    @Option(names = "--pcie-lanes", defaultValue = "8", description = "PCIe lanes: 1, 2, 4, 8 or 16 (default: ${DEFAULT-VALUE}).")
-    private int lanes;
-
-    @Option(names = "--dma-read-latency-ns", description = "Root complex read latency in ns (default: 515.3).")
-    private Double readLatencyNs;
+    @Mixin
+    private SettingsOptions options;
 
     @Override
     public void run()
     {
-        final EthernetConfig ethernet = EthernetConfig.ofCable(Math.round(rateGbps * 1e9), 2.0);
-        PcieConfig pcie = PcieConfig.defaults();
-        pcie = new PcieConfig(generation, lanes, pcie.maxPayloadBytes(), pcie.maxReadRequestBytes(),
-            pcie.maxOutstandingReads(), pcie.readLatencyPs(), pcie.completerPsPerByte(), pcie.postedWriteLatencyPs(),
-            pcie.mmioWriteLatencyPs(), pcie.mmioReadLatencyPs(), pcie.mmioWriteIssuePs());
-        if (readLatencyNs != null)
-        {
-            pcie = pcie.withReadLatencyPs(Math.round(readLatencyNs * Time.NS));
-        }
+        final Settings settings = options.resolve();
+        final EthernetConfig ethernet = PlatformParameters.ethernet(settings);
+        final PcieConfig pcie = PlatformParameters.pcie(settings);
 
-        System.out.printf("Ethernet at %s Gb/s (preamble+SFD 8 B, IFG %d B):%n", trim(rateGbps),
-            ethernet.interFrameGapBytes());
+        System.out.printf("Ethernet at %s Gb/s (preamble+SFD 8 B, IFG %d B):%n",
+            settings.text(PlatformParameters.LINK_RATE), ethernet.interFrameGapBytes());
         for (final int frame : new int[] {64, 512, 1518})
         {
             final long wire = ethernet.wireTimePs(frame);
@@ -60,8 +47,8 @@ final class TimingCommand implements Runnable
                 Time.format(wire), Time.S / wire);
         }
 
-        System.out.printf("%nPCIe Gen%d x%d (MPS %d B, MRRS %d B):%n", generation, lanes, pcie.maxPayloadBytes(),
-            pcie.maxReadRequestBytes());
+        System.out.printf("%nPCIe Gen%d x%d (MPS %d B, MRRS %d B):%n", pcie.generation(), pcie.lanes(),
+            pcie.maxPayloadBytes(), pcie.maxReadRequestBytes());
         for (final int size : new int[] {16, 64, 256, 1518, 4096})
         {
             System.out.printf("  DMA read of %5d bytes completes after %s%n", size, Time.format(measureRead(pcie, size)));
@@ -88,10 +75,5 @@ final class TimingCommand implements Runnable
         slot.dma().read(buffer.busAddress(), size, local, 0, (tag, status) -> done[0] = sim.now(), 0);
         sim.runUntil(() -> done[0] >= 0, Time.seconds(1));
         return done[0];
-    }
-
-    private static String trim(final double value)
-    {
-        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 }

@@ -48,12 +48,33 @@ class MainTest
     }
 
     @Test
-    void shouldRejectABadFlagWithExitCode2AndABadValueWithAMessage()
+    void shouldRejectABadFlagOrSettingWithExitCode2AndAMessage()
     {
         assertEquals(2, Main.run("timing", "--no-such-flag"));
-        assertEquals(1, Main.run("timing", "--pcie-lanes", "3"));
-        assertTrue(err.toString().contains("PCIe lanes must be one of [1, 2, 4, 8, 16], got 3"), err.toString());
+        assertEquals(2, Main.run("timing", "--set", "pcie.lanes=3"));
+        assertTrue(err.toString().contains("bad value '3' for pcie.lanes: it takes one of 1, 2, 4, 8, 16"),
+            err.toString());
+        assertEquals(2, Main.run("timing", "--set", "pcie.dma_read_latncy_ns=600"));
+        assertTrue(err.toString().contains("unknown configuration key 'pcie.dma_read_latncy_ns'; did you mean " +
+            "'pcie.dma_read_latency_ns'?"), err.toString());
         assertEquals("", out.toString(), "nothing is printed before the configuration is known to be valid");
+    }
+
+    @Test
+    void shouldListEveryKeyWithDefaultUnitAndMeaning()
+    {
+        assertEquals(0, Main.run("config", "--set", "pcie.dma_read_latency_ns=615.3"));
+        assertTrue(out.toString().contains("pcie.dma_read_latency_ns       615.3 ns       root complex"),
+            out.toString());
+        assertTrue(out.toString().contains("a number in [0, 1000000]  [default 515.3]"), out.toString());
+        assertTrue(out.toString().contains("link.rate_gbps"), out.toString());
+    }
+
+    @Test
+    void shouldMoveTheMeasuredReadLatencyByTheSetChange()
+    {
+        assertEquals(0, Main.run("timing", "--set", "pcie.dma_read_latency_ns=615.3"));
+        assertTrue(out.toString().contains("DMA read of    64 bytes completes after 645.972 ns"), out.toString());
     }
 
     @Test

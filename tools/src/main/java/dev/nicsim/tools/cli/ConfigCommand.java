@@ -1,0 +1,39 @@
+package dev.nicsim.tools.cli;
+
+import dev.nicsim.tools.config.Parameter;
+import dev.nicsim.tools.config.Settings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** Lists every configuration key with its default, unit and meaning, and the value a configuration gives it. */
+@Command(name = "config",
+    mixinStandardHelpOptions = true,
+    description = {"List every configuration key with its default, unit, accepted values and meaning.",
+        "With --config/--set, also show the values they give and check them."},
+    footer = {"", "Examples:", "  nicsim config", "  nicsim config --set pcie.dma_read_latency_ns=600 --set link.rate_gbps=25"})
+final class ConfigCommand implements Runnable
+{
+    @Mixin
+    private SettingsOptions options;
+
+    @Override
+    public void run()
+    {
+        final Settings settings = options.resolve();
+        String section = "";
+        for (final Parameter parameter : settings.catalog().all())
+        {
+            final String prefix = parameter.key().substring(0, parameter.key().indexOf('.'));
+            if (!prefix.equals(section))
+            {
+                System.out.printf("%n[%s]%n", prefix);
+                section = prefix;
+            }
+            final String value = (settings.text(parameter.key()) + " " + parameter.unit()).trim();
+            final String changed = settings.overrides().containsKey(parameter.key()) ?
+                "  [default " + parameter.defaultValue() + "]" : "";
+            System.out.printf("  %-30s %-14s %s; %s%s%n", parameter.key(), value, parameter.meaning(),
+                parameter.accepted(), changed);
+        }
+    }
+}

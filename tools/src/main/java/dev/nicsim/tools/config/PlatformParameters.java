@@ -1,0 +1,140 @@
+package dev.nicsim.tools.config;
+
+import dev.nicsim.hw.eth.EthernetConfig;
+import dev.nicsim.hw.host.CpuCosts;
+import dev.nicsim.hw.pcie.InterruptController;
+import dev.nicsim.hw.pcie.PcieConfig;
+
+import java.util.List;
+
+/**
+ * The platform's parameters (simulation, Ethernet link, PCIe, host CPU, fault injection) and how they become the hw
+ * module's configuration records. Defaults are read from those records, so there is one source for each.
+ */
+public final class PlatformParameters
+{
+    public static final String SEED = "sim.seed";
+
+    public static final String LINK_RATE = "link.rate_gbps";
+    public static final String LINK_CABLE = "link.cable_m";
+    public static final String LINK_IFG = "link.ifg_bytes";
+
+    public static final String PCIE_GENERATION = "pcie.generation";
+    public static final String PCIE_LANES = "pcie.lanes";
+    public static final String PCIE_MPS = "pcie.max_payload_bytes";
+    public static final String PCIE_MRRS = "pcie.max_read_request_bytes";
+    public static final String PCIE_OUTSTANDING = "pcie.max_outstanding_reads";
+    public static final String PCIE_READ_LATENCY = "pcie.dma_read_latency_ns";
+    public static final String PCIE_COMPLETER = "pcie.completer_ps_per_byte";
+    public static final String PCIE_POSTED_WRITE = "pcie.posted_write_latency_ns";
+    public static final String PCIE_MMIO_WRITE = "pcie.mmio_write_latency_ns";
+    public static final String PCIE_MMIO_READ = "pcie.mmio_read_latency_ns";
+    public static final String PCIE_MMIO_ISSUE = "pcie.mmio_write_issue_ns";
+
+    public static final String HOST_MEMORY = "host.memory_mib";
+    public static final String HOST_IRQ_LATENCY = "host.irq_latency_ns";
+    public static final String HOST_SYSCALL = "host.syscall_ns";
+    public static final String HOST_WAKEUP = "host.wakeup_ns";
+    public static final String HOST_STACK_TX = "host.stack_tx_packet_ns";
+    public static final String HOST_STACK_RX = "host.stack_rx_packet_ns";
+    public static final String HOST_DRIVER_TX = "host.driver_tx_frame_ns";
+    public static final String HOST_DRIVER_RX = "host.driver_rx_frame_ns";
+
+    public static final String FAULT_DROP = "fault.drop";
+    public static final String FAULT_CORRUPT = "fault.corrupt";
+    public static final String FAULT_DUPLICATE = "fault.duplicate";
+    public static final String FAULT_REORDER = "fault.reorder";
+    public static final String FAULT_DELAY = "fault.delay_ns";
+    public static final String FAULT_JITTER = "fault.jitter_ns";
+
+    private static final List<String> LINE_RATES = List.of("1", "2.5", "5", "10", "25", "40", "50", "100", "200", "400");
+    private static final List<String> PCIE_SIZES = List.of("128", "256", "512", "1024", "2048", "4096");
+
+    private PlatformParameters()
+    {
+    }
+
+    public static List<Parameter> all()
+    {
+        final PcieConfig pcie = PcieConfig.defaults();
+        final CpuCosts cpu = CpuCosts.defaults();
+        final EthernetConfig link = EthernetConfig.tenGigabit();
+        return List.of(
+            Parameter.integer(SEED, 1, "", 0, Long.MAX_VALUE, "seed of every random choice (ISNs, ports, faults): " +
+                "same seed, same run"),
+
+            Parameter.choice(LINK_RATE, "10", LINE_RATES, "Ethernet line rate in Gb/s"),
+            Parameter.decimal(LINK_CABLE, link.propagationPs() / (double) EthernetConfig.PROPAGATION_PS_PER_METRE, "m",
+                0, 100_000, "cable length; propagation 5 ns per metre"),
+            Parameter.integer(LINK_IFG, link.interFrameGapBytes(), "bytes", 1, 64, "inter-frame gap (12 by the standard)"),
+
+            Parameter.integer(PCIE_GENERATION, pcie.generation(), "", 1, 5, "PCIe generation (2.5, 5, 8, 16, 32 GT/s)"),
+            Parameter.choice(PCIE_LANES, Integer.toString(pcie.lanes()), List.of("1", "2", "4", "8", "16"),
+                "PCIe link width"),
+            Parameter.choice(PCIE_MPS, Integer.toString(pcie.maxPayloadBytes()), PCIE_SIZES,
+                "max payload size: largest write/completion TLP payload"),
+            Parameter.choice(PCIE_MRRS, Integer.toString(pcie.maxReadRequestBytes()), PCIE_SIZES,
+                "max read request size: DMA reads are split at it"),
+            Parameter.integer(PCIE_OUTSTANDING, pcie.maxOutstandingReads(), "", 1, 256,
+                "DMA read requests in flight at once (tags)"),
+            Parameter.decimal(PCIE_READ_LATENCY, pcie.readLatencyPs() / 1000.0, "ns", 0, 1_000_000,
+                "root complex + memory latency of a DMA read (fitted to pcie-bench: 546 ns for 64 B in all)"),
+            Parameter.integer(PCIE_COMPLETER, pcie.completerPsPerByte(), "ps/B", 0, 1000,
+                "time the root complex streams each byte of read data"),
+            Parameter.decimal(PCIE_POSTED_WRITE, pcie.postedWriteLatencyPs() / 1000.0, "ns", 0, 1_000_000,
+                "device write (or MSI) leaving the link to visible in memory"),
+            Parameter.decimal(PCIE_MMIO_WRITE, pcie.mmioWriteLatencyPs() / 1000.0, "ns", 0, 1_000_000,
+                "CPU MMIO write leaving the link to the device acting on it"),
+            Parameter.decimal(PCIE_MMIO_READ, pcie.mmioReadLatencyPs() / 1000.0, "ns", 0, 1_000_000,
+                "round trip of an MMIO read (the CPU stalls)"),
+            Parameter.decimal(PCIE_MMIO_ISSUE, pcie.mmioWriteIssuePs() / 1000.0, "ns", 0, 1_000_000,
+                "CPU time to issue one MMIO write"),
+
+            Parameter.integer(HOST_MEMORY, 64, "MiB", 4, 4096, "host memory per host"),
+            Parameter.decimal(HOST_IRQ_LATENCY, InterruptController.DEFAULT_LATENCY_PS / 1000.0, "ns", 0, 1_000_000,
+                "MSI arrival to interrupt handler running (estimate)"),
+            Parameter.decimal(HOST_SYSCALL, cpu.syscallPs() / 1000.0, "ns", 0, 1_000_000,
+                "entering and leaving the kernel for a system call (estimate)"),
+            Parameter.decimal(HOST_WAKEUP, cpu.wakeupPs() / 1000.0, "ns", 0, 1_000_000,
+                "waking a thread blocked in a system call (estimate)"),
+            Parameter.decimal(HOST_STACK_TX, cpu.stackTxPacketPs() / 1000.0, "ns", 0, 1_000_000,
+                "stack CPU work per packet sent (estimate)"),
+            Parameter.decimal(HOST_STACK_RX, cpu.stackRxPacketPs() / 1000.0, "ns", 0, 1_000_000,
+                "stack CPU work per packet received (estimate)"),
+            Parameter.decimal(HOST_DRIVER_TX, cpu.driverTxPs() / 1000.0, "ns", 0, 1_000_000,
+                "driver CPU work per frame sent (estimate)"),
+            Parameter.decimal(HOST_DRIVER_RX, cpu.driverRxPs() / 1000.0, "ns", 0, 1_000_000,
+                "driver CPU work per frame received (estimate)"),
+
+            Parameter.decimal(FAULT_DROP, 0, "", 0, 1, "probability a frame is lost on the link"),
+            Parameter.decimal(FAULT_CORRUPT, 0, "", 0, 1, "probability a frame gets one bit flipped (FCS then fails)"),
+            Parameter.decimal(FAULT_DUPLICATE, 0, "", 0, 1, "probability a frame arrives twice"),
+            Parameter.decimal(FAULT_REORDER, 0, "", 0, 1, "probability a frame swaps places with the next one"),
+            Parameter.decimal(FAULT_DELAY, 0, "ns", 0, 1e9, "extra one-way delay on the link"),
+            Parameter.decimal(FAULT_JITTER, 0, "ns", 0, 1e9, "uniform random extra delay in [0, jitter]"));
+    }
+
+    public static EthernetConfig ethernet(final Settings settings)
+    {
+        final long bitsPerSecond = Math.round(Double.parseDouble(settings.text(LINK_RATE)) * 1e9);
+        final EthernetConfig cable = EthernetConfig.ofCable(bitsPerSecond, settings.decimal(LINK_CABLE));
+        return new EthernetConfig(bitsPerSecond, cable.propagationPs(), cable.maxFrameBytes(),
+            settings.integer32(LINK_IFG));
+    }
+
+    public static PcieConfig pcie(final Settings settings)
+    {
+        return new PcieConfig(settings.integer32(PCIE_GENERATION), settings.integer32(PCIE_LANES),
+            settings.integer32(PCIE_MPS), settings.integer32(PCIE_MRRS), settings.integer32(PCIE_OUTSTANDING),
+            settings.picosFromNanos(PCIE_READ_LATENCY), settings.integer(PCIE_COMPLETER),
+            settings.picosFromNanos(PCIE_POSTED_WRITE), settings.picosFromNanos(PCIE_MMIO_WRITE),
+            settings.picosFromNanos(PCIE_MMIO_READ), settings.picosFromNanos(PCIE_MMIO_ISSUE));
+    }
+
+    public static CpuCosts cpuCosts(final Settings settings)
+    {
+        return new CpuCosts(settings.picosFromNanos(HOST_SYSCALL), settings.picosFromNanos(HOST_WAKEUP),
+            settings.picosFromNanos(HOST_STACK_TX), settings.picosFromNanos(HOST_STACK_RX),
+            settings.picosFromNanos(HOST_DRIVER_TX), settings.picosFromNanos(HOST_DRIVER_RX));
+    }
+}

@@ -1,0 +1,134 @@
+package dev.nicsim.tools.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+
+/**
+ * The values of every {@link Parameter} for one run: the catalog's defaults, overridden by a properties file and then
+ * by {@code --set key=value} flags. Every value is checked when it is set; an unknown key names the closest known one.
+ */
+public final class Settings
+{
+    private final ParameterCatalog catalog;
+    private final Map<String, String> overrides = new LinkedHashMap<>();
+
+    public Settings(final ParameterCatalog catalog)
+    {
+        this.catalog = catalog;
+    }
+
+    public ParameterCatalog catalog()
+    {
+        return catalog;
+    }
+
+    /** A copy with the same overrides, to vary one value without touching this one. */
+    public Settings copy()
+    {
+        final Settings copy = new Settings(catalog);
+        copy.overrides.putAll(overrides);
+        return copy;
+    }
+
+    /**
+     * Sets one value.
+     *
+     * @throws ConfigException for an unknown key or a value the key does not accept
+     */
+    public Settings set(final String key, final String value)
+    {
+        final Parameter parameter = catalog.require(key.trim());
+        overrides.put(parameter.key(), parameter.canonical(value));
+        return this;
+    }
+
+    /** Applies a {@code key=value} assignment as given on a command line. */
+    public Settings assign(final String assignment)
+    {
+        final int equals = assignment.indexOf('=');
+        if (equals <= 0)
+        {
+            throw new ConfigException("'" + assignment + "' is not an assignment: write key=value, e.g. " +
+                "pcie.dma_read_latency_ns=600 (run 'nicsim config' for the keys)");
+        }
+        return set(assignment.substring(0, equals), assignment.substring(equals + 1));
+    }
+
+    /** Applies every entry of a properties file; nothing is applied if any entry is bad. */
+    public Settings load(final Path file)
+    {
+        final Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file))
+        {
+            properties.load(reader);
+        }
+        catch (final NoSuchFileException e)
+        {
+            throw new ConfigException("configuration file " + file + " does not exist");
+        }
+        catch (final IOException | IllegalArgumentException e)
+        {
+            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+        }
+        final Settings staged = copy();
+        for (final String key : new TreeSet<>(properties.stringPropertyNames()))
+        {
+            try
+            {
+                staged.set(key, properties.getProperty(key));
+            }
+            catch (final ConfigException e)
+            {
+                throw new ConfigException(file + ": " + e.getMessage());
+            }
+        }
+        overrides.putAll(staged.overrides);
+        return this;
+    }
+
+    /** The values that differ from the defaults, in the order they were set. */
+    public Map<String, String> overrides()
+    {
+        return Collections.unmodifiableMap(overrides);
+    }
+
+    public String text(final String key)
+    {
+        final Parameter parameter = catalog.require(key);
+        return overrides.getOrDefault(parameter.key(), parameter.defaultValue());
+    }
+
+    public long integer(final String key)
+    {
+        return Long.parseLong(text(key));
+    }
+
+    public int integer32(final String key)
+    {
+        return Math.toIntExact(integer(key));
+    }
+
+    public double decimal(final String key)
+    {
+        return Double.parseDouble(text(key));
+    }
+
+    public boolean bool(final String key)
+    {
+        return Boolean.parseBoolean(text(key));
+    }
+
+    /** A duration given in nanoseconds (possibly fractional), in whole picoseconds. */
+    public long picosFromNanos(final String key)
+    {
+        return Math.round(decimal(key) * 1000.0);
+    }
+}

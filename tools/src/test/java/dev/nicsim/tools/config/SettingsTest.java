@@ -1,0 +1,59 @@
+package dev.nicsim.tools.config;
+
+import dev.nicsim.hw.pcie.PcieConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SettingsTest
+{
+    @Test
+    void shouldTurnDefaultsIntoTheHardwareModelsOwnDefaults()
+    {
+        final Settings settings = TestbedParameters.defaults();
+        assertEquals(PcieConfig.defaults(), PlatformParameters.pcie(settings));
+        assertEquals(dev.nicsim.hw.eth.EthernetConfig.tenGigabit(), PlatformParameters.ethernet(settings));
+        assertEquals(dev.nicsim.hw.host.CpuCosts.defaults(), PlatformParameters.cpuCosts(settings));
+    }
+
+    @Test
+    void shouldApplyAFileThenFlagsInOrder(@TempDir final Path dir) throws IOException
+    {
+        final Path file = dir.resolve("run.properties");
+        Files.writeString(file, "pcie.lanes = 16\npcie.dma_read_latency_ns=600\n");
+        final Settings settings = TestbedParameters.defaults().load(file).assign("pcie.dma_read_latency_ns=700");
+
+        assertEquals(16, PlatformParameters.pcie(settings).lanes());
+        assertEquals(700_000, PlatformParameters.pcie(settings).readLatencyPs());
+    }
+
+    @Test
+    void shouldRejectABadFileEntirelyNamingTheFileAndKey(@TempDir final Path dir) throws IOException
+    {
+        final Path file = dir.resolve("bad.properties");
+        Files.writeString(file, "pcie.lanes=16\nlink.cable_m=-3\n");
+        final Settings settings = TestbedParameters.defaults();
+
+        final ConfigException error = assertThrows(ConfigException.class, () -> settings.load(file));
+        assertTrue(error.getMessage().contains("bad.properties: bad value '-3' for link.cable_m: it takes a number " +
+            "in [0, 100000] (m)"), error.getMessage());
+        assertEquals("8", settings.text(PlatformParameters.PCIE_LANES), "nothing from a bad file is applied");
+        assertThrows(ConfigException.class, () -> settings.load(dir.resolve("missing.properties")));
+    }
+
+    @Test
+    void shouldNameTheClosestKeyForATypo()
+    {
+        final ConfigException error = assertThrows(ConfigException.class,
+            () -> TestbedParameters.defaults().assign("fault.dorp=0.1"));
+        assertTrue(error.getMessage().contains("did you mean 'fault.drop'?"), error.getMessage());
+        assertThrows(ConfigException.class, () -> TestbedParameters.defaults().assign("no-equals-sign"));
+    }
+}
