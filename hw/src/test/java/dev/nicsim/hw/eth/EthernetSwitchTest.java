@@ -1,0 +1,83 @@
+package dev.nicsim.hw.eth;
+
+import dev.nicsim.hw.sim.Simulator;
+import dev.nicsim.hw.sim.Time;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class EthernetSwitchTest
+{
+    private final Simulator sim = new Simulator();
+    private final EthernetConfig config = EthernetConfig.ofCable(10_000_000_000L, 2);
+    private final EthernetSwitch fabric = new EthernetSwitch(sim, "sw0", 500 * Time.NS, config.maxFrameBytes());
+    private final List<EthernetLink> links = new ArrayList<>();
+    private final List<List<Long>> received = new ArrayList<>();
+
+    private void host(final int number)
+    {
+        final EthernetLink link = new EthernetLink(sim, config, "h" + number);
+        fabric.connect(link.b());
+        final List<Long> arrivals = new ArrayList<>();
+        link.a().connect((frame, offset, length) -> arrivals.add(sim.now()));
+        links.add(link);
+        received.add(arrivals);
+    }
+
+    private static MemorySegment frame(final int from, final int to)
+    {
+        final MemorySegment frame = Arena.ofAuto().allocate(64);
+        frame.set(ValueLayout.JAVA_BYTE, 5, (byte) to);
+        frame.set(ValueLayout.JAVA_BYTE, 11, (byte) from);
+        if (to == 0xFF)
+        {
+            frame.asSlice(0, 6).fill((byte) 0xFF);
+        }
+        return frame;
+    }
+
+    @Test
+    void shouldFloodUntilItLearnsThenForwardAfterStoreAndForward()
+    {
+        host(1);
+        host(2);
+        host(3);
+
+        links.get(0).a().transmit(frame(1, 2), 0, 64);
+        sim.run(Time.US * 10);
+        assertEquals(1, received.get(1).size(), "unknown destination: flooded");
+        assertEquals(1, received.get(2).size());
+
+        links.get(1).a().transmit(frame(2, 1), 0, 64);
+        sim.run(Time.US * 20);
+        assertEquals(1, received.get(0).size(), "destination learned from the first frame: forwarded, not flooded");
+        assertEquals(1, received.get(2).size());
+        assertEquals(1, fabric.forwarded());
+
+        // One hop: first byte at 10 us + 8 bytes preamble; last bit in after 64 more bytes and 10 ns of cable; then
+        // 500 ns in the switch; then the same again on the second link.
+        final long hop = (8 + 64) * 800 + 10_000;
+        assertEquals(10 * Time.US + hop + 500 * Time.NS + hop, received.get(0).get(0));
+    }
+
+    @Test
+    void shouldFloodBroadcasts()
+    {
+        host(1);
+        host(2);
+        host(3);
+        links.get(0).a().transmit(frame(1, 0xFF), 0, 64);
+        links.get(0).a().transmit(frame(1, 0xFF), 0, 64);
+        sim.run(Time.US * 10);
+
+        assertEquals(List.of(2, 2), List.of(received.get(1).size(), received.get(2).size()));
+        assertEquals(0, received.get(0).size(), "never back out of the port it came in on");
+        assertEquals(2, fabric.flooded());
+    }
+}
