@@ -7,4 +7,5 @@ module dev.nicsim.tools {
     requires info.picocli;
 
     opens dev.nicsim.tools.cli to info.picocli;
+    exports dev.nicsim.tools.bridge;
 }

@@ -47,19 +47,27 @@ public final class ExternalTool
         }
     }
 
-    private static void requireInstalled(final String program)
+    /**
+     * Skips the test (or fails it under {@code NICSIM_REQUIRE_TOOLS=1}) unless {@code available}; {@code missing}
+     * says what is missing and how to get it.
+     */
+    public static void require(final boolean available, final String missing)
     {
-        if (onPath(program))
+        if (available)
         {
             return;
         }
-        final String reason = program + " is not installed (Debian: apt-get install " +
-            (program.equals("vcd2fst") ? "gtkwave" : program) + "); interop check skipped";
         if ("1".equals(System.getenv("NICSIM_REQUIRE_TOOLS")))
         {
-            Assertions.fail(reason.replace("skipped", "required by NICSIM_REQUIRE_TOOLS=1"));
+            Assertions.fail(missing + "; required by NICSIM_REQUIRE_TOOLS=1");
         }
-        Assumptions.abort(reason);
+        Assumptions.abort(missing + "; interop check skipped");
+    }
+
+    private static void requireInstalled(final String program)
+    {
+        require(onPath(program), program + " is not installed (Debian: apt-get install " +
+            (program.equals("vcd2fst") ? "gtkwave" : program.equals("ip") ? "iproute2" : program) + ")");
     }
 
     private static boolean onPath(final String program)
