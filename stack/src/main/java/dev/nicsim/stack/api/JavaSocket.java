@@ -1,0 +1,160 @@
+package dev.nicsim.stack.api;
+
+import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.socket.Socket;
+import dev.nicsim.stack.socket.SocketConstants;
+import dev.nicsim.stack.socket.SocketLayer;
+import dev.nicsim.stack.wire.Bytes;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * What every socket of the Java API shares: the stack, the socket, a small native buffer for addresses, and the
+ * rule that each method is one system call (CPU cost and flush included) that either returns or throws an
+ * {@link ErrnoException}. Methods must be called from outside simulation events; blocking ones run the simulation.
+ */
+public abstract class JavaSocket implements AutoCloseable
+{
+    protected final NetworkStack stack;
+    protected final SocketLayer layer;
+    protected final Socket socket;
+    protected final MemorySegment address = Arena.ofAuto().allocate(SocketConstants.SOCKADDR_IN_SIZE, 8);
+    protected final int[] name = new int[2];
+    private boolean closed;
+
+    protected JavaSocket(final NetworkStack stack, final Socket socket)
+    {
+        this.stack = stack;
+        this.layer = stack.sockets();
+        this.socket = socket;
+    }
+
+    /** Opens a socket of {@code type} with one system call. */
+    protected static Socket open(final NetworkStack stack, final int type) throws ErrnoException
+    {
+        stack.enterSyscall();
+        try
+        {
+            final Socket socket = stack.sockets().create(SocketConstants.AF_INET, type, 0);
+            if (socket == null)
+            {
+                throw new ErrnoException("socket", stack.sockets().lastError());
+            }
+            return socket;
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /** Fills the address buffer with an AF_INET sockaddr_in. */
+    protected final void putAddress(final int ip, final int port)
+    {
+        if (port < 0 || port > 65535)
+        {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        address.set(ValueLayout.JAVA_SHORT_UNALIGNED, 0, (short) SocketConstants.AF_INET);
+        Bytes.put16(address, 2, port);
+        Bytes.put32(address, 4, ip);
+        address.set(ValueLayout.JAVA_LONG_UNALIGNED, 8, 0L);
+    }
+
+    /** Throws for a negative layer result, else returns it. */
+    protected static int check(final String call, final int result) throws ErrnoException
+    {
+        if (result < 0)
+        {
+            throw new ErrnoException(call, -result);
+        }
+        return result;
+    }
+
+    /** Binds to {@code ip:port} (0 for any address or an ephemeral port). */
+    public final void bind(final int ip, final int port) throws ErrnoException
+    {
+        stack.enterSyscall();
+        try
+        {
+            putAddress(ip, port);
+            check("bind", layer.bind(socket, address, 0, SocketConstants.SOCKADDR_IN_SIZE));
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /** SO_REUSEADDR. */
+    public final void setReuseAddress(final boolean on) throws ErrnoException
+    {
+        setOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEADDR, on ? 1 : 0);
+    }
+
+    protected final void setOption(final int level, final int option, final int value) throws ErrnoException
+    {
+        stack.enterSyscall();
+        try
+        {
+            check("setsockopt", layer.setOption(socket, level, option, value));
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /** The bound local port (getsockname). */
+    public final int localPort()
+    {
+        layer.name(socket, false, name);
+        return name[1];
+    }
+
+    /** The bound local address (getsockname). */
+    public final int localAddress()
+    {
+        layer.name(socket, false, name);
+        return name[0];
+    }
+
+    /** The pending socket error, read and cleared (SO_ERROR); 0 when none. */
+    public final int takeError()
+    {
+        return layer.getOption(socket, SocketConstants.SOL_SOCKET, SocketConstants.SO_ERROR);
+    }
+
+    /** Non-blocking mode (O_NONBLOCK): calls that would wait throw EAGAIN or EINPROGRESS instead. */
+    public final void setNonBlocking(final boolean on)
+    {
+        socket.nonBlocking = on;
+    }
+
+    /** poll(2) events now ({@link SocketConstants#POLLIN} ...). */
+    public final int poll()
+    {
+        return layer.poll(socket);
+    }
+
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        stack.enterSyscall();
+        try
+        {
+            layer.close(socket);
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+}

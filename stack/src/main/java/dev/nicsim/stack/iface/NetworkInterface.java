@@ -1,0 +1,197 @@
+package dev.nicsim.stack.iface;
+
+import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.device.FrameReceiver;
+import dev.nicsim.stack.device.NetDevice;
+import dev.nicsim.stack.wire.DropReason;
+import dev.nicsim.stack.wire.EthernetFrame;
+import dev.nicsim.stack.wire.Ipv4Address;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One network interface: a {@link NetDevice} with an IPv4 address and prefix, its ARP cache, and the receive entry
+ * point the device calls. Received frames are parsed in place and handed up; nothing is copied on the way to TCP.
+ */
+public final class NetworkInterface implements FrameReceiver
+{
+    private final NetworkStack stack;
+    private final NetDevice device;
+    private final String name;
+    private final int address;
+    private final int prefixLength;
+    private final boolean loopback;
+    private final ArpCache arp;
+    private final EthernetFrame ethernet = new EthernetFrame();
+    private boolean transmitPending;
+    private boolean linkUp;
+    private long framesReceived;
+
+    public NetworkInterface(final NetworkStack stack, final NetDevice device, final int address,
+        final int prefixLength, final boolean loopback)
+    {
+        if (prefixLength < 0 || prefixLength > 32)
+        {
+            throw new IllegalArgumentException(device.name() + ": prefix length must be 0..32, got " + prefixLength);
+        }
+        if (device.mtu() < 576)
+        {
+            throw new IllegalArgumentException(device.name() + ": MTU " + device.mtu() + " is below IPv4's " +
+                "minimum of 576");
+        }
+        this.stack = stack;
+        this.device = device;
+        this.name = device.name();
+        this.address = address;
+        this.prefixLength = prefixLength;
+        this.loopback = loopback;
+        this.arp = loopback ? null : new ArpCache(stack, this);
+        this.linkUp = device.linkUp();
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public NetDevice device()
+    {
+        return device;
+    }
+
+    public int address()
+    {
+        return address;
+    }
+
+    public int prefixLength()
+    {
+        return prefixLength;
+    }
+
+    public long mac()
+    {
+        return device.macAddress();
+    }
+
+    public int mtu()
+    {
+        return device.mtu();
+    }
+
+    public boolean isLoopback()
+    {
+        return loopback;
+    }
+
+    /** The ARP cache, or null on loopback. */
+    public ArpCache arp()
+    {
+        return arp;
+    }
+
+    public boolean linkUp()
+    {
+        return linkUp;
+    }
+
+    /** True when {@code other} is in this interface's subnet. */
+    public boolean onLink(final int other)
+    {
+        final int mask = Ipv4Address.mask(prefixLength);
+        return (other & mask) == (address & mask);
+    }
+
+    public long framesReceived()
+    {
+        return framesReceived;
+    }
+
+    /** Notes that a frame was committed, so the next flush rings the device's doorbell. */
+    void transmitted()
+    {
+        transmitPending = true;
+    }
+
+    /** Tells the device about committed frames: one doorbell per burst. */
+    public void flush()
+    {
+        if (transmitPending)
+        {
+            transmitPending = false;
+            device.txFlush();
+        }
+    }
+
+    @Override
+    public void receiveFrame(final MemorySegment memory, final long offset, final int length, final int rawChecksum)
+    {
+        stack.enterSoftirq();
+        try
+        {
+            stack.cpu().charge(stack.cpu().costs().stackRxPacketPs());
+            framesReceived++;
+            ethernet.wrap(memory, offset, length);
+            final int invalid = ethernet.validate();
+            if (invalid != 0)
+            {
+                stack.stats().drop(invalid);
+                return;
+            }
+            final long destination = ethernet.destination();
+            if (!loopback && destination != device.macAddress() && !EthernetFrame.isMulticast(destination))
+            {
+                stack.stats().drop(DropReason.ETH_NOT_FOR_US);
+                return;
+            }
+            final int type = ethernet.type();
+            final long payload = offset + EthernetFrame.HEADER_LENGTH;
+            final int payloadLength = length - EthernetFrame.HEADER_LENGTH;
+            if (type == EthernetFrame.TYPE_IPV4)
+            {
+                stack.ipv4().receive(this, memory, payload, payloadLength, rawChecksum);
+            }
+            else if (type == EthernetFrame.TYPE_ARP && arp != null)
+            {
+                arp.receive(memory, payload, payloadLength);
+            }
+            else
+            {
+                stack.stats().drop(DropReason.ETH_UNKNOWN_TYPE);
+            }
+        }
+        finally
+        {
+            stack.exitSoftirq();
+        }
+    }
+
+    @Override
+    public void receiveBatchDone()
+    {
+        stack.enterSoftirq();
+        stack.flushTransmit();
+        stack.exitSoftirq();
+    }
+
+    @Override
+    public void txSpaceAvailable()
+    {
+        stack.enterSoftirq();
+        stack.ipv4().drainHeld(this);
+        stack.flushTransmit();
+        stack.exitSoftirq();
+    }
+
+    @Override
+    public void linkChanged(final boolean up)
+    {
+        linkUp = up;
+    }
+
+    @Override
+    public String toString()
+    {
+        return name + " " + Ipv4Address.format(address) + "/" + prefixLength;
+    }
+}

@@ -1,0 +1,257 @@
+package dev.nicsim.stack.iface;
+
+import dev.nicsim.stack.socket.Errno;
+import dev.nicsim.stack.wire.Ipv4Address;
+
+/**
+ * IPv4 routing: connected subnets (added with each interface), static routes, a default gateway, and the route
+ * types Linux has for refusing traffic. A lookup is a longest-prefix match over a small array; its result is left in
+ * fields ({@link #resultInterface()}, {@link #resultNextHop()}, {@link #resultKind()}) so that it allocates nothing.
+ *
+ * <p>Local addresses (the interfaces' own and 127/8) route through the loopback interface, as Linux's local table
+ * does; limited and subnet-directed broadcasts and multicast are classified so that TCP can refuse them
+ * (ENETUNREACH) and UDP can ask for SO_BROADCAST (EACCES).
+ */
+public final class RouteTable
+{
+    /** What a route leads to. */
+    public enum Kind
+    {
+        /** A unicast destination, direct or through a gateway. */
+        UNICAST,
+        /** One of this host's own addresses: delivered through loopback. */
+        LOCAL,
+        /** 255.255.255.255 or a connected subnet's broadcast address. */
+        BROADCAST,
+        /** 224.0.0.0/4. */
+        MULTICAST,
+        /** {@code ip route add unreachable}: EHOSTUNREACH. */
+        UNREACHABLE,
+        /** {@code ip route add prohibit}: EACCES. */
+        PROHIBIT,
+        /** {@code ip route add blackhole}: EINVAL, as Linux's fib_props say. */
+        BLACKHOLE
+    }
+
+    private static final int MAX_ROUTES = 64;
+
+    private final int[] destination = new int[MAX_ROUTES];
+    private final int[] prefixLength = new int[MAX_ROUTES];
+    private final int[] gateway = new int[MAX_ROUTES];
+    private final Kind[] kind = new Kind[MAX_ROUTES];
+    private final NetworkInterface[] through = new NetworkInterface[MAX_ROUTES];
+    private int count;
+
+    private final NetworkInterface[] interfaces = new NetworkInterface[16];
+    private int interfaceCount;
+    private NetworkInterface loopback;
+
+    private NetworkInterface resultInterface;
+    private int resultNextHop;
+    private Kind resultKind;
+    private int resultSource;
+
+    /** Registers an interface; its connected subnet gets a route (loopback is only "local"). */
+    public void attach(final NetworkInterface iface, final boolean isLoopback)
+    {
+        if (interfaceCount == interfaces.length)
+        {
+            throw new IllegalStateException("a stack has at most " + interfaces.length + " interfaces");
+        }
+        interfaces[interfaceCount++] = iface;
+        if (isLoopback)
+        {
+            loopback = iface;
+        }
+        else if (iface.prefixLength() < 32)
+        {
+            add(iface.address() & Ipv4Address.mask(iface.prefixLength()), iface.prefixLength(), 0, iface,
+                Kind.UNICAST);
+        }
+    }
+
+    /** Adds a route to {@code destination/prefixLength} through {@code gateway} (0 = directly connected). */
+    public void add(final int destination, final int prefixLength, final int gateway, final NetworkInterface iface,
+        final Kind routeKind)
+    {
+        if (prefixLength < 0 || prefixLength > 32)
+        {
+            throw new IllegalArgumentException("prefix length must be 0..32, got " + prefixLength);
+        }
+        if (count == MAX_ROUTES)
+        {
+            throw new IllegalStateException("route table full (" + MAX_ROUTES + " routes)");
+        }
+        if ((routeKind == Kind.UNICAST) && iface == null)
+        {
+            throw new IllegalArgumentException("a unicast route needs an interface");
+        }
+        this.destination[count] = destination & Ipv4Address.mask(prefixLength);
+        this.prefixLength[count] = prefixLength;
+        this.gateway[count] = gateway;
+        this.through[count] = iface;
+        this.kind[count] = routeKind;
+        count++;
+    }
+
+    /** Adds the default route: everything not otherwise routed goes to {@code gateway} on {@code iface}. */
+    public void addDefault(final int gateway, final NetworkInterface iface)
+    {
+        if (!iface.onLink(gateway))
+        {
+            throw new IllegalArgumentException("gateway " + Ipv4Address.format(gateway) + " is not on " +
+                iface.name() + "'s subnet " + Ipv4Address.format(iface.address()) + "/" + iface.prefixLength() +
+                "; add the interface with an address in the gateway's subnet first");
+        }
+        add(0, 0, gateway, iface, Kind.UNICAST);
+    }
+
+    /** True when {@code address} is one of this host's own. */
+    public boolean isLocal(final int address)
+    {
+        if (Ipv4Address.isLoopback(address))
+        {
+            return true;
+        }
+        for (int i = 0; i < interfaceCount; i++)
+        {
+            if (interfaces[i].address() == address)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when {@code address} is the limited broadcast or a directed broadcast of a connected subnet. */
+    public boolean isBroadcast(final int address)
+    {
+        if (address == Ipv4Address.BROADCAST)
+        {
+            return true;
+        }
+        for (int i = 0; i < interfaceCount; i++)
+        {
+            final NetworkInterface iface = interfaces[i];
+            final int prefix = iface.prefixLength();
+            if (prefix < 31 && address == (iface.address() | ~Ipv4Address.mask(prefix)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Looks up the route to {@code address}. Returns 0 with the result in the result fields, or {@code -errno}:
+     * ENETUNREACH (no route), EHOSTUNREACH, EACCES or EINVAL (refusing route types).
+     */
+    public int lookup(final int address)
+    {
+        if (isLocal(address) && loopback != null)
+        {
+            return result(loopback, address, Kind.LOCAL, address);
+        }
+        if (isBroadcast(address))
+        {
+            final NetworkInterface iface = address == Ipv4Address.BROADCAST ? firstWithCarrierRoute() :
+                interfaceForSubnet(address);
+            return iface == null ? -Errno.ENETUNREACH : result(iface, address, Kind.BROADCAST, iface.address());
+        }
+        int best = -1;
+        for (int i = 0; i < count; i++)
+        {
+            if ((address & Ipv4Address.mask(prefixLength[i])) == destination[i] &&
+                (best < 0 || prefixLength[i] > prefixLength[best]))
+            {
+                best = i;
+            }
+        }
+        if (best < 0)
+        {
+            return -Errno.ENETUNREACH;
+        }
+        switch (kind[best])
+        {
+            case UNREACHABLE:
+                return -Errno.EHOSTUNREACH;
+            case PROHIBIT:
+                return -Errno.EACCES;
+            case BLACKHOLE:
+                return -Errno.EINVAL;
+            default:
+                break;
+        }
+        final NetworkInterface iface = through[best];
+        final int nextHop = gateway[best] != 0 ? gateway[best] : address;
+        return result(iface, nextHop, Ipv4Address.isMulticast(address) ? Kind.MULTICAST : Kind.UNICAST,
+            iface.address());
+    }
+
+    private NetworkInterface firstWithCarrierRoute()
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (kind[i] == Kind.UNICAST && through[i] != null)
+            {
+                return through[i];
+            }
+        }
+        return null;
+    }
+
+    private NetworkInterface interfaceForSubnet(final int address)
+    {
+        for (int i = 0; i < interfaceCount; i++)
+        {
+            if (interfaces[i] != loopback && interfaces[i].onLink(address))
+            {
+                return interfaces[i];
+            }
+        }
+        return null;
+    }
+
+    private int result(final NetworkInterface iface, final int nextHop, final Kind routeKind, final int source)
+    {
+        resultInterface = iface;
+        resultNextHop = nextHop;
+        resultKind = routeKind;
+        resultSource = source;
+        return 0;
+    }
+
+    public NetworkInterface resultInterface()
+    {
+        return resultInterface;
+    }
+
+    public int resultNextHop()
+    {
+        return resultNextHop;
+    }
+
+    public Kind resultKind()
+    {
+        return resultKind;
+    }
+
+    /** The preferred source address for the last lookup (the outgoing interface's). */
+    public int resultSource()
+    {
+        return resultSource;
+    }
+
+    /** The interface whose address is {@code address}, or null. */
+    public NetworkInterface interfaceWithAddress(final int address)
+    {
+        for (int i = 0; i < interfaceCount; i++)
+        {
+            if (interfaces[i].address() == address)
+            {
+                return interfaces[i];
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,750 @@
+package dev.nicsim.stack.posix;
+
+import dev.nicsim.hw.sim.Time;
+import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.socket.Errno;
+import dev.nicsim.stack.socket.Socket;
+import dev.nicsim.stack.socket.SocketConstants;
+import dev.nicsim.stack.socket.SocketLayer;
+import dev.nicsim.stack.wire.Bytes;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The POSIX facade of one simulated process: file descriptors, {@code errno}, and system calls whose pointer
+ * arguments are addresses in the process's {@link ProcessMemory}. Each call returns what the C call returns (-1 with
+ * {@link #errno()} set on failure) and checks its arguments in Linux's order: {@code connect(2)} looks up the fd
+ * (EBADF), copies the address in (EINVAL for a length outside 0..128, EFAULT for a bad pointer), then asks whether
+ * the fd is a socket (ENOTSOCK), and only then does the socket look at the address (EINVAL, EAFNOSUPPORT).
+ *
+ * <p>Descriptors 0, 1 and 2 are open non-socket files (stdin, stdout, stderr), so the first socket is fd 3 as in
+ * packetdrill; {@link #pipe} makes more non-socket descriptors.
+ *
+ * <p>Every call is one system call on the host's CPU ({@link NetworkStack#enterSyscall()}); a blocking call runs
+ * the simulation until it can return. Calls must come from outside simulation events.
+ */
+public final class Posix
+{
+    private static final int MAX_FDS = 1024;
+    private static final int FREE = 0;
+    private static final int SOCKET = 1;
+    private static final int FILE = 2;
+
+    private final NetworkStack stack;
+    private final SocketLayer sockets;
+    private final ProcessMemory memory;
+    private final int[] kind = new int[MAX_FDS];
+    private final Socket[] files = new Socket[MAX_FDS];
+    private final int[] fileFlags = new int[MAX_FDS];
+    private final MemorySegment kernelAddress = Arena.ofAuto().allocate(SocketConstants.SOCKADDR_STORAGE_SIZE, 8);
+    private final int[] name = new int[2];
+    private int errno;
+
+    /* poll(2)'s arguments while it waits. */
+    private long pollFds;
+    private int pollCount;
+    private final BooleanSupplier pollReady = this::anyReady;
+
+    public Posix(final NetworkStack stack, final ProcessMemory memory)
+    {
+        this.stack = stack;
+        this.sockets = stack.sockets();
+        this.memory = memory;
+        kind[0] = FILE;
+        kind[1] = FILE;
+        kind[2] = FILE;
+    }
+
+    /** The errno of the last failed call. */
+    public int errno()
+    {
+        return errno;
+    }
+
+    public ProcessMemory memory()
+    {
+        return memory;
+    }
+
+    public NetworkStack stack()
+    {
+        return stack;
+    }
+
+    /** The socket behind a descriptor, or null (for tests and the Java API). */
+    public Socket socketOf(final int fd)
+    {
+        return fd >= 0 && fd < MAX_FDS && kind[fd] == SOCKET ? files[fd] : null;
+    }
+
+    private int fail(final int error)
+    {
+        errno = error;
+        return -1;
+    }
+
+    /** Turns a layer's count-or-minus-errno into the C convention. */
+    private int result(final int value)
+    {
+        return value < 0 ? fail(-value) : value;
+    }
+
+    private boolean badFd(final int fd)
+    {
+        return fd < 0 || fd >= MAX_FDS || kind[fd] == FREE;
+    }
+
+    private int lowestFreeFd()
+    {
+        for (int fd = 0; fd < MAX_FDS; fd++)
+        {
+            if (kind[fd] == FREE)
+            {
+                return fd;
+            }
+        }
+        return -1;
+    }
+
+    private int install(final Socket socket)
+    {
+        final int fd = lowestFreeFd();
+        if (fd < 0)
+        {
+            return -1;
+        }
+        kind[fd] = SOCKET;
+        files[fd] = socket;
+        return fd;
+    }
+
+    /** {@code move_addr_to_kernel}: 0, or -EINVAL / -EFAULT. */
+    private int copyAddressIn(final long address, final int length)
+    {
+        if (length < 0 || length > SocketConstants.SOCKADDR_STORAGE_SIZE)
+        {
+            return -Errno.EINVAL;
+        }
+        if (length == 0)
+        {
+            return 0;
+        }
+        if (!memory.accessible(address, length))
+        {
+            return -Errno.EFAULT;
+        }
+        MemorySegment.copy(memory.segment(), memory.offset(address), kernelAddress, 0, length);
+        return 0;
+    }
+
+    /** {@code move_addr_to_user}: writes a sockaddr_in truncated to {@code *lengthPointer}, then the full length. */
+    private int copyAddressOut(final int address, final int port, final long pointer, final long lengthPointer)
+    {
+        if (pointer == 0)
+        {
+            return 0;
+        }
+        if (!memory.accessible(lengthPointer, 4))
+        {
+            return -Errno.EFAULT;
+        }
+        final int room = memory.getInt(lengthPointer);
+        if (room < 0)
+        {
+            return -Errno.EINVAL;
+        }
+        final int length = Math.min(room, SocketConstants.SOCKADDR_IN_SIZE);
+        if (length > 0)
+        {
+            if (!memory.accessible(pointer, length))
+            {
+                return -Errno.EFAULT;
+            }
+            kernelAddress.set(ValueLayout.JAVA_SHORT_UNALIGNED, 0, (short) SocketConstants.AF_INET);
+            Bytes.put16(kernelAddress, 2, port);
+            Bytes.put32(kernelAddress, 4, address);
+            kernelAddress.set(ValueLayout.JAVA_LONG_UNALIGNED, 8, 0L);
+            MemorySegment.copy(kernelAddress, 0, memory.segment(), memory.offset(pointer), length);
+        }
+        memory.putInt(lengthPointer, SocketConstants.SOCKADDR_IN_SIZE);
+        return 0;
+    }
+
+    /* ---------------------------------------------------------------------------------------------------------- */
+    /* System calls                                                                                                 */
+
+    /** socket(2). */
+    public int socket(final int domain, final int type, final int protocol)
+    {
+        stack.enterSyscall();
+        try
+        {
+            final Socket socket = sockets.create(domain, type, protocol);
+            if (socket == null)
+            {
+                return fail(sockets.lastError());
+            }
+            final int fd = install(socket);
+            if (fd < 0)
+            {
+                sockets.close(socket);
+                return fail(Errno.EMFILE);
+            }
+            return fd;
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /** pipe(2): two non-socket descriptors (they carry no data in this model; they exist for ENOTSOCK). */
+    public int pipe(final long fdsPointer)
+    {
+        stack.enterSyscall();
+        try
+        {
+            if (!memory.accessible(fdsPointer, 8))
+            {
+                return fail(Errno.EFAULT);
+            }
+            final int read = lowestFreeFd();
+            if (read < 0)
+            {
+                return fail(Errno.EMFILE);
+            }
+            kind[read] = FILE;
+            final int write = lowestFreeFd();
+            if (write < 0)
+            {
+                kind[read] = FREE;
+                return fail(Errno.EMFILE);
+            }
+            kind[write] = FILE;
+            memory.putInt(fdsPointer, read);
+            memory.putInt(fdsPointer + 4, write);
+            return 0;
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /** connect(2): EBADF, then the address copy (EINVAL, EFAULT), then ENOTSOCK, then the socket's own checks. */
+    public int connect(final int fd, final long address, final int length)
+    {
+        stack.enterSyscall();
+        try
+        {
+            if (badFd(fd))
+            {
+                return fail(Errno.EBADF);
+            }
+            final int copied = copyAddressIn(address, length);
+            if (copied < 0)
+            {
+                return result(copied);
+            }
+            if (kind[fd] != SOCKET)
+            {
+                return fail(Errno.ENOTSOCK);
+            }
+            return result(sockets.connect(files[fd], kernelAddress, 0, length));
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /** bind(2): EBADF, ENOTSOCK, then the address copy, then the bind rules. */
+    public int bind(final int fd, final long address, final int length)
+    {
+        stack.enterSyscall();
+        try
+        {
+            final int checked = checkSocket(fd);
+            if (checked < 0)
+            {
+                return checked;
+            }
+            final int copied = copyAddressIn(address, length);
+            if (copied < 0)
+            {
+                return result(copied);
+            }
+            return result(sockets.bind(files[fd], kernelAddress, 0, length));
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /** -1 with EBADF or ENOTSOCK, else 0. */
+    private int checkSocket(final int fd)
+    {
+        if (badFd(fd))
+        {
+            return fail(Errno.EBADF);
+        }
+        if (kind[fd] != SOCKET)
+        {
+            return fail(Errno.ENOTSOCK);
+        }
+        return 0;
+    }
+
+    /** listen(2). */
+    public int listen(final int fd, final int backlog)
+    {
+        stack.enterSyscall();
+        try
+        {
+            final int checked = checkSocket(fd);
+            return checked < 0 ? checked : result(sockets.listen(files[fd], backlog));
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /** accept(2); {@code address}/{@code lengthPointer} may be 0 (NULL). */
+    public int accept(final int fd, final long address, final long lengthPointer)
+    {
+        return accept4(fd, address, lengthPointer, 0);
+    }
+
+    /** accept4(2) with SOCK_NONBLOCK/SOCK_CLOEXEC flags. */
+    public int accept4(final int fd, final long address, final long lengthPointer, final int flags)
+    {
+        stack.enterSyscall();
+        try
+        {
+            if ((flags & ~(SocketConstants.SOCK_NONBLOCK | SocketConstants.SOCK_CLOEXEC)) != 0)
+            {
+                return fail(Errno.EINVAL);
+            }
+            final int checked = checkSocket(fd);
+            if (checked < 0)
+            {
+                return checked;
+            }
+            final Socket listener = files[fd];
+            final Socket child = sockets.accept(listener, false);
+            if (child == null)
+            {
+                return fail(sockets.lastError());
+            }
+            child.nonBlocking = (flags & SocketConstants.SOCK_NONBLOCK) != 0;
+            final int newFd = install(child);
+            if (newFd < 0)
+            {
+                sockets.close(child);
+                return fail(Errno.EMFILE);
+            }
+            final int written = copyAddressOut(child.remoteAddress, child.remotePort, address, lengthPointer);
+            return written < 0 ? result(written) : newFd;
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /** send(2). */
+    public int send(final int fd, final long buffer, final int length, final int flags)
+    {
+        return sendto(fd, buffer, length, flags, 0, 0);
+    }
+
+    /** write(2) on a socket: send with no flags. */
+    public int write(final int fd, final long buffer, final int length)
+    {
+        return sendto(fd, buffer, length, 0, 0, 0);
+    }
+
+    /** sendto(2): EBADF, ENOTSOCK, the address copy, then the data (EFAULT when unreadable). */
+    public int sendto(final int fd, final long buffer, final int length, final int flags, final long address,
+        final int addressLength)
+    {
+        stack.enterSyscall();
+        try
+        {
+            final int checked = checkSocket(fd);
+            if (checked < 0)
+            {
+                return checked;
+            }
+            if (address != 0)
+            {
+                final int copied = copyAddressIn(address, addressLength);
+                if (copied < 0)
+                {
+                    return result(copied);
+                }
+            }
+            if (length < 0 || length > 0 && !memory.accessible(buffer, length))
+            {
+                return fail(Errno.EFAULT);
+            }
+            return result(sockets.send(files[fd], memory.segment(), memory.offset(buffer), length, flags,
+                address != 0 ? kernelAddress : null, 0, address != 0 ? addressLength : 0));
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /** recv(2). */
+    public int recv(final int fd, final long buffer, final int length, final int flags)
+    {
+        return recvfrom(fd, buffer, length, flags, 0, 0);
+    }
+
+    /** read(2) on a socket: recv with no flags. */
+    public int read(final int fd, final long buffer, final int length)
+    {
+        return recvfrom(fd, buffer, length, 0, 0, 0);
+    }
+
+    /** recvfrom(2); {@code address}/{@code lengthPointer} may be 0 (NULL). */
+    public int recvfrom(final int fd, final long buffer, final int length, final int flags, final long address,
+        final long lengthPointer)
+    {
+        stack.enterSyscall();
+        try
+        {
+            final int checked = checkSocket(fd);
+            if (checked < 0)
+            {
+                return checked;
+            }
+            if (length < 0 || length > 0 && !memory.accessible(buffer, length))
+            {
+                return fail(Errno.EFAULT);
+            }
+            final int received = sockets.receive(files[fd], memory.segment(), memory.offset(buffer), length, flags,
+                name);
+            if (received < 0)
+            {
+                return result(received);
+            }
+            final int written = copyAddressOut(name[0], name[1], address, lengthPointer);
+            return written < 0 ? result(written) : received;
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /** close(2). */
+    public int close(final int fd)
+    {
+        stack.enterSyscall();
+        try
+        {
+            if (badFd(fd))
+            {
+                return fail(Errno.EBADF);
+            }
+            if (kind[fd] == SOCKET)
+            {
+                sockets.close(files[fd]);
+            }
+            kind[fd] = FREE;
+            files[fd] = null;
+            fileFlags[fd] = 0;
+            return 0;
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /** shutdown(2). */
+    public int shutdown(final int fd, final int how)
+    {
+        stack.enterSyscall();
+        try
+        {
+            final int checked = checkSocket(fd);
+            return checked < 0 ? checked : result(sockets.shutdown(files[fd], how));
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /** fcntl(2): F_GETFL and F_SETFL (O_NONBLOCK). */
+    public int fcntl(final int fd, final int command, final int argument)
+    {
+        stack.enterSyscall();
+        try
+        {
+            if (badFd(fd))
+            {
+                return fail(Errno.EBADF);
+            }
+            final Socket socket = kind[fd] == SOCKET ? files[fd] : null;
+            switch (command)
+            {
+                case SocketConstants.F_GETFL:
+                    final boolean nonBlocking = socket != null ? socket.nonBlocking
+                        : (fileFlags[fd] & SocketConstants.O_NONBLOCK) != 0;
+                    return SocketConstants.O_RDWR | (nonBlocking ? SocketConstants.O_NONBLOCK : 0);
+                case SocketConstants.F_SETFL:
+                    fileFlags[fd] = argument & SocketConstants.O_NONBLOCK;
+                    if (socket != null)
+                    {
+                        socket.nonBlocking = (argument & SocketConstants.O_NONBLOCK) != 0;
+                    }
+                    return 0;
+                default:
+                    return fail(Errno.EINVAL);
+            }
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /**
+     * poll(2) over {@code count} {@code struct pollfd} (8 bytes: int fd, short events, short revents) at
+     * {@code fds}. {@code timeoutMs} -1 waits forever, 0 returns at once.
+     */
+    public int poll(final long fds, final int count, final int timeoutMs)
+    {
+        stack.enterSyscall();
+        try
+        {
+            if (count < 0 || count > MAX_FDS)
+            {
+                return fail(Errno.EINVAL);
+            }
+            if (count > 0 && !memory.accessible(fds, 8L * count))
+            {
+                return fail(Errno.EFAULT);
+            }
+            pollFds = fds;
+            pollCount = count;
+            int ready = scan(true);
+            if (ready == 0 && timeoutMs != 0)
+            {
+                stack.block(pollReady, timeoutMs < 0 ? 0 : Time.ms(timeoutMs));
+                ready = scan(true);
+            }
+            return ready;
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    private boolean anyReady()
+    {
+        return scan(false) > 0;
+    }
+
+    private int scan(final boolean write)
+    {
+        int ready = 0;
+        for (int i = 0; i < pollCount; i++)
+        {
+            final long entry = pollFds + 8L * i;
+            final int fd = memory.getInt(entry);
+            final int events = memory.getShort(entry + 4) & 0xFFFF;
+            int revents = 0;
+            if (fd >= 0)
+            {
+                if (badFd(fd))
+                {
+                    revents = SocketConstants.POLLNVAL;
+                }
+                else if (kind[fd] == SOCKET)
+                {
+                    revents = sockets.poll(files[fd]) & (events | SocketConstants.POLLERR | SocketConstants.POLLHUP);
+                }
+                else
+                {
+                    revents = (SocketConstants.POLLIN | SocketConstants.POLLOUT) & events;
+                }
+            }
+            if (write)
+            {
+                memory.putShort(entry + 6, (short) revents);
+            }
+            if (revents != 0)
+            {
+                ready++;
+            }
+        }
+        return ready;
+    }
+
+    /**
+     * getsockopt(2). Int options (SO_ERROR get-and-clear, SO_TYPE, SO_REUSEADDR, SO_BROADCAST, SO_SNDBUF, SO_RCVBUF,
+     * TCP_NODELAY, TCP_MAXSEG, TCP_SYNCNT) write up to 4 bytes and the length used.
+     */
+    public int getsockopt(final int fd, final int level, final int option, final long value,
+        final long lengthPointer)
+    {
+        stack.enterSyscall();
+        try
+        {
+            final int checked = checkSocket(fd);
+            if (checked < 0)
+            {
+                return checked;
+            }
+            if (!memory.accessible(lengthPointer, 4))
+            {
+                return fail(Errno.EFAULT);
+            }
+            final int room = memory.getInt(lengthPointer);
+            if (room < 0)
+            {
+                return fail(Errno.EINVAL);
+            }
+            final int got = sockets.getOption(files[fd], level, option);
+            if (got < 0)
+            {
+                return result(got);
+            }
+            final int length = Math.min(room, 4);
+            if (length > 0 && !memory.accessible(value, length))
+            {
+                return fail(Errno.EFAULT);
+            }
+            for (int i = 0; i < length; i++)
+            {
+                memory.putByte(value + i, (byte) (got >>> (8 * i)));
+            }
+            memory.putInt(lengthPointer, length);
+            return 0;
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /**
+     * setsockopt(2): int options need {@code length >= 4}; SO_LINGER takes {@code struct linger} (8 bytes),
+     * SO_SNDTIMEO/SO_RCVTIMEO a {@code struct timeval} (16 bytes; tv_usec outside 0..999999 is EDOM).
+     */
+    public int setsockopt(final int fd, final int level, final int option, final long value, final int length)
+    {
+        stack.enterSyscall();
+        try
+        {
+            final int checked = checkSocket(fd);
+            if (checked < 0)
+            {
+                return checked;
+            }
+            if (length < 0)
+            {
+                return fail(Errno.EINVAL);
+            }
+            final Socket socket = files[fd];
+            if (level == SocketConstants.SOL_SOCKET && option == SocketConstants.SO_LINGER)
+            {
+                if (length < 8)
+                {
+                    return fail(Errno.EINVAL);
+                }
+                if (!memory.accessible(value, 8))
+                {
+                    return fail(Errno.EFAULT);
+                }
+                sockets.setLinger(socket, memory.getInt(value) != 0, memory.getInt(value + 4));
+                return 0;
+            }
+            if (level == SocketConstants.SOL_SOCKET &&
+                (option == SocketConstants.SO_SNDTIMEO || option == SocketConstants.SO_RCVTIMEO))
+            {
+                if (length < 16)
+                {
+                    return fail(Errno.EINVAL);
+                }
+                if (!memory.accessible(value, 16))
+                {
+                    return fail(Errno.EFAULT);
+                }
+                final long seconds = memory.getLong(value);
+                final long micros = memory.getLong(value + 8);
+                if (micros < 0 || micros >= 1_000_000)
+                {
+                    return fail(Errno.EDOM);
+                }
+                final long ps = seconds < 0 ? 0 : Time.seconds(seconds) + Time.us(micros);
+                sockets.setTimeout(socket, option == SocketConstants.SO_SNDTIMEO, ps);
+                return 0;
+            }
+            if (length < 4)
+            {
+                return fail(Errno.EINVAL);
+            }
+            if (!memory.accessible(value, 4))
+            {
+                return fail(Errno.EFAULT);
+            }
+            return result(sockets.setOption(socket, level, option, memory.getInt(value)));
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /** getsockname(2). */
+    public int getsockname(final int fd, final long address, final long lengthPointer)
+    {
+        return socketName(fd, false, address, lengthPointer);
+    }
+
+    /** getpeername(2): ENOTCONN until connected (a TCP socket in SYN_SENT has no peer yet). */
+    public int getpeername(final int fd, final long address, final long lengthPointer)
+    {
+        return socketName(fd, true, address, lengthPointer);
+    }
+
+    private int socketName(final int fd, final boolean peer, final long address, final long lengthPointer)
+    {
+        stack.enterSyscall();
+        try
+        {
+            final int checked = checkSocket(fd);
+            if (checked < 0)
+            {
+                return checked;
+            }
+            final int named = sockets.name(files[fd], peer, name);
+            if (named < 0)
+            {
+                return result(named);
+            }
+            if (address == 0)
+            {
+                return fail(Errno.EFAULT);
+            }
+            return result(copyAddressOut(name[0], name[1], address, lengthPointer));
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+}

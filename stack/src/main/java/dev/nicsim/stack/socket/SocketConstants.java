@@ -1,0 +1,87 @@
+package dev.nicsim.stack.socket;
+
+/**
+ * The Linux ABI numbers the socket calls take: address families, socket types, option levels and names, poll bits,
+ * fcntl commands. Values are Linux x86-64's, so a C program and a nicsim script read the same.
+ */
+public final class SocketConstants
+{
+    public static final int AF_UNSPEC = 0;
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_NONBLOCK = 0x800;
+    public static final int SOCK_CLOEXEC = 0x80000;
+
+    public static final int IPPROTO_IP = 0;
+    public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_UDP = 17;
+
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_REUSEADDR = 2;
+    public static final int SO_TYPE = 3;
+    public static final int SO_ERROR = 4;
+    public static final int SO_BROADCAST = 6;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_LINGER = 13;
+    public static final int SO_RCVTIMEO = 20;
+    public static final int SO_SNDTIMEO = 21;
+
+    public static final int TCP_NODELAY = 1;
+    public static final int TCP_MAXSEG = 2;
+    public static final int TCP_SYNCNT = 7;
+
+    public static final int F_GETFL = 3;
+    public static final int F_SETFL = 4;
+    public static final int O_RDWR = 2;
+    public static final int O_NONBLOCK = 0x800;
+
+    public static final int SHUT_RD = 0;
+    public static final int SHUT_WR = 1;
+    public static final int SHUT_RDWR = 2;
+
+    public static final int MSG_PEEK = 0x2;
+    public static final int MSG_DONTWAIT = 0x40;
+
+    public static final int POLLIN = 0x1;
+    public static final int POLLPRI = 0x2;
+    public static final int POLLOUT = 0x4;
+    public static final int POLLERR = 0x8;
+    public static final int POLLHUP = 0x10;
+    public static final int POLLNVAL = 0x20;
+    public static final int POLLRDNORM = 0x40;
+    public static final int POLLRDBAND = 0x80;
+    public static final int POLLWRNORM = 0x100;
+    public static final int POLLWRBAND = 0x200;
+    public static final int POLLRDHUP = 0x2000;
+
+    /** {@code sizeof(struct sockaddr_in)}. */
+    public static final int SOCKADDR_IN_SIZE = 16;
+    /** {@code sizeof(struct sockaddr_storage)}: the largest address a call accepts. */
+    public static final int SOCKADDR_STORAGE_SIZE = 128;
+
+    private SocketConstants()
+    {
+    }
+
+    /** Poll bits as text ("POLLOUT|POLLHUP"), for messages and scripts. */
+    public static String pollBits(final int bits)
+    {
+        final StringBuilder text = new StringBuilder();
+        final int[] values = {POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLRDBAND, POLLWRNORM,
+            POLLWRBAND, POLLRDHUP};
+        final String[] names = {"POLLIN", "POLLPRI", "POLLOUT", "POLLERR", "POLLHUP", "POLLNVAL", "POLLRDNORM",
+            "POLLRDBAND", "POLLWRNORM", "POLLWRBAND", "POLLRDHUP"};
+        for (int i = 0; i < values.length; i++)
+        {
+            if ((bits & values[i]) != 0)
+            {
+                text.append(text.isEmpty() ? "" : "|").append(names[i]);
+            }
+        }
+        return text.isEmpty() ? "0" : text.toString();
+    }
+}

@@ -1,0 +1,167 @@
+package dev.nicsim.stack.tcp;
+
+import dev.nicsim.hw.sim.Component;
+import dev.nicsim.hw.sim.Event;
+import dev.nicsim.stack.socket.Socket;
+
+/**
+ * A TCP control block (RFC 9293 §3.3.1): sequence variables, negotiated options, RTT state and the connection's
+ * timers. Like {@link Socket}, a plain record of state read and written by {@link TcpLayer}; its timers are created
+ * once with the block and rescheduled, never allocated per connection.
+ */
+public final class Tcb
+{
+    public TcpState state = TcpState.CLOSED;
+    /** The socket this block belongs to (set once when the pooled socket is built). */
+    public Socket socket;
+
+    /* Send sequence space. sndMax is the highest sequence ever sent: ACKs up to it are valid after a go-back. */
+    public int iss;
+    public int sndUna;
+    public int sndNxt;
+    public int sndMax;
+    public int sndWnd;
+    public int maxSndWnd;
+    public int sndWl1;
+    public int sndWl2;
+
+    /* Receive sequence space. rcvAdvertisedEdge is RCV.NXT + the window last advertised. */
+    public int irs;
+    public int rcvNxt;
+    public int rcvAdvertisedEdge;
+
+    /* Options. */
+    public int sndWscale;
+    public int rcvWscale;
+    public boolean wscaleOk;
+    public boolean timestampsOk;
+    public boolean sackOk;
+    public int tsRecent;
+    public long tsRecentStamp;
+    public int tsOffset;
+    /** TCP_MAXSEG, or 0. */
+    public int userMss;
+    /** MSS the peer announced (536 when it announced none). */
+    public int peerMss;
+    /** Payload bytes per full segment, options excluded. */
+    public int sendMss;
+    /** MSS this side announced. */
+    public int advertisedMss;
+    public boolean noDelay;
+    /** TCP_SYNCNT, or 0 for the policy's default. */
+    public int synCount;
+    /** True when the connection came from a listener (passive open), for RST-in-SYN_RECEIVED handling. */
+    public boolean passive;
+
+    /* Retransmission (RFC 6298). */
+    public long rtoPs;
+    public long srttPs;
+    public long rttvarPs;
+    public boolean rttTiming;
+    public int rttSeq;
+    public long rttStart;
+    public int retransmits;
+    public long firstSynTime;
+    public int firstSynTsVal;
+    public int cwnd;
+    public int ssthresh;
+    public int dupAcks;
+    public boolean synRetransmitted;
+
+    /* Close. */
+    public boolean finQueued;
+    public boolean finSent;
+    public int finSeq;
+
+    /* ACK scheduling and RFC 5961 rate limit. */
+    public int segmentsUnacked;
+    public long lastChallengeAck = Long.MIN_VALUE;
+
+    public final Event retransmitTimer;
+    public final Event delayedAckTimer;
+    /** TIME_WAIT expiry, or the orphaned FIN_WAIT_2 timeout. */
+    public final Event closeTimer;
+
+    public Tcb(final TcpLayer layer)
+    {
+        retransmitTimer = new Event("tcp.retransmit", Component.TIMER, () -> layer.retransmitTimeout(this));
+        delayedAckTimer = new Event("tcp.delayed-ack", Component.TIMER, () -> layer.delayedAckTimeout(this));
+        closeTimer = new Event("tcp.close-timer", Component.TIMER, () -> layer.closeTimeout(this));
+    }
+
+    /** Back to a fresh block; timers must already be cancelled. */
+    public void reset()
+    {
+        state = TcpState.CLOSED;
+        iss = 0;
+        sndUna = 0;
+        sndNxt = 0;
+        sndMax = 0;
+        sndWnd = 0;
+        maxSndWnd = 0;
+        sndWl1 = 0;
+        sndWl2 = 0;
+        irs = 0;
+        rcvNxt = 0;
+        rcvAdvertisedEdge = 0;
+        sndWscale = 0;
+        rcvWscale = 0;
+        wscaleOk = false;
+        timestampsOk = false;
+        sackOk = false;
+        tsRecent = 0;
+        tsRecentStamp = 0;
+        tsOffset = 0;
+        userMss = 0;
+        peerMss = 0;
+        sendMss = 0;
+        advertisedMss = 0;
+        noDelay = false;
+        synCount = 0;
+        passive = false;
+        rtoPs = 0;
+        srttPs = 0;
+        rttvarPs = 0;
+        rttTiming = false;
+        retransmits = 0;
+        firstSynTime = 0;
+        firstSynTsVal = 0;
+        cwnd = 0;
+        ssthresh = 0;
+        dupAcks = 0;
+        synRetransmitted = false;
+        finQueued = false;
+        finSent = false;
+        finSeq = 0;
+        segmentsUnacked = 0;
+        lastChallengeAck = Long.MIN_VALUE;
+    }
+
+    /** Unsent bytes in the send buffer. */
+    public int unsent()
+    {
+        return socket.sendBuffer.size() - dataInFlight();
+    }
+
+    /** Data bytes sent and not acknowledged (SND.NXT - SND.UNA without the FIN). */
+    public int dataInFlight()
+    {
+        return sndNxt - sndUna - (finSent ? 1 : 0);
+    }
+
+    public static boolean before(final int a, final int b)
+    {
+        return a - b < 0;
+    }
+
+    public static boolean after(final int a, final int b)
+    {
+        return a - b > 0;
+    }
+
+    /** {@code low <= value <= high} in sequence space. */
+    public static boolean between(final int value, final int low, final int high)
+    {
+        return Integer.compareUnsigned(high - low, value - low) >= 0;
+    }
+}

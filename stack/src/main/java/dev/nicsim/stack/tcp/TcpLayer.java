@@ -1,0 +1,1663 @@
+package dev.nicsim.stack.tcp;
+
+import dev.nicsim.hw.sim.Time;
+import dev.nicsim.hw.trace.EventTrace;
+import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.iface.Ipv4Layer;
+import dev.nicsim.stack.iface.RouteTable;
+import dev.nicsim.stack.socket.Errno;
+import dev.nicsim.stack.socket.PortTable;
+import dev.nicsim.stack.socket.Socket;
+import dev.nicsim.stack.socket.SocketConstants;
+import dev.nicsim.stack.socket.SocketState;
+import dev.nicsim.stack.wire.DropReason;
+import dev.nicsim.stack.wire.IcmpMessage;
+import dev.nicsim.stack.wire.Ipv4Address;
+import dev.nicsim.stack.wire.Ipv4Packet;
+import dev.nicsim.stack.wire.TcpSegment;
+
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+
+/**
+ * TCP: the RFC 9293 state machine with Linux's choices where Linux and the RFC part ways (each noted where it is
+ * made). Segments are parsed in place; outgoing segments are written straight into the transmit buffer by
+ * {@link Ipv4Layer}; payload is copied once from the device's buffer into the socket's receive ring, and once from
+ * the send ring into the outgoing frame.
+ *
+ * <p>Every method returns int codes and never throws on a packet's account; a segment that breaks a rule is counted
+ * and dropped (and answered where the RFC says so).
+ */
+public final class TcpLayer
+{
+    /** Linux's {@code TCP_TIMEOUT_MIN} (2 jiffies at HZ=1000): the quick SYN retry after a suspicious ACK. */
+    public static final long TIMEOUT_MIN_PS = 2 * Time.MS;
+    /** RFC 9293 §3.7.1 MUST-15: the MSS to assume when the peer sends none. */
+    public static final int DEFAULT_PEER_MSS = 536;
+    /** Linux's {@code tcp_synack_retries}. */
+    public static final int SYNACK_RETRIES = 5;
+    /** Initial congestion window in segments (RFC 6928, Linux's default). */
+    public static final int INITIAL_WINDOW_SEGMENTS = 10;
+    private static final long RTO_MAX_PS = 120 * Time.S;
+    private static final int PERTURB_SIZE = 1 << 16;
+    private static final int MAX_WINDOW = 65535;
+
+    private final NetworkStack stack;
+    private final ConnectionTable connections = new ConnectionTable();
+    private final PortTable ports = new PortTable();
+    private final TcpSegment in = new TcpSegment();
+    private final TcpSegment out = new TcpSegment();
+    private final SecretHash secret;
+    private final SplittableRandom random;
+    private final int[] perturb = new int[PERTURB_SIZE];
+
+    /* The segment being processed, unpacked once. */
+    private MemorySegment segMemory;
+    private long segPayload;
+    private int segLength;
+    private int segSeq;
+    private int segAck;
+    private int segFlags;
+    private int segWindow;
+    private int segSource;
+    private int segDestination;
+    private int segSourcePort;
+    private int segDestinationPort;
+
+    /* A TIME_WAIT connection that connect() may take over, found by the last uniqueness check. */
+    private Socket recyclable;
+
+    public TcpLayer(final NetworkStack stack)
+    {
+        this.stack = stack;
+        this.secret = new SecretHash(stack.config().seed());
+        this.random = new SplittableRandom(stack.config().seed() ^ 0x5DEECE66DL);
+    }
+
+    public PortTable ports()
+    {
+        return ports;
+    }
+
+    public ConnectionTable connections()
+    {
+        return connections;
+    }
+
+    /* ---------------------------------------------------------------------------------------------------------- */
+    /* Input                                                                                                        */
+
+    /** A TCP segment addressed to this host, at {@code offset} in {@code memory}. */
+    public void receive(final MemorySegment memory, final long offset, final int length, final int source,
+        final int destination, final int transportSum)
+    {
+        in.wrap(memory, offset, length);
+        final int invalid = in.validate();
+        if (invalid != 0)
+        {
+            stack.stats().drop(invalid);
+            return;
+        }
+        if (!Ipv4Layer.transportChecksumOk(memory, offset, length, source, destination, Ipv4Packet.PROTOCOL_TCP,
+            transportSum))
+        {
+            stack.stats().drop(DropReason.TCP_CHECKSUM);
+            return;
+        }
+        segMemory = memory;
+        segPayload = offset + in.headerLength();
+        segLength = in.payloadLength();
+        segSeq = in.sequence();
+        segAck = in.acknowledgment();
+        segFlags = in.flags();
+        segWindow = in.window();
+        segSource = source;
+        segDestination = destination;
+        segSourcePort = in.sourcePort();
+        segDestinationPort = in.destinationPort();
+        if (segSourcePort == 0 || segDestinationPort == 0)
+        {
+            stack.stats().drop(DropReason.TCP_BAD_PORTS);
+            return;
+        }
+        stack.stats().segmentsReceived++;
+        Socket socket = connections.find(destination, segDestinationPort, source, segSourcePort);
+        if (socket == null)
+        {
+            socket = findListener(destination, segDestinationPort);
+        }
+        if (socket == null)
+        {
+            stack.stats().drop(DropReason.TCP_NO_SOCKET);
+            resetForSegment();
+            return;
+        }
+        final Tcb tcb = socket.tcb;
+        switch (tcb.state)
+        {
+            case LISTEN:
+                listenInput(socket);
+                break;
+            case SYN_SENT:
+                synSentInput(socket, tcb);
+                break;
+            case TIME_WAIT:
+                timeWaitInput(socket, tcb);
+                break;
+            case CLOSED:
+                stack.stats().drop(DropReason.TCP_NO_SOCKET);
+                resetForSegment();
+                break;
+            default:
+                synchronizedInput(socket, tcb);
+                break;
+        }
+    }
+
+    private Socket findListener(final int address, final int port)
+    {
+        Socket wildcard = null;
+        for (Socket at = ports.head(port); at != null; at = at.nextInPort)
+        {
+            if (at.tcb.state == TcpState.LISTEN)
+            {
+                if (at.localAddress == address)
+                {
+                    return at;
+                }
+                if (at.localAddress == Ipv4Address.ANY)
+                {
+                    wildcard = at;
+                }
+            }
+        }
+        return wildcard;
+    }
+
+    /** RFC 9293 §3.10.7.1: a segment for no connection is answered with a reset, unless it is one. */
+    private void resetForSegment()
+    {
+        if ((segFlags & TcpSegment.RST) != 0)
+        {
+            return;
+        }
+        if ((segFlags & TcpSegment.ACK) != 0)
+        {
+            sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
+        }
+        else
+        {
+            sendReset(segDestination, segSource, segDestinationPort, segSourcePort, 0, segSeq + segmentSpan(),
+                true);
+        }
+    }
+
+    /** SEG.LEN: payload plus one for each of SYN and FIN. */
+    private int segmentSpan()
+    {
+        return segLength + ((segFlags & TcpSegment.SYN) != 0 ? 1 : 0) + ((segFlags & TcpSegment.FIN) != 0 ? 1 : 0);
+    }
+
+    private void listenInput(final Socket listener)
+    {
+        if ((segFlags & TcpSegment.RST) != 0)
+        {
+            return;
+        }
+        if ((segFlags & TcpSegment.ACK) != 0)
+        {
+            sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
+            return;
+        }
+        if ((segFlags & TcpSegment.SYN) == 0)
+        {
+            stack.stats().drop(DropReason.TCP_BAD_SEGMENT);
+            return;
+        }
+        // Linux drops the SYN when the accept queue is full (no SYN cookies here), and bounds the SYN queue.
+        if (listener.acceptCount >= listener.backlog || listener.synQueueCount >= Math.max(listener.backlog, 128))
+        {
+            stack.stats().drop(DropReason.TCP_LISTEN_OVERFLOW);
+            return;
+        }
+        final Socket child = stack.sockets().allocate(SocketConstants.SOCK_STREAM);
+        if (child == null)
+        {
+            stack.stats().drop(DropReason.TCP_LISTEN_OVERFLOW);
+            return;
+        }
+        child.open = true;
+        child.parent = listener;
+        child.reuseAddress = listener.reuseAddress;
+        child.localAddress = segDestination;
+        child.remoteAddress = segSource;
+        child.remotePort = segSourcePort;
+        final Tcb tcb = child.tcb;
+        tcb.passive = true;
+        tcb.userMss = listener.tcb.userMss;
+        tcb.noDelay = listener.tcb.noDelay;
+        listener.synQueueCount++;
+        ports.add(child, segDestinationPort);
+        acceptPeerSyn(tcb);
+        tcb.iss = isn(child);
+        tcb.tsOffset = (int) secret.hash(SecretHash.PURPOSE_TIMESTAMP_OFFSET, child.localAddress,
+            child.remoteAddress, 0, 0);
+        tcb.sndUna = tcb.iss;
+        tcb.sndNxt = tcb.iss + 1;
+        tcb.sndMax = tcb.sndNxt;
+        tcb.firstSynTime = stack.sim().now();
+        tcb.rtoPs = stack.config().synPolicy().initialRtoPs();
+        setState(child, TcpState.SYN_RECEIVED);
+        connections.add(child);
+        sendSyn(child, tcb, true);
+        stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
+    }
+
+    /** Records what the peer's SYN says: its ISN, window and options. */
+    private void acceptPeerSyn(final Tcb tcb)
+    {
+        tcb.irs = segSeq;
+        tcb.rcvNxt = segSeq + 1;
+        tcb.peerMss = in.mss() > 0 ? in.mss() : DEFAULT_PEER_MSS;
+        final boolean passive = tcb.state != TcpState.SYN_SENT;
+        tcb.wscaleOk = in.wscale() >= 0 && (passive || tcb.wscaleOk);
+        tcb.sndWscale = tcb.wscaleOk ? in.wscale() : 0;
+        tcb.rcvWscale = tcb.wscaleOk ? stack.config().windowScale() : 0;
+        tcb.timestampsOk = in.hasTimestamps() && (passive || tcb.timestampsOk);
+        if (tcb.timestampsOk)
+        {
+            tcb.tsRecent = in.tsVal();
+            tcb.tsRecentStamp = stack.sim().now();
+        }
+        tcb.sackOk = in.sackPermitted() && (passive || tcb.sackOk);
+        // RFC 7323 §2.2: the window field of a SYN is never scaled.
+        tcb.sndWnd = segWindow;
+        tcb.maxSndWnd = segWindow;
+        tcb.sndWl1 = segSeq;
+        tcb.sndWl2 = segAck;
+    }
+
+    /** Sizes segments once both sides' MSS and the options are known. */
+    private void settleMss(final Tcb tcb)
+    {
+        int mss = Math.min(tcb.peerMss, tcb.advertisedMss);
+        if (tcb.userMss > 0)
+        {
+            mss = Math.min(mss, tcb.userMss);
+        }
+        tcb.sendMss = Math.max(64, mss - (tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0));
+        tcb.cwnd = (tcb.synRetransmitted ? 1 : INITIAL_WINDOW_SEGMENTS) * tcb.sendMss;
+        tcb.ssthresh = Integer.MAX_VALUE;
+    }
+
+    /** RFC 9293 §3.10.7.3 in Linux's order ({@code tcp_rcv_synsent_state_process}). */
+    private void synSentInput(final Socket socket, final Tcb tcb)
+    {
+        final boolean ack = (segFlags & TcpSegment.ACK) != 0;
+        final boolean rst = (segFlags & TcpSegment.RST) != 0;
+        if (ack)
+        {
+            if (!Tcb.after(segAck, tcb.iss) || Tcb.after(segAck, tcb.sndMax))
+            {
+                if (!rst)
+                {
+                    // An old duplicate or a stale peer (Fig. 8/9): reset it and retry the SYN soon.
+                    sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
+                    quickSynRetry(tcb);
+                }
+                stack.stats().drop(DropReason.TCP_BAD_SEGMENT);
+                return;
+            }
+            if (in.hasTimestamps() && tcb.timestampsOk && in.tsEcr() != 0 &&
+                !Tcb.between(in.tsEcr(), tcb.firstSynTsVal, tsNow(tcb)))
+            {
+                // Linux: PAWSActiveRejected, answered like an unacceptable ACK.
+                stack.stats().drop(DropReason.TCP_PAWS);
+                sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
+                quickSynRetry(tcb);
+                return;
+            }
+        }
+        if (rst)
+        {
+            if (ack)
+            {
+                reset(socket, tcb);
+            }
+            else
+            {
+                stack.stats().drop(DropReason.TCP_BAD_SEGMENT);
+            }
+            return;
+        }
+        if ((segFlags & TcpSegment.SYN) == 0)
+        {
+            // Linux discards an acceptable ACK without SYN silently ("discard_and_undo").
+            stack.stats().drop(DropReason.TCP_BAD_SEGMENT);
+            return;
+        }
+        acceptPeerSyn(tcb);
+        if (ack)
+        {
+            tcb.sndUna = segAck;
+            if (!tcb.synRetransmitted)
+            {
+                rttSample(tcb, stack.sim().now() - tcb.firstSynTime);
+            }
+            settleMss(tcb);
+            establish(socket, tcb);
+            if (segLength > 0 || (segFlags & TcpSegment.FIN) != 0)
+            {
+                dataAndFin(socket, tcb);
+            }
+            sendAck(socket, tcb);
+            output(socket, tcb);
+            return;
+        }
+        // Crossed SYNs (simultaneous open, or connect to self): answer with SYN-ACK from the same ISN.
+        settleMss(tcb);
+        setState(socket, TcpState.SYN_RECEIVED);
+        sendSyn(socket, tcb, true);
+    }
+
+    private void quickSynRetry(final Tcb tcb)
+    {
+        if (tcb.retransmits == 0)
+        {
+            stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + TIMEOUT_MIN_PS);
+        }
+    }
+
+    private void establish(final Socket socket, final Tcb tcb)
+    {
+        stack.sim().cancel(tcb.retransmitTimer);
+        tcb.retransmits = 0;
+        tcb.rcvAdvertisedEdge = tcb.rcvNxt;
+        setState(socket, TcpState.ESTABLISHED);
+    }
+
+    private void timeWaitInput(final Socket socket, final Tcb tcb)
+    {
+        if ((segFlags & TcpSegment.RST) != 0)
+        {
+            done(socket, tcb);
+            return;
+        }
+        if ((segFlags & TcpSegment.SYN) != 0 && (segFlags & TcpSegment.ACK) == 0 && Tcb.after(segSeq, tcb.rcvNxt))
+        {
+            // A new incarnation (RFC 9293 §3.10.7.4 note, Linux TCP_TW_SYN): end TIME_WAIT, let a listener take it.
+            final Socket listener = findListener(segDestination, segDestinationPort);
+            if (listener != null)
+            {
+                done(socket, tcb);
+                listenInput(listener);
+                return;
+            }
+        }
+        if ((segFlags & TcpSegment.FIN) != 0)
+        {
+            stack.sim().reschedule(tcb.closeTimer, stack.sim().now() + stack.config().timeWaitPs());
+        }
+        sendAck(socket, tcb);
+    }
+
+    /** Segment arrival in SYN_RECEIVED and the synchronized states: RFC 9293 §3.10.7.4, first to eighth. */
+    private void synchronizedInput(final Socket socket, final Tcb tcb)
+    {
+        final boolean rst = (segFlags & TcpSegment.RST) != 0;
+        final boolean syn = (segFlags & TcpSegment.SYN) != 0;
+        if (tcb.timestampsOk && in.hasTimestamps() && !rst && Tcb.before(in.tsVal(), tcb.tsRecent))
+        {
+            stack.stats().drop(DropReason.TCP_PAWS);
+            sendAck(socket, tcb);
+            return;
+        }
+        // First: sequence acceptability (Linux's tcp_sequence: the segment must touch the receive window).
+        final int window = Math.max(0, tcb.rcvAdvertisedEdge - tcb.rcvNxt);
+        final int end = segSeq + segmentSpan();
+        if (Tcb.before(end, tcb.rcvNxt) || Tcb.after(segSeq, tcb.rcvNxt + window) ||
+            end == tcb.rcvNxt && segmentSpan() > 0 && !syn)
+        {
+            if (!rst)
+            {
+                stack.stats().drop(DropReason.TCP_OUT_OF_WINDOW);
+                sendAck(socket, tcb);
+            }
+            else
+            {
+                stack.stats().drop(DropReason.TCP_OUT_OF_WINDOW);
+            }
+            return;
+        }
+        // Second: RST. RFC 5961 §3.2: only an exact match resets; anything else in the window is challenged.
+        if (rst)
+        {
+            if (segSeq == tcb.rcvNxt)
+            {
+                if (tcb.state == TcpState.SYN_RECEIVED && tcb.passive)
+                {
+                    done(socket, tcb);
+                }
+                else
+                {
+                    reset(socket, tcb);
+                }
+            }
+            else
+            {
+                challengeAck(socket, tcb);
+            }
+            return;
+        }
+        // Fourth: SYN. RFC 5961 §4.2 challenge ACK; Linux lets an exactly matching SYN-ACK complete a
+        // simultaneous open, and a listener's child answers a retransmitted SYN with its SYN-ACK again.
+        if (syn)
+        {
+            final boolean crossedSynAck = tcb.state == TcpState.SYN_RECEIVED && !tcb.passive &&
+                (segFlags & TcpSegment.ACK) != 0 && segSeq + 1 == tcb.rcvNxt && segAck == tcb.sndNxt;
+            if (!crossedSynAck)
+            {
+                if (tcb.state == TcpState.SYN_RECEIVED && tcb.passive && segSeq == tcb.irs)
+                {
+                    sendSyn(socket, tcb, true);
+                }
+                else
+                {
+                    challengeAck(socket, tcb);
+                }
+                return;
+            }
+        }
+        // Fifth: ACK.
+        if ((segFlags & TcpSegment.ACK) == 0)
+        {
+            stack.stats().drop(DropReason.TCP_BAD_SEGMENT);
+            return;
+        }
+        if (tcb.state == TcpState.SYN_RECEIVED)
+        {
+            if (!Tcb.after(segAck, tcb.sndUna) || Tcb.after(segAck, tcb.sndMax))
+            {
+                sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
+                return;
+            }
+            tcb.sndUna = segAck;
+            tcb.sndWnd = segWindow << tcb.sndWscale;
+            tcb.maxSndWnd = Math.max(tcb.maxSndWnd, tcb.sndWnd);
+            tcb.sndWl1 = segSeq;
+            tcb.sndWl2 = segAck;
+            if (!tcb.synRetransmitted)
+            {
+                rttSample(tcb, stack.sim().now() - tcb.firstSynTime);
+            }
+            if (tcb.passive)
+            {
+                settleMss(tcb);
+            }
+            establish(socket, tcb);
+            if (tcb.passive && !enqueueAccept(socket))
+            {
+                return;
+            }
+            if (syn)
+            {
+                // The SYN of a crossed SYN-ACK is a duplicate now: acknowledge it (Linux's tcp_send_dupack).
+                sendAck(socket, tcb);
+            }
+        }
+        else if (!ackInput(socket, tcb))
+        {
+            return;
+        }
+        if (tcb.timestampsOk && in.hasTimestamps() && !Tcb.after(segSeq, tcb.rcvNxt))
+        {
+            tcb.tsRecent = in.tsVal();
+            tcb.tsRecentStamp = stack.sim().now();
+        }
+        if (tcb.state == TcpState.CLOSED)
+        {
+            return;
+        }
+        // Seventh and eighth: data and FIN.
+        if (segLength > 0 || (segFlags & TcpSegment.FIN) != 0)
+        {
+            if (!socket.owned && segLength > 0 && (socket.shutdown & Socket.RECEIVE_SHUTDOWN) != 0)
+            {
+                // Linux: data for a closed socket aborts the connection with a reset.
+                sendReset(segDestination, segSource, segDestinationPort, segSourcePort, tcb.sndNxt, 0, false);
+                done(socket, tcb);
+                return;
+            }
+            dataAndFin(socket, tcb);
+        }
+        output(socket, tcb);
+    }
+
+    /** ACK processing in the synchronized states. Returns false when the segment is finished with. */
+    private boolean ackInput(final Socket socket, final Tcb tcb)
+    {
+        if (Tcb.after(segAck, tcb.sndMax))
+        {
+            // RFC 9293: an ACK for something not yet sent is answered with an ACK and dropped.
+            stack.stats().drop(DropReason.TCP_BAD_SEGMENT);
+            sendAck(socket, tcb);
+            return false;
+        }
+        if (Tcb.before(segAck, tcb.sndUna - tcb.maxSndWnd))
+        {
+            // RFC 5961 §5.2: too old to be a duplicate.
+            challengeAck(socket, tcb);
+            return false;
+        }
+        if (Tcb.after(segAck, tcb.sndUna))
+        {
+            int acked = segAck - tcb.sndUna;
+            final boolean finAcked = tcb.finSent && Tcb.after(segAck, tcb.finSeq);
+            if (finAcked)
+            {
+                acked--;
+            }
+            socket.sendBuffer.consume(Math.min(acked, socket.sendBuffer.size()));
+            tcb.sndUna = segAck;
+            if (Tcb.before(tcb.sndNxt, tcb.sndUna))
+            {
+                tcb.sndNxt = tcb.sndUna;
+            }
+            if (tcb.timestampsOk && in.hasTimestamps() && in.tsEcr() != 0)
+            {
+                rttSample(tcb, (long) (tsNow(tcb) - in.tsEcr()) * Time.MS);
+            }
+            else if (tcb.rttTiming && Tcb.after(segAck, tcb.rttSeq))
+            {
+                tcb.rttTiming = false;
+                rttSample(tcb, stack.sim().now() - tcb.rttStart);
+            }
+            tcb.retransmits = 0;
+            tcb.dupAcks = 0;
+            growWindow(tcb, acked);
+            if (tcb.sndUna == tcb.sndMax)
+            {
+                stack.sim().cancel(tcb.retransmitTimer);
+            }
+            else
+            {
+                stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
+            }
+            if (finAcked)
+            {
+                ourFinAcked(socket, tcb);
+                if (tcb.state == TcpState.CLOSED)
+                {
+                    return false;
+                }
+            }
+        }
+        else if (segAck == tcb.sndUna && segLength == 0 && tcb.sndMax != tcb.sndUna &&
+            (segWindow << tcb.sndWscale) == tcb.sndWnd && (segFlags & TcpSegment.FIN) == 0)
+        {
+            if (++tcb.dupAcks == 3)
+            {
+                fastRetransmit(socket, tcb);
+            }
+        }
+        if (Tcb.before(tcb.sndWl1, segSeq) || tcb.sndWl1 == segSeq && !Tcb.before(segAck, tcb.sndWl2))
+        {
+            tcb.sndWnd = segWindow << tcb.sndWscale;
+            tcb.maxSndWnd = Math.max(tcb.maxSndWnd, tcb.sndWnd);
+            tcb.sndWl1 = segSeq;
+            tcb.sndWl2 = segAck;
+        }
+        return true;
+    }
+
+    private void ourFinAcked(final Socket socket, final Tcb tcb)
+    {
+        switch (tcb.state)
+        {
+            case FIN_WAIT_1:
+                setState(socket, TcpState.FIN_WAIT_2);
+                if (!socket.owned)
+                {
+                    stack.sim().reschedule(tcb.closeTimer, stack.sim().now() + stack.config().finTimeoutPs());
+                }
+                break;
+            case CLOSING:
+                enterTimeWait(socket, tcb);
+                break;
+            case LAST_ACK:
+                done(socket, tcb);
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** RFC 5681 slow start and congestion avoidance. */
+    private static void growWindow(final Tcb tcb, final int acked)
+    {
+        if (tcb.cwnd < tcb.ssthresh)
+        {
+            tcb.cwnd += Math.min(acked, tcb.sendMss);
+        }
+        else
+        {
+            tcb.cwnd += Math.max(1, tcb.sendMss * tcb.sendMss / Math.max(1, tcb.cwnd));
+        }
+    }
+
+    private void fastRetransmit(final Socket socket, final Tcb tcb)
+    {
+        final int flight = tcb.sndMax - tcb.sndUna;
+        tcb.ssthresh = Math.max(flight / 2, 2 * tcb.sendMss);
+        tcb.cwnd = tcb.ssthresh;
+        tcb.rttTiming = false;
+        final int length = Math.min(tcb.sendMss, Math.min(socket.sendBuffer.size(), flight));
+        if (length > 0)
+        {
+            stack.stats().retransmissions++;
+            sendData(socket, tcb, tcb.sndUna, length, false);
+        }
+    }
+
+    private void dataAndFin(final Socket socket, final Tcb tcb)
+    {
+        final boolean fin = (segFlags & TcpSegment.FIN) != 0;
+        final boolean receiving = tcb.state == TcpState.ESTABLISHED || tcb.state == TcpState.FIN_WAIT_1 ||
+            tcb.state == TcpState.FIN_WAIT_2;
+        if (!receiving)
+        {
+            return;
+        }
+        int accepted = 0;
+        boolean inOrder = true;
+        if (segLength > 0)
+        {
+            final int skip = tcb.rcvNxt - segSeq;
+            if (skip < 0)
+            {
+                // Out of order: no reassembly queue; the duplicate ACK makes the sender resend.
+                stack.stats().drop(DropReason.TCP_OUT_OF_ORDER);
+                inOrder = false;
+            }
+            else if (skip < segLength)
+            {
+                final int room = Math.min(socket.receiveBuffer.free(), tcb.rcvAdvertisedEdge - tcb.rcvNxt);
+                accepted = Math.min(segLength - skip, Math.max(0, room));
+                socket.receiveBuffer.write(segMemory, segPayload + skip, accepted);
+                tcb.rcvNxt += accepted;
+                stack.stats().bytesReceived += accepted;
+                inOrder = accepted == segLength - skip;
+            }
+        }
+        if (fin && inOrder && segSeq + segLength == tcb.rcvNxt)
+        {
+            tcb.rcvNxt++;
+            socket.done = true;
+            socket.shutdown |= Socket.RECEIVE_SHUTDOWN;
+            switch (tcb.state)
+            {
+                case ESTABLISHED:
+                    setState(socket, TcpState.CLOSE_WAIT);
+                    break;
+                case FIN_WAIT_1:
+                    setState(socket, TcpState.CLOSING);
+                    break;
+                case FIN_WAIT_2:
+                    enterTimeWait(socket, tcb);
+                    break;
+                default:
+                    break;
+            }
+            sendAck(socket, tcb);
+            return;
+        }
+        if (!inOrder || segLength == 0)
+        {
+            sendAck(socket, tcb);
+            return;
+        }
+        if (++tcb.segmentsUnacked >= 2 || (segFlags & TcpSegment.PSH) != 0 && segLength < tcb.sendMss)
+        {
+            sendAck(socket, tcb);
+        }
+        else if (!tcb.delayedAckTimer.isScheduled())
+        {
+            stack.sim().schedule(tcb.delayedAckTimer, stack.sim().now() + stack.config().delayedAckPs());
+        }
+    }
+
+    private void challengeAck(final Socket socket, final Tcb tcb)
+    {
+        final long now = stack.sim().now();
+        if (tcb.lastChallengeAck != Long.MIN_VALUE && now - tcb.lastChallengeAck < stack.config()
+            .challengeAckIntervalPs())
+        {
+            stack.stats().challengeAcksSuppressed++;
+            return;
+        }
+        tcb.lastChallengeAck = now;
+        stack.stats().challengeAcks++;
+        sendAck(socket, tcb);
+    }
+
+    /** ICMP error quoting a segment this host sent: Linux's {@code tcp_v4_err}. */
+    public void icmpError(final int type, final int code, final int source, final int sourcePort,
+        final int destination, final int destinationPort, final int quotedSeq)
+    {
+        final Socket socket = connections.find(source, sourcePort, destination, destinationPort);
+        if (socket == null || socket.tcb.state == TcpState.TIME_WAIT || socket.tcb.state == TcpState.LISTEN)
+        {
+            return;
+        }
+        final Tcb tcb = socket.tcb;
+        if (!Tcb.between(quotedSeq, tcb.sndUna, tcb.sndMax))
+        {
+            stack.stats().drop(DropReason.ICMP_BAD_QUOTE);
+            return;
+        }
+        final int errno;
+        final boolean soft;
+        if (type == IcmpMessage.TYPE_DEST_UNREACHABLE)
+        {
+            if (code == IcmpMessage.CODE_FRAG_NEEDED)
+            {
+                return;
+            }
+            errno = unreachableErrno(code);
+            soft = code == IcmpMessage.CODE_NET_UNREACHABLE || code == IcmpMessage.CODE_HOST_UNREACHABLE ||
+                code == 11 || code == 12;
+        }
+        else if (type == IcmpMessage.TYPE_TIME_EXCEEDED)
+        {
+            errno = Errno.EHOSTUNREACH;
+            soft = true;
+        }
+        else
+        {
+            errno = Errno.EPROTO;
+            soft = false;
+        }
+        if (tcb.state.handshaking() &&
+            (!soft || stack.config().icmpErrorPolicy() == IcmpErrorPolicy.LINUX_ABORT_WHILE_CONNECTING))
+        {
+            if (tcb.passive)
+            {
+                done(socket, tcb);
+                return;
+            }
+            socket.error = errno;
+            done(socket, tcb);
+            return;
+        }
+        socket.softError = errno;
+    }
+
+    /** Linux's {@code icmp_err_convert[]}. */
+    private static int unreachableErrno(final int code)
+    {
+        return switch (code)
+        {
+            case 0, 6, 9, 11 -> Errno.ENETUNREACH;
+            case 2 -> Errno.ENOPROTOOPT;
+            case 3 -> Errno.ECONNREFUSED;
+            case 5 -> Errno.EOPNOTSUPP;
+            case 7 -> Errno.EHOSTDOWN;
+            case 8 -> Errno.ENONET;
+            default -> Errno.EHOSTUNREACH;
+        };
+    }
+
+    /* ---------------------------------------------------------------------------------------------------------- */
+    /* Calls from the socket layer                                                                                  */
+
+    /**
+     * Linux's {@code tcp_v4_connect} after the socket-level checks: routes, picks the source address and port,
+     * chooses the ISN and sends the SYN. Returns 0 or {@code -errno} (route errors, ENETUNREACH for broadcast or
+     * multicast, EADDRNOTAVAIL for a taken 4-tuple or no free port).
+     */
+    public int connect(final Socket socket, final int address, final int port)
+    {
+        final RouteTable routes = stack.routes();
+        final int routed = routes.lookup(address);
+        if (routed < 0)
+        {
+            return routed;
+        }
+        if (routes.resultKind() == RouteTable.Kind.BROADCAST || routes.resultKind() == RouteTable.Kind.MULTICAST)
+        {
+            return -Errno.ENETUNREACH;
+        }
+        final int mtu = routes.resultInterface().mtu();
+        final boolean chosenAddress = socket.localAddress == 0;
+        if (chosenAddress)
+        {
+            socket.localAddress = routes.resultSource();
+        }
+        socket.remoteAddress = address;
+        socket.remotePort = port;
+        final Tcb tcb = socket.tcb;
+        setState(socket, TcpState.SYN_SENT);
+        final int hashed = hashConnect(socket);
+        if (hashed < 0)
+        {
+            setState(socket, TcpState.CLOSED);
+            socket.remoteAddress = 0;
+            socket.remotePort = 0;
+            if (chosenAddress)
+            {
+                socket.localAddress = 0;
+            }
+            return hashed;
+        }
+        if (recyclable != null)
+        {
+            final Tcb old = recyclable.tcb;
+            tcb.iss = old.sndNxt + 65535 + 2;
+            tcb.tsRecent = old.tsRecent;
+            tcb.tsRecentStamp = old.tsRecentStamp;
+            done(recyclable, old);
+            recyclable = null;
+            stack.stats().timeWaitRecycled++;
+        }
+        else
+        {
+            tcb.iss = isn(socket);
+        }
+        tcb.tsOffset = (int) secret.hash(SecretHash.PURPOSE_TIMESTAMP_OFFSET, socket.localAddress,
+            socket.remoteAddress, 0, 0);
+        tcb.sndUna = tcb.iss;
+        tcb.sndNxt = tcb.iss + 1;
+        tcb.sndMax = tcb.sndNxt;
+        tcb.retransmits = 0;
+        tcb.synRetransmitted = false;
+        tcb.firstSynTime = stack.sim().now();
+        tcb.firstSynTsVal = tsNow(tcb);
+        tcb.rtoPs = stack.config().synPolicy().rtoAfter(0);
+        tcb.advertisedMss = mss(tcb, mtu);
+        // Offer every option; acceptPeerSyn keeps what the SYN-ACK agrees to.
+        tcb.wscaleOk = true;
+        tcb.timestampsOk = true;
+        tcb.sackOk = true;
+        socket.shutdown = 0;
+        socket.done = false;
+        connections.add(socket);
+        sendSyn(socket, tcb, false);
+        stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
+        return 0;
+    }
+
+    private int mss(final Tcb tcb, final int mtu)
+    {
+        final int mss = mtu - Ipv4Packet.HEADER_LENGTH - TcpSegment.HEADER_LENGTH;
+        return tcb.userMss > 0 ? Math.min(mss, tcb.userMss) : mss;
+    }
+
+    /** RFC 6528: ISN = M + F(4-tuple, secret), M a 4 microsecond clock. */
+    private int isn(final Socket socket)
+    {
+        final long hash = secret.hash(SecretHash.PURPOSE_ISN, socket.localAddress, socket.remoteAddress,
+            socket.localPort, socket.remotePort);
+        return (int) hash + (int) (stack.sim().now() / (4 * Time.US));
+    }
+
+    /**
+     * Linux's {@code inet_hash_connect}: an explicitly bound socket only needs its 4-tuple to be unique; otherwise
+     * RFC 6056 Algorithm 4 (double-hash) picks the port: a per-destination offset from the keyed hash plus a
+     * perturbation table entry, even ports first, then odd.
+     */
+    private int hashConnect(final Socket socket)
+    {
+        recyclable = null;
+        if (socket.localPort != 0)
+        {
+            return unique(socket, socket.localPort) ? 0 : -Errno.EADDRNOTAVAIL;
+        }
+        final int low = stack.config().ephemeralLow();
+        final int high = stack.config().ephemeralHigh() + 1;
+        int remaining = high - low;
+        if (remaining > 1)
+        {
+            remaining &= ~1;
+        }
+        final long portOffset = secret.hash(SecretHash.PURPOSE_PORT_OFFSET, socket.localAddress,
+            socket.remoteAddress, 0, socket.remotePort);
+        final int index = (int) portOffset & (PERTURB_SIZE - 1);
+        int offset = (int) Long.remainderUnsigned((perturb[index] & 0xFFFF_FFFFL) + (portOffset >>> 32), remaining);
+        offset &= ~1;
+        while (true)
+        {
+            int port = low + offset;
+            for (int i = 0; i < remaining; i += 2, port += 2)
+            {
+                if (port >= high)
+                {
+                    port -= remaining;
+                }
+                if (portUsableForConnect(socket, port))
+                {
+                    final int step = Math.max(i, random.nextInt(8) * 2);
+                    perturb[index] += step + 2;
+                    ports.add(socket, port);
+                    socket.portByConnect = true;
+                    return 0;
+                }
+            }
+            offset++;
+            if ((offset & 1) == 0 || remaining <= 1)
+            {
+                return -Errno.EADDRNOTAVAIL;
+            }
+        }
+    }
+
+    private boolean portUsableForConnect(final Socket socket, final int port)
+    {
+        for (Socket owner = ports.head(port); owner != null; owner = owner.nextInPort)
+        {
+            if (!owner.portByConnect)
+            {
+                return false;
+            }
+        }
+        return unique(socket, port);
+    }
+
+    /** Linux's {@code __inet_check_established}: no other connection (unless a recyclable TIME_WAIT) has the tuple. */
+    private boolean unique(final Socket socket, final int port)
+    {
+        final Socket existing = connections.find(socket.localAddress, port, socket.remoteAddress, socket.remotePort);
+        if (existing == null || existing == socket)
+        {
+            return true;
+        }
+        if (existing.tcb.state == TcpState.TIME_WAIT && timeWaitReusable(existing))
+        {
+            recyclable = existing;
+            return true;
+        }
+        return false;
+    }
+
+    /** Linux's {@code tcp_twsk_unique}: reuse policy, timestamps seen, and the last one more than 1 s old. */
+    private boolean timeWaitReusable(final Socket timeWait)
+    {
+        final TimeWaitReuse reuse = stack.config().timeWaitReuse();
+        if (reuse == TimeWaitReuse.NEVER || reuse == TimeWaitReuse.LOOPBACK_ONLY &&
+            !Ipv4Address.isLoopback(timeWait.remoteAddress) && !Ipv4Address.isLoopback(timeWait.localAddress))
+        {
+            return false;
+        }
+        return timeWait.tcb.tsRecentStamp != 0 && stack.sim().now() - timeWait.tcb.tsRecentStamp > Time.S;
+    }
+
+    /** Linux's {@code inet_csk_get_port} for bind(port 0) and listen(): odd ports first. Returns 0 or -EADDRINUSE. */
+    public int bindEphemeral(final Socket socket, final PortTable table, final int address)
+    {
+        final int low = stack.config().ephemeralLow();
+        final int high = stack.config().ephemeralHigh() + 1;
+        final int remaining = high - low;
+        int offset = random.nextInt(remaining) | 1;
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int i = 0; i < remaining; i += 2)
+            {
+                final int port = low + (offset + i) % remaining;
+                if (table.isFree(port))
+                {
+                    socket.localAddress = address;
+                    table.add(socket, port);
+                    return 0;
+                }
+            }
+            offset++;
+        }
+        return -Errno.EADDRINUSE;
+    }
+
+    /** listen(): the socket must be bound (autobind otherwise). Returns 0 or -errno. */
+    public int listen(final Socket socket, final int backlog)
+    {
+        if (socket.localPort == 0)
+        {
+            final int bound = bindEphemeral(socket, ports, Ipv4Address.ANY);
+            if (bound < 0)
+            {
+                return bound;
+            }
+        }
+        final int limit = Math.min(Math.max(backlog, 0), stack.config().somaxconn());
+        socket.backlog = limit + 1;
+        if (socket.acceptQueue.length < socket.backlog)
+        {
+            socket.acceptQueue = new Socket[socket.backlog];
+        }
+        setState(socket, TcpState.LISTEN);
+        return 0;
+    }
+
+    private boolean enqueueAccept(final Socket child)
+    {
+        final Socket listener = child.parent;
+        listener.synQueueCount--;
+        child.parent = null;
+        if (listener.acceptCount >= listener.backlog)
+        {
+            stack.stats().drop(DropReason.TCP_LISTEN_OVERFLOW);
+            sendReset(child.localAddress, child.remoteAddress, child.localPort, child.remotePort, child.tcb.sndNxt, 0,
+                false);
+            done(child, child.tcb);
+            return false;
+        }
+        listener.acceptQueue[(listener.acceptHead + listener.acceptCount) % listener.acceptQueue.length] = child;
+        listener.acceptCount++;
+        // The queue holds it now: a reset before accept() closes it but keeps it for accept() to return.
+        child.owned = true;
+        return true;
+    }
+
+    /** Takes the oldest established connection from a listener's accept queue, or null. */
+    public Socket accept(final Socket listener)
+    {
+        if (listener.acceptCount == 0)
+        {
+            return null;
+        }
+        final Socket child = listener.acceptQueue[listener.acceptHead];
+        listener.acceptQueue[listener.acceptHead] = null;
+        listener.acceptHead = (listener.acceptHead + 1) % listener.acceptQueue.length;
+        listener.acceptCount--;
+        child.state = SocketState.CONNECTED;
+        return child;
+    }
+
+    /**
+     * Appends up to {@code length} bytes to the send buffer and sends what the windows allow. Returns the count (0
+     * when the buffer is full).
+     */
+    public int write(final Socket socket, final MemorySegment source, final long offset, final int length)
+    {
+        final int written = socket.sendBuffer.write(source, offset, length);
+        output(socket, socket.tcb);
+        return written;
+    }
+
+    /** Marks bytes written in place into the send buffer (zero-copy send) as queued, and sends. */
+    public void commitWritten(final Socket socket, final int length)
+    {
+        socket.sendBuffer.commitWritten(length);
+        output(socket, socket.tcb);
+    }
+
+    /** After the application consumed received bytes: advertise the larger window if it grew enough. */
+    public void consumed(final Socket socket)
+    {
+        final Tcb tcb = socket.tcb;
+        if (!tcb.state.synchronizedState() || tcb.state == TcpState.TIME_WAIT)
+        {
+            return;
+        }
+        final int advertised = tcb.rcvAdvertisedEdge - tcb.rcvNxt;
+        final int now = socket.receiveBuffer.free();
+        if (now - advertised >= Math.max(2 * tcb.sendMss, socket.receiveBuffer.capacity() / 2) ||
+            advertised < tcb.sendMss && now >= tcb.sendMss)
+        {
+            sendAck(socket, tcb);
+        }
+    }
+
+    /** shutdown(SHUT_WR) and close(): queue a FIN after the data (RFC 9293 §3.10.4). */
+    public void shutdownWrite(final Socket socket)
+    {
+        final Tcb tcb = socket.tcb;
+        switch (tcb.state)
+        {
+            case SYN_RECEIVED:
+            case ESTABLISHED:
+                setState(socket, TcpState.FIN_WAIT_1);
+                break;
+            case CLOSE_WAIT:
+                setState(socket, TcpState.LAST_ACK);
+                break;
+            default:
+                return;
+        }
+        tcb.finQueued = true;
+        output(socket, tcb);
+    }
+
+    /**
+     * close(): Linux's {@code tcp_close}. SYN_SENT just forgets the attempt; unread data or SO_LINGER 0 abort with a
+     * reset; otherwise a FIN is queued and the connection lives on, orphaned, until it closes.
+     */
+    public void close(final Socket socket)
+    {
+        final Tcb tcb = socket.tcb;
+        socket.owned = false;
+        socket.shutdown = Socket.SHUTDOWN_MASK;
+        switch (tcb.state)
+        {
+            case LISTEN:
+                closeListener(socket);
+                done(socket, tcb);
+                return;
+            case CLOSED:
+            case SYN_SENT:
+                done(socket, tcb);
+                return;
+            default:
+                break;
+        }
+        if (socket.lingerOn && socket.lingerSeconds == 0 || !socket.receiveBuffer.isEmpty())
+        {
+            abort(socket);
+            return;
+        }
+        shutdownWrite(socket);
+        if (tcb.state == TcpState.FIN_WAIT_2)
+        {
+            stack.sim().reschedule(tcb.closeTimer, stack.sim().now() + stack.config().finTimeoutPs());
+        }
+    }
+
+    /** Abortive close: RST in a synchronized state, then CLOSED ({@code tcp_disconnect} / SO_LINGER 0). */
+    public void abort(final Socket socket)
+    {
+        final Tcb tcb = socket.tcb;
+        if (tcb.state.synchronizedState() && tcb.state != TcpState.TIME_WAIT || tcb.state == TcpState.SYN_RECEIVED)
+        {
+            sendReset(socket.localAddress, socket.remoteAddress, socket.localPort, socket.remotePort, tcb.sndNxt,
+                tcb.rcvNxt, true);
+        }
+        done(socket, tcb);
+    }
+
+    /**
+     * connect(AF_UNSPEC) and a failed connect's clean-up: Linux's {@code tcp_disconnect}. Resets a synchronized
+     * connection, forgets the peer and, unless bind() chose them, the local port and address.
+     */
+    public void disconnect(final Socket socket)
+    {
+        final Tcb tcb = socket.tcb;
+        if (tcb.state == TcpState.LISTEN)
+        {
+            closeListener(socket);
+        }
+        if (tcb.state != TcpState.CLOSED)
+        {
+            final boolean owned = socket.owned;
+            socket.owned = true;
+            abort(socket);
+            socket.owned = owned;
+        }
+        if (!socket.portLocked)
+        {
+            ports.remove(socket);
+            socket.localPort = 0;
+        }
+        if (!socket.addressLocked)
+        {
+            socket.localAddress = 0;
+        }
+        socket.remoteAddress = 0;
+        socket.remotePort = 0;
+        socket.shutdown = 0;
+        socket.done = false;
+        socket.sendBuffer.clear();
+        socket.receiveBuffer.clear();
+        final int userMss = tcb.userMss;
+        final int synCount = tcb.synCount;
+        final boolean noDelay = tcb.noDelay;
+        tcb.reset();
+        tcb.userMss = userMss;
+        tcb.synCount = synCount;
+        tcb.noDelay = noDelay;
+    }
+
+    private void closeListener(final Socket listener)
+    {
+        Socket child;
+        while ((child = accept(listener)) != null)
+        {
+            child.owned = false;
+            abort(child);
+        }
+        if (listener.synQueueCount > 0)
+        {
+            stack.sockets().dropEmbryos(listener);
+        }
+    }
+
+    /** Drops a listener's embryonic child (listener closing). */
+    public void dropEmbryo(final Socket child)
+    {
+        child.parent = null;
+        done(child, child.tcb);
+    }
+
+    /* ---------------------------------------------------------------------------------------------------------- */
+    /* Output                                                                                                       */
+
+    /** Sends what the send buffer, the peer's window and the congestion window allow, then a FIN if it is due. */
+    public void output(final Socket socket, final Tcb tcb)
+    {
+        final TcpState state = tcb.state;
+        if (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT && state != TcpState.FIN_WAIT_1 &&
+            state != TcpState.LAST_ACK && state != TcpState.CLOSING)
+        {
+            return;
+        }
+        while (true)
+        {
+            final int unsent = tcb.unsent();
+            if (unsent > 0 && !tcb.finSent)
+            {
+                final int inFlight = tcb.sndNxt - tcb.sndUna;
+                final int room = Math.min(tcb.sndWnd, tcb.cwnd) - inFlight;
+                if (room <= 0)
+                {
+                    if (tcb.sndWnd == 0 && inFlight == 0 && !tcb.retransmitTimer.isScheduled())
+                    {
+                        stack.sim().schedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
+                    }
+                    break;
+                }
+                final int length = Math.min(unsent, Math.min(tcb.sendMss, room));
+                final boolean last = length == unsent;
+                if (length < tcb.sendMss && inFlight > 0 && !tcb.noDelay && !tcb.finQueued)
+                {
+                    // Nagle (RFC 896): one small segment in flight at a time.
+                    break;
+                }
+                final boolean fin = last && tcb.finQueued;
+                if (sendData(socket, tcb, tcb.sndNxt, length, fin) < 0)
+                {
+                    break;
+                }
+                advance(tcb, length, fin);
+            }
+            else if (tcb.finQueued && !tcb.finSent)
+            {
+                if (sendData(socket, tcb, tcb.sndNxt, 0, true) < 0)
+                {
+                    break;
+                }
+                advance(tcb, 0, true);
+            }
+            else
+            {
+                break;
+            }
+        }
+    }
+
+    private void advance(final Tcb tcb, final int length, final boolean fin)
+    {
+        final boolean fresh = tcb.sndNxt == tcb.sndMax;
+        if (fresh && !tcb.rttTiming && length > 0 && !tcb.timestampsOk)
+        {
+            tcb.rttTiming = true;
+            tcb.rttSeq = tcb.sndNxt;
+            tcb.rttStart = stack.sim().now();
+        }
+        tcb.sndNxt += length;
+        if (fin)
+        {
+            tcb.finSent = true;
+            tcb.finSeq = tcb.sndNxt;
+            tcb.sndNxt++;
+        }
+        if (Tcb.after(tcb.sndNxt, tcb.sndMax))
+        {
+            tcb.sndMax = tcb.sndNxt;
+        }
+        else
+        {
+            stack.stats().retransmissions++;
+        }
+        if (!tcb.retransmitTimer.isScheduled())
+        {
+            stack.sim().schedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
+        }
+    }
+
+    /** One segment of {@code length} data bytes from sequence {@code seq} (plus FIN), with ACK. */
+    private int sendData(final Socket socket, final Tcb tcb, final int seq, final int length, final boolean fin)
+    {
+        final int optionsLength = tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0;
+        final Ipv4Layer ip = stack.ipv4();
+        final int begun = ip.begin(socket.localAddress, socket.remoteAddress, Ipv4Packet.PROTOCOL_TCP,
+            TcpSegment.HEADER_LENGTH + optionsLength + length);
+        if (begun < 0)
+        {
+            socket.softError = -begun;
+            return begun;
+        }
+        stack.cpu().charge(stack.cpu().costs().stackTxPacketPs());
+        final long at = ip.transportOffset();
+        final MemorySegment memory = ip.memory();
+        out.wrap(memory, at, TcpSegment.HEADER_LENGTH + optionsLength + length);
+        final int flags = TcpSegment.ACK | (fin ? TcpSegment.FIN : 0) | (length > 0 && !fin &&
+            length == tcb.unsent() ? TcpSegment.PSH : 0);
+        out.emit(socket.localPort, socket.remotePort, seq, tcb.rcvNxt, flags, windowToAdvertise(socket, tcb),
+            optionsLength);
+        if (tcb.timestampsOk)
+        {
+            out.writeOptions(-1, false, true, tsNow(tcb), tcb.tsRecent, -1);
+        }
+        if (length > 0)
+        {
+            socket.sendBuffer.copyOut(seq - tcb.sndUna, memory, at + TcpSegment.HEADER_LENGTH + optionsLength,
+                length);
+            stack.stats().bytesSent += length;
+        }
+        ip.commit(TcpSegment.CHECKSUM);
+        acknowledged(tcb);
+        return 0;
+    }
+
+    /** A bare ACK of everything received so far, with the current window. */
+    public void sendAck(final Socket socket, final Tcb tcb)
+    {
+        sendData(socket, tcb, tcb.sndNxt, 0, false);
+    }
+
+    private void acknowledged(final Tcb tcb)
+    {
+        tcb.segmentsUnacked = 0;
+        stack.sim().cancel(tcb.delayedAckTimer);
+        stack.stats().segmentsSent++;
+    }
+
+    /** The window field: free receive buffer, scaled, never moving the right edge left. */
+    private int windowToAdvertise(final Socket socket, final Tcb tcb)
+    {
+        final int free = socket.receiveBuffer.free();
+        final int edge = tcb.rcvAdvertisedEdge - tcb.rcvNxt;
+        final int window = Math.min(Math.max(free, edge), MAX_WINDOW << tcb.rcvWscale);
+        final int field = window >>> tcb.rcvWscale;
+        tcb.rcvAdvertisedEdge = tcb.rcvNxt + (field << tcb.rcvWscale);
+        return field;
+    }
+
+    /** SYN or SYN-ACK with options in Linux's order; a SYN-ACK only echoes what the peer offered. */
+    private void sendSyn(final Socket socket, final Tcb tcb, final boolean withAck)
+    {
+        if (tcb.advertisedMss == 0)
+        {
+            final int routed = stack.routes().lookup(socket.remoteAddress);
+            tcb.advertisedMss = mss(tcb, routed == 0 ? stack.routes().resultInterface().mtu() : 576);
+        }
+        final boolean wscale = tcb.wscaleOk;
+        final boolean timestamps = tcb.timestampsOk;
+        final boolean sack = tcb.sackOk;
+        final int optionsLength = TcpSegment.optionsLength(true, sack, timestamps, wscale);
+        final Ipv4Layer ip = stack.ipv4();
+        final int begun = ip.begin(socket.localAddress, socket.remoteAddress, Ipv4Packet.PROTOCOL_TCP,
+            TcpSegment.HEADER_LENGTH + optionsLength);
+        if (begun < 0)
+        {
+            socket.softError = -begun;
+            return;
+        }
+        stack.cpu().charge(stack.cpu().costs().stackTxPacketPs());
+        out.wrap(ip.memory(), ip.transportOffset(), TcpSegment.HEADER_LENGTH + optionsLength);
+        final int window = Math.min(socket.receiveBuffer.free(), MAX_WINDOW);
+        out.emit(socket.localPort, socket.remotePort, tcb.iss, withAck ? tcb.rcvNxt : 0,
+            TcpSegment.SYN | (withAck ? TcpSegment.ACK : 0), window, optionsLength);
+        out.writeOptions(tcb.advertisedMss, sack, timestamps, tsNow(tcb), withAck ? tcb.tsRecent : 0,
+            wscale ? stack.config().windowScale() : -1);
+        tcb.rcvAdvertisedEdge = tcb.rcvNxt + window;
+        ip.commit(TcpSegment.CHECKSUM);
+        acknowledged(tcb);
+    }
+
+    /** A reset: {@code <SEQ=seq><CTL=RST>}, or with {@code withAck} {@code <SEQ=seq><ACK=ack><CTL=RST,ACK>}. */
+    private void sendReset(final int source, final int destination, final int sourcePort, final int destinationPort,
+        final int seq, final int ack, final boolean withAck)
+    {
+        final Ipv4Layer ip = stack.ipv4();
+        if (ip.begin(source, destination, Ipv4Packet.PROTOCOL_TCP, TcpSegment.HEADER_LENGTH) < 0)
+        {
+            return;
+        }
+        stack.cpu().charge(stack.cpu().costs().stackTxPacketPs());
+        out.wrap(ip.memory(), ip.transportOffset(), TcpSegment.HEADER_LENGTH);
+        out.emit(sourcePort, destinationPort, seq, withAck ? ack : 0,
+            TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), 0, 0);
+        ip.commit(TcpSegment.CHECKSUM);
+        stack.stats().resetsSent++;
+        stack.stats().segmentsSent++;
+    }
+
+    /** RFC 7323 timestamp clock: milliseconds plus the connection's offset. */
+    private int tsNow(final Tcb tcb)
+    {
+        return (int) (stack.sim().now() / Time.MS) + tcb.tsOffset;
+    }
+
+    /** RFC 6298 §2 smoothing, bounded below by the configured minimum RTO. */
+    private void rttSample(final Tcb tcb, final long sample)
+    {
+        final long rtt = Math.max(sample, 0);
+        if (tcb.srttPs == 0)
+        {
+            tcb.srttPs = Math.max(rtt, 1);
+            tcb.rttvarPs = rtt / 2;
+        }
+        else
+        {
+            tcb.rttvarPs = (3 * tcb.rttvarPs + Math.abs(tcb.srttPs - rtt)) / 4;
+            tcb.srttPs = (7 * tcb.srttPs + rtt) / 8;
+        }
+        tcb.rtoPs = Math.min(RTO_MAX_PS, Math.max(stack.config().rtoMinPs(), tcb.srttPs + 4 * tcb.rttvarPs));
+    }
+
+    /* ---------------------------------------------------------------------------------------------------------- */
+    /* Timers                                                                                                       */
+
+    void retransmitTimeout(final Tcb tcb)
+    {
+        stack.enterSoftirq();
+        final Socket socket = tcb.socket;
+        switch (tcb.state)
+        {
+            case SYN_SENT:
+                synTimeout(socket, tcb);
+                break;
+            case SYN_RECEIVED:
+                if (tcb.passive)
+                {
+                    synAckTimeout(socket, tcb);
+                }
+                else
+                {
+                    synTimeout(socket, tcb);
+                }
+                break;
+            case CLOSED:
+            case LISTEN:
+            case TIME_WAIT:
+                break;
+            default:
+                dataTimeout(socket, tcb);
+                break;
+        }
+        stack.flushTransmit();
+        stack.exitSoftirq();
+    }
+
+    private void synTimeout(final Socket socket, final Tcb tcb)
+    {
+        final SynRetransmitPolicy policy = stack.config().synPolicy();
+        if (policy.expired(tcb.retransmits, stack.sim().now() - tcb.firstSynTime, tcb.synCount))
+        {
+            // tcp_write_err: a recorded soft error (e.g. ICMP host unreachable) replaces ETIMEDOUT.
+            socket.error = socket.softError != 0 ? socket.softError : Errno.ETIMEDOUT;
+            done(socket, tcb);
+            return;
+        }
+        tcb.retransmits++;
+        tcb.synRetransmitted = true;
+        stack.stats().retransmissions++;
+        sendSyn(socket, tcb, tcb.state == TcpState.SYN_RECEIVED);
+        tcb.rtoPs = policy.rtoAfter(tcb.retransmits);
+        stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
+    }
+
+    private void synAckTimeout(final Socket socket, final Tcb tcb)
+    {
+        if (tcb.retransmits >= SYNACK_RETRIES)
+        {
+            final Socket listener = socket.parent;
+            if (listener != null)
+            {
+                listener.synQueueCount--;
+                socket.parent = null;
+            }
+            done(socket, tcb);
+            return;
+        }
+        tcb.retransmits++;
+        tcb.synRetransmitted = true;
+        stack.stats().retransmissions++;
+        sendSyn(socket, tcb, true);
+        tcb.rtoPs = Math.min(tcb.rtoPs * 2, RTO_MAX_PS);
+        stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
+    }
+
+    private void dataTimeout(final Socket socket, final Tcb tcb)
+    {
+        if (tcb.sndMax == tcb.sndUna && tcb.unsent() == 0)
+        {
+            return;
+        }
+        if (tcb.retransmits >= stack.config().dataRetries())
+        {
+            socket.error = socket.softError != 0 ? socket.softError : Errno.ETIMEDOUT;
+            done(socket, tcb);
+            return;
+        }
+        tcb.retransmits++;
+        final int flight = tcb.sndMax - tcb.sndUna;
+        tcb.ssthresh = Math.max(flight / 2, 2 * tcb.sendMss);
+        tcb.cwnd = tcb.sendMss;
+        tcb.rttTiming = false;
+        tcb.rtoPs = Math.min(tcb.rtoPs * 2, RTO_MAX_PS);
+        // Go back to SND.UNA (RFC 6298 §5.4); a FIN not yet acknowledged is sent again after the data.
+        tcb.sndNxt = tcb.sndUna;
+        if (tcb.finSent)
+        {
+            tcb.finSent = false;
+        }
+        if (tcb.sndWnd == 0 && tcb.unsent() > 0)
+        {
+            // Zero-window probe: one byte beyond the window (RFC 9293 §3.8.6.1).
+            if (sendData(socket, tcb, tcb.sndNxt, 1, false) == 0)
+            {
+                advance(tcb, 1, false);
+            }
+        }
+        else
+        {
+            output(socket, tcb);
+        }
+        stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
+    }
+
+    void delayedAckTimeout(final Tcb tcb)
+    {
+        stack.enterSoftirq();
+        if (tcb.state.synchronizedState() && tcb.segmentsUnacked > 0)
+        {
+            sendAck(tcb.socket, tcb);
+        }
+        stack.flushTransmit();
+        stack.exitSoftirq();
+    }
+
+    void closeTimeout(final Tcb tcb)
+    {
+        stack.enterSoftirq();
+        if (tcb.state == TcpState.TIME_WAIT || tcb.state == TcpState.FIN_WAIT_2)
+        {
+            done(tcb.socket, tcb);
+        }
+        stack.exitSoftirq();
+    }
+
+    /* ---------------------------------------------------------------------------------------------------------- */
+    /* State changes                                                                                                */
+
+    private void enterTimeWait(final Socket socket, final Tcb tcb)
+    {
+        setState(socket, TcpState.TIME_WAIT);
+        stack.sim().cancel(tcb.retransmitTimer);
+        stack.sim().cancel(tcb.delayedAckTimer);
+        stack.sim().reschedule(tcb.closeTimer, stack.sim().now() + stack.config().timeWaitPs());
+    }
+
+    /** Linux's {@code tcp_reset}: the errno depends on the state the reset arrived in. */
+    private void reset(final Socket socket, final Tcb tcb)
+    {
+        switch (tcb.state)
+        {
+            case SYN_SENT:
+                socket.error = Errno.ECONNREFUSED;
+                break;
+            case CLOSE_WAIT:
+                socket.error = Errno.EPIPE;
+                break;
+            case CLOSED:
+            case TIME_WAIT:
+            case CLOSING:
+            case LAST_ACK:
+                break;
+            default:
+                socket.error = Errno.ECONNRESET;
+                break;
+        }
+        stack.stats().resetsReceived++;
+        done(socket, tcb);
+    }
+
+    /**
+     * Linux's {@code tcp_done}: CLOSED, timers stopped, out of the connection table, the port released unless bind()
+     * chose it, both directions shut; a socket the application no longer holds goes back to the pool.
+     */
+    public void done(final Socket socket, final Tcb tcb)
+    {
+        setState(socket, TcpState.CLOSED);
+        stack.sim().cancel(tcb.retransmitTimer);
+        stack.sim().cancel(tcb.delayedAckTimer);
+        stack.sim().cancel(tcb.closeTimer);
+        connections.remove(socket);
+        if (!socket.portLocked)
+        {
+            ports.remove(socket);
+            socket.localPort = 0;
+        }
+        socket.shutdown = Socket.SHUTDOWN_MASK;
+        if (socket.parent != null)
+        {
+            socket.parent.synQueueCount--;
+            socket.parent = null;
+        }
+        if (!socket.owned && socket.open)
+        {
+            ports.remove(socket);
+            stack.sockets().free(socket);
+        }
+    }
+
+    private void setState(final Socket socket, final TcpState state)
+    {
+        final TcpState old = socket.tcb.state;
+        socket.tcb.state = state;
+        if (old != state && stack.trace().enabled())
+        {
+            stack.trace().add(stack.sim().now(), stack.name(), EventTrace.Kind.STATE,
+                Ipv4Address.format(socket.localAddress) + ":" + socket.localPort + " > " +
+                    Ipv4Address.format(socket.remoteAddress) + ":" + socket.remotePort + " " + old + " -> " + state);
+        }
+    }
+}

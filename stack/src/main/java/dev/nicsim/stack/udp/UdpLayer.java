@@ -1,0 +1,229 @@
+package dev.nicsim.stack.udp;
+
+import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.iface.Ipv4Layer;
+import dev.nicsim.stack.socket.ByteRing;
+import dev.nicsim.stack.socket.Errno;
+import dev.nicsim.stack.socket.PortTable;
+import dev.nicsim.stack.socket.Socket;
+import dev.nicsim.stack.wire.Bytes;
+import dev.nicsim.stack.wire.DropReason;
+import dev.nicsim.stack.wire.IcmpMessage;
+import dev.nicsim.stack.wire.Ipv4Address;
+import dev.nicsim.stack.wire.Ipv4Packet;
+import dev.nicsim.stack.wire.UdpDatagram;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * UDP (RFC 768) with Linux's socket semantics: the best-matching socket gets a datagram (a connected socket only
+ * from its peer), a datagram for no socket is answered with ICMP port unreachable, and an ICMP error reaches a
+ * socket only when it is connected and the error is hard ({@code __udp4_lib_err}): the next send or receive then
+ * fails once with it.
+ *
+ * <p>Received datagrams are copied once, from the device's buffer into the socket's receive ring, behind a record
+ * header:
+ * <pre>
+ *  0               4               8       10      12
+ * +---------------+---------------+-------+-------+---------------
+ * | payload length| source address| s.port| pad   | payload ...
+ * +---------------+---------------+-------+-------+---------------
+ * </pre>
+ * Sending copies once, from the application straight into the transmit frame.
+ */
+public final class UdpLayer
+{
+    /** Bytes of the record header in front of each queued datagram. */
+    public static final int RECORD_HEADER = 12;
+    /** Largest payload of one IPv4 UDP datagram. */
+    public static final int MAX_PAYLOAD = 65535 - Ipv4Packet.HEADER_LENGTH - UdpDatagram.HEADER_LENGTH;
+
+    private final NetworkStack stack;
+    private final PortTable ports = new PortTable();
+    private final UdpDatagram in = new UdpDatagram();
+    private final UdpDatagram out = new UdpDatagram();
+    private final MemorySegment record = Arena.ofAuto().allocate(RECORD_HEADER, 8);
+
+    public UdpLayer(final NetworkStack stack)
+    {
+        this.stack = stack;
+    }
+
+    public PortTable ports()
+    {
+        return ports;
+    }
+
+    /** A UDP datagram in the IP packet at {@code ipOffset}. */
+    public void receive(final MemorySegment memory, final long ipOffset, final int headerLength, final int length,
+        final int source, final int destination, final int transportSum, final boolean unicast)
+    {
+        final long offset = ipOffset + headerLength;
+        in.wrap(memory, offset, length);
+        final int invalid = in.validate();
+        if (invalid != 0)
+        {
+            stack.stats().drop(invalid);
+            return;
+        }
+        if (in.checksum() != 0 && !Ipv4Layer.transportChecksumOk(memory, offset, length, source, destination,
+            Ipv4Packet.PROTOCOL_UDP, transportSum))
+        {
+            stack.stats().drop(DropReason.UDP_CHECKSUM);
+            return;
+        }
+        final int sourcePort = in.sourcePort();
+        final int destinationPort = in.destinationPort();
+        final int payload = in.datagramLength() - UdpDatagram.HEADER_LENGTH;
+        final Socket socket = lookup(destination, destinationPort, source, sourcePort);
+        if (socket == null)
+        {
+            stack.stats().drop(DropReason.UDP_NO_SOCKET);
+            if (unicast)
+            {
+                stack.icmp().sendError(IcmpMessage.TYPE_DEST_UNREACHABLE, IcmpMessage.CODE_PORT_UNREACHABLE, 0,
+                    memory, ipOffset, headerLength + length);
+            }
+            return;
+        }
+        final ByteRing ring = socket.receiveBuffer;
+        if (ring.free() < RECORD_HEADER + payload)
+        {
+            stack.stats().drop(DropReason.UDP_RECEIVE_BUFFER_FULL);
+            return;
+        }
+        Bytes.put32(record, 0, payload);
+        Bytes.put32(record, 4, source);
+        Bytes.put16(record, 8, sourcePort);
+        Bytes.put16(record, 10, 0);
+        ring.write(record, 0, RECORD_HEADER);
+        ring.write(memory, offset + UdpDatagram.HEADER_LENGTH, payload);
+        socket.datagrams++;
+        stack.stats().datagramsReceived++;
+    }
+
+    /** Linux's scoring in {@code compute_score}: exact local address and a matching peer beat wildcards. */
+    private Socket lookup(final int localAddress, final int localPort, final int remoteAddress, final int remotePort)
+    {
+        Socket best = null;
+        int bestScore = -1;
+        for (Socket at = ports.head(localPort); at != null; at = at.nextInPort)
+        {
+            int score = 0;
+            if (at.localAddress != Ipv4Address.ANY)
+            {
+                if (at.localAddress != localAddress)
+                {
+                    continue;
+                }
+                score += 4;
+            }
+            if (at.remoteAddress != Ipv4Address.ANY)
+            {
+                if (at.remoteAddress != remoteAddress || at.remotePort != remotePort)
+                {
+                    continue;
+                }
+                score += 4;
+            }
+            if (score > bestScore)
+            {
+                best = at;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    /** An ICMP error quoting a datagram this host sent. */
+    public void icmpError(final int type, final int code, final int source, final int sourcePort,
+        final int destination, final int destinationPort)
+    {
+        if (type != IcmpMessage.TYPE_DEST_UNREACHABLE)
+        {
+            return;
+        }
+        final int errno;
+        if (code == IcmpMessage.CODE_PORT_UNREACHABLE)
+        {
+            errno = Errno.ECONNREFUSED;
+        }
+        else if (code == IcmpMessage.CODE_PROTOCOL_UNREACHABLE)
+        {
+            errno = Errno.ENOPROTOOPT;
+        }
+        else
+        {
+            // Soft errors are reported only with IP_RECVERR, which this stack does not offer.
+            return;
+        }
+        for (Socket at = ports.head(sourcePort); at != null; at = at.nextInPort)
+        {
+            if (at.remoteAddress == destination && at.remotePort == destinationPort &&
+                (at.localAddress == Ipv4Address.ANY || at.localAddress == source))
+            {
+                at.error = errno;
+                return;
+            }
+        }
+    }
+
+    /**
+     * Sends one datagram of {@code length} bytes from {@code data} to {@code address:port}, copied straight into
+     * the transmit frame. Returns {@code length} or {@code -errno}.
+     */
+    public int send(final Socket socket, final MemorySegment data, final long offset, final int length,
+        final int address, final int port)
+    {
+        if (length > MAX_PAYLOAD)
+        {
+            return -Errno.EMSGSIZE;
+        }
+        final Ipv4Layer ip = stack.ipv4();
+        final int begun = ip.begin(socket.localAddress, address, Ipv4Packet.PROTOCOL_UDP,
+            UdpDatagram.HEADER_LENGTH + length);
+        if (begun < 0)
+        {
+            return begun;
+        }
+        stack.cpu().charge(stack.cpu().costs().stackTxPacketPs());
+        final MemorySegment memory = ip.memory();
+        final long at = ip.transportOffset();
+        out.wrap(memory, at, UdpDatagram.HEADER_LENGTH + length);
+        out.emit(socket.localPort, port, UdpDatagram.HEADER_LENGTH + length, 0);
+        MemorySegment.copy(data, offset, memory, at + UdpDatagram.HEADER_LENGTH, length);
+        ip.commit(UdpDatagram.CHECKSUM);
+        stack.stats().datagramsSent++;
+        return length;
+    }
+
+    /**
+     * Copies the oldest queued datagram into {@code target} (at most {@code capacity} bytes; the rest is discarded,
+     * as recv(2) does without MSG_TRUNC) and returns its full length; fills {@code from} with the sender
+     * ({@code from[0]} address, {@code from[1]} port) when not null. Returns -1 when nothing is queued.
+     */
+    public int receiveInto(final Socket socket, final MemorySegment target, final long offset, final int capacity,
+        final boolean peek, final int[] from)
+    {
+        if (socket.datagrams == 0)
+        {
+            return -1;
+        }
+        final ByteRing ring = socket.receiveBuffer;
+        ring.copyOut(0, record, 0, RECORD_HEADER);
+        final int length = Bytes.i32(record, 0);
+        if (from != null)
+        {
+            from[0] = Bytes.i32(record, 4);
+            from[1] = Bytes.u16(record, 8);
+        }
+        ring.copyOut(RECORD_HEADER, target, offset, Math.min(length, capacity));
+        if (!peek)
+        {
+            ring.consume(RECORD_HEADER + length);
+            socket.datagrams--;
+        }
+        return length;
+    }
+}

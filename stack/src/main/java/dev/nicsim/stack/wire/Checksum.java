@@ -1,0 +1,88 @@
+package dev.nicsim.stack.wire;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The internet checksum (RFC 1071): the ones' complement of the ones'-complement sum of 16-bit words. The sum is
+ * taken 8 bytes at a time: each 64-bit big-endian word adds its two 32-bit halves to a 64-bit accumulator, which
+ * cannot overflow for any packet length, and the accumulator is folded to 16 bits once at the end.
+ *
+ * <p>Partial sums are "unfolded-safe" ints in [0, 0xFFFF]: they combine with {@link #add} and {@link #subtract}, so a
+ * receiver can take a device's raw sum of a whole IP packet and remove the IP header and padding from it.
+ */
+public final class Checksum
+{
+    private Checksum()
+    {
+    }
+
+    /** The 16-bit ones'-complement sum of {@code length} bytes, added to {@code initial} (also a 16-bit sum). */
+    public static int sum(final MemorySegment segment, final long offset, final int length, final int initial)
+    {
+        long acc = initial;
+        long at = offset;
+        final long end = offset + length;
+        while (end - at >= 8)
+        {
+            final long word = segment.get(Bytes.U64, at);
+            acc += (word >>> 32) + (word & 0xFFFF_FFFFL);
+            at += 8;
+        }
+        if (end - at >= 4)
+        {
+            acc += segment.get(Bytes.U32, at) & 0xFFFF_FFFFL;
+            at += 4;
+        }
+        if (end - at >= 2)
+        {
+            acc += Bytes.u16(segment, at);
+            at += 2;
+        }
+        if (at < end)
+        {
+            acc += (long) Bytes.u8(segment, at) << 8;
+        }
+        return fold(acc);
+    }
+
+    /** Folds a wide accumulator to a 16-bit ones'-complement sum. */
+    public static int fold(long acc)
+    {
+        acc = (acc & 0xFFFF_FFFFL) + (acc >>> 32);
+        acc = (acc & 0xFFFF_FFFFL) + (acc >>> 32);
+        acc = (acc & 0xFFFF) + (acc >>> 16);
+        acc = (acc & 0xFFFF) + (acc >>> 16);
+        return (int) acc;
+    }
+
+    public static int add(final int a, final int b)
+    {
+        return fold((long) a + b);
+    }
+
+    /** Ones'-complement subtraction: removes {@code b}'s contribution from {@code a}. */
+    public static int subtract(final int a, final int b)
+    {
+        return fold((long) a + (~b & 0xFFFF));
+    }
+
+    /** The value to store in a checksum field: the complement of the sum. */
+    public static int finish(final int sum)
+    {
+        return ~sum & 0xFFFF;
+    }
+
+    /** Sum of the TCP/UDP pseudo-header: source, destination, protocol and transport length. */
+    public static int pseudoHeader(final int source, final int destination, final int protocol, final int length)
+    {
+        final long acc = (source >>> 16) + (source & 0xFFFF) + (destination >>> 16) + (destination & 0xFFFF) +
+            protocol + length;
+        return fold(acc);
+    }
+
+    /** True when a received block including its checksum field sums to 0xFFFF (the complement of zero). */
+    public static boolean verifies(final int sum)
+    {
+        return sum == 0xFFFF;
+    }
+}
