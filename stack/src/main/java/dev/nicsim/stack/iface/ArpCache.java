@@ -80,11 +80,13 @@ public final class ArpCache
         return -1;
     }
 
-    /** Adds or replaces a permanent-for-now entry (tests and static configuration). */
+    /** Adds or replaces a permanent entry ({@code ip neigh add ... nud permanent}): it never goes stale. */
     public void put(final int address, final long hardware)
     {
         final int entry = find(address);
-        resolved(entry >= 0 ? entry : allocate(address), hardware);
+        final int slot = entry >= 0 ? entry : allocate(address);
+        resolved(slot, hardware);
+        freshUntil[slot] = Long.MAX_VALUE;
     }
 
     /** True when {@code address} has a resolved entry. */

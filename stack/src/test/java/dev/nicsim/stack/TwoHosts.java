@@ -1,0 +1,100 @@
+package dev.nicsim.stack;
+
+import dev.nicsim.hw.eth.EthernetConfig;
+import dev.nicsim.hw.eth.FrameStage;
+import dev.nicsim.hw.host.CpuCosts;
+import dev.nicsim.hw.host.HostCpu;
+import dev.nicsim.hw.sim.Simulator;
+import dev.nicsim.stack.device.NetDevice;
+import dev.nicsim.stack.device.PairedDevice;
+import dev.nicsim.stack.iface.NetworkInterface;
+import dev.nicsim.stack.posix.Posix;
+import dev.nicsim.stack.socket.SocketConstants;
+import dev.nicsim.stack.socket.StackConfig;
+import dev.nicsim.stack.wire.Bytes;
+import dev.nicsim.stack.wire.Ipv4Address;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Two stacks wired back to back over a 10 Gb/s paired link: A is 10.0.0.1/24, B is 10.0.0.2/24, each with a
+ * process. The default gateway of A is 10.0.0.254, which nobody answers (for ARP failure tests).
+ */
+public final class TwoHosts
+{
+    public static final int A = Ipv4Address.parse("10.0.0.1");
+    public static final int B = Ipv4Address.parse("10.0.0.2");
+    public static final int SILENT = Ipv4Address.parse("10.0.0.99");
+    public static final int GATEWAY = Ipv4Address.parse("10.0.0.254");
+
+    public final Simulator sim = new Simulator();
+    public final PairedDevice.Pair pair;
+    public final NetworkStack a;
+    public final NetworkStack b;
+    public final NetworkInterface ethA;
+    public final NetworkInterface ethB;
+    public final Posix pa;
+    public final Posix pb;
+
+    public TwoHosts(final StackConfig configA, final StackConfig configB, final int features)
+    {
+        pair = PairedDevice.pair(sim, EthernetConfig.tenGigabit(), "a.eth0", 0x0200_0000_0001L, "b.eth0",
+            0x0200_0000_0002L, features);
+        a = new NetworkStack(sim, new HostCpu(sim, CpuCosts.defaults(), "a.cpu"), configA, "a");
+        b = new NetworkStack(sim, new HostCpu(sim, CpuCosts.defaults(), "b.cpu"), configB, "b");
+        ethA = a.addInterface(pair.a(), A, 24);
+        ethB = b.addInterface(pair.b(), B, 24);
+        a.routes().addDefault(GATEWAY, ethA);
+        pa = a.newProcess(1 << 20);
+        pb = b.newProcess(1 << 20);
+    }
+
+    public TwoHosts()
+    {
+        this(StackConfig.defaults(), StackConfig.defaults().seed(7),
+            NetDevice.FEATURE_TX_CHECKSUM | NetDevice.FEATURE_RX_CHECKSUM);
+    }
+
+    /** Makes B a silent peer: a firewall in front of it drops every TCP segment, while ARP still works. */
+    public void firewallTcpToB()
+    {
+        pair.link().b().addReceiveFault(new FrameStage()
+        {
+            @Override
+            public void receiveFrame(final MemorySegment frame, final long offset, final int length)
+            {
+                final boolean tcp = length > 23 && Bytes.u16(frame, offset + 12) == 0x0800 &&
+                    Bytes.u8(frame, offset + 23) == 6;
+                if (!tcp)
+                {
+                    forward(frame, offset, length);
+                }
+            }
+        });
+    }
+
+    /** A sockaddr_in in {@code process}'s memory. */
+    public static long address(final Posix process, final int ip, final int port)
+    {
+        final long at = process.memory().allocate(16);
+        process.memory().putSockaddrIn(at, SocketConstants.AF_INET, ip, port);
+        return at;
+    }
+
+    /** B listens on {@code port}; returns the listening fd. */
+    public int listenOnB(final int port)
+    {
+        final int fd = pb.socket(SocketConstants.AF_INET, SocketConstants.SOCK_STREAM, 0);
+        check(pb.bind(fd, address(pb, 0, port), 16), pb);
+        check(pb.listen(fd, 16), pb);
+        return fd;
+    }
+
+    public static void check(final int result, final Posix process)
+    {
+        if (result < 0)
+        {
+            throw new AssertionError("call failed with " + dev.nicsim.stack.socket.Errno.name(process.errno()));
+        }
+    }
+}
