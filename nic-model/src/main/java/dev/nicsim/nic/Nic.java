@@ -209,7 +209,7 @@ public final class Nic
 
     long stationAddress()
     {
-        return (rah & 0xFFFFL) << 32 | (ral & 0xFFFF_FFFFL) ;
+        return NicRegisters.macAddress(ral, rah);
     }
 
     long resetEndsIn()
@@ -301,9 +301,8 @@ public final class Nic
 
     private void loadStationAddress()
     {
-        final long address = config.macAddress();
-        ral = (int) Long.reverseBytes(address << 16);
-        rah = NicRegisters.RAH_AV | (int) (Long.reverseBytes(address) >>> 16) & 0xFFFF;
+        ral = NicRegisters.ral(config.macAddress());
+        rah = NicRegisters.rah(config.macAddress());
     }
 
     private void linkChanged(final boolean up)

@@ -112,7 +112,8 @@ final class TxEngine implements DmaClient
                 if (take(queue))
                 {
                     nextQueue = (q + 1) % queues.length;
-                    nic.sim.schedule(step, nic.core.edgeAfter(now, nic.config.descriptorCycles()));
+                    // Taking may have woken the engine already (a dropped frame freed room): next cycle is what counts.
+                    nic.sim.reschedule(step, nic.core.edgeAfter(now, nic.config.descriptorCycles()));
                 }
                 return;
             }
@@ -120,7 +121,7 @@ final class TxEngine implements DmaClient
         }
         if (earliest != Long.MAX_VALUE)
         {
-            nic.sim.schedule(step, earliest);
+            wake(earliest);
         }
     }
 

@@ -38,7 +38,7 @@ final class TestHost
         final NicConfig config)
     {
         this.sim = sim;
-        this.memory = new HostMemory(32L << 20);
+        this.memory = new HostMemory(8L << 20);
         this.iommu = new Iommu(memory);
         this.allocator = new DmaAllocator(memory);
         this.interrupts = new InterruptController(sim, InterruptController.DEFAULT_LATENCY_PS);

@@ -117,6 +117,24 @@ public final class NicRegisters
         return EITR_BASE + 4 * vector;
     }
 
+    /** The MAC address (48 bits, first byte on the wire most significant) that RAL0/RAH0 hold. */
+    public static long macAddress(final int ral, final int rah)
+    {
+        return Long.reverseBytes((ral & 0xFFFF_FFFFL) | (rah & 0xFFFFL) << 32) >>> 16;
+    }
+
+    /** RAL0's value for a MAC address: bytes 0-3, byte 0 in bits 7:0. */
+    public static int ral(final long macAddress)
+    {
+        return (int) (Long.reverseBytes(macAddress) >>> 16);
+    }
+
+    /** RAH0's value for a MAC address: bytes 4-5 and AV. */
+    public static int rah(final long macAddress)
+    {
+        return RAH_AV | (int) (Long.reverseBytes(macAddress) >>> 48) & 0xFFFF;
+    }
+
     /** RCTL.BSIZE's buffer size in bytes. */
     public static int bufferSize(final int rctl)
     {

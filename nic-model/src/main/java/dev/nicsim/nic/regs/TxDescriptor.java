@@ -71,7 +71,7 @@ public final class TxDescriptor
     /** The STA field of the descriptor at {@code offset}. */
     public static int status(final MemorySegment memory, final long offset)
     {
-        return memory.get(BYTE, offset + STA_SHIFT / 8) & 0xF;
+        return memory.get(BYTE, offset + FIELDS + STA_SHIFT / 8) & 0xF;
     }
 
     public static long address(final MemorySegment memory, final long offset)
