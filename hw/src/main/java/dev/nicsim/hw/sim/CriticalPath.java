@@ -37,7 +37,22 @@ public final class CriticalPath
      */
     public static CriticalPath of(final CausalityLog log, final int endRecord, final long start)
     {
+        return of(log, endRecord, start, log.time(endRecord));
+    }
+
+    /**
+     * As {@link #of(CausalityLog, int, long)}, for an interval that ends {@code end - time(endRecord)} after the end
+     * record fired: the code running in that record consumed the rest (a woken caller finishing its system call).
+     */
+    public static CriticalPath of(final CausalityLog log, final int endRecord, final long start, final long end)
+    {
+        if (end < log.time(endRecord))
+        {
+            throw new IllegalArgumentException("the interval ends at " + Time.format(end) + ", before its end record " +
+                "fired at " + Time.format(log.time(endRecord)));
+        }
         final List<Segment> reversed = new ArrayList<>();
+        add(reversed, Math.max(start, log.time(endRecord)), end, Component.HOST_CPU, log.name(endRecord));
         int record = endRecord;
         long to = log.time(record);
         while (to > start)

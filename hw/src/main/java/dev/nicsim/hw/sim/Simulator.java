@@ -45,6 +45,7 @@ public final class Simulator
 
     private CausalityLog causality;
     private int currentRecord = -1;
+    private int lastCallRecord = -1;
 
     private Pacing pacing;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
@@ -249,7 +250,21 @@ public final class Simulator
         {
             firing = CALL;
             localOffset = 0;
+            if (causality != null)
+            {
+                currentRecord = causality.recordExternal("call", Component.HOST_CPU, eventTime, currentRecord);
+                lastCallRecord = currentRecord;
+            }
         }
+    }
+
+    /**
+     * The causality record of the last call begun outside events: its cause is the event that was last fired before
+     * it (for a caller woken from a blocking wait, the event that made it ready). -1 when not recording.
+     */
+    public int lastCallRecord()
+    {
+        return lastCallRecord;
     }
 
     /**

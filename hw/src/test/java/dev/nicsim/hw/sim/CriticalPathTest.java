@@ -41,4 +41,30 @@ class CriticalPathTest
         assertEquals(Map.of(Component.HOST_CPU, 350L, Component.PCIE_DMA, 500L, Component.MAC_WIRE, 400L,
             Component.INTERRUPT_MODERATION, 700L), path.byComponent());
     }
+
+    @Test
+    void shouldFollowABlockedCallerFromTheEventThatWokeItToItsReturn()
+    {
+        final Simulator sim = new Simulator();
+        final CausalityLog log = new CausalityLog();
+        sim.recordCausality(log);
+        final boolean[] ready = {false};
+        final Event reply = new Event("reply", Component.MAC_WIRE, () -> ready[0] = true);
+
+        final long start = sim.now();
+        sim.beginCall();
+        sim.consume(100);
+        sim.scheduleIn(reply, 900);
+        sim.endCall();
+        sim.runUntil(() -> ready[0], 10_000);
+        sim.beginCall();
+        sim.consume(40);
+        final int resumed = sim.lastCallRecord();
+        sim.endCall();
+
+        assertEquals("reply", log.name(log.cause(resumed)), "the woken call's cause is the event that woke it");
+        final CriticalPath path = CriticalPath.of(log, resumed, start, sim.now());
+        assertEquals(1_040, path.total());
+        assertEquals(Map.of(Component.HOST_CPU, 140L, Component.MAC_WIRE, 900L), path.byComponent());
+    }
 }
