@@ -67,6 +67,8 @@ public final class Tcb
     public int ssthresh;
     public int dupAcks;
     public boolean synRetransmitted;
+    /** End of the last segment shorter than the MSS, for Nagle's test (Minshall). */
+    public int smallSegmentEnd;
 
     /* Close. */
     public boolean finQueued;
@@ -130,6 +132,7 @@ public final class Tcb
         ssthresh = 0;
         dupAcks = 0;
         synRetransmitted = false;
+        smallSegmentEnd = 0;
         finQueued = false;
         finSent = false;
         finSeq = 0;

@@ -245,6 +245,7 @@ public final class TcpLayer
         tcb.sndUna = tcb.iss;
         tcb.sndNxt = tcb.iss + 1;
         tcb.sndMax = tcb.sndNxt;
+        tcb.smallSegmentEnd = tcb.iss;
         tcb.firstSynTime = stack.sim().now();
         tcb.rtoPs = stack.config().synPolicy().initialRtoPs();
         setState(child, TcpState.SYN_RECEIVED);
@@ -868,6 +869,7 @@ public final class TcpLayer
         tcb.sndUna = tcb.iss;
         tcb.sndNxt = tcb.iss + 1;
         tcb.sndMax = tcb.sndNxt;
+        tcb.smallSegmentEnd = tcb.iss;
         tcb.retransmits = 0;
         tcb.synRetransmitted = false;
         tcb.firstSynTime = stack.sim().now();
@@ -1263,9 +1265,10 @@ public final class TcpLayer
                 }
                 final int length = Math.min(unsent, Math.min(tcb.sendMss, room));
                 final boolean last = length == unsent;
-                if (length < tcb.sendMss && inFlight > 0 && !tcb.noDelay && !tcb.finQueued)
+                if (length < tcb.sendMss && !tcb.noDelay && !tcb.finQueued && Tcb.after(tcb.smallSegmentEnd,
+                    tcb.sndUna))
                 {
-                    // Nagle (RFC 896): one small segment in flight at a time.
+                    // Nagle (RFC 896) with Minshall's refinement, as Linux: one small segment in flight at a time.
                     break;
                 }
                 final boolean fin = last && tcb.finQueued;
@@ -1274,6 +1277,10 @@ public final class TcpLayer
                     break;
                 }
                 advance(tcb, length, fin);
+                if (length < tcb.sendMss)
+                {
+                    tcb.smallSegmentEnd = tcb.sndNxt;
+                }
             }
             else if (tcb.finQueued && !tcb.finSent)
             {
@@ -1309,6 +1316,7 @@ public final class TcpLayer
         if (Tcb.after(tcb.sndNxt, tcb.sndMax))
         {
             tcb.sndMax = tcb.sndNxt;
+        tcb.smallSegmentEnd = tcb.iss;
         }
         else
         {
