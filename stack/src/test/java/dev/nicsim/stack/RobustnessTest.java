@@ -1,0 +1,52 @@
+package dev.nicsim.stack;
+
+import dev.nicsim.hw.sim.Time;
+import dev.nicsim.hw.trace.AllocationMeter;
+import dev.nicsim.stack.posix.Posix;
+import dev.nicsim.stack.socket.Errno;
+import dev.nicsim.stack.socket.SocketConstants;
+import org.junit.jupiter.api.Test;
+
+import static dev.nicsim.stack.TwoHosts.B;
+import static dev.nicsim.stack.TwoHosts.address;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The handshake (connect, accept, abortive close) allocates nothing in steady state. */
+class RobustnessTest
+{
+    @Test
+    void handshakeConnectAcceptAbortAllocatesNothingInSteadyState()
+    {
+        final TwoHosts hosts = new TwoHosts();
+        final int listener = hosts.listenOnB(80);
+        final Posix pa = hosts.pa;
+        final Posix pb = hosts.pb;
+        final long to = address(pa, B, 80);
+        final long linger = pa.memory().allocate(8);
+        pa.memory().putInt(linger, 1);
+        pa.memory().putInt(linger + 4, 0);
+        final Runnable cycle = () ->
+        {
+            final int fd = pa.socket(SocketConstants.AF_INET, SocketConstants.SOCK_STREAM, 0);
+            if (pa.connect(fd, to, 16) != 0)
+            {
+                throw new AssertionError("connect: " + Errno.name(pa.errno()));
+            }
+            final int conn = pb.accept(listener, 0, 0);
+            pa.setsockopt(fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_LINGER, linger, 8);
+            pa.close(fd);
+            hosts.sim.run(hosts.sim.now() + Time.US * 100);
+            pb.close(conn);
+        };
+        final long bytes = AllocationMeter.steadyStateBytes(20_000, () ->
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                cycle.run();
+            }
+        });
+        assertEquals(0, bytes, "bytes allocated by 100 connect/accept/abort cycles");
+        assertEquals(1, hosts.b.sockets().live(), "only the listener stays open on B");
+        assertEquals(0, hosts.a.sockets().live(), "aborted connections leave nothing behind on A");
+    }
+}
