@@ -123,10 +123,24 @@ abstract class DescriptorRing implements DmaClient
         }
     }
 
+    /**
+     * A fetch waits until the cache has room for the whole burst it would read: everything handed over, up to
+     * {@link NicConfig#descriptorPrefetch()} and the ring's end. So an idle queue fetches a lone descriptor at once,
+     * and a busy one refills its cache a burst at a time instead of one descriptor per DMA read.
+     */
+    private int burst()
+    {
+        return Math.min(unfetched(), Math.min(nic.config.descriptorPrefetch(), count() - fetchPosition));
+    }
+
     private boolean canFetch()
     {
-        return enabled && !halted && !fetchBusy && fetchAllowed() && nic.dmaAllowed() && unfetched() > 0 &&
-            cacheFree() > 0;
+        if (!enabled || halted || fetchBusy || !fetchAllowed() || !nic.dmaAllowed())
+        {
+            return false;
+        }
+        final int burst = burst();
+        return burst > 0 && burst <= cacheFree();
     }
 
     private void issueFetch()
@@ -135,8 +149,7 @@ abstract class DescriptorRing implements DmaClient
         {
             return;
         }
-        final int n = Math.min(Math.min(unfetched(), cacheFree()),
-            Math.min(nic.config.descriptorPrefetch(), count() - fetchPosition));
+        final int n = burst();
         fetchBusy = true;
         fetchCount = n;
         final long address = base() + (long) fetchPosition * 16;

@@ -17,12 +17,9 @@ import dev.nicsim.nic.regs.TxDescriptor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -91,11 +88,7 @@ class MisuseTest
             write(QueueRegisters.rx(0, QueueRegisters.TAIL), 7);
             write(NicRegisters.RCTL, NicRegisters.RCTL_EN | NicRegisters.RCTL_UPE | rctlSize);
             host.settle();
-            final MemorySegment frame = Arena.ofAuto().allocate(length + 4);
-            final CRC32 crc = new CRC32();
-            crc.update(frame.asByteBuffer().limit(length));
-            frame.set(ValueLayout.JAVA_INT_UNALIGNED, length, (int) crc.getValue());
-            link.b().transmit(frame, 0, length + 4);
+            WireFrames.send(link.b(), 0x02_00_00_00_00_42L, length, true);
             run();
         }
 
