@@ -20,6 +20,7 @@ final class PacketFifo
     private final boolean[] allocated;
     private int freeCount;
     private int usedBytes;
+    private int peakBytes;
 
     PacketFifo(final int depth, final int slotBytes)
     {
@@ -75,6 +76,7 @@ final class PacketFifo
             return false;
         }
         usedBytes += bytes;
+        peakBytes = Math.max(peakBytes, usedBytes);
         return true;
     }
 
@@ -98,6 +100,12 @@ final class PacketFifo
     int level()
     {
         return usedBytes;
+    }
+
+    /** The most bytes held at once since the device was built (a high-water mark, for experiments and tests). */
+    int peak()
+    {
+        return peakBytes;
     }
 
     /** Empties the FIFO, except the slots {@code keep} marks (a transfer still lands in them). */

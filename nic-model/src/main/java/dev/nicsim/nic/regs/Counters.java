@@ -44,7 +44,7 @@ public final class Counters
     public static final int GPTC = 14;
     /** Octets transmitted, destination address through FCS, padding included. */
     public static final int GOTC = 15;
-    /** Frames the transmit path dropped for bad length, descriptor or offsets (silicon mode). */
+    /** Frames the transmit path dropped: bad length or descriptor, or a buffer read refused (silicon mode). */
     public static final int TXDROPS = 16;
     /** Frames dropped because the link was down when their turn came. */
     public static final int TXLINKDOWN = 17;
