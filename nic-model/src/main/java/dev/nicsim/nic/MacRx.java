@@ -8,9 +8,7 @@ import dev.nicsim.nic.regs.NicRegisters;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.zip.CRC32;
 
 /**
  * The PHY and receive MAC (datasheet §5.2, steps 1-2). A frame is written into the RX FIFO as it arrives: without
@@ -36,7 +34,6 @@ final class MacRx implements FrameSink
     private final RxEngine engine;
     private final PacketFifo fifo;
     private final SlotQueue pipeline;
-    private final CRC32 crc = new CRC32();
     private final long latency;
     private final long psPerByte;
 
@@ -88,7 +85,7 @@ final class MacRx implements FrameSink
         final MemorySegment memory = fifo.storage();
         final long at = fifo.offset(slot);
         MemorySegment.copy(frame, offset, memory, at, length);
-        if (fcs(at, payload) != memory.get(LE_INT, at + payload))
+        if (fifo.crc32(at, payload) != memory.get(LE_INT, at + payload))
         {
             nic.stats.increment(Counters.CRCERRS);
             nic.stats.add(Counters.BORC, length);
@@ -108,17 +105,6 @@ final class MacRx implements FrameSink
         engine.rawSum[slot] = start < payload ? OnesComplement.sum(memory, at + start, payload - start) : 0;
         engine.levelChanged();
         pipeline.add(slot, now + latency);
-    }
-
-    private int fcs(final long at, final int bytes)
-    {
-        final ByteBuffer view = fifo.view();
-        view.clear();
-        view.position((int) at);
-        view.limit((int) at + bytes);
-        crc.reset();
-        crc.update(view);
-        return (int) crc.getValue();
     }
 
     /** The frame's kind if the address filter accepts it, else -1. */

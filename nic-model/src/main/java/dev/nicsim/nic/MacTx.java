@@ -11,9 +11,7 @@ import dev.nicsim.nic.regs.TxDescriptor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.zip.CRC32;
 
 /**
  * The transmit MAC and PHY (datasheet §5.1, steps 5-6). A frame complete in the TX FIFO reaches the MAC after the
@@ -32,7 +30,6 @@ final class MacTx
     private final TxEngine engine;
     private final PacketFifo fifo;
     private final long latency;
-    private final CRC32 crc = new CRC32();
     private final Event start;
     private final Event done;
     private final int[] waiting;
@@ -97,13 +94,7 @@ final class MacTx
         }
         if ((engine.cmd[slot] & TxDescriptor.CMD_IFCS) != 0)
         {
-            final ByteBuffer view = fifo.view();
-            view.clear();
-            view.position((int) at);
-            view.limit((int) at + bytes);
-            crc.reset();
-            crc.update(view);
-            memory.set(LE_INT, at + bytes, (int) crc.getValue());
+            memory.set(LE_INT, at + bytes, fifo.crc32(at, bytes));
             bytes += 4;
         }
         final long now = nic.sim.now();

@@ -3,6 +3,7 @@ package dev.nicsim.nic;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.zip.CRC32;
 
 /**
  * A packet FIFO between the core and the MAC: on-chip memory of a given depth in bytes. Frames occupy slots of
@@ -14,6 +15,7 @@ final class PacketFifo
 {
     private final MemorySegment storage;
     private final ByteBuffer view;
+    private final CRC32 crc = new CRC32();
     private final int slotBytes;
     private final int depth;
     private final int[] freeSlots;
@@ -40,10 +42,18 @@ final class PacketFifo
         return storage;
     }
 
-    /** The FIFO's memory as one reusable buffer (for the JDK's CRC-32), position and limit set per use. */
-    ByteBuffer view()
+    /**
+     * The CRC-32 (the Ethernet FCS) of {@code length} bytes at {@code offset}, by the JDK's intrinsic through one
+     * reusable buffer view of the FIFO's memory.
+     */
+    int crc32(final long offset, final int length)
     {
-        return view;
+        view.clear();
+        view.position((int) offset);
+        view.limit((int) offset + length);
+        crc.reset();
+        crc.update(view);
+        return (int) crc.getValue();
     }
 
     long offset(final int slot)

@@ -17,14 +17,11 @@ class AllocationTest
     void shouldAllocateNothingPerFrameInSteadyStateTxAndRx()
     {
         final TwoHosts hosts = new TwoHosts(NicConfig.defaults());
-        final RxConsumer rxA = new RxConsumer(hosts.a, 256, TwoHosts.frames(6, TwoHosts.MAC_B, TwoHosts.MAC_A, 60,
-            1514));
-        final RxConsumer rxB = new RxConsumer(hosts.b, 256, TwoHosts.frames(5, TwoHosts.MAC_A, TwoHosts.MAC_B, 60,
-            1514));
-        final TxFeeder txA = new TxFeeder(hosts.a, 256, TwoHosts.frames(5, TwoHosts.MAC_A, TwoHosts.MAC_B, 60, 1514));
-        final TxFeeder txB = new TxFeeder(hosts.b, 256, TwoHosts.frames(6, TwoHosts.MAC_B, TwoHosts.MAC_A, 60, 1514));
-        TwoHosts.start(hosts.a, rxA, txA);
-        TwoHosts.start(hosts.b, rxB, txB);
+        final TwoHosts.Traffic traffic = hosts.traffic(5, 60, 1514);
+        final RxConsumer rxA = traffic.rxA();
+        final RxConsumer rxB = traffic.rxB();
+        final TxFeeder txA = traffic.txA();
+        final TxFeeder txB = traffic.txB();
         final long[] target = {0};
         final BooleanSupplier arrived = () -> rxA.received() == target[0] && rxB.received() == target[0];
 

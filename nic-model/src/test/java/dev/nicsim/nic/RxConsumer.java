@@ -1,6 +1,5 @@
 package dev.nicsim.nic;
 
-import dev.nicsim.hw.mem.DmaBuffer;
 import dev.nicsim.hw.pcie.InterruptHandler;
 import dev.nicsim.nic.regs.QueueRegisters;
 import dev.nicsim.nic.regs.RxDescriptor;
@@ -15,15 +14,11 @@ import java.lang.foreign.ValueLayout;
  */
 final class RxConsumer
 {
-    static final int BUFFER = 2048;
-
     final InterruptHandler handler = this::poll;
     private final TestHost host;
     private final FramePattern frames;
     private final MemorySegment memory;
-    private final DmaBuffer ring;
-    private final DmaBuffer buffers;
-    private final int count;
+    private final HostRing ring;
     private boolean refill = true;
     private int next;
     private long received;
@@ -34,15 +29,13 @@ final class RxConsumer
     {
         this.host = host;
         this.frames = frames;
-        this.count = count;
         this.memory = host.memory.segment();
-        this.ring = host.mapped((long) count * RxDescriptor.BYTES, 128, "rx ring");
-        this.buffers = host.mapped((long) count * BUFFER, 64, "rx buffers");
+        this.ring = new HostRing(host, count, "rx");
         for (int i = 0; i < count; i++)
         {
-            RxDescriptor.write(memory, descriptor(i), buffers.busAddress() + (long) i * BUFFER);
+            RxDescriptor.write(memory, ring.descriptor(i), ring.bufferAddress(i));
         }
-        host.rxRing(0, ring);
+        host.rxRing(0, ring.ring);
         host.write(QueueRegisters.rx(0, QueueRegisters.TAIL), count - 1);
     }
 
@@ -52,7 +45,7 @@ final class RxConsumer
         refill = on;
         if (on)
         {
-            host.write(QueueRegisters.rx(0, QueueRegisters.TAIL), (next + count - 1) % count);
+            giveBack();
         }
     }
 
@@ -61,12 +54,12 @@ final class RxConsumer
         boolean any = false;
         while (true)
         {
-            final long fields = RxDescriptor.fields(memory, descriptor(next));
+            final long fields = RxDescriptor.fields(memory, ring.descriptor(next));
             if ((RxDescriptor.status(fields) & RxDescriptor.STATUS_DD) == 0)
             {
                 break;
             }
-            final long buffer = buffers.offset() + (long) next * BUFFER;
+            final long buffer = ring.buffer(next);
             final int length = RxDescriptor.length(fields);
             if (!frames.matches(memory, buffer, length, received))
             {
@@ -77,14 +70,20 @@ final class RxConsumer
                 badChecksums++;
             }
             received++;
-            RxDescriptor.write(memory, descriptor(next), buffers.busAddress() + (long) next * BUFFER);
-            next = (next + 1) % count;
+            RxDescriptor.write(memory, ring.descriptor(next), ring.bufferAddress(next));
+            next = ring.next(next);
             any = true;
         }
         if (any && refill)
         {
-            host.write(QueueRegisters.rx(0, QueueRegisters.TAIL), (next + count - 1) % count);
+            giveBack();
         }
+    }
+
+    /** One tail write hands back every buffer up to the one before the next to check. */
+    private void giveBack()
+    {
+        host.write(QueueRegisters.rx(0, QueueRegisters.TAIL), (next + ring.count - 1) % ring.count);
     }
 
     /** The raw ones'-complement sum, the slow obvious way: 16-bit big-endian words, end-around carry. */
@@ -99,11 +98,6 @@ final class RxConsumer
             sum = (sum & 0xFFFF) + (sum >>> 16);
         }
         return sum;
-    }
-
-    private long descriptor(final int index)
-    {
-        return ring.offset() + (long) index * RxDescriptor.BYTES;
     }
 
     long received()

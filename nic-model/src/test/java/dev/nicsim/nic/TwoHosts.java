@@ -32,6 +32,22 @@ final class TwoHosts
         return new FramePattern(seed, from, to, min, max);
     }
 
+    /** Software on both hosts sending {@code min}-to-{@code max}-byte frames to each other over rings of 256. */
+    record Traffic(RxConsumer rxA, RxConsumer rxB, TxFeeder txA, TxFeeder txB)
+    {
+    }
+
+    Traffic traffic(final long seed, final int min, final int max)
+    {
+        final FramePattern toB = frames(seed, MAC_A, MAC_B, min, max);
+        final FramePattern toA = frames(seed + 1, MAC_B, MAC_A, min, max);
+        final Traffic traffic = new Traffic(new RxConsumer(a, 256, toA), new RxConsumer(b, 256, toB),
+            new TxFeeder(a, 256, toB), new TxFeeder(b, 256, toA));
+        start(a, traffic.rxA(), traffic.txA());
+        start(b, traffic.rxB(), traffic.txB());
+        return traffic;
+    }
+
     /** Queue 0 of {@code host} receives into {@code rx} and sends from {@code tx}, each on its own vector. */
     static void start(final TestHost host, final RxConsumer rx, final TxFeeder tx)
     {

@@ -17,14 +17,11 @@ class TwoNicTransferTest
     {
         final int frames = 100_000;
         final TwoHosts hosts = new TwoHosts(NicConfig.defaults());
-        final RxConsumer rxA = new RxConsumer(hosts.a, 256, TwoHosts.frames(2, TwoHosts.MAC_B, TwoHosts.MAC_A, 60,
-            1514));
-        final RxConsumer rxB = new RxConsumer(hosts.b, 256, TwoHosts.frames(1, TwoHosts.MAC_A, TwoHosts.MAC_B, 60,
-            1514));
-        final TxFeeder txA = new TxFeeder(hosts.a, 256, TwoHosts.frames(1, TwoHosts.MAC_A, TwoHosts.MAC_B, 60, 1514));
-        final TxFeeder txB = new TxFeeder(hosts.b, 256, TwoHosts.frames(2, TwoHosts.MAC_B, TwoHosts.MAC_A, 60, 1514));
-        TwoHosts.start(hosts.a, rxA, txA);
-        TwoHosts.start(hosts.b, rxB, txB);
+        final TwoHosts.Traffic traffic = hosts.traffic(1, 60, 1514);
+        final RxConsumer rxA = traffic.rxA();
+        final RxConsumer rxB = traffic.rxB();
+        final TxFeeder txA = traffic.txA();
+        final TxFeeder txB = traffic.txB();
 
         txA.send(frames);
         txB.send(frames);
