@@ -18,24 +18,21 @@ class AllocationTest
     {
         final TwoHosts hosts = new TwoHosts(NicConfig.defaults());
         final TwoHosts.Traffic traffic = hosts.traffic(5, 60, 1514);
-        final RxConsumer rxA = traffic.rxA();
-        final RxConsumer rxB = traffic.rxB();
-        final TxFeeder txA = traffic.txA();
-        final TxFeeder txB = traffic.txB();
         final long[] target = {0};
-        final BooleanSupplier arrived = () -> rxA.received() == target[0] && rxB.received() == target[0];
+        final BooleanSupplier arrived = () -> traffic.rxA().received() == target[0] &&
+            traffic.rxB().received() == target[0];
 
         final long allocated = AllocationMeter.steadyStateBytes(30, () ->
         {
             target[0] += BATCH;
-            txA.send(BATCH);
-            txB.send(BATCH);
+            traffic.txA().send(BATCH);
+            traffic.txB().send(BATCH);
             hosts.sim.runUntil(arrived, hosts.sim.now() + Time.ms(100));
         });
 
-        assertEquals(31 * BATCH, rxA.received());
-        assertEquals(31 * BATCH, rxB.received());
-        assertEquals(0, rxA.wrong() + rxB.wrong());
+        assertEquals(31 * BATCH, traffic.rxA().received());
+        assertEquals(31 * BATCH, traffic.rxB().received());
+        assertEquals(0, traffic.rxA().wrong() + traffic.rxB().wrong());
         assertEquals(0, allocated, "bytes allocated while " + 2 * BATCH + " frames crossed the link");
     }
 }

@@ -18,19 +18,16 @@ class TwoNicTransferTest
         final int frames = 100_000;
         final TwoHosts hosts = new TwoHosts(NicConfig.defaults());
         final TwoHosts.Traffic traffic = hosts.traffic(1, 60, 1514);
-        final RxConsumer rxA = traffic.rxA();
-        final RxConsumer rxB = traffic.rxB();
-        final TxFeeder txA = traffic.txA();
-        final TxFeeder txB = traffic.txB();
 
-        txA.send(frames);
-        txB.send(frames);
-        final boolean finished = hosts.sim.runUntil(() -> rxA.received() == frames && rxB.received() == frames,
-            Time.seconds(1));
+        traffic.txA().send(frames);
+        traffic.txB().send(frames);
+        final boolean finished = hosts.sim.runUntil(() -> traffic.rxA().received() == frames &&
+            traffic.rxB().received() == frames, Time.seconds(1));
 
-        assertTrue(finished, "A received " + rxA.received() + ", B received " + rxB.received());
-        assertEquals(0, rxA.wrong() + rxB.wrong(), "frames out of order or not byte-exact");
-        assertEquals(0, rxA.badChecksums() + rxB.badChecksums(), "raw checksums that differ from a recomputation");
+        assertTrue(finished, "A received " + traffic.rxA().received() + ", B received " + traffic.rxB().received());
+        assertEquals(0, traffic.rxA().wrong() + traffic.rxB().wrong(), "frames out of order or not byte-exact");
+        assertEquals(0, traffic.rxA().badChecksums() + traffic.rxB().badChecksums(),
+            "raw checksums that differ from a recomputation");
         for (final TestHost host : new TestHost[] {hosts.a, hosts.b})
         {
             assertEquals(frames, host.nic.counter(Counters.GPTC));
