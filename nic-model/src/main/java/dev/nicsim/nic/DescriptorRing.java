@@ -252,7 +252,8 @@ abstract class DescriptorRing implements DmaClient
         {
             return;
         }
-        if ((value & QueueRegisters.LEN_GRANULE_MASK) != 0 || Integer.compareUnsigned(value, QueueRegisters.LEN_MAX) > 0)
+        if ((value & QueueRegisters.LEN_GRANULE_MASK) != 0 ||
+            Integer.compareUnsigned(value, QueueRegisters.LEN_MAX) > 0)
         {
             nic.errors.queueRegister(NicErrors.RING_LENGTH_INVALID, this, offset, value,
                 "use a multiple of 8 descriptors (128 bytes), at most 65528");

@@ -110,7 +110,8 @@ final class MacRx implements FrameSink
     /** The frame's kind if the address filter accepts it, else -1. */
     private int classify(final MemorySegment memory, final long at)
     {
-        final long destination = (memory.get(BE_INT, at) & 0xFFFF_FFFFL) << 16 | (memory.get(BE_SHORT, at + 4) & 0xFFFF);
+        final long destination = (memory.get(BE_INT, at) & 0xFFFF_FFFFL) << 16 |
+            (memory.get(BE_SHORT, at + 4) & 0xFFFF);
         final int rctl = nic.rctl;
         if (destination == BROADCAST)
         {

@@ -29,7 +29,8 @@ final class RxEngine implements DmaClient
     private static final int SLOT_BITS = 18;
     private static final int SLOT_MASK = (1 << SLOT_BITS) - 1;
     private static final int GENERATION_MASK = (1 << (32 - SLOT_BITS)) - 1;
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE_LONG =
+        ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final Nic nic;
     final PacketFifo fifo;

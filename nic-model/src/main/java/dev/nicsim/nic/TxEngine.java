@@ -310,7 +310,8 @@ final class TxEngine implements DmaClient
         assembling[queue] = -1;
         for (int slot = 0; slot < length.length; slot++)
         {
-            if (fifo.isAllocated(slot) && !orphan[slot] && owner[slot] == queue && (pending[slot] > 0 || !complete[slot]))
+            if (fifo.isAllocated(slot) && !orphan[slot] && owner[slot] == queue &&
+                (pending[slot] > 0 || !complete[slot]))
             {
                 fifo.releaseBytes(length[slot]);
                 if (pending[slot] > 0)

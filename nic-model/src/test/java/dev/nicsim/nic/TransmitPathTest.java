@@ -81,7 +81,8 @@ class TransmitPathTest
         {
             if (i != 40 && i != 41)
             {
-                assertEquals(memory.get(ValueLayout.JAVA_BYTE, at + i), sent.get(ValueLayout.JAVA_BYTE, i), "byte " + i);
+                assertEquals(memory.get(ValueLayout.JAVA_BYTE, at + i), sent.get(ValueLayout.JAVA_BYTE, i),
+                    "byte " + i);
             }
         }
     }
