@@ -29,6 +29,12 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
         return new Parameter(key, Kind.DECIMAL, plain(defaultValue), unit, min, max, List.of(), meaning);
     }
 
+    /** A duration in nanoseconds (fractions allowed), from 0 to 1 ms, whose default is given in picoseconds. */
+    public static Parameter nanos(final String key, final long defaultPs, final String meaning)
+    {
+        return decimal(key, defaultPs / 1000.0, "ns", 0, 1_000_000, meaning);
+    }
+
     public static Parameter bool(final String key, final boolean defaultValue, final String meaning)
     {
         return new Parameter(key, Kind.BOOLEAN, Boolean.toString(defaultValue), "", 0, 1, List.of(), meaning);
