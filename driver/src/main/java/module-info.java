@@ -1,9 +1,12 @@
 /**
  * The NIC driver. It sees only hw's host-side API (MMIO, host memory, DMA allocator, interrupts), the register map
- * in {@code dev.nicsim.nic.regs} and the stack's {@code NetDevice}: the module system keeps everything else out.
+ * in {@code dev.nicsim.nic.regs} and the stack's {@code NetDevice}: the module system keeps everything else out
+ * (the NIC model itself and hw's device-side PCIe are not exported to it).
  */
 module dev.nicsim.driver {
-    requires dev.nicsim.hw;
+    requires transitive dev.nicsim.hw;
+    requires transitive dev.nicsim.stack;
     requires dev.nicsim.nic;
-    requires dev.nicsim.stack;
+
+    exports dev.nicsim.driver;
 }

@@ -24,9 +24,18 @@ final class FramePattern
     private final int minLength;
     private final int maxLength;
     private final MemorySegment pattern;
+    private final long period;
 
     FramePattern(final long seed, final long source, final long destination, final int minLength, final int maxLength)
     {
+        this(seed, source, destination, minLength, maxLength, Long.MAX_VALUE);
+    }
+
+    /** Lengths repeat every {@code period} frames (so every batch of that many is alike). */
+    FramePattern(final long seed, final long source, final long destination, final int minLength, final int maxLength,
+        final long period)
+    {
+        this.period = period;
         this.seed = seed;
         this.destination = destination;
         this.source = source;
@@ -39,7 +48,7 @@ final class FramePattern
 
     int length(final long seq)
     {
-        return minLength + (int) Long.remainderUnsigned(mix(seq), maxLength - minLength + 1);
+        return minLength + (int) Long.remainderUnsigned(mix(seq % period), maxLength - minLength + 1);
     }
 
     void write(final MemorySegment memory, final long offset, final long seq)

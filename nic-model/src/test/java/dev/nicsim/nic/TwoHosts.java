@@ -39,8 +39,14 @@ final class TwoHosts
 
     Traffic traffic(final long seed, final int min, final int max)
     {
-        final FramePattern toB = frames(seed, MAC_A, MAC_B, min, max);
-        final FramePattern toA = frames(seed + 1, MAC_B, MAC_A, min, max);
+        return traffic(seed, min, max, Long.MAX_VALUE);
+    }
+
+    /** As {@link #traffic(long, int, int)}, with lengths that repeat every {@code period} frames. */
+    Traffic traffic(final long seed, final int min, final int max, final long period)
+    {
+        final FramePattern toB = new FramePattern(seed, MAC_A, MAC_B, min, max, period);
+        final FramePattern toA = new FramePattern(seed + 1, MAC_B, MAC_A, min, max, period);
         final Traffic traffic = new Traffic(new RxConsumer(a, 256, toA), new RxConsumer(b, 256, toB),
             new TxFeeder(a, 256, toB), new TxFeeder(b, 256, toA));
         start(a, traffic.rxA(), traffic.txA());

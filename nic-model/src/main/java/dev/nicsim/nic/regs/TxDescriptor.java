@@ -68,6 +68,13 @@ public final class TxDescriptor
             (long) (css & 0xFF) << CSS_SHIFT;
     }
 
+    /** Sets CMD bits (RS, say) of a descriptor already written, before it is handed over. */
+    public static void addCommand(final MemorySegment memory, final long offset, final int bits)
+    {
+        final long at = offset + FIELDS + CMD_SHIFT / 8;
+        memory.set(BYTE, at, (byte) (memory.get(BYTE, at) | bits));
+    }
+
     /** The STA field of the descriptor at {@code offset}. */
     public static int status(final MemorySegment memory, final long offset)
     {

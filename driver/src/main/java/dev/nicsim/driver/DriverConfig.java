@@ -1,0 +1,90 @@
+package dev.nicsim.driver;
+
+import dev.nicsim.hw.sim.Time;
+
+/**
+ * The driver's parameters. Each is validated here, so a bad value fails at construction with what was wrong.
+ *
+ * @param txRingSize        TX descriptors, a multiple of 8 from 8 to 4096. Default 256.
+ * @param rxRingSize        RX descriptors, a multiple of 8 from 8 to 4096. Default 512.
+ * @param txBufferBytes     bytes of each TX buffer (one per descriptor), 64 to 65536. Default 2048.
+ * @param rxBufferBytes     bytes of each RX buffer: 256, 512, 1024 or 2048 (RCTL.BSIZE). Default 2048. Probe refuses
+ *                          a size that cannot hold the device's largest frame.
+ * @param napiBudget        most frames one poll hands to the stack before it yields. Default 64 (Linux's).
+ * @param itr               initial interrupt throttling interval of every vector, in 256 ns units (0 = none).
+ *                          Default 0: every interrupt is sent at once, which is what latency measurements want.
+ * @param resetTimeoutPs    how long probe polls CTRL.RST before giving up. Default 10 ms.
+ * @param quiesceTimeoutPs  how long shutdown polls STATUS.GIO_MASTER_ENABLED before giving up. Default 10 ms.
+ * @param fault             a deliberate mistake to make (for showing how the device reacts), or
+ *                          {@link DriverFault#NONE}. Default NONE.
+ */
+public record DriverConfig(int txRingSize, int rxRingSize, int txBufferBytes, int rxBufferBytes, int napiBudget,
+                           int itr, long resetTimeoutPs, long quiesceTimeoutPs, DriverFault fault)
+{
+    public DriverConfig
+    {
+        ringSize("txRingSize", txRingSize);
+        ringSize("rxRingSize", rxRingSize);
+        range("txBufferBytes", txBufferBytes, 64, 65536);
+        if (rxBufferBytes != 256 && rxBufferBytes != 512 && rxBufferBytes != 1024 && rxBufferBytes != 2048)
+        {
+            throw new IllegalArgumentException("driver config rxBufferBytes must be 256, 512, 1024 or 2048 (what " +
+                "RCTL.BSIZE offers), got " + rxBufferBytes);
+        }
+        range("napiBudget", napiBudget, 1, 4096);
+        range("itr", itr, 0, 0xFFFF);
+        range("resetTimeoutPs", resetTimeoutPs, Time.US, Time.S);
+        range("quiesceTimeoutPs", quiesceTimeoutPs, Time.US, Time.S);
+        if (fault == null)
+        {
+            throw new IllegalArgumentException("driver config fault must be a DriverFault (NONE for a correct driver)");
+        }
+    }
+
+    public static DriverConfig defaults()
+    {
+        return new DriverConfig(256, 512, 2048, 2048, 64, 0, Time.ms(10), Time.ms(10), DriverFault.NONE);
+    }
+
+    public DriverConfig withRings(final int tx, final int rx)
+    {
+        return new DriverConfig(tx, rx, txBufferBytes, rxBufferBytes, napiBudget, itr, resetTimeoutPs,
+            quiesceTimeoutPs, fault);
+    }
+
+    public DriverConfig withItr(final int units)
+    {
+        return new DriverConfig(txRingSize, rxRingSize, txBufferBytes, rxBufferBytes, napiBudget, units,
+            resetTimeoutPs, quiesceTimeoutPs, fault);
+    }
+
+    public DriverConfig withNapiBudget(final int budget)
+    {
+        return new DriverConfig(txRingSize, rxRingSize, txBufferBytes, rxBufferBytes, budget, itr, resetTimeoutPs,
+            quiesceTimeoutPs, fault);
+    }
+
+    public DriverConfig withFault(final DriverFault injected)
+    {
+        return new DriverConfig(txRingSize, rxRingSize, txBufferBytes, rxBufferBytes, napiBudget, itr,
+            resetTimeoutPs, quiesceTimeoutPs, injected);
+    }
+
+    private static void ringSize(final String name, final int value)
+    {
+        if (value < 8 || value > 4096 || value % 8 != 0)
+        {
+            throw new IllegalArgumentException("driver config " + name + " must be a multiple of 8 from 8 to 4096 " +
+                "(rings are multiples of 128 bytes), got " + value);
+        }
+    }
+
+    private static void range(final String name, final long value, final long min, final long max)
+    {
+        if (value < min || value > max)
+        {
+            throw new IllegalArgumentException("driver config " + name + " must be in [" + min + ", " + max +
+                "], got " + value);
+        }
+    }
+}
