@@ -10,6 +10,9 @@ public final class StackStats
 {
     private final long[] drops = new long[DropReason.COUNT];
 
+    /** Frames received on every interface, and how many of them were processed rather than dropped. */
+    public long framesReceived;
+    public long framesAccepted;
     public long packetsSent;
     public long segmentsSent;
     public long segmentsReceived;
@@ -28,6 +31,34 @@ public final class StackStats
     public void drop(final int reason)
     {
         drops[reason]++;
+    }
+
+    /** Counts a received frame by its outcome: {@link DropReason#ACCEPTED} or a drop reason. */
+    public void received(final int outcome)
+    {
+        framesReceived++;
+        if (outcome == DropReason.ACCEPTED)
+        {
+            framesAccepted++;
+        }
+        else
+        {
+            drops[outcome]++;
+        }
+    }
+
+    /** Received frames dropped, whatever the reason: with {@link #framesAccepted}, every frame received. */
+    public long framesDropped()
+    {
+        long total = 0;
+        for (int reason = 0; reason < drops.length; reason++)
+        {
+            if (DropReason.isFrameOutcome(reason))
+            {
+                total += drops[reason];
+            }
+        }
+        return total;
     }
 
     public long drops(final int reason)

@@ -73,6 +73,66 @@ public final class TwoHosts
         });
     }
 
+    /**
+     * Hands {@code length} bytes at {@code frame} to {@code iface} as its device would: one received frame and the
+     * end of the batch, as one call into the simulation. {@code rawChecksum} as the device reports it.
+     */
+    public void inject(final NetworkInterface iface, final MemorySegment frame, final int length,
+        final int rawChecksum)
+    {
+        sim.beginCall();
+        try
+        {
+            iface.receiveFrame(frame, 0, length, rawChecksum);
+            iface.receiveBatchDone();
+        }
+        finally
+        {
+            sim.endCall();
+        }
+    }
+
+    /**
+     * Loses, on their way to B, the TCP segments carrying data whose ordinal (1 = the first data segment A sends,
+     * retransmissions counted too) is in {@code lost}.
+     */
+    public void loseDataSegmentsToB(final int... lost)
+    {
+        pair.link().b().addReceiveFault(new FrameStage()
+        {
+            private int seen;
+
+            @Override
+            public void receiveFrame(final MemorySegment frame, final long offset, final int length)
+            {
+                if (isTcpData(frame, offset))
+                {
+                    seen++;
+                    for (final int ordinal : lost)
+                    {
+                        if (ordinal == seen)
+                        {
+                            return;
+                        }
+                    }
+                }
+                forward(frame, offset, length);
+            }
+        });
+    }
+
+    /** True when the frame holds a TCP segment with payload. */
+    public static boolean isTcpData(final MemorySegment frame, final long offset)
+    {
+        if (Bytes.u16(frame, offset + 12) != 0x0800 || Bytes.u8(frame, offset + 23) != 6)
+        {
+            return false;
+        }
+        final int ipHeader = (Bytes.u8(frame, offset + 14) & 0xF) * 4;
+        final int tcpHeader = (Bytes.u8(frame, offset + 14 + ipHeader + 12) >>> 4) * 4;
+        return Bytes.u16(frame, offset + 16) > ipHeader + tcpHeader;
+    }
+
     /** A sockaddr_in in {@code process}'s memory. */
     public static long address(final Posix process, final int ip, final int port)
     {

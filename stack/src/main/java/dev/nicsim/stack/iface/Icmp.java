@@ -48,34 +48,30 @@ public final class Icmp
         return errorsSent;
     }
 
-    /** An ICMP message received in the IP packet at {@code ipOffset}. */
-    void receive(final MemorySegment memory, final long ipOffset, final int headerLength, final int length,
+    /** An ICMP message received in the IP packet at {@code ipOffset}. Returns the outcome. */
+    int receive(final MemorySegment memory, final long ipOffset, final int headerLength, final int length,
         final int source, final int destination, final boolean unicast)
     {
         message.wrap(memory, ipOffset + headerLength, length);
         final int invalid = message.validate();
         if (invalid != 0)
         {
-            stack.stats().drop(invalid);
-            return;
+            return invalid;
         }
         final int type = message.type();
-        if (type == IcmpMessage.TYPE_ECHO_REQUEST)
+        if (type == IcmpMessage.TYPE_ECHO_REQUEST && unicast)
         {
-            if (unicast)
-            {
-                echoReply(memory, ipOffset + headerLength, length, source, destination);
-            }
-            return;
+            // Linux's icmp_echo_ignore_broadcasts (default 1): only echo requests to this host are answered.
+            echoReply(memory, ipOffset + headerLength, length, source, destination);
+            return DropReason.ACCEPTED;
         }
         if (type == IcmpMessage.TYPE_DEST_UNREACHABLE || type == IcmpMessage.TYPE_TIME_EXCEEDED ||
             type == IcmpMessage.TYPE_PARAMETER_PROBLEM)
         {
-            quotedError(type, message.code(), memory, ipOffset + headerLength + IcmpMessage.HEADER_LENGTH,
+            return quotedError(type, message.code(), memory, ipOffset + headerLength + IcmpMessage.HEADER_LENGTH,
                 length - IcmpMessage.HEADER_LENGTH);
-            return;
         }
-        stack.stats().drop(DropReason.ICMP_UNHANDLED);
+        return DropReason.ICMP_UNHANDLED;
     }
 
     /**
@@ -89,21 +85,19 @@ public final class Icmp
         quotedError(type, code, memory, ipOffset, length);
     }
 
-    private void quotedError(final int type, final int code, final MemorySegment memory, final long quote,
+    private int quotedError(final int type, final int code, final MemorySegment memory, final long quote,
         final int quoteLength)
     {
         if (quoteLength < Ipv4Packet.HEADER_LENGTH)
         {
-            stack.stats().drop(DropReason.ICMP_BAD_QUOTE);
-            return;
+            return DropReason.ICMP_BAD_QUOTE;
         }
         final int versionIhl = Bytes.u8(memory, quote);
         final int headerLength = (versionIhl & 0xF) * 4;
         if ((versionIhl >>> 4) != 4 || headerLength < Ipv4Packet.HEADER_LENGTH ||
             quoteLength < headerLength + IcmpMessage.QUOTE_TRANSPORT_BYTES)
         {
-            stack.stats().drop(DropReason.ICMP_BAD_QUOTE);
-            return;
+            return DropReason.ICMP_BAD_QUOTE;
         }
         final int protocol = Bytes.u8(memory, quote + Ipv4Packet.PROTOCOL);
         final int source = Bytes.i32(memory, quote + Ipv4Packet.SOURCE);
@@ -113,17 +107,14 @@ public final class Icmp
         final int destinationPort = Bytes.u16(memory, transport + 2);
         if (protocol == Ipv4Packet.PROTOCOL_TCP)
         {
-            stack.tcp().icmpError(type, code, source, sourcePort, destination, destinationPort,
+            return stack.tcp().icmpError(type, code, source, sourcePort, destination, destinationPort,
                 Bytes.i32(memory, transport + 4));
         }
-        else if (protocol == Ipv4Packet.PROTOCOL_UDP)
+        if (protocol == Ipv4Packet.PROTOCOL_UDP)
         {
-            stack.udp().icmpError(type, code, source, sourcePort, destination, destinationPort);
+            return stack.udp().icmpError(type, code, source, sourcePort, destination, destinationPort);
         }
-        else
-        {
-            stack.stats().drop(DropReason.ICMP_UNHANDLED);
-        }
+        return DropReason.ICMP_UNHANDLED;
     }
 
     private void echoReply(final MemorySegment memory, final long request, final int length, final int source,

@@ -82,56 +82,52 @@ public final class Ipv4Layer
 
     /**
      * An IP packet received on {@code iface}. {@code rawChecksum} is the device's ones'-complement sum of the bytes
-     * from the IP header to the end of the frame, or {@link FrameReceiver#NO_CHECKSUM}.
+     * from the IP header to the end of the frame, or {@link FrameReceiver#NO_CHECKSUM}. Returns the outcome:
+     * {@link DropReason#ACCEPTED} or why the packet was dropped.
      */
-    public void receive(final NetworkInterface iface, final MemorySegment memory, final long offset, final int length,
+    public int receive(final NetworkInterface iface, final MemorySegment memory, final long offset, final int length,
         final int rawChecksum)
     {
         ip.wrap(memory, offset, length);
         final int invalid = ip.validate();
         if (invalid != 0)
         {
-            stack.stats().drop(invalid);
-            return;
+            return invalid;
         }
         final int source = ip.source();
         final int destination = ip.destination();
         if (Ipv4Address.isMulticast(source) || source == Ipv4Address.BROADCAST)
         {
-            stack.stats().drop(DropReason.IP_BAD_SOURCE);
-            return;
+            return DropReason.IP_BAD_SOURCE;
         }
         final RouteTable routes = stack.routes();
         final boolean broadcast = routes.isBroadcast(destination);
         final boolean unicast = !broadcast && routes.isLocal(destination);
         if (!unicast && !broadcast && destination != ALL_HOSTS)
         {
-            stack.stats().drop(DropReason.IP_NOT_FOR_US);
-            return;
+            return DropReason.IP_NOT_FOR_US;
         }
         final int total = ip.totalLength();
         if (ip.isFragment())
         {
-            reassembler.add(iface, memory, offset, ip.headerLength(), total, ip.fragmentOffset(), ip.moreFragments());
-            return;
+            return reassembler.add(iface, memory, offset, ip.headerLength(), total, ip.fragmentOffset(),
+                ip.moreFragments());
         }
         int transportSum = FrameReceiver.NO_CHECKSUM;
         if (rawChecksum != FrameReceiver.NO_CHECKSUM)
         {
+            // The device summed the whole frame after the Ethernet header: take out the IP header and the padding.
             transportSum = Checksum.subtract(rawChecksum, ip.headerSum());
-            if (total < length)
-            {
-                transportSum = Checksum.subtract(transportSum, Checksum.sum(memory, offset + total, length - total, 0));
-            }
+            transportSum = Checksum.subtractTail(transportSum, memory, offset, total, length);
         }
-        deliver(iface, memory, offset, ip.headerLength(), total, transportSum, unicast);
+        return deliver(iface, memory, offset, ip.headerLength(), total, transportSum, unicast);
     }
 
     /**
      * Hands a whole (possibly reassembled) datagram to its transport. {@code transportSum} is the sum of the
-     * transport bytes when a device provided it, else {@link FrameReceiver#NO_CHECKSUM}.
+     * transport bytes when a device provided it, else {@link FrameReceiver#NO_CHECKSUM}. Returns the outcome.
      */
-    void deliver(final NetworkInterface iface, final MemorySegment memory, final long offset, final int headerLength,
+    int deliver(final NetworkInterface iface, final MemorySegment memory, final long offset, final int headerLength,
         final int totalLength, final int transportSum, final boolean unicast)
     {
         final int protocol = Bytes.u8(memory, offset + Ipv4Packet.PROTOCOL);
@@ -142,30 +138,38 @@ public final class Ipv4Layer
         switch (protocol)
         {
             case Ipv4Packet.PROTOCOL_TCP:
-                if (unicast)
-                {
-                    stack.tcp().receive(memory, payload, payloadLength, source, destination, transportSum);
-                }
-                else
-                {
-                    stack.stats().drop(DropReason.IP_NOT_FOR_US);
-                }
-                break;
+                return unicast ? stack.tcp().receive(memory, payload, payloadLength, source, destination,
+                    transportSum) : DropReason.IP_NOT_FOR_US;
             case Ipv4Packet.PROTOCOL_UDP:
-                stack.udp().receive(memory, offset, headerLength, payloadLength, source, destination, transportSum,
-                    unicast);
-                break;
+                return stack.udp().receive(memory, offset, headerLength, payloadLength, source, destination,
+                    transportSum, unicast);
             case Ipv4Packet.PROTOCOL_ICMP:
-                stack.icmp().receive(memory, offset, headerLength, payloadLength, source, destination, unicast);
-                break;
+                return stack.icmp().receive(memory, offset, headerLength, payloadLength, source, destination,
+                    unicast);
             default:
-                stack.stats().drop(DropReason.IP_UNKNOWN_PROTOCOL);
                 if (unicast)
                 {
                     stack.icmp().sendError(IcmpMessage.TYPE_DEST_UNREACHABLE, IcmpMessage.CODE_PROTOCOL_UNREACHABLE,
                         0, memory, offset, totalLength);
                 }
-                break;
+                return DropReason.IP_UNKNOWN_PROTOCOL;
+        }
+    }
+
+    /**
+     * TCP saw {@code address} acknowledge something new: the next hop is reachable (Linux's {@code dst_confirm}),
+     * which spares its ARP entry the unicast probes.
+     */
+    public void confirmNeighbour(final int address)
+    {
+        final RouteTable routes = stack.routes();
+        if (routes.lookup(address) == 0 && routes.resultKind() == RouteTable.Kind.UNICAST)
+        {
+            final ArpCache arp = routes.resultInterface().arp();
+            if (arp != null)
+            {
+                arp.confirm(routes.resultNextHop());
+            }
         }
     }
 

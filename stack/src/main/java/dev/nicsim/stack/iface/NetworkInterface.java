@@ -131,39 +131,40 @@ public final class NetworkInterface implements FrameReceiver
         {
             stack.cpu().charge(stack.cpu().costs().stackRxPacketPs());
             framesReceived++;
-            ethernet.wrap(memory, offset, length);
-            final int invalid = ethernet.validate();
-            if (invalid != 0)
-            {
-                stack.stats().drop(invalid);
-                return;
-            }
-            final long destination = ethernet.destination();
-            if (!loopback && destination != device.macAddress() && !EthernetFrame.isMulticast(destination))
-            {
-                stack.stats().drop(DropReason.ETH_NOT_FOR_US);
-                return;
-            }
-            final int type = ethernet.type();
-            final long payload = offset + EthernetFrame.HEADER_LENGTH;
-            final int payloadLength = length - EthernetFrame.HEADER_LENGTH;
-            if (type == EthernetFrame.TYPE_IPV4)
-            {
-                stack.ipv4().receive(this, memory, payload, payloadLength, rawChecksum);
-            }
-            else if (type == EthernetFrame.TYPE_ARP && arp != null)
-            {
-                arp.receive(memory, payload, payloadLength);
-            }
-            else
-            {
-                stack.stats().drop(DropReason.ETH_UNKNOWN_TYPE);
-            }
+            stack.stats().received(input(memory, offset, length, rawChecksum));
         }
         finally
         {
             stack.exitSoftirq();
         }
+    }
+
+    /** One frame through the layers: its outcome, {@link DropReason#ACCEPTED} or why it was dropped. */
+    private int input(final MemorySegment memory, final long offset, final int length, final int rawChecksum)
+    {
+        ethernet.wrap(memory, offset, length);
+        final int invalid = ethernet.validate();
+        if (invalid != 0)
+        {
+            return invalid;
+        }
+        final long destination = ethernet.destination();
+        if (!loopback && destination != device.macAddress() && !EthernetFrame.isMulticast(destination))
+        {
+            return DropReason.ETH_NOT_FOR_US;
+        }
+        final int type = ethernet.type();
+        final long payload = offset + EthernetFrame.HEADER_LENGTH;
+        final int payloadLength = length - EthernetFrame.HEADER_LENGTH;
+        if (type == EthernetFrame.TYPE_IPV4)
+        {
+            return stack.ipv4().receive(this, memory, payload, payloadLength, rawChecksum);
+        }
+        if (type == EthernetFrame.TYPE_ARP && arp != null)
+        {
+            return arp.receive(memory, payload, payloadLength, destination == device.macAddress());
+        }
+        return DropReason.ETH_UNKNOWN_TYPE;
     }
 
     @Override

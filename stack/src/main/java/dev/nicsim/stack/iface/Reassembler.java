@@ -61,21 +61,23 @@ public final class Reassembler
         return count;
     }
 
-    void add(final NetworkInterface iface, final MemorySegment memory, final long offset, final int headerLength,
+    /**
+     * One fragment. Returns the outcome: {@link DropReason#ACCEPTED} when it was stored, the datagram's own outcome
+     * when it completed one, or why it was dropped.
+     */
+    int add(final NetworkInterface iface, final MemorySegment memory, final long offset, final int headerLength,
         final int totalLength, final int fragmentOffset, final boolean more)
     {
         final int payload = totalLength - headerLength;
         final int end = fragmentOffset + payload;
         if (end > MAX_DATAGRAM - Ipv4Packet.HEADER_LENGTH || (more && (payload & 7) != 0) || payload == 0)
         {
-            stack.stats().drop(DropReason.FRAGMENT_INVALID);
-            return;
+            return DropReason.FRAGMENT_INVALID;
         }
         final Slot slot = slotFor(memory, offset);
         if (slot.lastSeen && (end > slot.totalPayload || !more && end != slot.totalPayload))
         {
-            stack.stats().drop(DropReason.FRAGMENT_INVALID);
-            return;
+            return DropReason.FRAGMENT_INVALID;
         }
         MemorySegment.copy(memory, offset + headerLength, slot.buffer, Ipv4Packet.HEADER_LENGTH + fragmentOffset,
             payload);
@@ -96,8 +98,9 @@ public final class Reassembler
         }
         if (slot.firstSeen && slot.lastSeen && complete(slot))
         {
-            finish(iface, slot);
+            return finish(iface, slot);
         }
+        return DropReason.ACCEPTED;
     }
 
     private Slot slotFor(final MemorySegment memory, final long offset)
@@ -159,7 +162,7 @@ public final class Reassembler
         return true;
     }
 
-    private void finish(final NetworkInterface iface, final Slot slot)
+    private int finish(final NetworkInterface iface, final Slot slot)
     {
         final MemorySegment buffer = slot.buffer;
         final int total = Ipv4Packet.HEADER_LENGTH + slot.totalPayload;
@@ -173,7 +176,8 @@ public final class Reassembler
         completed++;
         final boolean unicast = stack.routes().isLocal(slot.destination);
         slot.clear();
-        stack.ipv4().deliver(iface, buffer, 0, Ipv4Packet.HEADER_LENGTH, total, FrameReceiver.NO_CHECKSUM, unicast);
+        return stack.ipv4().deliver(iface, buffer, 0, Ipv4Packet.HEADER_LENGTH, total, FrameReceiver.NO_CHECKSUM,
+            unicast);
     }
 
     private void expire(final Slot slot)

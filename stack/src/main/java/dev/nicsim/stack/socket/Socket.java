@@ -77,6 +77,9 @@ public final class Socket
     /* Datagram sockets: how many datagrams sit in the receive buffer. */
     public int datagrams;
 
+    /** Told when the poll state may have changed (an armed readiness watch), or null. */
+    public ReadinessListener readinessListener;
+
     /** Pool link. */
     public Socket nextFree;
 
@@ -125,6 +128,7 @@ public final class Socket
         synQueueCount = 0;
         parent = null;
         datagrams = 0;
+        readinessListener = null;
         if (sendBuffer != null)
         {
             sendBuffer.clear();

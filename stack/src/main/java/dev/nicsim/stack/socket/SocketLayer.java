@@ -728,6 +728,16 @@ public final class SocketLayer
         return 0;
     }
 
+    /** The socket's poll state may have changed: tells its readiness listener, if one is armed. */
+    public void readinessChanged(final Socket socket)
+    {
+        final ReadinessListener listener = socket.readinessListener;
+        if (listener != null)
+        {
+            listener.readinessChanged(socket);
+        }
+    }
+
     /** The poll(2) events of a socket now: {@code tcp_poll} and {@code datagram_poll}. */
     public int poll(final Socket socket)
     {

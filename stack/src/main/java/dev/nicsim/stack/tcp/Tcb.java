@@ -75,9 +75,9 @@ public final class Tcb
     public boolean finSent;
     public int finSeq;
 
-    /* ACK scheduling and RFC 5961 rate limit. */
+    /* ACK scheduling, and the rate limit of challenge and out-of-window ACKs (Linux's last_oow_ack_time). */
     public int segmentsUnacked;
-    public long lastChallengeAck = Long.MIN_VALUE;
+    public long lastOutOfWindowAck = Long.MIN_VALUE;
 
     public final Event retransmitTimer;
     public final Event delayedAckTimer;
@@ -137,7 +137,7 @@ public final class Tcb
         finSent = false;
         finSeq = 0;
         segmentsUnacked = 0;
-        lastChallengeAck = Long.MIN_VALUE;
+        lastOutOfWindowAck = Long.MIN_VALUE;
     }
 
     /** Unsent bytes in the send buffer. */

@@ -41,6 +41,8 @@ public final class TcpLayer
     private static final long RTO_MAX_PS = 120 * Time.S;
     private static final int PERTURB_SIZE = 1 << 16;
     private static final int MAX_WINDOW = 65535;
+    /** From {@link #ackInput}: the segment goes on to its data and FIN. */
+    private static final int MORE = -1;
 
     private final NetworkStack stack;
     private final ConnectionTable connections = new ConnectionTable();
@@ -87,22 +89,24 @@ public final class TcpLayer
     /* ---------------------------------------------------------------------------------------------------------- */
     /* Input                                                                                                        */
 
-    /** A TCP segment addressed to this host, at {@code offset} in {@code memory}. */
-    public void receive(final MemorySegment memory, final long offset, final int length, final int source,
+    /**
+     * A TCP segment addressed to this host, at {@code offset} in {@code memory}. Returns the outcome:
+     * {@link DropReason#ACCEPTED} when a connection or listener took it, else why it was dropped (a segment answered
+     * only with a reset or a challenge ACK counts as dropped).
+     */
+    public int receive(final MemorySegment memory, final long offset, final int length, final int source,
         final int destination, final int transportSum)
     {
         in.wrap(memory, offset, length);
         final int invalid = in.validate();
         if (invalid != 0)
         {
-            stack.stats().drop(invalid);
-            return;
+            return invalid;
         }
         if (!Ipv4Layer.transportChecksumOk(memory, offset, length, source, destination, Ipv4Packet.PROTOCOL_TCP,
             transportSum))
         {
-            stack.stats().drop(DropReason.TCP_CHECKSUM);
-            return;
+            return DropReason.TCP_CHECKSUM;
         }
         segMemory = memory;
         segPayload = offset + in.headerLength();
@@ -117,8 +121,7 @@ public final class TcpLayer
         segDestinationPort = in.destinationPort();
         if (segSourcePort == 0 || segDestinationPort == 0)
         {
-            stack.stats().drop(DropReason.TCP_BAD_PORTS);
-            return;
+            return DropReason.TCP_BAD_PORTS;
         }
         stack.stats().segmentsReceived++;
         Socket socket = connections.find(destination, segDestinationPort, source, segSourcePort);
@@ -128,30 +131,24 @@ public final class TcpLayer
         }
         if (socket == null)
         {
-            stack.stats().drop(DropReason.TCP_NO_SOCKET);
             resetForSegment();
-            return;
+            return DropReason.TCP_NO_SOCKET;
         }
         final Tcb tcb = socket.tcb;
-        switch (tcb.state)
+        final int outcome = switch (tcb.state)
         {
-            case LISTEN:
-                listenInput(socket);
-                break;
-            case SYN_SENT:
-                synSentInput(socket, tcb);
-                break;
-            case TIME_WAIT:
-                timeWaitInput(socket, tcb);
-                break;
-            case CLOSED:
-                stack.stats().drop(DropReason.TCP_NO_SOCKET);
+            case LISTEN -> listenInput(socket);
+            case SYN_SENT -> synSentInput(socket, tcb);
+            case TIME_WAIT -> timeWaitInput(socket, tcb);
+            case CLOSED ->
+            {
                 resetForSegment();
-                break;
-            default:
-                synchronizedInput(socket, tcb);
-                break;
-        }
+                yield DropReason.TCP_NO_SOCKET;
+            }
+            default -> synchronizedInput(socket, tcb);
+        };
+        stack.sockets().readinessChanged(socket);
+        return outcome;
     }
 
     private Socket findListener(final int address, final int port)
@@ -198,33 +195,30 @@ public final class TcpLayer
         return segLength + ((segFlags & TcpSegment.SYN) != 0 ? 1 : 0) + ((segFlags & TcpSegment.FIN) != 0 ? 1 : 0);
     }
 
-    private void listenInput(final Socket listener)
+    private int listenInput(final Socket listener)
     {
         if ((segFlags & TcpSegment.RST) != 0)
         {
-            return;
+            return DropReason.TCP_BAD_SEGMENT;
         }
         if ((segFlags & TcpSegment.ACK) != 0)
         {
             sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
-            return;
+            return DropReason.TCP_BAD_SEGMENT;
         }
         if ((segFlags & TcpSegment.SYN) == 0)
         {
-            stack.stats().drop(DropReason.TCP_BAD_SEGMENT);
-            return;
+            return DropReason.TCP_BAD_SEGMENT;
         }
         // Linux drops the SYN when the accept queue is full (no SYN cookies here), and bounds the SYN queue.
         if (listener.acceptCount >= listener.backlog || listener.synQueueCount >= Math.max(listener.backlog, 128))
         {
-            stack.stats().drop(DropReason.TCP_LISTEN_OVERFLOW);
-            return;
+            return DropReason.TCP_LISTEN_OVERFLOW;
         }
         final Socket child = stack.sockets().allocate(SocketConstants.SOCK_STREAM);
         if (child == null)
         {
-            stack.stats().drop(DropReason.TCP_LISTEN_OVERFLOW);
-            return;
+            return DropReason.TCP_LISTEN_OVERFLOW;
         }
         child.open = true;
         child.parent = listener;
@@ -252,6 +246,7 @@ public final class TcpLayer
         connections.add(child);
         sendSyn(child, tcb, true);
         stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
+        return DropReason.ACCEPTED;
     }
 
     /** Records what the peer's SYN says: its ISN, window and options. */
@@ -292,7 +287,7 @@ public final class TcpLayer
     }
 
     /** RFC 9293 §3.10.7.3 in Linux's order ({@code tcp_rcv_synsent_state_process}). */
-    private void synSentInput(final Socket socket, final Tcb tcb)
+    private int synSentInput(final Socket socket, final Tcb tcb)
     {
         final boolean ack = (segFlags & TcpSegment.ACK) != 0;
         final boolean rst = (segFlags & TcpSegment.RST) != 0;
@@ -306,38 +301,34 @@ public final class TcpLayer
                     sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
                     quickSynRetry(tcb);
                 }
-                stack.stats().drop(DropReason.TCP_BAD_SEGMENT);
-                return;
+                return DropReason.TCP_BAD_SEGMENT;
             }
             if (in.hasTimestamps() && tcb.timestampsOk && in.tsEcr() != 0 &&
                 !Tcb.between(in.tsEcr(), tcb.firstSynTsVal, tsNow(tcb)))
             {
                 // Linux: PAWSActiveRejected, answered like an unacceptable ACK.
-                stack.stats().drop(DropReason.TCP_PAWS);
                 sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
                 quickSynRetry(tcb);
-                return;
+                return DropReason.TCP_PAWS;
             }
         }
         if (rst)
         {
-            if (ack)
+            if (!ack)
             {
-                reset(socket, tcb);
+                return DropReason.TCP_BAD_SEGMENT;
             }
-            else
-            {
-                stack.stats().drop(DropReason.TCP_BAD_SEGMENT);
-            }
-            return;
+            reset(socket, tcb);
+            return DropReason.ACCEPTED;
         }
         if ((segFlags & TcpSegment.SYN) == 0)
         {
             // Linux discards an acceptable ACK without SYN silently ("discard_and_undo").
-            stack.stats().drop(DropReason.TCP_BAD_SEGMENT);
-            return;
+            return DropReason.TCP_BAD_SEGMENT;
         }
         acceptPeerSyn(tcb);
+        // The window our SYN offered (never scaled, RFC 7323 §2.2) is open from the peer's ISN on.
+        tcb.rcvAdvertisedEdge = tcb.rcvNxt + synWindow(socket);
         if (ack)
         {
             tcb.sndUna = segAck;
@@ -345,6 +336,7 @@ public final class TcpLayer
             {
                 rttSample(tcb, stack.sim().now() - tcb.firstSynTime);
             }
+            stack.ipv4().confirmNeighbour(socket.remoteAddress);
             settleMss(tcb);
             establish(socket, tcb);
             if (segLength > 0 || (segFlags & TcpSegment.FIN) != 0)
@@ -353,12 +345,13 @@ public final class TcpLayer
             }
             sendAck(socket, tcb);
             output(socket, tcb);
-            return;
+            return DropReason.ACCEPTED;
         }
         // Crossed SYNs (simultaneous open, or connect to self): answer with SYN-ACK from the same ISN.
         settleMss(tcb);
         setState(socket, TcpState.SYN_RECEIVED);
         sendSyn(socket, tcb, true);
+        return DropReason.ACCEPTED;
     }
 
     private void quickSynRetry(final Tcb tcb)
@@ -373,16 +366,15 @@ public final class TcpLayer
     {
         stack.sim().cancel(tcb.retransmitTimer);
         tcb.retransmits = 0;
-        tcb.rcvAdvertisedEdge = tcb.rcvNxt;
         setState(socket, TcpState.ESTABLISHED);
     }
 
-    private void timeWaitInput(final Socket socket, final Tcb tcb)
+    private int timeWaitInput(final Socket socket, final Tcb tcb)
     {
         if ((segFlags & TcpSegment.RST) != 0)
         {
             done(socket, tcb);
-            return;
+            return DropReason.ACCEPTED;
         }
         if ((segFlags & TcpSegment.SYN) != 0 && (segFlags & TcpSegment.ACK) == 0 && Tcb.after(segSeq, tcb.rcvNxt))
         {
@@ -391,8 +383,9 @@ public final class TcpLayer
             if (listener != null)
             {
                 done(socket, tcb);
-                listenInput(listener);
-                return;
+                final int outcome = listenInput(listener);
+                stack.sockets().readinessChanged(listener);
+                return outcome;
             }
         }
         if ((segFlags & TcpSegment.FIN) != 0)
@@ -400,18 +393,18 @@ public final class TcpLayer
             stack.sim().reschedule(tcb.closeTimer, stack.sim().now() + stack.config().timeWaitPs());
         }
         sendAck(socket, tcb);
+        return DropReason.ACCEPTED;
     }
 
     /** Segment arrival in SYN_RECEIVED and the synchronized states: RFC 9293 §3.10.7.4, first to eighth. */
-    private void synchronizedInput(final Socket socket, final Tcb tcb)
+    private int synchronizedInput(final Socket socket, final Tcb tcb)
     {
         final boolean rst = (segFlags & TcpSegment.RST) != 0;
         final boolean syn = (segFlags & TcpSegment.SYN) != 0;
         if (tcb.timestampsOk && in.hasTimestamps() && !rst && Tcb.before(in.tsVal(), tcb.tsRecent))
         {
-            stack.stats().drop(DropReason.TCP_PAWS);
-            sendAck(socket, tcb);
-            return;
+            duplicateAck(socket, tcb);
+            return DropReason.TCP_PAWS;
         }
         // First: sequence acceptability (Linux's tcp_sequence: the segment must touch the receive window).
         final int window = Math.max(0, tcb.rcvAdvertisedEdge - tcb.rcvNxt);
@@ -419,36 +412,36 @@ public final class TcpLayer
         if (Tcb.before(end, tcb.rcvNxt) || Tcb.after(segSeq, tcb.rcvNxt + window) ||
             end == tcb.rcvNxt && segmentSpan() > 0 && !syn)
         {
-            if (!rst)
+            if (rst)
             {
-                stack.stats().drop(DropReason.TCP_OUT_OF_WINDOW);
-                sendAck(socket, tcb);
+                return DropReason.TCP_OUT_OF_WINDOW;
             }
-            else
+            if (syn)
             {
-                stack.stats().drop(DropReason.TCP_OUT_OF_WINDOW);
+                // RFC 5961 §4.2: a SYN, in the window or not, is answered with a challenge ACK.
+                challengeAck(socket, tcb);
+                return DropReason.TCP_CHALLENGED;
             }
-            return;
+            duplicateAck(socket, tcb);
+            return DropReason.TCP_OUT_OF_WINDOW;
         }
         // Second: RST. RFC 5961 §3.2: only an exact match resets; anything else in the window is challenged.
         if (rst)
         {
-            if (segSeq == tcb.rcvNxt)
+            if (segSeq != tcb.rcvNxt)
             {
-                if (tcb.state == TcpState.SYN_RECEIVED && tcb.passive)
-                {
-                    done(socket, tcb);
-                }
-                else
-                {
-                    reset(socket, tcb);
-                }
+                challengeAck(socket, tcb);
+                return DropReason.TCP_CHALLENGED;
+            }
+            if (tcb.state == TcpState.SYN_RECEIVED && tcb.passive)
+            {
+                done(socket, tcb);
             }
             else
             {
-                challengeAck(socket, tcb);
+                reset(socket, tcb);
             }
-            return;
+            return DropReason.ACCEPTED;
         }
         // Fourth: SYN. RFC 5961 §4.2 challenge ACK; Linux lets an exactly matching SYN-ACK complete a
         // simultaneous open, and a listener's child answers a retransmitted SYN with its SYN-ACK again.
@@ -461,26 +454,23 @@ public final class TcpLayer
                 if (tcb.state == TcpState.SYN_RECEIVED && tcb.passive && segSeq == tcb.irs)
                 {
                     sendSyn(socket, tcb, true);
+                    return DropReason.ACCEPTED;
                 }
-                else
-                {
-                    challengeAck(socket, tcb);
-                }
-                return;
+                challengeAck(socket, tcb);
+                return DropReason.TCP_CHALLENGED;
             }
         }
         // Fifth: ACK.
         if ((segFlags & TcpSegment.ACK) == 0)
         {
-            stack.stats().drop(DropReason.TCP_BAD_SEGMENT);
-            return;
+            return DropReason.TCP_BAD_SEGMENT;
         }
         if (tcb.state == TcpState.SYN_RECEIVED)
         {
             if (!Tcb.after(segAck, tcb.sndUna) || Tcb.after(segAck, tcb.sndMax))
             {
                 sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
-                return;
+                return DropReason.TCP_BAD_SEGMENT;
             }
             tcb.sndUna = segAck;
             tcb.sndWnd = segWindow << tcb.sndWscale;
@@ -491,6 +481,7 @@ public final class TcpLayer
             {
                 rttSample(tcb, stack.sim().now() - tcb.firstSynTime);
             }
+            stack.ipv4().confirmNeighbour(socket.remoteAddress);
             if (tcb.passive)
             {
                 settleMss(tcb);
@@ -498,7 +489,7 @@ public final class TcpLayer
             establish(socket, tcb);
             if (tcb.passive && !enqueueAccept(socket))
             {
-                return;
+                return DropReason.TCP_LISTEN_OVERFLOW;
             }
             if (syn)
             {
@@ -506,20 +497,21 @@ public final class TcpLayer
                 sendAck(socket, tcb);
             }
         }
-        else if (!ackInput(socket, tcb))
+        else
         {
-            return;
+            final int acked = ackInput(socket, tcb);
+            if (acked != MORE)
+            {
+                return acked;
+            }
         }
         if (tcb.timestampsOk && in.hasTimestamps() && !Tcb.after(segSeq, tcb.rcvNxt))
         {
             tcb.tsRecent = in.tsVal();
             tcb.tsRecentStamp = stack.sim().now();
         }
-        if (tcb.state == TcpState.CLOSED)
-        {
-            return;
-        }
         // Seventh and eighth: data and FIN.
+        int outcome = DropReason.ACCEPTED;
         if (segLength > 0 || (segFlags & TcpSegment.FIN) != 0)
         {
             if (!socket.owned && segLength > 0 && (socket.shutdown & Socket.RECEIVE_SHUTDOWN) != 0)
@@ -527,28 +519,35 @@ public final class TcpLayer
                 // Linux: data for a closed socket aborts the connection with a reset.
                 sendReset(segDestination, segSource, segDestinationPort, segSourcePort, tcb.sndNxt, 0, false);
                 done(socket, tcb);
-                return;
+                return DropReason.ACCEPTED;
             }
-            dataAndFin(socket, tcb);
+            outcome = dataAndFin(socket, tcb);
         }
         output(socket, tcb);
+        return outcome;
     }
 
-    /** ACK processing in the synchronized states. Returns false when the segment is finished with. */
-    private boolean ackInput(final Socket socket, final Tcb tcb)
+    /**
+     * ACK processing in the synchronized states. Returns {@link #MORE} when the segment goes on to its data, else
+     * its outcome.
+     */
+    private int ackInput(final Socket socket, final Tcb tcb)
     {
         if (Tcb.after(segAck, tcb.sndMax))
         {
-            // RFC 9293: an ACK for something not yet sent is answered with an ACK and dropped.
-            stack.stats().drop(DropReason.TCP_BAD_SEGMENT);
-            sendAck(socket, tcb);
-            return false;
+            // An ACK for something not yet sent: Linux's tcp_ack refuses it; outside ESTABLISHED
+            // tcp_rcv_state_process answers with a (rate-limited) challenge ACK.
+            if (tcb.state != TcpState.ESTABLISHED)
+            {
+                challengeAck(socket, tcb);
+            }
+            return DropReason.TCP_BAD_SEGMENT;
         }
         if (Tcb.before(segAck, tcb.sndUna - tcb.maxSndWnd))
         {
             // RFC 5961 §5.2: too old to be a duplicate.
             challengeAck(socket, tcb);
-            return false;
+            return DropReason.TCP_CHALLENGED;
         }
         if (Tcb.after(segAck, tcb.sndUna))
         {
@@ -584,12 +583,13 @@ public final class TcpLayer
             {
                 stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
             }
+            stack.ipv4().confirmNeighbour(socket.remoteAddress);
             if (finAcked)
             {
                 ourFinAcked(socket, tcb);
                 if (tcb.state == TcpState.CLOSED)
                 {
-                    return false;
+                    return DropReason.ACCEPTED;
                 }
             }
         }
@@ -608,7 +608,7 @@ public final class TcpLayer
             tcb.sndWl1 = segSeq;
             tcb.sndWl2 = segAck;
         }
-        return true;
+        return MORE;
     }
 
     private void ourFinAcked(final Socket socket, final Tcb tcb)
@@ -660,16 +660,18 @@ public final class TcpLayer
         }
     }
 
-    private void dataAndFin(final Socket socket, final Tcb tcb)
+    /** The segment's data and FIN, once its ACK was taken. Returns the outcome. */
+    private int dataAndFin(final Socket socket, final Tcb tcb)
     {
         final boolean fin = (segFlags & TcpSegment.FIN) != 0;
         final boolean receiving = tcb.state == TcpState.ESTABLISHED || tcb.state == TcpState.FIN_WAIT_1 ||
             tcb.state == TcpState.FIN_WAIT_2;
         if (!receiving)
         {
-            return;
+            // After the peer's FIN nothing more is taken (RFC 9293 §3.10.7.4, seventh); its ACK was used.
+            return DropReason.ACCEPTED;
         }
-        int accepted = 0;
+        int outcome = DropReason.ACCEPTED;
         boolean inOrder = true;
         if (segLength > 0)
         {
@@ -677,17 +679,21 @@ public final class TcpLayer
             if (skip < 0)
             {
                 // Out of order: no reassembly queue; the duplicate ACK makes the sender resend.
-                stack.stats().drop(DropReason.TCP_OUT_OF_ORDER);
+                outcome = DropReason.TCP_OUT_OF_ORDER;
                 inOrder = false;
             }
             else if (skip < segLength)
             {
                 final int room = Math.min(socket.receiveBuffer.free(), tcb.rcvAdvertisedEdge - tcb.rcvNxt);
-                accepted = Math.min(segLength - skip, Math.max(0, room));
+                final int accepted = Math.min(segLength - skip, Math.max(0, room));
                 socket.receiveBuffer.write(segMemory, segPayload + skip, accepted);
                 tcb.rcvNxt += accepted;
                 stack.stats().bytesReceived += accepted;
                 inOrder = accepted == segLength - skip;
+                if (accepted == 0)
+                {
+                    outcome = DropReason.TCP_ZERO_WINDOW;
+                }
             }
         }
         if (fin && inOrder && segSeq + segLength == tcb.rcvNxt)
@@ -710,12 +716,12 @@ public final class TcpLayer
                     break;
             }
             sendAck(socket, tcb);
-            return;
+            return outcome;
         }
         if (!inOrder || segLength == 0)
         {
             sendAck(socket, tcb);
-            return;
+            return outcome;
         }
         if (++tcb.segmentsUnacked >= 2 || (segFlags & TcpSegment.PSH) != 0 && segLength < tcb.sendMss)
         {
@@ -725,36 +731,61 @@ public final class TcpLayer
         {
             stack.sim().schedule(tcb.delayedAckTimer, stack.sim().now() + stack.config().delayedAckPs());
         }
+        return outcome;
     }
 
-    private void challengeAck(final Socket socket, final Tcb tcb)
+    /**
+     * The duplicate ACK an unacceptable segment gets (RFC 9293 §3.10.7.4, first), rate-limited as Linux's
+     * {@code tcp_oow_rate_limited} does unless the segment carried data: a forged or looping stream of bare segments
+     * gets at most one answer per {@code tcp_invalid_ratelimit}.
+     */
+    private void duplicateAck(final Socket socket, final Tcb tcb)
+    {
+        if (segLength > 0 && (segFlags & TcpSegment.SYN) == 0 || !outOfWindowRateLimited(tcb))
+        {
+            sendAck(socket, tcb);
+        }
+    }
+
+    /** Linux's {@code __tcp_oow_rate_limited}: true when an answer went out less than the interval ago. */
+    private boolean outOfWindowRateLimited(final Tcb tcb)
     {
         final long now = stack.sim().now();
-        if (tcb.lastChallengeAck != Long.MIN_VALUE && now - tcb.lastChallengeAck < stack.config()
-            .challengeAckIntervalPs())
+        if (tcb.lastOutOfWindowAck != Long.MIN_VALUE &&
+            now - tcb.lastOutOfWindowAck < stack.config().challengeAckIntervalPs())
+        {
+            return true;
+        }
+        tcb.lastOutOfWindowAck = now;
+        return false;
+    }
+
+    /** RFC 5961's challenge ACK, sharing the out-of-window rate limit as Linux's {@code tcp_send_challenge_ack}. */
+    private void challengeAck(final Socket socket, final Tcb tcb)
+    {
+        if (outOfWindowRateLimited(tcb))
         {
             stack.stats().challengeAcksSuppressed++;
             return;
         }
-        tcb.lastChallengeAck = now;
         stack.stats().challengeAcks++;
         sendAck(socket, tcb);
     }
 
-    /** ICMP error quoting a segment this host sent: Linux's {@code tcp_v4_err}. */
-    public void icmpError(final int type, final int code, final int source, final int sourcePort,
+    /** ICMP error quoting a segment this host sent: Linux's {@code tcp_v4_err}. Returns the outcome. */
+    public int icmpError(final int type, final int code, final int source, final int sourcePort,
         final int destination, final int destinationPort, final int quotedSeq)
     {
         final Socket socket = connections.find(source, sourcePort, destination, destinationPort);
         if (socket == null || socket.tcb.state == TcpState.TIME_WAIT || socket.tcb.state == TcpState.LISTEN)
         {
-            return;
+            return DropReason.ICMP_NO_SOCKET;
         }
         final Tcb tcb = socket.tcb;
         if (!Tcb.between(quotedSeq, tcb.sndUna, tcb.sndMax))
         {
-            stack.stats().drop(DropReason.ICMP_BAD_QUOTE);
-            return;
+            // RFC 5927: a blind ICMP attack cannot know what is in flight.
+            return DropReason.ICMP_BAD_QUOTE;
         }
         final int errno;
         final boolean soft;
@@ -762,7 +793,7 @@ public final class TcpLayer
         {
             if (code == IcmpMessage.CODE_FRAG_NEEDED)
             {
-                return;
+                return DropReason.ACCEPTED;
             }
             errno = unreachableErrno(code);
             soft = code == IcmpMessage.CODE_NET_UNREACHABLE || code == IcmpMessage.CODE_HOST_UNREACHABLE ||
@@ -781,16 +812,15 @@ public final class TcpLayer
         if (tcb.state.handshaking() &&
             (!soft || stack.config().icmpErrorPolicy() == IcmpErrorPolicy.LINUX_ABORT_WHILE_CONNECTING))
         {
-            if (tcb.passive)
+            if (!tcb.passive)
             {
-                done(socket, tcb);
-                return;
+                socket.error = errno;
             }
-            socket.error = errno;
             done(socket, tcb);
-            return;
+            return DropReason.ACCEPTED;
         }
         socket.softError = errno;
+        return DropReason.ACCEPTED;
     }
 
     /** Linux's {@code icmp_err_convert[]}. */
@@ -1044,7 +1074,6 @@ public final class TcpLayer
         child.parent = null;
         if (listener.acceptCount >= listener.backlog)
         {
-            stack.stats().drop(DropReason.TCP_LISTEN_OVERFLOW);
             sendReset(child.localAddress, child.remoteAddress, child.localPort, child.remotePort, child.tcb.sndNxt, 0,
                 false);
             done(child, child.tcb);
@@ -1054,6 +1083,7 @@ public final class TcpLayer
         listener.acceptCount++;
         // The queue holds it now: a reset before accept() closes it but keeps it for accept() to return.
         child.owned = true;
+        stack.sockets().readinessChanged(listener);
         return true;
     }
 
@@ -1265,10 +1295,11 @@ public final class TcpLayer
                 }
                 final int length = Math.min(unsent, Math.min(tcb.sendMss, room));
                 final boolean last = length == unsent;
-                if (length < tcb.sendMss && !tcb.noDelay && !tcb.finQueued && Tcb.after(tcb.smallSegmentEnd,
-                    tcb.sndUna))
+                if (length < tcb.sendMss && !tcb.noDelay && !tcb.finQueued && inFlight > 0 &&
+                    Tcb.after(tcb.smallSegmentEnd, tcb.sndUna) && !Tcb.after(tcb.smallSegmentEnd, tcb.sndNxt))
                 {
-                    // Nagle (RFC 896) with Minshall's refinement, as Linux: one small segment in flight at a time.
+                    // Nagle (RFC 896) with Minshall's refinement, as Linux's tcp_nagle_check: hold a small segment
+                    // only while an earlier small one is in flight (not when a go-back left it unsent again).
                     break;
                 }
                 final boolean fin = last && tcb.finQueued;
@@ -1316,7 +1347,6 @@ public final class TcpLayer
         if (Tcb.after(tcb.sndNxt, tcb.sndMax))
         {
             tcb.sndMax = tcb.sndNxt;
-        tcb.smallSegmentEnd = tcb.iss;
         }
         else
         {
@@ -1409,7 +1439,7 @@ public final class TcpLayer
         }
         stack.cpu().charge(stack.cpu().costs().stackTxPacketPs());
         out.wrap(ip.memory(), ip.transportOffset(), TcpSegment.HEADER_LENGTH + optionsLength);
-        final int window = Math.min(socket.receiveBuffer.free(), MAX_WINDOW);
+        final int window = synWindow(socket);
         out.emit(socket.localPort, socket.remotePort, tcb.iss, withAck ? tcb.rcvNxt : 0,
             TcpSegment.SYN | (withAck ? TcpSegment.ACK : 0), window, optionsLength);
         out.writeOptions(tcb.advertisedMss, sack, timestamps, tsNow(tcb), withAck ? tcb.tsRecent : 0,
@@ -1417,6 +1447,12 @@ public final class TcpLayer
         tcb.rcvAdvertisedEdge = tcb.rcvNxt + window;
         ip.commit(TcpSegment.CHECKSUM);
         acknowledged(tcb);
+    }
+
+    /** The window field of a SYN or SYN-ACK: free receive buffer, unscaled and so at most 65535. */
+    private static int synWindow(final Socket socket)
+    {
+        return Math.min(socket.receiveBuffer.free(), MAX_WINDOW);
     }
 
     /** A reset: {@code <SEQ=seq><CTL=RST>}, or with {@code withAck} {@code <SEQ=seq><ACK=ack><CTL=RST,ACK>}. */
@@ -1661,6 +1697,7 @@ public final class TcpLayer
     {
         final TcpState old = socket.tcb.state;
         socket.tcb.state = state;
+        stack.sockets().readinessChanged(socket);
         if (old != state && stack.trace().enabled())
         {
             stack.trace().add(stack.sim().now(), stack.name(), EventTrace.Kind.STATE,

@@ -1,12 +1,14 @@
 package dev.nicsim.stack.udp;
 
 import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.device.FrameReceiver;
 import dev.nicsim.stack.iface.Ipv4Layer;
 import dev.nicsim.stack.socket.ByteRing;
 import dev.nicsim.stack.socket.Errno;
 import dev.nicsim.stack.socket.PortTable;
 import dev.nicsim.stack.socket.Socket;
 import dev.nicsim.stack.wire.Bytes;
+import dev.nicsim.stack.wire.Checksum;
 import dev.nicsim.stack.wire.DropReason;
 import dev.nicsim.stack.wire.IcmpMessage;
 import dev.nicsim.stack.wire.Ipv4Address;
@@ -55,8 +57,11 @@ public final class UdpLayer
         return ports;
     }
 
-    /** A UDP datagram in the IP packet at {@code ipOffset}. */
-    public void receive(final MemorySegment memory, final long ipOffset, final int headerLength, final int length,
+    /**
+     * A UDP datagram in the IP packet at {@code ipOffset}. Returns the outcome: {@link DropReason#ACCEPTED} when it
+     * was queued to a socket, else why it was dropped.
+     */
+    public int receive(final MemorySegment memory, final long ipOffset, final int headerLength, final int length,
         final int source, final int destination, final int transportSum, final boolean unicast)
     {
         final long offset = ipOffset + headerLength;
@@ -64,34 +69,34 @@ public final class UdpLayer
         final int invalid = in.validate();
         if (invalid != 0)
         {
-            stack.stats().drop(invalid);
-            return;
+            return invalid;
         }
-        if (in.checksum() != 0 && !Ipv4Layer.transportChecksumOk(memory, offset, length, source, destination,
-            Ipv4Packet.PROTOCOL_UDP, transportSum))
+        // The UDP length rules (udp_rcv trims the packet to it): bytes after it are not the datagram's.
+        final int datagramLength = in.datagramLength();
+        final int sum = transportSum == FrameReceiver.NO_CHECKSUM ? transportSum
+            : Checksum.subtractTail(transportSum, memory, offset, datagramLength, length);
+        if (in.checksum() != 0 && !Ipv4Layer.transportChecksumOk(memory, offset, datagramLength, source, destination,
+            Ipv4Packet.PROTOCOL_UDP, sum))
         {
-            stack.stats().drop(DropReason.UDP_CHECKSUM);
-            return;
+            return DropReason.UDP_CHECKSUM;
         }
         final int sourcePort = in.sourcePort();
         final int destinationPort = in.destinationPort();
-        final int payload = in.datagramLength() - UdpDatagram.HEADER_LENGTH;
+        final int payload = datagramLength - UdpDatagram.HEADER_LENGTH;
         final Socket socket = lookup(destination, destinationPort, source, sourcePort);
         if (socket == null)
         {
-            stack.stats().drop(DropReason.UDP_NO_SOCKET);
             if (unicast)
             {
                 stack.icmp().sendError(IcmpMessage.TYPE_DEST_UNREACHABLE, IcmpMessage.CODE_PORT_UNREACHABLE, 0,
                     memory, ipOffset, headerLength + length);
             }
-            return;
+            return DropReason.UDP_NO_SOCKET;
         }
         final ByteRing ring = socket.receiveBuffer;
         if (ring.free() < RECORD_HEADER + payload)
         {
-            stack.stats().drop(DropReason.UDP_RECEIVE_BUFFER_FULL);
-            return;
+            return DropReason.UDP_RECEIVE_BUFFER_FULL;
         }
         Bytes.put32(record, 0, payload);
         Bytes.put32(record, 4, source);
@@ -101,6 +106,8 @@ public final class UdpLayer
         ring.write(memory, offset + UdpDatagram.HEADER_LENGTH, payload);
         socket.datagrams++;
         stack.stats().datagramsReceived++;
+        stack.sockets().readinessChanged(socket);
+        return DropReason.ACCEPTED;
     }
 
     /** Linux's scoring in {@code compute_score}: exact local address and a matching peer beat wildcards. */
@@ -136,27 +143,26 @@ public final class UdpLayer
         return best;
     }
 
-    /** An ICMP error quoting a datagram this host sent. */
-    public void icmpError(final int type, final int code, final int source, final int sourcePort,
+    /**
+     * An ICMP error quoting a datagram this host sent: reaches a connected socket only, and only when hard. Returns
+     * the outcome.
+     */
+    public int icmpError(final int type, final int code, final int source, final int sourcePort,
         final int destination, final int destinationPort)
     {
-        if (type != IcmpMessage.TYPE_DEST_UNREACHABLE)
-        {
-            return;
-        }
         final int errno;
-        if (code == IcmpMessage.CODE_PORT_UNREACHABLE)
+        if (type == IcmpMessage.TYPE_DEST_UNREACHABLE && code == IcmpMessage.CODE_PORT_UNREACHABLE)
         {
             errno = Errno.ECONNREFUSED;
         }
-        else if (code == IcmpMessage.CODE_PROTOCOL_UNREACHABLE)
+        else if (type == IcmpMessage.TYPE_DEST_UNREACHABLE && code == IcmpMessage.CODE_PROTOCOL_UNREACHABLE)
         {
             errno = Errno.ENOPROTOOPT;
         }
         else
         {
             // Soft errors are reported only with IP_RECVERR, which this stack does not offer.
-            return;
+            return DropReason.ACCEPTED;
         }
         for (Socket at = ports.head(sourcePort); at != null; at = at.nextInPort)
         {
@@ -164,9 +170,11 @@ public final class UdpLayer
                 (at.localAddress == Ipv4Address.ANY || at.localAddress == source))
             {
                 at.error = errno;
-                return;
+                stack.sockets().readinessChanged(at);
+                return DropReason.ACCEPTED;
             }
         }
+        return DropReason.ICMP_NO_SOCKET;
     }
 
     /**

@@ -66,6 +66,27 @@ public final class Checksum
         return fold((long) a + (~b & 0xFFFF));
     }
 
+    /**
+     * Removes from {@code sum}, taken over {@code length} bytes at {@code start}, the bytes after the first
+     * {@code used}: what a device summed beyond the end of a packet (Ethernet padding, trailing bytes). When
+     * {@code used} is odd those bytes sit at odd positions of the summed block, so their sum is byte-swapped before it
+     * is taken out, as Linux's {@code csum_block_sub} does.
+     */
+    public static int subtractTail(final int sum, final MemorySegment segment, final long start, final int used,
+        final int length)
+    {
+        if (used >= length)
+        {
+            return sum;
+        }
+        int tail = sum(segment, start + used, length - used, 0);
+        if ((used & 1) != 0)
+        {
+            tail = ((tail << 8) | (tail >>> 8)) & 0xFFFF;
+        }
+        return subtract(sum, tail);
+    }
+
     /** The value to store in a checksum field: the complement of the sum. */
     public static int finish(final int sum)
     {

@@ -1,11 +1,18 @@
 package dev.nicsim.stack.wire;
 
 /**
- * Why a received packet was dropped. Each reason is an index into the stack's drop counters, so a malformed or
- * unwanted packet is counted and never throws.
+ * Why a packet was dropped. Each reason is an index into the stack's drop counters, so a malformed or unwanted
+ * packet is counted and never throws.
+ *
+ * <p>Every received frame ends in exactly one outcome: {@link #ACCEPTED} (processed: delivered, queued, answered as
+ * the protocol says, or changing state) or one receive reason. A few reasons count something else: a frame that could
+ * not be sent, or a datagram given up in reassembly ({@link #isFrameOutcome}); those are never a received frame's
+ * outcome.
  */
 public final class DropReason
 {
+    /** Not a drop: the outcome of a frame that was processed. */
+    public static final int ACCEPTED = 0;
     public static final int ETH_TRUNCATED = 1;
     public static final int ETH_NOT_FOR_US = 2;
     public static final int ETH_UNKNOWN_TYPE = 3;
@@ -44,6 +51,11 @@ public final class DropReason
     public static final int TX_NO_ROOM = 36;
     public static final int ARP_UNRESOLVED = 37;
     public static final int ICMP_RATE_LIMITED = 38;
+    public static final int ARP_BAD_ADDRESS = 39;
+    public static final int ARP_IGNORED = 40;
+    public static final int ICMP_NO_SOCKET = 41;
+    public static final int TCP_CHALLENGED = 42;
+    public static final int TCP_ZERO_WINDOW = 43;
 
     private static final String[] NAMES = {
         "none", "eth-truncated", "eth-not-for-us", "eth-unknown-type", "arp-truncated", "arp-unsupported",
@@ -53,7 +65,7 @@ public final class DropReason
         "udp-checksum", "udp-no-socket", "udp-receive-buffer-full", "tcp-truncated", "tcp-header-length",
         "tcp-checksum", "tcp-no-socket", "tcp-out-of-window", "tcp-paws", "tcp-out-of-order",
         "tcp-listen-overflow", "tcp-bad-segment", "tcp-bad-ports", "tx-no-room", "arp-unresolved",
-        "icmp-rate-limited",
+        "icmp-rate-limited", "arp-bad-address", "arp-ignored", "icmp-no-socket", "tcp-challenged", "tcp-zero-window",
     };
 
     /** Number of reasons, for sizing counter arrays. */
@@ -61,6 +73,17 @@ public final class DropReason
 
     private DropReason()
     {
+    }
+
+    /**
+     * True when {@code reason} can be a received frame's outcome; false for the reasons that count frames this host
+     * could not send ({@link #TX_NO_ROOM}, {@link #ARP_UNRESOLVED}, {@link #ICMP_RATE_LIMITED}) and datagrams given up
+     * in reassembly ({@link #FRAGMENT_NO_ROOM}, {@link #FRAGMENT_TIMEOUT}).
+     */
+    public static boolean isFrameOutcome(final int reason)
+    {
+        return reason != ACCEPTED && reason != TX_NO_ROOM && reason != ARP_UNRESOLVED && reason != ICMP_RATE_LIMITED &&
+            reason != FRAGMENT_NO_ROOM && reason != FRAGMENT_TIMEOUT;
     }
 
     public static String name(final int reason)
