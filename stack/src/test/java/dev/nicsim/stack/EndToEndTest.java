@@ -2,10 +2,12 @@ package dev.nicsim.stack;
 
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.stack.posix.Posix;
+import dev.nicsim.stack.posix.ProcessMemory;
 import dev.nicsim.stack.socket.Errno;
 import dev.nicsim.stack.socket.SocketConstants;
 import dev.nicsim.stack.socket.StackConfig;
 import dev.nicsim.stack.tcp.SynRetransmitPolicy;
+import dev.nicsim.stack.wire.Ipv4Address;
 import org.junit.jupiter.api.Test;
 
 import static dev.nicsim.stack.TwoHosts.A;
@@ -17,7 +19,11 @@ import static dev.nicsim.stack.socket.SocketConstants.SOCK_STREAM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Connect scenarios across two real stacks: every errno from its real cause. */
+/**
+ * Connect scenarios across two real stacks: every errno of connect(2)'s list from its real cause (a real RST, real
+ * SYN retries, a real ARP or route failure, a real port table, real argument checks in Linux's order), never from a
+ * shortcut. EADDRINUSE is bind()'s, as on Linux.
+ */
 class EndToEndTest
 {
     private final TwoHosts hosts = new TwoHosts();
@@ -142,5 +148,128 @@ class EndToEndTest
         assertEquals(-1, pa.send(fd, data, 100, 0));
         assertEquals(Errno.ECONNREFUSED, pa.errno());
         assertEquals(100, pa.send(fd, data, 100, 0));
+    }
+    @Test
+    void argumentErrorsComeInLinuxOrder()
+    {
+        final int fd = pa.socket(AF_INET, SOCK_STREAM, 0);
+        final long to = address(pa, B, 80);
+        final long pipe = pa.memory().allocate(8);
+        assertEquals(0, pa.pipe(pipe));
+        final int notSocket = pa.memory().getInt(pipe);
+        assertEquals(0, pa.close(fd));
+        expect(pa, Errno.EBADF, pa.connect(fd, to, 16), "a closed descriptor");
+        expect(pa, Errno.EBADF, pa.connect(-1, 0, 16), "EBADF comes before the address is looked at");
+        expect(pa, Errno.EFAULT, pa.connect(notSocket, 0, 16), "NULL is copied in before the fd is asked");
+        expect(pa, Errno.EFAULT, pa.connect(notSocket, ProcessMemory.BASE + (1 << 20) - 8, 16),
+            "a pointer past the end of the process's memory");
+        expect(pa, Errno.ENOTSOCK, pa.connect(notSocket, to, 16), "a pipe");
+        expect(pa, Errno.EINVAL, pa.connect(notSocket, to, 129), "longer than sockaddr_storage, before ENOTSOCK");
+        final int socket = pa.socket(AF_INET, SOCK_STREAM, 0);
+        expect(pa, Errno.EINVAL, pa.connect(socket, to, 15), "shorter than sockaddr_in");
+        final long inet6 = pa.memory().allocate(16);
+        pa.memory().putSockaddrIn(inet6, SocketConstants.AF_INET6, B, 80);
+        expect(pa, Errno.EAFNOSUPPORT, pa.connect(socket, inet6, 16), "AF_INET6 on an AF_INET socket");
+        expect(pa, Errno.EAFNOSUPPORT, pa.socket(SocketConstants.AF_INET6, SOCK_STREAM, 0), "socket() too");
+        assertEquals(0, hosts.a.stats().segmentsSent, "none of these sent anything");
+    }
+
+    @Test
+    void connectedAndListeningSocketsSayEisconn()
+    {
+        final int listener = hosts.listenOnB(80);
+        final int fd = pa.socket(AF_INET, SOCK_STREAM, 0);
+        final long to = address(pa, B, 80);
+        assertEquals(0, pa.connect(fd, to, 16));
+        expect(pa, Errno.EISCONN, pa.connect(fd, to, 16), "connect after connected");
+        final long inet6 = pa.memory().allocate(16);
+        pa.memory().putSockaddrIn(inet6, SocketConstants.AF_INET6, B, 80);
+        expect(pa, Errno.EISCONN, pa.connect(fd, inet6, 16), "the state is checked before the family");
+        expect(pb, Errno.EISCONN, pb.connect(listener, address(pb, A, 80), 16), "a listening socket");
+    }
+
+    @Test
+    void udpConnectToTheSubnetBroadcastNeedsSoBroadcast()
+    {
+        final int receiver = pb.socket(AF_INET, SOCK_DGRAM, 0);
+        assertEquals(0, pb.bind(receiver, address(pb, 0, 7000), 16));
+        final int fd = pa.socket(AF_INET, SOCK_DGRAM, 0);
+        final long broadcast = address(pa, Ipv4Address.parse("10.0.0.255"), 7000);
+        expect(pa, Errno.EACCES, pa.connect(fd, broadcast, 16), "broadcast without SO_BROADCAST");
+        final long one = pa.memory().allocate(4);
+        pa.memory().putInt(one, 1);
+        assertEquals(0, pa.setsockopt(fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_BROADCAST, one, 4));
+        assertEquals(0, pa.connect(fd, broadcast, 16), () -> Errno.name(pa.errno()));
+        final long data = pa.memory().allocate(10);
+        assertEquals(10, pa.send(fd, data, 10, 0));
+        hosts.sim.run(hosts.sim.now() + Time.MS);
+        assertEquals(1, pb.socketOf(receiver).datagrams, "the broadcast reached B");
+        final int stream = pa.socket(AF_INET, SOCK_STREAM, 0);
+        expect(pa, Errno.ENETUNREACH, pa.connect(stream, broadcast, 16), "TCP refuses a broadcast route");
+    }
+
+    @Test
+    void aDuplicateFourTupleIsEaddrnotavail()
+    {
+        hosts.listenOnB(80);
+        final long one = pa.memory().allocate(4);
+        pa.memory().putInt(one, 1);
+        final long local = address(pa, A, 5000);
+        final int first = pa.socket(AF_INET, SOCK_STREAM, 0);
+        final int second = pa.socket(AF_INET, SOCK_STREAM, 0);
+        for (final int fd : new int[] {first, second})
+        {
+            assertEquals(0, pa.setsockopt(fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEADDR, one, 4));
+            assertEquals(0, pa.bind(fd, local, 16), () -> Errno.name(pa.errno()));
+        }
+        assertEquals(0, pa.connect(first, address(pa, B, 80), 16));
+        final long sent = hosts.a.stats().segmentsSent;
+        expect(pa, Errno.EADDRNOTAVAIL, pa.connect(second, address(pa, B, 80), 16), "the same 4-tuple");
+        assertEquals(sent, hosts.a.stats().segmentsSent, "nothing on the wire");
+        expect(pa, Errno.ECONNREFUSED, pa.connect(second, address(pa, B, 81), 16),
+            "another destination port is another 4-tuple: a real SYN, refused by B");
+    }
+
+    @Test
+    void ephemeralPortExhaustionIsEaddrnotavail()
+    {
+        final TwoHosts small = new TwoHosts(StackConfig.defaults().ephemeralRange(40000, 40001),
+            StackConfig.defaults().seed(7), 0);
+        small.listenOnB(80);
+        final long to = address(small.pa, B, 80);
+        for (int i = 0; i < 2; i++)
+        {
+            final int fd = small.pa.socket(AF_INET, SOCK_STREAM, 0);
+            assertEquals(0, small.pa.connect(fd, to, 16), () -> Errno.name(small.pa.errno()));
+        }
+        final int third = small.pa.socket(AF_INET, SOCK_STREAM, 0);
+        final long sent = small.a.stats().segmentsSent;
+        expect(small.pa, Errno.EADDRNOTAVAIL, small.pa.connect(third, to, 16),
+            "both ports hold a connection to B:80");
+        assertEquals(sent, small.a.stats().segmentsSent, "nothing on the wire");
+        final int udp = small.pa.socket(AF_INET, SOCK_DGRAM, 0);
+        assertEquals(0, small.pa.connect(udp, to, 16), "UDP has its own ports");
+    }
+
+    @Test
+    void aBindConflictIsEaddrinuseFromBindNotConnect()
+    {
+        final int listener = hosts.listenOnB(80);
+        final int fd = pb.socket(AF_INET, SOCK_STREAM, 0);
+        expect(pb, Errno.EADDRINUSE, pb.bind(fd, address(pb, 0, 80), 16), "the port of a listener");
+        final long one = pb.memory().allocate(4);
+        pb.memory().putInt(one, 1);
+        assertEquals(0, pb.setsockopt(fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEADDR, one, 4));
+        expect(pb, Errno.EADDRINUSE, pb.bind(fd, address(pb, B, 80), 16),
+            "SO_REUSEADDR does not share a listener's port");
+        assertEquals(0, pb.close(listener));
+        assertEquals(0, pb.bind(fd, address(pb, B, 80), 16), "free again once the listener is closed");
+    }
+
+    /** The call failed with {@code errno}. */
+    private static void expect(final Posix process, final int errno, final int actual, final String why)
+    {
+        assertEquals(-1, actual, why);
+        assertEquals(Errno.name(errno), Errno.name(process.errno()), why);
     }
 }
