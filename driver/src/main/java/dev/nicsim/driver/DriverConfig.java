@@ -46,18 +46,6 @@ public record DriverConfig(int txRingSize, int rxRingSize, int txBufferBytes, in
         return new DriverConfig(256, 512, 2048, 2048, 64, 0, Time.ms(10), Time.ms(10), DriverFault.NONE);
     }
 
-    public DriverConfig withRings(final int tx, final int rx)
-    {
-        return new DriverConfig(tx, rx, txBufferBytes, rxBufferBytes, napiBudget, itr, resetTimeoutPs,
-            quiesceTimeoutPs, fault);
-    }
-
-    public DriverConfig withItr(final int units)
-    {
-        return new DriverConfig(txRingSize, rxRingSize, txBufferBytes, rxBufferBytes, napiBudget, units,
-            resetTimeoutPs, quiesceTimeoutPs, fault);
-    }
-
     public DriverConfig withNapiBudget(final int budget)
     {
         return new DriverConfig(txRingSize, rxRingSize, txBufferBytes, rxBufferBytes, budget, itr, resetTimeoutPs,

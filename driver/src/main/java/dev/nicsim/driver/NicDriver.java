@@ -57,6 +57,9 @@ public final class NicDriver implements NetDevice
     private final HostCpu cpu;
     private final DriverConfig config;
     private final Event poll;
+    private final Event rxIrq;
+    private final Event txIrq;
+    private final Event otherIrq;
 
     private FrameReceiver receiver;
     private boolean up;
@@ -101,6 +104,9 @@ public final class NicDriver implements NetDevice
         this.config = config;
         this.itr = config.itr();
         this.poll = new Event(name + ".napi-poll", Component.HOST_CPU, this::poll);
+        this.rxIrq = new Event(name + ".rx-irq", Component.HOST_CPU, this::rxInterrupt);
+        this.txIrq = new Event(name + ".tx-irq", Component.HOST_CPU, this::txInterrupt);
+        this.otherIrq = new Event(name + ".other-irq", Component.HOST_CPU, this::otherInterrupt);
     }
 
     /* ---------------------------------------------------------------------------------------------------------- */
@@ -200,6 +206,9 @@ public final class NicDriver implements NetDevice
             }
         }
         sim.cancel(poll);
+        sim.cancel(rxIrq);
+        sim.cancel(txIrq);
+        sim.cancel(otherIrq);
         rx.release(allocator, iommu);
         tx.release(allocator, iommu);
         interrupts.free(rxVector);
@@ -325,9 +334,32 @@ public final class NicDriver implements NetDevice
     /* ---------------------------------------------------------------------------------------------------------- */
     /* Interrupts and NAPI                                                                                          */
 
+    /**
+     * Whether {@code work} must wait because the CPU is busy with another activity; if so it is rescheduled for when
+     * the CPU is free. Driver work waits this way rather than by running ahead in local time, so that what it reads
+     * (descriptors) and writes (registers, which cross the PCIe link) happens when it really runs.
+     */
+    private boolean cpuBusy(final Event work)
+    {
+        final long free = cpu.busyUntil();
+        if (free <= sim.now())
+        {
+            return false;
+        }
+        if (!work.isScheduled())
+        {
+            sim.schedule(work, free);
+        }
+        return true;
+    }
+
     /** RX vector: mask it and let the poll run (as softirq, after this handler). */
     private void rxInterrupt()
     {
+        if (cpuBusy(rxIrq))
+        {
+            return;
+        }
         cpu.begin();
         rxInterrupts++;
         mask(rxVectorIndex);
@@ -339,19 +371,13 @@ public final class NicDriver implements NetDevice
     }
 
     /**
-     * One NAPI poll. It waits for the CPU by rescheduling itself rather than by consuming time, so that it reads the
-     * ring as it is when it really runs. Under budget it unmasks the vector (a frame that came meanwhile has left its
-     * vector pending, and unmasking sends it); at budget it yields and polls again.
+     * One NAPI poll. Under budget it unmasks the vector (a frame that came meanwhile has left its vector pending, and
+     * unmasking sends it); at budget it yields and polls again.
      */
     private void poll()
     {
-        if (!up)
+        if (!up || cpuBusy(poll))
         {
-            return;
-        }
-        if (cpu.busyUntil() > sim.now())
-        {
-            sim.schedule(poll, cpu.busyUntil());
             return;
         }
         cpu.begin();
@@ -375,6 +401,10 @@ public final class NicDriver implements NetDevice
     /** TX vector: a burst completed; reclaim, and tell a stack that met a full ring. */
     private void txInterrupt()
     {
+        if (cpuBusy(txIrq))
+        {
+            return;
+        }
         cpu.begin();
         txInterrupts++;
         tx.reclaim();
@@ -392,6 +422,10 @@ public final class NicDriver implements NetDevice
     /** Link and error vector: read (and so clear) ICR, follow the link, note device errors. */
     private void otherInterrupt()
     {
+        if (cpuBusy(otherIrq))
+        {
+            return;
+        }
         cpu.begin();
         otherInterrupts++;
         final int causes = bar.read32(NicRegisters.ICR);

@@ -11,11 +11,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A receiver whose stack stops consuming: B's CPU is taken by something else for a millisecond, so no NAPI poll runs,
- * the RX ring fills and the NIC drops. B loses exactly the frames its NIC counted, and recovers afterwards.
+ * A receiver whose stack stops consuming: B's CPU is taken by something else for a while (the host CPU runs one
+ * activity at a time), so no NAPI poll runs and frames pile up in the RX ring.
  */
 class DriverStarvationTest
 {
+    @Test
+    void shouldHandTheBacklogToTheStackInBatchesOfTheBudget()
+    {
+        final DriverPair pair = new DriverPair(DriverConfig.defaults().withNapiBudget(16));
+        final Event hog = new Event("hostB.busy-app", Component.HOST_CPU, () ->
+        {
+            pair.b.cpu.begin();
+            pair.b.cpu.charge(Time.us(500));
+            pair.b.cpu.end();
+        });
+        pair.sim.schedule(hog, pair.sim.now() + Time.us(1));
+
+        pair.streamA.send(300);
+        pair.sim.runUntil(() -> pair.streamB.received() == 300, Time.ms(10));
+
+        assertEquals(0, pair.streamB.missing() + pair.streamB.wrong(), "the ring of 512 held the backlog");
+        assertEquals(16, pair.streamB.largestBatch(), "no poll lent more than its budget");
+        assertTrue(pair.b.driver.polls() >= 300 / 16, "the backlog took polls of 16, one after another: " +
+            pair.b.driver.polls());
+    }
+
+    /** B's CPU is busy for a millisecond: the ring fills and the NIC drops; B loses exactly what the NIC counted. */
     @Test
     void shouldLoseExactlyTheFramesTheNicCountedAndRecover()
     {

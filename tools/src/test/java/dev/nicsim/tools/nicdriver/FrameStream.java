@@ -41,6 +41,8 @@ final class FrameStream implements FrameReceiver
     private long missing;
     private long wrong;
     private long batches;
+    private long inBatch;
+    private long largestBatch;
     private long spaceSignals;
     private boolean linkUp = true;
 
@@ -136,6 +138,7 @@ final class FrameStream implements FrameReceiver
         missing += seq - expected;
         expected = seq + 1;
         received++;
+        inBatch++;
         if (!matches(memory, offset, length, seq) || rawChecksum != rawSum(memory, offset + 14, length - 14))
         {
             wrong++;
@@ -214,6 +217,8 @@ final class FrameStream implements FrameReceiver
     public void receiveBatchDone()
     {
         batches++;
+        largestBatch = Math.max(largestBatch, inBatch);
+        inBatch = 0;
     }
 
     @Override
@@ -259,6 +264,12 @@ final class FrameStream implements FrameReceiver
     long batches()
     {
         return batches;
+    }
+
+    /** The most frames lent to this stack between two receiveBatchDone calls. */
+    long largestBatch()
+    {
+        return largestBatch;
     }
 
     long spaceSignals()
