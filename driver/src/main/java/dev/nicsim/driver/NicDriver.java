@@ -43,8 +43,6 @@ import java.lang.foreign.MemorySegment;
  */
 public final class NicDriver implements NetDevice
 {
-    private static final int MSIX_ENTRY = 16;
-    private static final int MSIX_CONTROL = 12;
     private static final int ETHERNET_OVERHEAD = 14 + 4 + 4;
 
     private final String name;
@@ -306,20 +304,25 @@ public final class NicDriver implements NetDevice
 
     private void program(final int entry, final MsiVector vector)
     {
-        final int at = msixTable + MSIX_ENTRY * entry;
-        bar.write32(at, (int) vector.address());
-        bar.write32(at + 4, (int) (vector.address() >>> 32));
-        bar.write32(at + 8, vector.data());
+        bar.write32(msix(entry, NicRegisters.MSIX_ADDRESS_LOW), (int) vector.address());
+        bar.write32(msix(entry, NicRegisters.MSIX_ADDRESS_HIGH), (int) (vector.address() >>> 32));
+        bar.write32(msix(entry, NicRegisters.MSIX_DATA), vector.data());
     }
 
     private void mask(final int entry)
     {
-        bar.write32(msixTable + MSIX_ENTRY * entry + MSIX_CONTROL, 1);
+        bar.write32(msix(entry, NicRegisters.MSIX_CONTROL), NicRegisters.MSIX_CONTROL_MASK);
     }
 
     private void unmask(final int entry)
     {
-        bar.write32(msixTable + MSIX_ENTRY * entry + MSIX_CONTROL, 0);
+        bar.write32(msix(entry, NicRegisters.MSIX_CONTROL), 0);
+    }
+
+    /** A field of an MSI-X table entry, wherever the header says the table is. */
+    private int msix(final int entry, final int field)
+    {
+        return msixTable + NicRegisters.MSIX_ENTRY_BYTES * entry + field;
     }
 
     private void outsideEvents(final String call)

@@ -226,8 +226,8 @@ final class InterruptUnit
         }
         if (!table.isProgrammed(vector))
         {
-            nic.errors.vector(NicErrors.MSIX_UNPROGRAMMED, vector, NicRegisters.MSIX_TABLE_OFFSET +
-                vector * MsixTable.ENTRY_BYTES, 0, "the vector is unmasked but its message address was cleared");
+            nic.errors.vector(NicErrors.MSIX_UNPROGRAMMED, vector, NicRegisters.msix(vector, NicRegisters.MSIX_CONTROL),
+                0, "the vector is unmasked but its message address was cleared");
             nic.stats.increment(Counters.MSIXDROPS);
             return;
         }

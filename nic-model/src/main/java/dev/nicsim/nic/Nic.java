@@ -14,6 +14,7 @@ import dev.nicsim.hw.trace.VcdWriter;
 import dev.nicsim.nic.regs.DeviceIdentity;
 import dev.nicsim.nic.regs.InterruptCauses;
 import dev.nicsim.nic.regs.NicRegisters;
+import dev.nicsim.nic.regs.QueueRegisters;
 
 /**
  * The NS-1 10 GbE controller (docs/datasheet.md): plugged into a host's PCIe slot and attached to one end of an
@@ -177,12 +178,12 @@ public final class Nic
         for (int q = 0; q < txQueues.length; q++)
         {
             signals.txHead[q].set(now, txQueues[q].head());
-            signals.txTail[q].set(now, txQueues[q].read(0x18));
+            signals.txTail[q].set(now, txQueues[q].read(QueueRegisters.TAIL));
         }
         for (int q = 0; q < rxQueues.length; q++)
         {
             signals.rxHead[q].set(now, rxQueues[q].head());
-            signals.rxTail[q].set(now, rxQueues[q].read(0x18));
+            signals.rxTail[q].set(now, rxQueues[q].read(QueueRegisters.TAIL));
         }
         for (int v = 0; v < signals.irq.length; v++)
         {

@@ -169,7 +169,7 @@ class MisuseTest
                 b -> b.send(b.buffers.busAddress(), 60, eop, 0, 0)),
             new Misuse("unmasking an unprogrammed MSI-X vector", NicErrors.MSIX_UNPROGRAMMED,
                 List.of("MSI-X vector 1", "MSIX[1].control"), true,
-                b -> b.write(NicRegisters.MSIX_TABLE_OFFSET + 16 + 12, 0)));
+                b -> b.write(NicRegisters.msix(1, NicRegisters.MSIX_CONTROL), 0)));
     }
 
     @ParameterizedTest(name = "{0}")

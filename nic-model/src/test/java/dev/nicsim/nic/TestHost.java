@@ -78,11 +78,10 @@ final class TestHost
     MsiVector vector(final int entry, final InterruptHandler handler)
     {
         final MsiVector vector = interrupts.allocate(nic.name() + ".v" + entry, handler);
-        final int at = NicRegisters.MSIX_TABLE_OFFSET + 16 * entry;
-        write(at, (int) vector.address());
-        write(at + 4, (int) (vector.address() >>> 32));
-        write(at + 8, vector.data());
-        write(at + 12, 0);
+        write(NicRegisters.msix(entry, NicRegisters.MSIX_ADDRESS_LOW), (int) vector.address());
+        write(NicRegisters.msix(entry, NicRegisters.MSIX_ADDRESS_HIGH), (int) (vector.address() >>> 32));
+        write(NicRegisters.msix(entry, NicRegisters.MSIX_DATA), vector.data());
+        write(NicRegisters.msix(entry, NicRegisters.MSIX_CONTROL), 0);
         return vector;
     }
 

@@ -67,6 +67,17 @@ public final class NicRegisters
     public static final int MSIX_TABLE_OFFSET = 0x10000;
     public static final int MSIX_PBA_OFFSET = 0x11000;
 
+    /*
+     * An MSI-X table entry, as the PCI specification lays it out (datasheet §6):
+     *   +0x0 message address low, +0x4 message address high, +0x8 message data, +0xC vector control (bit 0: mask).
+     */
+    public static final int MSIX_ENTRY_BYTES = 16;
+    public static final int MSIX_ADDRESS_LOW = 0x0;
+    public static final int MSIX_ADDRESS_HIGH = 0x4;
+    public static final int MSIX_DATA = 0x8;
+    public static final int MSIX_CONTROL = 0xC;
+    public static final int MSIX_CONTROL_MASK = 1;
+
     /* CTRL bits. */
     public static final int CTRL_GIO_MASTER_DISABLE = 1 << 2;
     public static final int CTRL_RST = 1 << 26;
@@ -109,6 +120,12 @@ public final class NicRegisters
 
     private NicRegisters()
     {
+    }
+
+    /** The offset of field {@code field} (MSIX_ADDRESS_LOW ... MSIX_CONTROL) of MSI-X table entry {@code vector}. */
+    public static int msix(final int vector, final int field)
+    {
+        return MSIX_TABLE_OFFSET + MSIX_ENTRY_BYTES * vector + field;
     }
 
     /** EITR(n)'s offset. */
