@@ -126,6 +126,7 @@ public final class Nic
         return function;
     }
 
+    /** The slot's name, which the device uses in traces and error messages. */
     public String name()
     {
         return name;
@@ -136,11 +137,13 @@ public final class Nic
         return config;
     }
 
+    /** The core clock (250 MHz by default): register file, descriptor engines, checksum unit, RX engine. */
     public ClockDomain coreClock()
     {
         return core;
     }
 
+    /** The MAC clock (156.25 MHz by default). */
     public ClockDomain macClock()
     {
         return mac;

@@ -123,7 +123,10 @@ public record NicConfig(MisuseMode misuseMode, long macAddress, int txQueues, in
         }
     }
 
-    /** Fluent construction of a {@link NicConfig}; starts from the defaults, validates on {@link #build()}. */
+    /**
+     * Fluent construction of a {@link NicConfig}; starts from the defaults (or a config's values), validates on
+     * {@link #build()}. Each setter sets the record component of the same name, documented on {@link NicConfig}.
+     */
     public static final class Builder
     {
         private MisuseMode misuseMode = MisuseMode.STRICT;

@@ -4,7 +4,10 @@ import dev.nicsim.hw.eth.EthernetConfig;
 import dev.nicsim.hw.eth.EthernetLink;
 import dev.nicsim.hw.mem.DmaBuffer;
 import dev.nicsim.hw.pcie.PcieConfig;
+import dev.nicsim.hw.sim.CausalityLog;
 import dev.nicsim.hw.sim.ClockDomain;
+import dev.nicsim.hw.sim.Component;
+import dev.nicsim.hw.sim.CriticalPath;
 import dev.nicsim.hw.sim.Simulator;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.nic.regs.InterruptCauses;
@@ -35,13 +38,15 @@ class DoorbellToWireTest
     private static final int FRAME = 60;
 
     /** What one run saw. */
-    private record Run(long firstBitOnWire, long tapTime, long dmaReads, byte[] wire, int status, long interruptAt)
+    private record Run(long firstBitOnWire, long tapTime, long dmaReads, byte[] wire, int status, long interruptAt,
+                       CausalityLog causality)
     {
     }
 
     private static Run run(final PcieConfig pcie)
     {
         final Simulator sim = new Simulator();
+        final CausalityLog causality = new CausalityLog();
         final EthernetLink link = new EthernetLink(sim, EthernetConfig.tenGigabit(), "link");
         final TestHost host = new TestHost(sim, "nic0", pcie, link.a(), NicConfig.defaults());
         final List<byte[]> wire = new ArrayList<>();
@@ -68,6 +73,8 @@ class DoorbellToWireTest
         host.write(NicRegisters.IMS, InterruptCauses.txQueue(0));
         sim.run(DOORBELL_AT);
         final long readsBefore = host.slot.dma().readsIssued();
+        sim.recordCausality(causality);
+        sim.markExternal("doorbell", Component.HOST_CPU);
 
         sim.beginCall();
         host.write(QueueRegisters.tx(0, QueueRegisters.TAIL), 1);
@@ -76,7 +83,7 @@ class DoorbellToWireTest
 
         final long preamble = EthernetConfig.PREAMBLE_AND_SFD_BYTES * link.config().psPerByte();
         return new Run(tap[0] - preamble, tap[0], host.slot.dma().readsIssued() - readsBefore, wire.get(0),
-            TxDescriptor.status(memory, ring.offset()), interrupt[0]);
+            TxDescriptor.status(memory, ring.offset()), interrupt[0], causality);
     }
 
     @Test
@@ -142,6 +149,32 @@ class DoorbellToWireTest
         assertEquals(2, after.dmaReads());
         assertEquals(after.dmaReads() * change, after.firstBitOnWire() - before.firstBitOnWire());
         assertEquals(200_000, after.firstBitOnWire() - before.firstBitOnWire());
+    }
+
+    @Test
+    void shouldChargeEachStageToTheBlockThatSpentIt()
+    {
+        final PcieConfig pcie = PcieConfig.defaults();
+        final Run run = run(pcie);
+        final CausalityLog log = run.causality();
+        int wireStart = -1;
+        for (int record = 0; record < log.size(); record++)
+        {
+            if (log.name(record).equals("nic0.mac-tx"))
+            {
+                wireStart = record;
+            }
+        }
+
+        final Map<Component, Long> split = CriticalPath.of(log, wireStart, DOORBELL_AT).byComponent();
+
+        assertEquals(run.firstBitOnWire(), log.time(wireStart));
+        assertEquals(Map.of(
+            Component.HOST_CPU, pcie.mmioWriteIssuePs(),
+            Component.PCIE_DMA, 3_555 + pcie.mmioWriteLatencyPs() + dmaRead(pcie, 16) + dmaRead(pcie, FRAME),
+            Component.NIC_PIPELINE, 2_445L + 12_000 + 842 + 4_000 + 3_596 + 12_000,
+            Component.MAC_WIRE, 12_800L + 25_600 + 18_424), split,
+            "CPU issue; PCIe: MMIO write and two DMA reads; NIC: edges, cycles, decode, checksum; MAC: sync, MAC, PHY");
     }
 
     private static long dmaRead(final PcieConfig pcie, final int bytes)
