@@ -54,7 +54,8 @@ public final class NetworkStack
     private final TcpLayer tcp;
     private final SocketLayer sockets;
     private EventTrace trace = EventTrace.off();
-    private int softirqDepth;
+    private int syscallDepth;
+    private boolean syscallFromEvent;
 
     public NetworkStack(final Simulator sim, final HostCpu cpu, final StackConfig config, final String name)
     {
@@ -175,9 +176,17 @@ public final class NetworkStack
     /* ---------------------------------------------------------------------------------------------------------- */
     /* Activities                                                                                                   */
 
-    /** Starts a system call: a call into the simulation, one CPU activity, the syscall entry cost. */
+    /**
+     * Starts a system call: a call into the simulation, one CPU activity, the syscall entry cost. It may come from
+     * outside the simulation (a blocking program) or from inside an event (an event-driven program's readiness
+     * handler), which may then only make calls that do not block.
+     */
     public void enterSyscall()
     {
+        if (syscallDepth++ == 0)
+        {
+            syscallFromEvent = sim.inEvent();
+        }
         sim.beginCall();
         cpu.begin();
         cpu.charge(cpu.costs().syscallPs());
@@ -186,6 +195,7 @@ public final class NetworkStack
     /** Ends a system call: flushes what it sent, frees the CPU, lets the simulation catch up. */
     public void exitSyscall()
     {
+        syscallDepth--;
         flushTransmit();
         cpu.end();
         sim.endCall();
@@ -194,13 +204,11 @@ public final class NetworkStack
     /** Starts protocol work from an event (a received frame, a timer). */
     public void enterSoftirq()
     {
-        softirqDepth++;
         cpu.begin();
     }
 
     public void exitSoftirq()
     {
-        softirqDepth--;
         cpu.end();
     }
 
@@ -218,7 +226,7 @@ public final class NetworkStack
      * syscall activity, runs the simulation, then resumes with the wake-up cost. Returns false on timeout.
      *
      * @throws IllegalStateException if nothing could ever make the condition true (no event pending and no
-     *                               timeout), or when called from inside an event
+     *                               timeout), or when the system call was made from inside an event
      */
     public boolean block(final BooleanSupplier condition, final long timeoutPs)
     {
@@ -226,7 +234,17 @@ public final class NetworkStack
         {
             return true;
         }
-        exitSyscall();
+        if (syscallFromEvent)
+        {
+            throw new IllegalStateException(name + ": a blocking socket call was made from inside a simulation " +
+                "event at " + Time.format(sim.now()) + ", and it would have to wait: code running " +
+                "in events (a readiness handler, say) may only make non-blocking calls. Open the socket with " +
+                "SOCK_NONBLOCK (or set O_NONBLOCK, or pass MSG_DONTWAIT), and arm Posix.watch to be called when it " +
+                "is ready.");
+        }
+        flushTransmit();
+        cpu.end();
+        sim.endCall();
         final long deadline = timeoutPs > 0 ? sim.now() + timeoutPs : Time.NEVER;
         boolean ready;
         while (true)

@@ -1,8 +1,11 @@
 package dev.nicsim.stack.posix;
 
+import dev.nicsim.hw.sim.Component;
+import dev.nicsim.hw.sim.Event;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.stack.NetworkStack;
 import dev.nicsim.stack.socket.Errno;
+import dev.nicsim.stack.socket.ReadinessListener;
 import dev.nicsim.stack.socket.Socket;
 import dev.nicsim.stack.socket.SocketConstants;
 import dev.nicsim.stack.socket.SocketLayer;
@@ -24,7 +27,26 @@ import java.util.function.BooleanSupplier;
  * packetdrill; {@link #pipe} makes more non-socket descriptors.
  *
  * <p>Every call is one system call on the host's CPU ({@link NetworkStack#enterSyscall()}); a blocking call runs
- * the simulation until it can return. Calls must come from outside simulation events.
+ * the simulation until it can return.
+ *
+ * <h2>Blocking and event-driven programs</h2>
+ * The simulation is single-threaded, so one program at a time can block: the code that calls into the simulation
+ * from outside events (a test, a CLI). Every other program runs event-driven: it arms a one-shot readiness
+ * {@link #watch} and makes non-blocking calls from its {@link ReadinessHandler}, which runs inside an event. A call
+ * from inside an event that would block fails with an {@link IllegalStateException} saying so.
+ * <pre>{@code
+ * final class DaytimeServer implements ReadinessHandler {
+ *     public void ready(int listener, int revents) {
+ *         int conn;
+ *         while ((conn = posix.accept4(listener, 0, 0, SOCK_NONBLOCK)) >= 0) {   // until EAGAIN
+ *             posix.send(conn, reply, length, 0);
+ *             posix.close(conn);
+ *         }
+ *         posix.watch(listener, POLLIN, this);                                 // one-shot: arm again
+ *     }
+ * }
+ * posix.watch(listener, POLLIN, new DaytimeServer());
+ * }</pre>
  */
 public final class Posix
 {
@@ -41,6 +63,8 @@ public final class Posix
     private final int[] fileFlags = new int[MAX_FDS];
     private final MemorySegment kernelAddress = Arena.ofAuto().allocate(SocketConstants.SOCKADDR_STORAGE_SIZE, 8);
     private final int[] name = new int[2];
+    /* Each descriptor's readiness watch, made on the descriptor's first watch() and reused. */
+    private final Watch[] watches = new Watch[MAX_FDS];
     private int errno;
 
     /* poll(2)'s arguments while it waits. */
@@ -455,6 +479,10 @@ public final class Posix
             {
                 return fail(Errno.EBADF);
             }
+            if (watches[fd] != null)
+            {
+                watches[fd].disarm();
+            }
             if (kind[fd] == SOCKET)
             {
                 sockets.close(files[fd]);
@@ -462,6 +490,72 @@ public final class Posix
             kind[fd] = FREE;
             files[fd] = null;
             fileFlags[fd] = 0;
+            return 0;
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /**
+     * Arms a one-shot readiness watch on socket {@code fd}, like epoll with {@code EPOLLONESHOT}: once the socket's
+     * poll(2) state intersects {@code events} (POLLERR and POLLHUP always count), at once if it already does,
+     * {@code handler} runs as an event on this host ({@link Component#HOST_CPU}: it waits for the host's CPU, is
+     * charged the host's wake-up cost, then runs), and the watch is disarmed before it is called. Readiness that
+     * comes and goes before the handler runs does not call it; the watch stays armed. Closing {@code fd} disarms it.
+     * One system call ({@code epoll_ctl}). Arming and delivering allocate nothing.
+     *
+     * @return 0, or -1 with EBADF (no such descriptor), ENOTSOCK, EINVAL ({@code events} 0 or no handler) or
+     *         EEXIST (a watch is already armed on {@code fd})
+     */
+    public int watch(final int fd, final int events, final ReadinessHandler handler)
+    {
+        stack.enterSyscall();
+        try
+        {
+            final int checked = checkSocket(fd);
+            if (checked < 0)
+            {
+                return checked;
+            }
+            if (events == 0 || handler == null)
+            {
+                return fail(Errno.EINVAL);
+            }
+            if (watches[fd] == null)
+            {
+                watches[fd] = new Watch(fd);
+            }
+            final Watch watch = watches[fd];
+            if (watch.armed())
+            {
+                return fail(Errno.EEXIST);
+            }
+            watch.arm(files[fd], events, handler);
+            return 0;
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /** Disarms the watch on {@code fd}. Returns 0, or -1 with EBADF, or ENOENT when none is armed. */
+    public int unwatch(final int fd)
+    {
+        stack.enterSyscall();
+        try
+        {
+            if (badFd(fd))
+            {
+                return fail(Errno.EBADF);
+            }
+            if (watches[fd] == null || !watches[fd].armed())
+            {
+                return fail(Errno.ENOENT);
+            }
+            watches[fd].disarm();
             return 0;
         }
         finally
@@ -745,6 +839,80 @@ public final class Posix
         finally
         {
             stack.exitSyscall();
+        }
+    }
+
+    /**
+     * One descriptor's readiness watch: while armed it listens to its socket's readiness changes, and it is itself
+     * the event that runs the handler.
+     */
+    private final class Watch extends Event implements ReadinessListener
+    {
+        private final int fd;
+        private Socket socket;
+        private int events;
+        private ReadinessHandler handler;
+
+        Watch(final int fd)
+        {
+            super("posix.watch", Component.HOST_CPU);
+            this.fd = fd;
+        }
+
+        boolean armed()
+        {
+            return socket != null;
+        }
+
+        void arm(final Socket watched, final int interest, final ReadinessHandler target)
+        {
+            socket = watched;
+            events = interest | SocketConstants.POLLERR | SocketConstants.POLLHUP;
+            handler = target;
+            watched.readinessListener = this;
+            readinessChanged(watched);
+        }
+
+        void disarm()
+        {
+            if (socket != null && socket.readinessListener == this)
+            {
+                socket.readinessListener = null;
+            }
+            socket = null;
+            handler = null;
+            stack.sim().cancel(this);
+        }
+
+        @Override
+        public void readinessChanged(final Socket changed)
+        {
+            if (!isScheduled() && (sockets.poll(changed) & events) != 0)
+            {
+                stack.sim().schedule(this, stack.sim().now());
+            }
+        }
+
+        @Override
+        protected void fire()
+        {
+            stack.cpu().begin();
+            try
+            {
+                stack.cpu().charge(stack.cpu().costs().wakeupPs());
+                final int revents = sockets.poll(socket) & events;
+                if (revents != 0)
+                {
+                    final ReadinessHandler target = handler;
+                    disarm();
+                    target.ready(fd, revents);
+                }
+            }
+            finally
+            {
+                stack.flushTransmit();
+                stack.cpu().end();
+            }
         }
     }
 }

@@ -7,12 +7,14 @@ package dev.nicsim.stack.socket;
 public final class Errno
 {
     public static final int EPERM = 1;
+    public static final int ENOENT = 2;
     public static final int EINTR = 4;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
     public static final int ENOMEM = 12;
     public static final int EACCES = 13;
     public static final int EFAULT = 14;
+    public static final int EEXIST = 17;
     public static final int EINVAL = 22;
     public static final int EMFILE = 24;
     public static final int EPIPE = 32;
@@ -49,12 +51,14 @@ public final class Errno
     static
     {
         define(EPERM, "EPERM", "Operation not permitted");
+        define(ENOENT, "ENOENT", "No such file or directory");
         define(EINTR, "EINTR", "Interrupted system call");
         define(EBADF, "EBADF", "Bad file descriptor");
         define(EAGAIN, "EAGAIN", "Resource temporarily unavailable");
         define(ENOMEM, "ENOMEM", "Cannot allocate memory");
         define(EACCES, "EACCES", "Permission denied");
         define(EFAULT, "EFAULT", "Bad address");
+        define(EEXIST, "EEXIST", "File exists");
         define(EINVAL, "EINVAL", "Invalid argument");
         define(EMFILE, "EMFILE", "Too many open files");
         define(EPIPE, "EPIPE", "Broken pipe");
