@@ -5,6 +5,7 @@ module dev.nicsim.tools {
     requires dev.nicsim.stack;
     requires dev.nicsim.driver;
     requires info.picocli;
+    requires org.bouncycastle.provider;
 
     opens dev.nicsim.tools.cli to info.picocli;
     exports dev.nicsim.tools.bridge;

@@ -4,6 +4,7 @@ import dev.nicsim.hw.eth.EthernetConfig;
 import dev.nicsim.hw.host.CpuCosts;
 import dev.nicsim.hw.pcie.InterruptController;
 import dev.nicsim.hw.pcie.PcieConfig;
+import dev.nicsim.hw.sim.Time;
 
 import java.util.List;
 
@@ -14,10 +15,13 @@ import java.util.List;
 public final class PlatformParameters
 {
     public static final String SEED = "sim.seed";
+    public static final String EPOCH = "sim.epoch_seconds";
 
     public static final String LINK_RATE = "link.rate_gbps";
     public static final String LINK_CABLE = "link.cable_m";
     public static final String LINK_IFG = "link.ifg_bytes";
+    public static final String LINK_SWITCH = "link.switch";
+    public static final String SWITCH_LATENCY = "link.switch_latency_ns";
 
     public static final String PCIE_GENERATION = "pcie.generation";
     public static final String PCIE_LANES = "pcie.lanes";
@@ -47,7 +51,8 @@ public final class PlatformParameters
     public static final String FAULT_DELAY = "fault.delay_ns";
     public static final String FAULT_JITTER = "fault.jitter_ns";
 
-    private static final List<String> LINE_RATES = List.of("1", "2.5", "5", "10", "25", "40", "50", "100", "200", "400");
+    private static final List<String> LINE_RATES =
+        List.of("1", "2.5", "5", "10", "25", "40", "50", "100", "200", "400");
     private static final List<String> PCIE_SIZES = List.of("128", "256", "512", "1024", "2048", "4096");
 
     private PlatformParameters()
@@ -62,11 +67,17 @@ public final class PlatformParameters
         return List.of(
             Parameter.integer(SEED, 1, "", 0, Long.MAX_VALUE, "seed of every random choice (ISNs, ports, faults): " +
                 "same seed, same run"),
+            Parameter.integer(EPOCH, 1_795_478_400L, "s", 0, 253_402_300_799L, "wall-clock date at simulated time " +
+                "0, in seconds since 1970 (default 2026-11-24T00:00:00Z): what a daytime server reports"),
 
             Parameter.choice(LINK_RATE, "10", LINE_RATES, "Ethernet line rate in Gb/s"),
             Parameter.decimal(LINK_CABLE, link.propagationPs() / (double) EthernetConfig.PROPAGATION_PS_PER_METRE, "m",
                 0, 100_000, "cable length; propagation 5 ns per metre"),
-            Parameter.integer(LINK_IFG, link.interFrameGapBytes(), "bytes", 1, 64, "inter-frame gap (12 by the standard)"),
+            Parameter.integer(LINK_IFG, link.interFrameGapBytes(), "bytes", 1, 64,
+                "inter-frame gap (12 by the standard)"),
+            Parameter.bool(LINK_SWITCH, false, "join the hosts through a store-and-forward switch instead of one " +
+                "cable (each host gets its own link to the switch)"),
+            Parameter.nanos(SWITCH_LATENCY, 500 * Time.NS, "switch forwarding latency after a frame has fully arrived"),
 
             Parameter.integer(PCIE_GENERATION, pcie.generation(), "", 1, 5, "PCIe generation (2.5, 5, 8, 16, 32 GT/s)"),
             Parameter.choice(PCIE_LANES, Integer.toString(pcie.lanes()), List.of("1", "2", "4", "8", "16"),

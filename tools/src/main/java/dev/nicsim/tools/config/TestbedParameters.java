@@ -26,6 +26,7 @@ public final class TestbedParameters
     private static ParameterCatalog build()
     {
         final List<Parameter> all = new ArrayList<>(PlatformParameters.all());
+        all.addAll(DeviceParameters.all());
         return new ParameterCatalog(all);
     }
 }

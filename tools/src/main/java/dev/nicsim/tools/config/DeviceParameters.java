@@ -1,0 +1,126 @@
+package dev.nicsim.tools.config;
+
+import dev.nicsim.driver.DriverConfig;
+import dev.nicsim.nic.MisuseMode;
+import dev.nicsim.nic.NicConfig;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The NIC model's and the driver's parameters, and how they become {@link NicConfig} and {@link DriverConfig}.
+ * Defaults come from those records (the datasheet's defaults), so there is one source for each.
+ */
+public final class DeviceParameters
+{
+    public static final String NIC_MISUSE = "nic.misuse";
+    public static final String NIC_CORE_CLOCK = "nic.core_clock_mhz";
+    public static final String NIC_CORE_WIDTH = "nic.core_datapath_bytes";
+    public static final String NIC_MAC_CLOCK = "nic.mac_clock_mhz";
+    public static final String NIC_MAC_WIDTH = "nic.mac_datapath_bytes";
+    public static final String NIC_PREFETCH = "nic.descriptor_prefetch";
+    public static final String NIC_CACHE = "nic.descriptor_cache_entries";
+    public static final String NIC_FETCH_ISSUE = "nic.fetch_issue_cycles";
+    public static final String NIC_CHECKSUM = "nic.checksum_cycles";
+    public static final String NIC_TX_FIFO = "nic.tx_fifo_bytes";
+    public static final String NIC_RX_FIFO = "nic.rx_fifo_bytes";
+    public static final String NIC_FIFO_SYNC = "nic.fifo_sync_cycles";
+    public static final String NIC_MAC_TX = "nic.mac_tx_cycles";
+    public static final String NIC_MAC_RX = "nic.mac_rx_cycles";
+    public static final String NIC_PHY_TX = "nic.phy_tx_latency_ns";
+    public static final String NIC_PHY_RX = "nic.phy_rx_latency_ns";
+
+    public static final String DRIVER_TX_RING = "driver.tx_ring_size";
+    public static final String DRIVER_RX_RING = "driver.rx_ring_size";
+    public static final String DRIVER_BUDGET = "driver.napi_budget";
+    public static final String DRIVER_ITR = "driver.itr_units";
+
+    private static final List<String> WIDTHS = List.of("1", "2", "4", "8", "16", "32", "64", "128", "256");
+
+    private DeviceParameters()
+    {
+    }
+
+    public static List<Parameter> all()
+    {
+        final NicConfig nic = NicConfig.defaults();
+        final DriverConfig driver = DriverConfig.defaults();
+        return List.of(
+            Parameter.choice(NIC_MISUSE, nic.misuseMode().name().toLowerCase(Locale.ROOT), List.of("strict", "silicon"),
+                "driver misuse: strict stops with a message naming register, value, rule and time; silicon behaves " +
+                    "as hardware (drop, stall, count)"),
+            Parameter.decimal(NIC_CORE_CLOCK, mhz(nic.coreClockPeriodPs()), "MHz", 1, 10_000, "NIC core clock"),
+            Parameter.choice(NIC_CORE_WIDTH, Integer.toString(nic.coreDatapathBytes()), WIDTHS,
+                "core datapath width in bytes"),
+            Parameter.decimal(NIC_MAC_CLOCK, mhz(nic.macClockPeriodPs()), "MHz", 1, 10_000,
+                "MAC clock (clock x width must reach the line rate)"),
+            Parameter.choice(NIC_MAC_WIDTH, Integer.toString(nic.macDatapathBytes()), WIDTHS,
+                "MAC datapath width in bytes"),
+            Parameter.integer(NIC_PREFETCH, nic.descriptorPrefetch(), "", 1, NicConfig.MAX_CACHE_ENTRIES,
+                "most descriptors fetched by one DMA read"),
+            Parameter.integer(NIC_CACHE, nic.descriptorCacheEntries(), "", 1, NicConfig.MAX_CACHE_ENTRIES,
+                "descriptors each queue holds on chip"),
+            Parameter.integer(NIC_FETCH_ISSUE, nic.fetchIssueCycles(), "cycles", 0, 1000,
+                "core cycles from a doorbell to its descriptor read being issued"),
+            Parameter.integer(NIC_CHECKSUM, nic.checksumPipelineCycles(), "cycles", 0, 1000,
+                "checksum unit latency after the frame has streamed through"),
+            Parameter.integer(NIC_TX_FIFO, nic.txFifoBytes(), "bytes", 64, 1 << 24, "TX packet FIFO depth"),
+            Parameter.integer(NIC_RX_FIFO, nic.rxFifoBytes(), "bytes", 64, 1 << 24, "RX packet FIFO depth"),
+            Parameter.integer(NIC_FIFO_SYNC, nic.fifoSyncCycles(), "cycles", 0, 16,
+                "synchronizer stages between the core and MAC clock domains"),
+            Parameter.integer(NIC_MAC_TX, nic.macTxPipelineCycles(), "cycles", 0, 1000, "MAC transmit pipeline"),
+            Parameter.integer(NIC_MAC_RX, nic.macRxPipelineCycles(), "cycles", 0, 1000, "MAC receive pipeline"),
+            Parameter.nanos(NIC_PHY_TX, nic.phyTxLatencyPs(), "PCS/PMA transmit latency"),
+            Parameter.nanos(NIC_PHY_RX, nic.phyRxLatencyPs(), "PCS/PMA receive latency"),
+
+            Parameter.integer(DRIVER_TX_RING, driver.txRingSize(), "descriptors", 8, 4096,
+                "TX ring size (multiple of 8)"),
+            Parameter.integer(DRIVER_RX_RING, driver.rxRingSize(), "descriptors", 8, 4096,
+                "RX ring size (multiple of 8)"),
+            Parameter.integer(DRIVER_BUDGET, driver.napiBudget(), "frames", 1, 4096, "NAPI poll budget"),
+            Parameter.integer(DRIVER_ITR, driver.itr(), "x256 ns", 0, 0xFFFF,
+                "interrupt throttling interval (0 = every interrupt at once)"));
+    }
+
+    /** The NIC configuration; {@code macAddress} distinguishes the hosts' NICs. */
+    public static NicConfig nic(final Settings settings, final long macAddress)
+    {
+        return NicConfig.builder()
+            .misuseMode(MisuseMode.valueOf(settings.text(NIC_MISUSE).toUpperCase(Locale.ROOT)))
+            .macAddress(macAddress)
+            .coreClockPeriodPs(period(settings.decimal(NIC_CORE_CLOCK)))
+            .coreDatapathBytes(settings.integer32(NIC_CORE_WIDTH))
+            .macClockPeriodPs(period(settings.decimal(NIC_MAC_CLOCK)))
+            .macDatapathBytes(settings.integer32(NIC_MAC_WIDTH))
+            .descriptorPrefetch(settings.integer32(NIC_PREFETCH))
+            .descriptorCacheEntries(settings.integer32(NIC_CACHE))
+            .fetchIssueCycles(settings.integer32(NIC_FETCH_ISSUE))
+            .checksumPipelineCycles(settings.integer32(NIC_CHECKSUM))
+            .txFifoBytes(settings.integer32(NIC_TX_FIFO))
+            .rxFifoBytes(settings.integer32(NIC_RX_FIFO))
+            .fifoSyncCycles(settings.integer32(NIC_FIFO_SYNC))
+            .macTxPipelineCycles(settings.integer32(NIC_MAC_TX))
+            .macRxPipelineCycles(settings.integer32(NIC_MAC_RX))
+            .phyTxLatencyPs(settings.picosFromNanos(NIC_PHY_TX))
+            .phyRxLatencyPs(settings.picosFromNanos(NIC_PHY_RX))
+            .build();
+    }
+
+    public static DriverConfig driver(final Settings settings)
+    {
+        final DriverConfig defaults = DriverConfig.defaults();
+        return new DriverConfig(settings.integer32(DRIVER_TX_RING), settings.integer32(DRIVER_RX_RING),
+            defaults.txBufferBytes(), defaults.rxBufferBytes(), settings.integer32(DRIVER_BUDGET),
+            settings.integer32(DRIVER_ITR), defaults.resetTimeoutPs(), defaults.quiesceTimeoutPs(), defaults.fault());
+    }
+
+    private static double mhz(final long periodPs)
+    {
+        return 1_000_000.0 / periodPs;
+    }
+
+    private static long period(final double megahertz)
+    {
+        return Math.round(1_000_000.0 / megahertz);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.nicsim.tools.demo;
+
+import dev.nicsim.hw.sim.CausalityLog;
+import dev.nicsim.hw.sim.CriticalPath;
+import dev.nicsim.hw.sim.Simulator;
+import dev.nicsim.hw.sim.Time;
+import dev.nicsim.hw.trace.EventTrace;
+import dev.nicsim.hw.trace.PcapWriter;
+import dev.nicsim.hw.trace.VcdWriter;
+import dev.nicsim.tools.config.PlatformParameters;
+import dev.nicsim.tools.config.Settings;
+import dev.nicsim.tools.report.Json;
+import dev.nicsim.tools.report.OutputDirectory;
+import dev.nicsim.tools.testbed.Host;
+import dev.nicsim.tools.testbed.Network;
+import org.bouncycastle.crypto.digests.Blake3Digest;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The main job: host B (10.0.0.2) runs a daytime server on port 13; host A (10.0.0.1) runs the seed's client,
+ * connects, reads the date and closes, through two NS-1 NICs, their drivers and stacks, on a 10 Gb/s link. The run
+ * records a timeline, a pcap, a VCD of the NICs' signals and the critical path of {@code connect()}, and writes them
+ * with a summary.
+ */
+public final class DaytimeDemo
+{
+    public static final int DAYTIME_PORT = 13;
+    /** Files a run writes. */
+    public static final String PCAP = "connect.pcap";
+    public static final String VCD = "connect.vcd";
+    public static final String TIMELINE = "timeline.txt";
+    public static final String SUMMARY = "summary.json";
+
+    /** What a run found. Times in picoseconds. */
+    public record Result(long seed, String client, String server, long connectLatencyPs, LatencyBreakdown breakdown,
+                         String daytime, long frames, List<EventTrace.Entry> timeline, String traceDigest)
+    {
+    }
+
+    private DaytimeDemo()
+    {
+    }
+
+    /**
+     * Runs the demo with {@code settings} and writes its files into {@code out} (staged: the caller commits them).
+     *
+     * @throws Syscalls.SyscallException if a system call of the client or server fails (e.g. a fault setting made
+     *                                   connect() time out)
+     */
+    public static Result run(final Settings settings, final OutputDirectory out)
+    {
+        final Network network = Network.build(settings, 2);
+        final Simulator sim = network.sim();
+        final Host a = network.host('A');
+        final Host b = network.host('B');
+        final EventTrace trace = new EventTrace(true);
+        final VcdWriter vcd = new VcdWriter();
+        final CausalityLog causality = new CausalityLog();
+        final FrameSummary frames = new FrameSummary();
+
+        final long latency;
+        final LatencyBreakdown breakdown;
+        final String daytime;
+        final long frameCount;
+        try (OutputStream pcapFile = out.create(PCAP); PcapWriter pcap = new PcapWriter(pcapFile))
+        {
+            network.tap(pcap);
+            network.tap((direction, time, frame, offset, length) ->
+                trace.add(time, direction, EventTrace.Kind.FRAME, frames.describe(frame, offset, length)));
+            network.traceTo(trace);
+            network.recordSignals(vcd);
+            sim.recordCausality(causality);
+
+            new DaytimeServer(b.newProcess(), sim, trace, b.name() + ".daytime",
+                settings.integer(PlatformParameters.EPOCH)).start(DAYTIME_PORT);
+            final DaytimeClient client = new DaytimeClient(a.newProcess(), sim, trace, a.name() + ".client");
+            final int fd = client.socket();
+            if (client.connect(fd, b.addressText(), DAYTIME_PORT) < 0)
+            {
+                throw new Syscalls.SyscallException("connect", client.errno());
+            }
+            latency = client.connectReturnedAt() - client.connectCalledAt();
+            breakdown = LatencyBreakdown.of(CriticalPath.of(causality, sim.lastCallRecord(),
+                client.connectCalledAt(), client.connectReturnedAt()), b.name() + ".");
+            daytime = client.readAll(fd);
+            client.close(fd);
+            // Let the closing handshake finish so the capture holds the whole conversation.
+            sim.run(sim.now() + Time.MS);
+            frameCount = pcap.frames();
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("writing " + PCAP, e);
+        }
+
+        final String timeline = timelineText(trace);
+        final Result result = new Result(settings.integer(PlatformParameters.SEED), a.addressText(), b.addressText(),
+            latency, breakdown, daytime.trim(), frameCount, trace.entries(), blake3(timeline));
+        out.writeString(TIMELINE, timeline);
+        try (Writer vcdFile = new OutputStreamWriter(out.create(VCD), StandardCharsets.US_ASCII))
+        {
+            vcd.writeTo(vcdFile, "simulated run, seed " + result.seed());
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("writing " + VCD, e);
+        }
+        out.writeString(SUMMARY, Json.write(summary(result, settings)));
+        return result;
+    }
+
+    private static String timelineText(final EventTrace trace)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final EventTrace.Entry entry : trace.entries())
+        {
+            text.append(entry.format()).append('\n');
+        }
+        return text.toString();
+    }
+
+    private static String blake3(final String text)
+    {
+        final Blake3Digest digest = new Blake3Digest(256);
+        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        digest.update(bytes, 0, bytes.length);
+        final byte[] hash = new byte[digest.getDigestSize()];
+        digest.doFinal(hash, 0);
+        return HexFormat.of().formatHex(hash);
+    }
+
+    private static Map<String, Object> summary(final Result result, final Settings settings)
+    {
+        final Map<String, Object> breakdownNs = new LinkedHashMap<>();
+        final Map<String, Object> breakdownPs = new LinkedHashMap<>();
+        for (final Map.Entry<String, Long> part : result.breakdown().parts().entrySet())
+        {
+            breakdownNs.put(part.getKey(), part.getValue() / 1000.0);
+            breakdownPs.put(part.getKey(), part.getValue());
+        }
+        final Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("seed", result.seed());
+        summary.put("client", result.client());
+        summary.put("server", result.server() + ":" + DAYTIME_PORT);
+        summary.put("connect_latency_ns", result.connectLatencyPs() / 1000.0);
+        summary.put("breakdown_ns", breakdownNs);
+        summary.put("connect_latency_ps", result.connectLatencyPs());
+        summary.put("breakdown_ps", breakdownPs);
+        summary.put("daytime", result.daytime());
+        summary.put("frames", result.frames());
+        summary.put("trace_blake3", result.traceDigest());
+        summary.put("settings", new LinkedHashMap<String, Object>(settings.overrides()));
+        return summary;
+    }
+}

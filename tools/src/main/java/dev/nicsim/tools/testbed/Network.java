@@ -1,0 +1,199 @@
+package dev.nicsim.tools.testbed;
+
+import dev.nicsim.hw.eth.CorruptFault;
+import dev.nicsim.hw.eth.DelayFault;
+import dev.nicsim.hw.eth.DropFault;
+import dev.nicsim.hw.eth.DuplicateFault;
+import dev.nicsim.hw.eth.EthernetConfig;
+import dev.nicsim.hw.eth.EthernetLink;
+import dev.nicsim.hw.eth.EthernetSwitch;
+import dev.nicsim.hw.eth.FrameTap;
+import dev.nicsim.hw.eth.ReorderFault;
+import dev.nicsim.hw.sim.Simulator;
+import dev.nicsim.hw.sim.Time;
+import dev.nicsim.hw.trace.EventTrace;
+import dev.nicsim.hw.trace.VcdWriter;
+import dev.nicsim.stack.wire.Ipv4Address;
+import dev.nicsim.tools.config.PlatformParameters;
+import dev.nicsim.tools.config.Settings;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Hosts joined by Ethernet: two hosts on one cable, or any number through a store-and-forward switch
+ * ({@code link.switch=true}), all in one /24. Faults configured under {@code fault.*} apply to every receiving end,
+ * each stage seeded from {@code sim.seed}, so a run repeats exactly.
+ */
+public final class Network
+{
+    /** The hosts of the standard testbed: A is 10.0.0.1, B is 10.0.0.2, and so on. */
+    public static final int SUBNET = Ipv4Address.parse("10.0.0.0");
+    public static final int PREFIX_LENGTH = 24;
+
+    private final Simulator sim;
+    private final Settings settings;
+    private final List<Host> hosts = new ArrayList<>();
+    private final List<EthernetLink> links = new ArrayList<>();
+
+    private Network(final Settings settings)
+    {
+        this.sim = new Simulator();
+        this.settings = settings;
+    }
+
+    /**
+     * Builds {@code count} hosts named A, B, C... at 10.0.0.1, .2, .3... and brings their NICs up.
+     *
+     * @throws IllegalArgumentException if the settings describe hardware that cannot work (the message says why)
+     */
+    public static Network build(final Settings settings, final int count)
+    {
+        if (count < 2 || count > 26)
+        {
+            throw new IllegalArgumentException("a network has 2 to 26 hosts, got " + count);
+        }
+        final Network network = new Network(settings);
+        final EthernetConfig cable = PlatformParameters.ethernet(settings);
+        if (count == 2 && !settings.bool(PlatformParameters.LINK_SWITCH))
+        {
+            final EthernetLink link = network.link(cable, "wire");
+            network.addHost(link.a());
+            network.addHost(link.b());
+        }
+        else
+        {
+            final EthernetSwitch fabric = new EthernetSwitch(network.sim, "switch",
+                settings.picosFromNanos(PlatformParameters.SWITCH_LATENCY), cable.maxFrameBytes());
+            for (int i = 0; i < count; i++)
+            {
+                final EthernetLink link = network.link(cable, "wire" + (char) ('A' + i));
+                fabric.connect(link.b());
+                network.addHost(link.a());
+            }
+        }
+        return network;
+    }
+
+    private EthernetLink link(final EthernetConfig cable, final String name)
+    {
+        final EthernetLink link = new EthernetLink(sim, cable, name);
+        injectFaults(link.a(), links.size() * 2);
+        injectFaults(link.b(), links.size() * 2 + 1);
+        links.add(link);
+        return link;
+    }
+
+    private void addHost(final EthernetLink.EthernetPort port)
+    {
+        final int index = hosts.size() + 1;
+        final String name = String.valueOf((char) ('A' + hosts.size()));
+        hosts.add(new Host(sim, name, index, SUBNET + index, PREFIX_LENGTH, port, settings));
+    }
+
+    /* Fault stages in front of one receiving end, each with its own seed derived from the run's. */
+    private void injectFaults(final EthernetLink.EthernetPort end, final int stream)
+    {
+        final long seed = settings.integer(PlatformParameters.SEED) * 1_000_003L + stream * 16L;
+        final double drop = settings.decimal(PlatformParameters.FAULT_DROP);
+        final double corrupt = settings.decimal(PlatformParameters.FAULT_CORRUPT);
+        final double duplicate = settings.decimal(PlatformParameters.FAULT_DUPLICATE);
+        final double reorder = settings.decimal(PlatformParameters.FAULT_REORDER);
+        final long delay = settings.picosFromNanos(PlatformParameters.FAULT_DELAY);
+        final long jitter = settings.picosFromNanos(PlatformParameters.FAULT_JITTER);
+        if (drop > 0)
+        {
+            end.addReceiveFault(new DropFault(drop, seed));
+        }
+        if (corrupt > 0)
+        {
+            end.addReceiveFault(new CorruptFault(corrupt, seed + 1));
+        }
+        if (duplicate > 0)
+        {
+            end.addReceiveFault(new DuplicateFault(duplicate, seed + 2));
+        }
+        if (reorder > 0)
+        {
+            end.addReceiveFault(new ReorderFault(reorder, Time.MS, seed + 3));
+        }
+        if (delay > 0 || jitter > 0)
+        {
+            end.addReceiveFault(new DelayFault(delay, jitter, seed + 4));
+        }
+    }
+
+    public Simulator sim()
+    {
+        return sim;
+    }
+
+    public Settings settings()
+    {
+        return settings;
+    }
+
+    public List<Host> hosts()
+    {
+        return Collections.unmodifiableList(hosts);
+    }
+
+    /** Host A, B, ... by letter. */
+    public Host host(final char letter)
+    {
+        final int index = Character.toUpperCase(letter) - 'A';
+        if (index < 0 || index >= hosts.size())
+        {
+            throw new IllegalArgumentException("no host " + letter + ": this network has hosts A to " +
+                (char) ('A' + hosts.size() - 1));
+        }
+        return hosts.get(index);
+    }
+
+    /** The host with IPv4 address {@code address}, or null. */
+    public Host hostAt(final int address)
+    {
+        for (final Host host : hosts)
+        {
+            if (host.address() == address)
+            {
+                return host;
+            }
+        }
+        return null;
+    }
+
+    public List<EthernetLink> links()
+    {
+        return Collections.unmodifiableList(links);
+    }
+
+    /** Shows every frame on every link to {@code tap} (a pcap writer, say). */
+    public void tap(final FrameTap tap)
+    {
+        for (final EthernetLink link : links)
+        {
+            link.addTap(tap);
+        }
+    }
+
+    /** Records NIC register accesses, DMA, interrupts and frames, and stack state changes, into {@code trace}. */
+    public void traceTo(final EventTrace trace)
+    {
+        for (final Host host : hosts)
+        {
+            host.nic().traceTo(trace);
+            host.stack().setTrace(trace);
+        }
+    }
+
+    /** Records every NIC's signals (ring pointers, FIFO levels, interrupts, MAC activity) into {@code vcd}. */
+    public void recordSignals(final VcdWriter vcd)
+    {
+        for (final Host host : hosts)
+        {
+            host.nic().recordSignals(vcd);
+        }
+    }
+}
