@@ -4,8 +4,13 @@ import dev.nicsim.hw.sim.Time;
 import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.stack.socket.SocketConstants;
 import dev.nicsim.stack.tcp.Tcb;
+import dev.nicsim.stack.tcp.TcpState;
+import dev.nicsim.stack.wire.Bytes;
 import dev.nicsim.stack.wire.DropReason;
+import dev.nicsim.stack.wire.TcpSegment;
 import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
 
 import static dev.nicsim.stack.TwoHosts.B;
 import static dev.nicsim.stack.TwoHosts.address;
@@ -51,6 +56,74 @@ class TcpRecoveryTest
         // 240 ms; B delays the ACK of the resent second segment too, and the third follows it at 280 ms.
         assertTrue(elapsed > 280 * Time.MS && elapsed < 281 * Time.MS, () -> Time.format(elapsed));
         assertEquals(tcb.sndMax, tcb.sndUna);
+    }
+
+    @Test
+    void aLostSegmentIsRecoveredByFastRetransmitAndTheOutOfOrderQueue()
+    {
+        connect();
+        final long[] sackedAcks = new long[1];
+        hosts.pair.link().addTap((direction, time, frame, offset, length) ->
+        {
+            if (direction.endsWith("b") && hasSackOption(frame, offset))
+            {
+                sackedAcks[0]++;
+            }
+        });
+        // Of 20 full segments the second is lost: B keeps the 18 behind it, answering each with a duplicate ACK
+        // that carries a SACK block; the third duplicate makes A resend the lost one, which fills the gap.
+        hosts.loseDataSegmentsToB(2);
+        final long start = hosts.sim.now();
+        send(20 * 1448);
+        receive(20 * 1448);
+        final long elapsed = hosts.sim.now() - start;
+        assertTrue(elapsed < Time.MS, () -> "no retransmission timeout: " + Time.format(elapsed));
+        assertEquals(1, hosts.a.stats().retransmissions, "only the lost segment is sent again");
+        assertEquals(0, hosts.b.stats().drops(DropReason.TCP_OUT_OF_ORDER), "nothing beyond the gap was dropped");
+        assertTrue(sackedAcks[0] >= 3, "duplicate ACKs carry SACK blocks: " + sackedAcks[0]);
+        final Tcb tcb = pa.socketOf(client).tcb;
+        assertEquals(tcb.sndMax, tcb.sndUna);
+        assertTrue(!tcb.inRecovery, "recovery ended with the full ACK");
+    }
+
+    @Test
+    void aFinBeyondAGapIsTakenWhenTheGapFills()
+    {
+        connect();
+        // 3000 bytes and the FIN leave as 1448, 1448 and 104+FIN; the first is lost. B holds the other two (only
+        // two duplicate ACKs: no fast retransmit), the timeout resends the first, and the stream ends after it.
+        hosts.loseDataSegmentsToB(1);
+        send(3000);
+        assertEquals(0, pa.shutdown(client, SocketConstants.SHUT_WR));
+        final long start = hosts.sim.now();
+        receive(3000);
+        final long in = pb.memory().allocate(16);
+        assertEquals(0, pb.recv(server, in, 16, 0), "end of stream once the gap is filled");
+        final long elapsed = hosts.sim.now() - start;
+        assertTrue(elapsed > 200 * Time.MS && elapsed < 201 * Time.MS, () -> "one RTO: " + Time.format(elapsed));
+        assertEquals(TcpState.CLOSE_WAIT, pb.socketOf(server).tcb.state);
+    }
+
+    /** True when the frame is a TCP segment with a SACK option (kind 5). */
+    private static boolean hasSackOption(final MemorySegment frame, final long offset)
+    {
+        if (Bytes.u16(frame, offset + 12) != 0x0800 || Bytes.u8(frame, offset + 23) != 6)
+        {
+            return false;
+        }
+        final long tcp = offset + 14 + (Bytes.u8(frame, offset + 14) & 0xF) * 4;
+        final int header = (Bytes.u8(frame, tcp + 12) >>> 4) * 4;
+        int at = 20;
+        while (at < header)
+        {
+            final int kind = Bytes.u8(frame, tcp + at);
+            if (kind == TcpSegment.OPTION_SACK)
+            {
+                return true;
+            }
+            at += kind <= TcpSegment.OPTION_NOP ? 1 : Math.max(2, Bytes.u8(frame, tcp + at + 1));
+        }
+        return false;
     }
 
     private void connect()

@@ -57,6 +57,20 @@ public final class ByteRing
         return count;
     }
 
+    /**
+     * Writes {@code length} bytes {@code distance} bytes after the head, beyond the tail, without appending them:
+     * where TCP keeps out-of-order data until the gap before it fills ({@link #commitWritten} then appends them).
+     */
+    public void writeAhead(final int distance, final MemorySegment source, final long offset, final int length)
+    {
+        if (distance < size || distance + length > capacity)
+        {
+            throw new IllegalArgumentException("ring of " + capacity + " bytes holding " + size + ": cannot write " +
+                length + " bytes at " + distance + " from the head");
+        }
+        copy(source, offset, true, distance, length);
+    }
+
     /** Copies {@code length} bytes starting {@code distance} bytes after the head into {@code target}. */
     public void copyOut(final int distance, final MemorySegment target, final long offset, final int length)
     {

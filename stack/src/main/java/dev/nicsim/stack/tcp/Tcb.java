@@ -30,6 +30,11 @@ public final class Tcb
     public int rcvNxt;
     public int rcvAdvertisedEdge;
 
+    /* Out-of-order data held in the receive ring, and a FIN that came after a gap. */
+    public final OutOfOrderQueue outOfOrder = new OutOfOrderQueue();
+    public boolean finAfterGap;
+    public int finAfterGapSeq;
+
     /* Options. */
     public int sndWscale;
     public int rcvWscale;
@@ -66,6 +71,9 @@ public final class Tcb
     public int cwnd;
     public int ssthresh;
     public int dupAcks;
+    /** Fast recovery (RFC 6582 NewReno): on until everything sent before it started is acknowledged. */
+    public boolean inRecovery;
+    public int recoveryPoint;
     public boolean synRetransmitted;
     /** End of the last segment shorter than the MSS, for Nagle's test (Minshall). */
     public int smallSegmentEnd;
@@ -106,6 +114,9 @@ public final class Tcb
         irs = 0;
         rcvNxt = 0;
         rcvAdvertisedEdge = 0;
+        outOfOrder.clear();
+        finAfterGap = false;
+        finAfterGapSeq = 0;
         sndWscale = 0;
         rcvWscale = 0;
         wscaleOk = false;
@@ -131,6 +142,8 @@ public final class Tcb
         cwnd = 0;
         ssthresh = 0;
         dupAcks = 0;
+        inRecovery = false;
+        recoveryPoint = 0;
         synRetransmitted = false;
         smallSegmentEnd = 0;
         finQueued = false;

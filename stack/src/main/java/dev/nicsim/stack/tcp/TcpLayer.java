@@ -5,6 +5,7 @@ import dev.nicsim.hw.trace.EventTrace;
 import dev.nicsim.stack.NetworkStack;
 import dev.nicsim.stack.iface.Ipv4Layer;
 import dev.nicsim.stack.iface.RouteTable;
+import dev.nicsim.stack.socket.ByteRing;
 import dev.nicsim.stack.socket.Errno;
 import dev.nicsim.stack.socket.PortTable;
 import dev.nicsim.stack.socket.Socket;
@@ -574,7 +575,20 @@ public final class TcpLayer
             }
             tcb.retransmits = 0;
             tcb.dupAcks = 0;
-            growWindow(tcb, acked);
+            if (!tcb.inRecovery)
+            {
+                growWindow(tcb, acked);
+            }
+            else if (Tcb.before(segAck, tcb.recoveryPoint))
+            {
+                // RFC 6582 partial ACK: the next segment was lost too; resend it now rather than at the RTO.
+                retransmitFirst(socket, tcb);
+            }
+            else
+            {
+                tcb.inRecovery = false;
+                tcb.cwnd = tcb.ssthresh;
+            }
             if (tcb.sndUna == tcb.sndMax)
             {
                 stack.sim().cancel(tcb.retransmitTimer);
@@ -596,7 +610,7 @@ public final class TcpLayer
         else if (segAck == tcb.sndUna && segLength == 0 && tcb.sndMax != tcb.sndUna &&
             (segWindow << tcb.sndWscale) == tcb.sndWnd && (segFlags & TcpSegment.FIN) == 0)
         {
-            if (++tcb.dupAcks == 3)
+            if (++tcb.dupAcks == 3 && !tcb.inRecovery)
             {
                 fastRetransmit(socket, tcb);
             }
@@ -646,13 +660,22 @@ public final class TcpLayer
         }
     }
 
+    /** RFC 5681 §3.2 fast retransmit on the third duplicate ACK, entering RFC 6582 (NewReno) recovery. */
     private void fastRetransmit(final Socket socket, final Tcb tcb)
     {
         final int flight = tcb.sndMax - tcb.sndUna;
         tcb.ssthresh = Math.max(flight / 2, 2 * tcb.sendMss);
         tcb.cwnd = tcb.ssthresh;
+        tcb.inRecovery = true;
+        tcb.recoveryPoint = tcb.sndMax;
+        retransmitFirst(socket, tcb);
+    }
+
+    /** Sends the first unacknowledged segment again, out of turn (SND.NXT stays where it is). */
+    private void retransmitFirst(final Socket socket, final Tcb tcb)
+    {
         tcb.rttTiming = false;
-        final int length = Math.min(tcb.sendMss, Math.min(socket.sendBuffer.size(), flight));
+        final int length = Math.min(currentMss(tcb), Math.min(socket.sendBuffer.size(), tcb.sndMax - tcb.sndUna));
         if (length > 0)
         {
             stack.stats().retransmissions++;
@@ -660,7 +683,11 @@ public final class TcpLayer
         }
     }
 
-    /** The segment's data and FIN, once its ACK was taken. Returns the outcome. */
+    /**
+     * The segment's data and FIN, once its ACK was taken. Data at RCV.NXT is appended to the receive ring; data
+     * beyond it, within the window, is written where it belongs in the ring and remembered in the out-of-order queue
+     * until the gap fills. Returns the outcome.
+     */
     private int dataAndFin(final Socket socket, final Tcb tcb)
     {
         final boolean fin = (segFlags & TcpSegment.FIN) != 0;
@@ -671,33 +698,56 @@ public final class TcpLayer
             // After the peer's FIN nothing more is taken (RFC 9293 §3.10.7.4, seventh); its ACK was used.
             return DropReason.ACCEPTED;
         }
+        final ByteRing ring = socket.receiveBuffer;
+        final int ahead = segSeq - tcb.rcvNxt;
+        final int room = Math.min(ring.free(), tcb.rcvAdvertisedEdge - tcb.rcvNxt);
+        if (ahead > 0)
+        {
+            // Beyond RCV.NXT: keep what fits in the window, and say so at once (RFC 5681 §4.2: duplicate ACK).
+            final int length = Math.max(0, Math.min(segLength, room - ahead));
+            final boolean kept = length > 0 && tcb.outOfOrder.add(segSeq, segSeq + length);
+            if (kept)
+            {
+                ring.writeAhead(ring.size() + ahead, segMemory, segPayload, length);
+            }
+            final boolean finKept = fin && length == segLength && (kept || segLength == 0);
+            if (finKept)
+            {
+                tcb.finAfterGap = true;
+                tcb.finAfterGapSeq = segSeq + segLength;
+            }
+            sendAck(socket, tcb);
+            return kept || finKept ? DropReason.ACCEPTED : DropReason.TCP_OUT_OF_ORDER;
+        }
+        final boolean gap = !tcb.outOfOrder.isEmpty();
         int outcome = DropReason.ACCEPTED;
-        boolean inOrder = true;
+        boolean complete = true;
         if (segLength > 0)
         {
-            final int skip = tcb.rcvNxt - segSeq;
-            if (skip < 0)
+            final int skip = -ahead;
+            final int accepted = Math.max(0, Math.min(segLength - skip, room));
+            ring.write(segMemory, segPayload + skip, accepted);
+            tcb.rcvNxt += accepted;
+            stack.stats().bytesReceived += accepted;
+            complete = accepted == segLength - skip;
+            if (accepted == 0 && skip < segLength)
             {
-                // Out of order: no reassembly queue; the duplicate ACK makes the sender resend.
-                outcome = DropReason.TCP_OUT_OF_ORDER;
-                inOrder = false;
+                outcome = DropReason.TCP_ZERO_WINDOW;
             }
-            else if (skip < segLength)
+            if (gap)
             {
-                final int room = Math.min(socket.receiveBuffer.free(), tcb.rcvAdvertisedEdge - tcb.rcvNxt);
-                final int accepted = Math.min(segLength - skip, Math.max(0, room));
-                socket.receiveBuffer.write(segMemory, segPayload + skip, accepted);
-                tcb.rcvNxt += accepted;
-                stack.stats().bytesReceived += accepted;
-                inOrder = accepted == segLength - skip;
-                if (accepted == 0)
-                {
-                    outcome = DropReason.TCP_ZERO_WINDOW;
-                }
+                // Data held beyond the gap is in place already: appending it is only counting it.
+                final int reached = tcb.outOfOrder.take(tcb.rcvNxt);
+                ring.commitWritten(reached - tcb.rcvNxt);
+                stack.stats().bytesReceived += reached - tcb.rcvNxt;
+                tcb.rcvNxt = reached;
             }
         }
-        if (fin && inOrder && segSeq + segLength == tcb.rcvNxt)
+        final boolean finNow = fin && complete && segSeq + segLength == tcb.rcvNxt ||
+            tcb.finAfterGap && tcb.rcvNxt == tcb.finAfterGapSeq;
+        if (finNow)
         {
+            tcb.finAfterGap = false;
             tcb.rcvNxt++;
             socket.done = true;
             socket.shutdown |= Socket.RECEIVE_SHUTDOWN;
@@ -718,8 +768,9 @@ public final class TcpLayer
             sendAck(socket, tcb);
             return outcome;
         }
-        if (!inOrder || segLength == 0)
+        if (!complete || segLength == 0 || gap)
         {
+            // A gap filled (RFC 5681 §4.2), a window overrun, or a bare FIN out of turn: acknowledge at once.
             sendAck(socket, tcb);
             return outcome;
         }
@@ -1293,9 +1344,10 @@ public final class TcpLayer
                     }
                     break;
                 }
-                final int length = Math.min(unsent, Math.min(tcb.sendMss, room));
+                final int mss = currentMss(tcb);
+                final int length = Math.min(unsent, Math.min(mss, room));
                 final boolean last = length == unsent;
-                if (length < tcb.sendMss && !tcb.noDelay && !tcb.finQueued && inFlight > 0 &&
+                if (length < mss && !tcb.noDelay && !tcb.finQueued && inFlight > 0 &&
                     Tcb.after(tcb.smallSegmentEnd, tcb.sndUna) && !Tcb.after(tcb.smallSegmentEnd, tcb.sndNxt))
                 {
                     // Nagle (RFC 896) with Minshall's refinement, as Linux's tcp_nagle_check: hold a small segment
@@ -1308,7 +1360,7 @@ public final class TcpLayer
                     break;
                 }
                 advance(tcb, length, fin);
-                if (length < tcb.sendMss)
+                if (length < mss)
                 {
                     tcb.smallSegmentEnd = tcb.sndNxt;
                 }
@@ -1358,10 +1410,27 @@ public final class TcpLayer
         }
     }
 
-    /** One segment of {@code length} data bytes from sequence {@code seq} (plus FIN), with ACK. */
+    /** SACK blocks to send: the out-of-order ranges, as many as fit beside the timestamps (RFC 2018: 3 or 4). */
+    private static int sackBlocks(final Tcb tcb)
+    {
+        return tcb.sackOk ? Math.min(tcb.outOfOrder.ranges(), tcb.timestampsOk ? 3 : 4) : 0;
+    }
+
+    /** Payload bytes that fit in one segment now: the MSS less the SACK blocks it has to carry. */
+    private static int currentMss(final Tcb tcb)
+    {
+        return tcb.sendMss - OutOfOrderQueue.sackLength(sackBlocks(tcb));
+    }
+
+    /**
+     * One segment of {@code length} data bytes from sequence {@code seq} (plus FIN), with ACK, timestamps when
+     * negotiated and SACK blocks when the receive side holds out-of-order data.
+     */
     private int sendData(final Socket socket, final Tcb tcb, final int seq, final int length, final boolean fin)
     {
-        final int optionsLength = tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0;
+        final int timestampLength = tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0;
+        final int blocks = sackBlocks(tcb);
+        final int optionsLength = timestampLength + OutOfOrderQueue.sackLength(blocks);
         final Ipv4Layer ip = stack.ipv4();
         final int begun = ip.begin(socket.localAddress, socket.remoteAddress, Ipv4Packet.PROTOCOL_TCP,
             TcpSegment.HEADER_LENGTH + optionsLength + length);
@@ -1381,6 +1450,10 @@ public final class TcpLayer
         if (tcb.timestampsOk)
         {
             out.writeOptions(-1, false, true, tsNow(tcb), tcb.tsRecent, -1);
+        }
+        if (blocks > 0)
+        {
+            tcb.outOfOrder.writeSack(out, TcpSegment.HEADER_LENGTH + timestampLength, blocks);
         }
         if (length > 0)
         {
@@ -1585,6 +1658,8 @@ public final class TcpLayer
         final int flight = tcb.sndMax - tcb.sndUna;
         tcb.ssthresh = Math.max(flight / 2, 2 * tcb.sendMss);
         tcb.cwnd = tcb.sendMss;
+        tcb.inRecovery = false;
+        tcb.dupAcks = 0;
         tcb.rttTiming = false;
         tcb.rtoPs = Math.min(tcb.rtoPs * 2, RTO_MAX_PS);
         // Go back to SND.UNA (RFC 6298 §5.4); a FIN not yet acknowledged is sent again after the data.

@@ -2,7 +2,7 @@ package dev.nicsim.stack.wire;
 
 /**
  * A TCP header (RFC 9293) and its options (RFC 9293 MSS, RFC 7323 window scale and timestamps, RFC 2018
- * SACK-permitted).
+ * SACK-permitted and SACK blocks).
  * <pre>
  *  0               1               2               3
  *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -272,6 +272,19 @@ public final class TcpSegment extends WireView
             at += 4;
         }
         return at - HEADER_LENGTH;
+    }
+
+    /** Writes NOP NOP SACK with room for {@code blocks} blocks at {@code at} (from the start of the header). */
+    public void writeSackHeader(final int at, final int blocks)
+    {
+        put32(at, (OPTION_NOP << 24) | (OPTION_NOP << 16) | (OPTION_SACK << 8) | (2 + 8 * blocks));
+    }
+
+    /** Writes one SACK block, {@code [left, right)}, at {@code at}. */
+    public void writeSackBlock(final int at, final int left, final int right)
+    {
+        put32(at, left);
+        put32(at + 4, right);
     }
 
     public void checksum(final int value)

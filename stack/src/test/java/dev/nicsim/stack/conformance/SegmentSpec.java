@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * A TCP segment written the packetdrill way: {@code S. 0:0(0) ack 1 win 65535 <mss 1460,sackOK,TS val 7 ecr 0,nop,
  * wscale 7>}. Flags: S, F, R, P and a trailing '.' for ACK ('.' alone is a bare ACK). A {@code *} value matches
- * anything when checking a sent segment.
+ * anything when checking a sent segment. SACK blocks of a sent segment read {@code sack 1001:2001 3001:4001}.
  */
 final class SegmentSpec
 {
@@ -214,6 +214,7 @@ final class SegmentSpec
                 case 2 -> list.add(new String[] {"mss", Integer.toString(Bytes.u16(frame, at + i + 2))});
                 case 3 -> list.add(new String[] {"wscale", Integer.toString(Bytes.u8(frame, at + i + 2))});
                 case 4 -> list.add(new String[] {"sackOK"});
+                case 5 -> list.add(sackBlocks(frame, at + i, size));
                 case 8 -> list.add(new String[] {"TS", "val", Integer.toUnsignedString(Bytes.i32(frame, at + i + 2)),
                     "ecr", Integer.toUnsignedString(Bytes.i32(frame, at + i + 6))});
                 default -> list.add(new String[] {"kind" + kind});
@@ -221,6 +222,21 @@ final class SegmentSpec
             i += Math.max(size, 2);
         }
         return list;
+    }
+
+    /** A SACK option as packetdrill writes it: {@code sack 1001:2001 3001:4001} (the peer's ISN is 0). */
+    private static String[] sackBlocks(final MemorySegment frame, final long option, final int size)
+    {
+        final int blocks = (size - 2) / 8;
+        final String[] words = new String[1 + blocks];
+        words[0] = "sack";
+        for (int block = 0; block < blocks; block++)
+        {
+            final long at = option + 2 + 8L * block;
+            words[1 + block] = Integer.toUnsignedString(Bytes.i32(frame, at)) + ":" +
+                Integer.toUnsignedString(Bytes.i32(frame, at + 4));
+        }
+        return words;
     }
 
     /** Where the TSval of a sent segment is, or -1. */
