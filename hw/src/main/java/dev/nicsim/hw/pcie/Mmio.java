@@ -8,8 +8,10 @@ import dev.nicsim.hw.sim.Simulator;
  * The CPU's window onto one device BAR: 32-bit uncached loads and stores.
  *
  * <ul>
- *   <li>A write is posted: the CPU pays {@link PcieConfig#mmioWriteIssuePs()} and goes on; the device sees the write
- *   {@link PcieConfig#mmioWriteLatencyPs()} after it has crossed the link. Writes reach the device in order.</li>
+ *   <li>A write is posted: the CPU pays {@link PcieConfig#mmioWriteIssuePs()} and goes on. The write enters the link
+ *   at the CPU's (local) time of issue, and the device sees it {@link PcieConfig#mmioWriteLatencyPs()} after it has
+ *   crossed the link. Writes reach the device in order. Entering the link is itself an event at the time of issue, so
+ *   a CPU running ahead in local time never reserves the link ahead of traffic that is due earlier.</li>
  *   <li>A read is non-posted: the CPU stalls for {@link PcieConfig#mmioReadLatencyPs()}. PCIe does not let a read pass
  *   earlier posted writes, so any still in flight are delivered first. The register is then sampled at once: the
  *   model cannot see the device's future, so a read observes the device as of the moment it is issued, and the CPU is
@@ -28,14 +30,17 @@ public final class Mmio
     private final PciConfigSpace config;
     private final String name;
     private final long size;
+    private final Event send;
     private final Event deliver;
 
-    /* Posted writes in flight, a ring in arrival order. */
+    /* Posted writes in flight, a ring in issue order: the first {@code sent} have crossed the link (arrival known). */
+    private final long[] issues = new long[QUEUE];
     private final long[] arrivals = new long[QUEUE];
     private final long[] offsets = new long[QUEUE];
     private final int[] values = new int[QUEUE];
     private int head;
     private int count;
+    private int sent;
 
     private long writes;
     private long reads;
@@ -49,6 +54,7 @@ public final class Mmio
         this.config = config;
         this.name = name;
         this.size = device.size();
+        this.send = new Event(name + ".mmio-issue", Component.HOST_CPU, this::sendDue);
         this.deliver = new Event(name + ".mmio-write", Component.PCIE_DMA, this::deliverDue);
     }
 
@@ -66,22 +72,20 @@ public final class Mmio
     public void write32(final long offset, final int value)
     {
         check(offset, "write");
-        final PcieConfig pcie = link.config();
-        sim.consume(pcie.mmioWriteIssuePs());
-        final long arrival = link.downstream().transmit(sim.now(), WRITE_TLP_BYTES) + pcie.mmioWriteLatencyPs();
+        sim.consume(link.config().mmioWriteIssuePs());
         if (count == QUEUE)
         {
             deliverOldest();
         }
         final int tail = (head + count) % QUEUE;
-        arrivals[tail] = arrival;
+        issues[tail] = sim.now();
         offsets[tail] = offset;
         values[tail] = value;
         count++;
         writes++;
-        if (!deliver.isScheduled())
+        if (!send.isScheduled())
         {
-            sim.schedule(deliver, arrivals[head]);
+            sim.schedule(send, issues[(head + sent) % QUEUE]);
         }
     }
 
@@ -93,6 +97,7 @@ public final class Mmio
         {
             deliverOldest();
         }
+        sim.cancel(send);
         sim.cancel(deliver);
         reads++;
         final int value = config.memorySpaceEnabled() ? device.read32(offset) : 0xFFFF_FFFF;
@@ -110,25 +115,55 @@ public final class Mmio
         return reads;
     }
 
-    private void deliverDue()
+    /* The writes issued by now enter the link, in order. */
+    private void sendDue()
     {
         final long now = sim.now();
-        while (count > 0 && arrivals[head] <= now)
+        while (sent < count && issues[(head + sent) % QUEUE] <= now)
         {
-            deliverOldest();
+            transmit((head + sent) % QUEUE, now);
         }
-        if (count > 0)
+        if (sent < count)
+        {
+            sim.schedule(send, issues[(head + sent) % QUEUE]);
+        }
+        if (sent > 0 && !deliver.isScheduled())
         {
             sim.schedule(deliver, arrivals[head]);
         }
     }
 
+    private void transmit(final int slot, final long readyAt)
+    {
+        arrivals[slot] = link.downstream().transmit(readyAt, WRITE_TLP_BYTES) + link.config().mmioWriteLatencyPs();
+        sent++;
+    }
+
+    private void deliverDue()
+    {
+        final long now = sim.now();
+        while (sent > 0 && arrivals[head] <= now)
+        {
+            deliverOldest();
+        }
+        if (sent > 0)
+        {
+            sim.schedule(deliver, arrivals[head]);
+        }
+    }
+
+    /* Delivers the oldest write now, putting it on the link first if it has not crossed it yet. */
     private void deliverOldest()
     {
+        if (sent == 0)
+        {
+            transmit(head, sim.now());
+        }
         final long offset = offsets[head];
         final int value = values[head];
         head = (head + 1) % QUEUE;
         count--;
+        sent--;
         if (config.memorySpaceEnabled())
         {
             device.write32(offset, value);

@@ -79,6 +79,27 @@ class MmioAndMsixTest
     }
 
     @Test
+    void shouldNotLetACpuRunningAheadReserveTheLinkBeforeEarlierTraffic()
+    {
+        final var buffer = platform.allocator.allocate(64, 64, "data");
+        platform.iommu.map(buffer, dev.nicsim.hw.mem.Iommu.Access.READ_ONLY);
+        final long[] readDone = {-1};
+        platform.sim.schedule(new Event("busy-driver", Component.HOST_CPU, () ->
+        {
+            platform.slot.dma().read(buffer.busAddress(), 64, java.lang.foreign.Arena.ofAuto().allocate(64), 0,
+                (tag, status) -> readDone[0] = platform.sim.now(), 0);
+            platform.sim.consume(Time.us(500));
+            bar0.write32(0x10, 1);
+        }), 0);
+        platform.sim.run(Time.ms(1));
+
+        assertEquals(545_972, readDone[0], "the read's completion crosses the link before a write issued 500 us later");
+        final long tlp = pcie.serializationPs(PcieConfig.REQUEST_OVERHEAD_BYTES + 4);
+        assertEquals(List.of("16=1@" + (Time.us(500) + pcie.mmioWriteIssuePs() + tlp + pcie.mmioWriteLatencyPs())),
+            deviceLog);
+    }
+
+    @Test
     void shouldRejectMisalignedOrOutOfBarAccesses()
     {
         final IllegalArgumentException misaligned = assertThrows(IllegalArgumentException.class,
