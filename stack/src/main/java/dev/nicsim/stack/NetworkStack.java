@@ -147,11 +147,15 @@ public final class NetworkStack
         return icmp;
     }
 
+    /** The UDP layer, for the other layers of this module (its package is not exported). */
+    @SuppressWarnings("exports")
     public UdpLayer udp()
     {
         return udp;
     }
 
+    /** The TCP layer, for the other layers of this module (its package is not exported). */
+    @SuppressWarnings("exports")
     public TcpLayer tcp()
     {
         return tcp;

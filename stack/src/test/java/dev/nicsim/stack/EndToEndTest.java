@@ -6,7 +6,7 @@ import dev.nicsim.stack.posix.ProcessMemory;
 import dev.nicsim.stack.socket.Errno;
 import dev.nicsim.stack.socket.SocketConstants;
 import dev.nicsim.stack.socket.StackConfig;
-import dev.nicsim.stack.tcp.SynRetransmitPolicy;
+import dev.nicsim.stack.socket.SynRetransmitPolicy;
 import dev.nicsim.stack.wire.Ipv4Address;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,6 @@ package dev.nicsim.stack;
 import dev.nicsim.hw.eth.EthernetConfig;
 import dev.nicsim.hw.host.CpuCosts;
 import dev.nicsim.hw.sim.Time;
-import dev.nicsim.hw.trace.AllocationMeter;
 import dev.nicsim.stack.device.NetDevice;
 import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.stack.posix.ReadinessHandler;
@@ -146,7 +145,7 @@ class ReadinessWatchTest
         TwoHosts.check(server.watch(listener, POLLIN, handler), server);
         final long buffer = client.memory().allocate(64);
         final long to = address(client, B, PORT);
-        final long bytes = AllocationMeter.steadyStateBytes(1_000, () ->
+        final long bytes = SteadyState.leastBytes(1_000, () ->
         {
             for (int i = 0; i < 20; i++)
             {

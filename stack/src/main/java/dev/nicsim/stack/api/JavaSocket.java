@@ -9,6 +9,7 @@ import dev.nicsim.stack.wire.Bytes;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Objects;
 
 /**
  * What every socket of the Java API shares: the stack, the socket, a small native buffer for addresses, and the
@@ -23,6 +24,9 @@ public abstract class JavaSocket implements AutoCloseable
     protected final MemorySegment address = Arena.ofAuto().allocate(SocketConstants.SOCKADDR_IN_SIZE, 8);
     protected final int[] name = new int[2];
     private boolean closed;
+    /* The segment view of the last byte[] passed in: a program that reuses its array allocates nothing. */
+    private byte[] viewedArray;
+    private MemorySegment arrayView;
 
     protected JavaSocket(final NetworkStack stack, final Socket socket)
     {
@@ -61,6 +65,24 @@ public abstract class JavaSocket implements AutoCloseable
         Bytes.put16(address, 2, port);
         Bytes.put32(address, 4, ip);
         address.set(ValueLayout.JAVA_LONG_UNALIGNED, 8, 0L);
+    }
+
+    /**
+     * A memory segment over {@code data}, after checking that {@code [offset, offset + length)} lies inside it. The
+     * view of the last array is kept (and so is the array, until another one is passed), so calls with the same
+     * array allocate nothing; each new array costs one small view object.
+     *
+     * @throws IndexOutOfBoundsException when the range does not fit the array
+     */
+    protected final MemorySegment view(final byte[] data, final int offset, final int length)
+    {
+        Objects.checkFromIndexSize(offset, length, data.length);
+        if (data != viewedArray)
+        {
+            viewedArray = data;
+            arrayView = MemorySegment.ofArray(data);
+        }
+        return arrayView;
     }
 
     /** Throws for a negative layer result, else returns it. */

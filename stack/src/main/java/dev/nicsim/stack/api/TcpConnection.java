@@ -56,10 +56,13 @@ public final class TcpConnection extends JavaSocket
         return name[1];
     }
 
-    /** Sends all of {@code data[offset, offset+length)} (blocking) and returns the count. */
+    /**
+     * Sends all of {@code data[offset, offset+length)} (blocking) and returns the count. One copy, into the socket's
+     * send buffer; allocation-free when the same array is passed again (see {@link #view}).
+     */
     public int send(final byte[] data, final int offset, final int length) throws ErrnoException
     {
-        return send(MemorySegment.ofArray(data), offset, length);
+        return send(view(data, offset, length), offset, length);
     }
 
     /** Sends from any memory segment: one copy into the socket's send buffer. */
@@ -76,10 +79,13 @@ public final class TcpConnection extends JavaSocket
         }
     }
 
-    /** Reads up to {@code length} bytes; returns the count, or -1 at end of stream. */
+    /**
+     * Reads up to {@code length} bytes; returns the count, or -1 at end of stream. One copy, out of the socket's
+     * receive buffer; allocation-free when the same array is passed again.
+     */
     public int receive(final byte[] data, final int offset, final int length) throws ErrnoException
     {
-        return receive(MemorySegment.ofArray(data), offset, length);
+        return receive(view(data, offset, length), offset, length);
     }
 
     /** Reads into any memory segment: one copy out of the socket's receive buffer. Returns -1 at end of stream. */

@@ -4,8 +4,6 @@ import dev.nicsim.stack.NetworkStack;
 import dev.nicsim.stack.socket.Socket;
 import dev.nicsim.stack.socket.SocketConstants;
 
-import java.lang.foreign.MemorySegment;
-
 /** A UDP socket: datagrams to and from any peer, or a connected one. */
 public final class UdpEndpoint extends JavaSocket
 {
@@ -48,7 +46,10 @@ public final class UdpEndpoint extends JavaSocket
         return sendTo(data, offset, length, -1, 0);
     }
 
-    /** Sends one datagram to {@code ip:port}; {@code port} -1 means the connected peer. */
+    /**
+     * Sends one datagram to {@code ip:port}; {@code port} -1 means the connected peer. One copy, straight into the
+     * frame; allocation-free when the same array is passed again.
+     */
     public int sendTo(final byte[] data, final int offset, final int length, final int port, final int ip)
         throws ErrnoException
     {
@@ -60,7 +61,7 @@ public final class UdpEndpoint extends JavaSocket
             {
                 putAddress(ip, port);
             }
-            return check("sendto", layer.send(socket, MemorySegment.ofArray(data), offset, length, 0,
+            return check("sendto", layer.send(socket, view(data, offset, length), offset, length, 0,
                 to ? address : null, 0, to ? SocketConstants.SOCKADDR_IN_SIZE : 0));
         }
         finally
@@ -75,7 +76,7 @@ public final class UdpEndpoint extends JavaSocket
         stack.enterSyscall();
         try
         {
-            return check("recvfrom", layer.receive(socket, MemorySegment.ofArray(data), offset, length, 0, sender));
+            return check("recvfrom", layer.receive(socket, view(data, offset, length), offset, length, 0, sender));
         }
         finally
         {

@@ -20,7 +20,8 @@ public final class Socket
 
     /** {@link SocketConstants#SOCK_STREAM} or {@link SocketConstants#SOCK_DGRAM}. */
     public final int type;
-    /** The TCP control block of a stream socket; null for datagram sockets. */
+    /** The TCP control block of a stream socket; null for datagram sockets. Internal to the module. */
+    @SuppressWarnings("exports")
     public final Tcb tcb;
     public final ByteRing sendBuffer;
     public final ByteRing receiveBuffer;
@@ -83,6 +84,7 @@ public final class Socket
     /** Pool link. */
     public Socket nextFree;
 
+    @SuppressWarnings("exports")
     public Socket(final int type, final int sendBufferBytes, final int receiveBufferBytes, final Tcb tcb)
     {
         this.type = type;

@@ -1,9 +1,6 @@
 package dev.nicsim.stack.socket;
 
 import dev.nicsim.hw.sim.Time;
-import dev.nicsim.stack.tcp.IcmpErrorPolicy;
-import dev.nicsim.stack.tcp.SynRetransmitPolicy;
-import dev.nicsim.stack.tcp.TimeWaitReuse;
 
 /**
  * A stack's tunables, with Linux's defaults where Linux has one (each named after its sysctl). Setters return

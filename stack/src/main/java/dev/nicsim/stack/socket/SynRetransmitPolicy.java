@@ -1,4 +1,4 @@
-package dev.nicsim.stack.tcp;
+package dev.nicsim.stack.socket;
 
 import dev.nicsim.hw.sim.Time;
 
