@@ -95,14 +95,33 @@ public abstract class JavaSocket implements AutoCloseable
         return result;
     }
 
+    /** connect(2) to {@code ip:port}: one system call, blocking unless the socket is non-blocking. */
+    protected final void connectTo(final int ip, final int port) throws ErrnoException
+    {
+        addressCall(true, ip, port);
+    }
+
     /** Binds to {@code ip:port} (0 for any address or an ephemeral port). */
     public final void bind(final int ip, final int port) throws ErrnoException
+    {
+        addressCall(false, ip, port);
+    }
+
+    /** The one system call that passes {@code ip:port} as a sockaddr_in: connect(2), or else bind(2). */
+    private void addressCall(final boolean connect, final int ip, final int port) throws ErrnoException
     {
         stack.enterSyscall();
         try
         {
             putAddress(ip, port);
-            check("bind", layer.bind(socket, address, 0, SocketConstants.SOCKADDR_IN_SIZE));
+            if (connect)
+            {
+                check("connect", layer.connect(socket, address, 0, SocketConstants.SOCKADDR_IN_SIZE));
+            }
+            else
+            {
+                check("bind", layer.bind(socket, address, 0, SocketConstants.SOCKADDR_IN_SIZE));
+            }
         }
         finally
         {

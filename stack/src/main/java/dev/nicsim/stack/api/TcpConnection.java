@@ -37,16 +37,7 @@ public final class TcpConnection extends JavaSocket
      */
     public void connect(final int ip, final int port) throws ErrnoException
     {
-        stack.enterSyscall();
-        try
-        {
-            putAddress(ip, port);
-            check("connect", layer.connect(socket, address, 0, SocketConstants.SOCKADDR_IN_SIZE));
-        }
-        finally
-        {
-            stack.exitSyscall();
-        }
+        connectTo(ip, port);
     }
 
     /** The peer's port (getpeername), or throws ENOTCONN. */

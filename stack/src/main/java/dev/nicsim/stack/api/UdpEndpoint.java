@@ -22,16 +22,7 @@ public final class UdpEndpoint extends JavaSocket
     /** Records the peer (nothing is sent): EACCES for a broadcast address without SO_BROADCAST. */
     public void connect(final int ip, final int port) throws ErrnoException
     {
-        stack.enterSyscall();
-        try
-        {
-            putAddress(ip, port);
-            check("connect", layer.connect(socket, address, 0, SocketConstants.SOCKADDR_IN_SIZE));
-        }
-        finally
-        {
-            stack.exitSyscall();
-        }
+        connectTo(ip, port);
     }
 
     /** SO_BROADCAST. */

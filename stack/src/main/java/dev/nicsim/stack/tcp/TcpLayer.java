@@ -238,13 +238,7 @@ public final class TcpLayer
         ports.add(child, segDestinationPort);
         acceptPeerSyn(tcb);
         tcb.iss = isn(child);
-        tcb.tsOffset = (int) secret.hash(SecretHash.PURPOSE_TIMESTAMP_OFFSET, child.localAddress,
-            child.remoteAddress, 0, 0);
-        tcb.sndUna = tcb.iss;
-        tcb.sndNxt = tcb.iss + 1;
-        tcb.sndMax = tcb.sndNxt;
-        tcb.smallSegmentEnd = tcb.iss;
-        tcb.firstSynTime = stack.sim().now();
+        startSendSequence(child, tcb);
         tcb.rtoPs = stack.config().synPolicy().initialRtoPs();
         setState(child, TcpState.SYN_RECEIVED);
         connections.add(child);
@@ -948,15 +942,9 @@ public final class TcpLayer
         {
             tcb.iss = isn(socket);
         }
-        tcb.tsOffset = (int) secret.hash(SecretHash.PURPOSE_TIMESTAMP_OFFSET, socket.localAddress,
-            socket.remoteAddress, 0, 0);
-        tcb.sndUna = tcb.iss;
-        tcb.sndNxt = tcb.iss + 1;
-        tcb.sndMax = tcb.sndNxt;
-        tcb.smallSegmentEnd = tcb.iss;
+        startSendSequence(socket, tcb);
         tcb.retransmits = 0;
         tcb.synRetransmitted = false;
-        tcb.firstSynTime = stack.sim().now();
         tcb.firstSynTsVal = tsNow(tcb);
         tcb.rtoPs = stack.config().synPolicy().rtoAfter(0);
         tcb.advertisedMss = mss(tcb, mtu);
@@ -970,6 +958,18 @@ public final class TcpLayer
         sendSyn(socket, tcb, false);
         stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
         return 0;
+    }
+
+    /** The send sequence space from the ISN (the SYN takes one number), and the connection's timestamp offset. */
+    private void startSendSequence(final Socket socket, final Tcb tcb)
+    {
+        tcb.tsOffset = (int) secret.hash(SecretHash.PURPOSE_TIMESTAMP_OFFSET, socket.localAddress,
+            socket.remoteAddress, 0, 0);
+        tcb.sndUna = tcb.iss;
+        tcb.sndNxt = tcb.iss + 1;
+        tcb.sndMax = tcb.sndNxt;
+        tcb.smallSegmentEnd = tcb.iss;
+        tcb.firstSynTime = stack.sim().now();
     }
 
     private int mss(final Tcb tcb, final int mtu)
