@@ -69,6 +69,8 @@ class BadFramesTest
         final FrameFuzzer.Target[] targets = {target(hosts.ethA, hosts.ethB, client, pa, TwoHosts.A),
             target(hosts.ethB, hosts.ethA, server, pb, TwoHosts.B)};
         final NetworkInterface[] interfaces = {hosts.ethA, hosts.ethB};
+        final NetworkStack[] stacks = {hosts.a, hosts.b};
+        long brokenLiveSegments = 0;
         final long[] byKind = new long[FrameFuzzer.Kind.values().length];
         final long[] receivedBefore = {hosts.a.stats().framesReceived, hosts.b.stats().framesReceived};
         final MemorySegment frame = fuzzer.frame();
@@ -81,6 +83,8 @@ class BadFramesTest
             final int raw = offload && length > EthernetFrame.HEADER_LENGTH
                 ? Checksum.sum(frame, EthernetFrame.HEADER_LENGTH, length - EthernetFrame.HEADER_LENGTH, 0)
                 : FrameReceiver.NO_CHECKSUM;
+            final StackStats stats = stacks[which].stats();
+            final long checksumDrops = stats.drops(DropReason.TCP_CHECKSUM);
             try
             {
                 hosts.inject(interfaces[which], frame, length, raw);
@@ -90,6 +94,16 @@ class BadFramesTest
                 throw new AssertionError(reproduce(i) + ": " + fuzzer.kind() + " frame to host " + "AB".charAt(which) +
                     " threw " + e + "; frame " + HexFormat.of().formatHex(frame.asSlice(0, length)
                     .toArray(ValueLayout.JAVA_BYTE)), e);
+            }
+            if (fuzzer.brokenLiveSegment())
+            {
+                brokenLiveSegments++;
+                if (stats.drops(DropReason.TCP_CHECKSUM) != checksumDrops + 1)
+                {
+                    fail(reproduce(i) + ": a mutated segment of the live connection with a broken checksum was not " +
+                        "dropped for its checksum (offload " + offload + "); frame " + HexFormat.of().formatHex(
+                        frame.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE)));
+                }
             }
         }
 
@@ -104,7 +118,6 @@ class BadFramesTest
         // 8 s (delay, then unicast probes), and TCP's backed-off retransmission resends within the next RTO.
         assertTrue(ab < 30 * Time.S && ba < 30 * Time.S, () -> reproduce(-1) + ": the transfers took " +
             Time.format(ab) + " and " + Time.format(ba) + "; " + report);
-        final NetworkStack[] stacks = {hosts.a, hosts.b};
         for (int i = 0; i < 2; i++)
         {
             final StackStats stats = stacks[i].stats();
@@ -124,7 +137,10 @@ class BadFramesTest
             assertTrue(b.drops(reason) > 0, () -> DropReason.name(reason) + " never happened; " + report);
         }
         assertTrue(hosts.b.ipv4().reassembler().completed() + b.datagramsReceived > 0, report);
-        System.out.println("bad frames, " + reproduce(-1) + ": " + report + "; transfers afterwards took " +
+        assertTrue(brokenLiveSegments > 1_000, "mutated live segments checked for their checksum drop: " +
+            brokenLiveSegments);
+        System.out.println("bad frames, " + reproduce(-1) + ": " + report + "; " + brokenLiveSegments +
+            " mutated live segments each dropped for their checksum; transfers afterwards took " +
             Time.format(ab) + " (A to B) and " + Time.format(ba) + " (B to A)");
     }
 

@@ -84,6 +84,9 @@ final class FrameFuzzer
     }
 
     private static final int MAX_FRAME = 1514;
+    private static final int NOT_LIVE = 0;
+    private static final int VALID = 1;
+    private static final int BROKEN = 2;
     private static final int[] BLIND_FLAGS = {
         TcpSegment.RST, TcpSegment.RST | TcpSegment.ACK, TcpSegment.SYN, TcpSegment.SYN | TcpSegment.ACK,
         TcpSegment.ACK, TcpSegment.ACK | TcpSegment.PSH, TcpSegment.ACK | TcpSegment.FIN, TcpSegment.FIN, 0,
@@ -102,6 +105,7 @@ final class FrameFuzzer
     private final int totalWeight;
     private Kind kind;
     private long redrawn;
+    private boolean brokenLiveSegment;
 
     FrameFuzzer(final long seed, final List<byte[]> captures)
     {
@@ -148,6 +152,7 @@ final class FrameFuzzer
     /** Builds the next frame for {@code target} at {@link #frame()}; returns its length. */
     int next(final Target target)
     {
+        brokenLiveSegment = false;
         int pick = random.nextInt(totalWeight);
         for (final Kind each : Kind.values())
         {
@@ -266,8 +271,10 @@ final class FrameFuzzer
             {
                 length = mutate(length);
             }
-            if (!isValidLiveSegment(target, length) || isReplay(original, length))
+            final int live = liveSegment(target, length);
+            if (live != VALID || isReplay(original, length))
             {
+                brokenLiveSegment = live == BROKEN;
                 return length;
             }
             redrawn++;
@@ -469,29 +476,44 @@ final class FrameFuzzer
             pseudo)));
     }
 
-    /** True when the frame is a checksum-valid TCP segment on the live 4-tuple, towards the target. */
-    private boolean isValidLiveSegment(final Target target, final int length)
+    /**
+     * Whether the frame is a TCP segment of the live 4-tuple that reaches the target's TCP checksum check (frame for
+     * the target, valid IP header, valid TCP header): {@link #VALID} or {@link #BROKEN} by its checksum, else
+     * {@link #NOT_LIVE}.
+     */
+    private int liveSegment(final Target target, final int length)
     {
         ethernet.wrap(frame, 0, length);
-        if (ethernet.validate() != 0 || ethernet.type() != EthernetFrame.TYPE_IPV4)
+        if (ethernet.validate() != 0 || ethernet.type() != EthernetFrame.TYPE_IPV4 ||
+            ethernet.destination() != target.mac() && !EthernetFrame.isMulticast(ethernet.destination()))
         {
-            return false;
+            return NOT_LIVE;
         }
         ip.wrap(frame, EthernetFrame.HEADER_LENGTH, length - EthernetFrame.HEADER_LENGTH);
         if (ip.validate() != 0 || ip.protocol() != Ipv4Packet.PROTOCOL_TCP || ip.isFragment())
         {
-            return false;
+            return NOT_LIVE;
         }
         final long transport = EthernetFrame.HEADER_LENGTH + ip.headerLength();
         final int transportLength = ip.payloadLength();
-        if (transportLength < TcpSegment.HEADER_LENGTH || !isLiveTuple(target, ip.source(),
-            Bytes.u16(frame, transport), ip.destination(), Bytes.u16(frame, transport + 2)))
+        tcp.wrap(frame, transport, transportLength);
+        if (tcp.validate() != 0 || !isLiveTuple(target, ip.source(), tcp.sourcePort(), ip.destination(),
+            tcp.destinationPort()))
         {
-            return false;
+            return NOT_LIVE;
         }
         final int pseudo = Checksum.pseudoHeader(ip.source(), ip.destination(), Ipv4Packet.PROTOCOL_TCP,
             transportLength);
-        return Checksum.verifies(Checksum.sum(frame, transport, transportLength, pseudo));
+        return Checksum.verifies(Checksum.sum(frame, transport, transportLength, pseudo)) ? VALID : BROKEN;
+    }
+
+    /**
+     * True when the last frame is a mutated copy of a live connection's segment that reaches TCP with a checksum
+     * the mutation broke: the host must drop it for its checksum, and for nothing else.
+     */
+    boolean brokenLiveSegment()
+    {
+        return brokenLiveSegment;
     }
 
     private static boolean isLiveTuple(final Target target, final int source, final int sourcePort,

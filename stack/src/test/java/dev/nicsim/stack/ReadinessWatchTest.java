@@ -9,6 +9,7 @@ import dev.nicsim.stack.posix.ReadinessHandler;
 import dev.nicsim.stack.socket.Errno;
 import dev.nicsim.stack.socket.StackConfig;
 import dev.nicsim.stack.wire.Bytes;
+import dev.nicsim.stack.wire.TcpSegment;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -101,7 +102,7 @@ class ReadinessWatchTest
         // the handler wakes (wake-up cost). Its accept and send are two system calls, the send builds one segment,
         // and the flush at the end of the send puts it on the wire, behind the preamble.
         final EthernetConfig link = hosts.pair.link().config();
-        final long[] ack = find(wire, 'a', TcpFlags.ACK, false);
+        final long[] ack = find(wire, 'a', TcpSegment.ACK, false);
         final long ackArrives = ack[1] + Math.max(ack[2], EthernetConfig.MIN_FRAME_BYTES) * link.psPerByte() +
             link.propagationPs();
         assertEquals(ackArrives + costs.stackRxPacketPs() + costs.wakeupPs(), server.firstWakeUp,
@@ -234,11 +235,5 @@ class ReadinessWatchTest
             }
         }
         throw new AssertionError("no such frame from " + side);
-    }
-
-    /** TCP flag bytes as they appear on the wire. */
-    private static final class TcpFlags
-    {
-        static final int ACK = 0x10;
     }
 }
