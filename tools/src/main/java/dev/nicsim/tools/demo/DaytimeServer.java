@@ -32,6 +32,7 @@ final class DaytimeServer implements ReadinessHandler
     private final long epochSeconds;
     private final long reply;
     private int served;
+    private String lastReply = "";
 
     DaytimeServer(final Posix posix, final Simulator sim, final EventTrace trace, final String source,
         final long epochSeconds)
@@ -73,6 +74,7 @@ final class DaytimeServer implements ReadinessHandler
                 sent + "; close(" + connection + ")");
             posix.close(connection);
             served++;
+            lastReply = new String(text, StandardCharsets.US_ASCII).trim();
         }
         Syscalls.check(posix, "watch", posix.watch(listener, SocketConstants.POLLIN, this));
     }
@@ -80,5 +82,11 @@ final class DaytimeServer implements ReadinessHandler
     int served()
     {
         return served;
+    }
+
+    /** The last line sent, without its CR LF. */
+    String lastReply()
+    {
+        return lastReply;
     }
 }

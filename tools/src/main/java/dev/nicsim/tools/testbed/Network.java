@@ -9,11 +9,14 @@ import dev.nicsim.hw.eth.EthernetLink;
 import dev.nicsim.hw.eth.EthernetSwitch;
 import dev.nicsim.hw.eth.FrameTap;
 import dev.nicsim.hw.eth.ReorderFault;
+import dev.nicsim.hw.sim.Pacing;
 import dev.nicsim.hw.sim.Simulator;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.hw.trace.EventTrace;
 import dev.nicsim.hw.trace.VcdWriter;
 import dev.nicsim.stack.wire.Ipv4Address;
+import dev.nicsim.tools.bridge.LinuxTap;
+import dev.nicsim.tools.bridge.TapBridge;
 import dev.nicsim.tools.config.PlatformParameters;
 import dev.nicsim.tools.config.Settings;
 
@@ -36,6 +39,7 @@ public final class Network
     private final Settings settings;
     private final List<Host> hosts = new ArrayList<>();
     private final List<EthernetLink> links = new ArrayList<>();
+    private EthernetSwitch fabric;
 
     private Network(final Settings settings)
     {
@@ -64,12 +68,12 @@ public final class Network
         }
         else
         {
-            final EthernetSwitch fabric = new EthernetSwitch(network.sim, "switch",
+            network.fabric = new EthernetSwitch(network.sim, "switch",
                 settings.picosFromNanos(PlatformParameters.SWITCH_LATENCY), cable.maxFrameBytes());
             for (int i = 0; i < count; i++)
             {
                 final EthernetLink link = network.link(cable, "wire" + (char) ('A' + i));
-                fabric.connect(link.b());
+                network.fabric.connect(link.b());
                 network.addHost(link.a());
             }
         }
@@ -122,6 +126,25 @@ public final class Network
         {
             end.addReceiveFault(new DelayFault(delay, jitter, seed + 4));
         }
+    }
+
+    /**
+     * Joins the real Linux kernel to the network through a new TAP interface {@code tapName} on a new switch port, and
+     * paces the simulation to real time (the kernel cannot wait for simulated time). The network must have been
+     * built with a switch ({@code link.switch=true}); creating a TAP interface needs root.
+     */
+    public TapBridge bridgeToKernel(final String tapName)
+    {
+        if (fabric == null)
+        {
+            throw new IllegalStateException("the real kernel joins through a switch port: build the network with " +
+                "link.switch=true");
+        }
+        final EthernetLink link = link(PlatformParameters.ethernet(settings), "kernel");
+        fabric.connect(link.b());
+        final TapBridge bridge = new TapBridge(sim, LinuxTap.open(tapName), link.a());
+        sim.pace(Pacing.realTime());
+        return bridge;
     }
 
     public Simulator sim()

@@ -3,11 +3,16 @@ package dev.nicsim.tools.cli;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MainTest
@@ -75,6 +80,60 @@ class MainTest
     {
         assertEquals(0, Main.run("timing", "--set", "pcie.dma_read_latency_ns=615.3"));
         assertTrue(out.toString().contains("DMA read of    64 bytes completes after 645.972 ns"), out.toString());
+    }
+
+    @Test
+    void shouldExplainAFailedConnectAndSpotAMissingHtons()
+    {
+        assertEquals(1, Main.run("connect", "10.0.0.2:3328"));
+        assertTrue(out.toString().contains("connect() failed: ECONNREFUSED (Connection refused) after"),
+            out.toString());
+        assertTrue(out.toString().contains("hint: port 3328 (0xd00) is 13 with its two bytes swapped"),
+            out.toString());
+        assertEquals(1, Main.run("connect", "192.168.7.7:13"));
+        assertTrue(out.toString().contains("ENETUNREACH (Network is unreachable)"), out.toString());
+    }
+
+    @Test
+    void shouldCompleteANonBlockingConnectThroughPollAndSoError()
+    {
+        assertEquals(0, Main.run("connect", "10.0.0.2:13", "--nonblocking"));
+        final String text = out.toString();
+        assertTrue(text.contains("... connect resumed = -1 EINPROGRESS"), text);
+        assertTrue(text.contains("([{revents=POLLOUT}])"), text);
+        assertTrue(text.contains("getsockopt(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0"), text);
+        assertTrue(text.contains("received: Tuesday, November 24, 2026"), text);
+    }
+
+    @Test
+    void shouldLeaveNothingBehindWhenTheDemoCannotRun(@TempDir final Path dir) throws IOException
+    {
+        final Path out = dir.resolve("demo");
+        assertEquals(2, Main.run("demo", "--out", out.toString(), "--set", "nic.mac_clock_mhz=nope"));
+        assertTrue(err.toString().contains("bad value 'nope' for nic.mac_clock_mhz"), err.toString());
+        assertFalse(Files.exists(out), "a bad setting is refused before anything is created");
+
+        final Path file = dir.resolve("plain-file");
+        Files.writeString(file, "x");
+        assertEquals(1, Main.run("demo", "--out", file.resolve("sub").toString()));
+        assertTrue(err.toString().contains("cannot write to --out"), err.toString());
+
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("summary.json"), "previous run");
+        assertEquals(1, Main.run("demo", "--out", out.toString(), "--set", "fault.drop=1"));
+        assertTrue(err.toString().contains("EHOSTUNREACH"), err.toString());
+        assertEquals("previous run", Files.readString(out.resolve("summary.json")), "nothing half-written");
+        try (var files = Files.list(dir))
+        {
+            assertEquals(2, files.count(), "no staging folder left behind");
+        }
+    }
+
+    @Test
+    void shouldServeSimulatedClients()
+    {
+        assertEquals(0, Main.run("serve", "13", "--clients", "2"));
+        assertTrue(out.toString().contains("client 2: connect() took 13.915 us"), out.toString());
     }
 
     @Test
