@@ -9,4 +9,5 @@ module dev.nicsim.tools {
 
     opens dev.nicsim.tools.cli to info.picocli;
     exports dev.nicsim.tools.bridge;
+    exports dev.nicsim.tools.workload;
 }

@@ -1,5 +1,6 @@
 package dev.nicsim.bench;
 
+import dev.nicsim.tools.workload.HandshakeWorkload;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -26,9 +27,15 @@ import java.util.concurrent.TimeUnit;
  * with SO_LINGER 0 (a RST, so no TIME_WAIT piles up).
  *
  * <ul>
+ *   <li>{@code fullModel}: host A's stack, driver, NIC model, PCIe, the 10 Gb/s link, and the same on host B, in
+ *   simulated time ({@link HandshakeWorkload#throughNics()}).</li>
+ *   <li>{@code stackOnly}: the same two stacks back to back on paired devices, no NIC model
+ *   ({@link HandshakeWorkload#overPairedDevices()}); the difference to {@code fullModel} is what the model costs.</li>
  *   <li>{@code kernelLoopback}: the real Linux kernel doing it on 127.0.0.1, through the JDK's SocketChannel. The
  *   baseline the simulated handshakes are compared with.</li>
  * </ul>
+ * Each returns what the workload returns (the cycle's simulated time, or whether the socket stayed open), so the
+ * JIT cannot drop the work.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -57,6 +64,44 @@ public class HandshakeBenchmark
         {
             server.close();
         }
+    }
+
+    /** The handshake through both NICs. */
+    @State(Scope.Thread)
+    public static class FullModel
+    {
+        HandshakeWorkload workload;
+
+        @Setup(Level.Trial)
+        public void build()
+        {
+            workload = HandshakeWorkload.throughNics();
+        }
+    }
+
+    /** The handshake over paired devices. */
+    @State(Scope.Thread)
+    public static class StackOnly
+    {
+        HandshakeWorkload workload;
+
+        @Setup(Level.Trial)
+        public void build()
+        {
+            workload = HandshakeWorkload.overPairedDevices();
+        }
+    }
+
+    @Benchmark
+    public long fullModel(final FullModel model)
+    {
+        return model.workload.cycle();
+    }
+
+    @Benchmark
+    public long stackOnly(final StackOnly stacks)
+    {
+        return stacks.workload.cycle();
     }
 
     @Benchmark
