@@ -6,8 +6,14 @@ module dev.nicsim.tools {
     requires dev.nicsim.driver;
     requires info.picocli;
     requires org.bouncycastle.provider;
+    requires org.knowm.xchart;
+    requires java.desktop;
 
     opens dev.nicsim.tools.cli to info.picocli;
     exports dev.nicsim.tools.bridge;
+    exports dev.nicsim.tools.config;
+    exports dev.nicsim.tools.demo;
+    exports dev.nicsim.tools.report;
+    exports dev.nicsim.tools.testbed;
     exports dev.nicsim.tools.workload;
 }

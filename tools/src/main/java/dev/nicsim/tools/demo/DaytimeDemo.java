@@ -59,54 +59,17 @@ public final class DaytimeDemo
      */
     public static Result run(final Settings settings, final OutputDirectory out)
     {
-        final Network network = Network.build(settings, 2);
-        final Simulator sim = network.sim();
-        final Host a = network.host('A');
-        final Host b = network.host('B');
-        final EventTrace trace = new EventTrace(true);
         final VcdWriter vcd = new VcdWriter();
-        final CausalityLog causality = new CausalityLog();
-        final FrameSummary frames = new FrameSummary();
-
-        final long latency;
-        final LatencyBreakdown breakdown;
-        final String daytime;
-        final long frameCount;
+        final Result result;
         try (OutputStream pcapFile = out.create(PCAP); PcapWriter pcap = new PcapWriter(pcapFile))
         {
-            network.tap(pcap);
-            network.tap((direction, time, frame, offset, length) ->
-                trace.add(time, direction, EventTrace.Kind.FRAME, frames.describe(frame, offset, length)));
-            network.traceTo(trace);
-            network.recordSignals(vcd);
-            sim.recordCausality(causality);
-
-            new DaytimeServer(b.newProcess(), sim, trace, b.name() + ".daytime",
-                settings.integer(PlatformParameters.EPOCH)).start(DAYTIME_PORT);
-            final DaytimeClient client = new DaytimeClient(a.newProcess(), sim, trace, a.name() + ".client");
-            final int fd = client.socket();
-            if (client.connect(fd, b.addressText(), DAYTIME_PORT) < 0)
-            {
-                throw new Syscalls.SyscallException("connect", client.errno());
-            }
-            latency = client.connectReturnedAt() - client.connectCalledAt();
-            breakdown = LatencyBreakdown.of(CriticalPath.of(causality, sim.lastCallRecord(),
-                client.connectCalledAt(), client.connectReturnedAt()), b.name() + ".");
-            daytime = client.readAll(fd);
-            client.close(fd);
-            // Let the closing handshake finish so the capture holds the whole conversation.
-            sim.run(sim.now() + Time.MS);
-            frameCount = pcap.frames();
+            result = execute(settings, pcap, vcd);
         }
         catch (final IOException e)
         {
             throw new UncheckedIOException("writing " + PCAP, e);
         }
-
-        final String timeline = timelineText(trace);
-        final Result result = new Result(settings.integer(PlatformParameters.SEED), a.addressText(), b.addressText(),
-            latency, breakdown, daytime.trim(), frameCount, trace.entries(), blake3(timeline));
-        out.writeString(TIMELINE, timeline);
+        out.writeString(TIMELINE, timelineText(result.timeline()));
         try (Writer vcdFile = new OutputStreamWriter(out.create(VCD), StandardCharsets.US_ASCII))
         {
             vcd.writeTo(vcdFile, "simulated run, seed " + result.seed());
@@ -119,10 +82,63 @@ public final class DaytimeDemo
         return result;
     }
 
-    private static String timelineText(final EventTrace trace)
+    /** Runs the demo without writing files: for sweeps and tests that only need the figures. */
+    public static Result measure(final Settings settings)
+    {
+        return execute(settings, null, null);
+    }
+
+    /* The run itself; the capture and the waveform are recorded only when given. */
+    private static Result execute(final Settings settings, final PcapWriter pcap, final VcdWriter vcd)
+    {
+        final Network network = Network.build(settings, 2);
+        final Simulator sim = network.sim();
+        final Host a = network.host('A');
+        final Host b = network.host('B');
+        final EventTrace trace = new EventTrace(true);
+        final CausalityLog causality = new CausalityLog();
+        final FrameSummary frames = new FrameSummary();
+        final long[] frameCount = {0};
+        if (pcap != null)
+        {
+            network.tap(pcap);
+        }
+        if (vcd != null)
+        {
+            network.recordSignals(vcd);
+        }
+        network.tap((direction, time, frame, offset, length) ->
+        {
+            frameCount[0]++;
+            trace.add(time, direction, EventTrace.Kind.FRAME, frames.describe(frame, offset, length));
+        });
+        network.traceTo(trace);
+        sim.recordCausality(causality);
+
+        new DaytimeServer(b.newProcess(), sim, trace, b.name() + ".daytime",
+            settings.integer(PlatformParameters.EPOCH)).start(DAYTIME_PORT);
+        final DaytimeClient client = new DaytimeClient(a.newProcess(), sim, trace, a.name() + ".client");
+        final int fd = client.socket();
+        if (client.connect(fd, b.addressText(), DAYTIME_PORT) < 0)
+        {
+            throw new Syscalls.SyscallException("connect", client.errno());
+        }
+        final long latency = client.connectReturnedAt() - client.connectCalledAt();
+        final LatencyBreakdown breakdown = LatencyBreakdown.of(CriticalPath.of(causality, sim.lastCallRecord(),
+            client.connectCalledAt(), client.connectReturnedAt()), b.name() + ".");
+        final String daytime = client.readAll(fd);
+        client.close(fd);
+        // Let the closing handshake finish so the capture holds the whole conversation.
+        sim.run(sim.now() + Time.MS);
+        final List<EventTrace.Entry> timeline = trace.entries();
+        return new Result(settings.integer(PlatformParameters.SEED), a.addressText(), b.addressText(), latency,
+            breakdown, daytime.trim(), frameCount[0], timeline, blake3(timelineText(timeline)));
+    }
+
+    private static String timelineText(final List<EventTrace.Entry> timeline)
     {
         final StringBuilder text = new StringBuilder();
-        for (final EventTrace.Entry entry : trace.entries())
+        for (final EventTrace.Entry entry : timeline)
         {
             text.append(entry.format()).append('\n');
         }
@@ -139,7 +155,8 @@ public final class DaytimeDemo
         return HexFormat.of().formatHex(hash);
     }
 
-    private static Map<String, Object> summary(final Result result, final Settings settings)
+    /** The summary.json of a run: latency, breakdown (ns and exact ps), daytime, frames, seed, trace digest. */
+    public static Map<String, Object> summary(final Result result, final Settings settings)
     {
         final Map<String, Object> breakdownNs = new LinkedHashMap<>();
         final Map<String, Object> breakdownPs = new LinkedHashMap<>();
