@@ -27,6 +27,7 @@ public final class TestbedParameters
     {
         final List<Parameter> all = new ArrayList<>(PlatformParameters.all());
         all.addAll(DeviceParameters.all());
+        all.addAll(StackParameters.all());
         return new ParameterCatalog(all);
     }
 }

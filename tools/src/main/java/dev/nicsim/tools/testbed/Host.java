@@ -15,11 +15,11 @@ import dev.nicsim.nic.regs.DeviceIdentity;
 import dev.nicsim.stack.NetworkStack;
 import dev.nicsim.stack.iface.NetworkInterface;
 import dev.nicsim.stack.posix.Posix;
-import dev.nicsim.stack.socket.StackConfig;
 import dev.nicsim.stack.wire.Ipv4Address;
 import dev.nicsim.tools.config.DeviceParameters;
 import dev.nicsim.tools.config.PlatformParameters;
 import dev.nicsim.tools.config.Settings;
+import dev.nicsim.tools.config.StackParameters;
 
 /**
  * One simulated computer: host memory behind an IOMMU, a root complex with an interrupt controller, an NS-1 NIC in a
@@ -67,7 +67,7 @@ public final class Host
         this.driver = new NicDriver(name + ".eth0", nic.function(), root, allocator, cpu,
             DeviceParameters.driver(settings));
         driver.probe();
-        this.stack = new NetworkStack(sim, cpu, StackConfig.defaults(), name);
+        this.stack = new NetworkStack(sim, cpu, StackParameters.stack(settings, index), name);
         this.eth0 = stack.addInterface(driver, address, prefixLength);
     }
 

@@ -1,0 +1,86 @@
+package dev.nicsim.tools.config;
+
+import dev.nicsim.hw.sim.Time;
+import dev.nicsim.stack.socket.IcmpErrorPolicy;
+import dev.nicsim.stack.socket.StackConfig;
+import dev.nicsim.stack.socket.SynRetransmitPolicy;
+
+import java.util.List;
+
+/**
+ * The stack's parameters (TCP, ARP) and how they become a {@link StackConfig}. Defaults come from
+ * {@link StackConfig#defaults()}, which follows Linux's sysctls.
+ */
+public final class StackParameters
+{
+    public static final String SYN_PROFILE = "tcp.syn_profile";
+    public static final String ICMP_POLICY = "tcp.icmp_errors";
+    public static final String WINDOW_SCALE = "tcp.window_scale";
+    public static final String SEND_BUFFER = "tcp.send_buffer_bytes";
+    public static final String RECEIVE_BUFFER = "tcp.receive_buffer_bytes";
+    public static final String RTO_MIN = "tcp.rto_min_ms";
+    public static final String DELAYED_ACK = "tcp.delayed_ack_ms";
+    public static final String TIME_WAIT = "tcp.time_wait_s";
+    public static final String EPHEMERAL_LOW = "tcp.ephemeral_low";
+    public static final String EPHEMERAL_HIGH = "tcp.ephemeral_high";
+    public static final String ARP_PROBES = "arp.probes";
+    public static final String ARP_RETRANSMIT = "arp.retransmit_ms";
+
+    private static final List<String> SYN_PROFILES = List.of("linux", "rfc6298", "rfc9293");
+    private static final List<String> ICMP_POLICIES = List.of("linux", "rfc9293");
+
+    private StackParameters()
+    {
+    }
+
+    public static List<Parameter> all()
+    {
+        final StackConfig stack = StackConfig.defaults();
+        return List.of(
+            Parameter.choice(SYN_PROFILE, "linux", SYN_PROFILES, "SYN retransmission schedule: linux (>= 6.5: " +
+                "0,1,2,3,4,5,7,11,19,35,67 s, gives up at ~131 s), rfc6298 (doubling from 1 s, ~127 s), rfc9293 " +
+                "(at least 3 minutes, MUST-23)"),
+            Parameter.choice(ICMP_POLICY, "linux", ICMP_POLICIES, "soft ICMP errors while connecting: linux aborts " +
+                "the attempt (RFC 5461), rfc9293 keeps retrying (MUST-56)"),
+            Parameter.integer(WINDOW_SCALE, stack.windowScale(), "", 0, 14, "window scale shift offered in the SYN"),
+            Parameter.integer(SEND_BUFFER, stack.tcpSendBuffer(), "bytes", 4096, 16 << 20, "TCP send buffer"),
+            Parameter.integer(RECEIVE_BUFFER, stack.tcpReceiveBuffer(), "bytes", 4096, 16 << 20,
+                "TCP receive buffer"),
+            Parameter.decimal(RTO_MIN, stack.rtoMinPs() / (double) Time.MS, "ms", 1, 60_000,
+                "minimum retransmission timeout (Linux 200 ms)"),
+            Parameter.decimal(DELAYED_ACK, stack.delayedAckPs() / (double) Time.MS, "ms", 0, 500,
+                "delayed ACK timer"),
+            Parameter.decimal(TIME_WAIT, stack.timeWaitPs() / (double) Time.S, "s", 0, 600, "TIME_WAIT duration"),
+            Parameter.integer(EPHEMERAL_LOW, stack.ephemeralLow(), "", 1024, 65535,
+                "lowest ephemeral port (ip_local_port_range)"),
+            Parameter.integer(EPHEMERAL_HIGH, stack.ephemeralHigh(), "", 1024, 65535, "highest ephemeral port"),
+            Parameter.integer(ARP_PROBES, stack.arpProbes(), "", 1, 100,
+                "ARP requests before giving up (mcast_solicit)"),
+            Parameter.decimal(ARP_RETRANSMIT, stack.arpRetransmitPs() / (double) Time.MS, "ms", 1, 60_000,
+                "time between ARP requests (retrans_time)"));
+    }
+
+    /** The stack configuration of host number {@code index}, its secrets seeded from the run's seed. */
+    public static StackConfig stack(final Settings settings, final int index)
+    {
+        final StackConfig defaults = StackConfig.defaults();
+        return StackConfig.defaults()
+            .synPolicy(switch (settings.text(SYN_PROFILE))
+            {
+                case "rfc6298" -> SynRetransmitPolicy.RFC6298;
+                case "rfc9293" -> SynRetransmitPolicy.RFC9293;
+                default -> SynRetransmitPolicy.LINUX;
+            })
+            .icmpErrorPolicy(settings.text(ICMP_POLICY).equals("rfc9293") ? IcmpErrorPolicy.RFC9293_SOFT :
+                IcmpErrorPolicy.LINUX_ABORT_WHILE_CONNECTING)
+            .windowScale(settings.integer32(WINDOW_SCALE))
+            .buffers(settings.integer32(SEND_BUFFER), settings.integer32(RECEIVE_BUFFER), defaults.udpReceiveBuffer())
+            .rtoMinPs(Math.round(settings.decimal(RTO_MIN) * Time.MS))
+            .delayedAckPs(Math.round(settings.decimal(DELAYED_ACK) * Time.MS))
+            .timeWaitPs(Math.round(settings.decimal(TIME_WAIT) * Time.S))
+            .ephemeralRange(settings.integer32(EPHEMERAL_LOW), settings.integer32(EPHEMERAL_HIGH))
+            .arp(defaults.arpReachablePs(), Math.round(settings.decimal(ARP_RETRANSMIT) * Time.MS),
+                settings.integer32(ARP_PROBES))
+            .seed(settings.integer(PlatformParameters.SEED) * 0x9E37_79B9L + index);
+    }
+}
