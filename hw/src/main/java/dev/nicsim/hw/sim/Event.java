@@ -15,8 +15,8 @@ public class Event
 
     /* Owned by the Simulator's queue. */
     long time;
-    long sequence;
-    int queueIndex = -1;
+    int id = -1;
+    boolean scheduled;
     /* Causality: who scheduled this event and when (local time of the scheduler), for critical-path analysis. */
     int causeRecord = -1;
     long issuedAt;
@@ -52,7 +52,7 @@ public class Event
 
     public final boolean isScheduled()
     {
-        return queueIndex >= 0;
+        return scheduled;
     }
 
     /** The time the event is (or was last) scheduled for. */

@@ -33,7 +33,17 @@ public final class Simulator
 {
     private static final int INITIAL_CAPACITY = 1024;
 
-    private Event[] heap = new Event[INITIAL_CAPACITY];
+    /*
+     * The queue: a binary heap ordered by (time, sequence), kept in primitive arrays so that moving an entry writes
+     * no object reference (G1's write barrier fences such a store into an old array) and comparing two entries reads
+     * no event object. An event gets an id the first time it is scheduled here and keeps it: the simulator remembers
+     * every event it has scheduled, which costs nothing as events live as long as the components that own them.
+     */
+    private long[] keys = new long[2 * INITIAL_CAPACITY];  // heap slot i: time at 2i, sequence at 2i + 1
+    private int[] slotIds = new int[INITIAL_CAPACITY];     // heap slot -> event id
+    private int[] positions = new int[INITIAL_CAPACITY];   // event id -> heap slot
+    private Event[] registry = new Event[INITIAL_CAPACITY]; // event id -> event
+    private int registered;
     private int size;
     private long nextSequence;
 
@@ -84,7 +94,7 @@ public final class Simulator
     /** The time of the earliest pending event, or {@link Time#NEVER}. */
     public long nextEventTime()
     {
-        return size == 0 ? Time.NEVER : heap[0].time;
+        return size == 0 ? Time.NEVER : keys[0];
     }
 
     /**
@@ -110,7 +120,7 @@ public final class Simulator
     /** Schedules an idle event at an absolute time, which must not be earlier than {@link #now()}. */
     public void schedule(final Event event, final long time)
     {
-        if (event.queueIndex >= 0)
+        if (event.scheduled)
         {
             throw new IllegalStateException("event '" + event.name() + "' is already scheduled at " +
                 Time.format(event.time) + "; use reschedule() to move it");
@@ -127,9 +137,9 @@ public final class Simulator
     /** Schedules the event at {@code time}, moving it if it was already scheduled. */
     public void reschedule(final Event event, final long time)
     {
-        if (event.queueIndex >= 0)
+        if (event.scheduled)
         {
-            removeAt(event.queueIndex);
+            removeAt(positions[event.id]);
         }
         enqueue(event, time);
     }
@@ -137,11 +147,11 @@ public final class Simulator
     /** Removes a scheduled event from the queue. Returns false if it was not scheduled. */
     public boolean cancel(final Event event)
     {
-        if (event.queueIndex < 0)
+        if (!event.scheduled)
         {
             return false;
         }
-        removeAt(event.queueIndex);
+        removeAt(positions[event.id]);
         return true;
     }
 
@@ -175,7 +185,6 @@ public final class Simulator
             throw new IllegalArgumentException("deadline " + Time.format(deadline) + " is before now (" +
                 Time.format(eventTime) + ")");
         }
-        runner = Thread.currentThread();
         try
         {
             while (true)
@@ -184,11 +193,17 @@ public final class Simulator
                 {
                     return true;
                 }
-                if (pacing != null && !awaitWallClock(Math.min(nextEventTime(), deadline)))
+                if (pacing != null)
                 {
-                    continue;
+                    // Only a paced run takes posted work, so only a paced run tells posting threads whom to wake: a
+                    // volatile write costs a fence, and blocking calls come through here once per event.
+                    runner = Thread.currentThread();
+                    if (!awaitWallClock(Math.min(nextEventTime(), deadline)))
+                    {
+                        continue;
+                    }
                 }
-                if (size == 0 || heap[0].time > deadline)
+                if (size == 0 || keys[0] > deadline)
                 {
                     eventTime = deadline;
                     return condition != null && condition.getAsBoolean();
@@ -198,7 +213,10 @@ public final class Simulator
         }
         finally
         {
-            runner = null;
+            if (runner != null)
+            {
+                runner = null;
+            }
         }
     }
 
@@ -219,9 +237,9 @@ public final class Simulator
 
     private void fireNext()
     {
-        final Event event = heap[0];
+        final Event event = registry[slotIds[0]];
+        eventTime = keys[0];
         removeAt(0);
-        eventTime = event.time;
         localOffset = 0;
         firing = event;
         if (causality != null)
@@ -404,83 +422,110 @@ public final class Simulator
             throw new IllegalArgumentException("event '" + event.name() + "' scheduled in the past: " +
                 Time.format(time) + " < now " + Time.format(now));
         }
-        if (size == heap.length)
+        if (size == slotIds.length)
         {
-            heap = Arrays.copyOf(heap, size * 2);
+            keys = Arrays.copyOf(keys, 4 * size);
+            slotIds = Arrays.copyOf(slotIds, 2 * size);
         }
+        final int id = idOf(event);
         event.time = time;
-        event.sequence = nextSequence++;
+        event.scheduled = true;
         event.causeRecord = currentRecord;
         event.issuedAt = now;
-        siftUp(size++, event);
+        siftUp(size++, time, nextSequence++, id);
     }
 
-    private void removeAt(final int index)
+    /** The event's id here, given on its first scheduling. */
+    private int idOf(final Event event)
     {
-        final Event removed = heap[index];
-        removed.queueIndex = -1;
-        final int last = --size;
-        if (index != last)
+        final int id = event.id;
+        if (id >= 0 && id < registered && registry[id] == event)
         {
-            final Event moved = heap[last];
-            heap[last] = null;
-            siftDown(index, moved);
-            if (heap[index] == moved)
+            return id;
+        }
+        if (registered == registry.length)
+        {
+            registry = Arrays.copyOf(registry, 2 * registered);
+            positions = Arrays.copyOf(positions, 2 * registered);
+        }
+        registry[registered] = event;
+        event.id = registered;
+        return registered++;
+    }
+
+    private void removeAt(final int slot)
+    {
+        registry[slotIds[slot]].scheduled = false;
+        final int last = --size;
+        if (slot != last)
+        {
+            final long time = keys[2 * last];
+            final long sequence = keys[2 * last + 1];
+            final int id = slotIds[last];
+            siftDown(slot, time, sequence, id);
+            if (positions[id] == slot)
             {
-                siftUp(index, moved);
+                siftUp(slot, time, sequence, id);
             }
         }
-        else
-        {
-            heap[last] = null;
-        }
     }
 
-    private void siftUp(int index, final Event event)
+    private void siftUp(int slot, final long time, final long sequence, final int id)
     {
-        while (index > 0)
+        while (slot > 0)
         {
-            final int parent = (index - 1) >>> 1;
-            final Event above = heap[parent];
-            if (!before(event, above))
+            final int parent = (slot - 1) >>> 1;
+            if (!before(time, sequence, keys[2 * parent], keys[2 * parent + 1]))
             {
                 break;
             }
-            heap[index] = above;
-            above.queueIndex = index;
-            index = parent;
+            move(parent, slot);
+            slot = parent;
         }
-        heap[index] = event;
-        event.queueIndex = index;
+        place(slot, time, sequence, id);
     }
 
-    private void siftDown(int index, final Event event)
+    private void siftDown(int slot, final long time, final long sequence, final int id)
     {
         final int half = size >>> 1;
-        while (index < half)
+        while (slot < half)
         {
-            int child = 2 * index + 1;
-            Event smallest = heap[child];
+            int child = 2 * slot + 1;
             final int right = child + 1;
-            if (right < size && before(heap[right], smallest))
+            if (right < size && before(keys[2 * right], keys[2 * right + 1], keys[2 * child], keys[2 * child + 1]))
             {
                 child = right;
-                smallest = heap[right];
             }
-            if (!before(smallest, event))
+            if (!before(keys[2 * child], keys[2 * child + 1], time, sequence))
             {
                 break;
             }
-            heap[index] = smallest;
-            smallest.queueIndex = index;
-            index = child;
+            move(child, slot);
+            slot = child;
         }
-        heap[index] = event;
-        event.queueIndex = index;
+        place(slot, time, sequence, id);
     }
 
-    private static boolean before(final Event a, final Event b)
+    private void move(final int from, final int to)
     {
-        return a.time < b.time || (a.time == b.time && a.sequence < b.sequence);
+        keys[2 * to] = keys[2 * from];
+        keys[2 * to + 1] = keys[2 * from + 1];
+        final int id = slotIds[from];
+        slotIds[to] = id;
+        positions[id] = to;
+    }
+
+    private void place(final int slot, final long time, final long sequence, final int id)
+    {
+        keys[2 * slot] = time;
+        keys[2 * slot + 1] = sequence;
+        slotIds[slot] = id;
+        positions[id] = slot;
+    }
+
+    private static boolean before(final long time, final long sequence, final long otherTime,
+        final long otherSequence)
+    {
+        return time < otherTime || (time == otherTime && sequence < otherSequence);
     }
 }
