@@ -8,6 +8,7 @@ module dev.nicsim.tools {
     requires org.bouncycastle.provider;
     requires org.knowm.xchart;
     requires java.desktop;
+    requires jssc;
 
     opens dev.nicsim.tools.cli to info.picocli;
     exports dev.nicsim.tools.bridge;

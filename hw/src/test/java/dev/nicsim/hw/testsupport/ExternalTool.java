@@ -70,6 +70,12 @@ public final class ExternalTool
             (program.equals("vcd2fst") ? "gtkwave" : program.equals("ip") ? "iproute2" : program) + ")");
     }
 
+    /** Whether {@code program} is on the PATH. */
+    public static boolean installed(final String program)
+    {
+        return onPath(program);
+    }
+
     private static boolean onPath(final String program)
     {
         final List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));

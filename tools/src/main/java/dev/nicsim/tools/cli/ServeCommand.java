@@ -1,7 +1,7 @@
 package dev.nicsim.tools.cli;
 
 import dev.nicsim.hw.sim.Time;
-import dev.nicsim.tools.bridge.TapBridge;
+import dev.nicsim.tools.bridge.FrameBridge;
 import dev.nicsim.tools.config.PlatformParameters;
 import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.demo.DaytimeService;
@@ -19,9 +19,11 @@ import picocli.CommandLine.Parameters;
         "Without --tap, host A connects to it --clients times in a row and each connect() latency is printed (the " +
             "first pays for ARP).",
         "With --tap, the real Linux kernel joins the simulated network through a TAP interface (needs root) and the " +
-            "simulation runs in real time, so real programs can connect to the simulated host."},
+            "simulation runs in real time, so real programs can connect to the simulated host.",
+        "With --serial, a dev board joins it over a serial port instead (Ethernet frames without FCS, SLIP-framed)."},
     footer = {"", "Examples:", "  nicsim serve 13 --clients 5", "  sudo nicsim serve 13 --tap nsim0 --seconds 60",
-        "  (then: ip addr add 10.0.0.254/24 dev nsim0; ip link set nsim0 up; nc 10.0.0.2 13)"})
+        "  (then: ip addr add 10.0.0.254/24 dev nsim0; ip link set nsim0 up; nc 10.0.0.2 13)",
+        "  nicsim serve 13 --serial /dev/ttyUSB0 --baud 921600 --seconds 300"})
 final class ServeCommand implements Runnable
 {
     @Mixin
@@ -37,8 +39,16 @@ final class ServeCommand implements Runnable
         "this TAP interface.")
     private String tap;
 
-    @Option(names = "--seconds", defaultValue = "60", description = "With --tap: how long to serve, in wall-clock " +
-        "seconds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--serial", paramLabel = "DEVICE", description = "Bridge the network to a dev board on this " +
+        "serial port.")
+    private String serial;
+
+    @Option(names = "--baud", defaultValue = "115200", description = "With --serial: line speed (default: " +
+        "${DEFAULT-VALUE}).")
+    private int baud;
+
+    @Option(names = "--seconds", defaultValue = "60", description = "With --tap or --serial: how long to serve, in " +
+        "wall-clock seconds (default: ${DEFAULT-VALUE}).")
     private int seconds;
 
     @Override
@@ -48,8 +58,13 @@ final class ServeCommand implements Runnable
         {
             throw new IllegalArgumentException("PORT must be 1 to 65535, --clients 1 to 10000, --seconds positive");
         }
+        if (tap != null && serial != null)
+        {
+            throw new IllegalArgumentException("choose one outside world: --tap or --serial, not both");
+        }
         final Settings settings = options.resolve();
-        if (tap != null)
+        final boolean outside = tap != null || serial != null;
+        if (outside)
         {
             settings.set(PlatformParameters.LINK_SWITCH, "true");
         }
@@ -57,7 +72,7 @@ final class ServeCommand implements Runnable
         final Host a = network.host('A');
         final Host b = network.host('B');
         final DaytimeService service = DaytimeService.start(b, port, settings);
-        if (tap == null)
+        if (!outside)
         {
             for (int i = 1; i <= clients; i++)
             {
@@ -67,15 +82,18 @@ final class ServeCommand implements Runnable
             }
             return;
         }
-        try (TapBridge bridge = network.bridgeToKernel(tap))
+        try (FrameBridge bridge = tap != null ? network.bridgeToKernel(tap) : network.bridgeToSerial(serial, baud))
         {
-            System.out.printf("Serving daytime on %s:%d, reachable from this machine through TAP %s for %d s.%n",
-                b.addressText(), port, tap, seconds);
-            System.out.printf("In another shell:  ip addr add 10.0.0.254/24 dev %s && ip link set %s up && " +
-                "nc %s %d%n", tap, tap, b.addressText(), port);
+            System.out.printf("Serving daytime on %s:%d for %d s of wall-clock time, through %s.%n", b.addressText(),
+                port, seconds, tap != null ? "TAP " + tap : "serial port " + serial + " (SLIP-framed Ethernet)");
+            if (tap != null)
+            {
+                System.out.printf("In another shell:  ip addr add 10.0.0.254/24 dev %s && ip link set %s up && " +
+                    "nc %s %d%n", tap, tap, b.addressText(), port);
+            }
             network.sim().run(network.sim().now() + Time.seconds(seconds));
-            System.out.printf("Served %d connections; %d frames from the kernel, %d to it, %d with a bad FCS.%n",
-                service.served(), bridge.framesFromKernel(), bridge.framesToKernel(), bridge.badFcs());
+            System.out.printf("Served %d connections; %d frames came in from outside, %d went out, %d had a bad " +
+                "FCS.%n", service.served(), bridge.framesIn(), bridge.framesOut(), bridge.badFcs());
         }
     }
 }

@@ -16,6 +16,7 @@ import dev.nicsim.hw.trace.EventTrace;
 import dev.nicsim.hw.trace.VcdWriter;
 import dev.nicsim.stack.wire.Ipv4Address;
 import dev.nicsim.tools.bridge.LinuxTap;
+import dev.nicsim.tools.bridge.SerialBridge;
 import dev.nicsim.tools.bridge.TapBridge;
 import dev.nicsim.tools.config.PlatformParameters;
 import dev.nicsim.tools.config.Settings;
@@ -135,16 +136,36 @@ public final class Network
      */
     public TapBridge bridgeToKernel(final String tapName)
     {
-        if (fabric == null)
-        {
-            throw new IllegalStateException("the real kernel joins through a switch port: build the network with " +
-                "link.switch=true");
-        }
-        final EthernetLink link = link(PlatformParameters.ethernet(settings), "kernel");
-        fabric.connect(link.b());
-        final TapBridge bridge = new TapBridge(sim, LinuxTap.open(tapName), link.a());
+        final EthernetLink.EthernetPort port = outsidePort("kernel");
+        final TapBridge bridge = new TapBridge(sim, LinuxTap.open(tapName), port);
         sim.pace(Pacing.realTime());
         return bridge;
+    }
+
+    /**
+     * Joins a dev board on serial port {@code portName} (SLIP-framed Ethernet, see {@link SerialBridge}) to the
+     * network on a new switch port, and paces the simulation to real time. The network must have been built with a
+     * switch ({@code link.switch=true}).
+     */
+    public SerialBridge bridgeToSerial(final String portName, final int baud)
+    {
+        final EthernetLink.EthernetPort port = outsidePort("serial");
+        final SerialBridge bridge = new SerialBridge(sim, portName, baud, port);
+        sim.pace(Pacing.realTime());
+        return bridge;
+    }
+
+    /* A new link from a new switch port to the outside world; the returned end is the outside's. */
+    private EthernetLink.EthernetPort outsidePort(final String name)
+    {
+        if (fabric == null)
+        {
+            throw new IllegalStateException("the outside world joins through a switch port: build the network with " +
+                "link.switch=true");
+        }
+        final EthernetLink link = link(PlatformParameters.ethernet(settings), name);
+        fabric.connect(link.b());
+        return link.a();
     }
 
     public Simulator sim()

@@ -63,6 +63,6 @@ class NetworkTest
         final Network direct = Network.build(TestbedParameters.defaults(), 2);
         final IllegalStateException noSwitch = assertThrows(IllegalStateException.class,
             () -> direct.bridgeToKernel("nsim0"));
-        assertTrue(noSwitch.getMessage().contains("link.switch=true"));
+        assertTrue(noSwitch.getMessage().contains("link.switch=true"), noSwitch.getMessage());
     }
 }
