@@ -17,6 +17,9 @@ public final class StackConfig
     private int tcpReceiveBuffer = 64 * 1024;
     private int udpReceiveBuffer = 64 * 1024;
     private int windowScale = 7;
+    private boolean timestamps = true;
+    private boolean sack = true;
+    private boolean windowScaling = true;
     private long timeWaitPs = 60 * Time.S;
     private long finTimeoutPs = 60 * Time.S;
     private long delayedAckPs = 40 * Time.MS;
@@ -127,6 +130,42 @@ public final class StackConfig
     public StackConfig windowScale(final int shift)
     {
         this.windowScale = range("windowScale", shift, 0, 14);
+        return this;
+    }
+
+    public boolean timestamps()
+    {
+        return timestamps;
+    }
+
+    /** Whether SYNs offer (and SYN-ACKs accept) TCP timestamps ({@code net.ipv4.tcp_timestamps}, on). */
+    public StackConfig timestamps(final boolean enabled)
+    {
+        this.timestamps = enabled;
+        return this;
+    }
+
+    public boolean sack()
+    {
+        return sack;
+    }
+
+    /** Whether SYNs offer (and SYN-ACKs accept) SACK ({@code net.ipv4.tcp_sack}, on). */
+    public StackConfig sack(final boolean enabled)
+    {
+        this.sack = enabled;
+        return this;
+    }
+
+    public boolean windowScaling()
+    {
+        return windowScaling;
+    }
+
+    /** Whether SYNs offer (and SYN-ACKs accept) window scaling ({@code net.ipv4.tcp_window_scaling}, on). */
+    public StackConfig windowScaling(final boolean enabled)
+    {
+        this.windowScaling = enabled;
         return this;
     }
 

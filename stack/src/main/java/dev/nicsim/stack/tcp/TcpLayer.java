@@ -12,6 +12,7 @@ import dev.nicsim.stack.socket.PortTable;
 import dev.nicsim.stack.socket.Socket;
 import dev.nicsim.stack.socket.SocketConstants;
 import dev.nicsim.stack.socket.SocketState;
+import dev.nicsim.stack.socket.StackConfig;
 import dev.nicsim.stack.socket.SynRetransmitPolicy;
 import dev.nicsim.stack.socket.TimeWaitReuse;
 import dev.nicsim.stack.wire.DropReason;
@@ -254,16 +255,17 @@ public final class TcpLayer
         tcb.rcvNxt = segSeq + 1;
         tcb.peerMss = in.mss() > 0 ? in.mss() : DEFAULT_PEER_MSS;
         final boolean passive = tcb.state != TcpState.SYN_SENT;
-        tcb.wscaleOk = in.wscale() >= 0 && (passive || tcb.wscaleOk);
+        final StackConfig config = stack.config();
+        tcb.wscaleOk = in.wscale() >= 0 && (passive ? config.windowScaling() : tcb.wscaleOk);
         tcb.sndWscale = tcb.wscaleOk ? in.wscale() : 0;
         tcb.rcvWscale = tcb.wscaleOk ? stack.config().windowScale() : 0;
-        tcb.timestampsOk = in.hasTimestamps() && (passive || tcb.timestampsOk);
+        tcb.timestampsOk = in.hasTimestamps() && (passive ? config.timestamps() : tcb.timestampsOk);
         if (tcb.timestampsOk)
         {
             tcb.tsRecent = in.tsVal();
             tcb.tsRecentStamp = stack.sim().now();
         }
-        tcb.sackOk = in.sackPermitted() && (passive || tcb.sackOk);
+        tcb.sackOk = in.sackPermitted() && (passive ? config.sack() : tcb.sackOk);
         // RFC 7323 §2.2: the window field of a SYN is never scaled.
         tcb.sndWnd = segWindow;
         tcb.maxSndWnd = segWindow;
@@ -948,10 +950,10 @@ public final class TcpLayer
         tcb.firstSynTsVal = tsNow(tcb);
         tcb.rtoPs = stack.config().synPolicy().rtoAfter(0);
         tcb.advertisedMss = mss(tcb, mtu);
-        // Offer every option; acceptPeerSyn keeps what the SYN-ACK agrees to.
-        tcb.wscaleOk = true;
-        tcb.timestampsOk = true;
-        tcb.sackOk = true;
+        // Offer every option the configuration allows; acceptPeerSyn keeps what the SYN-ACK agrees to.
+        tcb.wscaleOk = stack.config().windowScaling();
+        tcb.timestampsOk = stack.config().timestamps();
+        tcb.sackOk = stack.config().sack();
         socket.shutdown = 0;
         socket.done = false;
         connections.add(socket);

@@ -134,6 +134,9 @@ final class Script
             case "port_range" -> config.ephemeralRange(Integer.parseInt(value.split("-")[0]),
                 Integer.parseInt(value.split("-")[1]));
             case "arp" -> { }
+            case "tcp_timestamps" -> config.timestamps(value.equals("1"));
+            case "tcp_sack" -> config.sack(value.equals("1"));
+            case "tcp_window_scaling" -> config.windowScaling(value.equals("1"));
             default -> throw new IllegalArgumentException(name + ": unknown option " + line);
         }
     }

@@ -15,6 +15,9 @@ public final class StackParameters
 {
     public static final String SYN_PROFILE = "tcp.syn_profile";
     public static final String ICMP_POLICY = "tcp.icmp_errors";
+    public static final String TIMESTAMPS = "tcp.timestamps";
+    public static final String SACK = "tcp.sack";
+    public static final String WINDOW_SCALING = "tcp.window_scaling";
     public static final String WINDOW_SCALE = "tcp.window_scale";
     public static final String SEND_BUFFER = "tcp.send_buffer_bytes";
     public static final String RECEIVE_BUFFER = "tcp.receive_buffer_bytes";
@@ -42,6 +45,10 @@ public final class StackParameters
                 "(at least 3 minutes, MUST-23)"),
             Parameter.choice(ICMP_POLICY, "linux", ICMP_POLICIES, "soft ICMP errors while connecting: linux aborts " +
                 "the attempt (RFC 5461), rfc9293 keeps retrying (MUST-56)"),
+            Parameter.bool(TIMESTAMPS, stack.timestamps(), "offer TCP timestamps in SYNs (tcp_timestamps)"),
+            Parameter.bool(SACK, stack.sack(), "offer SACK in SYNs (tcp_sack)"),
+            Parameter.bool(WINDOW_SCALING, stack.windowScaling(), "offer window scaling in SYNs " +
+                "(tcp_window_scaling)"),
             Parameter.integer(WINDOW_SCALE, stack.windowScale(), "", 0, 14, "window scale shift offered in the SYN"),
             Parameter.integer(SEND_BUFFER, stack.tcpSendBuffer(), "bytes", 4096, 16 << 20, "TCP send buffer"),
             Parameter.integer(RECEIVE_BUFFER, stack.tcpReceiveBuffer(), "bytes", 4096, 16 << 20,
@@ -73,6 +80,9 @@ public final class StackParameters
             })
             .icmpErrorPolicy(settings.text(ICMP_POLICY).equals("rfc9293") ? IcmpErrorPolicy.RFC9293_SOFT :
                 IcmpErrorPolicy.LINUX_ABORT_WHILE_CONNECTING)
+            .timestamps(settings.bool(TIMESTAMPS))
+            .sack(settings.bool(SACK))
+            .windowScaling(settings.bool(WINDOW_SCALING))
             .windowScale(settings.integer32(WINDOW_SCALE))
             .buffers(settings.integer32(SEND_BUFFER), settings.integer32(RECEIVE_BUFFER), defaults.udpReceiveBuffer())
             .rtoMinPs(Math.round(settings.decimal(RTO_MIN) * Time.MS))
