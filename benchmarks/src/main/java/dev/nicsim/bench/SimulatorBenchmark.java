@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 3, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class SimulatorBenchmark
 {
-    @Param({"0", "64"})
+    @Param({"0", "16", "64"})
     public int pending;
 
     private Simulator sim;

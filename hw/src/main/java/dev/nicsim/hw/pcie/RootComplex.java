@@ -82,6 +82,11 @@ public final class RootComplex
     /** The device whose BAR contains {@code address}, or null. */
     public String barOwnerAt(final long address)
     {
+        // Every DMA asks, and host memory lies above the window: most answers need no look at the BARs.
+        if (address < MMIO_WINDOW_BASE || address >= nextBar)
+        {
+            return null;
+        }
         for (int i = 0; i < bars.size(); i++)
         {
             final Bar bar = bars.get(i);
