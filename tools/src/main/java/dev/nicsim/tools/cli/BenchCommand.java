@@ -20,7 +20,7 @@ import java.util.List;
     description = {"Run the JMH benchmarks (handshake fast path, simulation speed, event kernel) with the gc profiler.",
         "Writes JMH's JSON results; figures for docs/PERFORMANCE.md come from here."},
     footer = {"", "Examples:", "  nicsim bench --quick", "  nicsim bench --json out/bench/full.json",
-        "  nicsim bench --quick Handshake"})
+        "  nicsim bench --quick Handshake", "  nicsim bench --quick --jfr out/bench/jfr HandshakeBenchmark.fullModel"})
 final class BenchCommand implements Runnable
 {
     /** Set by the launcher script: the project's root folder. */
@@ -33,6 +33,11 @@ final class BenchCommand implements Runnable
     @Option(names = "--json", paramLabel = "FILE", defaultValue = "out/bench/jmh-result.json",
         description = "Where to write JMH's JSON results (default: ${DEFAULT-VALUE}).")
     private Path json;
+
+    @Option(names = "--jfr", paramLabel = "DIR", description = "Also record a Flight Recorder profile of each " +
+        "benchmark into DIR (JMH's jfr profiler); 'jfr view hot-methods DIR/<benchmark>/profile.jfr' lists the top " +
+        "costs.")
+    private Path jfr;
 
     @Parameters(paramLabel = "REGEX", arity = "0..*", description = "Only benchmarks matching these patterns.")
     private List<String> include = new ArrayList<>();
@@ -84,6 +89,10 @@ final class BenchCommand implements Runnable
         command.add(jar + File.pathSeparator + lib.resolve("*"));
         command.add("org.openjdk.jmh.Main");
         command.addAll(List.of("-foe", "true", "-prof", "gc", "-rf", "json", "-rff", output.toString()));
+        if (jfr != null)
+        {
+            command.addAll(List.of("-prof", "jfr:dir=" + jfr.toAbsolutePath()));
+        }
         if (quick)
         {
             command.addAll(List.of("-f", "1", "-wi", "2", "-w", "1s", "-i", "3", "-r", "1s"));
