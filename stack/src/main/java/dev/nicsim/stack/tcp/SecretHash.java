@@ -8,6 +8,9 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * {@code secure_tcp_seq} and {@code secure_ipv4_port_ephemeral}. One {@link SipHash} object is keyed once and
  * reused ({@code doFinal} resets it to the key), and the 13 input bytes go through one reused array in one
  * {@code update} call (byte-at-a-time updates cost several times more), so hashing allocates nothing.
+ *
+ * <p>Each purpose remembers its last input and value: connections to one peer hash the same port-offset and
+ * timestamp-offset input again and again, and a SipHash costs tens of nanoseconds.
  */
 public final class SecretHash
 {
@@ -20,6 +23,11 @@ public final class SecretHash
 
     private final SipHash mac = new SipHash(2, 4);
     private final byte[] input = new byte[INPUT_LENGTH];
+    private final int[] lastPurpose = {-1, -1, -1, -1};
+    private final int[] lastLocal = new int[4];
+    private final int[] lastRemote = new int[4];
+    private final int[] lastPorts = new int[4];
+    private final long[] lastValue = new long[4];
 
     public SecretHash(final long seed)
     {
@@ -37,12 +45,25 @@ public final class SecretHash
     public long hash(final int purpose, final int localAddress, final int remoteAddress, final int localPort,
         final int remotePort)
     {
+        final int ports = (localPort << 16) | (remotePort & 0xFFFF);
+        final int slot = purpose & 3;
+        if (lastPurpose[slot] == purpose && lastLocal[slot] == localAddress && lastRemote[slot] == remoteAddress &&
+            lastPorts[slot] == ports)
+        {
+            return lastValue[slot];
+        }
         input[0] = (byte) purpose;
         putInt(1, localAddress);
         putInt(5, remoteAddress);
-        putInt(9, (localPort << 16) | (remotePort & 0xFFFF));
+        putInt(9, ports);
         mac.update(input, 0, INPUT_LENGTH);
-        return mac.doFinal();
+        final long value = mac.doFinal();
+        lastPurpose[slot] = purpose;
+        lastLocal[slot] = localAddress;
+        lastRemote[slot] = remoteAddress;
+        lastPorts[slot] = ports;
+        lastValue[slot] = value;
+        return value;
     }
 
     /** Big-endian: the byte order the hash values are defined with. */

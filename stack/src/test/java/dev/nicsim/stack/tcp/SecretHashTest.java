@@ -21,4 +21,18 @@ class SecretHashTest
         assertEquals(0x471D27E908A66C53L,
             new SecretHash(-7).hash(SecretHash.PURPOSE_ISN, 0x7F000001, 0x7F000001, 1, 2));
     }
+
+    @Test
+    void rememberedInputsGiveTheSameValues()
+    {
+        final SecretHash hash = new SecretHash(42);
+        for (int i = 0; i < 3; i++)
+        {
+            assertEquals(0xC99F40DFC11ECA33L, hash.hash(SecretHash.PURPOSE_ISN, 0x0A000001, 0x0A000002, 40000, 80));
+            assertEquals(0x91CFC1C2F409FD7FL,
+                hash.hash(SecretHash.PURPOSE_PORT_OFFSET, 0x0A000001, 0x0A000002, 0, 80));
+        }
+        hash.hash(SecretHash.PURPOSE_ISN, 0x0A000001, 0x0A000002, 40001, 80);
+        assertEquals(0xC99F40DFC11ECA33L, hash.hash(SecretHash.PURPOSE_ISN, 0x0A000001, 0x0A000002, 40000, 80));
+    }
 }
