@@ -144,8 +144,9 @@ public final class PairedDevice extends SlottedDevice
         }
         framesReceived++;
         final int frameLength = length - FCS;
+        // Summed from the link's buffer, not from the copy just made: loads that straddle a fresh copy's stores stall.
         final int raw = (features() & FEATURE_RX_CHECKSUM) != 0
-            ? Checksum.sum(rxBuffer, 14, frameLength - 14, 0) : FrameReceiver.NO_CHECKSUM;
+            ? Checksum.sum(frame, offset + 14, frameLength - 14, 0) : FrameReceiver.NO_CHECKSUM;
         receiver.receiveFrame(rxBuffer, 0, frameLength, raw);
         receiver.receiveBatchDone();
     }

@@ -50,6 +50,13 @@ public final class RouteTable
     private int resultNextHop;
     private Kind resultKind;
     private int resultSource;
+    /**
+     * The last lookup's address and return value, while the table is unchanged: one connection looks the same
+     * destination up for every packet it sends, and the result fields still hold the answer.
+     */
+    private boolean lastValid;
+    private int lastAddress;
+    private int lastReturned;
 
     /** Registers an interface; its connected subnet gets a route (loopback is only "local"). */
     public void attach(final NetworkInterface iface, final boolean isLoopback)
@@ -59,6 +66,7 @@ public final class RouteTable
             throw new IllegalStateException("a stack has at most " + interfaces.length + " interfaces");
         }
         interfaces[interfaceCount++] = iface;
+        lastValid = false;
         if (isLoopback)
         {
             loopback = iface;
@@ -92,6 +100,7 @@ public final class RouteTable
         this.through[count] = iface;
         this.kind[count] = routeKind;
         count++;
+        lastValid = false;
     }
 
     /** Adds the default route: everything not otherwise routed goes to {@code gateway} on {@code iface}. */
@@ -147,6 +156,17 @@ public final class RouteTable
      * ENETUNREACH (no route), EHOSTUNREACH, EACCES or EINVAL (refusing route types).
      */
     public int lookup(final int address)
+    {
+        if (!lastValid || address != lastAddress)
+        {
+            lastReturned = resolve(address);
+            lastAddress = address;
+            lastValid = true;
+        }
+        return lastReturned;
+    }
+
+    private int resolve(final int address)
     {
         if (isLocal(address) && loopback != null)
         {

@@ -33,6 +33,11 @@ public final class Bytes
         return segment.get(U32, offset);
     }
 
+    public static long i64(final MemorySegment segment, final long offset)
+    {
+        return segment.get(U64, offset);
+    }
+
     /** A 48-bit MAC address, first byte most significant. */
     public static long u48(final MemorySegment segment, final long offset)
     {
@@ -52,6 +57,11 @@ public final class Bytes
     public static void put32(final MemorySegment segment, final long offset, final int value)
     {
         segment.set(U32, offset, value);
+    }
+
+    public static void put64(final MemorySegment segment, final long offset, final long value)
+    {
+        segment.set(U64, offset, value);
     }
 
     public static void put48(final MemorySegment segment, final long offset, final long value)

@@ -28,9 +28,10 @@ public final class EthernetFrame extends WireView
         return length < HEADER_LENGTH ? DropReason.ETH_TRUNCATED : 0;
     }
 
+    /** One 8-byte read (the header is 14 bytes): the MAC is its top 48 bits. */
     public long destination()
     {
-        return Bytes.u48(segment, offset + DESTINATION);
+        return i64(DESTINATION) >>> 16;
     }
 
     public long source()
@@ -46,8 +47,8 @@ public final class EthernetFrame extends WireView
     /** Writes the header in place. */
     public void emit(final long destination, final long source, final int type)
     {
-        Bytes.put48(segment, offset + DESTINATION, destination);
-        Bytes.put48(segment, offset + SOURCE, source);
+        put64(DESTINATION, (destination << 16) | ((source >>> 32) & 0xFFFF));
+        put32(SOURCE + 2, (int) source);
         put16(TYPE, type);
     }
 

@@ -55,7 +55,10 @@ public final class Ipv4Packet extends WireView
         {
             return DropReason.IP_TRUNCATED;
         }
-        final int versionIhl = u8(VERSION_IHL);
+        // Three reads of the fixed header give the fields checked here and its sum; options are summed after.
+        final long first = i64(VERSION_IHL);
+        final long second = i64(TTL);
+        final int versionIhl = (int) (first >>> 56);
         if ((versionIhl >>> 4) != 4)
         {
             return DropReason.IP_VERSION;
@@ -65,12 +68,15 @@ public final class Ipv4Packet extends WireView
         {
             return DropReason.IP_HEADER_LENGTH;
         }
-        final int total = totalLength();
+        final int total = (int) (first >>> 32) & 0xFFFF;
         if (total < headerLength || total > length)
         {
             return DropReason.IP_TOTAL_LENGTH;
         }
-        headerSum = Checksum.sum(segment, offset, headerLength, 0);
+        final long fixedSum = (first >>> 32) + (first & 0xFFFF_FFFFL) + (second >>> 32) + (second & 0xFFFF_FFFFL) +
+            (i32(DESTINATION) & 0xFFFF_FFFFL);
+        headerSum = Checksum.sum(segment, offset + HEADER_LENGTH, headerLength - HEADER_LENGTH,
+            Checksum.fold(fixedSum));
         return Checksum.verifies(headerSum) ? 0 : DropReason.IP_CHECKSUM;
     }
 
@@ -153,16 +159,16 @@ public final class Ipv4Packet extends WireView
     public void emit(final int tos, final int totalLength, final int identification, final int flagsFragment,
         final int ttl, final int protocol, final int source, final int destination)
     {
-        put8(VERSION_IHL, 0x45);
-        put8(TOS, tos);
-        put16(TOTAL_LENGTH, totalLength);
-        put16(IDENTIFICATION, identification);
-        put16(FLAGS_FRAGMENT, flagsFragment);
-        put8(TTL, ttl);
-        put8(PROTOCOL, protocol);
-        put16(CHECKSUM, 0);
-        put32(SOURCE, source);
+        final int versionTos = 0x4500 | (tos & 0xFF);
+        final int ttlProtocol = ((ttl & 0xFF) << 8) | (protocol & 0xFF);
+        final int total = totalLength & 0xFFFF;
+        final int id = identification & 0xFFFF;
+        final int fragment = flagsFragment & 0xFFFF;
+        // The header checksum from the field values, rather than by reading back what was just written.
+        final int sum = Checksum.fold((long) versionTos + total + id + fragment + ttlProtocol +
+            (source >>> 16) + (source & 0xFFFF) + (destination >>> 16) + (destination & 0xFFFF));
+        put64(VERSION_IHL, ((long) versionTos << 48) | ((long) total << 32) | ((long) id << 16) | fragment);
+        put64(TTL, ((long) ttlProtocol << 48) | ((long) Checksum.finish(sum) << 32) | (source & 0xFFFF_FFFFL));
         put32(DESTINATION, destination);
-        put16(CHECKSUM, Checksum.finish(Checksum.sum(segment, offset, HEADER_LENGTH, 0)));
     }
 }

@@ -223,20 +223,18 @@ public final class TcpSegment extends WireView
     }
 
     /**
-     * Writes the fixed header with a data offset covering {@code optionsLength} bytes of options, checksum zero.
+     * Writes the fixed header with a data offset covering {@code optionsLength} bytes of options, checksum and
+     * urgent pointer zero.
      */
     public void emit(final int sourcePort, final int destinationPort, final int sequence, final int acknowledgment,
         final int flags, final int window, final int optionsLength)
     {
-        put16(SOURCE_PORT, sourcePort);
-        put16(DESTINATION_PORT, destinationPort);
-        put32(SEQUENCE, sequence);
-        put32(ACKNOWLEDGMENT, acknowledgment);
-        put8(DATA_OFFSET, ((HEADER_LENGTH + optionsLength) / 4) << 4);
-        put8(FLAGS, flags);
-        put16(WINDOW, window);
-        put16(CHECKSUM, 0);
-        put16(URGENT, 0);
+        final int offsetFlagsWindow = ((((HEADER_LENGTH + optionsLength) / 4 << 4) & 0xFF) << 24) |
+            ((flags & 0xFF) << 16) | (window & 0xFFFF);
+        put64(SOURCE_PORT, ((long) (sourcePort & 0xFFFF) << 48) | ((long) (destinationPort & 0xFFFF) << 32) |
+            (sequence & 0xFFFF_FFFFL));
+        put64(ACKNOWLEDGMENT, ((long) acknowledgment << 32) | (offsetFlagsWindow & 0xFFFF_FFFFL));
+        put32(CHECKSUM, 0);
     }
 
     /**

@@ -6,6 +6,9 @@ import java.lang.foreign.MemorySegment;
  * A flyweight over one header in memory: re-pointed with {@link #wrap} per packet, never allocated per packet.
  * Subclasses read and write fields in place; {@code validate()} methods check every length and offset a reader
  * will use, so that after a successful validation no accessor can read outside the packet.
+ *
+ * <p>Every access to a segment pays for its checks (bounds, liveness, read-only), so headers are written, and
+ * validated, in as few wide words as their layout allows.
  */
 public abstract class WireView
 {
@@ -52,6 +55,11 @@ public abstract class WireView
         return Bytes.i32(segment, offset + at);
     }
 
+    protected final long i64(final int at)
+    {
+        return Bytes.i64(segment, offset + at);
+    }
+
     protected final void put8(final int at, final int value)
     {
         Bytes.put8(segment, offset + at, value);
@@ -65,5 +73,10 @@ public abstract class WireView
     protected final void put32(final int at, final int value)
     {
         Bytes.put32(segment, offset + at, value);
+    }
+
+    protected final void put64(final int at, final long value)
+    {
+        Bytes.put64(segment, offset + at, value);
     }
 }
