@@ -25,10 +25,15 @@ import java.util.ArrayDeque;
  * payload each) then cross the link downstream. The data is copied from host memory when the completions arrive.
  *
  * <h2>Writes</h2>
- * A write is split into TLPs of at most max payload, copied out of the device at once (the TLP carries the data), sent
+ * A write is split into TLPs of at most max payload, copied out of the device at once (the TLPs carry the data), sent
  * upstream in order, and land in host memory {@link PcieConfig#postedWriteLatencyPs()} after leaving the link. The
  * client hears of the write when its last TLP has left. An MSI message is a 4-byte posted write to the MSI window; it
  * stays behind earlier writes, so an interrupt never overtakes the data it announces.
+ *
+ * <p>Simplification: each TLP's link time is reserved when the write is issued, but the write's bytes all become
+ * visible together, when its last TLP lands, rather than TLP by TLP (one event per write instead of one per TLP). Host
+ * software cannot tell: it learns of a write only from a later posted write (a descriptor write-back or an MSI),
+ * which lands after the last TLP.
  *
  * <h2>Faults</h2>
  * Every transfer is checked when issued: bus mastering must be enabled, the target must not be a device BAR, and the
@@ -53,7 +58,7 @@ public final class DmaEngine
     private final ArrayDeque<ReadRequest> freeReadRequests = new ArrayDeque<>();
     private final ArrayDeque<ReadRequest> waitingForTag = new ArrayDeque<>();
     private final ArrayDeque<WriteJob> freeWriteJobs = new ArrayDeque<>();
-    private final ArrayDeque<WriteTlp> freeWriteTlps = new ArrayDeque<>();
+    private final ArrayDeque<PostedWrite> freePostedWrites = new ArrayDeque<>();
     private int tagsInUse;
     private long completerFreeAt;
 
@@ -149,13 +154,19 @@ public final class DmaEngine
             return;
         }
         job.status = OK;
+        final PostedWrite posted = takePostedWrite(length);
+        MemorySegment.copy(source, sourceOffset, posted.staging, 0, length);
+        posted.address = busAddress;
+        posted.length = length;
         final int maxPayload = pcie.maxPayloadBytes();
-        long sent = sim.now();
+        final PcieLink.Direction upstream = link.upstream();
+        final long now = sim.now();
+        long sent = now;
         for (int done = 0; done < length; done += maxPayload)
         {
-            final int chunk = Math.min(maxPayload, length - done);
-            sent = post(busAddress + done, source, sourceOffset + done, chunk);
+            sent = upstream.transmit(now, PcieConfig.REQUEST_OVERHEAD_BYTES + Math.min(maxPayload, length - done));
         }
+        sim.schedule(posted, sent + pcie.postedWriteLatencyPs());
         bytesWritten += length;
         sim.schedule(job, sent);
     }
@@ -163,29 +174,23 @@ public final class DmaEngine
     /** Sends an MSI message: a 4-byte posted write of {@code data} to {@code address}. */
     public void sendMessage(final long address, final int data)
     {
-        final WriteTlp tlp = takeTlp();
-        tlp.staging.set(ValueLayout.JAVA_INT_UNALIGNED, 0, data);
-        tlp.address = address;
-        tlp.length = 4;
+        final PostedWrite posted = takePostedWrite(4);
+        posted.staging.set(ValueLayout.JAVA_INT_UNALIGNED, 0, data);
+        posted.address = address;
+        posted.length = 4;
         final long sent = link.upstream().transmit(sim.now(), PcieConfig.REQUEST_OVERHEAD_BYTES + 4);
-        sim.schedule(tlp, sent + pcie.postedWriteLatencyPs());
+        sim.schedule(posted, sent + pcie.postedWriteLatencyPs());
         messagesSent++;
     }
 
-    private long post(final long address, final MemorySegment source, final long sourceOffset, final int length)
+    private PostedWrite takePostedWrite(final int length)
     {
-        final WriteTlp tlp = takeTlp();
-        MemorySegment.copy(source, sourceOffset, tlp.staging, 0, length);
-        tlp.address = address;
-        tlp.length = length;
-        final long sent = link.upstream().transmit(sim.now(), PcieConfig.REQUEST_OVERHEAD_BYTES + length);
-        sim.schedule(tlp, sent + pcie.postedWriteLatencyPs());
-        return sent;
-    }
-
-    private WriteTlp takeTlp()
-    {
-        return freeWriteTlps.isEmpty() ? new WriteTlp() : freeWriteTlps.pop();
+        final PostedWrite posted = freePostedWrites.isEmpty() ? new PostedWrite() : freePostedWrites.pop();
+        if (posted.staging.byteSize() < length)
+        {
+            posted.staging = Arena.ofAuto().allocate(length, 8);
+        }
+        return posted;
     }
 
     private void issue(final ReadRequest request)
@@ -378,14 +383,14 @@ public final class DmaEngine
         }
     }
 
-    /** One posted write TLP in flight, carrying its own copy of the data. */
-    private final class WriteTlp extends Event
+    /** One posted write in flight (all its TLPs), carrying its own copy of the data. */
+    private final class PostedWrite extends Event
     {
-        final MemorySegment staging = Arena.ofAuto().allocate(pcie.maxPayloadBytes(), 8);
+        MemorySegment staging = Arena.ofAuto().allocate(pcie.maxPayloadBytes(), 8);
         long address;
         int length;
 
-        WriteTlp()
+        PostedWrite()
         {
             super(device + ".dma-write-land", Component.PCIE_DMA);
         }
@@ -394,7 +399,7 @@ public final class DmaEngine
         protected void fire()
         {
             root.postedWriteArrived(address, staging, 0, length);
-            freeWriteTlps.push(this);
+            freePostedWrites.push(this);
         }
     }
 }
