@@ -56,6 +56,9 @@ public final class Simulator
     private int registered;
     private int size;
     private long nextSequence;
+    /* Every event ordered before (frontierTime, frontierSequence) has fired; see hasPassed. */
+    private long frontierTime = Long.MIN_VALUE;
+    private long frontierSequence;
 
     private long eventTime;
     private long localOffset;
@@ -142,6 +145,22 @@ public final class Simulator
         enqueue(event, time);
     }
 
+    /**
+     * Takes the sequence number an event scheduled now would get, for a moment that matters to its owner but needs no
+     * event of its own: {@link #hasPassed(long, long) hasPassed(time, stamp)} later tells whether an event scheduled
+     * now at {@code time} would have fired yet, exactly as if it had been scheduled.
+     */
+    public long stamp()
+    {
+        return nextSequence++;
+    }
+
+    /** Whether an event at {@code time} with sequence {@code stamp} (from {@link #stamp()}) would have fired by now. */
+    public boolean hasPassed(final long time, final long stamp)
+    {
+        return time < frontierTime || (time == frontierTime && stamp < frontierSequence);
+    }
+
     /** Schedules an idle event {@code delay} picoseconds after {@link #now()}. */
     public void scheduleIn(final Event event, final long delay)
     {
@@ -225,6 +244,8 @@ public final class Simulator
                 if (nextEventTime() > deadline)
                 {
                     eventTime = deadline;
+                    frontierTime = deadline;
+                    frontierSequence = nextSequence;
                     return condition != null && condition.getAsBoolean();
                 }
                 fireNext();
@@ -261,6 +282,7 @@ public final class Simulator
         {
             event = head;
             eventTime = headTime;
+            frontierSequence = headSequence;
             head = null;
             event.scheduled = false;
         }
@@ -268,8 +290,10 @@ public final class Simulator
         {
             event = registry[slotIds[0]];
             eventTime = keys[0];
+            frontierSequence = keys[1];
             removeRoot();
         }
+        frontierTime = eventTime;
         localOffset = 0;
         firing = event;
         if (causality != null)
@@ -412,6 +436,12 @@ public final class Simulator
             {
                 final long arrival = Math.max(eventTime, Math.min(pacing.simulatedNow(), simTarget));
                 eventTime = arrival;
+                if (arrival > frontierTime)
+                {
+                    // Posted work goes before any event due at its arrival time.
+                    frontierTime = arrival;
+                    frontierSequence = Long.MIN_VALUE;
+                }
                 runExternal(work);
                 return false;
             }

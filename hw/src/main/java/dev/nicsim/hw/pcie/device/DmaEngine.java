@@ -71,6 +71,14 @@ public final class DmaEngine
     private long messagesSent;
     private long faults;
     private int inFlight;
+    /*
+     * Writes nobody waits for (client null) need no event when they have left: they count as in flight until the
+     * simulator says one would have fired (Simulator.stamp). A FIFO of (time left, stamp), in issue order.
+     */
+    private long[] silentLeftAt = new long[16];
+    private long[] silentStamps = new long[16];
+    private int silentHead;
+    private int silentCount;
 
     public DmaEngine(final Simulator sim, final PcieLink link, final RootComplex root, final PciConfigSpace config,
         final String device)
@@ -140,20 +148,15 @@ public final class DmaEngine
     public void write(final long busAddress, final int length, final MemorySegment source, final long sourceOffset,
         final DmaClient client, final int tag)
     {
-        final WriteJob job = freeWriteJobs.isEmpty() ? new WriteJob() : freeWriteJobs.pop();
-        job.client = client;
-        job.tag = tag;
         writesIssued++;
-        inFlight++;
         final String refusal = refusal(busAddress, length, true);
         if (refusal != null)
         {
-            job.status = FAULT;
+            final WriteJob job = takeWriteJob(client, tag, FAULT);
             fault(busAddress, length, true, refusal);
             sim.schedule(job, sim.now());
             return;
         }
-        job.status = OK;
         final PostedWrite posted = takePostedWrite(length);
         MemorySegment.copy(source, sourceOffset, posted.staging, 0, length);
         posted.address = busAddress;
@@ -168,7 +171,59 @@ public final class DmaEngine
         }
         sim.schedule(posted, sent + pcie.postedWriteLatencyPs());
         bytesWritten += length;
-        sim.schedule(job, sent);
+        if (client != null)
+        {
+            sim.schedule(takeWriteJob(client, tag, OK), sent);
+        }
+        else
+        {
+            leavesSilently(sent);
+        }
+    }
+
+    private WriteJob takeWriteJob(final DmaClient client, final int tag, final int status)
+    {
+        final WriteJob job = freeWriteJobs.isEmpty() ? new WriteJob() : freeWriteJobs.pop();
+        job.client = client;
+        job.tag = tag;
+        job.status = status;
+        inFlight++;
+        return job;
+    }
+
+    /** A write without a client is in flight until {@code time}: remembered without an event. */
+    private void leavesSilently(final long time)
+    {
+        forgetLeftSilently();
+        if (silentCount == silentLeftAt.length)
+        {
+            silentLeftAt = unwrap(silentLeftAt);
+            silentStamps = unwrap(silentStamps);
+            silentHead = 0;
+        }
+        final int tail = (silentHead + silentCount) % silentLeftAt.length;
+        silentLeftAt[tail] = time;
+        silentStamps[tail] = sim.stamp();
+        silentCount++;
+    }
+
+    private void forgetLeftSilently()
+    {
+        while (silentCount > 0 && sim.hasPassed(silentLeftAt[silentHead], silentStamps[silentHead]))
+        {
+            silentHead = (silentHead + 1) % silentLeftAt.length;
+            silentCount--;
+        }
+    }
+
+    /** The ring's entries from its head, in twice the room. */
+    private long[] unwrap(final long[] ring)
+    {
+        final long[] grown = new long[2 * ring.length];
+        final int first = ring.length - silentHead;
+        System.arraycopy(ring, silentHead, grown, 0, first);
+        System.arraycopy(ring, 0, grown, first, silentHead);
+        return grown;
     }
 
     /** Sends an MSI message: a 4-byte posted write of {@code data} to {@code address}. */
@@ -270,7 +325,8 @@ public final class DmaEngine
     /** Reads and writes issued whose client has not been told yet: zero once DMA has quiesced. */
     public int inFlight()
     {
-        return inFlight;
+        forgetLeftSilently();
+        return inFlight + silentCount;
     }
 
     public int tagsInUse()
