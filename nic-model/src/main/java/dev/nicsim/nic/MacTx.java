@@ -123,7 +123,16 @@ final class MacTx
             nic.signals.macTxBusy.set(nic.sim.now(), 0);
         }
         engine.release(current);
-        next();
+        final long now = nic.sim.now();
+        if (count > 0 && readyAt[head] <= now && nic.sim.nextEventTime() > now)
+        {
+            // Back to back: the next frame's start event would be the very next to fire, at this time; start it here.
+            startFrame();
+        }
+        else
+        {
+            next();
+        }
     }
 
     /** Software reset: frames waiting for the MAC are gone (one already on the wire finishes there). */

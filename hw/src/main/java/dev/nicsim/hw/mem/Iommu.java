@@ -22,6 +22,8 @@ public final class Iommu
     private boolean[] writable = new boolean[16];
     private String[] owners = new String[16];
     private int count;
+    private int lastHit;
+    private int previousHit;
 
     public Iommu(final HostMemory memory)
     {
@@ -100,8 +102,8 @@ public final class Iommu
      */
     public String check(final long busAddress, final long length, final boolean write)
     {
-        final int index = insertionPoint(busAddress + 1) - 1;
-        if (index < 0 || busAddress < starts[index] || busAddress + length > ends[index] || length <= 0)
+        final int index = mappingAt(busAddress);
+        if (index < 0 || busAddress + length > ends[index] || length <= 0)
         {
             return "no IOMMU mapping covers [0x" + Long.toHexString(busAddress) + ", +" + length + ")";
         }
@@ -110,6 +112,29 @@ public final class Iommu
             return "write to read-only mapping of " + owners[index];
         }
         return null;
+    }
+
+    /*
+     * The mapping containing busAddress, or -1. A device alternates between a few mappings (a ring, its buffers), so
+     * the last two hits are tried before the search; an index left stale by map/unmap fails the range test.
+     */
+    private int mappingAt(final long busAddress)
+    {
+        final int last = lastHit;
+        if (last < count && busAddress >= starts[last] && busAddress < ends[last])
+        {
+            return last;
+        }
+        final int previous = previousHit;
+        final int index = previous < count && busAddress >= starts[previous] && busAddress < ends[previous] ?
+            previous : insertionPoint(busAddress + 1) - 1;
+        if (index < 0 || busAddress < starts[index] || busAddress >= ends[index])
+        {
+            return -1;
+        }
+        previousHit = last;
+        lastHit = index;
+        return index;
     }
 
     /* First index whose start is >= busAddress. */

@@ -40,7 +40,15 @@ public final class Simulator
      * scheduling and firing one took 20 ns instead of 32 with two (SimulatorBenchmark). An event gets an id the first
      * time it is scheduled here and keeps it: the simulator remembers every event it has scheduled, which costs
      * nothing as events live as long as the components that own them.
+     *
+     * In front of the heap sits one slot holding the earliest event when it was scheduled ahead of everything
+     * pending, which is a quarter of all schedulings in a UDP stream and half in a handshake (a reply due sooner than
+     * any timer or DMA in flight): such an event is scheduled and fired without touching the heap. Invariant: the
+     * slot, when full, is earlier than every heap entry.
      */
+    private Event head;
+    private long headTime;
+    private long headSequence;
     private long[] keys = new long[2 * INITIAL_CAPACITY];  // heap slot i: time at 2i, sequence at 2i + 1
     private int[] slotIds = new int[INITIAL_CAPACITY];     // heap slot -> event id
     private int[] positions = new int[INITIAL_CAPACITY];   // event id -> heap slot
@@ -48,6 +56,9 @@ public final class Simulator
     private int registered;
     private int size;
     private long nextSequence;
+    /* Every event ordered before (frontierTime, frontierSequence) has fired; see hasPassed. */
+    private long frontierTime = Long.MIN_VALUE;
+    private long frontierSequence;
 
     private long eventTime;
     private long localOffset;
@@ -90,12 +101,16 @@ public final class Simulator
     /** Number of events waiting in the queue. */
     public int pending()
     {
-        return size;
+        return head == null ? size : size + 1;
     }
 
     /** The time of the earliest pending event, or {@link Time#NEVER}. */
     public long nextEventTime()
     {
+        if (head != null)
+        {
+            return headTime;
+        }
         return size == 0 ? Time.NEVER : keys[0];
     }
 
@@ -130,6 +145,22 @@ public final class Simulator
         enqueue(event, time);
     }
 
+    /**
+     * Takes the sequence number an event scheduled now would get, for a moment that matters to its owner but needs no
+     * event of its own: {@link #hasPassed(long, long) hasPassed(time, stamp)} later tells whether an event scheduled
+     * now at {@code time} would have fired yet, exactly as if it had been scheduled.
+     */
+    public long stamp()
+    {
+        return nextSequence++;
+    }
+
+    /** Whether an event at {@code time} with sequence {@code stamp} (from {@link #stamp()}) would have fired by now. */
+    public boolean hasPassed(final long time, final long stamp)
+    {
+        return time < frontierTime || (time == frontierTime && stamp < frontierSequence);
+    }
+
     /** Schedules an idle event {@code delay} picoseconds after {@link #now()}. */
     public void scheduleIn(final Event event, final long delay)
     {
@@ -139,10 +170,7 @@ public final class Simulator
     /** Schedules the event at {@code time}, moving it if it was already scheduled. */
     public void reschedule(final Event event, final long time)
     {
-        if (event.scheduled)
-        {
-            removeAt(positions[event.id]);
-        }
+        cancel(event);
         enqueue(event, time);
     }
 
@@ -153,7 +181,15 @@ public final class Simulator
         {
             return false;
         }
-        removeAt(positions[event.id]);
+        if (event == head)
+        {
+            head = null;
+            event.scheduled = false;
+        }
+        else
+        {
+            removeAt(positions[event.id]);
+        }
         return true;
     }
 
@@ -205,9 +241,11 @@ public final class Simulator
                         continue;
                     }
                 }
-                if (size == 0 || keys[0] > deadline)
+                if (nextEventTime() > deadline)
                 {
                     eventTime = deadline;
+                    frontierTime = deadline;
+                    frontierSequence = nextSequence;
                     return condition != null && condition.getAsBoolean();
                 }
                 fireNext();
@@ -229,7 +267,7 @@ public final class Simulator
         {
             throw new IllegalStateException("step() called from inside the event '" + firing.name() + "'");
         }
-        if (size == 0)
+        if (head == null && size == 0)
         {
             return false;
         }
@@ -239,9 +277,23 @@ public final class Simulator
 
     private void fireNext()
     {
-        final Event event = registry[slotIds[0]];
-        eventTime = keys[0];
-        removeAt(0);
+        final Event event;
+        if (head != null)
+        {
+            event = head;
+            eventTime = headTime;
+            frontierSequence = headSequence;
+            head = null;
+            event.scheduled = false;
+        }
+        else
+        {
+            event = registry[slotIds[0]];
+            eventTime = keys[0];
+            frontierSequence = keys[1];
+            removeRoot();
+        }
+        frontierTime = eventTime;
         localOffset = 0;
         firing = event;
         if (causality != null)
@@ -384,6 +436,12 @@ public final class Simulator
             {
                 final long arrival = Math.max(eventTime, Math.min(pacing.simulatedNow(), simTarget));
                 eventTime = arrival;
+                if (arrival > frontierTime)
+                {
+                    // Posted work goes before any event due at its arrival time.
+                    frontierTime = arrival;
+                    frontierSequence = Long.MIN_VALUE;
+                }
                 runExternal(work);
                 return false;
             }
@@ -424,17 +482,40 @@ public final class Simulator
             throw new IllegalArgumentException("event '" + event.name() + "' scheduled in the past: " +
                 Time.format(time) + " < now " + Time.format(now));
         }
+        event.time = time;
+        event.scheduled = true;
+        event.causeRecord = currentRecord;
+        event.issuedAt = now;
+        final long sequence = nextSequence++;
+        if (head == null)
+        {
+            if (size == 0 || time < keys[0])
+            {
+                head = event;
+                headTime = time;
+                headSequence = sequence;
+                return;
+            }
+        }
+        else if (time < headTime)
+        {
+            push(head, headTime, headSequence);
+            head = event;
+            headTime = time;
+            headSequence = sequence;
+            return;
+        }
+        push(event, time, sequence);
+    }
+
+    private void push(final Event event, final long time, final long sequence)
+    {
         if (size == slotIds.length)
         {
             keys = Arrays.copyOf(keys, 4 * size);
             slotIds = Arrays.copyOf(slotIds, 2 * size);
         }
-        final int id = idOf(event);
-        event.time = time;
-        event.scheduled = true;
-        event.causeRecord = currentRecord;
-        event.issuedAt = now;
-        siftUp(size++, time, nextSequence++, id);
+        siftUp(size++, time, sequence, idOf(event));
     }
 
     /** The event's id here, given on its first scheduling. */
@@ -453,6 +534,16 @@ public final class Simulator
         registry[registered] = event;
         event.id = registered;
         return registered++;
+    }
+
+    private void removeRoot()
+    {
+        registry[slotIds[0]].scheduled = false;
+        final int last = --size;
+        if (last > 0)
+        {
+            siftDown(0, keys[2 * last], keys[2 * last + 1], slotIds[last]);
+        }
     }
 
     private void removeAt(final int slot)

@@ -37,6 +37,26 @@ class SimulatorTest
     }
 
     @Test
+    void shouldPassAStampExactlyWhenAnEventScheduledInsteadWouldHaveFired()
+    {
+        final List<Boolean> seen = new ArrayList<>();
+        final long[] stamp = new long[1];
+        sim.schedule(new Event("earlier", Component.EXTERNAL, () -> seen.add(sim.hasPassed(200, stamp[0]))), 200);
+        stamp[0] = sim.stamp();
+        sim.schedule(new Event("later", Component.EXTERNAL, () -> seen.add(sim.hasPassed(200, stamp[0]))), 200);
+
+        sim.run(199);
+        assertFalse(sim.hasPassed(200, stamp[0]));
+        sim.step();
+        sim.step();
+
+        assertEquals(List.of(false, true), seen, "ties go by scheduling order, as for events");
+        assertFalse(sim.hasPassed(200, sim.stamp()), "a stamp taken now for now has not passed yet");
+        sim.run(200);
+        assertTrue(sim.hasPassed(200, stamp[0]));
+    }
+
+    @Test
     void shouldJumpOverIdleTimeWithoutFiringAnything()
     {
         sim.schedule(recording("late"), Time.seconds(3600));

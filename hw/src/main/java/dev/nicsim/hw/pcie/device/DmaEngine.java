@@ -25,10 +25,15 @@ import java.util.ArrayDeque;
  * payload each) then cross the link downstream. The data is copied from host memory when the completions arrive.
  *
  * <h2>Writes</h2>
- * A write is split into TLPs of at most max payload, copied out of the device at once (the TLP carries the data), sent
+ * A write is split into TLPs of at most max payload, copied out of the device at once (the TLPs carry the data), sent
  * upstream in order, and land in host memory {@link PcieConfig#postedWriteLatencyPs()} after leaving the link. The
  * client hears of the write when its last TLP has left. An MSI message is a 4-byte posted write to the MSI window; it
  * stays behind earlier writes, so an interrupt never overtakes the data it announces.
+ *
+ * <p>Simplification: each TLP's link time is reserved when the write is issued, but the write's bytes all become
+ * visible together, when its last TLP lands, rather than TLP by TLP (one event per write instead of one per TLP). Host
+ * software cannot tell: it learns of a write only from a later posted write (a descriptor write-back or an MSI),
+ * which lands after the last TLP.
  *
  * <h2>Faults</h2>
  * Every transfer is checked when issued: bus mastering must be enabled, the target must not be a device BAR, and the
@@ -53,7 +58,7 @@ public final class DmaEngine
     private final ArrayDeque<ReadRequest> freeReadRequests = new ArrayDeque<>();
     private final ArrayDeque<ReadRequest> waitingForTag = new ArrayDeque<>();
     private final ArrayDeque<WriteJob> freeWriteJobs = new ArrayDeque<>();
-    private final ArrayDeque<WriteTlp> freeWriteTlps = new ArrayDeque<>();
+    private final ArrayDeque<PostedWrite> freePostedWrites = new ArrayDeque<>();
     private int tagsInUse;
     private long completerFreeAt;
 
@@ -66,6 +71,14 @@ public final class DmaEngine
     private long messagesSent;
     private long faults;
     private int inFlight;
+    /*
+     * Writes nobody waits for (client null) need no event when they have left: they count as in flight until the
+     * simulator says one would have fired (Simulator.stamp). A FIFO of (time left, stamp), in issue order.
+     */
+    private long[] silentLeftAt = new long[16];
+    private long[] silentStamps = new long[16];
+    private int silentHead;
+    private int silentCount;
 
     public DmaEngine(final Simulator sim, final PcieLink link, final RootComplex root, final PciConfigSpace config,
         final String device)
@@ -135,57 +148,104 @@ public final class DmaEngine
     public void write(final long busAddress, final int length, final MemorySegment source, final long sourceOffset,
         final DmaClient client, final int tag)
     {
-        final WriteJob job = freeWriteJobs.isEmpty() ? new WriteJob() : freeWriteJobs.pop();
-        job.client = client;
-        job.tag = tag;
         writesIssued++;
-        inFlight++;
         final String refusal = refusal(busAddress, length, true);
         if (refusal != null)
         {
-            job.status = FAULT;
+            final WriteJob job = takeWriteJob(client, tag, FAULT);
             fault(busAddress, length, true, refusal);
             sim.schedule(job, sim.now());
             return;
         }
-        job.status = OK;
+        final PostedWrite posted = takePostedWrite(length);
+        MemorySegment.copy(source, sourceOffset, posted.staging, 0, length);
+        posted.address = busAddress;
+        posted.length = length;
         final int maxPayload = pcie.maxPayloadBytes();
-        long sent = sim.now();
+        final PcieLink.Direction upstream = link.upstream();
+        final long now = sim.now();
+        long sent = now;
         for (int done = 0; done < length; done += maxPayload)
         {
-            final int chunk = Math.min(maxPayload, length - done);
-            sent = post(busAddress + done, source, sourceOffset + done, chunk);
+            sent = upstream.transmit(now, PcieConfig.REQUEST_OVERHEAD_BYTES + Math.min(maxPayload, length - done));
         }
+        sim.schedule(posted, sent + pcie.postedWriteLatencyPs());
         bytesWritten += length;
-        sim.schedule(job, sent);
+        if (client != null)
+        {
+            sim.schedule(takeWriteJob(client, tag, OK), sent);
+        }
+        else
+        {
+            leavesSilently(sent);
+        }
+    }
+
+    private WriteJob takeWriteJob(final DmaClient client, final int tag, final int status)
+    {
+        final WriteJob job = freeWriteJobs.isEmpty() ? new WriteJob() : freeWriteJobs.pop();
+        job.client = client;
+        job.tag = tag;
+        job.status = status;
+        inFlight++;
+        return job;
+    }
+
+    /** A write without a client is in flight until {@code time}: remembered without an event. */
+    private void leavesSilently(final long time)
+    {
+        forgetLeftSilently();
+        if (silentCount == silentLeftAt.length)
+        {
+            silentLeftAt = unwrap(silentLeftAt);
+            silentStamps = unwrap(silentStamps);
+            silentHead = 0;
+        }
+        final int tail = (silentHead + silentCount) % silentLeftAt.length;
+        silentLeftAt[tail] = time;
+        silentStamps[tail] = sim.stamp();
+        silentCount++;
+    }
+
+    private void forgetLeftSilently()
+    {
+        while (silentCount > 0 && sim.hasPassed(silentLeftAt[silentHead], silentStamps[silentHead]))
+        {
+            silentHead = (silentHead + 1) % silentLeftAt.length;
+            silentCount--;
+        }
+    }
+
+    /** The ring's entries from its head, in twice the room. */
+    private long[] unwrap(final long[] ring)
+    {
+        final long[] grown = new long[2 * ring.length];
+        final int first = ring.length - silentHead;
+        System.arraycopy(ring, silentHead, grown, 0, first);
+        System.arraycopy(ring, 0, grown, first, silentHead);
+        return grown;
     }
 
     /** Sends an MSI message: a 4-byte posted write of {@code data} to {@code address}. */
     public void sendMessage(final long address, final int data)
     {
-        final WriteTlp tlp = takeTlp();
-        tlp.staging.set(ValueLayout.JAVA_INT_UNALIGNED, 0, data);
-        tlp.address = address;
-        tlp.length = 4;
+        final PostedWrite posted = takePostedWrite(4);
+        posted.staging.set(ValueLayout.JAVA_INT_UNALIGNED, 0, data);
+        posted.address = address;
+        posted.length = 4;
         final long sent = link.upstream().transmit(sim.now(), PcieConfig.REQUEST_OVERHEAD_BYTES + 4);
-        sim.schedule(tlp, sent + pcie.postedWriteLatencyPs());
+        sim.schedule(posted, sent + pcie.postedWriteLatencyPs());
         messagesSent++;
     }
 
-    private long post(final long address, final MemorySegment source, final long sourceOffset, final int length)
+    private PostedWrite takePostedWrite(final int length)
     {
-        final WriteTlp tlp = takeTlp();
-        MemorySegment.copy(source, sourceOffset, tlp.staging, 0, length);
-        tlp.address = address;
-        tlp.length = length;
-        final long sent = link.upstream().transmit(sim.now(), PcieConfig.REQUEST_OVERHEAD_BYTES + length);
-        sim.schedule(tlp, sent + pcie.postedWriteLatencyPs());
-        return sent;
-    }
-
-    private WriteTlp takeTlp()
-    {
-        return freeWriteTlps.isEmpty() ? new WriteTlp() : freeWriteTlps.pop();
+        final PostedWrite posted = freePostedWrites.isEmpty() ? new PostedWrite() : freePostedWrites.pop();
+        if (posted.staging.byteSize() < length)
+        {
+            posted.staging = Arena.ofAuto().allocate(length, 8);
+        }
+        return posted;
     }
 
     private void issue(final ReadRequest request)
@@ -265,7 +325,8 @@ public final class DmaEngine
     /** Reads and writes issued whose client has not been told yet: zero once DMA has quiesced. */
     public int inFlight()
     {
-        return inFlight;
+        forgetLeftSilently();
+        return inFlight + silentCount;
     }
 
     public int tagsInUse()
@@ -378,14 +439,14 @@ public final class DmaEngine
         }
     }
 
-    /** One posted write TLP in flight, carrying its own copy of the data. */
-    private final class WriteTlp extends Event
+    /** One posted write in flight (all its TLPs), carrying its own copy of the data. */
+    private final class PostedWrite extends Event
     {
-        final MemorySegment staging = Arena.ofAuto().allocate(pcie.maxPayloadBytes(), 8);
+        MemorySegment staging = Arena.ofAuto().allocate(pcie.maxPayloadBytes(), 8);
         long address;
         int length;
 
-        WriteTlp()
+        PostedWrite()
         {
             super(device + ".dma-write-land", Component.PCIE_DMA);
         }
@@ -394,7 +455,7 @@ public final class DmaEngine
         protected void fire()
         {
             root.postedWriteArrived(address, staging, 0, length);
-            freeWriteTlps.push(this);
+            freePostedWrites.push(this);
         }
     }
 }

@@ -127,6 +127,19 @@ class DmaEngineTest
     }
 
     @Test
+    void shouldCountAWriteWithoutClientInFlightUntilItHasLeft()
+    {
+        final DmaBuffer buffer = mapped(64, Iommu.Access.READ_WRITE);
+
+        dma.write(buffer.busAddress(), 8, local, 0, null, 0);
+        final long sent = pcie.serializationPs(PcieConfig.REQUEST_OVERHEAD_BYTES + 8);
+        platform.sim.run(sent - 1);
+        assertEquals(1, dma.inFlight());
+        platform.sim.run(sent);
+        assertEquals(0, dma.inFlight());
+    }
+
+    @Test
     void shouldFaultOnUnmappedMemoryAndChangeNoByte()
     {
         final DmaBuffer unmapped = platform.allocator.allocate(256, 64, "never-mapped");
