@@ -57,6 +57,16 @@ class SimulatorTest
     }
 
     @Test
+    void shouldReturnFromAnUnboundedRunOnceNothingIsPending()
+    {
+        sim.schedule(recording("only"), 100);
+
+        assertFalse(sim.runUntil(() -> false, Time.NEVER));
+
+        assertEquals(List.of("only@100"), fired);
+    }
+
+    @Test
     void shouldJumpOverIdleTimeWithoutFiringAnything()
     {
         sim.schedule(recording("late"), Time.seconds(3600));
