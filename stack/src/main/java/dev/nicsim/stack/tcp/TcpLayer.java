@@ -1,5 +1,6 @@
 package dev.nicsim.stack.tcp;
 
+import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.hw.trace.EventTrace;
 import dev.nicsim.stack.NetworkStack;
@@ -1444,7 +1445,7 @@ public final class TcpLayer
             socket.softError = -begun;
             return begun;
         }
-        stack.cpu().charge(stack.cpu().costs().stackTxPacketPs());
+        stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
         final long at = ip.transportOffset();
         final MemorySegment memory = ip.memory();
         out.wrap(memory, at, TcpSegment.HEADER_LENGTH + optionsLength + length);
@@ -1515,7 +1516,7 @@ public final class TcpLayer
             socket.softError = -begun;
             return;
         }
-        stack.cpu().charge(stack.cpu().costs().stackTxPacketPs());
+        stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
         out.wrap(ip.memory(), ip.transportOffset(), TcpSegment.HEADER_LENGTH + optionsLength);
         final int window = synWindow(socket);
         out.emit(socket.localPort, socket.remotePort, tcb.iss, withAck ? tcb.rcvNxt : 0,
@@ -1542,7 +1543,7 @@ public final class TcpLayer
         {
             return;
         }
-        stack.cpu().charge(stack.cpu().costs().stackTxPacketPs());
+        stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
         out.wrap(ip.memory(), ip.transportOffset(), TcpSegment.HEADER_LENGTH);
         out.emit(sourcePort, destinationPort, seq, withAck ? ack : 0,
             TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), 0, 0);
