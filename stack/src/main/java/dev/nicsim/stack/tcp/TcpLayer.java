@@ -679,6 +679,7 @@ public final class TcpLayer
         if (length > 0)
         {
             stack.stats().retransmissions++;
+            stack.stats().fastRetransmissions++;
             sendData(socket, tcb, tcb.sndUna, length, false);
         }
     }
@@ -1409,6 +1410,7 @@ public final class TcpLayer
         else
         {
             stack.stats().retransmissions++;
+            stack.stats().timeoutRetransmissions++;
         }
         if (!tcb.retransmitTimer.isScheduled())
         {
@@ -1622,6 +1624,7 @@ public final class TcpLayer
         tcb.retransmits++;
         tcb.synRetransmitted = true;
         stack.stats().retransmissions++;
+        stack.stats().timeoutRetransmissions++;
         sendSyn(socket, tcb, tcb.state == TcpState.SYN_RECEIVED);
         tcb.rtoPs = policy.rtoAfter(tcb.retransmits);
         stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
@@ -1643,6 +1646,7 @@ public final class TcpLayer
         tcb.retransmits++;
         tcb.synRetransmitted = true;
         stack.stats().retransmissions++;
+        stack.stats().timeoutRetransmissions++;
         sendSyn(socket, tcb, true);
         tcb.rtoPs = Math.min(tcb.rtoPs * 2, RTO_MAX_PS);
         stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);

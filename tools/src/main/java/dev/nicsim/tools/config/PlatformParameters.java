@@ -22,6 +22,7 @@ public final class PlatformParameters
     public static final String LINK_IFG = "link.ifg_bytes";
     public static final String LINK_SWITCH = "link.switch";
     public static final String SWITCH_LATENCY = "link.switch_latency_ns";
+    public static final String SWITCH_BUFFER = "link.switch_port_buffer_kib";
 
     public static final String PCIE_GENERATION = "pcie.generation";
     public static final String PCIE_LANES = "pcie.lanes";
@@ -79,6 +80,8 @@ public final class PlatformParameters
             Parameter.bool(LINK_SWITCH, false, "join the hosts through a store-and-forward switch instead of one " +
                 "cable (each host gets its own link to the switch)"),
             Parameter.nanos(SWITCH_LATENCY, 500 * Time.NS, "switch forwarding latency after a frame has fully arrived"),
+            Parameter.integer(SWITCH_BUFFER, 144, "KiB", 2, 1 << 20, "switch buffer per output port; a frame " +
+                "that does not fit is tail-dropped (default: a shallow-buffered ToR, 9 MB shared by 64 ports)"),
 
             Parameter.integer(PCIE_GENERATION, pcie.generation(), "", 1, 5, "PCIe generation (2.5, 5, 8, 16, 32 GT/s)"),
             Parameter.choice(PCIE_LANES, Integer.toString(pcie.lanes()), List.of("1", "2", "4", "8", "16"),
