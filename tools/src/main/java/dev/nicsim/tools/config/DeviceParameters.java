@@ -1,6 +1,7 @@
 package dev.nicsim.tools.config;
 
 import dev.nicsim.driver.DriverConfig;
+import dev.nicsim.driver.ItrMode;
 import dev.nicsim.nic.MisuseMode;
 import dev.nicsim.nic.NicConfig;
 
@@ -34,6 +35,7 @@ public final class DeviceParameters
     public static final String DRIVER_RX_RING = "driver.rx_ring_size";
     public static final String DRIVER_BUDGET = "driver.napi_budget";
     public static final String DRIVER_ITR = "driver.itr_units";
+    public static final String DRIVER_ITR_MODE = "driver.itr_mode";
 
     private static final List<String> WIDTHS = List.of("1", "2", "4", "8", "16", "32", "64", "128", "256");
 
@@ -79,7 +81,10 @@ public final class DeviceParameters
                 "RX ring size (multiple of 8)"),
             Parameter.integer(DRIVER_BUDGET, driver.napiBudget(), "frames", 1, 4096, "NAPI poll budget"),
             Parameter.integer(DRIVER_ITR, driver.itr(), "x256 ns", 0, 0xFFFF,
-                "interrupt throttling interval (0 = every interrupt at once)"));
+                "interrupt throttling interval (0 = every interrupt at once); used when driver.itr_mode=static"),
+            Parameter.choice(DRIVER_ITR_MODE, "static", List.of("static", "adaptive"), "interrupt moderation: " +
+                "static (driver.itr_units) or adaptive (e1000/igb dynamic conservative: 4k-20k interrupts/s from " +
+                "the traffic)"));
     }
 
     /** The NIC configuration; {@code macAddress} distinguishes the hosts' NICs. */
@@ -111,7 +116,8 @@ public final class DeviceParameters
         final DriverConfig defaults = DriverConfig.defaults();
         return new DriverConfig(settings.integer32(DRIVER_TX_RING), settings.integer32(DRIVER_RX_RING),
             defaults.txBufferBytes(), defaults.rxBufferBytes(), settings.integer32(DRIVER_BUDGET),
-            settings.integer32(DRIVER_ITR), defaults.resetTimeoutPs(), defaults.quiesceTimeoutPs(), defaults.fault());
+            settings.integer32(DRIVER_ITR), defaults.resetTimeoutPs(), defaults.quiesceTimeoutPs(), defaults.fault(),
+            ItrMode.valueOf(settings.text(DRIVER_ITR_MODE).toUpperCase(Locale.ROOT)));
     }
 
     private static double mhz(final long periodPs)

@@ -241,7 +241,7 @@ class DriverLifecycleTest
         {
             final HostMemory memory = new HostMemory(1 << 20);
             final RootComplex root = new RootComplex(sim, memory, new Iommu(memory),
-                new InterruptController(sim, InterruptController.DEFAULT_LATENCY_PS));
+                new InterruptController(sim, 0));
             final PcieSlot slot = new PcieSlot(root, PcieConfig.defaults(), "fake", vendor, device, 1);
             slot.plug(new RegisterSpace()
             {
