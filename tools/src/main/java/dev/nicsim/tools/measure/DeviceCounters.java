@@ -93,6 +93,8 @@ public final class DeviceCounters
         values.put(h + "dma.writes", dma.writesIssued());
         values.put(h + "dma.write_bytes", dma.bytesWritten());
         values.put(h + "dma.msix_messages", dma.messagesSent());
+        values.put(h + "dma.read_tag_ps", dma.tagTimePs());
+        values.put(h + "dma.read_tag_waits", dma.tagWaits());
         direction(values, h + "pcie.upstream.", host.slot().link().upstream());
         direction(values, h + "pcie.downstream.", host.slot().link().downstream());
 
