@@ -33,7 +33,7 @@ enum ns1_fault {
     FAULT_MISALIGNED_RING = 4,     /* TX ring 64 bytes past a 128-byte boundary (RING_BASE_MISALIGNED) */
     FAULT_CPU_POINTER_IN_DESC = 5, /* TX descriptors carry the CPU pointer, not the bus address (DMA_UNMAPPED) */
     FAULT_UNMASK_UNPROGRAMMED = 6, /* an MSI-X vector unmasked before its address is programmed (MSIX_UNPROGRAMMED) */
-    FAULT_NO_RESET_WAIT = 7,       /* writes registers while CTRL.RST still reads 1 (WRITE_DURING_RESET) */
+    FAULT_NO_RESET_WAIT = 7,       /* writes IMC while CTRL.RST still reads 1 (WRITE_DURING_RESET) */
 };
 #ifndef NS1_FAULT
 #define NS1_FAULT FAULT_NONE
@@ -227,6 +227,7 @@ static int reset(struct ns1 *nic)
     const struct nicsim_host *h = nic->h;
     h->write32(NS1_CTRL, NS1_CTRL_RST);
     if (NS1_FAULT == FAULT_NO_RESET_WAIT) {
+        h->write32(NS1_IMC, 0xFFFFFFFFu); /* "interrupts off" at once, without waiting for the reset to end */
         return 0;
     }
     uint64_t deadline = h->now_ps() + h->params.reset_timeout_ps;

@@ -151,6 +151,10 @@ public final class CDriver implements DeviceDriver
     private boolean probed;
     private boolean up;
     private boolean linkUp;
+    private long mac;
+    private int mtu;
+    private int features;
+    private int txCapacity;
     private int itr;
     private long rxUnclaimed;
     private RuntimeException failure;
@@ -222,7 +226,11 @@ public final class CDriver implements DeviceDriver
         }
         check("probe", probeResult);
         probed = true;
-        priv = netdev.get(ADDRESS, NETDEV.byteOffset(MemoryLayout.PathElement.groupElement("priv")));
+        priv = netdev.get(ADDRESS, field(NETDEV, "priv"));
+        mac = netdev.get(JAVA_LONG, field(NETDEV, "mac"));
+        mtu = netdev.get(JAVA_INT, field(NETDEV, "mtu"));
+        features = netdev.get(JAVA_INT, field(NETDEV, "features"));
+        txCapacity = netdev.get(JAVA_INT, field(NETDEV, "tx_capacity"));
         final int openResult;
         try
         {
@@ -233,7 +241,7 @@ public final class CDriver implements DeviceDriver
             throw unexpected(e);
         }
         check("open", openResult);
-        linkUp = netdevInt("link_up") != 0;
+        linkUp = netdev.get(JAVA_INT, field(NETDEV, "link_up")) != 0;
         up = true;
     }
 
@@ -409,19 +417,19 @@ public final class CDriver implements DeviceDriver
     @Override
     public long macAddress()
     {
-        return probed ? netdev.get(JAVA_LONG, NETDEV.byteOffset(MemoryLayout.PathElement.groupElement("mac"))) : 0;
+        return mac;
     }
 
     @Override
     public int mtu()
     {
-        return netdevInt("mtu");
+        return mtu;
     }
 
     @Override
     public int features()
     {
-        return netdevInt("features");
+        return features;
     }
 
     @Override
@@ -493,7 +501,7 @@ public final class CDriver implements DeviceDriver
     @Override
     public int txCapacity()
     {
-        return netdevInt("tx_capacity");
+        return txCapacity;
     }
 
     @Override
@@ -1049,9 +1057,10 @@ public final class CDriver implements DeviceDriver
         return new IllegalStateException(name + ": calling C driver " + library.name + ": " + e, e);
     }
 
-    private int netdevInt(final String field)
+    /** A field's offset in a struct (the lookup allocates: set-up paths only). */
+    private static long field(final StructLayout struct, final String name)
     {
-        return netdev.get(JAVA_INT, NETDEV.byteOffset(MemoryLayout.PathElement.groupElement(field)));
+        return struct.byteOffset(MemoryLayout.PathElement.groupElement(name));
     }
 
     private long busOf(final long cpuAddress)
@@ -1087,8 +1096,8 @@ public final class CDriver implements DeviceDriver
     {
         final MemorySegment table = arena.allocate(HOST);
         table.set(JAVA_INT, 0, CDriverLibrary.ABI);
-        table.set(ADDRESS, HOST.byteOffset(MemoryLayout.PathElement.groupElement("name")), arena.allocateFrom(name));
-        final MemorySegment params = table.asSlice(HOST.byteOffset(MemoryLayout.PathElement.groupElement("params")),
+        table.set(ADDRESS, field(HOST, "name"), arena.allocateFrom(name));
+        final MemorySegment params = table.asSlice(field(HOST, "params"),
             PARAMS);
         params.set(JAVA_INT, 0, config.txRingSize());
         params.set(JAVA_INT, 4, config.rxRingSize());
@@ -1105,7 +1114,7 @@ public final class CDriver implements DeviceDriver
             {
                 final MethodType type = call.descriptor.toMethodType();
                 final MethodHandle target = lookup.findVirtual(CDriver.class, call.method, type).bindTo(this);
-                table.set(ADDRESS, HOST.byteOffset(MemoryLayout.PathElement.groupElement(call.name())),
+                table.set(ADDRESS, field(HOST, call.name()),
                     LINKER.upcallStub(target, call.descriptor, arena));
             }
             catch (final ReflectiveOperationException e)

@@ -7,6 +7,7 @@ import dev.nicsim.driver.DriverContext;
 import dev.nicsim.hw.eth.EthernetConfig;
 import dev.nicsim.hw.eth.EthernetLink;
 import dev.nicsim.hw.sim.Simulator;
+import dev.nicsim.nic.MisuseMode;
 
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -29,10 +30,10 @@ public final class Bench
     final FrameStream streamB;
 
     private Bench(final DriverConfig config, final Function<DriverContext, DeviceDriver> driverA,
-        final Function<DriverContext, DeviceDriver> driverB, final Consumer<Bench> beforeProbe)
+        final Function<DriverContext, DeviceDriver> driverB, final MisuseMode misuse, final Consumer<Bench> beforeProbe)
     {
-        a = new BenchHost(sim, "A", link.a(), MAC_A, config, driverA);
-        b = new BenchHost(sim, "B", link.b(), MAC_B, config, driverB);
+        a = new BenchHost(sim, "A", link.a(), MAC_A, config, driverA, misuse);
+        b = new BenchHost(sim, "B", link.b(), MAC_B, config, driverB, misuse);
         beforeProbe.accept(this);
         a.driver.probe();
         b.driver.probe();
@@ -46,13 +47,20 @@ public final class Bench
     static Bench forCheck(final DriverConfig config, final Function<DriverContext, DeviceDriver> underTest,
         final Consumer<Bench> beforeProbe)
     {
-        return new Bench(config, underTest, new BuiltInDriverProvider()::create, beforeProbe);
+        return new Bench(config, underTest, new BuiltInDriverProvider()::create, MisuseMode.STRICT, beforeProbe);
+    }
+
+    /** The driver under test on A and the built-in driver on B, both NICs in {@code misuse} mode; probed. */
+    public static Bench underTest(final DriverConfig config, final Function<DriverContext, DeviceDriver> underTest,
+        final MisuseMode misuse)
+    {
+        return new Bench(config, underTest, new BuiltInDriverProvider()::create, misuse, bench -> { });
     }
 
     /** A bench for bulk runs outside the kit: {@code driver} on both hosts, probed, streams attached. */
     public static Bench pair(final DriverConfig config, final Function<DriverContext, DeviceDriver> driver)
     {
-        return new Bench(config, driver, driver, bench -> { });
+        return new Bench(config, driver, driver, MisuseMode.STRICT, bench -> { });
     }
 
     public Simulator sim()
@@ -73,6 +81,11 @@ public final class Bench
     public FrameStream streamA()
     {
         return streamA;
+    }
+
+    public EthernetLink link()
+    {
+        return link;
     }
 
     public FrameStream streamB()

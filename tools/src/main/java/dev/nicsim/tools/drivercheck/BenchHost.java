@@ -14,6 +14,7 @@ import dev.nicsim.hw.pcie.PcieConfig;
 import dev.nicsim.hw.pcie.RootComplex;
 import dev.nicsim.hw.pcie.device.PcieSlot;
 import dev.nicsim.hw.sim.Simulator;
+import dev.nicsim.nic.MisuseMode;
 import dev.nicsim.nic.Nic;
 import dev.nicsim.nic.NicConfig;
 import dev.nicsim.nic.regs.DeviceIdentity;
@@ -21,7 +22,7 @@ import dev.nicsim.nic.regs.DeviceIdentity;
 import java.util.function.Function;
 
 /**
- * One host of the kit's bench: 16 MiB of memory behind an IOMMU, an NS-1 in strict mode in its PCIe slot, a CPU with
+ * One host of the kit's bench: 16 MiB of memory behind an IOMMU, an NS-1 (strict mode for the kit) in its PCIe slot, a CPU with
  * the default costs, and the driver the factory makes (not probed yet). The kit looks at what a driver cannot hide:
  * the NIC's own counters and register trace, the allocator and the IOMMU.
  */
@@ -35,13 +36,13 @@ public final class BenchHost
     final DeviceDriver driver;
 
     BenchHost(final Simulator sim, final String name, final EthernetPort port, final long mac,
-        final DriverConfig config, final Function<DriverContext, DeviceDriver> factory)
+        final DriverConfig config, final Function<DriverContext, DeviceDriver> factory, final MisuseMode misuse)
     {
         final InterruptController interrupts = new InterruptController(sim, InterruptController.DEFAULT_LATENCY_PS);
         final RootComplex root = new RootComplex(sim, memory, iommu, interrupts);
         final PcieSlot slot = new PcieSlot(root, PcieConfig.defaults(), name + ".nic", DeviceIdentity.PCI_VENDOR_ID,
             DeviceIdentity.PCI_DEVICE_ID, DeviceIdentity.PCI_REVISION);
-        this.nic = new Nic(slot, port, NicConfig.builder().macAddress(mac).build());
+        this.nic = new Nic(slot, port, NicConfig.builder().macAddress(mac).misuseMode(misuse).build());
         this.cpu = new HostCpu(sim, CpuCosts.defaults(), name + ".cpu");
         this.driver = factory.apply(new DriverContext(name + ".eth0", nic.function(), root, allocator, cpu, config));
     }
