@@ -26,3 +26,4 @@ build ns1-misaligned-ring 4
 build ns1-cpu-pointer-in-descriptor 5
 build ns1-unmask-unprogrammed 6
 build ns1-no-reset-wait 7
+build ns1-rx-frame-bad-address 8

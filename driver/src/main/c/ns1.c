@@ -34,6 +34,7 @@ enum ns1_fault {
     FAULT_CPU_POINTER_IN_DESC = 5, /* TX descriptors carry the CPU pointer, not the bus address (DMA_UNMAPPED) */
     FAULT_UNMASK_UNPROGRAMMED = 6, /* an MSI-X vector unmasked before its address is programmed (MSIX_UNPROGRAMMED) */
     FAULT_NO_RESET_WAIT = 7,       /* writes IMC while CTRL.RST still reads 1 (WRITE_DURING_RESET) */
+    FAULT_RX_FRAME_BAD_ADDRESS = 8, /* lends the stack a CPU pointer for a bus address (host API check) */
 };
 #ifndef NS1_FAULT
 #define NS1_FAULT FAULT_NONE
@@ -513,7 +514,9 @@ static int ns1_poll(void *priv, int32_t budget)
             break;
         }
         nicsim_bus_t buffer = nic->rx.buf_bus + (uint64_t)nic->rx_next * nic->rx.buf_bytes;
-        h->rx_frame(buffer, (uint32_t)(fields & 0xFFFF), (uint32_t)(fields >> 16) & 0xFFFF);
+        nicsim_bus_t lent = NS1_FAULT == FAULT_RX_FRAME_BAD_ADDRESS ?
+            (nicsim_bus_t)(uintptr_t)(nic->rx.buf + (uint64_t)nic->rx_next * nic->rx.buf_bytes) : buffer;
+        h->rx_frame(lent, (uint32_t)(fields & 0xFFFF), (uint32_t)(fields >> 16) & 0xFFFF);
         desc->address = buffer;
         desc->fields = 0;
         nic->rx_next = next_index(&nic->rx, nic->rx_next);

@@ -2,12 +2,14 @@ package dev.nicsim.tools.cdriver;
 
 import dev.nicsim.driver.BuiltInDriverProvider;
 import dev.nicsim.driver.DriverConfig;
+import dev.nicsim.driver.DriverException;
 import dev.nicsim.driver.DriverFault;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.nic.MisuseMode;
 import dev.nicsim.nic.NicMisuseException;
 import dev.nicsim.nic.regs.Counters;
 import dev.nicsim.tools.drivercheck.Bench;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -65,6 +67,19 @@ class BrokenCDriverTest
         assertTrue(counted > 0, "the device counted what went wrong");
         assertTrue(bench.sim().now() >= Time.ms(1), "the run went on to its end");
         assertEquals(0, bench.streamA().wrong() + bench.streamB().wrong(), "nothing arrived corrupted");
+    }
+
+    /** A bad pointer handed to the host is caught at the host API, in either mode, naming what was wrong. */
+    @Test
+    void shouldStopADriverLendingTheStackMemoryOutsideItsDmaBuffers()
+    {
+        for (final MisuseMode mode : MisuseMode.values())
+        {
+            final DriverException stopped = assertThrows(DriverException.class,
+                () -> run("ns1-rx-frame-bad-address", mode));
+            assertTrue(stopped.getMessage().startsWith("A.eth0: C driver ns1-broken lent the stack a frame of ") &&
+                stopped.getMessage().contains("which is not inside its DMA memory"), stopped.getMessage());
+        }
     }
 
     /** Where the Java driver has the same deliberate mistake, the C driver is stopped with the very same message. */
