@@ -11,6 +11,8 @@ module dev.nicsim.driver {
     requires dev.nicsim.nic;
 
     exports dev.nicsim.driver;
+    // The C-driver host itself, for tests and tools that read a C driver's log.
+    exports dev.nicsim.driver.foreign to dev.nicsim.tools;
 
     uses dev.nicsim.driver.DriverProvider;
 }
