@@ -42,7 +42,7 @@ import java.lang.foreign.MemorySegment;
  * Driver work is charged to the host CPU ({@code CpuCosts.driverTxPs} per frame sent, {@code driverRxPs} per frame
  * received), MMIO costs what the platform says, and nothing on the fast path allocates.
  */
-public final class NicDriver implements NetDevice
+public final class NicDriver implements DeviceDriver
 {
     private static final int ETHERNET_OVERHEAD = 14 + 4 + 4;
 

@@ -27,6 +27,7 @@ import dev.nicsim.nic.regs.DeviceIdentity;
 import dev.nicsim.nic.regs.NicErrors;
 import dev.nicsim.nic.regs.NicRegisters;
 import dev.nicsim.stack.device.NetDevice;
+import dev.nicsim.tools.drivercheck.FrameStream;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicReference;
