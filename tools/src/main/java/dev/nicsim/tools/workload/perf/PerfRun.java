@@ -226,8 +226,13 @@ public final class PerfRun
         final Map<String, String> values = new LinkedHashMap<>();
         for (final Parameter parameter : settings.catalog().all())
         {
-            values.put(parameter.key(), settings.text(parameter.key()));
+            if (!parameter.key().contains(Parameter.HOST_PLACEHOLDER))
+            {
+                values.put(parameter.key(), settings.text(parameter.key()));
+            }
         }
+        // Per-host keys (host.B.driver, say) are in force only where set.
+        settings.overrides().forEach(values::putIfAbsent);
         return values;
     }
 
