@@ -107,7 +107,7 @@ class MainTest
     }
 
     @Test
-    void shouldLeaveNothingBehindWhenTheDemoCannotRun(@TempDir final Path dir) throws IOException
+    void shouldRefuseBadSettingsBeforeAndKeepEvidenceOfAFailedRun(@TempDir final Path dir) throws IOException
     {
         final Path out = dir.resolve("demo");
         assertEquals(2, Main.run("demo", "--out", out.toString(), "--set", "nic.mac_clock_mhz=nope"));
@@ -123,7 +123,10 @@ class MainTest
         Files.writeString(out.resolve("summary.json"), "previous run");
         assertEquals(1, Main.run("demo", "--out", out.toString(), "--set", "fault.drop=1"));
         assertTrue(err.toString().contains("EHOSTUNREACH"), err.toString());
-        assertEquals("previous run", Files.readString(out.resolve("summary.json")), "nothing half-written");
+        assertTrue(err.toString().contains("its files up to the failure are in"), err.toString());
+        final String summary = Files.readString(out.resolve("summary.json"));
+        assertTrue(summary.contains("\"outcome\": \"failed\"") && summary.contains("\"errno\": \"EHOSTUNREACH\""),
+            "the failed run's summary replaces the old one whole: " + summary);
         try (var files = Files.list(dir))
         {
             assertEquals(2, files.count(), "no staging folder left behind");
@@ -146,7 +149,7 @@ class MainTest
         assertEquals((byte) 0x89, png[0]);
         assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
         assertTrue(Files.readString(dir.resolve("summary-pcie.dma_read_latency_ns=600.json"))
-            .contains("\"pcie.dma_read_latency_ns\": \"600\""));
+            .contains("\"dma_read_latency_ns\": 600"));
         assertTrue(out.toString().contains("pcie.dma_read_latency_ns    connect()"), out.toString());
     }
 
@@ -162,10 +165,22 @@ class MainTest
     }
 
     @Test
+    void shouldKeepAFailedConnectsEvidenceWithOut(@TempDir final Path dir) throws IOException
+    {
+        assertEquals(1, Main.run("connect", "10.0.0.9:13", "--out", dir.toString()));
+        final String summary = Files.readString(dir.resolve("summary.json"));
+        assertTrue(summary.contains("\"errno\": \"EHOSTUNREACH\""), summary);
+        assertTrue(summary.contains("\"nicsim_version\": "), summary);
+        @SuppressWarnings("unchecked")
+        final var parsed = (java.util.Map<String, Object>) dev.nicsim.tools.report.Json.parse(summary);
+        assertEquals(3L, parsed.get("frames_captured"), "three unanswered ARP requests (arp.probes)");
+    }
+
+    @Test
     void shouldServeSimulatedClients()
     {
         assertEquals(0, Main.run("serve", "13", "--clients", "2"));
-        assertTrue(out.toString().contains("client 2: connect() took 13.915 us"), out.toString());
+        assertTrue(out.toString().contains("client 2: connect() took 13.911 us"), out.toString());
     }
 
     @Test
