@@ -19,7 +19,7 @@ import java.util.Map;
         "Prints connect()'s result with its latency breakdown, or the errno name and Linux's message; with " +
             "--nonblocking, the EINPROGRESS, poll and SO_ERROR steps of a non-blocking connect."},
     footer = {"", "Examples:", "  nicsim connect 10.0.0.2:13", "  nicsim connect 10.0.0.2:3328      # forgot htons()?",
-        "  nicsim connect 10.0.0.9:13        # nobody answers ARP: EHOSTUNREACH after 3 s",
+        "  nicsim connect 10.0.0.9:13        # no ARP reply: EHOSTUNREACH after 3 s",
         "  nicsim connect 192.168.1.1:13     # no route: ENETUNREACH",
         "  nicsim connect 10.0.0.2:13 --nonblocking --set fault.drop=1",
         "  nicsim connect 10.0.0.9:13 --out /tmp/unreachable"})
@@ -51,7 +51,7 @@ final class ConnectCommand implements Runnable
         final int colon = destination.lastIndexOf(':');
         if (colon <= 0)
         {
-            throw new IllegalArgumentException("destination '" + destination + "' is not HOST:PORT, e.g. 10.0.0.2:13");
+            throw new Main.UsageException("destination '" + destination + "' is not HOST:PORT, e.g. 10.0.0.2:13");
         }
         final String host = destination.substring(0, colon);
         final int port = parsePort(destination.substring(colon + 1));
@@ -103,7 +103,7 @@ final class ConnectCommand implements Runnable
         {
             // reported below
         }
-        throw new IllegalArgumentException("port '" + text + "' must be a number from 1 to 65535");
+        throw new Main.UsageException("port '" + text + "' must be a number from 1 to 65535");
     }
 
     /** The connect() failed: exit code 1, the errno already printed. */

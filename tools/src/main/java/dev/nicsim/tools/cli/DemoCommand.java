@@ -60,9 +60,9 @@ final class DemoCommand implements Runnable
             }
             System.out.println();
         }
-        System.out.printf("connect() from %s to %s:%d (simulated), cold: ARP resolves %s first; warm: %s is cached%n",
-            result.client(), result.server(), DaytimeDemo.DAYTIME_PORT, result.server(), result.server());
-        System.out.printf("  %-22s %12s %7s %12s %7s%n", "", "cold", "", "warm", "");
+        System.out.printf("connect() from %s to %s:%d, simulated; cold: ARP resolves %s first; warm: cached%n",
+            result.client(), result.server(), DaytimeDemo.DAYTIME_PORT, result.server());
+        System.out.printf("  %-22s %12s %7s %12s%n", "", "cold", "", "warm");
         final Map<String, Long> warm = result.warmBreakdown().parts();
         for (final Map.Entry<String, Long> part : result.breakdown().parts().entrySet())
         {

@@ -66,11 +66,11 @@ final class ServeCommand implements Runnable
     {
         if (port < 1 || port > 65535 || clients < 1 || clients > 10_000 || seconds < 1)
         {
-            throw new IllegalArgumentException("PORT must be 1 to 65535, --clients 1 to 10000, --seconds positive");
+            throw new Main.UsageException("PORT must be 1 to 65535, --clients 1 to 10000, --seconds positive");
         }
         if (tap != null && serial != null)
         {
-            throw new IllegalArgumentException("choose one outside world: --tap or --serial, not both");
+            throw new Main.UsageException("choose one outside world: --tap or --serial, not both");
         }
         final Settings settings = options.resolve();
         final boolean outside = tap != null || serial != null;

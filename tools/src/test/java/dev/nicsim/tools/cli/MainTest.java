@@ -51,6 +51,8 @@ class MainTest
     {
         assertEquals(2, Main.run("bogus"));
         assertTrue(err.toString().contains("Unmatched argument at index 0: 'bogus'"), err.toString());
+        assertEquals(2, Main.run("sweeep", "--set", "pcie.lanes=4,8"));
+        assertTrue(err.toString().contains("The closest command is 'sweep'"), err.toString());
     }
 
     @Test
@@ -116,7 +118,7 @@ class MainTest
 
         final Path file = dir.resolve("plain-file");
         Files.writeString(file, "x");
-        assertEquals(1, Main.run("demo", "--out", file.resolve("sub").toString()));
+        assertEquals(2, Main.run("demo", "--out", file.resolve("sub").toString()));
         assertTrue(err.toString().contains("cannot write to --out"), err.toString());
 
         Files.createDirectories(out);
@@ -177,6 +179,33 @@ class MainTest
     }
 
     @Test
+    void shouldGiveExitCode2ForEveryUsageError(@TempDir final Path dir) throws IOException
+    {
+        assertEquals(2, Main.run("connect", "10.0.0.2"));
+        assertEquals(2, Main.run("connect", "10.0.0.2:70000"));
+        assertEquals(2, Main.run("serve", "0"));
+        assertEquals(2, Main.run("serve", "13", "--tap", "t0", "--serial", "/dev/null"));
+        final Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        assertEquals(2, Main.run("demo", "--out", file.toString()));
+        assertEquals(2, Main.run("demo", "--set", "tcp.ephemeral_low=50000", "--set", "tcp.ephemeral_high=40000"));
+        assertTrue(err.toString().contains("tcp.ephemeral_low=50000, tcp.ephemeral_high=40000"), err.toString());
+    }
+
+    @Test
+    void shouldKeepEveryHelpLineWithin80Columns()
+    {
+        for (final String command : List.of("demo", "connect", "serve", "sweep", "config", "timing", "bench"))
+        {
+            out.reset();
+            assertEquals(0, Main.run(command, "--help"));
+            for (final String line : out.toString().lines().toList())
+            {
+                assertTrue(line.length() <= 80, command + " --help has a line a terminal would wrap: " + line);
+            }
+        }
+    }
+
+    @Test
     void shouldServeSimulatedClients()
     {
         assertEquals(0, Main.run("serve", "13", "--clients", "2"));
@@ -190,5 +219,10 @@ class MainTest
         assertTrue(out.toString().contains("64-byte frame holds the wire      67.2 ns  ->    14,880,952 frames/s"),
             out.toString());
         assertTrue(out.toString().contains("DMA read of    64 bytes completes after 545.972 ns"), out.toString());
+        assertTrue(out.toString().contains("1518-byte frames: wire      1.23 us each"), out.toString());
+        assertTrue(out.toString().contains("-> the wire limits the rate"), out.toString());
+        out.reset();
+        assertEquals(0, Main.run("timing", "--set", "link.rate_gbps=100"));
+        assertTrue(out.toString().contains("-> PCIe limits the rate"), out.toString());
     }
 }
