@@ -89,7 +89,8 @@ public final class RunEvidence
             final String first = link.a().name();
             final String forward = ends.get(0) + " -> " + ends.get(1);
             final String backward = ends.get(1) + " -> " + ends.get(0);
-            link.addTap((direction, time, frame, offset, length) -> perfetto.slice("wire " + link.name(),
+            final String wire = "wire " + link.name();
+            link.addTap((direction, time, frame, offset, length) -> perfetto.slice(wire,
                 direction.equals(first) ? forward : backward, "frame " + length + " B", "wire", time,
                 time + length * psPerByte, Map.of()));
         }
