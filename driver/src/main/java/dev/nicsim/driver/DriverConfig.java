@@ -72,6 +72,21 @@ public record DriverConfig(int txRingSize, int rxRingSize, int txBufferBytes, in
             resetTimeoutPs, quiesceTimeoutPs, fault, mode);
     }
 
+    /**
+     * Host memory the driver's rings and buffers take: each block rounded up to a 4 KiB page, as the IOMMU maps
+     * them. A host's memory must hold this (and its other users) or probe fails with ENOMEM.
+     */
+    public long hostMemoryBytes()
+    {
+        return pages((long) txRingSize * 16) + pages((long) txRingSize * txBufferBytes) +
+            pages((long) rxRingSize * 16) + pages((long) rxRingSize * rxBufferBytes);
+    }
+
+    private static long pages(final long bytes)
+    {
+        return (bytes + 4095) & ~4095L;
+    }
+
     private static void ringSize(final String name, final int value)
     {
         if (value < 8 || value > 4096 || value % 8 != 0)

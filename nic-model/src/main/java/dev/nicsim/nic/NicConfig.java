@@ -102,7 +102,7 @@ public record NicConfig(MisuseMode misuseMode, long macAddress, int txQueues, in
     /** The MAC's throughput in bits per second: clock times datapath width. */
     public long macBitsPerSecond()
     {
-        return Time.S / macClockPeriodPs * macDatapathBytes * 8;
+        return MacClocking.throughput(macClockPeriodPs, macDatapathBytes);
     }
 
     private static void range(final String name, final long value, final long min, final long max)
@@ -229,6 +229,15 @@ public record NicConfig(MisuseMode misuseMode, long macAddress, int txQueues, in
         public Builder macDatapathBytes(final int value)
         {
             macDatapathBytes = value;
+            return this;
+        }
+
+        /** The MAC clock and width a real MAC uses at {@code lineRateBitsPerSecond} ({@link MacClocking}). */
+        public Builder macFor(final long lineRateBitsPerSecond)
+        {
+            final MacClocking mac = MacClocking.forLineRate(lineRateBitsPerSecond);
+            macClockPeriodPs = mac.clockPeriodPs();
+            macDatapathBytes = mac.datapathBytes();
             return this;
         }
 

@@ -27,6 +27,14 @@ public final class HostCpu
     /* Per use: time charged to it inside activities of other uses, and the total, both in picoseconds. */
     private final long[] chargedElsewherePs = new long[CpuUse.ALL.length];
     private final long[] usePs = new long[CpuUse.ALL.length];
+    private ActivityListener activityListener;
+
+    /** Told of each finished activity (a timeline's CPU track); one branch when nobody listens. */
+    @FunctionalInterface
+    public interface ActivityListener
+    {
+        void activity(HostCpu cpu, CpuUse use, long start, long end);
+    }
     private long chargedAwayPs;
 
     public HostCpu(final Simulator sim, final CpuCosts costs, final String name)
@@ -49,6 +57,11 @@ public final class HostCpu
     public CpuCosts costs()
     {
         return costs;
+    }
+
+    public void setActivityListener(final ActivityListener listener)
+    {
+        this.activityListener = listener;
     }
 
     public void setCosts(final CpuCosts costs)
@@ -115,6 +128,10 @@ public final class HostCpu
             {
                 usePs[use] += chargedElsewherePs[use];
                 chargedElsewherePs[use] = 0;
+            }
+            if (activityListener != null)
+            {
+                activityListener.activity(this, activityUse, activityStart, busyUntil);
             }
         }
     }

@@ -38,7 +38,21 @@ public final class HostMemory
         }
         this.base = base;
         this.size = size;
-        this.segment = Arena.ofAuto().allocate(size, 4096);
+        this.segment = reserve(size);
+    }
+
+    /* Native memory counts against the JVM's direct-memory limit; running out is a start-up error, not a crash. */
+    private static MemorySegment reserve(final long size)
+    {
+        try
+        {
+            return Arena.ofAuto().allocate(size, 4096);
+        }
+        catch (final OutOfMemoryError e)
+        {
+            throw new IllegalStateException("cannot reserve " + (size >> 20) + " MiB of host memory (" +
+                e.getMessage() + "); configure less, or give the JVM more with -XX:MaxDirectMemorySize", e);
+        }
     }
 
     /** The whole of memory. Index it with {@link #offset(long)}. */

@@ -174,10 +174,10 @@ public final class StackConfig
         return timeWaitPs;
     }
 
-    /** TIME_WAIT duration ({@code TCP_TIMEWAIT_LEN}, 60 s). */
+    /** TIME_WAIT duration ({@code TCP_TIMEWAIT_LEN}, 60 s); 0 frees the 4-tuple as soon as the close completes. */
     public StackConfig timeWaitPs(final long ps)
     {
-        this.timeWaitPs = positive("timeWaitPs", ps);
+        this.timeWaitPs = notNegative("timeWaitPs", ps);
         return this;
     }
 
@@ -201,7 +201,7 @@ public final class StackConfig
     /** Delayed-ACK timeout ({@code TCP_DELACK_MIN}, 40 ms). */
     public StackConfig delayedAckPs(final long ps)
     {
-        this.delayedAckPs = positive("delayedAckPs", ps);
+        this.delayedAckPs = notNegative("delayedAckPs", ps);
         return this;
     }
 
@@ -347,6 +347,15 @@ public final class StackConfig
         if (ps <= 0)
         {
             throw new IllegalArgumentException(name + " must be a positive time in picoseconds, got " + ps);
+        }
+        return ps;
+    }
+
+    private static long notNegative(final String name, final long ps)
+    {
+        if (ps < 0)
+        {
+            throw new IllegalArgumentException(name + " must not be negative, got " + ps + " ps");
         }
         return ps;
     }

@@ -2,11 +2,13 @@ package dev.nicsim.tools.cli;
 
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.tools.demo.ConnectAttempt;
+import dev.nicsim.tools.report.OutputDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /** One connect() from host A to any address and port, with the errno Linux would give and why. */
@@ -17,9 +19,10 @@ import java.util.Map;
         "Prints connect()'s result with its latency breakdown, or the errno name and Linux's message; with " +
             "--nonblocking, the EINPROGRESS, poll and SO_ERROR steps of a non-blocking connect."},
     footer = {"", "Examples:", "  nicsim connect 10.0.0.2:13", "  nicsim connect 10.0.0.2:3328      # forgot htons()?",
-        "  nicsim connect 10.0.0.9:13        # nobody answers ARP: EHOSTUNREACH after 3 s",
+        "  nicsim connect 10.0.0.9:13        # no ARP reply: EHOSTUNREACH after 3 s",
         "  nicsim connect 192.168.1.1:13     # no route: ENETUNREACH",
-        "  nicsim connect 10.0.0.2:13 --nonblocking --set fault.drop=1"})
+        "  nicsim connect 10.0.0.2:13 --nonblocking --set fault.drop=1",
+        "  nicsim connect 10.0.0.9:13 --out /tmp/unreachable"})
 final class ConnectCommand implements Runnable
 {
     @Mixin
@@ -38,18 +41,24 @@ final class ConnectCommand implements Runnable
     @Option(names = "--nonblocking", description = "Connect with O_NONBLOCK, then poll(POLLOUT) and read SO_ERROR.")
     private boolean nonBlocking;
 
+    @Option(names = "--out", paramLabel = "DIR", description = "Keep the run's files here (frames.pcapng, " +
+        "signals.vcd, timeline.txt, trace.json, summary.json), also when connect() fails.")
+    private Path out;
+
     @Override
     public void run()
     {
         final int colon = destination.lastIndexOf(':');
         if (colon <= 0)
         {
-            throw new IllegalArgumentException("destination '" + destination + "' is not HOST:PORT, e.g. 10.0.0.2:13");
+            throw new Main.UsageException("destination '" + destination + "' is not HOST:PORT, e.g. 10.0.0.2:13");
         }
         final String host = destination.substring(0, colon);
         final int port = parsePort(destination.substring(colon + 1));
-        final ConnectAttempt attempt = ConnectAttempt.run(options.resolve(), host, port,
-            noServer ? -1 : parsePort(Integer.toString(serverPort)), nonBlocking);
+        final var settings = options.resolve();
+        final ConnectAttempt attempt = ConnectAttempt.run(settings, host, port,
+            noServer ? -1 : parsePort(Integer.toString(serverPort)), nonBlocking,
+            out == null ? null : OutputDirectory.open(out));
         for (final String step : attempt.steps())
         {
             System.out.println(step);
@@ -62,6 +71,10 @@ final class ConnectCommand implements Runnable
             if (hint != null)
             {
                 System.out.println("hint: " + hint);
+            }
+            if (out != null)
+            {
+                System.out.println("files in " + out + ": the capture, timeline and trace up to the failure");
             }
             throw new ConnectFailedException(attempt.errnoName());
         }
@@ -90,7 +103,7 @@ final class ConnectCommand implements Runnable
         {
             // reported below
         }
-        throw new IllegalArgumentException("port '" + text + "' must be a number from 1 to 65535");
+        throw new Main.UsageException("port '" + text + "' must be a number from 1 to 65535");
     }
 
     /** The connect() failed: exit code 1, the errno already printed. */

@@ -4,6 +4,7 @@ import dev.nicsim.hw.sim.Time;
 import dev.nicsim.hw.trace.EventTrace;
 import dev.nicsim.tools.demo.DaytimeDemo;
 import dev.nicsim.tools.report.OutputDirectory;
+import dev.nicsim.tools.report.RunEvidence;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,12 +16,14 @@ import java.util.Map;
 @Command(name = "demo",
     mixinStandardHelpOptions = true,
     description = {"Run the seed's example, done right: host A (10.0.0.1) connects to a daytime server on host B " +
-        "(10.0.0.2) port 13 through two simulated NS-1 NICs on a 10 Gb/s link, reads the date and closes.",
-        "Prints a timeline, the connect() latency with its breakdown by component, and the daytime string; writes " +
-            "connect.pcap, connect.vcd, timeline.txt and summary.json."},
+        "(10.0.0.2) port 13 through two simulated NS-1 NICs on a 10 Gb/s link, reads the date and closes; then " +
+        "connects again.",
+        "Prints a timeline and both connect() latencies with their breakdowns by component: cold (ARP first) and " +
+            "warm (ARP cached). Writes frames.pcapng, signals.vcd, timeline.txt, trace.json (Perfetto) and " +
+            "summary.json, also when the run fails."},
     footer = {"", "Examples:", "  nicsim demo", "  nicsim demo --out /tmp/run1 --set pcie.dma_read_latency_ns=615.3",
-        "", "Open the capture with 'tshark -r out/demo/connect.pcap' (or Wireshark) and the signals with " +
-        "'gtkwave out/demo/connect.vcd' (or Surfer)."})
+        "", "Open the files with:", "  tshark -r out/demo/frames.pcapng     (or Wireshark)",
+        "  gtkwave out/demo/signals.vcd         (or Surfer)", "  ui.perfetto.dev: open out/demo/trace.json"})
 final class DemoCommand implements Runnable
 {
     @Mixin
@@ -42,11 +45,10 @@ final class DemoCommand implements Runnable
         try
         {
             result = DaytimeDemo.run(settings, output);
-            output.commit();
         }
         catch (final RuntimeException e)
         {
-            output.abandon();
+            System.err.println("nicsim demo: the run failed; its files up to the failure are in " + output.target());
             throw e;
         }
         if (!quiet)
@@ -58,17 +60,22 @@ final class DemoCommand implements Runnable
             }
             System.out.println();
         }
-        System.out.printf("connect() from %s to %s:%d took %s (simulated)%n", result.client(), result.server(),
-            DaytimeDemo.DAYTIME_PORT, Time.format(result.connectLatencyPs()));
+        System.out.printf("connect() from %s to %s:%d, simulated; cold: ARP resolves %s first; warm: cached%n",
+            result.client(), result.server(), DaytimeDemo.DAYTIME_PORT, result.server());
+        System.out.printf("  %-22s %12s %7s %12s%n", "", "cold", "", "warm");
+        final Map<String, Long> warm = result.warmBreakdown().parts();
         for (final Map.Entry<String, Long> part : result.breakdown().parts().entrySet())
         {
-            System.out.printf("  %-22s %12s  %5.1f %%%n", part.getKey(), Time.format(part.getValue()),
-                100.0 * part.getValue() / result.connectLatencyPs());
+            final long warmPart = warm.get(part.getKey());
+            System.out.printf("  %-22s %12s %5.1f %% %12s %5.1f %%%n", part.getKey(), Time.format(part.getValue()),
+                100.0 * part.getValue() / result.connectLatencyPs(), Time.format(warmPart),
+                100.0 * warmPart / result.warmLatencyPs());
         }
-        System.out.printf("  %-22s %12s%n", "total", Time.format(result.breakdown().total()));
+        System.out.printf("  %-22s %12s %7s %12s%n", "total", Time.format(result.breakdown().total()), "",
+            Time.format(result.warmBreakdown().total()));
         System.out.println();
         System.out.println("daytime: " + result.daytime());
-        System.out.printf("%d frames; files in %s: %s, %s, %s, %s%n", result.frames(), output.target(),
-            DaytimeDemo.PCAP, DaytimeDemo.VCD, DaytimeDemo.TIMELINE, DaytimeDemo.SUMMARY);
+        System.out.printf("%d frames; files in %s: %s, %s, %s, %s, %s%n", result.frames(), output.target(),
+            RunEvidence.CAPTURE, RunEvidence.SIGNALS, RunEvidence.TIMELINE, RunEvidence.TRACE, RunEvidence.SUMMARY);
     }
 }

@@ -1,6 +1,9 @@
 package dev.nicsim.tools.cli;
 
 import dev.nicsim.tools.config.ConfigException;
+import dev.nicsim.tools.config.ParameterCatalog;
+import dev.nicsim.tools.report.OutputDirectory;
+import dev.nicsim.tools.report.RunSummary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,6 +23,9 @@ import picocli.CommandLine.Spec;
     footer = {"", "Run 'nicsim COMMAND --help' for a command's options and an example."})
 public final class Main implements Runnable
 {
+    /** The exit code of every usage error: bad options, settings, arguments or output folder. */
+    static final int USAGE = 2;
+
     @Spec
     private CommandSpec spec;
 
@@ -33,6 +39,7 @@ public final class Main implements Runnable
     {
         final CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler(new FailureHandler());
+        commandLine.setParameterExceptionHandler(new UsageHandler(commandLine.getParameterExceptionHandler()));
         return commandLine.execute(args);
     }
 
@@ -55,19 +62,56 @@ public final class Main implements Runnable
                 return 1;
             }
             commandLine.getErr().println("nicsim " + commandLine.getCommandName() + ": " + failure.getMessage());
-            return failure instanceof ConfigException ? 2 : 1;
+            return failure instanceof ConfigException || failure instanceof UsageException ||
+                failure instanceof OutputDirectory.UnusableFolderException ? USAGE : 1;
         }
     }
 
-    /** The version recorded in the jar's manifest by Maven. */
+    /** A command's arguments do not make sense (a bad port, two outside worlds): exit code 2, like picocli's own. */
+    static final class UsageException extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(final String message)
+        {
+            super(message);
+        }
+    }
+
+    /** Picocli's usage errors, plus the closest command when the first word names none. */
+    private static final class UsageHandler implements CommandLine.IParameterExceptionHandler
+    {
+        private final CommandLine.IParameterExceptionHandler standard;
+
+        UsageHandler(final CommandLine.IParameterExceptionHandler standard)
+        {
+            this.standard = standard;
+        }
+
+        @Override
+        public int handleParseException(final CommandLine.ParameterException problem, final String[] args)
+            throws Exception
+        {
+            final int code = standard.handleParseException(problem, args);
+            final CommandLine top = problem.getCommandLine();
+            if (problem instanceof CommandLine.UnmatchedArgumentException unmatched && top.getParent() == null &&
+                !unmatched.getUnmatched().isEmpty() && args.length > 0 && args[0].equals(unmatched.getUnmatched()
+                .getFirst()) && !args[0].startsWith("-"))
+            {
+                top.getErr().println("The closest command is '" + ParameterCatalog.closest(args[0],
+                    top.getSubcommands().keySet()) + "' (run 'nicsim --help' for all of them).");
+            }
+            return code;
+        }
+    }
+
+    /** The version: git describe, recorded when the tools were built. */
     static final class Version implements CommandLine.IVersionProvider
     {
         @Override
         public String[] getVersion()
         {
-            final String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"nicsim " + (version == null ? "(development build)" : version) + ", Java " +
-                Runtime.version()};
+            return new String[] {"nicsim " + RunSummary.version() + ", Java " + Runtime.version()};
         }
     }
 }

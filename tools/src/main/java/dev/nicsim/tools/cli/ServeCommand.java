@@ -6,11 +6,17 @@ import dev.nicsim.tools.config.PlatformParameters;
 import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.demo.DaytimeService;
 import dev.nicsim.tools.testbed.Host;
+import dev.nicsim.tools.report.OutputDirectory;
+import dev.nicsim.tools.report.RunEvidence;
 import dev.nicsim.tools.testbed.Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A daytime server on host B, for simulated clients or for the real kernel through a TAP interface. */
 @Command(name = "serve",
@@ -51,16 +57,20 @@ final class ServeCommand implements Runnable
         "wall-clock seconds (default: ${DEFAULT-VALUE}).")
     private int seconds;
 
+    @Option(names = "--out", paramLabel = "DIR", description = "Keep the run's files here (frames.pcapng, " +
+        "signals.vcd, timeline.txt, trace.json, summary.json), also when the run fails.")
+    private Path out;
+
     @Override
     public void run()
     {
         if (port < 1 || port > 65535 || clients < 1 || clients > 10_000 || seconds < 1)
         {
-            throw new IllegalArgumentException("PORT must be 1 to 65535, --clients 1 to 10000, --seconds positive");
+            throw new Main.UsageException("PORT must be 1 to 65535, --clients 1 to 10000, --seconds positive");
         }
         if (tap != null && serial != null)
         {
-            throw new IllegalArgumentException("choose one outside world: --tap or --serial, not both");
+            throw new Main.UsageException("choose one outside world: --tap or --serial, not both");
         }
         final Settings settings = options.resolve();
         final boolean outside = tap != null || serial != null;
@@ -68,22 +78,60 @@ final class ServeCommand implements Runnable
         {
             settings.set(PlatformParameters.LINK_SWITCH, "true");
         }
+        final RunEvidence evidence = out == null ? null : new RunEvidence(OutputDirectory.open(out), "serve",
+            settings);
+        try
+        {
+            serve(settings, outside, evidence);
+        }
+        catch (final RuntimeException | Error failure)
+        {
+            if (evidence != null)
+            {
+                evidence.finishFailed(failure);
+            }
+            throw failure;
+        }
+        if (evidence != null)
+        {
+            evidence.finish(null);
+        }
+    }
+
+    private void serve(final Settings settings, final boolean outside, final RunEvidence evidence)
+    {
         final Network network = Network.build(settings, 2);
         final Host a = network.host('A');
         final Host b = network.host('B');
-        final DaytimeService service = DaytimeService.start(b, port, settings);
         if (!outside)
         {
+            if (evidence != null)
+            {
+                evidence.attach(network);
+            }
+            final DaytimeService service = DaytimeService.start(b, port, settings);
+            final List<Object> latencies = new ArrayList<>();
             for (int i = 1; i <= clients; i++)
             {
                 final long latency = DaytimeService.fetch(a, b, port);
+                latencies.add(latency);
                 System.out.printf("client %d: connect() took %s; received \"%s\"%n", i, Time.format(latency),
                     service.lastReply());
             }
+            if (evidence != null)
+            {
+                evidence.summary().put("connect_latencies_ps", latencies);
+                evidence.summary().put("served", (long) service.served());
+            }
             return;
         }
+        final DaytimeService service = DaytimeService.start(b, port, settings);
         try (FrameBridge bridge = tap != null ? network.bridgeToKernel(tap) : network.bridgeToSerial(serial, baud))
         {
+            if (evidence != null)
+            {
+                evidence.attach(network);
+            }
             System.out.printf("Serving daytime on %s:%d for %d s of wall-clock time, through %s.%n", b.addressText(),
                 port, seconds, tap != null ? "TAP " + tap : "serial port " + serial + " (SLIP-framed Ethernet)");
             if (tap != null)
@@ -94,6 +142,10 @@ final class ServeCommand implements Runnable
             network.sim().run(network.sim().now() + Time.seconds(seconds));
             System.out.printf("Served %d connections; %d frames came in from outside, %d went out, %d had a bad " +
                 "FCS.%n", service.served(), bridge.framesIn(), bridge.framesOut(), bridge.badFcs());
+            if (evidence != null)
+            {
+                evidence.summary().put("served", (long) service.served());
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.nicsim.tools.cli;
 
 import dev.nicsim.tools.config.ConfigException;
+import dev.nicsim.tools.config.CrossKeyRules;
 import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.demo.Sweep;
 import dev.nicsim.tools.config.TestbedParameters;
@@ -21,7 +22,7 @@ final class SettingsOptions
         description = "Override one setting; repeatable; applied after --config.")
     private List<String> assignments = new ArrayList<>();
 
-    /** The settings these options describe; throws ConfigException on any bad key or value. */
+    /** The settings these options describe, checked against the cross-key rules; throws ConfigException. */
     Settings resolve()
     {
         final Settings settings = TestbedParameters.defaults();
@@ -33,6 +34,7 @@ final class SettingsOptions
         {
             settings.assign(assignment);
         }
+        CrossKeyRules.check(settings);
         return settings;
     }
 
@@ -85,7 +87,9 @@ final class SettingsOptions
         final List<String> values = new ArrayList<>();
         for (final String value : swept.substring(equals + 1).split(",", -1))
         {
-            values.add(base.copy().set(key, value).text(key));
+            final Settings point = base.copy().set(key, value);
+            CrossKeyRules.check(point);
+            values.add(point.text(key));
         }
         return new Sweep.Plan(base, key, values);
     }

@@ -3,6 +3,7 @@ package dev.nicsim.tools.config;
 import dev.nicsim.driver.DriverConfig;
 import dev.nicsim.driver.DriverFactory;
 import dev.nicsim.driver.ItrMode;
+import dev.nicsim.nic.MacClocking;
 import dev.nicsim.nic.MisuseMode;
 import dev.nicsim.nic.NicConfig;
 
@@ -44,6 +45,8 @@ public final class DeviceParameters
         "C driver)";
 
     private static final List<String> WIDTHS = List.of("1", "2", "4", "8", "16", "32", "64", "128", "256");
+    private static final List<String> MAC_WIDTHS =
+        List.of(Parameter.AUTO, "1", "2", "4", "8", "16", "32", "64", "128", "256");
 
     private DeviceParameters()
     {
@@ -60,31 +63,33 @@ public final class DeviceParameters
             Parameter.decimal(NIC_CORE_CLOCK, mhz(nic.coreClockPeriodPs()), "MHz", 1, 10_000, "NIC core clock"),
             Parameter.choice(NIC_CORE_WIDTH, Integer.toString(nic.coreDatapathBytes()), WIDTHS,
                 "core datapath width in bytes"),
-            Parameter.decimal(NIC_MAC_CLOCK, mhz(nic.macClockPeriodPs()), "MHz", 1, 10_000,
-                "MAC clock (clock x width must reach the line rate)"),
-            Parameter.choice(NIC_MAC_WIDTH, Integer.toString(nic.macDatapathBytes()), WIDTHS,
-                "MAC datapath width in bytes"),
+            Parameter.derived(NIC_MAC_CLOCK, "MHz", 1, 10_000, "MAC clock; auto: a real MAC's for link.rate_gbps " +
+                "(10G 156.25, 25G 390.625, 100G 322.265625, 400G 390.625); clock x width must reach the line rate"),
+            Parameter.choice(NIC_MAC_WIDTH, Parameter.AUTO, MAC_WIDTHS,
+                "MAC datapath width in bytes; auto: a real MAC's for link.rate_gbps (10G 8, 100G 64, 400G 128)"),
             Parameter.integer(NIC_PREFETCH, nic.descriptorPrefetch(), "", 1, NicConfig.MAX_CACHE_ENTRIES,
-                "most descriptors fetched by one DMA read"),
+                "most descriptors fetched by one DMA read (at most " + NIC_CACHE + ")"),
             Parameter.integer(NIC_CACHE, nic.descriptorCacheEntries(), "", 1, NicConfig.MAX_CACHE_ENTRIES,
                 "descriptors each queue holds on chip"),
             Parameter.integer(NIC_FETCH_ISSUE, nic.fetchIssueCycles(), "cycles", 0, 1000,
                 "core cycles from a doorbell to its descriptor read being issued"),
             Parameter.integer(NIC_CHECKSUM, nic.checksumPipelineCycles(), "cycles", 0, 1000,
                 "checksum unit latency after the frame has streamed through"),
-            Parameter.integer(NIC_TX_FIFO, nic.txFifoBytes(), "bytes", 64, 1 << 24, "TX packet FIFO depth"),
-            Parameter.integer(NIC_RX_FIFO, nic.rxFifoBytes(), "bytes", 64, 1 << 24, "RX packet FIFO depth"),
+            Parameter.integer(NIC_TX_FIFO, nic.txFifoBytes(), "bytes", nic.maxFrameBytes(), 1 << 24,
+                "TX packet FIFO depth (at least one largest frame)"),
+            Parameter.integer(NIC_RX_FIFO, nic.rxFifoBytes(), "bytes", nic.maxFrameBytes(), 1 << 24,
+                "RX packet FIFO depth (at least one largest frame)"),
             Parameter.integer(NIC_FIFO_SYNC, nic.fifoSyncCycles(), "cycles", 0, 16,
                 "synchronizer stages between the core and MAC clock domains"),
             Parameter.integer(NIC_MAC_TX, nic.macTxPipelineCycles(), "cycles", 0, 1000, "MAC transmit pipeline"),
             Parameter.integer(NIC_MAC_RX, nic.macRxPipelineCycles(), "cycles", 0, 1000, "MAC receive pipeline"),
-            Parameter.nanos(NIC_PHY_TX, nic.phyTxLatencyPs(), "PCS/PMA transmit latency"),
-            Parameter.nanos(NIC_PHY_RX, nic.phyRxLatencyPs(), "PCS/PMA receive latency"),
+            Parameter.nanos(NIC_PHY_TX, nic.phyTxLatencyPs(), 0, 1000, "PCS/PMA transmit latency"),
+            Parameter.nanos(NIC_PHY_RX, nic.phyRxLatencyPs(), 0, 1000, "PCS/PMA receive latency"),
 
-            Parameter.integer(DRIVER_TX_RING, driver.txRingSize(), "descriptors", 8, 4096,
-                "TX ring size (multiple of 8)"),
-            Parameter.integer(DRIVER_RX_RING, driver.rxRingSize(), "descriptors", 8, 4096,
-                "RX ring size (multiple of 8)"),
+            Parameter.multipleOf(DRIVER_TX_RING, driver.txRingSize(), "descriptors", 8, 4096, 8,
+                "TX ring size (the ring is whole 128-byte lines of descriptors)"),
+            Parameter.multipleOf(DRIVER_RX_RING, driver.rxRingSize(), "descriptors", 8, 4096, 8,
+                "RX ring size (the ring is whole 128-byte lines of descriptors)"),
             Parameter.integer(DRIVER_BUDGET, driver.napiBudget(), "frames", 1, 4096, "NAPI poll budget"),
             Parameter.integer(DRIVER_ITR, driver.itr(), "x256 ns", 0, 0xFFFF,
                 "interrupt throttling interval (0 = every interrupt at once); used when driver.itr_mode=static"),
@@ -100,13 +105,14 @@ public final class DeviceParameters
     /** The NIC configuration; {@code macAddress} distinguishes the hosts' NICs. */
     public static NicConfig nic(final Settings settings, final long macAddress)
     {
+        final MacClocking mac = mac(settings);
         return NicConfig.builder()
             .misuseMode(MisuseMode.valueOf(settings.text(NIC_MISUSE).toUpperCase(Locale.ROOT)))
             .macAddress(macAddress)
             .coreClockPeriodPs(period(settings.decimal(NIC_CORE_CLOCK)))
             .coreDatapathBytes(settings.integer32(NIC_CORE_WIDTH))
-            .macClockPeriodPs(period(settings.decimal(NIC_MAC_CLOCK)))
-            .macDatapathBytes(settings.integer32(NIC_MAC_WIDTH))
+            .macClockPeriodPs(mac.clockPeriodPs())
+            .macDatapathBytes(mac.datapathBytes())
             .descriptorPrefetch(settings.integer32(NIC_PREFETCH))
             .descriptorCacheEntries(settings.integer32(NIC_CACHE))
             .fetchIssueCycles(settings.integer32(NIC_FETCH_ISSUE))
@@ -140,6 +146,21 @@ public final class DeviceParameters
         {
             throw new ConfigException(key + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The MAC clock and width: a real MAC's for the line rate ({@link MacClocking}), each replaced by
+     * {@code nic.mac_clock_mhz} or {@code nic.mac_datapath_bytes} when given.
+     */
+    public static MacClocking mac(final Settings settings)
+    {
+        final long lineRate = PlatformParameters.ethernet(settings).bitsPerSecond();
+        final MacClocking real = MacClocking.forLineRate(lineRate);
+        final String clock = settings.text(NIC_MAC_CLOCK);
+        final String width = settings.text(NIC_MAC_WIDTH);
+        return new MacClocking(lineRate, clock.equals(Parameter.AUTO) ? real.clockPeriodPs() :
+            period(Double.parseDouble(clock)), width.equals(Parameter.AUTO) ? real.datapathBytes() :
+            Integer.parseInt(width));
     }
 
     public static DriverConfig driver(final Settings settings)

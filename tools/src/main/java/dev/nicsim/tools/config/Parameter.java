@@ -6,11 +6,15 @@ import java.util.Locale;
 /**
  * One configurable knob of the testbed: its key ({@code pcie.dma_read_latency_ns}), what kind of value it takes, its
  * default, its unit, the values it accepts and what it means. The unit is part of the key where there is one, so a
- * value is never ambiguous.
+ * value is never ambiguous. For a choice, {@code choices} lists the values; for a number, the words it takes besides
+ * numbers ({@link #AUTO} for a value derived from other settings).
  */
 public record Parameter(String key, Kind kind, String defaultValue, String unit, double min, double max,
-                        List<String> choices, String meaning)
+                        long step, List<String> choices, String meaning)
 {
+    /** The value of a parameter derived from other settings unless given (e.g. the MAC clock from the line rate). */
+    public static final String AUTO = "auto";
+
     /** The kinds of value a parameter takes. */
     public enum Kind
     {
@@ -23,30 +27,52 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
     public static Parameter integer(final String key, final long defaultValue, final String unit, final long min,
         final long max, final String meaning)
     {
-        return new Parameter(key, Kind.INTEGER, Long.toString(defaultValue), unit, min, max, List.of(), meaning);
+        return multipleOf(key, defaultValue, unit, min, max, 1, meaning);
+    }
+
+    /** An integer in [min, max] that must be a multiple of {@code step} (ring sizes in whole cache lines, say). */
+    public static Parameter multipleOf(final String key, final long defaultValue, final String unit, final long min,
+        final long max, final long step, final String meaning)
+    {
+        return new Parameter(key, Kind.INTEGER, Long.toString(defaultValue), unit, min, max, step, List.of(),
+            meaning);
     }
 
     public static Parameter decimal(final String key, final double defaultValue, final String unit, final double min,
         final double max, final String meaning)
     {
-        return new Parameter(key, Kind.DECIMAL, plain(defaultValue), unit, min, max, List.of(), meaning);
+        return new Parameter(key, Kind.DECIMAL, plain(defaultValue), unit, min, max, 1, List.of(), meaning);
+    }
+
+    /** A number that defaults to {@link #AUTO}: derived from other settings unless given. */
+    public static Parameter derived(final String key, final String unit, final double min, final double max,
+        final String meaning)
+    {
+        return new Parameter(key, Kind.DECIMAL, AUTO, unit, min, max, 1, List.of(AUTO), meaning);
     }
 
     /** A duration in nanoseconds (fractions allowed), from 0 to 1 ms, whose default is given in picoseconds. */
     public static Parameter nanos(final String key, final long defaultPs, final String meaning)
     {
-        return decimal(key, defaultPs / 1000.0, "ns", 0, 1_000_000, meaning);
+        return nanos(key, defaultPs, 0, 1_000_000, meaning);
+    }
+
+    /** A duration in nanoseconds in [minNanos, maxNanos], whose default is given in picoseconds. */
+    public static Parameter nanos(final String key, final long defaultPs, final double minNanos,
+        final double maxNanos, final String meaning)
+    {
+        return decimal(key, defaultPs / 1000.0, "ns", minNanos, maxNanos, meaning);
     }
 
     public static Parameter bool(final String key, final boolean defaultValue, final String meaning)
     {
-        return new Parameter(key, Kind.BOOLEAN, Boolean.toString(defaultValue), "", 0, 1, List.of(), meaning);
+        return new Parameter(key, Kind.BOOLEAN, Boolean.toString(defaultValue), "", 0, 1, 1, List.of(), meaning);
     }
 
     public static Parameter choice(final String key, final String defaultValue, final List<String> choices,
         final String meaning)
     {
-        return new Parameter(key, Kind.CHOICE, defaultValue, "", 0, 0, List.copyOf(choices), meaning);
+        return new Parameter(key, Kind.CHOICE, defaultValue, "", 0, 0, 1, List.copyOf(choices), meaning);
     }
 
     /**
@@ -55,7 +81,7 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
      */
     public static Parameter text(final String key, final String defaultValue, final String form, final String meaning)
     {
-        return new Parameter(key, Kind.TEXT, defaultValue, "", 0, 0, List.of(form), meaning);
+        return new Parameter(key, Kind.TEXT, defaultValue, "", 0, 0, 1, List.of(form), meaning);
     }
 
     /** Whether this key is a per-host template holding {@link #HOST_PLACEHOLDER}. */
@@ -69,8 +95,10 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
     {
         return switch (kind)
         {
-            case INTEGER -> "an integer in [" + (long) min + ", " + (long) max + "]";
-            case DECIMAL -> "a number in [" + plain(min) + ", " + plain(max) + "]";
+            case INTEGER -> "an integer in [" + (long) min + ", " + (long) max + "]" +
+                (step > 1 ? ", a multiple of " + step : "");
+            case DECIMAL -> "a number in [" + plain(min) + ", " + plain(max) + "]" +
+                (choices.isEmpty() ? "" : " or " + String.join(", ", choices));
             case BOOLEAN -> "true or false";
             case CHOICE -> "one of " + String.join(", ", choices);
             case TEXT -> choices.getFirst();
@@ -85,6 +113,10 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
     public String canonical(final String text)
     {
         final String value = text.trim();
+        if (kind != Kind.CHOICE && choices.contains(value))
+        {
+            return value;
+        }
         try
         {
             switch (kind)
@@ -92,7 +124,7 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
                 case INTEGER ->
                 {
                     final long parsed = Long.parseLong(value.replace("_", ""));
-                    if (parsed < min || parsed > max)
+                    if (parsed < min || parsed > max || parsed % step != 0)
                     {
                         throw outOfRange(value);
                     }

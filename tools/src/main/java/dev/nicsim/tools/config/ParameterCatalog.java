@@ -58,11 +58,17 @@ public final class ParameterCatalog
     /** The known key with the smallest edit distance to {@code key}. */
     public String closest(final String key)
     {
+        return closest(key, parameters.keySet());
+    }
+
+    /** The candidate with the smallest edit distance to {@code word} (the first of equals), or null if none. */
+    public static String closest(final String word, final Iterable<String> candidates)
+    {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (final String candidate : parameters.keySet())
+        for (final String candidate : candidates)
         {
-            final int distance = editDistance(key, candidate);
+            final int distance = editDistance(word, candidate);
             if (distance < bestDistance)
             {
                 best = candidate;

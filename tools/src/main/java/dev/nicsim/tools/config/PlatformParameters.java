@@ -99,10 +99,12 @@ public final class PlatformParameters
                 "device write (or MSI) leaving the link to visible in memory"),
             Parameter.nanos(PCIE_MMIO_WRITE, pcie.mmioWriteLatencyPs(),
                 "CPU MMIO write leaving the link to the device acting on it"),
-            Parameter.nanos(PCIE_MMIO_READ, pcie.mmioReadLatencyPs(), "round trip of an MMIO read (the CPU stalls)"),
+            Parameter.nanos(PCIE_MMIO_READ, pcie.mmioReadLatencyPs(), 1, 1_000_000,
+                "round trip of an MMIO read (the CPU stalls; never zero: a driver polling a register needs time to pass)"),
             Parameter.nanos(PCIE_MMIO_ISSUE, pcie.mmioWriteIssuePs(), "CPU time to issue one MMIO write"),
 
-            Parameter.integer(HOST_MEMORY, 64, "MiB", 4, 4096, "host memory per host"),
+            Parameter.integer(HOST_MEMORY, 64, "MiB", 4, 512, "host memory per host (reserved and zeroed at " +
+                "start-up; the JVM's direct-memory limit must hold every host's)"),
             Parameter.nanos(HOST_IRQ_LATENCY, cpu.interruptPs(),
                 "MSI arrival to interrupt handler running: CPU time of taking the interrupt (estimate)"),
             Parameter.nanos(HOST_SYSCALL, cpu.syscallPs(),

@@ -1,18 +1,18 @@
 package dev.nicsim.tools.config;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.TreeSet;
 
 /**
- * The values of every {@link Parameter} for one run: the catalog's defaults, overridden by a properties file and then
+ * The values of every {@link Parameter} for one run: the catalog's defaults, overridden by a configuration file and then
  * by {@code --set key=value} flags. Every value is checked when it is set; an unknown key names the closest known one.
  */
 public final class Settings
@@ -62,36 +62,63 @@ public final class Settings
         return set(assignment.substring(0, equals), assignment.substring(equals + 1));
     }
 
-    /** Applies every entry of a properties file; nothing is applied if any entry is bad. */
+    /**
+     * Applies every line of a configuration file: {@code key = value}, blank lines, and comments from {@code #} to
+     * the end of the line (a whole line, or after the value following a space). Nothing is applied if any line is
+     * bad; the error names the file and the line.
+     */
     public Settings load(final Path file)
     {
-        final Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file))
+        final List<String> lines;
+        try
         {
-            properties.load(reader);
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         }
         catch (final NoSuchFileException e)
         {
             throw new ConfigException("configuration file " + file + " does not exist");
         }
-        catch (final IOException | IllegalArgumentException e)
+        catch (final IOException | UncheckedIOException e)
         {
-            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+            throw new ConfigException("cannot read configuration file " + file + " as UTF-8 text: " + e.getMessage());
         }
         final Settings staged = copy();
-        for (final String key : new TreeSet<>(properties.stringPropertyNames()))
+        for (int number = 1; number <= lines.size(); number++)
         {
+            final String line = withoutComment(lines.get(number - 1)).strip();
+            if (line.isEmpty())
+            {
+                continue;
+            }
             try
             {
-                staged.set(key, properties.getProperty(key));
+                if (line.indexOf('=') <= 0)
+                {
+                    throw new ConfigException("'" + line + "' is not a setting: write key = value, e.g. " +
+                        "link.rate_gbps = 25 (# starts a comment)");
+                }
+                staged.assign(line);
             }
             catch (final ConfigException e)
             {
-                throw new ConfigException(file + ": " + e.getMessage());
+                throw new ConfigException(file + ":" + number + ": " + e.getMessage());
             }
         }
         overrides.putAll(staged.overrides);
         return this;
+    }
+
+    /* A '#' at the start of a line or after white space starts a comment; one inside a value (a#b) does not. */
+    private static String withoutComment(final String line)
+    {
+        for (int i = 0; i < line.length(); i++)
+        {
+            if (line.charAt(i) == '#' && (i == 0 || Character.isWhitespace(line.charAt(i - 1))))
+            {
+                return line.substring(0, i);
+            }
+        }
+        return line;
     }
 
     /** The values that differ from the defaults, in the order they were set. */

@@ -11,11 +11,16 @@ import dev.nicsim.stack.socket.Errno;
 import dev.nicsim.stack.socket.SocketConstants;
 import dev.nicsim.tools.config.PlatformParameters;
 import dev.nicsim.tools.config.Settings;
+import dev.nicsim.tools.report.OutputDirectory;
+import dev.nicsim.tools.report.RunEvidence;
+import dev.nicsim.tools.report.RunSummary;
 import dev.nicsim.tools.testbed.Host;
 import dev.nicsim.tools.testbed.Network;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One connect() from host A to any destination on the testbed, blocking or non-blocking, with the system calls it
@@ -47,22 +52,67 @@ public record ConnectAttempt(List<String> steps, int result, int errno, long lat
      * Runs the attempt on a fresh testbed.
      *
      * @param serverPort B's daytime server port, or -1 for no server
+     * @param out        where to leave the run's evidence ({@link RunEvidence}), or null for none
      */
     public static ConnectAttempt run(final Settings settings, final String host, final int port, final int serverPort,
-        final boolean nonBlocking)
+        final boolean nonBlocking, final OutputDirectory out)
+    {
+        if (out == null)
+        {
+            return attempt(settings, host, port, serverPort, nonBlocking, null);
+        }
+        final RunEvidence evidence = new RunEvidence(out, "connect", settings);
+        final ConnectAttempt attempt;
+        try
+        {
+            attempt = attempt(settings, host, port, serverPort, nonBlocking, evidence);
+        }
+        catch (final RuntimeException | Error failure)
+        {
+            evidence.finishFailed(failure);
+            throw failure;
+        }
+        final Map<String, Object> summary = evidence.summary();
+        summary.put("destination", host + ":" + port);
+        summary.put("result", (long) attempt.result());
+        summary.put("connect_latency_ps", attempt.latencyPs());
+        if (attempt.result() < 0)
+        {
+            summary.put("errno", attempt.errnoName());
+            RunSummary.failed(summary, "connect: " + attempt.errnoName() + " (" + attempt.errnoMessage() + ")");
+        }
+        else
+        {
+            final Map<String, Object> parts = new LinkedHashMap<>();
+            attempt.breakdown().parts().forEach((part, ps) -> parts.put(RunSummary.key(part), ps));
+            summary.put("breakdown_ps", parts);
+        }
+        evidence.finish(null);
+        return attempt;
+    }
+
+    private static ConnectAttempt attempt(final Settings settings, final String host, final int port,
+        final int serverPort, final boolean nonBlocking, final RunEvidence evidence)
     {
         final Network network = Network.build(settings, 2);
         final Simulator sim = network.sim();
         final Host a = network.host('A');
         final Host b = network.host('B');
-        final EventTrace trace = new EventTrace(true);
+        final EventTrace trace = evidence != null ? evidence.timeline() : new EventTrace(true);
+        final CausalityLog causality = evidence != null ? evidence.causality() : new CausalityLog();
+        if (evidence != null)
+        {
+            evidence.attach(network);
+        }
+        else
+        {
+            sim.recordCausality(causality);
+        }
         if (serverPort > 0)
         {
             new DaytimeServer(b.newProcess(), sim, trace, b.name() + ".daytime",
                 settings.integer(PlatformParameters.EPOCH)).start(serverPort);
         }
-        final CausalityLog causality = new CausalityLog();
-        sim.recordCausality(causality);
         final Posix posix = a.newProcess();
         final DaytimeClient client = new DaytimeClient(posix, sim, trace, a.name() + ".client");
         final int fd = client.socket();
@@ -76,10 +126,12 @@ public record ConnectAttempt(List<String> steps, int result, int errno, long lat
         int result = client.connect(fd, host, port);
         int errno = result < 0 ? posix.errno() : 0;
         long end = client.connectReturnedAt();
+        int endRecord = client.connectRecord();
         if (nonBlocking && result < 0 && errno == Errno.EINPROGRESS)
         {
             final long soError = posix.memory().allocate(4);
             end = awaitNonBlocking(posix, sim, trace, a.name() + ".client", fd, soError);
+            endRecord = sim.lastCallRecord();
             errno = posix.memory().getInt(soError);
             result = errno == 0 ? 0 : -1;
         }
@@ -87,8 +139,12 @@ public record ConnectAttempt(List<String> steps, int result, int errno, long lat
         String reply = "";
         if (result == 0)
         {
-            breakdown = LatencyBreakdown.of(CriticalPath.of(causality, sim.lastCallRecord(),
-                client.connectCalledAt(), end), b.name() + ".");
+            final CriticalPath path = CriticalPath.of(causality, endRecord, client.connectCalledAt(), end);
+            breakdown = LatencyBreakdown.of(path, b.name() + ".");
+            if (evidence != null)
+            {
+                evidence.markCriticalPath("connect()", path, client.connectCalledAt(), end);
+            }
             if (nonBlocking)
             {
                 posix.fcntl(fd, SocketConstants.F_SETFL, 0);

@@ -38,6 +38,7 @@ final class DaytimeClient
     private final String source;
     private long connectCalledAt;
     private long connectReturnedAt;
+    private int connectRecord = -1;
     private int connectResult;
 
     DaytimeClient(final Posix posix, final Simulator sim, final EventTrace trace, final String source)
@@ -73,6 +74,7 @@ final class DaytimeClient
         connectCalledAt = sim.now();
         connectResult = posix.connect(fd, addr, SocketConstants.SOCKADDR_IN_SIZE);
         connectReturnedAt = sim.now();
+        connectRecord = sim.lastCallRecord();
         trace.add(connectReturnedAt, source, EventTrace.Kind.SOCKET, "... connect resumed = " + connectResult +
             (connectResult < 0 ? " " + Errno.name(posix.errno()) : "") + " after " +
             Time.format(connectReturnedAt - connectCalledAt));
@@ -119,6 +121,12 @@ final class DaytimeClient
     long connectReturnedAt()
     {
         return connectReturnedAt;
+    }
+
+    /** The causality record in which the last connect() returned: where its critical path ends. */
+    int connectRecord()
+    {
+        return connectRecord;
     }
 
     /** htons(): the port's two bytes in network order, as the short the host stores. */

@@ -5,22 +5,17 @@ import dev.nicsim.hw.sim.CriticalPath;
 import dev.nicsim.hw.sim.Simulator;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.hw.trace.EventTrace;
-import dev.nicsim.hw.trace.PcapWriter;
-import dev.nicsim.hw.trace.VcdWriter;
 import dev.nicsim.tools.config.PlatformParameters;
 import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.measure.DeviceCounters;
-import dev.nicsim.tools.report.Json;
+import dev.nicsim.stack.socket.Errno;
 import dev.nicsim.tools.report.OutputDirectory;
+import dev.nicsim.tools.report.RunEvidence;
+import dev.nicsim.tools.report.RunSummary;
 import dev.nicsim.tools.testbed.Host;
 import dev.nicsim.tools.testbed.Network;
 import org.bouncycastle.crypto.digests.Blake3Digest;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -29,23 +24,25 @@ import java.util.Map;
 
 /**
  * The main job: host B (10.0.0.2) runs a daytime server on port 13; host A (10.0.0.1) runs the seed's client,
- * connects, reads the date and closes, through two NS-1 NICs, their drivers and stacks, on a 10 Gb/s link. The run
- * records a timeline, a pcap, a VCD of the NICs' signals and the critical path of {@code connect()}, and writes them
- * with a summary.
+ * connects, reads the date and closes, through two NS-1 NICs, their drivers and stacks. Then it connects again: the
+ * first connect() is cold (it waits for ARP to resolve B), the second warm (B's address is cached), and each has its
+ * own latency breakdown from its critical path. A run records its evidence ({@link RunEvidence}), also when it fails.
  */
 public final class DaytimeDemo
 {
     public static final int DAYTIME_PORT = 13;
-    /** Files a run writes. */
-    public static final String PCAP = "connect.pcap";
-    public static final String VCD = "connect.vcd";
-    public static final String TIMELINE = "timeline.txt";
-    public static final String SUMMARY = "summary.json";
 
-    /** What a run found. Times in picoseconds. */
+    /**
+     * What a run found. Times in picoseconds; the cold connect is the first, the warm one the second.
+     *
+     * @param connectLatencyPs the cold connect()'s latency
+     * @param breakdown        its split by component
+     * @param warmLatencyPs    the warm connect()'s latency
+     * @param warmBreakdown    its split by component
+     */
     public record Result(long seed, String client, String server, long connectLatencyPs, LatencyBreakdown breakdown,
-                         String daytime, long frames, List<EventTrace.Entry> timeline, String traceDigest,
-                         DeviceCounters counters)
+                         long warmLatencyPs, LatencyBreakdown warmBreakdown, String daytime, long frames,
+                         List<EventTrace.Entry> timeline, String traceDigest, DeviceCounters counters)
     {
     }
 
@@ -54,88 +51,102 @@ public final class DaytimeDemo
     }
 
     /**
-     * Runs the demo with {@code settings} and writes its files into {@code out} (staged: the caller commits them).
+     * Runs the demo with {@code settings} and leaves its evidence in {@code out}, whatever ends the run.
      *
      * @throws Syscalls.SyscallException if a system call of the client or server fails (e.g. a fault setting made
-     *                                   connect() time out)
+     *                                   connect() time out); the files are written first, the summary names the errno
      */
     public static Result run(final Settings settings, final OutputDirectory out)
     {
-        final VcdWriter vcd = new VcdWriter();
+        final RunEvidence evidence = new RunEvidence(out, "demo", settings);
         final Result result;
-        try (OutputStream pcapFile = out.create(PCAP); PcapWriter pcap = new PcapWriter(pcapFile))
+        try
         {
-            result = execute(settings, pcap, vcd);
+            result = execute(settings, evidence);
         }
-        catch (final IOException e)
+        catch (final RuntimeException | Error failure)
         {
-            throw new UncheckedIOException("writing " + PCAP, e);
+            if (failure instanceof Syscalls.SyscallException syscall)
+            {
+                evidence.summary().put("errno", Errno.name(syscall.errno()));
+            }
+            evidence.finishFailed(failure);
+            throw failure;
         }
-        out.writeString(TIMELINE, timelineText(result.timeline()));
-        try (Writer vcdFile = new OutputStreamWriter(out.create(VCD), StandardCharsets.US_ASCII))
-        {
-            vcd.writeTo(vcdFile, "simulated run, seed " + result.seed());
-        }
-        catch (final IOException e)
-        {
-            throw new UncheckedIOException("writing " + VCD, e);
-        }
-        out.writeString(SUMMARY, Json.write(summary(result, settings)));
+        evidence.summary().putAll(results(result));
+        evidence.finish(null);
         return result;
     }
 
     /** Runs the demo without writing files: for sweeps and tests that only need the figures. */
     public static Result measure(final Settings settings)
     {
-        return execute(settings, null, null);
+        return execute(settings, null);
     }
 
-    /* The run itself; the capture and the waveform are recorded only when given. */
-    private static Result execute(final Settings settings, final PcapWriter pcap, final VcdWriter vcd)
+    /* The run itself; recorded into evidence when given. */
+    private static Result execute(final Settings settings, final RunEvidence evidence)
     {
         final Network network = Network.build(settings, 2);
         final Simulator sim = network.sim();
         final Host a = network.host('A');
         final Host b = network.host('B');
-        final EventTrace trace = new EventTrace(true);
-        final CausalityLog causality = new CausalityLog();
+        final EventTrace trace = evidence != null ? evidence.timeline() : new EventTrace(true);
+        final CausalityLog causality = evidence != null ? evidence.causality() : new CausalityLog();
         final FrameSummary frames = new FrameSummary();
         final long[] frameCount = {0};
-        if (pcap != null)
+        if (evidence != null)
         {
-            network.tap(pcap);
+            evidence.attach(network);
         }
-        if (vcd != null)
+        else
         {
-            network.recordSignals(vcd);
+            network.traceTo(trace);
+            sim.recordCausality(causality);
         }
-        network.tap((direction, time, frame, offset, length) ->
+        network.tapSenders((direction, time, frame, offset, length) ->
         {
             frameCount[0]++;
             trace.add(time, direction, EventTrace.Kind.FRAME, frames.describe(frame, offset, length));
         });
-        network.traceTo(trace);
-        sim.recordCausality(causality);
 
         new DaytimeServer(b.newProcess(), sim, trace, b.name() + ".daytime",
             settings.integer(PlatformParameters.EPOCH)).start(DAYTIME_PORT);
         final DaytimeClient client = new DaytimeClient(a.newProcess(), sim, trace, a.name() + ".client");
-        final int fd = client.socket();
-        if (client.connect(fd, b.addressText(), DAYTIME_PORT) < 0)
-        {
-            throw new Syscalls.SyscallException("connect", client.errno());
-        }
-        final long latency = client.connectReturnedAt() - client.connectCalledAt();
-        final LatencyBreakdown breakdown = LatencyBreakdown.of(CriticalPath.of(causality, sim.lastCallRecord(),
-            client.connectCalledAt(), client.connectReturnedAt()), b.name() + ".");
-        final String daytime = client.readAll(fd);
-        client.close(fd);
+        final Connection cold = fetch(client, b, causality, evidence, "connect() cold");
+        final Connection warm = fetch(client, b, causality, evidence, "connect() warm");
         // Let the closing handshake finish so the capture holds the whole conversation.
         sim.run(sim.now() + Time.MS);
         final List<EventTrace.Entry> timeline = trace.entries();
-        return new Result(settings.integer(PlatformParameters.SEED), a.addressText(), b.addressText(), latency,
-            breakdown, daytime.trim(), frameCount[0], timeline, blake3(timelineText(timeline)),
-            DeviceCounters.of(network));
+        return new Result(settings.integer(PlatformParameters.SEED), a.addressText(), b.addressText(),
+            cold.latencyPs(), cold.breakdown(), warm.latencyPs(), warm.breakdown(), cold.daytime().trim(),
+            frameCount[0], timeline, blake3(timelineText(timeline)), DeviceCounters.of(network));
+    }
+
+    /* One connection's figures. */
+    private record Connection(String daytime, long latencyPs, LatencyBreakdown breakdown)
+    {
+    }
+
+    /* One connection: connect, read the date, close; the connect's critical path is marked in the evidence. */
+    private static Connection fetch(final DaytimeClient client, final Host server, final CausalityLog causality,
+        final RunEvidence evidence, final String call)
+    {
+        final int fd = client.socket();
+        if (client.connect(fd, server.addressText(), DAYTIME_PORT) < 0)
+        {
+            throw new Syscalls.SyscallException("connect", client.errno());
+        }
+        final CriticalPath path = CriticalPath.of(causality, client.connectRecord(), client.connectCalledAt(),
+            client.connectReturnedAt());
+        if (evidence != null)
+        {
+            evidence.markCriticalPath(call, path, client.connectCalledAt(), client.connectReturnedAt());
+        }
+        final String daytime = client.readAll(fd);
+        client.close(fd);
+        return new Connection(daytime, client.connectReturnedAt() - client.connectCalledAt(),
+            LatencyBreakdown.of(path, server.name() + "."));
     }
 
     private static String timelineText(final List<EventTrace.Entry> timeline)
@@ -158,32 +169,44 @@ public final class DaytimeDemo
         return HexFormat.of().formatHex(hash);
     }
 
-    /**
-     * The summary.json of a run: latency, breakdown (ns and exact ps), daytime, frames, seed, trace digest, and every
-     * device counter at the end of the run.
-     */
+    /** A run's summary: {@link RunSummary#start} (version, settings) and the results of {@link #results}. */
     public static Map<String, Object> summary(final Result result, final Settings settings)
     {
-        final Map<String, Object> breakdownNs = new LinkedHashMap<>();
-        final Map<String, Object> breakdownPs = new LinkedHashMap<>();
-        for (final Map.Entry<String, Long> part : result.breakdown().parts().entrySet())
-        {
-            breakdownNs.put(part.getKey(), part.getValue() / 1000.0);
-            breakdownPs.put(part.getKey(), part.getValue());
-        }
-        final Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("seed", result.seed());
-        summary.put("client", result.client());
-        summary.put("server", result.server() + ":" + DAYTIME_PORT);
-        summary.put("connect_latency_ns", result.connectLatencyPs() / 1000.0);
-        summary.put("breakdown_ns", breakdownNs);
-        summary.put("connect_latency_ps", result.connectLatencyPs());
-        summary.put("breakdown_ps", breakdownPs);
-        summary.put("daytime", result.daytime());
-        summary.put("frames", result.frames());
-        summary.put("trace_blake3", result.traceDigest());
-        summary.put("settings", new LinkedHashMap<String, Object>(settings.overrides()));
-        summary.put("counters", new LinkedHashMap<String, Object>(result.counters().values()));
+        final Map<String, Object> summary = RunSummary.start("demo", settings);
+        summary.putAll(results(result));
         return summary;
+    }
+
+    /**
+     * The figures of a run, each key with its unit: cold and warm connect latency and breakdown, frames, digest, and
+     * every device counter at the end of the run.
+     */
+    public static Map<String, Object> results(final Result result)
+    {
+        final Map<String, Object> results = new LinkedHashMap<>();
+        results.put("seed", result.seed());
+        results.put("client", result.client());
+        results.put("server", result.server() + ":" + DAYTIME_PORT);
+        results.put("connect_latency_ps", result.connectLatencyPs());
+        results.put("connect_latency_ns", result.connectLatencyPs() / 1000.0);
+        results.put("breakdown_ps", breakdown(result.breakdown()));
+        results.put("warm_connect_latency_ps", result.warmLatencyPs());
+        results.put("warm_connect_latency_ns", result.warmLatencyPs() / 1000.0);
+        results.put("warm_breakdown_ps", breakdown(result.warmBreakdown()));
+        results.put("daytime", result.daytime());
+        results.put("frames", result.frames());
+        results.put("trace_blake3", result.traceDigest());
+        results.put("counters", new LinkedHashMap<String, Object>(result.counters().values()));
+        return results;
+    }
+
+    private static Map<String, Object> breakdown(final LatencyBreakdown breakdown)
+    {
+        final Map<String, Object> parts = new LinkedHashMap<>();
+        for (final Map.Entry<String, Long> part : breakdown.parts().entrySet())
+        {
+            parts.put(RunSummary.key(part.getKey()), part.getValue());
+        }
+        return parts;
     }
 }

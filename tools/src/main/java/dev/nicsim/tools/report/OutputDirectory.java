@@ -40,20 +40,36 @@ public final class OutputDirectory
         {
             if (Files.exists(absolute) && !Files.isDirectory(absolute))
             {
-                throw new IllegalArgumentException("--out " + target + " is a file, not a folder; name a folder");
+                throw new UnusableFolderException("--out " + target + " is a file, not a folder; name a folder");
             }
             Files.createDirectories(absolute);
             if (!Files.isWritable(absolute))
             {
-                throw new IllegalArgumentException("--out " + target + " is not writable; choose another folder");
+                throw new UnusableFolderException("--out " + target + " is not writable; choose another folder");
             }
             final Path staging = Files.createTempDirectory(absolute.getParent(), "." + absolute.getFileName() + ".");
             return new OutputDirectory(absolute, staging);
         }
         catch (final IOException e)
         {
-            throw new IllegalArgumentException("cannot write to --out " + target + " (" + e.getMessage() +
+            throw new UnusableFolderException("cannot write to --out " + target + " (" + e.getMessage() +
                 "); choose a folder you can write to", e);
+        }
+    }
+
+    /** The folder given for a run's files cannot be used; the message says why and what to do. */
+    public static final class UnusableFolderException extends IllegalArgumentException
+    {
+        private static final long serialVersionUID = 1L;
+
+        UnusableFolderException(final String message)
+        {
+            super(message);
+        }
+
+        UnusableFolderException(final String message, final Throwable cause)
+        {
+            super(message, cause);
         }
     }
 

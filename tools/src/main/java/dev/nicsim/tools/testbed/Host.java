@@ -18,6 +18,7 @@ import dev.nicsim.stack.NetworkStack;
 import dev.nicsim.stack.iface.NetworkInterface;
 import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.stack.wire.Ipv4Address;
+import dev.nicsim.tools.config.ConfigException;
 import dev.nicsim.tools.config.DeviceParameters;
 import dev.nicsim.tools.config.PlatformParameters;
 import dev.nicsim.tools.config.Settings;
@@ -57,7 +58,7 @@ public final class Host
     {
         this.name = name;
         this.address = address;
-        this.memory = new HostMemory(settings.integer(PlatformParameters.HOST_MEMORY) << 20);
+        this.memory = memory(settings, name);
         this.iommu = new Iommu(memory);
         this.allocator = new DmaAllocator(memory);
         // Taking an interrupt is CPU work (CpuCosts.interruptPs, from host.irq_latency_ns), which the driver's
@@ -73,6 +74,19 @@ public final class Host
         driver.probe();
         this.stack = new NetworkStack(sim, cpu, StackParameters.stack(settings, index), name);
         this.eth0 = stack.addInterface(driver, address, prefixLength);
+    }
+
+    private static HostMemory memory(final Settings settings, final String name)
+    {
+        try
+        {
+            return new HostMemory(settings.integer(PlatformParameters.HOST_MEMORY) << 20);
+        }
+        catch (final IllegalStateException e)
+        {
+            throw new ConfigException("host " + name + ", " + PlatformParameters.HOST_MEMORY + "=" +
+                settings.text(PlatformParameters.HOST_MEMORY) + ": " + e.getMessage());
+        }
     }
 
     public String name()

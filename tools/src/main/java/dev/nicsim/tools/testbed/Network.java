@@ -18,12 +18,15 @@ import dev.nicsim.stack.wire.Ipv4Address;
 import dev.nicsim.tools.bridge.LinuxTap;
 import dev.nicsim.tools.bridge.SerialBridge;
 import dev.nicsim.tools.bridge.TapBridge;
+import dev.nicsim.tools.config.CrossKeyRules;
 import dev.nicsim.tools.config.PlatformParameters;
 import dev.nicsim.tools.config.Settings;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Hosts joined by Ethernet: two hosts on one cable, or any number through a store-and-forward switch
@@ -35,11 +38,13 @@ public final class Network
     /** The hosts of the standard testbed: A is 10.0.0.1, B is 10.0.0.2, and so on. */
     public static final int SUBNET = Ipv4Address.parse("10.0.0.0");
     public static final int PREFIX_LENGTH = 24;
+    private static final String SWITCH = "switch";
 
     private final Simulator sim;
     private final Settings settings;
     private final List<Host> hosts = new ArrayList<>();
     private final List<EthernetLink> links = new ArrayList<>();
+    private final Map<EthernetLink, List<String>> ends = new HashMap<>();
     private EthernetSwitch fabric;
 
     private Network(final Settings settings)
@@ -51,6 +56,8 @@ public final class Network
     /**
      * Builds {@code count} hosts named A, B, C... at 10.0.0.1, .2, .3... and brings their NICs up.
      *
+     * @throws dev.nicsim.tools.config.ConfigException if the settings break a {@link CrossKeyRules} rule or ask for
+     *                                                  host memory the JVM cannot reserve
      * @throws IllegalArgumentException if the settings describe hardware that cannot work (the message says why)
      */
     public static Network build(final Settings settings, final int count)
@@ -59,22 +66,24 @@ public final class Network
         {
             throw new IllegalArgumentException("a network has 2 to 26 hosts, got " + count);
         }
+        CrossKeyRules.check(settings);
         final Network network = new Network(settings);
         final EthernetConfig cable = PlatformParameters.ethernet(settings);
         if (count == 2 && !settings.bool(PlatformParameters.LINK_SWITCH))
         {
-            final EthernetLink link = network.link(cable, "wire");
+            final EthernetLink link = network.link(cable, "wire", "A", "B");
             network.addHost(link.a());
             network.addHost(link.b());
         }
         else
         {
-            network.fabric = new EthernetSwitch(network.sim, "switch",
+            network.fabric = new EthernetSwitch(network.sim, SWITCH,
                 settings.picosFromNanos(PlatformParameters.SWITCH_LATENCY), cable.maxFrameBytes(),
                 settings.integer(PlatformParameters.SWITCH_BUFFER) << 10);
             for (int i = 0; i < count; i++)
             {
-                final EthernetLink link = network.link(cable, "wire" + (char) ('A' + i));
+                final String host = String.valueOf((char) ('A' + i));
+                final EthernetLink link = network.link(cable, "wire" + host, host, SWITCH);
                 network.fabric.connect(link.b());
                 network.addHost(link.a());
             }
@@ -82,9 +91,11 @@ public final class Network
         return network;
     }
 
-    private EthernetLink link(final EthernetConfig cable, final String name)
+    private EthernetLink link(final EthernetConfig cable, final String name, final String firstEnd,
+        final String secondEnd)
     {
         final EthernetLink link = new EthernetLink(sim, cable, name);
+        ends.put(link, List.of(firstEnd, secondEnd));
         injectFaults(link.a(), links.size() * 2);
         injectFaults(link.b(), links.size() * 2 + 1);
         links.add(link);
@@ -164,7 +175,7 @@ public final class Network
             throw new IllegalStateException("the outside world joins through a switch port: build the network with " +
                 "link.switch=true");
         }
-        final EthernetLink link = link(PlatformParameters.ethernet(settings), name);
+        final EthernetLink link = link(PlatformParameters.ethernet(settings), name, name, SWITCH);
         fabric.connect(link.b());
         return link.a();
     }
@@ -220,12 +231,42 @@ public final class Network
         return Collections.unmodifiableList(links);
     }
 
+    /** Who sits at each end of {@code link}, first end first: {@code [A, B]}, {@code [C, switch]}. */
+    public List<String> ends(final EthernetLink link)
+    {
+        return ends.get(link);
+    }
+
     /** Shows every frame on every link to {@code tap} (a pcap writer, say). */
     public void tap(final FrameTap tap)
     {
         for (final EthernetLink link : links)
         {
             link.addTap(tap);
+        }
+    }
+
+    /**
+     * Shows {@code tap} every frame once, as its sender puts it on the first wire: with a switch, the frames the switch
+     * forwards are left out (they are the same frames again), so counts and timelines do not double.
+     */
+    public void tapSenders(final FrameTap tap)
+    {
+        for (final EthernetLink link : links)
+        {
+            if (fabric == null)
+            {
+                link.addTap(tap);
+                continue;
+            }
+            final String switchPort = link.b().name();
+            link.addTap((direction, time, frame, offset, length) ->
+            {
+                if (!direction.equals(switchPort))
+                {
+                    tap.frameOnWire(direction, time, frame, offset, length);
+                }
+            });
         }
     }
 

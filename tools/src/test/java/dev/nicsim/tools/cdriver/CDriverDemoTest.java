@@ -4,6 +4,7 @@ import dev.nicsim.hw.testsupport.ExternalTool;
 import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.config.TestbedParameters;
 import dev.nicsim.tools.demo.DaytimeDemo;
+import dev.nicsim.tools.report.RunEvidence;
 import dev.nicsim.tools.report.OutputDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,8 +46,8 @@ class CDriverDemoTest
         assertEquals(java.daytime(), c.daytime());
         assertEquals(java.connectLatencyPs(), c.connectLatencyPs(), "same calls, same modelled costs");
         assertEquals(java.connectLatencyPs(), mixed.connectLatencyPs(), "C driver on B only");
-        final Path pcap = dir.resolve("c").resolve(DaytimeDemo.PCAP);
-        assertArrayEquals(Files.readAllBytes(dir.resolve("java").resolve(DaytimeDemo.PCAP)), Files.readAllBytes(pcap));
+        final Path pcap = dir.resolve("c").resolve(RunEvidence.CAPTURE);
+        assertArrayEquals(Files.readAllBytes(dir.resolve("java").resolve(RunEvidence.CAPTURE)), Files.readAllBytes(pcap));
 
         final ExternalTool.Result expert = ExternalTool.run(dir, "tshark", "-r", pcap.toString(), "-q",
             "-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-z", "expert,warn");

@@ -51,6 +51,8 @@ class MainTest
     {
         assertEquals(2, Main.run("bogus"));
         assertTrue(err.toString().contains("Unmatched argument at index 0: 'bogus'"), err.toString());
+        assertEquals(2, Main.run("sweeep", "--set", "pcie.lanes=4,8"));
+        assertTrue(err.toString().contains("The closest command is 'sweep'"), err.toString());
     }
 
     @Test
@@ -107,7 +109,7 @@ class MainTest
     }
 
     @Test
-    void shouldLeaveNothingBehindWhenTheDemoCannotRun(@TempDir final Path dir) throws IOException
+    void shouldRefuseBadSettingsBeforeAndKeepEvidenceOfAFailedRun(@TempDir final Path dir) throws IOException
     {
         final Path out = dir.resolve("demo");
         assertEquals(2, Main.run("demo", "--out", out.toString(), "--set", "nic.mac_clock_mhz=nope"));
@@ -116,14 +118,17 @@ class MainTest
 
         final Path file = dir.resolve("plain-file");
         Files.writeString(file, "x");
-        assertEquals(1, Main.run("demo", "--out", file.resolve("sub").toString()));
+        assertEquals(2, Main.run("demo", "--out", file.resolve("sub").toString()));
         assertTrue(err.toString().contains("cannot write to --out"), err.toString());
 
         Files.createDirectories(out);
         Files.writeString(out.resolve("summary.json"), "previous run");
         assertEquals(1, Main.run("demo", "--out", out.toString(), "--set", "fault.drop=1"));
         assertTrue(err.toString().contains("EHOSTUNREACH"), err.toString());
-        assertEquals("previous run", Files.readString(out.resolve("summary.json")), "nothing half-written");
+        assertTrue(err.toString().contains("its files up to the failure are in"), err.toString());
+        final String summary = Files.readString(out.resolve("summary.json"));
+        assertTrue(summary.contains("\"outcome\": \"failed\"") && summary.contains("\"errno\": \"EHOSTUNREACH\""),
+            "the failed run's summary replaces the old one whole: " + summary);
         try (var files = Files.list(dir))
         {
             assertEquals(2, files.count(), "no staging folder left behind");
@@ -146,7 +151,7 @@ class MainTest
         assertEquals((byte) 0x89, png[0]);
         assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
         assertTrue(Files.readString(dir.resolve("summary-pcie.dma_read_latency_ns=600.json"))
-            .contains("\"pcie.dma_read_latency_ns\": \"600\""));
+            .contains("\"dma_read_latency_ns\": 600"));
         assertTrue(out.toString().contains("pcie.dma_read_latency_ns    connect()"), out.toString());
     }
 
@@ -159,6 +164,45 @@ class MainTest
         assertTrue(err.toString().contains("sweep one key at a time"), err.toString());
         assertEquals(2, Main.run("sweep", "--set", "pcie.lanes=4,6"));
         assertTrue(err.toString().contains("bad value '6' for pcie.lanes"), err.toString());
+    }
+
+    @Test
+    void shouldKeepAFailedConnectsEvidenceWithOut(@TempDir final Path dir) throws IOException
+    {
+        assertEquals(1, Main.run("connect", "10.0.0.9:13", "--out", dir.toString()));
+        final String summary = Files.readString(dir.resolve("summary.json"));
+        assertTrue(summary.contains("\"errno\": \"EHOSTUNREACH\""), summary);
+        assertTrue(summary.contains("\"nicsim_version\": "), summary);
+        @SuppressWarnings("unchecked")
+        final var parsed = (java.util.Map<String, Object>) dev.nicsim.tools.report.Json.parse(summary);
+        assertEquals(3L, parsed.get("frames_captured"), "three unanswered ARP requests (arp.probes)");
+    }
+
+    @Test
+    void shouldGiveExitCode2ForEveryUsageError(@TempDir final Path dir) throws IOException
+    {
+        assertEquals(2, Main.run("connect", "10.0.0.2"));
+        assertEquals(2, Main.run("connect", "10.0.0.2:70000"));
+        assertEquals(2, Main.run("serve", "0"));
+        assertEquals(2, Main.run("serve", "13", "--tap", "t0", "--serial", "/dev/null"));
+        final Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        assertEquals(2, Main.run("demo", "--out", file.toString()));
+        assertEquals(2, Main.run("demo", "--set", "tcp.ephemeral_low=50000", "--set", "tcp.ephemeral_high=40000"));
+        assertTrue(err.toString().contains("tcp.ephemeral_low=50000, tcp.ephemeral_high=40000"), err.toString());
+    }
+
+    @Test
+    void shouldKeepEveryHelpLineWithin80Columns()
+    {
+        for (final String command : List.of("demo", "connect", "serve", "sweep", "config", "timing", "bench"))
+        {
+            out.reset();
+            assertEquals(0, Main.run(command, "--help"));
+            for (final String line : out.toString().lines().toList())
+            {
+                assertTrue(line.length() <= 80, command + " --help has a line a terminal would wrap: " + line);
+            }
+        }
     }
 
     @Test
@@ -175,5 +219,10 @@ class MainTest
         assertTrue(out.toString().contains("64-byte frame holds the wire      67.2 ns  ->    14,880,952 frames/s"),
             out.toString());
         assertTrue(out.toString().contains("DMA read of    64 bytes completes after 545.972 ns"), out.toString());
+        assertTrue(out.toString().contains("1518-byte frames: wire      1.23 us each"), out.toString());
+        assertTrue(out.toString().contains("-> the wire limits the rate"), out.toString());
+        out.reset();
+        assertEquals(0, Main.run("timing", "--set", "link.rate_gbps=100"));
+        assertTrue(out.toString().contains("-> PCIe limits the rate"), out.toString());
     }
 }

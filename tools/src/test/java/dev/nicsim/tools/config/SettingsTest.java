@@ -60,10 +60,34 @@ class SettingsTest
         final Settings settings = TestbedParameters.defaults();
 
         final ConfigException error = assertThrows(ConfigException.class, () -> settings.load(file));
-        assertTrue(error.getMessage().contains("bad.properties: bad value '-3' for link.cable_m: it takes a number " +
+        assertTrue(error.getMessage().contains("bad.properties:2: bad value '-3' for link.cable_m: it takes a number " +
             "in [0, 100000] (m)"), error.getMessage());
         assertEquals("8", settings.text(PlatformParameters.PCIE_LANES), "nothing from a bad file is applied");
         assertThrows(ConfigException.class, () -> settings.load(dir.resolve("missing.properties")));
+    }
+
+    @Test
+    void shouldReadInlineCommentsAndNameTheLineOfGarbage(@TempDir final Path dir) throws IOException
+    {
+        final Path file = dir.resolve("run.conf");
+        Files.writeString(file, "# a 25G run\n\nlink.rate_gbps = 25   # the wire\nsim.seed=7#not a comment\n");
+        final ConfigException hash = assertThrows(ConfigException.class, () -> TestbedParameters.defaults()
+            .load(file));
+        assertTrue(hash.getMessage().contains("run.conf:4: bad value '7#not a comment' for sim.seed"),
+            hash.getMessage());
+        Files.writeString(file, "# a 25G run\n\nlink.rate_gbps = 25   # the wire\nsim.seed=7 # seven\n");
+        final Settings settings = TestbedParameters.defaults().load(file);
+        assertEquals("25", settings.text(PlatformParameters.LINK_RATE));
+        assertEquals(7, settings.integer(PlatformParameters.SEED));
+
+        Files.write(file, new byte[] {'l', 'i', 'n', 'k', '\n', (byte) 0xC3, 0x28, '=', '1', '\n'});
+        assertTrue(assertThrows(ConfigException.class, () -> TestbedParameters.defaults().load(file)).getMessage()
+            .contains("as UTF-8 text"));
+        Files.writeString(file, "sim.seed = 3\nthis is not a setting\n");
+        final ConfigException garbage = assertThrows(ConfigException.class, () -> TestbedParameters.defaults()
+            .load(file));
+        assertTrue(garbage.getMessage().contains("run.conf:2: 'this is not a setting' is not a setting"),
+            garbage.getMessage());
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.nicsim.hw.trace.EventTrace;
 import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.config.TestbedParameters;
 import dev.nicsim.tools.report.OutputDirectory;
+import dev.nicsim.tools.report.RunEvidence;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,10 +27,7 @@ class DaytimeDemoTest
 
     private static DaytimeDemo.Result run(final Settings settings, final Path out)
     {
-        final OutputDirectory output = OutputDirectory.open(out);
-        final DaytimeDemo.Result run = DaytimeDemo.run(settings, output);
-        output.commit();
-        return run;
+        return DaytimeDemo.run(settings, OutputDirectory.open(out));
     }
 
     @BeforeAll
@@ -62,12 +60,13 @@ class DaytimeDemoTest
     void shouldWriteTheSameFilesForTheSameSeed() throws IOException
     {
         run(TestbedParameters.defaults(), dir.resolve("second"));
-        for (final String file : List.of(DaytimeDemo.PCAP, DaytimeDemo.VCD, DaytimeDemo.TIMELINE, DaytimeDemo.SUMMARY))
+        for (final String file : List.of(RunEvidence.CAPTURE, RunEvidence.SIGNALS, RunEvidence.TIMELINE,
+            RunEvidence.TRACE, RunEvidence.SUMMARY))
         {
             assertArrayEquals(Files.readAllBytes(dir.resolve("first").resolve(file)),
                 Files.readAllBytes(dir.resolve("second").resolve(file)), file + " differs between identical runs");
         }
-        final String summary = Files.readString(dir.resolve("first").resolve(DaytimeDemo.SUMMARY));
+        final String summary = Files.readString(dir.resolve("first").resolve(RunEvidence.SUMMARY));
         assertTrue(summary.contains("\"trace_blake3\": \"" + result.traceDigest() + "\""), summary);
         assertTrue(result.traceDigest().matches("[0-9a-f]{64}"));
         assertTrue(summary.contains("\"connect_latency_ns\": " + result.connectLatencyPs() / 1000.0), summary);
@@ -118,9 +117,9 @@ class DaytimeDemoTest
     @Test
     void shouldCaptureTheWholeConversationWithValidChecksums()
     {
-        final Path pcap = dir.resolve("first").resolve(DaytimeDemo.PCAP);
+        final Path pcap = dir.resolve("first").resolve(RunEvidence.CAPTURE);
         final ExternalTool.Result fields = ExternalTool.run(dir, "tshark", "-r", pcap.toString(),
-            "-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-Y", "tcp", "-T", "fields",
+            "-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-Y", "tcp.stream == 0", "-T", "fields",
             "-e", "tcp.flags.syn", "-e", "tcp.flags.ack", "-e", "tcp.flags.fin", "-e", "tcp.len",
             "-e", "tcp.options.mss_val", "-e", "tcp.options.sack_perm", "-e", "tcp.options.timestamp.tsval",
             "-e", "tcp.options.wscale.shift", "-e", "tcp.checksum.status", "-e", "ip.checksum.status",
@@ -146,7 +145,7 @@ class DaytimeDemoTest
     @Test
     void shouldWriteAWaveformGtkwaveConverts()
     {
-        final Path vcd = dir.resolve("first").resolve(DaytimeDemo.VCD);
+        final Path vcd = dir.resolve("first").resolve(RunEvidence.SIGNALS);
         final ExternalTool.Result converted = ExternalTool.run(dir, "vcd2fst", vcd.toString(),
             dir.resolve("connect.fst").toString());
         assertEquals(0, converted.exitCode(), converted.stdout() + converted.stderr());

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JsonTest
 {
@@ -46,5 +47,29 @@ class JsonTest
     {
         assertThrows(IllegalArgumentException.class, () -> Json.write(Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> Json.write(new Object()));
+    }
+
+    @Test
+    void shouldReadBackWhatItWrites()
+    {
+        final Map<String, Object> root = new LinkedHashMap<>();
+        root.put("text", "a \"quoted\" line\n\t\u0001");
+        root.put("numbers", List.of(-3L, 0L, 1.5, 2.5e-7));
+        root.put("nested", Map.of("ok", false));
+        root.put("nothing", null);
+        assertEquals(root, Json.parse(Json.write(root)));
+        assertEquals(List.of("\u00e9/"), Json.parse("[\"\\u00e9\\/\"]"));
+    }
+
+    @Test
+    void shouldRefuseWhatIsNotJsonNamingTheOffset()
+    {
+        for (final String bad : List.of("{\"a\": 1,}", "[01]", "{\"a\" 1}", "\"open", "[1] 2", "{\"a\": 1, \"a\": 2}",
+            "tru", "[1.]", "{a: 1}", "\"tab\there\""))
+        {
+            final IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> Json.parse(bad),
+                bad);
+            assertTrue(error.getMessage().startsWith("not JSON at offset "), error.getMessage());
+        }
     }
 }

@@ -1,0 +1,65 @@
+package dev.nicsim.tools.config;
+
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Rules between keys that no single key's range can express. They are checked before a testbed is built, so a
+ * combination that cannot work fails at once with the keys named, not in the middle of a run.
+ */
+public final class CrossKeyRules
+{
+    /** One rule: the keys it relates, what it demands, and the test. */
+    public record Rule(List<String> keys, String demand, Predicate<Settings> holds)
+    {
+    }
+
+    private static final List<Rule> RULES = List.of(
+        new Rule(List.of(StackParameters.EPHEMERAL_LOW, StackParameters.EPHEMERAL_HIGH),
+            StackParameters.EPHEMERAL_LOW + " <= " + StackParameters.EPHEMERAL_HIGH,
+            s -> s.integer(StackParameters.EPHEMERAL_LOW) <= s.integer(StackParameters.EPHEMERAL_HIGH)),
+        new Rule(List.of(DeviceParameters.NIC_PREFETCH, DeviceParameters.NIC_CACHE),
+            DeviceParameters.NIC_PREFETCH + " <= " + DeviceParameters.NIC_CACHE + " (a fetch lands in the cache)",
+            s -> s.integer(DeviceParameters.NIC_PREFETCH) <= s.integer(DeviceParameters.NIC_CACHE)),
+        new Rule(List.of(DeviceParameters.NIC_MAC_CLOCK, DeviceParameters.NIC_MAC_WIDTH, PlatformParameters.LINK_RATE),
+            DeviceParameters.NIC_MAC_CLOCK + " x " + DeviceParameters.NIC_MAC_WIDTH + " x 8 >= " +
+                PlatformParameters.LINK_RATE + " (the MAC keeps up with the wire; 'auto' picks a real MAC's values)",
+            s -> DeviceParameters.mac(s).bitsPerSecond() >= PlatformParameters.ethernet(s).bitsPerSecond()),
+        new Rule(List.of(PlatformParameters.HOST_MEMORY, DeviceParameters.DRIVER_TX_RING,
+            DeviceParameters.DRIVER_RX_RING),
+            PlatformParameters.HOST_MEMORY + " holds the driver's rings and their 2 KiB buffers (each ring size x " +
+                "(16 + 2048) bytes, in 4 KiB pages)",
+            s -> s.integer(PlatformParameters.HOST_MEMORY) << 20 >= DeviceParameters.driver(s).hostMemoryBytes()));
+
+    private CrossKeyRules()
+    {
+    }
+
+    public static List<Rule> all()
+    {
+        return RULES;
+    }
+
+    /**
+     * Checks every rule.
+     *
+     * @throws ConfigException naming the rule's keys, their values and what the rule demands
+     */
+    public static void check(final Settings settings)
+    {
+        for (final Rule rule : RULES)
+        {
+            if (!rule.holds().test(settings))
+            {
+                final StringBuilder values = new StringBuilder();
+                for (final String key : rule.keys())
+                {
+                    values.append(values.isEmpty() ? "" : ", ").append(key).append('=').append(settings.text(key));
+                }
+                throw new ConfigException("settings that cannot work together: " + values + "; the rule is " +
+                    rule.demand());
+            }
+        }
+    }
+
+}
