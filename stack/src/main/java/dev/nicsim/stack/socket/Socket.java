@@ -7,9 +7,9 @@ import dev.nicsim.stack.tcp.Tcb;
  * of state, read and written by the protocol layers (as kernel code reads a struct), so its fields are public;
  * applications use the POSIX facade or the Java API, never this class directly.
  *
- * <p>Sockets are pooled: closing one returns it to its stack's pool with its buffers and timers, and the next
- * {@code socket()} of the same type reuses it, so opening and closing connections allocates nothing once the pool
- * has grown.
+ * <p>Sockets are pooled: closing one returns it to its stack's pool with its timers, and the next {@code socket()}
+ * of the same type reuses it, so opening and closing connections allocates nothing once the pool has grown. Its
+ * buffers hold memory only while they hold data ({@link ByteRing}).
  */
 public final class Socket
 {
@@ -85,12 +85,13 @@ public final class Socket
     public Socket nextFree;
 
     @SuppressWarnings("exports")
-    public Socket(final int type, final int sendBufferBytes, final int receiveBufferBytes, final Tcb tcb)
+    public Socket(final int type, final SocketMemory memory, final int sendBufferBytes, final int receiveBufferBytes,
+        final Tcb tcb)
     {
         this.type = type;
         this.tcb = tcb;
-        this.sendBuffer = sendBufferBytes > 0 ? new ByteRing(sendBufferBytes) : null;
-        this.receiveBuffer = new ByteRing(receiveBufferBytes);
+        this.sendBuffer = sendBufferBytes > 0 ? new ByteRing(memory, sendBufferBytes) : null;
+        this.receiveBuffer = new ByteRing(memory, receiveBufferBytes);
     }
 
     public boolean isStream()

@@ -31,6 +31,7 @@ public final class SocketLayer
     private final NetworkStack stack;
     private final TcpLayer tcp;
     private final UdpLayer udp;
+    private final SocketMemory memory;
     private Socket freeStreams;
     private Socket freeDatagrams;
     private Socket[] all = new Socket[64];
@@ -55,6 +56,13 @@ public final class SocketLayer
         this.stack = stack;
         this.tcp = stack.tcp();
         this.udp = stack.udp();
+        this.memory = new SocketMemory(stack.config().socketMemoryBytes());
+    }
+
+    /** The host's socket buffer memory. */
+    public SocketMemory memory()
+    {
+        return memory;
     }
 
     /** The errno of the last call that returned null. */
@@ -72,7 +80,7 @@ public final class SocketLayer
     /* ---------------------------------------------------------------------------------------------------------- */
     /* Pool                                                                                                         */
 
-    /** A fresh socket from the pool (built on first use), or null when {@code maxSockets} are in use. */
+    /** A fresh socket from the pool (built on first use), or null when {@code maxSockets} are open (ENFILE). */
     public Socket allocate(final int type)
     {
         if (live >= stack.config().maxSockets())
@@ -90,7 +98,8 @@ public final class SocketLayer
             else
             {
                 final Tcb tcb = new Tcb(tcp);
-                socket = new Socket(type, stack.config().tcpSendBuffer(), stack.config().tcpReceiveBuffer(), tcb);
+                socket = new Socket(type, memory, stack.config().tcpSendBuffer(), stack.config().tcpReceiveBuffer(),
+                    tcb);
                 tcb.socket = socket;
                 remember(socket);
             }
@@ -104,7 +113,7 @@ public final class SocketLayer
             }
             else
             {
-                socket = new Socket(type, 0, stack.config().udpReceiveBuffer(), null);
+                socket = new Socket(type, memory, 0, stack.config().udpReceiveBuffer(), null);
                 remember(socket);
             }
         }
@@ -186,7 +195,7 @@ public final class SocketLayer
         final Socket socket = allocate(kind);
         if (socket == null)
         {
-            return fail(Errno.ENOBUFS);
+            return fail(Errno.ENFILE);
         }
         socket.owned = true;
         socket.nonBlocking = (type & SocketConstants.SOCK_NONBLOCK) != 0;

@@ -704,7 +704,8 @@ public final class TcpLayer
         {
             // Beyond RCV.NXT: keep what fits in the window, and say so at once (RFC 5681 §4.2: duplicate ACK).
             final int length = Math.max(0, Math.min(segLength, room - ahead));
-            final boolean kept = length > 0 && tcb.outOfOrder.add(segSeq, segSeq + length);
+            final boolean memory = length == 0 || ring.ensure(ring.size() + ahead + length);
+            final boolean kept = length > 0 && memory && tcb.outOfOrder.add(segSeq, segSeq + length);
             if (kept)
             {
                 ring.writeAhead(ring.size() + ahead, segMemory, segPayload, length);
@@ -716,7 +717,8 @@ public final class TcpLayer
                 tcb.finAfterGapSeq = segSeq + segLength;
             }
             sendAck(socket, tcb);
-            return kept || finKept ? DropReason.ACCEPTED : DropReason.TCP_OUT_OF_ORDER;
+            return kept || finKept ? DropReason.ACCEPTED : memory ? DropReason.TCP_OUT_OF_ORDER :
+                DropReason.SOCKET_MEMORY;
         }
         final boolean gap = !tcb.outOfOrder.isEmpty();
         int outcome = DropReason.ACCEPTED;
@@ -724,14 +726,15 @@ public final class TcpLayer
         if (segLength > 0)
         {
             final int skip = -ahead;
-            final int accepted = Math.max(0, Math.min(segLength - skip, room));
-            ring.write(segMemory, segPayload + skip, accepted);
+            final int fits = Math.max(0, Math.min(segLength - skip, room));
+            // Short of fits only when the host's socket memory is exhausted (tcp_mem): the rest is dropped.
+            final int accepted = ring.write(segMemory, segPayload + skip, fits);
             tcb.rcvNxt += accepted;
             stack.stats().bytesReceived += accepted;
             complete = accepted == segLength - skip;
             if (accepted == 0 && skip < segLength)
             {
-                outcome = DropReason.TCP_ZERO_WINDOW;
+                outcome = fits == 0 ? DropReason.TCP_ZERO_WINDOW : DropReason.SOCKET_MEMORY;
             }
             if (gap)
             {

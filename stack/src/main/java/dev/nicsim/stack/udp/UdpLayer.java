@@ -98,6 +98,10 @@ public final class UdpLayer
         {
             return DropReason.UDP_RECEIVE_BUFFER_FULL;
         }
+        if (!ring.ensure(ring.size() + RECORD_HEADER + payload))
+        {
+            return DropReason.SOCKET_MEMORY;
+        }
         Bytes.put32(record, 0, payload);
         Bytes.put32(record, 4, source);
         Bytes.put16(record, 8, sourcePort);
