@@ -405,7 +405,7 @@ public final class SocketLayer
      */
     private static boolean conflicts(final Socket socket, final PortTable ports, final int local, final int port)
     {
-        for (Socket owner = ports.head(port); owner != null; owner = owner.nextInPort)
+        for (SockCommon owner = ports.head(port); owner != null; owner = owner.nextInPort)
         {
             final boolean overlap = owner.localAddress == Ipv4Address.ANY || local == Ipv4Address.ANY ||
                 owner.localAddress == local;
@@ -413,8 +413,7 @@ public final class SocketLayer
             {
                 continue;
             }
-            final boolean listening = owner.isStream() && owner.tcb.state == TcpState.LISTEN;
-            if (!(socket.reuseAddress && owner.reuseAddress && !listening))
+            if (!(socket.reuseAddress && owner.reuseAddress && !owner.listening()))
             {
                 return true;
             }
