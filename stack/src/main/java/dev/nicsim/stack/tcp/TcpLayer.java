@@ -236,9 +236,9 @@ public final class TcpLayer
         {
             return DropReason.TCP_BAD_SEGMENT;
         }
-        // tcp_conn_request: a full SYN queue (as many requests as the backlog) turns to cookies, or drops the SYN
-        // without them; a full accept queue drops it either way.
-        final boolean synQueueFull = listener.synQueueCount >= listener.backlog - 1;
+        // tcp_conn_request: a full SYN queue (more requests than the backlog, inet_csk_reqsk_queue_is_full) turns to
+        // cookies, or drops the SYN without them; a full accept queue drops it either way.
+        final boolean synQueueFull = listener.synQueueCount >= listener.backlog;
         if (synQueueFull && !stack.config().synCookies() || listener.acceptCount >= listener.backlog)
         {
             return DropReason.TCP_LISTEN_OVERFLOW;
