@@ -38,8 +38,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ScaleTest
 {
     private static final int CONNECTIONS = Integer.getInteger("nicsim.scale.connections", 10_000);
-    /** Listening ports: one client address has 28,232 ephemeral ports per destination (ip_local_port_range). */
-    private static final int SERVER_PORTS = 5;
+    /**
+     * Listening ports: a client address has 28,232 ephemeral ports per destination (ip_local_port_range), and
+     * connect() tries the even half first (__inet_hash_connect), so each destination is kept below 14,116.
+     */
+    private static final int SERVER_PORTS = 10;
     private static final int FIRST_PORT = 8000;
 
     private static StackConfig large(final long seed)
@@ -98,6 +101,21 @@ class ScaleTest
             CONNECTIONS, heap, buffers, perConnection);
         assertEquals(0, buffers, "an idle connection holds no buffer memory");
         assertTrue(perConnection <= 4096, () -> perConnection + " bytes per connection");
+
+        // The clients close first: each connection ends as a TIME_WAIT record on A, its socket back in the pool.
+        final long closing = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < CONNECTIONS; i++)
+        {
+            assertEquals(0, pa.close(clients[i]));
+            assertEquals(0, pb.recv(accepted[i], byteB, 1, 0), "the client's FIN");
+            assertEquals(0, pb.close(accepted[i]));
+        }
+        hosts.sim.run(hosts.sim.now() + Time.S);
+        final long timeWait = (threads.getCurrentThreadAllocatedBytes() - closing) / CONNECTIONS;
+        System.out.printf("%d connections closed: %d B allocated per TIME_WAIT%n", CONNECTIONS, timeWait);
+        assertEquals(CONNECTIONS, hosts.a.tcp().timeWaits());
+        assertEquals(0, hosts.a.sockets().live(), "TIME_WAIT holds no socket");
+        assertTrue(timeWait <= 512, () -> timeWait + " bytes per TIME_WAIT");
     }
 
     /**
@@ -113,6 +131,7 @@ class ScaleTest
         final TwoHosts hosts = new TwoHosts();
         final int listener = listen(hosts.pb, 80, 128);
         final SynFlood flood = new SynFlood(hosts, 1_000_000);
+        final var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         hosts.sim.schedule(flood, hosts.sim.now());
         hosts.sim.runUntil(() -> flood.sent >= 100_000, Time.NEVER);
         System.out.println("flood: 100000 SYNs by " + Time.format(hosts.sim.now()));
@@ -126,9 +145,14 @@ class ScaleTest
         assertEquals(1, hosts.b.stats().synCookiesReceived, "through the cookie path");
         final int child = hosts.pb.accept(listener, 0, 0);
         assertTrue(child >= 0, () -> Errno.name(hosts.pb.errno()));
+        final long floodStart = threads.getCurrentThreadAllocatedBytes();
+        final int sentBefore = flood.sent;
         hosts.sim.runUntil(() -> flood.sent == 1_000_000, Time.NEVER);
+        final double perSyn = (threads.getCurrentThreadAllocatedBytes() - floodStart) /
+            (double) (1_000_000 - sentBefore);
         System.out.println("flood: 1000000 SYNs by " + Time.format(hosts.sim.now()) + ", connect took " +
-            Time.format(took));
+            Time.format(took) + ", " + perSyn + " B allocated per SYN");
+        assertTrue(perSyn < 1, () -> "a cookie SYN keeps nothing: " + perSyn + " B per SYN");
         assertTrue(hosts.b.stats().synCookiesSent > 999_000, "cookies answered the flood");
         assertTrue(hosts.b.tcp().requests() <= 129, () -> "SYN queue bounded: " + hosts.b.tcp().requests());
         assertEquals(2, hosts.b.sockets().live(), "the listener and the one real connection");
@@ -278,6 +302,7 @@ class ScaleTest
         /** A 78-byte frame (SYN with 20 bytes of options) on the wire with preamble and gap: 98 bytes at 10 Gb/s. */
         private static final long GAP_PS = 98 * 800;
         private static final int OPTIONS = 20;
+        private static final int SPOOFED = Ipv4Address.parse("198.18.0.0");
         private final TwoHosts hosts;
         private final int count;
         private final MemorySegment frame = Arena.ofAuto().allocate(128, 8);
@@ -298,7 +323,7 @@ class ScaleTest
         @Override
         protected void fire()
         {
-            final int source = Ipv4Address.parse("198.18.0.0") + (sent & 0x1FFFF);
+            final int source = SPOOFED + (sent & 0x1FFFF);
             final int length = TcpSegment.HEADER_LENGTH + OPTIONS;
             ip.wrap(frame, EthernetFrame.HEADER_LENGTH, Ipv4Packet.HEADER_LENGTH + length);
             ip.emit(0, Ipv4Packet.HEADER_LENGTH + length, sent, 0, 64, Ipv4Packet.PROTOCOL_TCP, source, B);

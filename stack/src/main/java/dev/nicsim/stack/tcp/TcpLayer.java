@@ -42,9 +42,6 @@ public final class TcpLayer
     public static final int DEFAULT_PEER_MSS = 536;
     /** Linux's {@code tcp_synack_retries}. */
     public static final int SYNACK_RETRIES = 5;
-    /** Initial congestion window in segments (RFC 6928, Linux's default). */
-    public static final int INITIAL_WINDOW_SEGMENTS = 10;
-    private static final long RTO_MAX_PS = 120 * Time.S;
     private static final int PERTURB_SIZE = 1 << 16;
     private static final int MAX_WINDOW = 65535;
     /** From {@link #ackInput}: the segment goes on to its data and FIN. */
@@ -57,6 +54,7 @@ public final class TcpLayer
     private final TcpSegment in = new TcpSegment();
     private final TcpSegment out = new TcpSegment();
     private final SecretHash secret;
+    private final CongestionControl congestion = NewReno.INSTANCE;
     private final SplittableRandom random;
     private final int[] perturb = new int[PERTURB_SIZE];
 
@@ -565,7 +563,7 @@ public final class TcpLayer
             request.retransmits++;
             stack.stats().retransmissions++;
             sendSynAck(request, tsNow(request.tsOffset));
-            request.rtoPs = Math.min(request.rtoPs * 2, RTO_MAX_PS);
+            request.rtoPs = RttEstimator.backOff(request.rtoPs);
             stack.sim().schedule(request.timer, stack.sim().now() + request.rtoPs);
         }
         stack.flushTransmit();
@@ -607,8 +605,7 @@ public final class TcpLayer
             mss = Math.min(mss, tcb.userMss);
         }
         tcb.sendMss = Math.max(64, mss - (tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0));
-        tcb.cwnd = (tcb.synRetransmitted ? 1 : INITIAL_WINDOW_SEGMENTS) * tcb.sendMss;
-        tcb.ssthresh = Integer.MAX_VALUE;
+        congestion.start(tcb);
     }
 
     /** RFC 9293 §3.10.7.3 in Linux's order ({@code tcp_rcv_synsent_state_process}). */
@@ -921,7 +918,7 @@ public final class TcpLayer
             tcb.dupAcks = 0;
             if (!tcb.inRecovery)
             {
-                growWindow(tcb, acked);
+                congestion.acked(tcb, acked);
             }
             else if (Tcb.before(segAck, tcb.recoveryPoint))
             {
@@ -931,7 +928,7 @@ public final class TcpLayer
             else
             {
                 tcb.inRecovery = false;
-                tcb.cwnd = tcb.ssthresh;
+                congestion.exitRecovery(tcb);
             }
             if (tcb.sndUna == tcb.sndMax)
             {
@@ -991,25 +988,10 @@ public final class TcpLayer
         }
     }
 
-    /** RFC 5681 slow start and congestion avoidance. */
-    private static void growWindow(final Tcb tcb, final int acked)
-    {
-        if (tcb.cwnd < tcb.ssthresh)
-        {
-            tcb.cwnd += Math.min(acked, tcb.sendMss);
-        }
-        else
-        {
-            tcb.cwnd += Math.max(1, tcb.sendMss * tcb.sendMss / Math.max(1, tcb.cwnd));
-        }
-    }
-
     /** RFC 5681 §3.2 fast retransmit on the third duplicate ACK, entering RFC 6582 (NewReno) recovery. */
     private void fastRetransmit(final Socket socket, final Tcb tcb)
     {
-        final int flight = tcb.sndMax - tcb.sndUna;
-        tcb.ssthresh = Math.max(flight / 2, 2 * tcb.sendMss);
-        tcb.cwnd = tcb.ssthresh;
+        congestion.enterRecovery(tcb);
         tcb.inRecovery = true;
         tcb.recoveryPoint = tcb.sndMax;
         retransmitFirst(socket, tcb);
@@ -1935,21 +1917,9 @@ public final class TcpLayer
         return (int) (stack.sim().now() / Time.MS) + offset;
     }
 
-    /** RFC 6298 §2 smoothing, bounded below by the configured minimum RTO. */
     private void rttSample(final Tcb tcb, final long sample)
     {
-        final long rtt = Math.max(sample, 0);
-        if (tcb.srttPs == 0)
-        {
-            tcb.srttPs = Math.max(rtt, 1);
-            tcb.rttvarPs = rtt / 2;
-        }
-        else
-        {
-            tcb.rttvarPs = (3 * tcb.rttvarPs + Math.abs(tcb.srttPs - rtt)) / 4;
-            tcb.srttPs = (7 * tcb.srttPs + rtt) / 8;
-        }
-        tcb.rtoPs = Math.min(RTO_MAX_PS, Math.max(stack.config().rtoMinPs(), tcb.srttPs + 4 * tcb.rttvarPs));
+        RttEstimator.sample(tcb, sample, stack.config().rtoMinPs());
     }
 
     /* ---------------------------------------------------------------------------------------------------------- */
@@ -2021,7 +1991,7 @@ public final class TcpLayer
         tcb.synRetransmitted = true;
         stack.stats().retransmissions++;
         sendSyn(socket, tcb, true);
-        tcb.rtoPs = Math.min(tcb.rtoPs * 2, RTO_MAX_PS);
+        tcb.rtoPs = RttEstimator.backOff(tcb.rtoPs);
         stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
     }
 
@@ -2038,13 +2008,11 @@ public final class TcpLayer
             return;
         }
         tcb.retransmits++;
-        final int flight = tcb.sndMax - tcb.sndUna;
-        tcb.ssthresh = Math.max(flight / 2, 2 * tcb.sendMss);
-        tcb.cwnd = tcb.sendMss;
+        congestion.timeout(tcb);
         tcb.inRecovery = false;
         tcb.dupAcks = 0;
         tcb.rttTiming = false;
-        tcb.rtoPs = Math.min(tcb.rtoPs * 2, RTO_MAX_PS);
+        tcb.rtoPs = RttEstimator.backOff(tcb.rtoPs);
         // Go back to SND.UNA (RFC 6298 §5.4); a FIN not yet acknowledged is sent again after the data.
         tcb.sndNxt = tcb.sndUna;
         if (tcb.finSent)
