@@ -13,7 +13,8 @@ public abstract class SockCommon
     public int remoteAddress;
     public int remotePort;
     public boolean reuseAddress;
-    /** The port was taken by connect()'s ephemeral search (Linux's bind bucket with fastreuse -1). */
+    /** The port was taken by connect()'s ephemeral search (Linux's bind bucket with fastreuse -1); set by
+     *  {@link PortTable#add}. */
     public boolean portByConnect;
 
     /* Port table chain, doubly linked so that leaving it does not walk the port's other owners. */

@@ -320,7 +320,7 @@ public final class SocketLayer
             }
             return 0;
         }
-        if (socket.localPort == 0 && tcp.bindEphemeral(socket, udp.ports(), socket.localAddress) < 0)
+        if (socket.localPort == 0 && stack.ephemeralPorts().bindAny(socket, udp.ports(), socket.localAddress) < 0)
         {
             return -Errno.EAGAIN;
         }
@@ -379,7 +379,7 @@ public final class SocketLayer
         final int port = port(address, offset);
         if (port == 0)
         {
-            final int bound = tcp.bindEphemeral(socket, ports, local);
+            final int bound = stack.ephemeralPorts().bindAny(socket, ports, local);
             if (bound < 0)
             {
                 return bound;
@@ -391,7 +391,7 @@ public final class SocketLayer
             {
                 return -Errno.EADDRINUSE;
             }
-            ports.add(socket, port);
+            ports.add(socket, port, false);
             socket.portLocked = true;
         }
         socket.localAddress = local;
@@ -567,7 +567,7 @@ public final class SocketLayer
         {
             return -Errno.EPIPE;
         }
-        if (socket.localPort == 0 && tcp.bindEphemeral(socket, udp.ports(), socket.localAddress) < 0)
+        if (socket.localPort == 0 && stack.ephemeralPorts().bindAny(socket, udp.ports(), socket.localAddress) < 0)
         {
             return -Errno.EAGAIN;
         }

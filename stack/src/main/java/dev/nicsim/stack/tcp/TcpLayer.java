@@ -6,6 +6,7 @@ import dev.nicsim.stack.NetworkStack;
 import dev.nicsim.stack.iface.Ipv4Layer;
 import dev.nicsim.stack.iface.RouteTable;
 import dev.nicsim.stack.socket.ByteRing;
+import dev.nicsim.stack.socket.EphemeralPorts;
 import dev.nicsim.stack.socket.Errno;
 import dev.nicsim.stack.socket.IcmpErrorPolicy;
 import dev.nicsim.stack.socket.PortTable;
@@ -23,7 +24,6 @@ import dev.nicsim.stack.wire.Ipv4Packet;
 import dev.nicsim.stack.wire.TcpSegment;
 
 import java.lang.foreign.MemorySegment;
-import java.util.SplittableRandom;
 
 /**
  * TCP: the RFC 9293 state machine with Linux's choices where Linux and the RFC part ways (each noted where it is
@@ -34,7 +34,7 @@ import java.util.SplittableRandom;
  * <p>Every method returns int codes and never throws on a packet's account; a segment that breaks a rule is counted
  * and dropped (and answered where the RFC says so).
  */
-public final class TcpLayer
+public final class TcpLayer implements EphemeralPorts.ConnectCheck
 {
     /** Linux's {@code TCP_TIMEOUT_MIN} (2 jiffies at HZ=1000): the quick SYN retry after a suspicious ACK. */
     public static final long TIMEOUT_MIN_PS = 2 * Time.MS;
@@ -42,7 +42,6 @@ public final class TcpLayer
     public static final int DEFAULT_PEER_MSS = 536;
     /** Linux's {@code tcp_synack_retries}. */
     public static final int SYNACK_RETRIES = 5;
-    private static final int PERTURB_SIZE = 1 << 16;
     private static final int MAX_WINDOW = 65535;
     /** From {@link #ackInput}: the segment goes on to its data and FIN. */
     private static final int MORE = -1;
@@ -55,8 +54,9 @@ public final class TcpLayer
     private final TcpSegment out = new TcpSegment();
     private final SecretHash secret;
     private final CongestionControl congestion = NewReno.INSTANCE;
-    private final SplittableRandom random;
-    private final int[] perturb = new int[PERTURB_SIZE];
+    private final EphemeralPorts ephemeral;
+    /** The socket whose port {@link #hashConnect} is choosing. */
+    private Socket connecting;
 
     /* The segment being processed, unpacked once. */
     private MemorySegment segMemory;
@@ -87,7 +87,7 @@ public final class TcpLayer
         this.stack = stack;
         this.secret = new SecretHash(stack.config().seed());
         this.cookies = new SynCookies(secret);
-        this.random = new SplittableRandom(stack.config().seed() ^ 0x5DEECE66DL);
+        this.ephemeral = stack.ephemeralPorts();
     }
 
     public PortTable ports()
@@ -483,7 +483,7 @@ public final class TcpLayer
         tcb.synRetransmitted = request.retransmits > 0;
         tcb.advertisedMss = request.advertisedMss;
         tcb.rcvAdvertisedEdge = tcb.rcvNxt + request.window;
-        ports.add(child, request.localPort);
+        ports.add(child, request.localPort, false);
         setState(child, TcpState.SYN_RECEIVED);
         connections.add(child);
         return child;
@@ -1335,8 +1335,7 @@ public final class TcpLayer
 
     /**
      * Linux's {@code inet_hash_connect}: an explicitly bound socket only needs its 4-tuple to be unique; otherwise
-     * RFC 6056 Algorithm 4 (double-hash) picks the port: a per-destination offset from the keyed hash plus a
-     * perturbation table entry, even ports first, then odd.
+     * the host's {@link EphemeralPorts} pick a port by RFC 6056 Algorithm 4.
      */
     private int hashConnect(final Socket socket)
     {
@@ -1345,55 +1344,26 @@ public final class TcpLayer
         {
             return unique(socket, socket.localPort) ? 0 : -Errno.EADDRNOTAVAIL;
         }
-        final int low = stack.config().ephemeralLow();
-        final int high = stack.config().ephemeralHigh() + 1;
-        int remaining = high - low;
-        if (remaining > 1)
+        connecting = socket;
+        final int port = ephemeral.connectPort(secret.hash(SecretHash.PURPOSE_PORT_OFFSET, socket.localAddress,
+            socket.remoteAddress, 0, socket.remotePort), this);
+        connecting = null;
+        if (port < 0)
         {
-            remaining &= ~1;
+            return port;
         }
-        final long portOffset = secret.hash(SecretHash.PURPOSE_PORT_OFFSET, socket.localAddress,
-            socket.remoteAddress, 0, socket.remotePort);
-        final int index = (int) portOffset & (PERTURB_SIZE - 1);
-        int offset = (int) Long.remainderUnsigned((perturb[index] & 0xFFFF_FFFFL) + (portOffset >>> 32), remaining);
-        offset &= ~1;
-        while (true)
-        {
-            int port = low + offset;
-            for (int i = 0; i < remaining; i += 2, port += 2)
-            {
-                if (port >= high)
-                {
-                    port -= remaining;
-                }
-                if (portUsableForConnect(socket, port))
-                {
-                    final int step = Math.max(i, random.nextInt(8) * 2);
-                    perturb[index] += step + 2;
-                    ports.add(socket, port);
-                    socket.portByConnect = true;
-                    return 0;
-                }
-            }
-            offset++;
-            if ((offset & 1) == 0 || remaining <= 1)
-            {
-                return -Errno.EADDRNOTAVAIL;
-            }
-        }
+        ports.add(socket, port, true);
+        return 0;
     }
 
-    private boolean portUsableForConnect(final Socket socket, final int port)
+    /** For {@link EphemeralPorts#connectPort}: whether the socket being connected may take {@code port}. */
+    @Override
+    public boolean usable(final int port)
     {
-        for (SockCommon owner = ports.head(port); owner != null; owner = owner.nextInPort)
-        {
-            if (!owner.portByConnect)
-            {
-                return false;
-            }
-        }
-        return unique(socket, port);
+        return ports.sharableByConnect(port) && unique(connecting, port);
     }
+
+
 
     /** Linux's {@code __inet_check_established}: no other connection (unless a recyclable TIME_WAIT) has the tuple. */
     private boolean unique(final Socket socket, final int port)
@@ -1424,36 +1394,12 @@ public final class TcpLayer
         return timeWait.tsRecentStamp != 0 && stack.sim().now() - timeWait.tsRecentStamp > Time.S;
     }
 
-    /** Linux's {@code inet_csk_get_port} for bind(port 0) and listen(): odd ports first. Returns 0 or -EADDRINUSE. */
-    public int bindEphemeral(final Socket socket, final PortTable table, final int address)
-    {
-        final int low = stack.config().ephemeralLow();
-        final int high = stack.config().ephemeralHigh() + 1;
-        final int remaining = high - low;
-        int offset = random.nextInt(remaining) | 1;
-        for (int pass = 0; pass < 2; pass++)
-        {
-            for (int i = 0; i < remaining; i += 2)
-            {
-                final int port = low + (offset + i) % remaining;
-                if (table.isFree(port))
-                {
-                    socket.localAddress = address;
-                    table.add(socket, port);
-                    return 0;
-                }
-            }
-            offset++;
-        }
-        return -Errno.EADDRINUSE;
-    }
-
     /** listen(): the socket must be bound (autobind otherwise). Returns 0 or -errno. */
     public int listen(final Socket socket, final int backlog)
     {
         if (socket.localPort == 0)
         {
-            final int bound = bindEphemeral(socket, ports, Ipv4Address.ANY);
+            final int bound = ephemeral.bindAny(socket, ports, Ipv4Address.ANY);
             if (bound < 0)
             {
                 return bound;
@@ -2081,7 +2027,6 @@ public final class TcpLayer
         timeWait.remoteAddress = socket.remoteAddress;
         timeWait.remotePort = socket.remotePort;
         timeWait.reuseAddress = socket.reuseAddress;
-        timeWait.portByConnect = socket.portByConnect;
         timeWait.sndNxt = tcb.sndNxt;
         timeWait.rcvNxt = tcb.rcvNxt;
         timeWait.window = windowToAdvertise(socket, tcb);
@@ -2090,9 +2035,10 @@ public final class TcpLayer
         timeWait.tsRecentStamp = tcb.tsRecentStamp;
         timeWait.tsOffset = tcb.tsOffset;
         final int port = socket.localPort;
+        final boolean byConnect = socket.portByConnect;
         connections.remove(socket);
         done(socket, tcb);
-        ports.add(timeWait, port);
+        ports.add(timeWait, port, byConnect);
         connections.add(timeWait);
         stack.sim().schedule(timeWait.timer, stack.sim().now() + stack.config().timeWaitPs());
     }
