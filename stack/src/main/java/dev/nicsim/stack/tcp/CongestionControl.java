@@ -11,8 +11,8 @@ interface CongestionControl
     /** The window to start with once the MSS is settled. */
     void start(Tcb tcb);
 
-    /** New data acknowledged outside recovery. */
-    void acked(Tcb tcb, int bytes);
+    /** New data acknowledged outside recovery; {@code flightBefore} was in flight before this ACK. */
+    void acked(Tcb tcb, int bytes, int flightBefore);
 
     /** The third duplicate ACK: the window to recover with (fast retransmit follows). */
     void enterRecovery(Tcb tcb);

@@ -22,14 +22,23 @@ final class NewReno implements CongestionControl
         tcb.ssthresh = Integer.MAX_VALUE;
     }
 
+    /**
+     * Grows the window only while it is what limits the sender (RFC 7661 §4.2; Linux's {@code tcp_is_cwnd_limited}:
+     * in slow start while cwnd is under twice what was in flight, in congestion avoidance while the flight filled
+     * cwnd). A sender held back by the receiver's window or its application would otherwise grow cwnd by every byte
+     * acknowledged, without bound.
+     */
     @Override
-    public void acked(final Tcb tcb, final int bytes)
+    public void acked(final Tcb tcb, final int bytes, final int flightBefore)
     {
         if (tcb.cwnd < tcb.ssthresh)
         {
-            tcb.cwnd += Math.min(bytes, tcb.sendMss);
+            if (tcb.cwnd < 2 * (long) flightBefore)
+            {
+                tcb.cwnd += Math.min(bytes, tcb.sendMss);
+            }
         }
-        else
+        else if (flightBefore >= tcb.cwnd)
         {
             tcb.cwnd += Math.max(1, tcb.sendMss * tcb.sendMss / Math.max(1, tcb.cwnd));
         }

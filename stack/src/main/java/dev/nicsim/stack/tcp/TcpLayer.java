@@ -900,6 +900,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
                 acked--;
             }
             socket.sendBuffer.consume(Math.min(acked, socket.sendBuffer.size()));
+            final int flightBefore = tcb.sndMax - tcb.sndUna;
             tcb.sndUna = segAck;
             if (Tcb.before(tcb.sndNxt, tcb.sndUna))
             {
@@ -918,7 +919,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             tcb.dupAcks = 0;
             if (!tcb.inRecovery)
             {
-                congestion.acked(tcb, acked);
+                congestion.acked(tcb, acked, flightBefore);
             }
             else if (Tcb.before(segAck, tcb.recoveryPoint))
             {
