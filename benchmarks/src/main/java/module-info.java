@@ -4,6 +4,7 @@
  */
 module dev.nicsim.bench {
     requires dev.nicsim.hw;
+    requires dev.nicsim.stack;
     requires dev.nicsim.tools;
     requires jmh.core;
 }

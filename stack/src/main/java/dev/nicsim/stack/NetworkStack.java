@@ -13,6 +13,7 @@ import dev.nicsim.stack.iface.NetworkInterface;
 import dev.nicsim.stack.iface.RouteTable;
 import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.stack.posix.ProcessMemory;
+import dev.nicsim.stack.socket.EphemeralPorts;
 import dev.nicsim.stack.socket.SocketLayer;
 import dev.nicsim.stack.socket.StackConfig;
 import dev.nicsim.stack.tcp.TcpLayer;
@@ -49,6 +50,7 @@ public final class NetworkStack
     private final StackStats stats = new StackStats();
     private final RouteTable routes = new RouteTable();
     private final List<NetworkInterface> interfaces = new ArrayList<>();
+    private final EphemeralPorts ephemeralPorts;
     private final Ipv4Layer ipv4;
     private final Icmp icmp;
     private final UdpLayer udp;
@@ -64,6 +66,7 @@ public final class NetworkStack
         this.cpu = cpu;
         this.config = config;
         this.name = name;
+        this.ephemeralPorts = new EphemeralPorts(config);
         this.ipv4 = new Ipv4Layer(this);
         this.icmp = new Icmp(this);
         this.udp = new UdpLayer(this);
@@ -131,6 +134,12 @@ public final class NetworkStack
     public RouteTable routes()
     {
         return routes;
+    }
+
+    /** The host's ephemeral ports, shared by TCP and UDP. */
+    public EphemeralPorts ephemeralPorts()
+    {
+        return ephemeralPorts;
     }
 
     public List<NetworkInterface> interfaces()

@@ -28,6 +28,11 @@ public final class StackStats
     public long challengeAcks;
     public long challengeAcksSuppressed;
     public long timeWaitRecycled;
+    /** SYN cookies sent, final ACKs that carried a valid one, and ACKs checked as one that were not ({@code
+     *  SyncookiesSent/Recv/Failed}). */
+    public long synCookiesSent;
+    public long synCookiesReceived;
+    public long synCookiesFailed;
     public long datagramsSent;
     public long datagramsReceived;
 

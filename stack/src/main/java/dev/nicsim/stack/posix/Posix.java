@@ -51,21 +51,13 @@ import java.util.function.BooleanSupplier;
  */
 public final class Posix
 {
-    private static final int MAX_FDS = 1024;
-    private static final int FREE = 0;
-    private static final int SOCKET = 1;
-    private static final int FILE = 2;
 
     private final NetworkStack stack;
     private final SocketLayer sockets;
     private final ProcessMemory memory;
-    private final int[] kind = new int[MAX_FDS];
-    private final Socket[] files = new Socket[MAX_FDS];
-    private final int[] fileFlags = new int[MAX_FDS];
+    private final FdTable<Watch> files;
     private final MemorySegment kernelAddress = Arena.ofAuto().allocate(SocketConstants.SOCKADDR_STORAGE_SIZE, 8);
     private final int[] name = new int[2];
-    /* Each descriptor's readiness watch, made on the descriptor's first watch() and reused. */
-    private final Watch[] watches = new Watch[MAX_FDS];
     private int errno;
 
     /* poll(2)'s arguments while it waits. */
@@ -78,9 +70,10 @@ public final class Posix
         this.stack = stack;
         this.sockets = stack.sockets();
         this.memory = memory;
-        kind[0] = FILE;
-        kind[1] = FILE;
-        kind[2] = FILE;
+        this.files = new FdTable<>(stack.config().openFilesPerProcess());
+        files.installFile();
+        files.installFile();
+        files.installFile();
     }
 
     /** The errno of the last failed call. */
@@ -102,7 +95,7 @@ public final class Posix
     /** The socket behind a descriptor, or null (for tests and the Java API). */
     public Socket socketOf(final int fd)
     {
-        return fd >= 0 && fd < MAX_FDS && kind[fd] == SOCKET ? files[fd] : null;
+        return files.isSocket(fd) ? files.socket(fd) : null;
     }
 
     private int fail(final int error)
@@ -119,31 +112,7 @@ public final class Posix
 
     private boolean badFd(final int fd)
     {
-        return fd < 0 || fd >= MAX_FDS || kind[fd] == FREE;
-    }
-
-    private int lowestFreeFd()
-    {
-        for (int fd = 0; fd < MAX_FDS; fd++)
-        {
-            if (kind[fd] == FREE)
-            {
-                return fd;
-            }
-        }
-        return -1;
-    }
-
-    private int install(final Socket socket)
-    {
-        final int fd = lowestFreeFd();
-        if (fd < 0)
-        {
-            return -1;
-        }
-        kind[fd] = SOCKET;
-        files[fd] = socket;
-        return fd;
+        return !files.isOpen(fd);
     }
 
     /** {@code move_addr_to_kernel}: 0, or -EINVAL / -EFAULT. */
@@ -212,7 +181,7 @@ public final class Posix
             {
                 return fail(sockets.lastError());
             }
-            final int fd = install(socket);
+            final int fd = files.installSocket(socket);
             if (fd < 0)
             {
                 sockets.close(socket);
@@ -236,19 +205,17 @@ public final class Posix
             {
                 return fail(Errno.EFAULT);
             }
-            final int read = lowestFreeFd();
+            final int read = files.installFile();
             if (read < 0)
             {
                 return fail(Errno.EMFILE);
             }
-            kind[read] = FILE;
-            final int write = lowestFreeFd();
+            final int write = files.installFile();
             if (write < 0)
             {
-                kind[read] = FREE;
+                files.release(read);
                 return fail(Errno.EMFILE);
             }
-            kind[write] = FILE;
             memory.putInt(fdsPointer, read);
             memory.putInt(fdsPointer + 4, write);
             return 0;
@@ -274,11 +241,11 @@ public final class Posix
             {
                 return result(copied);
             }
-            if (kind[fd] != SOCKET)
+            if (!files.isSocket(fd))
             {
                 return fail(Errno.ENOTSOCK);
             }
-            return result(sockets.connect(files[fd], kernelAddress, 0, length));
+            return result(sockets.connect(files.socket(fd), kernelAddress, 0, length));
         }
         finally
         {
@@ -302,7 +269,7 @@ public final class Posix
             {
                 return result(copied);
             }
-            return result(sockets.bind(files[fd], kernelAddress, 0, length));
+            return result(sockets.bind(files.socket(fd), kernelAddress, 0, length));
         }
         finally
         {
@@ -317,7 +284,7 @@ public final class Posix
         {
             return fail(Errno.EBADF);
         }
-        if (kind[fd] != SOCKET)
+        if (!files.isSocket(fd))
         {
             return fail(Errno.ENOTSOCK);
         }
@@ -331,7 +298,7 @@ public final class Posix
         try
         {
             final int checked = checkSocket(fd);
-            return checked < 0 ? checked : result(sockets.listen(files[fd], backlog));
+            return checked < 0 ? checked : result(sockets.listen(files.socket(fd), backlog));
         }
         finally
         {
@@ -360,14 +327,19 @@ public final class Posix
             {
                 return checked;
             }
-            final Socket listener = files[fd];
+            // Linux's do_accept takes the descriptor before it looks at the queue: EMFILE leaves the connection queued.
+            if (!files.hasFree())
+            {
+                return fail(Errno.EMFILE);
+            }
+            final Socket listener = files.socket(fd);
             final Socket child = sockets.accept(listener, false);
             if (child == null)
             {
                 return fail(sockets.lastError());
             }
             child.nonBlocking = (flags & SocketConstants.SOCK_NONBLOCK) != 0;
-            final int newFd = install(child);
+            final int newFd = files.installSocket(child);
             if (newFd < 0)
             {
                 sockets.close(child);
@@ -418,7 +390,7 @@ public final class Posix
             {
                 return fail(Errno.EFAULT);
             }
-            final int sent = sockets.send(files[fd], memory.segment(), memory.offset(buffer), length, flags,
+            final int sent = sockets.send(files.socket(fd), memory.segment(), memory.offset(buffer), length, flags,
                 address != 0 ? kernelAddress : null, 0, address != 0 ? addressLength : 0);
             chargeCopy(sent);
             return result(sent);
@@ -466,7 +438,7 @@ public final class Posix
             {
                 return fail(Errno.EFAULT);
             }
-            final int received = sockets.receive(files[fd], memory.segment(), memory.offset(buffer), length, flags,
+            final int received = sockets.receive(files.socket(fd), memory.segment(), memory.offset(buffer), length, flags,
                 name);
             if (received < 0)
             {
@@ -492,17 +464,15 @@ public final class Posix
             {
                 return fail(Errno.EBADF);
             }
-            if (watches[fd] != null)
+            if (files.watch(fd) != null)
             {
-                watches[fd].disarm();
+                files.watch(fd).disarm();
             }
-            if (kind[fd] == SOCKET)
+            if (files.isSocket(fd))
             {
-                sockets.close(files[fd]);
+                sockets.close(files.socket(fd));
             }
-            kind[fd] = FREE;
-            files[fd] = null;
-            fileFlags[fd] = 0;
+            files.release(fd);
             return 0;
         }
         finally
@@ -536,16 +506,16 @@ public final class Posix
             {
                 return fail(Errno.EINVAL);
             }
-            if (watches[fd] == null)
+            if (files.watch(fd) == null)
             {
-                watches[fd] = new Watch(fd);
+                files.setWatch(fd, new Watch(fd));
             }
-            final Watch watch = watches[fd];
+            final Watch watch = files.watch(fd);
             if (watch.armed())
             {
                 return fail(Errno.EEXIST);
             }
-            watch.arm(files[fd], events, handler);
+            watch.arm(files.socket(fd), events, handler);
             return 0;
         }
         finally
@@ -564,11 +534,11 @@ public final class Posix
             {
                 return fail(Errno.EBADF);
             }
-            if (watches[fd] == null || !watches[fd].armed())
+            if (files.watch(fd) == null || !files.watch(fd).armed())
             {
                 return fail(Errno.ENOENT);
             }
-            watches[fd].disarm();
+            files.watch(fd).disarm();
             return 0;
         }
         finally
@@ -584,7 +554,7 @@ public final class Posix
         try
         {
             final int checked = checkSocket(fd);
-            return checked < 0 ? checked : result(sockets.shutdown(files[fd], how));
+            return checked < 0 ? checked : result(sockets.shutdown(files.socket(fd), how));
         }
         finally
         {
@@ -602,15 +572,15 @@ public final class Posix
             {
                 return fail(Errno.EBADF);
             }
-            final Socket socket = kind[fd] == SOCKET ? files[fd] : null;
+            final Socket socket = files.isSocket(fd) ? files.socket(fd) : null;
             switch (command)
             {
                 case SocketConstants.F_GETFL:
                     final boolean nonBlocking = socket != null ? socket.nonBlocking
-                        : (fileFlags[fd] & SocketConstants.O_NONBLOCK) != 0;
+                        : (files.flags(fd) & SocketConstants.O_NONBLOCK) != 0;
                     return SocketConstants.O_RDWR | (nonBlocking ? SocketConstants.O_NONBLOCK : 0);
                 case SocketConstants.F_SETFL:
-                    fileFlags[fd] = argument & SocketConstants.O_NONBLOCK;
+                    files.setFlags(fd, argument & SocketConstants.O_NONBLOCK);
                     if (socket != null)
                     {
                         socket.nonBlocking = (argument & SocketConstants.O_NONBLOCK) != 0;
@@ -635,7 +605,8 @@ public final class Posix
         stack.enterSyscall();
         try
         {
-            if (count < 0 || count > MAX_FDS)
+            // Linux's do_sys_poll: more entries than RLIMIT_NOFILE is EINVAL.
+            if (count < 0 || count > files.limit())
             {
                 return fail(Errno.EINVAL);
             }
@@ -679,9 +650,9 @@ public final class Posix
                 {
                     revents = SocketConstants.POLLNVAL;
                 }
-                else if (kind[fd] == SOCKET)
+                else if (files.isSocket(fd))
                 {
-                    revents = sockets.poll(files[fd]) & (events | SocketConstants.POLLERR | SocketConstants.POLLHUP);
+                    revents = sockets.poll(files.socket(fd)) & (events | SocketConstants.POLLERR | SocketConstants.POLLHUP);
                 }
                 else
                 {
@@ -724,7 +695,7 @@ public final class Posix
             {
                 return fail(Errno.EINVAL);
             }
-            final int got = sockets.getOption(files[fd], level, option);
+            final int got = sockets.getOption(files.socket(fd), level, option);
             if (got < 0)
             {
                 return result(got);
@@ -765,7 +736,7 @@ public final class Posix
             {
                 return fail(Errno.EINVAL);
             }
-            final Socket socket = files[fd];
+            final Socket socket = files.socket(fd);
             if (level == SocketConstants.SOL_SOCKET && option == SocketConstants.SO_LINGER)
             {
                 if (length < 8)
@@ -838,7 +809,7 @@ public final class Posix
             {
                 return checked;
             }
-            final int named = sockets.name(files[fd], peer, name);
+            final int named = sockets.name(files.socket(fd), peer, name);
             if (named < 0)
             {
                 return result(named);

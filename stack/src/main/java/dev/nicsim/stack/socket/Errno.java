@@ -16,6 +16,7 @@ public final class Errno
     public static final int EFAULT = 14;
     public static final int EEXIST = 17;
     public static final int EINVAL = 22;
+    public static final int ENFILE = 23;
     public static final int EMFILE = 24;
     public static final int EPIPE = 32;
     public static final int EDOM = 33;
@@ -60,6 +61,7 @@ public final class Errno
         define(EFAULT, "EFAULT", "Bad address");
         define(EEXIST, "EEXIST", "File exists");
         define(EINVAL, "EINVAL", "Invalid argument");
+        define(ENFILE, "ENFILE", "Too many open files in system");
         define(EMFILE, "EMFILE", "Too many open files");
         define(EPIPE, "EPIPE", "Broken pipe");
         define(EDOM, "EDOM", "Numerical argument out of domain");

@@ -1,15 +1,19 @@
 package dev.nicsim.stack.socket;
 
 /**
- * Which sockets hold each local port of one protocol: an array of 65536 chain heads, the chain linked through
- * {@link Socket#nextInPort}. Bind conflict checks and ephemeral port selection walk one port's chain; nothing here
+ * Which endpoints hold each local port of one protocol (Linux's bind buckets): an array of 65536 chain heads, the
+ * chain doubly linked through {@link SockCommon#nextInPort}, and per port how many of its owners did not get it from
+ * connect() (Linux's {@code tb->fastreuse} state): connect() may share a port only none of whose owners bound it,
+ * and asks that without walking the chain. Bind conflict checks walk one port's chain; joining and leaving it cost
+ * the same however many share the port (a listener's accepted connections all hold its port). Nothing here
  * allocates.
  */
 public final class PortTable
 {
-    private final Socket[] heads = new Socket[65536];
+    private final SockCommon[] heads = new SockCommon[65536];
+    private final int[] bound = new int[65536];
 
-    public Socket head(final int port)
+    public SockCommon head(final int port)
     {
         return heads[port];
     }
@@ -19,39 +23,55 @@ public final class PortTable
         return heads[port] == null;
     }
 
-    public void add(final Socket socket, final int port)
+    /** True when every owner of {@code port} took it through connect(), so another connect() may share it. */
+    public boolean sharableByConnect(final int port)
     {
-        socket.localPort = port;
-        socket.nextInPort = heads[port];
-        heads[port] = socket;
-        socket.hashedPort = true;
+        return bound[port] == 0;
     }
 
-    public void remove(final Socket socket)
+    /** {@code owner} takes {@code port}; {@code byConnect} when connect()'s ephemeral search chose it. */
+    public void add(final SockCommon owner, final int port, final boolean byConnect)
     {
-        if (!socket.hashedPort)
+        owner.portByConnect = byConnect;
+        if (!byConnect)
+        {
+            bound[port]++;
+        }
+        owner.localPort = port;
+        owner.previousInPort = null;
+        owner.nextInPort = heads[port];
+        if (heads[port] != null)
+        {
+            heads[port].previousInPort = owner;
+        }
+        heads[port] = owner;
+        owner.hashedPort = true;
+    }
+
+    public void remove(final SockCommon owner)
+    {
+        if (!owner.hashedPort)
         {
             return;
         }
-        final int port = socket.localPort;
-        Socket previous = null;
-        for (Socket at = heads[port]; at != null; at = at.nextInPort)
+        if (owner.previousInPort == null)
         {
-            if (at == socket)
-            {
-                if (previous == null)
-                {
-                    heads[port] = at.nextInPort;
-                }
-                else
-                {
-                    previous.nextInPort = at.nextInPort;
-                }
-                break;
-            }
-            previous = at;
+            heads[owner.localPort] = owner.nextInPort;
         }
-        socket.nextInPort = null;
-        socket.hashedPort = false;
+        else
+        {
+            owner.previousInPort.nextInPort = owner.nextInPort;
+        }
+        if (owner.nextInPort != null)
+        {
+            owner.nextInPort.previousInPort = owner.previousInPort;
+        }
+        if (!owner.portByConnect)
+        {
+            bound[owner.localPort]--;
+        }
+        owner.nextInPort = null;
+        owner.previousInPort = null;
+        owner.hashedPort = false;
     }
 }

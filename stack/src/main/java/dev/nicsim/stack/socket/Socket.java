@@ -1,17 +1,19 @@
 package dev.nicsim.stack.socket;
 
+import dev.nicsim.stack.tcp.RequestSock;
 import dev.nicsim.stack.tcp.Tcb;
+import dev.nicsim.stack.tcp.TcpState;
 
 /**
  * A socket's control block: what Linux keeps in {@code struct socket} and {@code struct sock}. It is a plain record
  * of state, read and written by the protocol layers (as kernel code reads a struct), so its fields are public;
  * applications use the POSIX facade or the Java API, never this class directly.
  *
- * <p>Sockets are pooled: closing one returns it to its stack's pool with its buffers and timers, and the next
- * {@code socket()} of the same type reuses it, so opening and closing connections allocates nothing once the pool
- * has grown.
+ * <p>Sockets are pooled: closing one returns it to its stack's pool with its timers, and the next {@code socket()}
+ * of the same type reuses it, so opening and closing connections allocates nothing once the pool has grown. Its
+ * buffers hold memory only while they hold data ({@link ByteRing}).
  */
-public final class Socket
+public final class Socket extends SockCommon
 {
     /** Shutdown bits, as Linux's {@code RCV_SHUTDOWN} and {@code SEND_SHUTDOWN}. */
     public static final int RECEIVE_SHUTDOWN = 1;
@@ -42,18 +44,10 @@ public final class Socket
     /** Set when the peer's FIN (or a completed close) means no more data will come ({@code SOCK_DONE}). */
     public boolean done;
 
-    public int localAddress;
-    public int localPort;
-    public int remoteAddress;
-    public int remotePort;
     /** bind() chose the address ({@code SOCK_BINDADDR_LOCK}): disconnect keeps it. */
     public boolean addressLocked;
     /** bind() chose the port ({@code SOCK_BINDPORT_LOCK}): disconnect keeps it, connect never shares it. */
     public boolean portLocked;
-    /** The port was taken by connect()'s ephemeral search (Linux's bind bucket with fastreuse -1). */
-    public boolean portByConnect;
-
-    public boolean reuseAddress;
     public boolean broadcast;
     public boolean lingerOn;
     public int lingerSeconds;
@@ -62,16 +56,19 @@ public final class Socket
     /** SO_RCVTIMEO; 0 waits forever. */
     public long receiveTimeoutPs;
 
-    /* Port table chain. */
-    public Socket nextInPort;
-    public boolean hashedPort;
-
     /* Listening sockets: the accept queue (established, not yet accepted) and the count of embryonic children. */
     public int backlog;
     public Socket[] acceptQueue = new Socket[0];
     public int acceptHead;
     public int acceptCount;
     public int synQueueCount;
+    /** The listener's SYN queue: request records waiting for the handshake's last ACK, oldest first. */
+    @SuppressWarnings("exports")
+    public RequestSock synQueue;
+    /** When the SYN queue last overflowed into SYN cookies ({@code tcp_synq_overflow}); cookies are valid 2 min. */
+    public long synOverflowTime = Long.MIN_VALUE;
+    /** Next on the same port in the TCP listener table. */
+    public Socket nextListener;
     /** The listener an embryonic or unaccepted connection belongs to. */
     public Socket parent;
 
@@ -85,12 +82,19 @@ public final class Socket
     public Socket nextFree;
 
     @SuppressWarnings("exports")
-    public Socket(final int type, final int sendBufferBytes, final int receiveBufferBytes, final Tcb tcb)
+    @Override
+    public boolean listening()
+    {
+        return tcb != null && tcb.state == TcpState.LISTEN;
+    }
+
+    public Socket(final int type, final SocketMemory memory, final int sendBufferBytes, final int receiveBufferBytes,
+        final Tcb tcb)
     {
         this.type = type;
         this.tcb = tcb;
-        this.sendBuffer = sendBufferBytes > 0 ? new ByteRing(sendBufferBytes) : null;
-        this.receiveBuffer = new ByteRing(receiveBufferBytes);
+        this.sendBuffer = sendBufferBytes > 0 ? new ByteRing(memory, sendBufferBytes) : null;
+        this.receiveBuffer = new ByteRing(memory, receiveBufferBytes);
     }
 
     public boolean isStream()
@@ -101,6 +105,7 @@ public final class Socket
     /** Resets every field to a fresh socket's, keeping the buffers' memory and the timers. */
     public void reset()
     {
+        resetCommon();
         open = false;
         owned = false;
         state = SocketState.UNCONNECTED;
@@ -109,25 +114,20 @@ public final class Socket
         softError = 0;
         shutdown = 0;
         done = false;
-        localAddress = 0;
-        localPort = 0;
-        remoteAddress = 0;
-        remotePort = 0;
         addressLocked = false;
         portLocked = false;
-        portByConnect = false;
-        reuseAddress = false;
         broadcast = false;
         lingerOn = false;
         lingerSeconds = 0;
         sendTimeoutPs = 0;
         receiveTimeoutPs = 0;
-        nextInPort = null;
-        hashedPort = false;
         backlog = 0;
         acceptHead = 0;
         acceptCount = 0;
         synQueueCount = 0;
+        synQueue = null;
+        synOverflowTime = Long.MIN_VALUE;
+        nextListener = null;
         parent = null;
         datagrams = 0;
         readinessListener = null;

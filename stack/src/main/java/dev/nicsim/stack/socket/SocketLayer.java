@@ -31,6 +31,7 @@ public final class SocketLayer
     private final NetworkStack stack;
     private final TcpLayer tcp;
     private final UdpLayer udp;
+    private final SocketMemory memory;
     private Socket freeStreams;
     private Socket freeDatagrams;
     private Socket[] all = new Socket[64];
@@ -55,6 +56,13 @@ public final class SocketLayer
         this.stack = stack;
         this.tcp = stack.tcp();
         this.udp = stack.udp();
+        this.memory = new SocketMemory(stack.config().socketMemoryBytes());
+    }
+
+    /** The host's socket buffer memory. */
+    public SocketMemory memory()
+    {
+        return memory;
     }
 
     /** The errno of the last call that returned null. */
@@ -72,7 +80,7 @@ public final class SocketLayer
     /* ---------------------------------------------------------------------------------------------------------- */
     /* Pool                                                                                                         */
 
-    /** A fresh socket from the pool (built on first use), or null when {@code maxSockets} are in use. */
+    /** A fresh socket from the pool (built on first use), or null when {@code maxSockets} are open (ENFILE). */
     public Socket allocate(final int type)
     {
         if (live >= stack.config().maxSockets())
@@ -90,7 +98,8 @@ public final class SocketLayer
             else
             {
                 final Tcb tcb = new Tcb(tcp);
-                socket = new Socket(type, stack.config().tcpSendBuffer(), stack.config().tcpReceiveBuffer(), tcb);
+                socket = new Socket(type, memory, stack.config().tcpSendBuffer(), stack.config().tcpReceiveBuffer(),
+                    tcb);
                 tcb.socket = socket;
                 remember(socket);
             }
@@ -104,7 +113,7 @@ public final class SocketLayer
             }
             else
             {
-                socket = new Socket(type, 0, stack.config().udpReceiveBuffer(), null);
+                socket = new Socket(type, memory, 0, stack.config().udpReceiveBuffer(), null);
                 remember(socket);
             }
         }
@@ -186,7 +195,7 @@ public final class SocketLayer
         final Socket socket = allocate(kind);
         if (socket == null)
         {
-            return fail(Errno.ENOBUFS);
+            return fail(Errno.ENFILE);
         }
         socket.owned = true;
         socket.nonBlocking = (type & SocketConstants.SOCK_NONBLOCK) != 0;
@@ -311,7 +320,7 @@ public final class SocketLayer
             }
             return 0;
         }
-        if (socket.localPort == 0 && tcp.bindEphemeral(socket, udp.ports(), socket.localAddress) < 0)
+        if (socket.localPort == 0 && stack.ephemeralPorts().bindAny(socket, udp.ports(), socket.localAddress) < 0)
         {
             return -Errno.EAGAIN;
         }
@@ -370,7 +379,7 @@ public final class SocketLayer
         final int port = port(address, offset);
         if (port == 0)
         {
-            final int bound = tcp.bindEphemeral(socket, ports, local);
+            final int bound = stack.ephemeralPorts().bindAny(socket, ports, local);
             if (bound < 0)
             {
                 return bound;
@@ -382,7 +391,7 @@ public final class SocketLayer
             {
                 return -Errno.EADDRINUSE;
             }
-            ports.add(socket, port);
+            ports.add(socket, port, false);
             socket.portLocked = true;
         }
         socket.localAddress = local;
@@ -396,7 +405,7 @@ public final class SocketLayer
      */
     private static boolean conflicts(final Socket socket, final PortTable ports, final int local, final int port)
     {
-        for (Socket owner = ports.head(port); owner != null; owner = owner.nextInPort)
+        for (SockCommon owner = ports.head(port); owner != null; owner = owner.nextInPort)
         {
             final boolean overlap = owner.localAddress == Ipv4Address.ANY || local == Ipv4Address.ANY ||
                 owner.localAddress == local;
@@ -404,8 +413,7 @@ public final class SocketLayer
             {
                 continue;
             }
-            final boolean listening = owner.isStream() && owner.tcb.state == TcpState.LISTEN;
-            if (!(socket.reuseAddress && owner.reuseAddress && !listening))
+            if (!(socket.reuseAddress && owner.reuseAddress && !owner.listening()))
             {
                 return true;
             }
@@ -559,7 +567,7 @@ public final class SocketLayer
         {
             return -Errno.EPIPE;
         }
-        if (socket.localPort == 0 && tcp.bindEphemeral(socket, udp.ports(), socket.localAddress) < 0)
+        if (socket.localPort == 0 && stack.ephemeralPorts().bindAny(socket, udp.ports(), socket.localAddress) < 0)
         {
             return -Errno.EAGAIN;
         }

@@ -33,7 +33,11 @@ public final class StackConfig
     private int arpQueueFrames = 3;
     private long reassemblyTimeoutPs = 30 * Time.S;
     private int reassemblySlots = 8;
-    private int maxSockets = 65536;
+    private int maxSockets = 1 << 20;
+    private int openFilesPerProcess = 1024;
+    private long socketMemoryBytes = 768L << 20;
+    private boolean synCookies = true;
+    private boolean abortOnOverflow;
     private long seed = 0x6E_6963_7369_6DL;
 
     public static StackConfig defaults()
@@ -305,10 +309,72 @@ public final class StackConfig
         return maxSockets;
     }
 
-    /** Most sockets open at once (embryonic and TIME_WAIT connections included). */
+    /**
+     * Sockets open at once on the host ({@code fs.file-max}): socket() and accept() past it fail with ENFILE.
+     * Connections in TIME_WAIT and in the SYN queue are small records, not sockets, and do not count.
+     */
     public StackConfig maxSockets(final int count)
     {
-        this.maxSockets = range("maxSockets", count, 1, 1 << 20);
+        this.maxSockets = range("maxSockets", count, 1, 1 << 24);
+        return this;
+    }
+
+    public int openFilesPerProcess()
+    {
+        return openFilesPerProcess;
+    }
+
+    /** Descriptors per process ({@code RLIMIT_NOFILE}, Linux's default soft limit 1024): past it, EMFILE. */
+    public StackConfig openFilesPerProcess(final int count)
+    {
+        this.openFilesPerProcess = range("openFilesPerProcess", count, 4, 1 << 24);
+        return this;
+    }
+
+    public long socketMemoryBytes()
+    {
+        return socketMemoryBytes;
+    }
+
+    /**
+     * Socket buffer memory of the host ({@code tcp_mem[2]}, the hard limit; Linux sizes it from RAM, 768 MiB on an
+     * 8 GiB host). Past it buffers stop growing: sends wait (EAGAIN when non-blocking), received data is dropped.
+     */
+    public StackConfig socketMemoryBytes(final long bytes)
+    {
+        if (bytes < 4096 || bytes > (1L << 40))
+        {
+            throw new IllegalArgumentException("socketMemoryBytes must be in [4096, 2^40], got " + bytes);
+        }
+        this.socketMemoryBytes = bytes;
+        return this;
+    }
+
+    public boolean synCookies()
+    {
+        return synCookies;
+    }
+
+    /** SYN cookies when a listener's SYN queue is full ({@code net.ipv4.tcp_syncookies=1}, Linux's default). */
+    public StackConfig synCookies(final boolean enabled)
+    {
+        this.synCookies = enabled;
+        return this;
+    }
+
+    public boolean abortOnOverflow()
+    {
+        return abortOnOverflow;
+    }
+
+    /**
+     * What a full accept queue does to the handshake's final ACK ({@code net.ipv4.tcp_abort_on_overflow}): false
+     * (Linux's default) drops it, so the client's retransmission or the SYN-ACK's retry completes the handshake
+     * later; true answers it with a reset.
+     */
+    public StackConfig abortOnOverflow(final boolean enabled)
+    {
+        this.abortOnOverflow = enabled;
         return this;
     }
 

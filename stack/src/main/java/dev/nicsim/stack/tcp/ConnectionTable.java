@@ -1,17 +1,18 @@
 package dev.nicsim.stack.tcp;
 
-import dev.nicsim.stack.socket.Socket;
+import dev.nicsim.stack.socket.SockCommon;
 
 /**
- * TCP connections by 4-tuple: open addressing with linear probing over a {@code long} key packing the remote
- * address, remote port and local port; the local address is checked on the entry itself (a host with several
- * addresses can have keys that collide). Removal shifts later entries back, so no tombstones accumulate. Grows by
+ * TCP connections by 4-tuple, as Linux's established hash: sockets, TIME_WAIT records and SYN-queue requests alike
+ * ({@link SockCommon}), so one probe finds whichever a segment belongs to. Open addressing with linear probing over
+ * a {@code long} key packing the remote address, remote port and local port; the local address is checked on the
+ * entry itself (a host with several addresses can have keys that collide). Removal shifts later entries back, so no tombstones accumulate. Grows by
  * doubling when half full; lookups and steady-state insert/remove allocate nothing.
  */
 public final class ConnectionTable
 {
     private long[] keys = new long[1024];
-    private Socket[] values = new Socket[1024];
+    private SockCommon[] values = new SockCommon[1024];
     private int mask = 1023;
     private int size;
 
@@ -25,8 +26,8 @@ public final class ConnectionTable
         return size;
     }
 
-    /** The connection for the 4-tuple, or null. */
-    public Socket find(final int localAddress, final int localPort, final int remoteAddress, final int remotePort)
+    /** The endpoint for the 4-tuple, or null. */
+    public SockCommon find(final int localAddress, final int localPort, final int remoteAddress, final int remotePort)
     {
         final long key = key(remoteAddress, remotePort, localPort);
         for (int i = index(key); values[i] != null; i = (i + 1) & mask)
@@ -39,7 +40,7 @@ public final class ConnectionTable
         return null;
     }
 
-    public void add(final Socket socket)
+    public void add(final SockCommon socket)
     {
         if (size * 2 >= values.length)
         {
@@ -49,7 +50,7 @@ public final class ConnectionTable
         size++;
     }
 
-    public void remove(final Socket socket)
+    public void remove(final SockCommon socket)
     {
         final long key = key(socket.remoteAddress, socket.remotePort, socket.localPort);
         int i = index(key);
@@ -77,7 +78,7 @@ public final class ConnectionTable
         }
     }
 
-    private void insert(final long key, final Socket socket)
+    private void insert(final long key, final SockCommon socket)
     {
         int i = index(key);
         while (values[i] != null)
@@ -91,9 +92,9 @@ public final class ConnectionTable
     private void grow()
     {
         final long[] oldKeys = keys;
-        final Socket[] oldValues = values;
+        final SockCommon[] oldValues = values;
         keys = new long[oldKeys.length * 2];
-        values = new Socket[oldValues.length * 2];
+        values = new SockCommon[oldValues.length * 2];
         mask = keys.length - 1;
         for (int i = 0; i < oldValues.length; i++)
         {

@@ -18,11 +18,15 @@ public final class SecretHash
     public static final int PURPOSE_ISN = 1;
     public static final int PURPOSE_PORT_OFFSET = 2;
     public static final int PURPOSE_TIMESTAMP_OFFSET = 3;
+    /** SYN cookies: Linux's {@code cookie_hash(..., 0, 0)} and {@code cookie_hash(..., count, 1)}. */
+    public static final int PURPOSE_COOKIE = 4;
+    public static final int PURPOSE_COOKIE_COUNT = 5;
 
     private static final int INPUT_LENGTH = 13;
+    private static final int WIDE_INPUT_LENGTH = 17;
 
     private final SipHash mac = new SipHash(2, 4);
-    private final byte[] input = new byte[INPUT_LENGTH];
+    private final byte[] input = new byte[WIDE_INPUT_LENGTH];
     private final int[] lastPurpose = {-1, -1, -1, -1};
     private final int[] lastLocal = new int[4];
     private final int[] lastRemote = new int[4];
@@ -64,6 +68,19 @@ public final class SecretHash
         lastPorts[slot] = ports;
         lastValue[slot] = value;
         return value;
+    }
+
+    /** F with a fifth input (a SYN cookie's minute counter), not remembered: every SYN has its own tuple. */
+    public long hash(final int purpose, final int localAddress, final int remoteAddress, final int localPort,
+        final int remotePort, final int extra)
+    {
+        input[0] = (byte) purpose;
+        putInt(1, localAddress);
+        putInt(5, remoteAddress);
+        putInt(9, (localPort << 16) | (remotePort & 0xFFFF));
+        putInt(13, extra);
+        mac.update(input, 0, WIDE_INPUT_LENGTH);
+        return mac.doFinal();
     }
 
     /** Big-endian: the byte order the hash values are defined with. */

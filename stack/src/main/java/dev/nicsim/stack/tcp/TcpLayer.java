@@ -7,9 +7,11 @@ import dev.nicsim.stack.NetworkStack;
 import dev.nicsim.stack.iface.Ipv4Layer;
 import dev.nicsim.stack.iface.RouteTable;
 import dev.nicsim.stack.socket.ByteRing;
+import dev.nicsim.stack.socket.EphemeralPorts;
 import dev.nicsim.stack.socket.Errno;
 import dev.nicsim.stack.socket.IcmpErrorPolicy;
 import dev.nicsim.stack.socket.PortTable;
+import dev.nicsim.stack.socket.SockCommon;
 import dev.nicsim.stack.socket.Socket;
 import dev.nicsim.stack.socket.SocketConstants;
 import dev.nicsim.stack.socket.SocketState;
@@ -23,7 +25,6 @@ import dev.nicsim.stack.wire.Ipv4Packet;
 import dev.nicsim.stack.wire.TcpSegment;
 
 import java.lang.foreign.MemorySegment;
-import java.util.SplittableRandom;
 
 /**
  * TCP: the RFC 9293 state machine with Linux's choices where Linux and the RFC part ways (each noted where it is
@@ -34,7 +35,7 @@ import java.util.SplittableRandom;
  * <p>Every method returns int codes and never throws on a packet's account; a segment that breaks a rule is counted
  * and dropped (and answered where the RFC says so).
  */
-public final class TcpLayer
+public final class TcpLayer implements EphemeralPorts.ConnectCheck
 {
     /** Linux's {@code TCP_TIMEOUT_MIN} (2 jiffies at HZ=1000): the quick SYN retry after a suspicious ACK. */
     public static final long TIMEOUT_MIN_PS = 2 * Time.MS;
@@ -42,22 +43,21 @@ public final class TcpLayer
     public static final int DEFAULT_PEER_MSS = 536;
     /** Linux's {@code tcp_synack_retries}. */
     public static final int SYNACK_RETRIES = 5;
-    /** Initial congestion window in segments (RFC 6928, Linux's default). */
-    public static final int INITIAL_WINDOW_SEGMENTS = 10;
-    private static final long RTO_MAX_PS = 120 * Time.S;
-    private static final int PERTURB_SIZE = 1 << 16;
     private static final int MAX_WINDOW = 65535;
     /** From {@link #ackInput}: the segment goes on to its data and FIN. */
     private static final int MORE = -1;
 
     private final NetworkStack stack;
     private final ConnectionTable connections = new ConnectionTable();
+    private final ListenerTable listeners = new ListenerTable();
     private final PortTable ports = new PortTable();
     private final TcpSegment in = new TcpSegment();
     private final TcpSegment out = new TcpSegment();
     private final SecretHash secret;
-    private final SplittableRandom random;
-    private final int[] perturb = new int[PERTURB_SIZE];
+    private final CongestionControl congestion = NewReno.INSTANCE;
+    private final EphemeralPorts ephemeral;
+    /** The socket whose port {@link #hashConnect} is choosing. */
+    private Socket connecting;
 
     /* The segment being processed, unpacked once. */
     private MemorySegment segMemory;
@@ -73,13 +73,22 @@ public final class TcpLayer
     private int segDestinationPort;
 
     /* A TIME_WAIT connection that connect() may take over, found by the last uniqueness check. */
-    private Socket recyclable;
+    private TimeWaitSock recyclable;
+
+    private final SynCookies cookies;
+    /** What a cookie SYN-ACK is sent from, and a cookie ACK rebuilt into: a request that never joins a queue. */
+    private final RequestSock cookieRequest = new RequestSock(this);
+    private TimeWaitSock freeTimeWaits;
+    private RequestSock freeRequests;
+    private int timeWaits;
+    private int requests;
 
     public TcpLayer(final NetworkStack stack)
     {
         this.stack = stack;
         this.secret = new SecretHash(stack.config().seed());
-        this.random = new SplittableRandom(stack.config().seed() ^ 0x5DEECE66DL);
+        this.cookies = new SynCookies(secret);
+        this.ephemeral = stack.ephemeralPorts();
     }
 
     public PortTable ports()
@@ -90,6 +99,18 @@ public final class TcpLayer
     public ConnectionTable connections()
     {
         return connections;
+    }
+
+    /** Connections in TIME_WAIT (each a {@link TimeWaitSock}). */
+    public int timeWaits()
+    {
+        return timeWaits;
+    }
+
+    /** Connections in SYN queues (each a {@link RequestSock}). */
+    public int requests()
+    {
+        return requests;
     }
 
     /* ---------------------------------------------------------------------------------------------------------- */
@@ -130,11 +151,16 @@ public final class TcpLayer
             return DropReason.TCP_BAD_PORTS;
         }
         stack.stats().segmentsReceived++;
-        Socket socket = connections.find(destination, segDestinationPort, source, segSourcePort);
-        if (socket == null)
+        final SockCommon found = connections.find(destination, segDestinationPort, source, segSourcePort);
+        if (found instanceof TimeWaitSock timeWait)
         {
-            socket = findListener(destination, segDestinationPort);
+            return timeWaitInput(timeWait);
         }
+        if (found instanceof RequestSock request)
+        {
+            return requestInput(request);
+        }
+        final Socket socket = found != null ? (Socket) found : listeners.find(destination, segDestinationPort);
         if (socket == null)
         {
             resetForSegment();
@@ -145,7 +171,6 @@ public final class TcpLayer
         {
             case LISTEN -> listenInput(socket);
             case SYN_SENT -> synSentInput(socket, tcb);
-            case TIME_WAIT -> timeWaitInput(socket, tcb);
             case CLOSED ->
             {
                 resetForSegment();
@@ -155,26 +180,6 @@ public final class TcpLayer
         };
         stack.sockets().readinessChanged(socket);
         return outcome;
-    }
-
-    private Socket findListener(final int address, final int port)
-    {
-        Socket wildcard = null;
-        for (Socket at = ports.head(port); at != null; at = at.nextInPort)
-        {
-            if (at.tcb.state == TcpState.LISTEN)
-            {
-                if (at.localAddress == address)
-                {
-                    return at;
-                }
-                if (at.localAddress == Ipv4Address.ANY)
-                {
-                    wildcard = at;
-                }
-            }
-        }
-        return wildcard;
     }
 
     /** RFC 9293 §3.10.7.1: a segment for no connection is answered with a reset, unless it is one. */
@@ -201,6 +206,10 @@ public final class TcpLayer
         return segLength + ((segFlags & TcpSegment.SYN) != 0 ? 1 : 0) + ((segFlags & TcpSegment.FIN) != 0 ? 1 : 0);
     }
 
+    /**
+     * A segment for a listener: Linux's {@code tcp_v4_conn_request} for a SYN, {@code cookie_v4_check} for an ACK
+     * that may carry a SYN cookie. A SYN becomes a request in the SYN queue, or a cookie when that queue is full.
+     */
     private int listenInput(final Socket listener)
     {
         if ((segFlags & TcpSegment.RST) != 0)
@@ -209,6 +218,16 @@ public final class TcpLayer
         }
         if ((segFlags & TcpSegment.ACK) != 0)
         {
+            if ((segFlags & TcpSegment.SYN) == 0 && stack.config().synCookies() &&
+                listener.synOverflowTime != Long.MIN_VALUE &&
+                stack.sim().now() - listener.synOverflowTime < SynCookies.VALID_PS)
+            {
+                final int outcome = cookieAckInput(listener);
+                if (outcome != MORE)
+                {
+                    return outcome;
+                }
+            }
             sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
             return DropReason.TCP_BAD_SEGMENT;
         }
@@ -216,57 +235,361 @@ public final class TcpLayer
         {
             return DropReason.TCP_BAD_SEGMENT;
         }
-        // Linux drops the SYN when the accept queue is full (no SYN cookies here), and bounds the SYN queue.
-        if (listener.acceptCount >= listener.backlog || listener.synQueueCount >= Math.max(listener.backlog, 128))
+        // tcp_conn_request: a full SYN queue (more requests than the backlog, inet_csk_reqsk_queue_is_full) turns to
+        // cookies, or drops the SYN without them; a full accept queue drops it either way.
+        final boolean synQueueFull = listener.synQueueCount >= listener.backlog;
+        if (synQueueFull && !stack.config().synCookies() || listener.acceptCount >= listener.backlog)
         {
             return DropReason.TCP_LISTEN_OVERFLOW;
         }
-        final Socket child = stack.sockets().allocate(SocketConstants.SOCK_STREAM);
+        if (synQueueFull)
+        {
+            sendCookie(listener);
+            return DropReason.ACCEPTED;
+        }
+        final RequestSock request = takeRequest();
+        requestFromSyn(request, listener);
+        request.iss = isn(request.localAddress, request.remoteAddress, request.localPort, request.remotePort);
+        request.nextInQueue = listener.synQueue;
+        if (listener.synQueue != null)
+        {
+            listener.synQueue.previousInQueue = request;
+        }
+        listener.synQueue = request;
+        listener.synQueueCount++;
+        connections.add(request);
+        sendSynAck(request, tsNow(request.tsOffset));
+        stack.sim().schedule(request.timer, stack.sim().now() + request.rtoPs);
+        return DropReason.ACCEPTED;
+    }
+
+    /** What the SYN being processed offers, as a request of {@code listener} would keep it. */
+    private void requestFromSyn(final RequestSock request, final Socket listener)
+    {
+        final StackConfig config = stack.config();
+        request.listener = listener;
+        request.reuseAddress = listener.reuseAddress;
+        request.localAddress = segDestination;
+        request.localPort = segDestinationPort;
+        request.remoteAddress = segSource;
+        request.remotePort = segSourcePort;
+        request.irs = segSeq;
+        request.peerWindow = segWindow;
+        request.peerAck = segAck;
+        request.peerMss = in.mss() > 0 ? in.mss() : DEFAULT_PEER_MSS;
+        request.wscaleOk = in.wscale() >= 0 && config.windowScaling();
+        request.sndWscale = request.wscaleOk ? in.wscale() : 0;
+        request.timestampsOk = in.hasTimestamps() && config.timestamps();
+        request.tsRecent = request.timestampsOk ? in.tsVal() : 0;
+        request.tsRecentStamp = request.timestampsOk ? stack.sim().now() : 0;
+        request.sackOk = in.sackPermitted() && config.sack();
+        requestDefaults(request, listener);
+    }
+
+    /** A request's local choices: MSS and window to offer, timestamp offset, the first RTO. */
+    private void requestDefaults(final RequestSock request, final Socket listener)
+    {
+        request.userMss = listener.tcb.userMss;
+        request.noDelay = listener.tcb.noDelay;
+        request.tsOffset = (int) secret.hash(SecretHash.PURPOSE_TIMESTAMP_OFFSET, request.localAddress,
+            request.remoteAddress, 0, 0);
+        final int routed = stack.routes().lookup(request.remoteAddress);
+        request.advertisedMss = mss(request.userMss, routed == 0 ? stack.routes().resultInterface().mtu() : 576);
+        // A fresh socket's receive buffer is empty: the SYN-ACK offers all of it, unscaled (RFC 7323 §2.2).
+        request.window = Math.min(stack.config().tcpReceiveBuffer(), MAX_WINDOW);
+        request.firstSynTime = stack.sim().now();
+        request.rtoPs = stack.config().synPolicy().initialRtoPs();
+        request.retransmits = 0;
+        request.acked = false;
+    }
+
+    /**
+     * Answers a SYN with a cookie: no request is kept ({@code cookie_v4_init_sequence}). Without timestamps the
+     * cookie has nowhere to keep window scaling and SACK, so the SYN-ACK offers neither.
+     */
+    private void sendCookie(final Socket listener)
+    {
+        final RequestSock request = cookieRequest;
+        requestFromSyn(request, listener);
+        if (!request.timestampsOk)
+        {
+            request.wscaleOk = false;
+            request.sndWscale = 0;
+            request.sackOk = false;
+        }
+        final int clamp = request.userMss > 0 ? Math.min(request.peerMss, request.userMss) : request.peerMss;
+        request.iss = cookies.cookie(request.localAddress, request.remoteAddress, request.localPort,
+            request.remotePort, segSeq, SynCookies.mssIndex(clamp), stack.sim().now());
+        listener.synOverflowTime = stack.sim().now();
+        sendSynAck(request, request.timestampsOk ? SynCookies.timestamp(tsNow(request.tsOffset), request.wscaleOk,
+            request.sndWscale, request.sackOk) : 0);
+        stack.stats().synCookiesSent++;
+    }
+
+    /**
+     * An ACK for a listener: when it carries a valid cookie ({@code cookie_v4_check}), the connection is built from
+     * it and the ACK goes on to it. Returns {@link #MORE} when it is no cookie of ours (the caller resets).
+     */
+    private int cookieAckInput(final Socket listener)
+    {
+        final int index = cookies.check(segAck - 1, segDestination, segSource, segDestinationPort, segSourcePort,
+            segSeq - 1, stack.sim().now());
+        final StackConfig config = stack.config();
+        final boolean timestamps = in.hasTimestamps();
+        final int options = timestamps ? in.tsEcr() : SynCookies.TS_WSCALE_MASK;
+        final boolean sack = timestamps && (options & SynCookies.TS_SACK) != 0;
+        final int wscale = options & SynCookies.TS_WSCALE_MASK;
+        // cookie_timestamp_decode: options this host does not allow now make the cookie invalid.
+        if (index < 0 || timestamps && !config.timestamps() || sack && !config.sack() ||
+            wscale != SynCookies.TS_WSCALE_MASK && !config.windowScaling())
+        {
+            stack.stats().synCookiesFailed++;
+            return MORE;
+        }
+        if (listener.acceptCount >= listener.backlog)
+        {
+            return acceptOverflow(null);
+        }
+        final RequestSock request = cookieRequest;
+        request.listener = listener;
+        request.reuseAddress = listener.reuseAddress;
+        request.localAddress = segDestination;
+        request.localPort = segDestinationPort;
+        request.remoteAddress = segSource;
+        request.remotePort = segSourcePort;
+        request.iss = segAck - 1;
+        request.irs = segSeq - 1;
+        request.peerWindow = 0;
+        request.peerAck = 0;
+        request.peerMss = SynCookies.MSS_TABLE[index];
+        request.wscaleOk = wscale != SynCookies.TS_WSCALE_MASK;
+        request.sndWscale = request.wscaleOk ? wscale : 0;
+        request.timestampsOk = timestamps;
+        request.tsRecent = timestamps ? in.tsVal() : 0;
+        request.tsRecentStamp = timestamps ? stack.sim().now() : 0;
+        request.sackOk = sack;
+        requestDefaults(request, listener);
+        // No SYN-ACK was timed: the handshake gives no RTT sample.
+        request.firstSynTime = -1;
+        final Socket child = childOf(request);
         if (child == null)
         {
             return DropReason.TCP_LISTEN_OVERFLOW;
         }
-        child.open = true;
-        child.parent = listener;
-        child.reuseAddress = listener.reuseAddress;
-        child.localAddress = segDestination;
-        child.remoteAddress = segSource;
-        child.remotePort = segSourcePort;
-        final Tcb tcb = child.tcb;
-        tcb.passive = true;
-        tcb.userMss = listener.tcb.userMss;
-        tcb.noDelay = listener.tcb.noDelay;
-        listener.synQueueCount++;
-        ports.add(child, segDestinationPort);
-        acceptPeerSyn(tcb);
-        tcb.iss = isn(child);
-        startSendSequence(child, tcb);
-        tcb.rtoPs = stack.config().synPolicy().initialRtoPs();
-        setState(child, TcpState.SYN_RECEIVED);
-        connections.add(child);
-        sendSyn(child, tcb, true);
-        stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
-        return DropReason.ACCEPTED;
+        stack.stats().synCookiesReceived++;
+        final int outcome = synchronizedInput(child, child.tcb);
+        stack.sockets().readinessChanged(child);
+        return outcome;
     }
 
-    /** Records what the peer's SYN says: its ISN, window and options. */
+    /**
+     * A segment for a connection in the SYN queue ({@code tcp_check_req}): a retransmitted SYN gets the SYN-ACK
+     * again; the final ACK with the accept queue full is an overflow; anything else turns the request into its
+     * socket (SYN_RECEIVED) and goes on to it, so every check of RFC 9293 §3.10.7.4 applies as to any connection.
+     */
+    private int requestInput(final RequestSock request)
+    {
+        final int flags = segFlags & (TcpSegment.SYN | TcpSegment.ACK | TcpSegment.RST);
+        final boolean pawsRejects = request.timestampsOk && in.hasTimestamps() &&
+            Tcb.before(in.tsVal(), request.tsRecent);
+        if (flags == TcpSegment.SYN && segSeq == request.irs && !pawsRejects)
+        {
+            sendSynAck(request, tsNow(request.tsOffset));
+            return DropReason.ACCEPTED;
+        }
+        if (flags == TcpSegment.ACK && segAck == request.iss + 1 && segSeq == request.rcvNxt() && !pawsRejects &&
+            request.listener.acceptCount >= request.listener.backlog)
+        {
+            return acceptOverflow(request);
+        }
+        final Socket child = childOf(request);
+        if (child == null)
+        {
+            return DropReason.TCP_LISTEN_OVERFLOW;
+        }
+        stack.sim().schedule(child.tcb.retransmitTimer, request.timer.time());
+        dropRequest(request);
+        final int outcome = synchronizedInput(child, child.tcb);
+        stack.sockets().readinessChanged(child);
+        return outcome;
+    }
+
+    /**
+     * The handshake's final ACK with the accept queue full ({@code tcp_v4_syn_recv_sock}'s listen_overflow): with
+     * {@code tcp_abort_on_overflow} a reset ends it; without (Linux's default) the ACK is dropped and the request
+     * kept, so the SYN-ACK's retransmission (or the peer's next segment) tries again.
+     */
+    private int acceptOverflow(final RequestSock request)
+    {
+        if (stack.config().abortOnOverflow())
+        {
+            sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
+            if (request != null)
+            {
+                dropRequest(request);
+            }
+        }
+        else if (request != null)
+        {
+            request.acked = true;
+        }
+        return DropReason.TCP_LISTEN_OVERFLOW;
+    }
+
+    /**
+     * The socket a request becomes ({@code tcp_v4_syn_recv_sock}): in SYN_RECEIVED, with everything the SYN and
+     * SYN-ACK agreed, holding the listener's port and the 4-tuple. Null when the host's socket limit is reached.
+     */
+    private Socket childOf(final RequestSock request)
+    {
+        final Socket child = stack.sockets().allocate(SocketConstants.SOCK_STREAM);
+        if (child == null)
+        {
+            return null;
+        }
+        final Socket listener = request.listener;
+        child.parent = listener;
+        listener.synQueueCount++;
+        child.reuseAddress = request.reuseAddress;
+        child.localAddress = request.localAddress;
+        child.remoteAddress = request.remoteAddress;
+        child.remotePort = request.remotePort;
+        final Tcb tcb = child.tcb;
+        tcb.passive = true;
+        tcb.userMss = request.userMss;
+        tcb.noDelay = request.noDelay;
+        tcb.irs = request.irs;
+        tcb.rcvNxt = request.rcvNxt();
+        tcb.peerMss = request.peerMss;
+        tcb.wscaleOk = request.wscaleOk;
+        tcb.sndWscale = request.sndWscale;
+        tcb.rcvWscale = request.wscaleOk ? stack.config().windowScale() : 0;
+        tcb.timestampsOk = request.timestampsOk;
+        tcb.tsRecent = request.tsRecent;
+        tcb.tsRecentStamp = request.tsRecentStamp;
+        tcb.sackOk = request.sackOk;
+        tcb.sndWnd = request.peerWindow;
+        tcb.maxSndWnd = request.peerWindow;
+        tcb.sndWl1 = request.irs;
+        tcb.sndWl2 = request.peerAck;
+        tcb.iss = request.iss;
+        tcb.tsOffset = request.tsOffset;
+        tcb.sndUna = request.iss;
+        tcb.sndNxt = request.iss + 1;
+        tcb.sndMax = tcb.sndNxt;
+        tcb.smallSegmentEnd = request.iss;
+        tcb.firstSynTime = request.firstSynTime;
+        tcb.rtoPs = request.rtoPs;
+        tcb.retransmits = request.retransmits;
+        tcb.synRetransmitted = request.retransmits > 0;
+        tcb.advertisedMss = request.advertisedMss;
+        tcb.rcvAdvertisedEdge = tcb.rcvNxt + request.window;
+        ports.add(child, request.localPort, false);
+        setState(child, TcpState.SYN_RECEIVED);
+        connections.add(child);
+        return child;
+    }
+
+    private RequestSock takeRequest()
+    {
+        RequestSock request = freeRequests;
+        if (request != null)
+        {
+            freeRequests = request.nextFree;
+            request.nextFree = null;
+        }
+        else
+        {
+            request = new RequestSock(this);
+        }
+        requests++;
+        return request;
+    }
+
+    /** Takes a request out of its listener's SYN queue and the connection table, back to the pool. */
+    private void dropRequest(final RequestSock request)
+    {
+        final Socket listener = request.listener;
+        if (request.previousInQueue == null)
+        {
+            listener.synQueue = request.nextInQueue;
+        }
+        else
+        {
+            request.previousInQueue.nextInQueue = request.nextInQueue;
+        }
+        if (request.nextInQueue != null)
+        {
+            request.nextInQueue.previousInQueue = request.previousInQueue;
+        }
+        request.previousInQueue = null;
+        request.nextInQueue = null;
+        listener.synQueueCount--;
+        connections.remove(request);
+        stack.sim().cancel(request.timer);
+        request.listener = null;
+        request.resetCommon();
+        request.nextFree = freeRequests;
+        freeRequests = request;
+        requests--;
+    }
+
+    /** The SYN-ACK of a request, options in Linux's order, echoing only what the SYN offered. */
+    private void sendSynAck(final RequestSock request, final int tsVal)
+    {
+        final int optionsLength = TcpSegment.optionsLength(true, request.sackOk, request.timestampsOk,
+            request.wscaleOk);
+        if (beginSegment(request.localAddress, request.remoteAddress, TcpSegment.HEADER_LENGTH + optionsLength) < 0)
+        {
+            return;
+        }
+        out.emit(request.localPort, request.remotePort, request.iss, request.rcvNxt(),
+            TcpSegment.SYN | TcpSegment.ACK, request.window, optionsLength);
+        out.writeOptions(request.advertisedMss, request.sackOk, request.timestampsOk, tsVal, request.tsRecent,
+            request.wscaleOk ? stack.config().windowScale() : -1);
+        stack.ipv4().commit(TcpSegment.CHECKSUM);
+        stack.stats().segmentsSent++;
+    }
+
+    /** A request's SYN-ACK timer: again with a doubled timeout, until {@code tcp_synack_retries}. */
+    void synAckTimeout(final RequestSock request)
+    {
+        stack.enterSoftirq();
+        if (request.retransmits >= SYNACK_RETRIES)
+        {
+            dropRequest(request);
+        }
+        else
+        {
+            request.retransmits++;
+            stack.stats().retransmissions++;
+            sendSynAck(request, tsNow(request.tsOffset));
+            request.rtoPs = RttEstimator.backOff(request.rtoPs);
+            stack.sim().schedule(request.timer, stack.sim().now() + request.rtoPs);
+        }
+        stack.flushTransmit();
+        stack.exitSoftirq();
+    }
+
+    /**
+     * Records what the peer's SYN-ACK (or crossed SYN) says to a connecting socket: its ISN, window and the options
+     * it agrees to of those the SYN offered. A listener's SYN is kept by {@link #requestFromSyn} instead.
+     */
     private void acceptPeerSyn(final Tcb tcb)
     {
         tcb.irs = segSeq;
         tcb.rcvNxt = segSeq + 1;
         tcb.peerMss = in.mss() > 0 ? in.mss() : DEFAULT_PEER_MSS;
-        final boolean passive = tcb.state != TcpState.SYN_SENT;
-        final StackConfig config = stack.config();
-        tcb.wscaleOk = in.wscale() >= 0 && (passive ? config.windowScaling() : tcb.wscaleOk);
+        tcb.wscaleOk = in.wscale() >= 0 && tcb.wscaleOk;
         tcb.sndWscale = tcb.wscaleOk ? in.wscale() : 0;
         tcb.rcvWscale = tcb.wscaleOk ? stack.config().windowScale() : 0;
-        tcb.timestampsOk = in.hasTimestamps() && (passive ? config.timestamps() : tcb.timestampsOk);
+        tcb.timestampsOk = in.hasTimestamps() && tcb.timestampsOk;
         if (tcb.timestampsOk)
         {
             tcb.tsRecent = in.tsVal();
             tcb.tsRecentStamp = stack.sim().now();
         }
-        tcb.sackOk = in.sackPermitted() && (passive ? config.sack() : tcb.sackOk);
+        tcb.sackOk = in.sackPermitted() && tcb.sackOk;
         // RFC 7323 §2.2: the window field of a SYN is never scaled.
         tcb.sndWnd = segWindow;
         tcb.maxSndWnd = segWindow;
@@ -283,8 +606,7 @@ public final class TcpLayer
             mss = Math.min(mss, tcb.userMss);
         }
         tcb.sendMss = Math.max(64, mss - (tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0));
-        tcb.cwnd = (tcb.synRetransmitted ? 1 : INITIAL_WINDOW_SEGMENTS) * tcb.sendMss;
-        tcb.ssthresh = Integer.MAX_VALUE;
+        congestion.start(tcb);
     }
 
     /** RFC 9293 §3.10.7.3 in Linux's order ({@code tcp_rcv_synsent_state_process}). */
@@ -305,7 +627,7 @@ public final class TcpLayer
                 return DropReason.TCP_BAD_SEGMENT;
             }
             if (in.hasTimestamps() && tcb.timestampsOk && in.tsEcr() != 0 &&
-                !Tcb.between(in.tsEcr(), tcb.firstSynTsVal, tsNow(tcb)))
+                !Tcb.between(in.tsEcr(), tcb.firstSynTsVal, tsNow(tcb.tsOffset)))
             {
                 // Linux: PAWSActiveRejected, answered like an unacceptable ACK.
                 sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
@@ -370,20 +692,22 @@ public final class TcpLayer
         setState(socket, TcpState.ESTABLISHED);
     }
 
-    private int timeWaitInput(final Socket socket, final Tcb tcb)
+    /** A segment for a connection in TIME_WAIT: Linux's {@code tcp_timewait_state_process}. */
+    private int timeWaitInput(final TimeWaitSock timeWait)
     {
         if ((segFlags & TcpSegment.RST) != 0)
         {
-            done(socket, tcb);
+            endTimeWait(timeWait);
             return DropReason.ACCEPTED;
         }
-        if ((segFlags & TcpSegment.SYN) != 0 && (segFlags & TcpSegment.ACK) == 0 && Tcb.after(segSeq, tcb.rcvNxt))
+        if ((segFlags & TcpSegment.SYN) != 0 && (segFlags & TcpSegment.ACK) == 0 &&
+            Tcb.after(segSeq, timeWait.rcvNxt))
         {
             // A new incarnation (RFC 9293 §3.10.7.4 note, Linux TCP_TW_SYN): end TIME_WAIT, let a listener take it.
-            final Socket listener = findListener(segDestination, segDestinationPort);
+            final Socket listener = listeners.find(segDestination, segDestinationPort);
             if (listener != null)
             {
-                done(socket, tcb);
+                endTimeWait(timeWait);
                 final int outcome = listenInput(listener);
                 stack.sockets().readinessChanged(listener);
                 return outcome;
@@ -391,9 +715,21 @@ public final class TcpLayer
         }
         if ((segFlags & TcpSegment.FIN) != 0)
         {
-            stack.sim().reschedule(tcb.closeTimer, stack.sim().now() + stack.config().timeWaitPs());
+            stack.sim().reschedule(timeWait.timer, stack.sim().now() + stack.config().timeWaitPs());
         }
-        sendAck(socket, tcb);
+        // The ACK a TIME_WAIT connection answers with (tcp_v4_timewait_ack).
+        final int optionsLength = timeWait.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0;
+        if (beginSegment(timeWait.localAddress, timeWait.remoteAddress, TcpSegment.HEADER_LENGTH + optionsLength) == 0)
+        {
+            out.emit(timeWait.localPort, timeWait.remotePort, timeWait.sndNxt, timeWait.rcvNxt, TcpSegment.ACK,
+                timeWait.window, optionsLength);
+            if (timeWait.timestampsOk)
+            {
+                out.writeOptions(-1, false, true, tsNow(timeWait.tsOffset), timeWait.tsRecent, -1);
+            }
+            stack.ipv4().commit(TcpSegment.CHECKSUM);
+            stack.stats().segmentsSent++;
+        }
         return DropReason.ACCEPTED;
     }
 
@@ -473,12 +809,18 @@ public final class TcpLayer
                 sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
                 return DropReason.TCP_BAD_SEGMENT;
             }
+            if (tcb.passive && socket.parent != null && socket.parent.acceptCount >= socket.parent.backlog &&
+                !stack.config().abortOnOverflow())
+            {
+                // tcp_abort_on_overflow=0: the ACK is dropped; the SYN-ACK's retransmission tries again.
+                return DropReason.TCP_LISTEN_OVERFLOW;
+            }
             tcb.sndUna = segAck;
             tcb.sndWnd = segWindow << tcb.sndWscale;
             tcb.maxSndWnd = Math.max(tcb.maxSndWnd, tcb.sndWnd);
             tcb.sndWl1 = segSeq;
             tcb.sndWl2 = segAck;
-            if (!tcb.synRetransmitted)
+            if (!tcb.synRetransmitted && tcb.firstSynTime >= 0)
             {
                 rttSample(tcb, stack.sim().now() - tcb.firstSynTime);
             }
@@ -567,7 +909,7 @@ public final class TcpLayer
             }
             if (tcb.timestampsOk && in.hasTimestamps() && in.tsEcr() != 0)
             {
-                rttSample(tcb, (long) (tsNow(tcb) - in.tsEcr()) * Time.MS);
+                rttSample(tcb, (long) (tsNow(tcb.tsOffset) - in.tsEcr()) * Time.MS);
             }
             else if (tcb.rttTiming && Tcb.after(segAck, tcb.rttSeq))
             {
@@ -578,7 +920,7 @@ public final class TcpLayer
             tcb.dupAcks = 0;
             if (!tcb.inRecovery)
             {
-                growWindow(tcb, acked, flightBefore);
+                congestion.acked(tcb, acked, flightBefore);
             }
             else if (Tcb.before(segAck, tcb.recoveryPoint))
             {
@@ -588,7 +930,7 @@ public final class TcpLayer
             else
             {
                 tcb.inRecovery = false;
-                tcb.cwnd = tcb.ssthresh;
+                congestion.exitRecovery(tcb);
             }
             if (tcb.sndUna == tcb.sndMax)
             {
@@ -648,33 +990,10 @@ public final class TcpLayer
         }
     }
 
-    /**
-     * RFC 5681 slow start and congestion avoidance, grown only while the window is what limits the sender (RFC 7661
-     * §4.2; Linux's tcp_is_cwnd_limited: in slow start while cwnd is under twice what was in flight, in congestion
-     * avoidance while the flight filled cwnd). A sender held back by the receiver's window or by its application
-     * would otherwise grow cwnd by every byte acknowledged, without bound.
-     */
-    private static void growWindow(final Tcb tcb, final int acked, final int flightBefore)
-    {
-        if (tcb.cwnd < tcb.ssthresh)
-        {
-            if (tcb.cwnd < 2 * (long) flightBefore)
-            {
-                tcb.cwnd += Math.min(acked, tcb.sendMss);
-            }
-        }
-        else if (flightBefore >= tcb.cwnd)
-        {
-            tcb.cwnd += Math.max(1, tcb.sendMss * tcb.sendMss / Math.max(1, tcb.cwnd));
-        }
-    }
-
     /** RFC 5681 §3.2 fast retransmit on the third duplicate ACK, entering RFC 6582 (NewReno) recovery. */
     private void fastRetransmit(final Socket socket, final Tcb tcb)
     {
-        final int flight = tcb.sndMax - tcb.sndUna;
-        tcb.ssthresh = Math.max(flight / 2, 2 * tcb.sendMss);
-        tcb.cwnd = tcb.ssthresh;
+        congestion.enterRecovery(tcb);
         tcb.inRecovery = true;
         tcb.recoveryPoint = tcb.sndMax;
         retransmitFirst(socket, tcb);
@@ -715,7 +1034,8 @@ public final class TcpLayer
         {
             // Beyond RCV.NXT: keep what fits in the window, and say so at once (RFC 5681 §4.2: duplicate ACK).
             final int length = Math.max(0, Math.min(segLength, room - ahead));
-            final boolean kept = length > 0 && tcb.outOfOrder.add(segSeq, segSeq + length);
+            final boolean memory = length == 0 || ring.ensure(ring.size() + ahead + length);
+            final boolean kept = length > 0 && memory && tcb.outOfOrder.add(segSeq, segSeq + length);
             if (kept)
             {
                 ring.writeAhead(ring.size() + ahead, segMemory, segPayload, length);
@@ -727,7 +1047,8 @@ public final class TcpLayer
                 tcb.finAfterGapSeq = segSeq + segLength;
             }
             sendAck(socket, tcb);
-            return kept || finKept ? DropReason.ACCEPTED : DropReason.TCP_OUT_OF_ORDER;
+            return kept || finKept ? DropReason.ACCEPTED : memory ? DropReason.TCP_OUT_OF_ORDER :
+                DropReason.SOCKET_MEMORY;
         }
         final boolean gap = !tcb.outOfOrder.isEmpty();
         int outcome = DropReason.ACCEPTED;
@@ -735,14 +1056,15 @@ public final class TcpLayer
         if (segLength > 0)
         {
             final int skip = -ahead;
-            final int accepted = Math.max(0, Math.min(segLength - skip, room));
-            ring.write(segMemory, segPayload + skip, accepted);
+            final int fits = Math.max(0, Math.min(segLength - skip, room));
+            // Short of fits only when the host's socket memory is exhausted (tcp_mem): the rest is dropped.
+            final int accepted = ring.write(segMemory, segPayload + skip, fits);
             tcb.rcvNxt += accepted;
             stack.stats().bytesReceived += accepted;
             complete = accepted == segLength - skip;
             if (accepted == 0 && skip < segLength)
             {
-                outcome = DropReason.TCP_ZERO_WINDOW;
+                outcome = fits == 0 ? DropReason.TCP_ZERO_WINDOW : DropReason.SOCKET_MEMORY;
             }
             if (gap)
             {
@@ -770,8 +1092,10 @@ public final class TcpLayer
                     setState(socket, TcpState.CLOSING);
                     break;
                 case FIN_WAIT_2:
+                    // Acknowledged before the socket goes: TIME_WAIT keeps only a record.
+                    sendAck(socket, tcb);
                     enterTimeWait(socket, tcb);
-                    break;
+                    return outcome;
                 default:
                     break;
             }
@@ -837,13 +1161,17 @@ public final class TcpLayer
     public int icmpError(final int type, final int code, final int source, final int sourcePort,
         final int destination, final int destinationPort, final int quotedSeq)
     {
-        final Socket socket = connections.find(source, sourcePort, destination, destinationPort);
-        if (socket == null || socket.tcb.state == TcpState.TIME_WAIT || socket.tcb.state == TcpState.LISTEN)
+        final SockCommon found = connections.find(source, sourcePort, destination, destinationPort);
+        final RequestSock request = found instanceof RequestSock queued ? queued : null;
+        final Socket socket = found instanceof Socket connection && connection.tcb.state != TcpState.LISTEN ?
+            connection : null;
+        if (socket == null && request == null)
         {
             return DropReason.ICMP_NO_SOCKET;
         }
-        final Tcb tcb = socket.tcb;
-        if (!Tcb.between(quotedSeq, tcb.sndUna, tcb.sndMax))
+        final Tcb tcb = socket != null ? socket.tcb : null;
+        if (!Tcb.between(quotedSeq, tcb != null ? tcb.sndUna : request.iss,
+            tcb != null ? tcb.sndMax : request.iss + 1))
         {
             // RFC 5927: a blind ICMP attack cannot know what is in flight.
             return DropReason.ICMP_BAD_QUOTE;
@@ -870,8 +1198,18 @@ public final class TcpLayer
             errno = Errno.EPROTO;
             soft = false;
         }
-        if (tcb.state.handshaking() &&
-            (!soft || stack.config().icmpErrorPolicy() == IcmpErrorPolicy.LINUX_ABORT_WHILE_CONNECTING))
+        final boolean abortsHandshake = !soft ||
+            stack.config().icmpErrorPolicy() == IcmpErrorPolicy.LINUX_ABORT_WHILE_CONNECTING;
+        if (request != null)
+        {
+            // tcp_req_err: the SYN-ACK it quotes did not arrive; the request goes.
+            if (abortsHandshake)
+            {
+                dropRequest(request);
+            }
+            return DropReason.ACCEPTED;
+        }
+        if (tcb.state.handshaking() && abortsHandshake)
         {
             if (!tcb.passive)
             {
@@ -943,24 +1281,23 @@ public final class TcpLayer
         }
         if (recyclable != null)
         {
-            final Tcb old = recyclable.tcb;
-            tcb.iss = old.sndNxt + 65535 + 2;
-            tcb.tsRecent = old.tsRecent;
-            tcb.tsRecentStamp = old.tsRecentStamp;
-            done(recyclable, old);
+            tcb.iss = recyclable.sndNxt + 65535 + 2;
+            tcb.tsRecent = recyclable.tsRecent;
+            tcb.tsRecentStamp = recyclable.tsRecentStamp;
+            endTimeWait(recyclable);
             recyclable = null;
             stack.stats().timeWaitRecycled++;
         }
         else
         {
-            tcb.iss = isn(socket);
+            tcb.iss = isn(socket.localAddress, socket.remoteAddress, socket.localPort, socket.remotePort);
         }
         startSendSequence(socket, tcb);
         tcb.retransmits = 0;
         tcb.synRetransmitted = false;
-        tcb.firstSynTsVal = tsNow(tcb);
+        tcb.firstSynTsVal = tsNow(tcb.tsOffset);
         tcb.rtoPs = stack.config().synPolicy().rtoAfter(0);
-        tcb.advertisedMss = mss(tcb, mtu);
+        tcb.advertisedMss = mss(tcb.userMss, mtu);
         // Offer every option the configuration allows; acceptPeerSyn keeps what the SYN-ACK agrees to.
         tcb.wscaleOk = stack.config().windowScaling();
         tcb.timestampsOk = stack.config().timestamps();
@@ -985,24 +1322,23 @@ public final class TcpLayer
         tcb.firstSynTime = stack.sim().now();
     }
 
-    private int mss(final Tcb tcb, final int mtu)
+    /** The MSS to announce on a path of {@code mtu}, no more than TCP_MAXSEG ({@code userMss}, 0 when unset). */
+    private static int mss(final int userMss, final int mtu)
     {
         final int mss = mtu - Ipv4Packet.HEADER_LENGTH - TcpSegment.HEADER_LENGTH;
-        return tcb.userMss > 0 ? Math.min(mss, tcb.userMss) : mss;
+        return userMss > 0 ? Math.min(mss, userMss) : mss;
     }
 
     /** RFC 6528: ISN = M + F(4-tuple, secret), M a 4 microsecond clock. */
-    private int isn(final Socket socket)
+    private int isn(final int localAddress, final int remoteAddress, final int localPort, final int remotePort)
     {
-        final long hash = secret.hash(SecretHash.PURPOSE_ISN, socket.localAddress, socket.remoteAddress,
-            socket.localPort, socket.remotePort);
+        final long hash = secret.hash(SecretHash.PURPOSE_ISN, localAddress, remoteAddress, localPort, remotePort);
         return (int) hash + (int) (stack.sim().now() / (4 * Time.US));
     }
 
     /**
      * Linux's {@code inet_hash_connect}: an explicitly bound socket only needs its 4-tuple to be unique; otherwise
-     * RFC 6056 Algorithm 4 (double-hash) picks the port: a per-destination offset from the keyed hash plus a
-     * perturbation table entry, even ports first, then odd.
+     * the host's {@link EphemeralPorts} pick a port by RFC 6056 Algorithm 4.
      */
     private int hashConnect(final Socket socket)
     {
@@ -1011,74 +1347,46 @@ public final class TcpLayer
         {
             return unique(socket, socket.localPort) ? 0 : -Errno.EADDRNOTAVAIL;
         }
-        final int low = stack.config().ephemeralLow();
-        final int high = stack.config().ephemeralHigh() + 1;
-        int remaining = high - low;
-        if (remaining > 1)
+        connecting = socket;
+        final int port = ephemeral.connectPort(secret.hash(SecretHash.PURPOSE_PORT_OFFSET, socket.localAddress,
+            socket.remoteAddress, 0, socket.remotePort), this);
+        connecting = null;
+        if (port < 0)
         {
-            remaining &= ~1;
+            return port;
         }
-        final long portOffset = secret.hash(SecretHash.PURPOSE_PORT_OFFSET, socket.localAddress,
-            socket.remoteAddress, 0, socket.remotePort);
-        final int index = (int) portOffset & (PERTURB_SIZE - 1);
-        int offset = (int) Long.remainderUnsigned((perturb[index] & 0xFFFF_FFFFL) + (portOffset >>> 32), remaining);
-        offset &= ~1;
-        while (true)
-        {
-            int port = low + offset;
-            for (int i = 0; i < remaining; i += 2, port += 2)
-            {
-                if (port >= high)
-                {
-                    port -= remaining;
-                }
-                if (portUsableForConnect(socket, port))
-                {
-                    final int step = Math.max(i, random.nextInt(8) * 2);
-                    perturb[index] += step + 2;
-                    ports.add(socket, port);
-                    socket.portByConnect = true;
-                    return 0;
-                }
-            }
-            offset++;
-            if ((offset & 1) == 0 || remaining <= 1)
-            {
-                return -Errno.EADDRNOTAVAIL;
-            }
-        }
+        ports.add(socket, port, true);
+        return 0;
     }
 
-    private boolean portUsableForConnect(final Socket socket, final int port)
+    /** For {@link EphemeralPorts#connectPort}: whether the socket being connected may take {@code port}. */
+    @Override
+    public boolean usable(final int port)
     {
-        for (Socket owner = ports.head(port); owner != null; owner = owner.nextInPort)
-        {
-            if (!owner.portByConnect)
-            {
-                return false;
-            }
-        }
-        return unique(socket, port);
+        return ports.sharableByConnect(port) && unique(connecting, port);
     }
+
+
 
     /** Linux's {@code __inet_check_established}: no other connection (unless a recyclable TIME_WAIT) has the tuple. */
     private boolean unique(final Socket socket, final int port)
     {
-        final Socket existing = connections.find(socket.localAddress, port, socket.remoteAddress, socket.remotePort);
+        final SockCommon existing = connections.find(socket.localAddress, port, socket.remoteAddress,
+            socket.remotePort);
         if (existing == null || existing == socket)
         {
             return true;
         }
-        if (existing.tcb.state == TcpState.TIME_WAIT && timeWaitReusable(existing))
+        if (existing instanceof TimeWaitSock timeWait && timeWaitReusable(timeWait))
         {
-            recyclable = existing;
+            recyclable = timeWait;
             return true;
         }
         return false;
     }
 
     /** Linux's {@code tcp_twsk_unique}: reuse policy, timestamps seen, and the last one more than 1 s old. */
-    private boolean timeWaitReusable(final Socket timeWait)
+    private boolean timeWaitReusable(final TimeWaitSock timeWait)
     {
         final TimeWaitReuse reuse = stack.config().timeWaitReuse();
         if (reuse == TimeWaitReuse.NEVER || reuse == TimeWaitReuse.LOOPBACK_ONLY &&
@@ -1086,31 +1394,7 @@ public final class TcpLayer
         {
             return false;
         }
-        return timeWait.tcb.tsRecentStamp != 0 && stack.sim().now() - timeWait.tcb.tsRecentStamp > Time.S;
-    }
-
-    /** Linux's {@code inet_csk_get_port} for bind(port 0) and listen(): odd ports first. Returns 0 or -EADDRINUSE. */
-    public int bindEphemeral(final Socket socket, final PortTable table, final int address)
-    {
-        final int low = stack.config().ephemeralLow();
-        final int high = stack.config().ephemeralHigh() + 1;
-        final int remaining = high - low;
-        int offset = random.nextInt(remaining) | 1;
-        for (int pass = 0; pass < 2; pass++)
-        {
-            for (int i = 0; i < remaining; i += 2)
-            {
-                final int port = low + (offset + i) % remaining;
-                if (table.isFree(port))
-                {
-                    socket.localAddress = address;
-                    table.add(socket, port);
-                    return 0;
-                }
-            }
-            offset++;
-        }
-        return -Errno.EADDRINUSE;
+        return timeWait.tsRecentStamp != 0 && stack.sim().now() - timeWait.tsRecentStamp > Time.S;
     }
 
     /** listen(): the socket must be bound (autobind otherwise). Returns 0 or -errno. */
@@ -1118,7 +1402,7 @@ public final class TcpLayer
     {
         if (socket.localPort == 0)
         {
-            final int bound = bindEphemeral(socket, ports, Ipv4Address.ANY);
+            final int bound = ephemeral.bindAny(socket, ports, Ipv4Address.ANY);
             if (bound < 0)
             {
                 return bound;
@@ -1320,8 +1604,13 @@ public final class TcpLayer
             child.owned = false;
             abort(child);
         }
+        while (listener.synQueue != null)
+        {
+            dropRequest(listener.synQueue);
+        }
         if (listener.synQueueCount > 0)
         {
+            // Requests that became sockets and still wait for their handshake.
             stack.sockets().dropEmbryos(listener);
         }
     }
@@ -1448,25 +1737,23 @@ public final class TcpLayer
         final int timestampLength = tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0;
         final int blocks = sackBlocks(tcb);
         final int optionsLength = timestampLength + OutOfOrderQueue.sackLength(blocks);
-        final Ipv4Layer ip = stack.ipv4();
-        final int begun = ip.begin(socket.localAddress, socket.remoteAddress, Ipv4Packet.PROTOCOL_TCP,
+        final int begun = beginSegment(socket.localAddress, socket.remoteAddress,
             TcpSegment.HEADER_LENGTH + optionsLength + length);
         if (begun < 0)
         {
             socket.softError = -begun;
             return begun;
         }
-        stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
+        final Ipv4Layer ip = stack.ipv4();
         final long at = ip.transportOffset();
         final MemorySegment memory = ip.memory();
-        out.wrap(memory, at, TcpSegment.HEADER_LENGTH + optionsLength + length);
         final int flags = TcpSegment.ACK | (fin ? TcpSegment.FIN : 0) | (length > 0 && !fin &&
             length == tcb.unsent() ? TcpSegment.PSH : 0);
         out.emit(socket.localPort, socket.remotePort, seq, tcb.rcvNxt, flags, windowToAdvertise(socket, tcb),
             optionsLength);
         if (tcb.timestampsOk)
         {
-            out.writeOptions(-1, false, true, tsNow(tcb), tcb.tsRecent, -1);
+            out.writeOptions(-1, false, true, tsNow(tcb.tsOffset), tcb.tsRecent, -1);
         }
         if (blocks > 0)
         {
@@ -1513,29 +1800,26 @@ public final class TcpLayer
         if (tcb.advertisedMss == 0)
         {
             final int routed = stack.routes().lookup(socket.remoteAddress);
-            tcb.advertisedMss = mss(tcb, routed == 0 ? stack.routes().resultInterface().mtu() : 576);
+            tcb.advertisedMss = mss(tcb.userMss, routed == 0 ? stack.routes().resultInterface().mtu() : 576);
         }
         final boolean wscale = tcb.wscaleOk;
         final boolean timestamps = tcb.timestampsOk;
         final boolean sack = tcb.sackOk;
         final int optionsLength = TcpSegment.optionsLength(true, sack, timestamps, wscale);
-        final Ipv4Layer ip = stack.ipv4();
-        final int begun = ip.begin(socket.localAddress, socket.remoteAddress, Ipv4Packet.PROTOCOL_TCP,
+        final int begun = beginSegment(socket.localAddress, socket.remoteAddress,
             TcpSegment.HEADER_LENGTH + optionsLength);
         if (begun < 0)
         {
             socket.softError = -begun;
             return;
         }
-        stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
-        out.wrap(ip.memory(), ip.transportOffset(), TcpSegment.HEADER_LENGTH + optionsLength);
         final int window = synWindow(socket);
         out.emit(socket.localPort, socket.remotePort, tcb.iss, withAck ? tcb.rcvNxt : 0,
             TcpSegment.SYN | (withAck ? TcpSegment.ACK : 0), window, optionsLength);
-        out.writeOptions(tcb.advertisedMss, sack, timestamps, tsNow(tcb), withAck ? tcb.tsRecent : 0,
+        out.writeOptions(tcb.advertisedMss, sack, timestamps, tsNow(tcb.tsOffset), withAck ? tcb.tsRecent : 0,
             wscale ? stack.config().windowScale() : -1);
         tcb.rcvAdvertisedEdge = tcb.rcvNxt + window;
-        ip.commit(TcpSegment.CHECKSUM);
+        stack.ipv4().commit(TcpSegment.CHECKSUM);
         acknowledged(tcb);
     }
 
@@ -1549,41 +1833,43 @@ public final class TcpLayer
     private void sendReset(final int source, final int destination, final int sourcePort, final int destinationPort,
         final int seq, final int ack, final boolean withAck)
     {
-        final Ipv4Layer ip = stack.ipv4();
-        if (ip.begin(source, destination, Ipv4Packet.PROTOCOL_TCP, TcpSegment.HEADER_LENGTH) < 0)
+        if (beginSegment(source, destination, TcpSegment.HEADER_LENGTH) < 0)
         {
             return;
         }
-        stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
-        out.wrap(ip.memory(), ip.transportOffset(), TcpSegment.HEADER_LENGTH);
         out.emit(sourcePort, destinationPort, seq, withAck ? ack : 0,
             TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), 0, 0);
-        ip.commit(TcpSegment.CHECKSUM);
+        stack.ipv4().commit(TcpSegment.CHECKSUM);
         stack.stats().resetsSent++;
         stack.stats().segmentsSent++;
     }
 
-    /** RFC 7323 timestamp clock: milliseconds plus the connection's offset. */
-    private int tsNow(final Tcb tcb)
+    /**
+     * Starts a segment of {@code length} TCP bytes (header, options, payload) in the transmit buffer: the IPv4
+     * header, the per-packet CPU cost, {@link #out} over it. Returns 0, or -errno when it cannot be sent.
+     */
+    private int beginSegment(final int source, final int destination, final int length)
     {
-        return (int) (stack.sim().now() / Time.MS) + tcb.tsOffset;
+        final Ipv4Layer ip = stack.ipv4();
+        final int begun = ip.begin(source, destination, Ipv4Packet.PROTOCOL_TCP, length);
+        if (begun < 0)
+        {
+            return begun;
+        }
+        stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
+        out.wrap(ip.memory(), ip.transportOffset(), length);
+        return 0;
     }
 
-    /** RFC 6298 §2 smoothing, bounded below by the configured minimum RTO. */
+    /** RFC 7323 timestamp clock: milliseconds plus the connection's offset. */
+    private int tsNow(final int offset)
+    {
+        return (int) (stack.sim().now() / Time.MS) + offset;
+    }
+
     private void rttSample(final Tcb tcb, final long sample)
     {
-        final long rtt = Math.max(sample, 0);
-        if (tcb.srttPs == 0)
-        {
-            tcb.srttPs = Math.max(rtt, 1);
-            tcb.rttvarPs = rtt / 2;
-        }
-        else
-        {
-            tcb.rttvarPs = (3 * tcb.rttvarPs + Math.abs(tcb.srttPs - rtt)) / 4;
-            tcb.srttPs = (7 * tcb.srttPs + rtt) / 8;
-        }
-        tcb.rtoPs = Math.min(RTO_MAX_PS, Math.max(stack.config().rtoMinPs(), tcb.srttPs + 4 * tcb.rttvarPs));
+        RttEstimator.sample(tcb, sample, stack.config().rtoMinPs());
     }
 
     /* ---------------------------------------------------------------------------------------------------------- */
@@ -1657,7 +1943,7 @@ public final class TcpLayer
         stack.stats().retransmissions++;
         stack.stats().timeoutRetransmissions++;
         sendSyn(socket, tcb, true);
-        tcb.rtoPs = Math.min(tcb.rtoPs * 2, RTO_MAX_PS);
+        tcb.rtoPs = RttEstimator.backOff(tcb.rtoPs);
         stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
     }
 
@@ -1674,13 +1960,11 @@ public final class TcpLayer
             return;
         }
         tcb.retransmits++;
-        final int flight = tcb.sndMax - tcb.sndUna;
-        tcb.ssthresh = Math.max(flight / 2, 2 * tcb.sendMss);
-        tcb.cwnd = tcb.sendMss;
+        congestion.timeout(tcb);
         tcb.inRecovery = false;
         tcb.dupAcks = 0;
         tcb.rttTiming = false;
-        tcb.rtoPs = Math.min(tcb.rtoPs * 2, RTO_MAX_PS);
+        tcb.rtoPs = RttEstimator.backOff(tcb.rtoPs);
         // Go back to SND.UNA (RFC 6298 §5.4); a FIN not yet acknowledged is sent again after the data.
         tcb.sndNxt = tcb.sndUna;
         if (tcb.finSent)
@@ -1716,7 +2000,7 @@ public final class TcpLayer
     void closeTimeout(final Tcb tcb)
     {
         stack.enterSoftirq();
-        if (tcb.state == TcpState.TIME_WAIT || tcb.state == TcpState.FIN_WAIT_2)
+        if (tcb.state == TcpState.FIN_WAIT_2)
         {
             done(tcb.socket, tcb);
         }
@@ -1726,12 +2010,63 @@ public final class TcpLayer
     /* ---------------------------------------------------------------------------------------------------------- */
     /* State changes                                                                                                */
 
+    /**
+     * Linux's {@code tcp_time_wait}: the connection's 4-tuple, port and last sequence numbers go on in a small
+     * {@link TimeWaitSock} for the 2 MSL, and the socket itself is done (CLOSED; back to the pool once the
+     * application has closed it).
+     */
     private void enterTimeWait(final Socket socket, final Tcb tcb)
     {
         setState(socket, TcpState.TIME_WAIT);
-        stack.sim().cancel(tcb.retransmitTimer);
-        stack.sim().cancel(tcb.delayedAckTimer);
-        stack.sim().reschedule(tcb.closeTimer, stack.sim().now() + stack.config().timeWaitPs());
+        TimeWaitSock timeWait = freeTimeWaits;
+        if (timeWait != null)
+        {
+            freeTimeWaits = timeWait.nextFree;
+            timeWait.nextFree = null;
+        }
+        else
+        {
+            timeWait = new TimeWaitSock(this);
+        }
+        timeWaits++;
+        timeWait.localAddress = socket.localAddress;
+        timeWait.remoteAddress = socket.remoteAddress;
+        timeWait.remotePort = socket.remotePort;
+        timeWait.reuseAddress = socket.reuseAddress;
+        timeWait.sndNxt = tcb.sndNxt;
+        timeWait.rcvNxt = tcb.rcvNxt;
+        timeWait.window = windowToAdvertise(socket, tcb);
+        timeWait.timestampsOk = tcb.timestampsOk;
+        timeWait.tsRecent = tcb.tsRecent;
+        timeWait.tsRecentStamp = tcb.tsRecentStamp;
+        timeWait.tsOffset = tcb.tsOffset;
+        final int port = socket.localPort;
+        final boolean byConnect = socket.portByConnect;
+        connections.remove(socket);
+        done(socket, tcb);
+        ports.add(timeWait, port, byConnect);
+        connections.add(timeWait);
+        stack.sim().schedule(timeWait.timer, stack.sim().now() + stack.config().timeWaitPs());
+    }
+
+    /** TIME_WAIT's 2 MSL are over. */
+    void timeWaitExpired(final TimeWaitSock timeWait)
+    {
+        stack.enterSoftirq();
+        endTimeWait(timeWait);
+        stack.exitSoftirq();
+    }
+
+    /** Ends a TIME_WAIT (expired, reset, or taken over by a new connection): the tuple and port are free. */
+    private void endTimeWait(final TimeWaitSock timeWait)
+    {
+        stack.sim().cancel(timeWait.timer);
+        connections.remove(timeWait);
+        ports.remove(timeWait);
+        timeWait.resetCommon();
+        timeWait.nextFree = freeTimeWaits;
+        freeTimeWaits = timeWait;
+        timeWaits--;
     }
 
     /** Linux's {@code tcp_reset}: the errno depends on the state the reset arrived in. */
@@ -1791,6 +2126,14 @@ public final class TcpLayer
     {
         final TcpState old = socket.tcb.state;
         socket.tcb.state = state;
+        if (old == TcpState.LISTEN && state != TcpState.LISTEN)
+        {
+            listeners.remove(socket);
+        }
+        else if (state == TcpState.LISTEN && old != TcpState.LISTEN)
+        {
+            listeners.add(socket);
+        }
         stack.sockets().readinessChanged(socket);
         if (old != state && stack.trace().enabled())
         {

@@ -7,6 +7,7 @@ import dev.nicsim.stack.iface.Ipv4Layer;
 import dev.nicsim.stack.socket.ByteRing;
 import dev.nicsim.stack.socket.Errno;
 import dev.nicsim.stack.socket.PortTable;
+import dev.nicsim.stack.socket.SockCommon;
 import dev.nicsim.stack.socket.Socket;
 import dev.nicsim.stack.wire.Bytes;
 import dev.nicsim.stack.wire.Checksum;
@@ -99,6 +100,10 @@ public final class UdpLayer
         {
             return DropReason.UDP_RECEIVE_BUFFER_FULL;
         }
+        if (!ring.ensure(ring.size() + RECORD_HEADER + payload))
+        {
+            return DropReason.SOCKET_MEMORY;
+        }
         Bytes.put32(record, 0, payload);
         Bytes.put32(record, 4, source);
         Bytes.put16(record, 8, sourcePort);
@@ -116,8 +121,9 @@ public final class UdpLayer
     {
         Socket best = null;
         int bestScore = -1;
-        for (Socket at = ports.head(localPort); at != null; at = at.nextInPort)
+        for (SockCommon owner = ports.head(localPort); owner != null; owner = owner.nextInPort)
         {
+            final Socket at = (Socket) owner;
             int score = 0;
             if (at.localAddress != Ipv4Address.ANY)
             {
@@ -165,8 +171,9 @@ public final class UdpLayer
             // Soft errors are reported only with IP_RECVERR, which this stack does not offer.
             return DropReason.ACCEPTED;
         }
-        for (Socket at = ports.head(sourcePort); at != null; at = at.nextInPort)
+        for (SockCommon owner = ports.head(sourcePort); owner != null; owner = owner.nextInPort)
         {
+            final Socket at = (Socket) owner;
             if (at.remoteAddress == destination && at.remotePort == destinationPort &&
                 (at.localAddress == Ipv4Address.ANY || at.localAddress == source))
             {

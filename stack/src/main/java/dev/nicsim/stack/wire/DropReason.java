@@ -56,6 +56,8 @@ public final class DropReason
     public static final int ICMP_NO_SOCKET = 41;
     public static final int TCP_CHALLENGED = 42;
     public static final int TCP_ZERO_WINDOW = 43;
+    /** The host's socket memory ({@code tcp_mem}) could not hold the data: Linux's TCPRcvQDrop / RcvbufErrors. */
+    public static final int SOCKET_MEMORY = 44;
 
     private static final String[] NAMES = {
         "none", "eth-truncated", "eth-not-for-us", "eth-unknown-type", "arp-truncated", "arp-unsupported",
@@ -66,6 +68,7 @@ public final class DropReason
         "tcp-checksum", "tcp-no-socket", "tcp-out-of-window", "tcp-paws", "tcp-out-of-order",
         "tcp-listen-overflow", "tcp-bad-segment", "tcp-bad-ports", "tx-no-room", "arp-unresolved",
         "icmp-rate-limited", "arp-bad-address", "arp-ignored", "icmp-no-socket", "tcp-challenged", "tcp-zero-window",
+        "socket-memory",
     };
 
     /** Number of reasons, for sizing counter arrays. */

@@ -26,6 +26,8 @@ public final class StackParameters
     public static final String TIME_WAIT = "tcp.time_wait_s";
     public static final String EPHEMERAL_LOW = "tcp.ephemeral_low";
     public static final String EPHEMERAL_HIGH = "tcp.ephemeral_high";
+    public static final String SYN_COOKIES = "tcp.syncookies";
+    public static final String ABORT_ON_OVERFLOW = "tcp.abort_on_overflow";
     public static final String ARP_PROBES = "arp.probes";
     public static final String ARP_RETRANSMIT = "arp.retransmit_ms";
 
@@ -61,6 +63,10 @@ public final class StackParameters
             Parameter.integer(EPHEMERAL_LOW, stack.ephemeralLow(), "", 1024, 65535,
                 "lowest ephemeral port (ip_local_port_range)"),
             Parameter.integer(EPHEMERAL_HIGH, stack.ephemeralHigh(), "", 1024, 65535, "highest ephemeral port"),
+            Parameter.bool(SYN_COOKIES, stack.synCookies(), "answer SYNs with cookies when a listener's SYN queue " +
+                "is full (tcp_syncookies=1)"),
+            Parameter.bool(ABORT_ON_OVERFLOW, stack.abortOnOverflow(), "reset a handshake whose final ACK finds " +
+                "the accept queue full (tcp_abort_on_overflow; off drops the ACK and lets the SYN-ACK retry)"),
             Parameter.integer(ARP_PROBES, stack.arpProbes(), "", 1, 100,
                 "ARP requests before giving up (mcast_solicit)"),
             Parameter.decimal(ARP_RETRANSMIT, stack.arpRetransmitPs() / (double) Time.MS, "ms", 1, 60_000,
@@ -89,6 +95,8 @@ public final class StackParameters
             .delayedAckPs(Math.round(settings.decimal(DELAYED_ACK) * Time.MS))
             .timeWaitPs(Math.round(settings.decimal(TIME_WAIT) * Time.S))
             .ephemeralRange(settings.integer32(EPHEMERAL_LOW), settings.integer32(EPHEMERAL_HIGH))
+            .synCookies(settings.bool(SYN_COOKIES))
+            .abortOnOverflow(settings.bool(ABORT_ON_OVERFLOW))
             .arp(defaults.arpReachablePs(), Math.round(settings.decimal(ARP_RETRANSMIT) * Time.MS),
                 settings.integer32(ARP_PROBES))
             .seed(settings.integer(PlatformParameters.SEED) * 0x9E37_79B9L + index);

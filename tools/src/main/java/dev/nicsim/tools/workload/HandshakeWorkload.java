@@ -33,12 +33,16 @@ public final class HandshakeWorkload
     /** The server's port. */
     public static final int PORT = 80;
 
+    /** Server ports the idle connections of {@link #openIdleConnections} spread over. */
+    public static final int IDLE_PORTS = 10;
+
     private static final int LINGER_SIZE = 8;
 
     private final Simulator sim;
     private final Posix client;
     private final Posix server;
     private final int listener;
+    private final int serverIp;
     private final long serverAddress;
     private final long abortiveLinger;
     private final long serverBuffer;
@@ -49,6 +53,7 @@ public final class HandshakeWorkload
         this.sim = sim;
         this.client = client;
         this.server = server;
+        this.serverIp = serverIp;
         listener = check(server, "socket", server.socket(SocketConstants.AF_INET, SocketConstants.SOCK_STREAM, 0));
         final long any = server.memory().allocate(SocketConstants.SOCKADDR_IN_SIZE);
         server.memory().putSockaddrIn(any, SocketConstants.AF_INET, 0, PORT);
@@ -89,14 +94,20 @@ public final class HandshakeWorkload
      */
     public static HandshakeWorkload overPairedDevices(final Settings settings)
     {
+        return overPairedDevices(settings, StackConfig.defaults());
+    }
+
+    /** {@link #overPairedDevices(Settings)} with {@code config} for both stacks. */
+    public static HandshakeWorkload overPairedDevices(final Settings settings, final StackConfig config)
+    {
         final Simulator sim = new Simulator();
         final PairedDevice.Pair pair = PairedDevice.pair(sim, PlatformParameters.ethernet(settings), "A.eth0",
             0x02_00_00_00_00_01L, "B.eth0", 0x02_00_00_00_00_02L,
             NetDevice.FEATURE_TX_CHECKSUM | NetDevice.FEATURE_RX_CHECKSUM);
         final NetworkStack a = new NetworkStack(sim, new HostCpu(sim, PlatformParameters.cpuCosts(settings), "A.cpu"),
-            StackConfig.defaults(), "A");
+            config, "A");
         final NetworkStack b = new NetworkStack(sim, new HostCpu(sim, PlatformParameters.cpuCosts(settings), "B.cpu"),
-            StackConfig.defaults(), "B");
+            config, "B");
         a.addInterface(pair.a(), Network.SUBNET + 1, Network.PREFIX_LENGTH);
         b.addInterface(pair.b(), Network.SUBNET + 2, Network.PREFIX_LENGTH);
         return new HandshakeWorkload(sim, a.newProcess(1 << 20), b.newProcess(1 << 20), Network.SUBNET + 2);
@@ -129,6 +140,41 @@ public final class HandshakeWorkload
         check(server, "close", server.close(connection));
         cycles++;
         return sim.now() - start;
+    }
+
+    /**
+     * Opens {@code count} more connections from A to B and leaves them open, idle, for the cycles to run beside:
+     * spread over the server's port and the next {@link #IDLE_PORTS} - 1, each accepted. One destination has 28,232
+     * ephemeral ports and connect() tries the even half first (Linux's {@code __inet_hash_connect}), so up to about
+     * 140,000 keep every destination below half. Both processes need RLIMIT_NOFILE above {@code count}.
+     *
+     * @throws IllegalStateException if a system call fails
+     */
+    public void openIdleConnections(final int count)
+    {
+        final int[] listeners = new int[IDLE_PORTS];
+        final long[] addresses = new long[IDLE_PORTS];
+        listeners[0] = listener;
+        addresses[0] = serverAddress;
+        for (int i = 1; i < IDLE_PORTS; i++)
+        {
+            listeners[i] = check(server, "socket", server.socket(SocketConstants.AF_INET,
+                SocketConstants.SOCK_STREAM, 0));
+            final long any = server.memory().allocate(SocketConstants.SOCKADDR_IN_SIZE);
+            server.memory().putSockaddrIn(any, SocketConstants.AF_INET, 0, PORT + i);
+            check(server, "bind", server.bind(listeners[i], any, SocketConstants.SOCKADDR_IN_SIZE));
+            check(server, "listen", server.listen(listeners[i], 16));
+            addresses[i] = client.memory().allocate(SocketConstants.SOCKADDR_IN_SIZE);
+            client.memory().putSockaddrIn(addresses[i], SocketConstants.AF_INET, serverIp, PORT + i);
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final int socket = check(client, "socket",
+                client.socket(SocketConstants.AF_INET, SocketConstants.SOCK_STREAM, 0));
+            check(client, "connect", client.connect(socket, addresses[i % IDLE_PORTS],
+                SocketConstants.SOCKADDR_IN_SIZE));
+            check(server, "accept", server.accept(listeners[i % IDLE_PORTS], 0, 0));
+        }
     }
 
     /** Cycles completed. */

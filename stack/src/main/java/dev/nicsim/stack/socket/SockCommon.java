@@ -1,0 +1,41 @@
+package dev.nicsim.stack.socket;
+
+/**
+ * What every TCP or UDP endpoint the stack looks up by address shares, as Linux's {@code struct sock_common}: its
+ * 4-tuple, and its place in its protocol's {@link PortTable}. A {@link Socket} is one; so are TCP's small records
+ * for a connection in TIME_WAIT and for one in the SYN queue, which hold a port or a 4-tuple without the buffers,
+ * timers and state of a socket.
+ */
+public abstract class SockCommon
+{
+    public int localAddress;
+    public int localPort;
+    public int remoteAddress;
+    public int remotePort;
+    public boolean reuseAddress;
+    /** The port was taken by connect()'s ephemeral search (Linux's bind bucket with fastreuse -1); set by
+     *  {@link PortTable#add}. */
+    public boolean portByConnect;
+
+    /* Port table chain, doubly linked so that leaving it does not walk the port's other owners. */
+    public SockCommon nextInPort;
+    public SockCommon previousInPort;
+    public boolean hashedPort;
+
+    /** True for a listening socket: bind() never shares a port with one. */
+    public abstract boolean listening();
+
+    /** Clears the fields above. */
+    public void resetCommon()
+    {
+        localAddress = 0;
+        localPort = 0;
+        remoteAddress = 0;
+        remotePort = 0;
+        reuseAddress = false;
+        portByConnect = false;
+        nextInPort = null;
+        previousInPort = null;
+        hashedPort = false;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.nicsim.stack.tcp;
+
+/**
+ * A congestion control algorithm, as Linux's {@code tcp_congestion_ops}: TCP's segment processing tells it what
+ * happened (the connection began to send, new data was acknowledged, a third duplicate ACK, recovery ended, the
+ * retransmission timer ran out) and it moves {@link Tcb#cwnd} and {@link Tcb#ssthresh}. Loss detection and
+ * retransmission themselves stay in {@link TcpLayer}.
+ */
+interface CongestionControl
+{
+    /** The window to start with once the MSS is settled. */
+    void start(Tcb tcb);
+
+    /** New data acknowledged outside recovery; {@code flightBefore} was in flight before this ACK. */
+    void acked(Tcb tcb, int bytes, int flightBefore);
+
+    /** The third duplicate ACK: the window to recover with (fast retransmit follows). */
+    void enterRecovery(Tcb tcb);
+
+    /** Everything outstanding when recovery began is acknowledged. */
+    void exitRecovery(Tcb tcb);
+
+    /** The retransmission timer ran out. */
+    void timeout(Tcb tcb);
+}

@@ -1,0 +1,63 @@
+package dev.nicsim.stack.tcp;
+
+import dev.nicsim.hw.sim.Component;
+import dev.nicsim.hw.sim.Event;
+import dev.nicsim.stack.socket.SockCommon;
+import dev.nicsim.stack.socket.Socket;
+
+/**
+ * A connection in a listener's SYN queue, as Linux's {@code request_sock}: what the peer's SYN offered and what the
+ * SYN-ACK answered, so the SYN-ACK can be sent again and the connection built when the handshake's last ACK comes.
+ * It has no buffers and no socket; {@link TcpLayer} makes the socket from it then. Pooled with its timer.
+ */
+public final class RequestSock extends SockCommon
+{
+    public Socket listener;
+    public int iss;
+    public int irs;
+    /** The peer's SYN window (never scaled) and the ACK field it carried. */
+    public int peerWindow;
+    public int peerAck;
+    public int peerMss;
+    public boolean wscaleOk;
+    public int sndWscale;
+    public boolean timestampsOk;
+    public boolean sackOk;
+    public int tsRecent;
+    public long tsRecentStamp;
+    public int tsOffset;
+    public int userMss;
+    public boolean noDelay;
+    /** MSS and window this side's SYN-ACK offers. */
+    public int advertisedMss;
+    public int window;
+    public long firstSynTime;
+    public long rtoPs;
+    public int retransmits;
+    /** The final ACK came while the accept queue was full and was dropped ({@code inet_rsk(req)->acked}). */
+    public boolean acked;
+    /** SYN-ACK retransmission. */
+    public final Event timer;
+
+    /* The listener's SYN queue, doubly linked; and the pool. */
+    RequestSock previousInQueue;
+    RequestSock nextInQueue;
+    RequestSock nextFree;
+
+    RequestSock(final TcpLayer layer)
+    {
+        timer = new Event("tcp.synack-retransmit", Component.TIMER, () -> layer.synAckTimeout(this));
+    }
+
+    @Override
+    public boolean listening()
+    {
+        return false;
+    }
+
+    /** The next sequence number the peer sends: its ISN plus the SYN. */
+    public int rcvNxt()
+    {
+        return irs + 1;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.nicsim.stack.tcp;
+
+import dev.nicsim.hw.sim.Time;
+
+/**
+ * The retransmission timeout from round-trip samples, RFC 6298 §2: SRTT and RTTVAR smoothed with gains 1/8 and 1/4,
+ * RTO = SRTT + 4 RTTVAR, bounded below by the configured minimum (Linux's {@code TCP_RTO_MIN}, 200 ms) and above
+ * by {@link #RTO_MAX_PS}. It keeps its state in the connection's {@link Tcb}.
+ */
+final class RttEstimator
+{
+    /** Linux's {@code TCP_RTO_MAX}. */
+    static final long RTO_MAX_PS = 120 * Time.S;
+
+    private RttEstimator()
+    {
+    }
+
+    /** Takes one round-trip sample and sets {@link Tcb#rtoPs}. */
+    static void sample(final Tcb tcb, final long sample, final long rtoMinPs)
+    {
+        final long rtt = Math.max(sample, 0);
+        if (tcb.srttPs == 0)
+        {
+            tcb.srttPs = Math.max(rtt, 1);
+            tcb.rttvarPs = rtt / 2;
+        }
+        else
+        {
+            tcb.rttvarPs = (3 * tcb.rttvarPs + Math.abs(tcb.srttPs - rtt)) / 4;
+            tcb.srttPs = (7 * tcb.srttPs + rtt) / 8;
+        }
+        tcb.rtoPs = Math.min(RTO_MAX_PS, Math.max(rtoMinPs, tcb.srttPs + 4 * tcb.rttvarPs));
+    }
+
+    /** RFC 6298 §5.5: back the timer off, doubling up to the maximum. */
+    static long backOff(final long rtoPs)
+    {
+        return Math.min(rtoPs * 2, RTO_MAX_PS);
+    }
+}
