@@ -72,6 +72,7 @@ public final class Simulator
     private int lastCallRecord = -1;
 
     private Pacing pacing;
+    private int outsideSources;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private volatile Thread runner;
 
@@ -411,6 +412,33 @@ public final class Simulator
         {
             pacing.start(now());
         }
+    }
+
+    /**
+     * Notes that a source outside the simulation (a bridge to a TAP interface or a serial line) is attached and may
+     * {@link #post} work at any moment; {@link #detachOutsideSource()} undoes it.
+     */
+    public void attachOutsideSource()
+    {
+        outsideSources++;
+    }
+
+    public void detachOutsideSource()
+    {
+        if (outsideSources == 0)
+        {
+            throw new IllegalStateException("detachOutsideSource() without attachOutsideSource()");
+        }
+        outsideSources--;
+    }
+
+    /**
+     * Whether an empty queue can still be filled: the run is paced and an outside source is attached. A blocking call
+     * then waits for outside input in paced time rather than declaring that nothing could ever wake it.
+     */
+    public boolean awaitsOutsideInput()
+    {
+        return pacing != null && outsideSources > 0;
     }
 
     /**

@@ -1,12 +1,17 @@
 package dev.nicsim.tools.cli;
 
 import dev.nicsim.hw.sim.Time;
+import dev.nicsim.tools.bridge.FrameBridge;
+import dev.nicsim.tools.bridge.Netdev;
+import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.demo.ConnectAttempt;
+import dev.nicsim.tools.testbed.Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.util.List;
 import java.util.Map;
 
 /** One connect() from host A to any address and port, with the errno Linux would give and why. */
@@ -19,7 +24,10 @@ import java.util.Map;
     footer = {"", "Examples:", "  nicsim connect 10.0.0.2:13", "  nicsim connect 10.0.0.2:3328      # forgot htons()?",
         "  nicsim connect 10.0.0.9:13        # nobody answers ARP: EHOSTUNREACH after 3 s",
         "  nicsim connect 192.168.1.1:13     # no route: ENETUNREACH",
-        "  nicsim connect 10.0.0.2:13 --nonblocking --set fault.drop=1"})
+        "  nicsim connect 10.0.0.2:13 --nonblocking --set fault.drop=1",
+        "  sudo nicsim connect 10.0.0.254:13 --netdev tap,ifname=nsim0   # a server in the kernel, behind the " +
+            "TAP interface nsim0 (ip tuntap add nsim0 mode tap; ip addr add 10.0.0.254/24 dev nsim0; ip link set " +
+            "nsim0 up)"})
 final class ConnectCommand implements Runnable
 {
     @Mixin
@@ -35,6 +43,9 @@ final class ConnectCommand implements Runnable
     @Option(names = "--no-server", description = "Host B runs no server: connections to it are refused.")
     private boolean noServer;
 
+    @Mixin
+    private BridgeOptions bridgeOptions;
+
     @Option(names = "--nonblocking", description = "Connect with O_NONBLOCK, then poll(POLLOUT) and read SO_ERROR.")
     private boolean nonBlocking;
 
@@ -48,8 +59,21 @@ final class ConnectCommand implements Runnable
         }
         final String host = destination.substring(0, colon);
         final int port = parsePort(destination.substring(colon + 1));
-        final ConnectAttempt attempt = ConnectAttempt.run(options.resolve(), host, port,
-            noServer ? -1 : parsePort(Integer.toString(serverPort)), nonBlocking);
+        final List<Netdev> netdevs = bridgeOptions.netdevs();
+        final Settings settings = options.resolve();
+        BridgeOptions.prepare(settings, netdevs);
+        final Network network = Network.build(settings, 2);
+        final List<FrameBridge> bridges = BridgeOptions.attach(network, netdevs);
+        final ConnectAttempt attempt;
+        try
+        {
+            attempt = ConnectAttempt.run(network, host, port, noServer ? -1 : parsePort(Integer.toString(serverPort)),
+                nonBlocking);
+        }
+        finally
+        {
+            BridgeOptions.close(bridges);
+        }
         for (final String step : attempt.steps())
         {
             System.out.println(step);

@@ -2,7 +2,8 @@ package dev.nicsim.tools.cli;
 
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.tools.bridge.FrameBridge;
-import dev.nicsim.tools.config.PlatformParameters;
+import dev.nicsim.tools.bridge.Netdev;
+import dev.nicsim.tools.bridge.TapBridge;
 import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.demo.DaytimeService;
 import dev.nicsim.tools.testbed.Host;
@@ -12,6 +13,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.util.List;
+
 /** A daytime server on host B, for simulated clients or for the real kernel through a TAP interface. */
 @Command(name = "serve",
     mixinStandardHelpOptions = true,
@@ -20,10 +23,13 @@ import picocli.CommandLine.Parameters;
             "first pays for ARP).",
         "With --tap, the real Linux kernel joins the simulated network through a TAP interface (needs root) and the " +
             "simulation runs in real time, so real programs can connect to the simulated host.",
-        "With --serial, a dev board joins it over a serial port instead (Ethernet frames without FCS, SLIP-framed)."},
+        "With --serial (or --netdev serial,...), a dev board joins it over a serial port instead: IP packets in SLIP " +
+            "by default (lwIP slipif, slattach), the bridge answering ARP for the board; framing=ethernet for " +
+            "Ethernet frames in SLIP (Zephyr SLIP-TAP)."},
     footer = {"", "Examples:", "  nicsim serve 13 --clients 5", "  sudo nicsim serve 13 --tap nsim0 --seconds 60",
         "  (then: ip addr add 10.0.0.254/24 dev nsim0; ip link set nsim0 up; nc 10.0.0.2 13)",
-        "  nicsim serve 13 --serial /dev/ttyUSB0 --baud 921600 --seconds 300"})
+        "  nicsim serve 13 --serial /dev/ttyUSB0 --baud 921600 --seconds 300",
+        "  nicsim serve 13 --netdev serial,path=/dev/ttyUSB0,framing=ethernet --seconds 300"})
 final class ServeCommand implements Runnable
 {
     @Mixin
@@ -35,19 +41,10 @@ final class ServeCommand implements Runnable
     @Option(names = "--clients", defaultValue = "3", description = "Connections host A makes (default: ${DEFAULT-VALUE}).")
     private int clients;
 
-    @Option(names = "--tap", paramLabel = "IFNAME", description = "Bridge the network to the real kernel through " +
-        "this TAP interface.")
-    private String tap;
+    @Mixin
+    private BridgeOptions bridgeOptions;
 
-    @Option(names = "--serial", paramLabel = "DEVICE", description = "Bridge the network to a dev board on this " +
-        "serial port.")
-    private String serial;
-
-    @Option(names = "--baud", defaultValue = "115200", description = "With --serial: line speed (default: " +
-        "${DEFAULT-VALUE}).")
-    private int baud;
-
-    @Option(names = "--seconds", defaultValue = "60", description = "With --tap or --serial: how long to serve, in " +
+    @Option(names = "--seconds", defaultValue = "60", description = "With a bridge: how long to serve, in " +
         "wall-clock seconds (default: ${DEFAULT-VALUE}).")
     private int seconds;
 
@@ -58,21 +55,14 @@ final class ServeCommand implements Runnable
         {
             throw new IllegalArgumentException("PORT must be 1 to 65535, --clients 1 to 10000, --seconds positive");
         }
-        if (tap != null && serial != null)
-        {
-            throw new IllegalArgumentException("choose one outside world: --tap or --serial, not both");
-        }
+        final List<Netdev> netdevs = bridgeOptions.netdevs();
         final Settings settings = options.resolve();
-        final boolean outside = tap != null || serial != null;
-        if (outside)
-        {
-            settings.set(PlatformParameters.LINK_SWITCH, "true");
-        }
+        BridgeOptions.prepare(settings, netdevs);
         final Network network = Network.build(settings, 2);
         final Host a = network.host('A');
         final Host b = network.host('B');
         final DaytimeService service = DaytimeService.start(b, port, settings);
-        if (!outside)
+        if (netdevs.isEmpty())
         {
             for (int i = 1; i <= clients; i++)
             {
@@ -82,18 +72,25 @@ final class ServeCommand implements Runnable
             }
             return;
         }
-        try (FrameBridge bridge = tap != null ? network.bridgeToKernel(tap) : network.bridgeToSerial(serial, baud))
+        final List<FrameBridge> bridges = BridgeOptions.attach(network, netdevs);
+        try
         {
-            System.out.printf("Serving daytime on %s:%d for %d s of wall-clock time, through %s.%n", b.addressText(),
-                port, seconds, tap != null ? "TAP " + tap : "serial port " + serial + " (SLIP-framed Ethernet)");
-            if (tap != null)
+            for (final FrameBridge bridge : bridges)
             {
-                System.out.printf("In another shell:  ip addr add 10.0.0.254/24 dev %s && ip link set %s up && " +
-                    "nc %s %d%n", tap, tap, b.addressText(), port);
+                System.out.printf("Serving daytime on %s:%d for %d s of wall-clock time, through %s.%n",
+                    b.addressText(), port, seconds, bridge.name());
+                if (bridge instanceof TapBridge tapBridge)
+                {
+                    System.out.printf("In another shell:  ip addr add 10.0.0.254/24 dev %s && ip link set %s up && " +
+                        "nc %s %d%n", tapBridge.ifname(), tapBridge.ifname(), b.addressText(), port);
+                }
             }
             network.sim().run(network.sim().now() + Time.seconds(seconds));
-            System.out.printf("Served %d connections; %d frames came in from outside, %d went out, %d had a bad " +
-                "FCS.%n", service.served(), bridge.framesIn(), bridge.framesOut(), bridge.badFcs());
+            System.out.printf("Served %d connections.%n", service.served());
+        }
+        finally
+        {
+            BridgeOptions.close(bridges);
         }
     }
 }

@@ -51,7 +51,14 @@ public record ConnectAttempt(List<String> steps, int result, int errno, long lat
     public static ConnectAttempt run(final Settings settings, final String host, final int port, final int serverPort,
         final boolean nonBlocking)
     {
-        final Network network = Network.build(settings, 2);
+        return run(Network.build(settings, 2), host, port, serverPort, nonBlocking);
+    }
+
+    /** Runs the attempt from host A of {@code network} (which may have bridges to the outside attached). */
+    public static ConnectAttempt run(final Network network, final String host, final int port, final int serverPort,
+        final boolean nonBlocking)
+    {
+        final Settings settings = network.settings();
         final Simulator sim = network.sim();
         final Host a = network.host('A');
         final Host b = network.host('B');
