@@ -168,8 +168,11 @@ public final class Network
         };
     }
 
-    /* A new link from a new switch port to the outside world; the returned end is the outside's. */
-    private EthernetLink.EthernetPort outsidePort(final String name)
+    /**
+     * A new link from a new switch port to the outside world (a bridge, or a test's own station); the returned end is
+     * the outside's. The network must have been built with a switch ({@code link.switch=true}).
+     */
+    public EthernetLink.EthernetPort outsidePort(final String name)
     {
         if (fabric == null)
         {

@@ -171,28 +171,13 @@ class SerialLineTest
         packet[15] = (byte) 200;
         packet[16] = 10;
         packet[19] = 2;
-        putChecksum(packet, 0, 20, 10);
+        Station.checksum(packet, 0, 20, 10);
         packet[20] = 8;
         packet[24] = 0x42;
         packet[25] = 0x42;
         packet[27] = (byte) sequence;
-        putChecksum(packet, 20, 8, 22);
+        Station.checksum(packet, 20, 8, 22);
         return packet;
-    }
-
-    private static void putChecksum(final byte[] bytes, final int from, final int length, final int at)
-    {
-        int sum = 0;
-        for (int i = from; i < from + length; i += 2)
-        {
-            sum += (bytes[i] & 0xFF) << 8 | (bytes[i + 1] & 0xFF);
-        }
-        while (sum > 0xFFFF)
-        {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        bytes[at] = (byte) (~sum >> 8);
-        bytes[at + 1] = (byte) ~sum;
     }
 
     /** "Who has 10.0.0.2? Tell 10.0.0.9", from the board's MAC 02:00:00:00:00:09, without FCS. */
