@@ -414,6 +414,12 @@ public final class Simulator
         }
     }
 
+    /** The pacing in force, or null when running as fast as possible. */
+    public Pacing pacing()
+    {
+        return pacing;
+    }
+
     /**
      * Notes that a source outside the simulation (a bridge to a TAP interface or a serial line) is attached and may
      * {@link #post} work at any moment; {@link #detachOutsideSource()} undoes it.
@@ -477,6 +483,10 @@ public final class Simulator
             final long waitNanos = pacing.wallNanosUntil(simTarget);
             if (waitNanos <= 0)
             {
+                if (simTarget != Time.NEVER)
+                {
+                    pacing.noteLate(-waitNanos);
+                }
                 return true;
             }
             LockSupport.parkNanos(this, waitNanos);
