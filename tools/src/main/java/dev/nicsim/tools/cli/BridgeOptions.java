@@ -3,6 +3,7 @@ package dev.nicsim.tools.cli;
 import dev.nicsim.tools.bridge.FrameBridge;
 import dev.nicsim.tools.bridge.Netdev;
 import dev.nicsim.tools.bridge.SerialLine;
+import dev.nicsim.tools.config.ConfigException;
 import dev.nicsim.tools.config.PlatformParameters;
 import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.testbed.Network;
@@ -34,8 +35,24 @@ final class BridgeOptions
         SerialLine.DEFAULT_BAUD + ").")
     private Integer baud;
 
-    /** The bridges asked for, checked; empty when the run stays inside the simulation. */
+    /**
+     * The bridges asked for, checked before anything runs; empty when the run stays inside the simulation.
+     *
+     * @throws ConfigException (exit code 2) naming the spec or option that is wrong
+     */
     List<Netdev> netdevs()
+    {
+        try
+        {
+            return parse();
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private List<Netdev> parse()
     {
         final List<Netdev> all = new ArrayList<>();
         for (final String spec : netdevs)
