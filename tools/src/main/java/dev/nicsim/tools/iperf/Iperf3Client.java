@@ -12,21 +12,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An iperf3 client on a simulated host, speaking iperf3's own control protocol to a stock {@code iperf3 -s}, one TCP
- * stream, the client sending (iperf3's default direction). The protocol, as iperf3 3.x documents and behaves:
- * <ol>
- *   <li>the client opens the control connection and sends a 37-byte cookie (36 characters and a NUL) that
- *   identifies the test;</li>
- *   <li>the server answers with one-byte states; PARAM_EXCHANGE (9): the client sends its parameters as JSON,
- *   preceded by the JSON's length in 4 bytes, big-endian;</li>
- *   <li>CREATE_STREAMS (10): the client opens each data connection and sends the cookie on it first;</li>
- *   <li>TEST_START (1), TEST_RUNNING (2): the client sends for the test's duration, then sends TEST_END (4) on the
- *   control connection;</li>
- *   <li>EXCHANGE_RESULTS (13): the client sends its results as length-prefixed JSON and reads the server's;</li>
- *   <li>DISPLAY_RESULTS (14): the client answers IPERF_DONE (16) and closes.</li>
- * </ol>
- * A negative state (ACCESS_DENIED -1, SERVER_ERROR -2) ends the test with an error. The calls block, which with a
- * bridge attached means waiting in paced time for the real server.
+ * An iperf3 client on a simulated host, speaking iperf3's own control protocol ({@link Iperf3Protocol}) to a stock
+ * {@code iperf3 -s}: one TCP stream, the client sending (iperf3's default direction) for the test's duration. The
+ * calls block, which with a bridge attached means waiting in paced time for the real server.
  */
 public final class Iperf3Client
 {
@@ -35,19 +23,6 @@ public final class Iperf3Client
     /** iperf3's default TCP block size (128 KiB). */
     public static final int DEFAULT_BLOCK = 128 * 1024;
 
-    static final int TEST_START = 1;
-    static final int TEST_RUNNING = 2;
-    static final int TEST_END = 4;
-    static final int PARAM_EXCHANGE = 9;
-    static final int CREATE_STREAMS = 10;
-    static final int EXCHANGE_RESULTS = 13;
-    static final int DISPLAY_RESULTS = 14;
-    static final int IPERF_DONE = 16;
-    static final int ACCESS_DENIED = -1;
-    static final int SERVER_ERROR = -2;
-    /** 36 characters from iperf3's cookie alphabet, then a NUL. */
-    static final int COOKIE_SIZE = 37;
-    private static final String COOKIE_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
     private static final Pattern BYTES = Pattern.compile("\"bytes\"\\s*:\\s*(\\d+)");
 
     /**
@@ -85,24 +60,24 @@ public final class Iperf3Client
      */
     public Result run(final int ip, final int port, final long durationPs, final long seed) throws ErrnoException
     {
-        final byte[] cookie = cookie(new Random(seed));
+        final byte[] cookie = Iperf3Protocol.cookie(new Random(seed));
         try (TcpConnection control = TcpConnection.open(stack))
         {
             control.setNoDelay(true);
             control.connect(ip, port);
             control.send(cookie, 0, cookie.length);
-            expect(control, PARAM_EXCHANGE);
+            expect(control, Iperf3Protocol.PARAM_EXCHANGE);
             final long seconds = Math.max(1, Math.round(durationPs / 1e12));
             writeJson(control, String.format(Locale.ROOT, "{\"tcp\":true,\"omit\":0,\"time\":%d,\"num\":0," +
                 "\"blockcount\":0,\"parallel\":1,\"len\":%d,\"pacing_timer\":1000,\"client_version\":\"3.12\"}",
                 seconds, DEFAULT_BLOCK));
-            expect(control, CREATE_STREAMS);
+            expect(control, Iperf3Protocol.CREATE_STREAMS);
             try (TcpConnection stream = TcpConnection.open(stack))
             {
                 stream.connect(ip, port);
                 stream.send(cookie, 0, cookie.length);
-                expect(control, TEST_START);
-                expect(control, TEST_RUNNING);
+                expect(control, Iperf3Protocol.TEST_START);
+                expect(control, Iperf3Protocol.TEST_RUNNING);
                 final byte[] block = new byte[DEFAULT_BLOCK];
                 new Random(seed).nextBytes(block);
                 final long start = sim.now();
@@ -113,16 +88,13 @@ public final class Iperf3Client
                     sent += stream.send(block, 0, block.length);
                 }
                 final double elapsed = (sim.now() - start) / 1e12;
-                sendState(control, TEST_END);
-                expect(control, EXCHANGE_RESULTS);
-                writeJson(control, String.format(Locale.ROOT, "{\"cpu_util_total\":0,\"cpu_util_user\":0," +
-                    "\"cpu_util_system\":0,\"sender_has_retransmits\":1,\"congestion_used\":\"cubic\"," +
-                    "\"streams\":[{\"id\":1,\"bytes\":%d,\"retransmits\":%d,\"jitter\":0,\"errors\":0," +
-                    "\"omitted_errors\":0,\"packets\":0,\"omitted_packets\":0,\"start_time\":0," +
-                    "\"end_time\":%.6f}]}", sent, stack.stats().retransmissions, elapsed));
+                sendState(control, Iperf3Protocol.TEST_END);
+                expect(control, Iperf3Protocol.EXCHANGE_RESULTS);
+                writeJson(control, Iperf3Protocol.results(true, new long[] {sent}, stack.stats().retransmissions,
+                    elapsed));
                 final String theirs = readJson(control);
-                expect(control, DISPLAY_RESULTS);
-                sendState(control, IPERF_DONE);
+                expect(control, Iperf3Protocol.DISPLAY_RESULTS);
+                sendState(control, Iperf3Protocol.IPERF_DONE);
                 final Matcher received = BYTES.matcher(theirs);
                 if (!received.find())
                 {
@@ -133,16 +105,6 @@ public final class Iperf3Client
         }
     }
 
-    static byte[] cookie(final Random random)
-    {
-        final byte[] cookie = new byte[COOKIE_SIZE];
-        for (int i = 0; i < COOKIE_SIZE - 1; i++)
-        {
-            cookie[i] = (byte) COOKIE_ALPHABET.charAt(random.nextInt(COOKIE_ALPHABET.length()));
-        }
-        return cookie;
-    }
-
     private void expect(final TcpConnection control, final int state) throws ErrnoException
     {
         readFully(control, one);
@@ -151,12 +113,7 @@ public final class Iperf3Client
         {
             return;
         }
-        throw new Iperf3Exception(switch (got)
-        {
-            case ACCESS_DENIED -> "the server denied access (busy with another test?)";
-            case SERVER_ERROR -> "the server reported an error";
-            default -> "expected state " + state + " from the server, got " + got;
-        });
+        throw new Iperf3Exception(Iperf3Protocol.unexpected(state, got));
     }
 
     private void sendState(final TcpConnection control, final int state) throws ErrnoException
