@@ -31,7 +31,7 @@ public abstract class FrameBridge implements FrameSink, Closeable
     /** Largest frame read from the outside, without FCS; larger ones are cut there and then dropped here. */
     protected static final int MAX_FRAME = 65536;
     /** Destination and source MAC addresses and the EtherType. */
-    protected static final int ETHERNET_HEADER = 14;
+    private static final int ETHERNET_HEADER = 14;
     private static final int MIN_FRAME_WITHOUT_FCS = 60;
     private static final int FCS_BYTES = 4;
     private static final int POLL_MILLIS = 100;
