@@ -239,8 +239,8 @@ public final class NetworkStack
      * Blocks the calling syscall until {@code condition} holds or {@code timeoutPs} passes (0 = no timeout): ends the
      * syscall activity, runs the simulation, then resumes with the wake-up cost. Returns false on timeout.
      *
-     * @throws IllegalStateException if nothing could ever make the condition true (no event pending and no
-     *                               timeout), or when the system call was made from inside an event
+     * @throws IllegalStateException if nothing could ever make the condition true (no event pending, no timeout and
+     *                               no bridge to the outside attached), or when the call was made from inside an event
      */
     public boolean block(final BooleanSupplier condition, final long timeoutPs)
     {
@@ -269,7 +269,7 @@ public final class NetworkStack
                 break;
             }
             final long next = sim.nextEventTime();
-            if (next == Time.NEVER && deadline == Time.NEVER)
+            if (next == Time.NEVER && deadline == Time.NEVER && !sim.awaitsOutsideInput())
             {
                 sim.beginCall();
                 cpu.begin(CpuUse.SYSCALL);

@@ -9,6 +9,7 @@ public final class Pacing
     private final double speed;
     private long simStart;
     private long wallStartNanos;
+    private long longestLateNanos;
 
     public Pacing(final double speed)
     {
@@ -34,6 +35,24 @@ public final class Pacing
     {
         simStart = simNow;
         wallStartNanos = System.nanoTime();
+    }
+
+    /**
+     * The longest the simulation has run behind the wall clock: how late, in wall nanoseconds, an event fired after
+     * its due time (the simulation thread was busy or not scheduled). Outside input that came meanwhile is stamped
+     * late by as much, so a silence on a bridged link this long says the host, not the model, stalled.
+     */
+    public long longestLateNanos()
+    {
+        return longestLateNanos;
+    }
+
+    void noteLate(final long nanos)
+    {
+        if (nanos > longestLateNanos)
+        {
+            longestLateNanos = nanos;
+        }
     }
 
     /** The simulated time that corresponds to this wall-clock instant. */

@@ -72,6 +72,7 @@ public final class Simulator
     private int lastCallRecord = -1;
 
     private Pacing pacing;
+    private int outsideSources;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private volatile Thread runner;
 
@@ -413,6 +414,39 @@ public final class Simulator
         }
     }
 
+    /** The pacing in force, or null when running as fast as possible. */
+    public Pacing pacing()
+    {
+        return pacing;
+    }
+
+    /**
+     * Notes that a source outside the simulation (a bridge to a TAP interface or a serial line) is attached and may
+     * {@link #post} work at any moment; {@link #detachOutsideSource()} undoes it.
+     */
+    public void attachOutsideSource()
+    {
+        outsideSources++;
+    }
+
+    public void detachOutsideSource()
+    {
+        if (outsideSources == 0)
+        {
+            throw new IllegalStateException("detachOutsideSource() without attachOutsideSource()");
+        }
+        outsideSources--;
+    }
+
+    /**
+     * Whether an empty queue can still be filled: the run is paced and an outside source is attached. A blocking call
+     * then waits for outside input in paced time rather than declaring that nothing could ever wake it.
+     */
+    public boolean awaitsOutsideInput()
+    {
+        return pacing != null && outsideSources > 0;
+    }
+
     /**
      * Hands work to the simulation thread from any other thread (a bridge's reader thread). The runnable executes
      * inside the run loop at the simulated time that corresponds to the moment it is taken in.
@@ -449,6 +483,10 @@ public final class Simulator
             final long waitNanos = pacing.wallNanosUntil(simTarget);
             if (waitNanos <= 0)
             {
+                if (simTarget != Time.NEVER)
+                {
+                    pacing.noteLate(-waitNanos);
+                }
                 return true;
             }
             LockSupport.parkNanos(this, waitNanos);

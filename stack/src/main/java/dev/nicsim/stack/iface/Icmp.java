@@ -3,6 +3,7 @@ package dev.nicsim.stack.iface;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.stack.NetworkStack;
 import dev.nicsim.stack.wire.Bytes;
+import dev.nicsim.stack.wire.Checksum;
 import dev.nicsim.stack.wire.DropReason;
 import dev.nicsim.stack.wire.IcmpMessage;
 import dev.nicsim.stack.wire.Ipv4Address;
@@ -121,6 +122,12 @@ public final class Icmp
         final int destination)
     {
         final Ipv4Layer ip = stack.ipv4();
+        final int mtu = ip.pathMtu(source);
+        if (mtu > 0 && Ipv4Packet.HEADER_LENGTH + length > mtu)
+        {
+            echoReplyInFragments(memory, request, length, source, destination, mtu);
+            return;
+        }
         if (ip.begin(destination, source, Ipv4Packet.PROTOCOL_ICMP, length) < 0)
         {
             return;
@@ -132,6 +139,42 @@ public final class Icmp
         out.emit(IcmpMessage.TYPE_ECHO_REPLY, 0, message.rest());
         out.seal();
         ip.commit(-1);
+        echoRepliesSent++;
+    }
+
+    /**
+     * An echo reply larger than the MTU (the answer to a reassembled large ping) goes in fragments as Linux sends it:
+     * its ICMP socket does not set DF, so {@code ip_fragment} cuts the datagram into pieces of the MTU less the IP
+     * header, rounded down to 8 bytes, all with one identification, first to last. The ICMP checksum covers the
+     * whole message, so it is computed before the message is cut.
+     */
+    private void echoReplyInFragments(final MemorySegment memory, final long request, final int length,
+        final int source, final int destination, final int mtu)
+    {
+        final Ipv4Layer ip = stack.ipv4();
+        final int piece = (mtu - Ipv4Packet.HEADER_LENGTH) & ~7;
+        final int identification = ip.newIdentification();
+        // Type 0 and the request's code, checksum field zero, then the rest of the message as it came.
+        final int checksum = Checksum.finish(Checksum.sum(memory, request + 4, length - 4,
+            Bytes.u8(memory, request + 1)));
+        for (int offset = 0; offset < length; offset += piece)
+        {
+            final int size = Math.min(piece, length - offset);
+            if (ip.beginFragment(destination, source, Ipv4Packet.PROTOCOL_ICMP, size, identification, offset,
+                offset + size < length) < 0)
+            {
+                return;
+            }
+            final MemorySegment target = ip.memory();
+            final long at = ip.transportOffset();
+            MemorySegment.copy(memory, request + offset, target, at, size);
+            if (offset == 0)
+            {
+                Bytes.put16(target, at, IcmpMessage.TYPE_ECHO_REPLY << 8 | Bytes.u8(memory, request + 1));
+                Bytes.put16(target, at + 2, checksum);
+            }
+            ip.commit(-1);
+        }
         echoRepliesSent++;
     }
 

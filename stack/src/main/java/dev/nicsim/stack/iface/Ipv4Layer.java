@@ -194,6 +194,41 @@ public final class Ipv4Layer
      */
     public int begin(final int source, final int destination, final int protocol, final int transportLength)
     {
+        return start(source, destination, protocol, transportLength, identification++ & 0xFFFF,
+            Ipv4Packet.FLAG_DONT_FRAGMENT);
+    }
+
+    /**
+     * Starts one fragment of a datagram too large for the route's MTU (RFC 791 §3.2, Linux's {@code ip_fragment}):
+     * as {@link #begin}, but DF clear, with the datagram's {@code identification} (from {@link #newIdentification()}),
+     * the fragment's place in the datagram {@code offsetBytes} (a multiple of 8) and whether more fragments follow.
+     * {@code length} bytes of the datagram's payload go at {@link #transportOffset()}; finish with
+     * {@code commit(-1)}.
+     */
+    public int beginFragment(final int source, final int destination, final int protocol, final int length,
+        final int identification, final int offsetBytes, final boolean more)
+    {
+        return start(source, destination, protocol, length, identification,
+            (more ? Ipv4Packet.FLAG_MORE_FRAGMENTS : 0) | (offsetBytes >>> 3));
+    }
+
+    /** An identification for a datagram sent in fragments: every fragment carries it. */
+    public int newIdentification()
+    {
+        return identification++ & 0xFFFF;
+    }
+
+    /** The MTU of the interface the route to {@code destination} leaves by, or {@code -errno} with no route. */
+    public int pathMtu(final int destination)
+    {
+        final RouteTable routes = stack.routes();
+        final int routed = routes.lookup(destination);
+        return routed < 0 ? routed : routes.resultInterface().mtu();
+    }
+
+    private int start(final int source, final int destination, final int protocol, final int transportLength,
+        final int id, final int flagsFragment)
+    {
         final RouteTable routes = stack.routes();
         final int routed = routes.lookup(destination);
         if (routed < 0)
@@ -238,7 +273,7 @@ public final class Ipv4Layer
         outEthernet.wrap(outMemory, outFrame, EthernetFrame.HEADER_LENGTH);
         outEthernet.emit(Math.max(mac, 0), iface.mac(), EthernetFrame.TYPE_IPV4);
         outIp.wrap(outMemory, outFrame + EthernetFrame.HEADER_LENGTH, total);
-        outIp.emit(0, total, identification++ & 0xFFFF, Ipv4Packet.FLAG_DONT_FRAGMENT, Ipv4Packet.DEFAULT_TTL,
+        outIp.emit(0, total, id, flagsFragment, Ipv4Packet.DEFAULT_TTL,
             protocol, outSource, destination);
         return 0;
     }

@@ -1,8 +1,8 @@
 package dev.nicsim.tools.bridge;
 
 /**
- * SLIP framing (RFC 1055), used to carry whole Ethernet frames (without FCS) over a serial line: each frame is sent
- * as its bytes with END (0xC0) and ESC (0xDB) escaped, between two END bytes.
+ * SLIP framing (RFC 1055) for a serial line: each frame (an IP packet, or in Ethernet mode a whole Ethernet frame
+ * without FCS) is sent as its bytes with END (0xC0) and ESC (0xDB) escaped, between two END bytes.
  * <pre>
  *   END  0xC0            frame boundary
  *   ESC  0xDB            next byte is escaped
@@ -57,7 +57,8 @@ public final class Slip
         private int length;
         private boolean escaped;
         private boolean discarding;
-        private long dropped;
+        private volatile long badEscapes;
+        private volatile long tooLong;
 
         public Decoder(final int maxFrame)
         {
@@ -96,6 +97,7 @@ public final class Slip
                 }
                 else
                 {
+                    badEscapes++;
                     return drop();
                 }
             }
@@ -106,6 +108,7 @@ public final class Slip
             }
             if (length == frame.length)
             {
+                tooLong++;
                 return drop();
             }
             frame[length++] = data;
@@ -114,7 +117,6 @@ public final class Slip
 
         private int drop()
         {
-            dropped++;
             discarding = true;
             length = 0;
             return -1;
@@ -129,7 +131,19 @@ public final class Slip
         /** Frames dropped for a bad escape or excessive length. */
         public long dropped()
         {
-            return dropped;
+            return badEscapes + tooLong;
+        }
+
+        /** Frames dropped because ESC was followed by something other than ESC_END or ESC_ESC. */
+        public long badEscapes()
+        {
+            return badEscapes;
+        }
+
+        /** Frames dropped because they ran past the maximum length before their END. */
+        public long tooLong()
+        {
+            return tooLong;
         }
     }
 }

@@ -17,6 +17,12 @@ public final class TapBridge extends FrameBridge
         start();
     }
 
+    /** The TAP interface's name. */
+    public String ifname()
+    {
+        return tap.name();
+    }
+
     @Override
     protected void sendOutside(final MemorySegment frame, final int length)
     {

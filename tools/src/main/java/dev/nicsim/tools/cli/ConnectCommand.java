@@ -1,14 +1,19 @@
 package dev.nicsim.tools.cli;
 
 import dev.nicsim.hw.sim.Time;
+import dev.nicsim.tools.bridge.FrameBridge;
+import dev.nicsim.tools.bridge.Netdev;
+import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.demo.ConnectAttempt;
 import dev.nicsim.tools.report.OutputDirectory;
+import dev.nicsim.tools.testbed.Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /** One connect() from host A to any address and port, with the errno Linux would give and why. */
@@ -22,7 +27,9 @@ import java.util.Map;
         "  nicsim connect 10.0.0.9:13        # no ARP reply: EHOSTUNREACH after 3 s",
         "  nicsim connect 192.168.1.1:13     # no route: ENETUNREACH",
         "  nicsim connect 10.0.0.2:13 --nonblocking --set fault.drop=1",
-        "  nicsim connect 10.0.0.9:13 --out /tmp/unreachable"})
+        "  nicsim connect 10.0.0.9:13 --out /tmp/unreachable",
+        "  sudo nicsim connect 10.0.0.254:13 --netdev tap,ifname=nsim0",
+        "                                    # a kernel server behind TAP nsim0 (docs/bridges.md)"})
 final class ConnectCommand implements Runnable
 {
     @Mixin
@@ -37,6 +44,9 @@ final class ConnectCommand implements Runnable
 
     @Option(names = "--no-server", description = "Host B runs no server: connections to it are refused.")
     private boolean noServer;
+
+    @Mixin
+    private BridgeOptions bridgeOptions;
 
     @Option(names = "--nonblocking", description = "Connect with O_NONBLOCK, then poll(POLLOUT) and read SO_ERROR.")
     private boolean nonBlocking;
@@ -55,10 +65,29 @@ final class ConnectCommand implements Runnable
         }
         final String host = destination.substring(0, colon);
         final int port = parsePort(destination.substring(colon + 1));
-        final var settings = options.resolve();
-        final ConnectAttempt attempt = ConnectAttempt.run(settings, host, port,
-            noServer ? -1 : parsePort(Integer.toString(serverPort)), nonBlocking,
-            out == null ? null : OutputDirectory.open(out));
+        final List<Netdev> netdevs = bridgeOptions.netdevs();
+        final Settings settings = options.resolve();
+        final OutputDirectory evidence = out == null ? null : OutputDirectory.open(out);
+        final int server = noServer ? -1 : parsePort(Integer.toString(serverPort));
+        final ConnectAttempt attempt;
+        if (netdevs.isEmpty())
+        {
+            attempt = ConnectAttempt.run(settings, host, port, server, nonBlocking, evidence);
+        }
+        else
+        {
+            BridgeOptions.prepare(settings, netdevs);
+            final Network network = Network.build(settings, 2);
+            final List<FrameBridge> bridges = BridgeOptions.attach(network, netdevs);
+            try
+            {
+                attempt = ConnectAttempt.run(network, host, port, server, nonBlocking, evidence);
+            }
+            finally
+            {
+                BridgeOptions.close(bridges);
+            }
+        }
         for (final String step : attempt.steps())
         {
             System.out.println(step);

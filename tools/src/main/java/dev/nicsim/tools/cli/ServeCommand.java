@@ -2,12 +2,13 @@ package dev.nicsim.tools.cli;
 
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.tools.bridge.FrameBridge;
-import dev.nicsim.tools.config.PlatformParameters;
+import dev.nicsim.tools.bridge.Netdev;
+import dev.nicsim.tools.bridge.TapBridge;
 import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.demo.DaytimeService;
-import dev.nicsim.tools.testbed.Host;
 import dev.nicsim.tools.report.OutputDirectory;
 import dev.nicsim.tools.report.RunEvidence;
+import dev.nicsim.tools.testbed.Host;
 import dev.nicsim.tools.testbed.Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,10 +27,13 @@ import java.util.List;
             "first pays for ARP).",
         "With --tap, the real Linux kernel joins the simulated network through a TAP interface (needs root) and the " +
             "simulation runs in real time, so real programs can connect to the simulated host.",
-        "With --serial, a dev board joins it over a serial port instead (Ethernet frames without FCS, SLIP-framed)."},
+        "With --serial (or --netdev serial,...), a dev board joins it over a serial port instead: IP packets in SLIP " +
+            "by default (lwIP slipif, slattach), the bridge answering ARP for the board; framing=ethernet for " +
+            "Ethernet frames in SLIP (Zephyr SLIP-TAP)."},
     footer = {"", "Examples:", "  nicsim serve 13 --clients 5", "  sudo nicsim serve 13 --tap nsim0 --seconds 60",
         "  (then: ip addr add 10.0.0.254/24 dev nsim0; ip link set nsim0 up; nc 10.0.0.2 13)",
-        "  nicsim serve 13 --serial /dev/ttyUSB0 --baud 921600 --seconds 300"})
+        "  nicsim serve 13 --serial /dev/ttyUSB0 --baud 921600 --seconds 300",
+        "  nicsim serve 13 --netdev serial,path=/dev/ttyUSB0,framing=ethernet --seconds 300"})
 final class ServeCommand implements Runnable
 {
     @Mixin
@@ -41,19 +45,10 @@ final class ServeCommand implements Runnable
     @Option(names = "--clients", defaultValue = "3", description = "Connections host A makes (default: ${DEFAULT-VALUE}).")
     private int clients;
 
-    @Option(names = "--tap", paramLabel = "IFNAME", description = "Bridge the network to the real kernel through " +
-        "this TAP interface.")
-    private String tap;
+    @Mixin
+    private BridgeOptions bridgeOptions;
 
-    @Option(names = "--serial", paramLabel = "DEVICE", description = "Bridge the network to a dev board on this " +
-        "serial port.")
-    private String serial;
-
-    @Option(names = "--baud", defaultValue = "115200", description = "With --serial: line speed (default: " +
-        "${DEFAULT-VALUE}).")
-    private int baud;
-
-    @Option(names = "--seconds", defaultValue = "60", description = "With --tap or --serial: how long to serve, in " +
+    @Option(names = "--seconds", defaultValue = "60", description = "With a bridge: how long to serve, in " +
         "wall-clock seconds (default: ${DEFAULT-VALUE}).")
     private int seconds;
 
@@ -68,21 +63,14 @@ final class ServeCommand implements Runnable
         {
             throw new Main.UsageException("PORT must be 1 to 65535, --clients 1 to 10000, --seconds positive");
         }
-        if (tap != null && serial != null)
-        {
-            throw new Main.UsageException("choose one outside world: --tap or --serial, not both");
-        }
+        final List<Netdev> netdevs = bridgeOptions.netdevs();
         final Settings settings = options.resolve();
-        final boolean outside = tap != null || serial != null;
-        if (outside)
-        {
-            settings.set(PlatformParameters.LINK_SWITCH, "true");
-        }
+        BridgeOptions.prepare(settings, netdevs);
         final RunEvidence evidence = out == null ? null : new RunEvidence(OutputDirectory.open(out), "serve",
             settings);
         try
         {
-            serve(settings, outside, evidence);
+            serve(settings, netdevs, evidence);
         }
         catch (final RuntimeException | Error failure)
         {
@@ -98,18 +86,18 @@ final class ServeCommand implements Runnable
         }
     }
 
-    private void serve(final Settings settings, final boolean outside, final RunEvidence evidence)
+    private void serve(final Settings settings, final List<Netdev> netdevs, final RunEvidence evidence)
     {
         final Network network = Network.build(settings, 2);
         final Host a = network.host('A');
         final Host b = network.host('B');
-        if (!outside)
+        final DaytimeService service = DaytimeService.start(b, port, settings);
+        if (netdevs.isEmpty())
         {
             if (evidence != null)
             {
                 evidence.attach(network);
             }
-            final DaytimeService service = DaytimeService.start(b, port, settings);
             final List<Object> latencies = new ArrayList<>();
             for (int i = 1; i <= clients; i++)
             {
@@ -125,27 +113,33 @@ final class ServeCommand implements Runnable
             }
             return;
         }
-        final DaytimeService service = DaytimeService.start(b, port, settings);
-        try (FrameBridge bridge = tap != null ? network.bridgeToKernel(tap) : network.bridgeToSerial(serial, baud))
+        final List<FrameBridge> bridges = BridgeOptions.attach(network, netdevs);
+        try
         {
             if (evidence != null)
             {
                 evidence.attach(network);
             }
-            System.out.printf("Serving daytime on %s:%d for %d s of wall-clock time, through %s.%n", b.addressText(),
-                port, seconds, tap != null ? "TAP " + tap : "serial port " + serial + " (SLIP-framed Ethernet)");
-            if (tap != null)
+            for (final FrameBridge bridge : bridges)
             {
-                System.out.printf("In another shell:  ip addr add 10.0.0.254/24 dev %s && ip link set %s up && " +
-                    "nc %s %d%n", tap, tap, b.addressText(), port);
+                System.out.printf("Serving daytime on %s:%d for %d s of wall-clock time, through %s.%n",
+                    b.addressText(), port, seconds, bridge.name());
+                if (bridge instanceof TapBridge tapBridge)
+                {
+                    System.out.printf("In another shell:  ip addr add 10.0.0.254/24 dev %s && ip link set %s up && " +
+                        "nc %s %d%n", tapBridge.ifname(), tapBridge.ifname(), b.addressText(), port);
+                }
             }
             network.sim().run(network.sim().now() + Time.seconds(seconds));
-            System.out.printf("Served %d connections; %d frames came in from outside, %d went out, %d had a bad " +
-                "FCS.%n", service.served(), bridge.framesIn(), bridge.framesOut(), bridge.badFcs());
+            System.out.printf("Served %d connections.%n", service.served());
             if (evidence != null)
             {
                 evidence.summary().put("served", (long) service.served());
             }
+        }
+        finally
+        {
+            BridgeOptions.close(bridges);
         }
     }
 }

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One connect() from host A to any destination on the testbed, blocking or non-blocking, with the system calls it
@@ -57,15 +58,31 @@ public record ConnectAttempt(List<String> steps, int result, int errno, long lat
     public static ConnectAttempt run(final Settings settings, final String host, final int port, final int serverPort,
         final boolean nonBlocking, final OutputDirectory out)
     {
+        return withEvidence(settings, out, host, port,
+            evidence -> attempt(Network.build(settings, 2), host, port, serverPort, nonBlocking, evidence));
+    }
+
+    /** Runs the attempt from host A of {@code network}, which may have bridges to the outside attached. */
+    public static ConnectAttempt run(final Network network, final String host, final int port, final int serverPort,
+        final boolean nonBlocking, final OutputDirectory out)
+    {
+        return withEvidence(network.settings(), out, host, port,
+            evidence -> attempt(network, host, port, serverPort, nonBlocking, evidence));
+    }
+
+    /* Runs the attempt with evidence kept in {@code out} (when not null), also when it fails. */
+    private static ConnectAttempt withEvidence(final Settings settings, final OutputDirectory out, final String host,
+        final int port, final Function<RunEvidence, ConnectAttempt> attempt)
+    {
         if (out == null)
         {
-            return attempt(settings, host, port, serverPort, nonBlocking, null);
+            return attempt.apply(null);
         }
         final RunEvidence evidence = new RunEvidence(out, "connect", settings);
-        final ConnectAttempt attempt;
+        final ConnectAttempt result;
         try
         {
-            attempt = attempt(settings, host, port, serverPort, nonBlocking, evidence);
+            result = attempt.apply(evidence);
         }
         catch (final RuntimeException | Error failure)
         {
@@ -74,27 +91,27 @@ public record ConnectAttempt(List<String> steps, int result, int errno, long lat
         }
         final Map<String, Object> summary = evidence.summary();
         summary.put("destination", host + ":" + port);
-        summary.put("result", (long) attempt.result());
-        summary.put("connect_latency_ps", attempt.latencyPs());
-        if (attempt.result() < 0)
+        summary.put("result", (long) result.result());
+        summary.put("connect_latency_ps", result.latencyPs());
+        if (result.result() < 0)
         {
-            summary.put("errno", attempt.errnoName());
-            RunSummary.failed(summary, "connect: " + attempt.errnoName() + " (" + attempt.errnoMessage() + ")");
+            summary.put("errno", result.errnoName());
+            RunSummary.failed(summary, "connect: " + result.errnoName() + " (" + result.errnoMessage() + ")");
         }
         else
         {
             final Map<String, Object> parts = new LinkedHashMap<>();
-            attempt.breakdown().parts().forEach((part, ps) -> parts.put(RunSummary.key(part), ps));
+            result.breakdown().parts().forEach((part, ps) -> parts.put(RunSummary.key(part), ps));
             summary.put("breakdown_ps", parts);
         }
         evidence.finish(null);
-        return attempt;
+        return result;
     }
 
-    private static ConnectAttempt attempt(final Settings settings, final String host, final int port,
+    private static ConnectAttempt attempt(final Network network, final String host, final int port,
         final int serverPort, final boolean nonBlocking, final RunEvidence evidence)
     {
-        final Network network = Network.build(settings, 2);
+        final Settings settings = network.settings();
         final Simulator sim = network.sim();
         final Host a = network.host('A');
         final Host b = network.host('B');

@@ -15,8 +15,11 @@ import dev.nicsim.hw.sim.Time;
 import dev.nicsim.hw.trace.EventTrace;
 import dev.nicsim.hw.trace.VcdWriter;
 import dev.nicsim.stack.wire.Ipv4Address;
+import dev.nicsim.tools.bridge.FrameBridge;
 import dev.nicsim.tools.bridge.LinuxTap;
+import dev.nicsim.tools.bridge.Netdev;
 import dev.nicsim.tools.bridge.SerialBridge;
+import dev.nicsim.tools.bridge.SerialLine;
 import dev.nicsim.tools.bridge.TapBridge;
 import dev.nicsim.tools.config.CrossKeyRules;
 import dev.nicsim.tools.config.PlatformParameters;
@@ -155,20 +158,33 @@ public final class Network
     }
 
     /**
-     * Joins a dev board on serial port {@code portName} (SLIP-framed Ethernet, see {@link SerialBridge}) to the
-     * network on a new switch port, and paces the simulation to real time. The network must have been built with a
-     * switch ({@code link.switch=true}).
+     * Joins a dev board on a serial line (SLIP-framed IP or Ethernet, see {@link SerialBridge}) to the network on a
+     * new switch port, and paces the simulation to real time. The network must have been built with a switch
+     * ({@code link.switch=true}).
      */
-    public SerialBridge bridgeToSerial(final String portName, final int baud)
+    public SerialBridge bridgeToSerial(final SerialLine line)
     {
         final EthernetLink.EthernetPort port = outsidePort("serial");
-        final SerialBridge bridge = new SerialBridge(sim, portName, baud, port);
+        final SerialBridge bridge = new SerialBridge(sim, line, port);
         sim.pace(Pacing.realTime());
         return bridge;
     }
 
-    /* A new link from a new switch port to the outside world; the returned end is the outside's. */
-    private EthernetLink.EthernetPort outsidePort(final String name)
+    /** Attaches the bridge {@code netdev} describes ({@link #bridgeToKernel} or {@link #bridgeToSerial}). */
+    public FrameBridge attach(final Netdev netdev)
+    {
+        return switch (netdev)
+        {
+            case Netdev.Tap tap -> bridgeToKernel(tap.ifname());
+            case Netdev.Serial serial -> bridgeToSerial(serial.line());
+        };
+    }
+
+    /**
+     * A new link from a new switch port to the outside world (a bridge, or a test's own station); the returned end is
+     * the outside's. The network must have been built with a switch ({@code link.switch=true}).
+     */
+    public EthernetLink.EthernetPort outsidePort(final String name)
     {
         if (fabric == null)
         {
