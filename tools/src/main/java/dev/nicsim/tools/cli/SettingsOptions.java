@@ -1,8 +1,6 @@
 package dev.nicsim.tools.cli;
 
-import dev.nicsim.tools.config.ConfigException;
 import dev.nicsim.tools.config.Settings;
-import dev.nicsim.tools.demo.Sweep;
 import dev.nicsim.tools.config.TestbedParameters;
 import picocli.CommandLine.Option;
 
@@ -24,69 +22,27 @@ final class SettingsOptions
     /** The settings these options describe; throws ConfigException on any bad key or value. */
     Settings resolve()
     {
+        return resolve(assignments);
+    }
+
+    /** The --set assignments as given, for a command that gives some of them a meaning of its own (sweep). */
+    List<String> assignments()
+    {
+        return List.copyOf(assignments);
+    }
+
+    /** The --config file's settings with {@code chosen} assignments applied after it. */
+    Settings resolve(final List<String> chosen)
+    {
         final Settings settings = TestbedParameters.defaults();
         if (configFile != null)
         {
             settings.load(configFile);
         }
-        for (final String assignment : assignments)
+        for (final String assignment : chosen)
         {
             settings.assign(assignment);
         }
         return settings;
-    }
-
-    /**
-     * The settings for a sweep: exactly one {@code --set} gives a comma-separated list of values (the swept key);
-     * the others are applied as usual. Every value is checked before anything runs.
-     *
-     * @throws ConfigException unless exactly one key is swept, or for any bad key or value
-     */
-    Sweep.Plan sweep()
-    {
-        final List<String> fixed = new ArrayList<>();
-        String swept = null;
-        for (final String assignment : assignments)
-        {
-            if (assignment.indexOf(',') >= 0)
-            {
-                if (swept != null)
-                {
-                    throw new ConfigException("sweep one key at a time: both '" + swept + "' and '" + assignment +
-                        "' list several values");
-                }
-                swept = assignment;
-            }
-            else
-            {
-                fixed.add(assignment);
-            }
-        }
-        if (swept == null)
-        {
-            throw new ConfigException("say what to sweep: --set KEY=V1,V2,... (e.g. --set " +
-                "pcie.dma_read_latency_ns=400,500,600)");
-        }
-        final int equals = swept.indexOf('=');
-        if (equals <= 0)
-        {
-            throw new ConfigException("'" + swept + "' is not an assignment: write KEY=V1,V2,...");
-        }
-        final Settings base = TestbedParameters.defaults();
-        if (configFile != null)
-        {
-            base.load(configFile);
-        }
-        for (final String assignment : fixed)
-        {
-            base.assign(assignment);
-        }
-        final String key = swept.substring(0, equals).trim();
-        final List<String> values = new ArrayList<>();
-        for (final String value : swept.substring(equals + 1).split(",", -1))
-        {
-            values.add(base.copy().set(key, value).text(key));
-        }
-        return new Sweep.Plan(base, key, values);
     }
 }

@@ -131,37 +131,6 @@ class MainTest
     }
 
     @Test
-    void shouldSweepOneParameterIntoATableACsvAndAPlot(@TempDir final Path dir) throws IOException
-    {
-        assertEquals(0, Main.run("sweep", "--set", "pcie.dma_read_latency_ns=500,600", "--set", "sim.seed=7",
-            "--out", dir.toString()));
-
-        final List<String> csv = Files.readAllLines(dir.resolve("sweep.csv"));
-        assertEquals(3, csv.size(), csv.toString());
-        assertTrue(csv.get(0).startsWith("pcie.dma_read_latency_ns,connect_latency_ns,host_CPU_ns,PCIe_DMA_ns"));
-        final double slow = Double.parseDouble(csv.get(2).split(",")[1]);
-        final double fast = Double.parseDouble(csv.get(1).split(",")[1]);
-        assertEquals(800.0, slow - fast, 1e-6, "8 DMA reads on the path, 100 ns each");
-        final byte[] png = Files.readAllBytes(dir.resolve("sweep.png"));
-        assertEquals((byte) 0x89, png[0]);
-        assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
-        assertTrue(Files.readString(dir.resolve("summary-pcie.dma_read_latency_ns=600.json"))
-            .contains("\"pcie.dma_read_latency_ns\": \"600\""));
-        assertTrue(out.toString().contains("pcie.dma_read_latency_ns    connect()"), out.toString());
-    }
-
-    @Test
-    void shouldRefuseASweepWithoutExactlyOneListOfValues()
-    {
-        assertEquals(2, Main.run("sweep", "--set", "pcie.lanes=8"));
-        assertTrue(err.toString().contains("say what to sweep: --set KEY=V1,V2,..."), err.toString());
-        assertEquals(2, Main.run("sweep", "--set", "pcie.lanes=4,8", "--set", "link.rate_gbps=10,25"));
-        assertTrue(err.toString().contains("sweep one key at a time"), err.toString());
-        assertEquals(2, Main.run("sweep", "--set", "pcie.lanes=4,6"));
-        assertTrue(err.toString().contains("bad value '6' for pcie.lanes"), err.toString());
-    }
-
-    @Test
     void shouldServeSimulatedClients()
     {
         assertEquals(0, Main.run("serve", "13", "--clients", "2"));
