@@ -10,6 +10,7 @@ module dev.nicsim.tools {
     requires VectorGraphics2D;
     requires java.desktop;
     requires jssc;
+    requires HdrHistogram;
 
     opens dev.nicsim.tools.cli to info.picocli;
     exports dev.nicsim.tools.bridge;
@@ -17,5 +18,7 @@ module dev.nicsim.tools {
     exports dev.nicsim.tools.demo;
     exports dev.nicsim.tools.report;
     exports dev.nicsim.tools.testbed;
+    exports dev.nicsim.tools.measure;
     exports dev.nicsim.tools.workload;
+    exports dev.nicsim.tools.workload.perf;
 }

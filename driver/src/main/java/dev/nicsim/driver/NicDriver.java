@@ -1,5 +1,6 @@
 package dev.nicsim.driver;
 
+import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.hw.host.HostCpu;
 import dev.nicsim.hw.mem.DmaAllocator;
 import dev.nicsim.hw.mem.Iommu;
@@ -363,7 +364,7 @@ public final class NicDriver implements NetDevice
         {
             return;
         }
-        cpu.begin();
+        cpu.begin(CpuUse.IRQ);
         rxInterrupts++;
         mask(rxVectorIndex);
         if (!poll.isScheduled())
@@ -383,7 +384,7 @@ public final class NicDriver implements NetDevice
         {
             return;
         }
-        cpu.begin();
+        cpu.begin(CpuUse.DRIVER);
         polls++;
         final int done = rx.poll(receiver, config.napiBudget(), cpu, cpu.costs().driverRxPs());
         if (done > 0 && receiver != null)
@@ -408,7 +409,7 @@ public final class NicDriver implements NetDevice
         {
             return;
         }
-        cpu.begin();
+        cpu.begin(CpuUse.IRQ);
         txInterrupts++;
         tx.reclaim();
         if (txBlocked && tx.free() > 0)
@@ -429,7 +430,7 @@ public final class NicDriver implements NetDevice
         {
             return;
         }
-        cpu.begin();
+        cpu.begin(CpuUse.IRQ);
         otherInterrupts++;
         final int causes = bar.read32(NicRegisters.ICR);
         if ((causes & InterruptCauses.DERR) != 0)
@@ -535,8 +536,8 @@ public final class NicDriver implements NetDevice
         {
             throw new IllegalStateException(name + ": txCommit() on a device that is not up");
         }
-        cpu.begin();
-        cpu.charge(cpu.costs().driverTxPs());
+        cpu.begin(CpuUse.DRIVER);
+        cpu.charge(CpuUse.DRIVER, cpu.costs().driverTxPs());
         tx.commit(slot, length, checksumStart, checksumOffset);
         cpu.end();
     }
@@ -546,7 +547,7 @@ public final class NicDriver implements NetDevice
     {
         if (up)
         {
-            cpu.begin();
+            cpu.begin(CpuUse.DRIVER);
             tx.flush();
             cpu.end();
         }

@@ -5,6 +5,7 @@ import dev.nicsim.hw.pcie.device.DmaEngine;
 import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
 import dev.nicsim.hw.trace.EventTrace;
+import dev.nicsim.nic.regs.Counters;
 import dev.nicsim.nic.regs.NicErrors;
 import dev.nicsim.nic.regs.QueueRegisters;
 
@@ -150,6 +151,7 @@ abstract class DescriptorRing implements DmaClient
             return;
         }
         final int n = burst();
+        nic.stats.add(tx ? Counters.TDFETCH : Counters.RDFETCH, n);
         fetchBusy = true;
         fetchCount = n;
         final long address = base() + (long) fetchPosition * 16;

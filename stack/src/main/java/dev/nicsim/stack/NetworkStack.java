@@ -1,5 +1,6 @@
 package dev.nicsim.stack;
 
+import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.hw.host.HostCpu;
 import dev.nicsim.hw.sim.Simulator;
 import dev.nicsim.hw.sim.Time;
@@ -192,7 +193,7 @@ public final class NetworkStack
             syscallFromEvent = sim.inEvent();
         }
         sim.beginCall();
-        cpu.begin();
+        cpu.begin(CpuUse.SYSCALL);
         cpu.charge(cpu.costs().syscallPs());
     }
 
@@ -208,7 +209,7 @@ public final class NetworkStack
     /** Starts protocol work from an event (a received frame, a timer). */
     public void enterSoftirq()
     {
-        cpu.begin();
+        cpu.begin(CpuUse.STACK);
     }
 
     public void exitSoftirq()
@@ -262,7 +263,7 @@ public final class NetworkStack
             if (next == Time.NEVER && deadline == Time.NEVER)
             {
                 sim.beginCall();
-                cpu.begin();
+                cpu.begin(CpuUse.SYSCALL);
                 throw new IllegalStateException(name + ": a blocking call would wait forever at " +
                     Time.format(sim.now()) + ": nothing is scheduled that could make it ready. Use a timeout " +
                     "(SO_RCVTIMEO/SO_SNDTIMEO) or a non-blocking call.");
@@ -270,7 +271,7 @@ public final class NetworkStack
             sim.runUntil(condition, Math.min(next == Time.NEVER ? deadline : next, deadline));
         }
         sim.beginCall();
-        cpu.begin();
+        cpu.begin(CpuUse.SYSCALL);
         cpu.charge(cpu.costs().wakeupPs());
         return ready;
     }

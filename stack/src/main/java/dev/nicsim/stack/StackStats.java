@@ -19,6 +19,10 @@ public final class StackStats
     public long bytesSent;
     public long bytesReceived;
     public long retransmissions;
+    /** Of {@link #retransmissions}: those sent on duplicate ACKs (fast retransmit, RFC 5681 §3.2). */
+    public long fastRetransmissions;
+    /** Of {@link #retransmissions}: those sent because a retransmission timer expired (RFC 6298 §5). */
+    public long timeoutRetransmissions;
     public long resetsSent;
     public long resetsReceived;
     public long challengeAcks;

@@ -100,7 +100,7 @@ class ReadinessWatchTest
 
         // The handshake's last ACK reaches B; B's stack takes it (receive cost), the listener becomes readable, and
         // the handler wakes (wake-up cost). Its accept and send are two system calls, the send builds one segment,
-        // and the flush at the end of the send puts it on the wire, behind the preamble.
+        // and the flush at the end of the send puts it on the wire, behind the preamble. The send copies the reply in.
         final EthernetConfig link = hosts.pair.link().config();
         final long[] ack = find(wire, 'a', TcpSegment.ACK, false);
         final long ackArrives = ack[1] + Math.max(ack[2], EthernetConfig.MIN_FRAME_BYTES) * link.psPerByte() +
@@ -108,8 +108,8 @@ class ReadinessWatchTest
         assertEquals(ackArrives + costs.stackRxPacketPs() + costs.wakeupPs(), server.firstWakeUp,
             "the handler runs a receive cost and a wake-up after the connection is established");
         final long[] reply = find(wire, 'b', -1, true);
-        assertEquals(server.firstWakeUp + 2 * costs.syscallPs() + costs.stackTxPacketPs() +
-            EthernetConfig.PREAMBLE_AND_SFD_BYTES * link.psPerByte(), reply[1], "the reply leaves at once");
+        assertEquals(server.firstWakeUp + 2 * costs.syscallPs() + costs.copyPs(DAYTIME.length()) +
+            costs.stackTxPacketPs() + EthernetConfig.PREAMBLE_AND_SFD_BYTES * link.psPerByte(), reply[1], "the reply leaves at once");
 
         assertEquals(DAYTIME, daytime());
         assertEquals(DAYTIME, daytime());

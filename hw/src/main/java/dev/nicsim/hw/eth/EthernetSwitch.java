@@ -15,6 +15,11 @@ import java.util.List;
  * its last bit), after a fixed forwarding latency, out of the port where its destination was last seen as a source,
  * or out of every other port when the destination is unknown, broadcast or multicast. Each output waits for its own
  * wire, so frames queue behind each other per port.
+ *
+ * <p>Each output port has a finite buffer, as a real switch's has: a frame that would not fit behind what is already
+ * queued for that port is tail-dropped and counted. A port's queue drains at its line rate, so the bytes queued at
+ * any moment follow from when the port will have sent everything accepted so far; frames still inside the forwarding
+ * pipeline count as queued, as they hold buffer in a real switch.
  */
 public final class EthernetSwitch
 {
@@ -29,22 +34,35 @@ public final class EthernetSwitch
     /* Per port, the sink that puts a frame on that port's wire. */
     private final List<FrameSink> transmitters = new ArrayList<>();
     private final FrameCarriers pending;
+    private final long bufferBytes;
+    /* Per port: when its wire will have carried every frame accepted for it, and the frames dropped for room. */
+    private long[] drainedAt = new long[0];
+    private long[] tailDrops = new long[0];
     private final long[] learnedMacs = new long[MAX_LEARNED];
     private final int[] learnedPorts = new int[MAX_LEARNED];
     private int learned;
     private long forwarded;
     private long flooded;
 
+    /**
+     * @param bufferBytes each output port's buffer: the most frame bytes (FCS included) queued for it at once
+     */
     public EthernetSwitch(final Simulator sim, final String name, final long forwardingLatencyPs,
-        final int maxFrameBytes)
+        final int maxFrameBytes, final long bufferBytes)
     {
         if (forwardingLatencyPs < 0)
         {
             throw new IllegalArgumentException(name + ": forwarding latency must not be negative");
         }
+        if (bufferBytes < maxFrameBytes)
+        {
+            throw new IllegalArgumentException(name + ": a port buffer of " + bufferBytes + " bytes cannot hold one " +
+                maxFrameBytes + "-byte frame");
+        }
         this.sim = sim;
         this.name = name;
         this.forwardingLatencyPs = forwardingLatencyPs;
+        this.bufferBytes = bufferBytes;
         this.pending = new FrameCarriers(sim, maxFrameBytes, name + ".forward", Component.MAC_WIRE);
         Arrays.fill(learnedPorts, -1);
     }
@@ -60,6 +78,8 @@ public final class EthernetSwitch
         final int index = ports.size();
         ports.add(end);
         transmitters.add(end::transmit);
+        drainedAt = Arrays.copyOf(drainedAt, ports.size());
+        tailDrops = Arrays.copyOf(tailDrops, ports.size());
         end.connect(new PortInput(index));
     }
 
@@ -72,6 +92,51 @@ public final class EthernetSwitch
     public long flooded()
     {
         return flooded;
+    }
+
+    /** Frames dropped at port {@code port} because its buffer was full. */
+    public long tailDrops(final int port)
+    {
+        return tailDrops[port];
+    }
+
+    /** Frames dropped at any port because its buffer was full. */
+    public long tailDrops()
+    {
+        long total = 0;
+        for (final long drops : tailDrops)
+        {
+            total += drops;
+        }
+        return total;
+    }
+
+    public int portCount()
+    {
+        return ports.size();
+    }
+
+    public long bufferBytes()
+    {
+        return bufferBytes;
+    }
+
+    /*
+     * Queues a frame for port {@code out} from time {@code when}, or drops it when the port's buffer has no room. The
+     * backlog is the time the port still needs for what it has accepted, in bytes at its line rate.
+     */
+    private void enqueue(final MemorySegment frame, final long offset, final int length, final long when,
+        final int out)
+    {
+        final EthernetConfig wire = ports.get(out).link().config();
+        final long backlogPs = Math.max(0, drainedAt[out] - when);
+        if (backlogPs / wire.psPerByte() + length > bufferBytes)
+        {
+            tailDrops[out]++;
+            return;
+        }
+        drainedAt[out] = Math.max(drainedAt[out], when) + wire.wireTimePs(length);
+        pending.deliverLater(frame, offset, length, when, transmitters.get(out));
     }
 
     private static long mac(final MemorySegment frame, final long offset)
@@ -131,7 +196,7 @@ public final class EthernetSwitch
                 if (out != index)
                 {
                     forwarded++;
-                    pending.deliverLater(frame, offset, length, when, transmitters.get(out));
+                    enqueue(frame, offset, length, when, out);
                 }
                 return;
             }
@@ -140,7 +205,7 @@ public final class EthernetSwitch
             {
                 if (port != index)
                 {
-                    pending.deliverLater(frame, offset, length, when, transmitters.get(port));
+                    enqueue(frame, offset, length, when, port);
                 }
             }
         }

@@ -16,9 +16,13 @@ import dev.nicsim.hw.sim.Time;
  *                         bookkeeping). Default 700 ns (estimate).
  * @param driverTxPs       driver work per transmitted frame (descriptor write, ring bookkeeping). Default 100 ns.
  * @param driverRxPs       driver work per received frame (descriptor read, refill). Default 100 ns.
+ * @param copyPsPerKiB     copying a system call's data between the program and the kernel, per KiB: send(2) and
+ *                         recv(2) copy every byte once. Default 100 ns per KiB, about 10 GB/s, a single core's memcpy
+ *                         of data that is not in its L1/L2 cache (estimate); what makes bulk transfers cost CPU by
+ *                         the byte and not only by the packet.
  */
 public record CpuCosts(long syscallPs, long wakeupPs, long stackTxPacketPs, long stackRxPacketPs, long driverTxPs,
-                       long driverRxPs)
+                       long driverRxPs, long copyPsPerKiB)
 {
     public CpuCosts
     {
@@ -28,17 +32,24 @@ public record CpuCosts(long syscallPs, long wakeupPs, long stackTxPacketPs, long
         check("stackRxPacketPs", stackRxPacketPs);
         check("driverTxPs", driverTxPs);
         check("driverRxPs", driverRxPs);
+        check("copyPsPerKiB", copyPsPerKiB);
     }
 
     public static CpuCosts defaults()
     {
-        return new CpuCosts(Time.ns(200), Time.us(2), Time.ns(500), Time.ns(700), Time.ns(100), Time.ns(100));
+        return new CpuCosts(Time.ns(200), Time.us(2), Time.ns(500), Time.ns(700), Time.ns(100), Time.ns(100), Time.ns(100));
     }
 
     /** A host whose software takes no time: isolates hardware effects in experiments. */
     public static CpuCosts free()
     {
-        return new CpuCosts(0, 0, 0, 0, 0, 0);
+        return new CpuCosts(0, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** CPU time to copy {@code bytes} between a program and the kernel. */
+    public long copyPs(final int bytes)
+    {
+        return bytes * copyPsPerKiB >> 10;
     }
 
     private static void check(final String name, final long ps)

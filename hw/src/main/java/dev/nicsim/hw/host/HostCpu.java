@@ -9,6 +9,10 @@ import dev.nicsim.hw.sim.Simulator;
  *
  * <p>Activities nest (an interrupt handler calling into the stack): only the outermost waits for the CPU and
  * releases it.
+ *
+ * <p>Busy time is split by {@link CpuUse}: each activity has a use, and a charge made for another use inside it
+ * counts there; whatever else the activity's time holds (an MMIO read the CPU stalls on, say) counts for the
+ * activity's own use. The uses add up exactly to {@link #busyPs()}.
  */
 public final class HostCpu
 {
@@ -19,6 +23,11 @@ public final class HostCpu
     private int depth;
     private long busyPs;
     private long activityStart;
+    private CpuUse activityUse = CpuUse.SYSCALL;
+    /* Per use: time charged to it inside activities of other uses, and the total, both in picoseconds. */
+    private final long[] chargedElsewherePs = new long[CpuUse.ALL.length];
+    private final long[] usePs = new long[CpuUse.ALL.length];
+    private long chargedAwayPs;
 
     public HostCpu(final Simulator sim, final CpuCosts costs, final String name)
     {
@@ -47,8 +56,11 @@ public final class HostCpu
         this.costs = costs;
     }
 
-    /** Starts an activity, first waiting until the CPU is free. */
-    public void begin()
+    /**
+     * Starts an activity, first waiting until the CPU is free. Nested inside another activity, it is part of that
+     * one and keeps its use.
+     */
+    public void begin(final CpuUse use)
     {
         if (depth++ == 0)
         {
@@ -58,15 +70,31 @@ public final class HostCpu
                 sim.consume(busyUntil - now);
             }
             activityStart = sim.now();
+            activityUse = use;
+            chargedAwayPs = 0;
         }
     }
 
-    /** Charges {@code ps} of work to the running activity. */
+    /** Charges {@code ps} of work to the running activity, for the activity's own use. */
     public void charge(final long ps)
     {
         if (ps > 0)
         {
             sim.consume(ps);
+        }
+    }
+
+    /** Charges {@code ps} of work done for {@code use} to the running activity. */
+    public void charge(final CpuUse use, final long ps)
+    {
+        if (ps > 0)
+        {
+            sim.consume(ps);
+            if (use != activityUse && depth > 0)
+            {
+                chargedElsewherePs[use.ordinal()] += ps;
+                chargedAwayPs += ps;
+            }
         }
     }
 
@@ -80,8 +108,21 @@ public final class HostCpu
         if (--depth == 0)
         {
             busyUntil = sim.now();
-            busyPs += busyUntil - activityStart;
+            final long activityPs = busyUntil - activityStart;
+            busyPs += activityPs;
+            usePs[activityUse.ordinal()] += activityPs - chargedAwayPs;
+            for (int use = 0; use < usePs.length; use++)
+            {
+                usePs[use] += chargedElsewherePs[use];
+                chargedElsewherePs[use] = 0;
+            }
         }
+    }
+
+    /** Time the CPU spent on {@code use}; the uses add up to {@link #busyPs()}. */
+    public long busyPs(final CpuUse use)
+    {
+        return usePs[use.ordinal()];
     }
 
     /** Total time the CPU spent in activities. */

@@ -18,6 +18,7 @@ public final class PcieLink
         private long busyUntil;
         private long bytesSent;
         private long tlpsSent;
+        private long busyPs;
 
         Direction(final PcieConfig config)
         {
@@ -35,7 +36,9 @@ public final class PcieLink
         public long transmit(final long readyAt, final int bytes)
         {
             final long start = Math.max(readyAt, busyUntil);
-            busyUntil = start + (bytes <= TABULATED_BYTES ? serializationPs[bytes] : config.serializationPs(bytes));
+            final long serialization = bytes <= TABULATED_BYTES ? serializationPs[bytes] : config.serializationPs(bytes);
+            busyUntil = start + serialization;
+            busyPs += serialization;
             bytesSent += bytes;
             tlpsSent++;
             return busyUntil;
@@ -54,6 +57,12 @@ public final class PcieLink
         public long tlpsSent()
         {
             return tlpsSent;
+        }
+
+        /** Time this direction has spent serializing TLPs: over a window, its utilisation. */
+        public long busyPs()
+        {
+            return busyPs;
         }
     }
 

@@ -16,7 +16,8 @@ class EthernetSwitchTest
 {
     private final Simulator sim = new Simulator();
     private final EthernetConfig config = EthernetConfig.ofCable(10_000_000_000L, 2);
-    private final EthernetSwitch fabric = new EthernetSwitch(sim, "sw0", 500 * Time.NS, config.maxFrameBytes());
+    private final EthernetSwitch fabric = new EthernetSwitch(sim, "sw0", 500 * Time.NS, config.maxFrameBytes(),
+        1 << 20);
     private final List<EthernetLink> links = new ArrayList<>();
     private final List<List<Long>> received = new ArrayList<>();
 
@@ -79,5 +80,36 @@ class EthernetSwitchTest
         assertEquals(List.of(2, 2), List.of(received.get(1).size(), received.get(2).size()));
         assertEquals(0, received.get(0).size(), "never back out of the port it came in on");
         assertEquals(2, fabric.flooded());
+    }
+
+    @Test
+    void shouldTailDropWhatDoesNotFitBehindAPortsBacklog()
+    {
+        // Two senders converge on one output at line rate each. A 64-byte frame holds the wire for 84 bytes (preamble
+        // and gap included), so a 192-byte buffer takes a frame behind one queued frame but not behind two: after the
+        // first pair, one frame of each pair is dropped.
+        final EthernetSwitch small = new EthernetSwitch(sim, "sw1", 0, 64, 3 * 64);
+        final List<Integer> arrivals = new ArrayList<>();
+        final EthernetLink[] wires = new EthernetLink[3];
+        for (int i = 0; i < 3; i++)
+        {
+            final EthernetLink link = new EthernetLink(sim, EthernetConfig.ofCable(10_000_000_000L, 0), "w" + i);
+            small.connect(link.b());
+            wires[i] = link;
+        }
+        wires[2].a().connect((frame, offset, length) -> arrivals.add(length));
+        wires[2].a().transmit(frame(3, 0xFE), 0, 64); // teaches the switch where host 3 is (flooded to 1 and 2)
+        sim.run(Time.US);
+        final int sent = 20;
+        for (int i = 0; i < sent; i++)
+        {
+            wires[0].a().transmit(frame(1, 3), 0, 64);
+            wires[1].a().transmit(frame(2, 3), 0, 64);
+        }
+        sim.run(Time.US * 100);
+
+        assertEquals(2 * sent, arrivals.size() + small.tailDrops(2), "every frame is delivered or counted as dropped");
+        assertEquals(small.tailDrops(), small.tailDrops(2), "only the converging port drops");
+        assertEquals(sent + 1, arrivals.size(), "one frame per frame time, plus the one the buffer held");
     }
 }

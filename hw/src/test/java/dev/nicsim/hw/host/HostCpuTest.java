@@ -22,11 +22,11 @@ class HostCpuTest
     {
         return new Event(name, Component.HOST_CPU, () ->
         {
-            cpu.begin();
+            cpu.begin(name.equals("irq") ? CpuUse.IRQ : CpuUse.SYSCALL);
             log.add(name + " starts " + sim.now());
             cpu.charge(work);
-            cpu.begin();
-            cpu.charge(1);
+            cpu.begin(CpuUse.DRIVER);
+            cpu.charge(CpuUse.STACK, 1);
             cpu.end();
             cpu.end();
             log.add(name + " ends " + sim.now());
@@ -43,12 +43,16 @@ class HostCpuTest
         assertEquals(List.of("syscall starts 1000", "syscall ends 2000", "irq starts 2000", "irq ends 2101"), log,
             "the interrupt waits for the CPU; nested begin/end does not wait or release");
         assertEquals(1_101, cpu.busyPs());
+        assertEquals(999, cpu.busyPs(CpuUse.SYSCALL), "the syscall's own work, less what it charged to the stack");
+        assertEquals(100, cpu.busyPs(CpuUse.IRQ), "a nested activity keeps the outer one's use");
+        assertEquals(2, cpu.busyPs(CpuUse.STACK), "work charged to another use counts there");
+        assertEquals(0, cpu.busyPs(CpuUse.DRIVER));
     }
 
     @Test
     void shouldRejectUnbalancedEnd()
     {
         assertThrows(IllegalStateException.class, cpu::end);
-        assertThrows(IllegalArgumentException.class, () -> new CpuCosts(-1, 0, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new CpuCosts(-1, 0, 0, 0, 0, 0, 0));
     }
 }

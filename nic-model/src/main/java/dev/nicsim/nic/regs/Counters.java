@@ -56,12 +56,16 @@ public final class Counters
     public static final int INTERRUPTS = 20;
     /** Interrupts not sent because their vector had no message address (silicon mode). */
     public static final int MSIXDROPS = 21;
+    /** Transmit descriptors fetched from host memory. */
+    public static final int TDFETCH = 22;
+    /** Receive descriptors fetched from host memory. */
+    public static final int RDFETCH = 23;
 
-    public static final int COUNT = 22;
+    public static final int COUNT = 24;
 
     private static final String[] NAMES = {"CRCERRS", "LENERRS", "FILTERED", "RXDISABLED", "MPC", "RNBC", "RXBUFERR",
         "TPR", "TOR", "GPRC", "GORC", "BPRC", "MPRC", "BORC", "GPTC", "GOTC", "TXDROPS", "TXLINKDOWN", "DMAFAULTS",
-        "MISUSE", "INTERRUPTS", "MSIXDROPS"};
+        "MISUSE", "INTERRUPTS", "MSIXDROPS", "TDFETCH", "RDFETCH"};
 
     private Counters()
     {

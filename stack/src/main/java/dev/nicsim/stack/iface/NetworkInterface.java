@@ -1,5 +1,6 @@
 package dev.nicsim.stack.iface;
 
+import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.stack.NetworkStack;
 import dev.nicsim.stack.device.FrameReceiver;
 import dev.nicsim.stack.device.NetDevice;
@@ -129,7 +130,7 @@ public final class NetworkInterface implements FrameReceiver
         stack.enterSoftirq();
         try
         {
-            stack.cpu().charge(stack.cpu().costs().stackRxPacketPs());
+            stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackRxPacketPs());
             framesReceived++;
             stack.stats().received(input(memory, offset, length, rawChecksum));
         }

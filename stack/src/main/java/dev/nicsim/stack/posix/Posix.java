@@ -1,5 +1,6 @@
 package dev.nicsim.stack.posix;
 
+import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
 import dev.nicsim.hw.sim.Time;
@@ -417,12 +418,23 @@ public final class Posix
             {
                 return fail(Errno.EFAULT);
             }
-            return result(sockets.send(files[fd], memory.segment(), memory.offset(buffer), length, flags,
-                address != 0 ? kernelAddress : null, 0, address != 0 ? addressLength : 0));
+            final int sent = sockets.send(files[fd], memory.segment(), memory.offset(buffer), length, flags,
+                address != 0 ? kernelAddress : null, 0, address != 0 ? addressLength : 0);
+            chargeCopy(sent);
+            return result(sent);
         }
         finally
         {
             stack.exitSyscall();
+        }
+    }
+
+    /* copy_from_user/copy_to_user of a call's data: CPU time by the byte (CpuCosts.copyPsPerKiB). */
+    private void chargeCopy(final int bytes)
+    {
+        if (bytes > 0)
+        {
+            stack.cpu().charge(CpuUse.SYSCALL, stack.cpu().costs().copyPs(bytes));
         }
     }
 
@@ -460,6 +472,7 @@ public final class Posix
             {
                 return result(received);
             }
+            chargeCopy(received);
             final int written = copyAddressOut(name[0], name[1], address, lengthPointer);
             return written < 0 ? result(written) : received;
         }
@@ -896,7 +909,7 @@ public final class Posix
         @Override
         protected void fire()
         {
-            stack.cpu().begin();
+            stack.cpu().begin(CpuUse.SYSCALL);
             try
             {
                 stack.cpu().charge(stack.cpu().costs().wakeupPs());

@@ -1,5 +1,6 @@
 package dev.nicsim.stack.tcp;
 
+import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.hw.trace.EventTrace;
 import dev.nicsim.stack.NetworkStack;
@@ -678,6 +679,7 @@ public final class TcpLayer
         if (length > 0)
         {
             stack.stats().retransmissions++;
+            stack.stats().fastRetransmissions++;
             sendData(socket, tcb, tcb.sndUna, length, false);
         }
     }
@@ -1408,6 +1410,7 @@ public final class TcpLayer
         else
         {
             stack.stats().retransmissions++;
+            stack.stats().timeoutRetransmissions++;
         }
         if (!tcb.retransmitTimer.isScheduled())
         {
@@ -1444,7 +1447,7 @@ public final class TcpLayer
             socket.softError = -begun;
             return begun;
         }
-        stack.cpu().charge(stack.cpu().costs().stackTxPacketPs());
+        stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
         final long at = ip.transportOffset();
         final MemorySegment memory = ip.memory();
         out.wrap(memory, at, TcpSegment.HEADER_LENGTH + optionsLength + length);
@@ -1515,7 +1518,7 @@ public final class TcpLayer
             socket.softError = -begun;
             return;
         }
-        stack.cpu().charge(stack.cpu().costs().stackTxPacketPs());
+        stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
         out.wrap(ip.memory(), ip.transportOffset(), TcpSegment.HEADER_LENGTH + optionsLength);
         final int window = synWindow(socket);
         out.emit(socket.localPort, socket.remotePort, tcb.iss, withAck ? tcb.rcvNxt : 0,
@@ -1542,7 +1545,7 @@ public final class TcpLayer
         {
             return;
         }
-        stack.cpu().charge(stack.cpu().costs().stackTxPacketPs());
+        stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
         out.wrap(ip.memory(), ip.transportOffset(), TcpSegment.HEADER_LENGTH);
         out.emit(sourcePort, destinationPort, seq, withAck ? ack : 0,
             TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), 0, 0);
@@ -1621,6 +1624,7 @@ public final class TcpLayer
         tcb.retransmits++;
         tcb.synRetransmitted = true;
         stack.stats().retransmissions++;
+        stack.stats().timeoutRetransmissions++;
         sendSyn(socket, tcb, tcb.state == TcpState.SYN_RECEIVED);
         tcb.rtoPs = policy.rtoAfter(tcb.retransmits);
         stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
@@ -1642,6 +1646,7 @@ public final class TcpLayer
         tcb.retransmits++;
         tcb.synRetransmitted = true;
         stack.stats().retransmissions++;
+        stack.stats().timeoutRetransmissions++;
         sendSyn(socket, tcb, true);
         tcb.rtoPs = Math.min(tcb.rtoPs * 2, RTO_MAX_PS);
         stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);

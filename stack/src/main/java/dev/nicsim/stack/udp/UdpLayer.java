@@ -1,5 +1,6 @@
 package dev.nicsim.stack.udp;
 
+import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.stack.NetworkStack;
 import dev.nicsim.stack.device.FrameReceiver;
 import dev.nicsim.stack.iface.Ipv4Layer;
@@ -195,7 +196,7 @@ public final class UdpLayer
         {
             return begun;
         }
-        stack.cpu().charge(stack.cpu().costs().stackTxPacketPs());
+        stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
         final MemorySegment memory = ip.memory();
         final long at = ip.transportOffset();
         out.wrap(memory, at, UdpDatagram.HEADER_LENGTH + length);

@@ -22,6 +22,7 @@ public final class PlatformParameters
     public static final String LINK_IFG = "link.ifg_bytes";
     public static final String LINK_SWITCH = "link.switch";
     public static final String SWITCH_LATENCY = "link.switch_latency_ns";
+    public static final String SWITCH_BUFFER = "link.switch_port_buffer_kib";
 
     public static final String PCIE_GENERATION = "pcie.generation";
     public static final String PCIE_LANES = "pcie.lanes";
@@ -43,6 +44,7 @@ public final class PlatformParameters
     public static final String HOST_STACK_RX = "host.stack_rx_packet_ns";
     public static final String HOST_DRIVER_TX = "host.driver_tx_frame_ns";
     public static final String HOST_DRIVER_RX = "host.driver_rx_frame_ns";
+    public static final String HOST_COPY = "host.copy_ns_per_kib";
 
     public static final String FAULT_DROP = "fault.drop";
     public static final String FAULT_CORRUPT = "fault.corrupt";
@@ -78,6 +80,8 @@ public final class PlatformParameters
             Parameter.bool(LINK_SWITCH, false, "join the hosts through a store-and-forward switch instead of one " +
                 "cable (each host gets its own link to the switch)"),
             Parameter.nanos(SWITCH_LATENCY, 500 * Time.NS, "switch forwarding latency after a frame has fully arrived"),
+            Parameter.integer(SWITCH_BUFFER, 144, "KiB", 2, 1 << 20, "switch buffer per output port; a frame " +
+                "that does not fit is tail-dropped (default: a shallow-buffered ToR, 9 MB shared by 64 ports)"),
 
             Parameter.integer(PCIE_GENERATION, pcie.generation(), "", 1, 5, "PCIe generation (2.5, 5, 8, 16, 32 GT/s)"),
             Parameter.choice(PCIE_LANES, Integer.toString(pcie.lanes()), List.of("1", "2", "4", "8", "16"),
@@ -109,6 +113,8 @@ public final class PlatformParameters
             Parameter.nanos(HOST_STACK_RX, cpu.stackRxPacketPs(), "stack CPU work per packet received (estimate)"),
             Parameter.nanos(HOST_DRIVER_TX, cpu.driverTxPs(), "driver CPU work per frame sent (estimate)"),
             Parameter.nanos(HOST_DRIVER_RX, cpu.driverRxPs(), "driver CPU work per frame received (estimate)"),
+            Parameter.nanos(HOST_COPY, cpu.copyPsPerKiB(), "CPU time to copy 1 KiB between a program and the " +
+                "kernel in send() and recv() (estimate: ~10 GB/s memcpy)"),
 
             Parameter.decimal(FAULT_DROP, 0, "", 0, 1, "probability a frame is lost on the link"),
             Parameter.decimal(FAULT_CORRUPT, 0, "", 0, 1, "probability a frame gets one bit flipped (FCS then fails)"),
@@ -139,6 +145,7 @@ public final class PlatformParameters
     {
         return new CpuCosts(settings.picosFromNanos(HOST_SYSCALL), settings.picosFromNanos(HOST_WAKEUP),
             settings.picosFromNanos(HOST_STACK_TX), settings.picosFromNanos(HOST_STACK_RX),
-            settings.picosFromNanos(HOST_DRIVER_TX), settings.picosFromNanos(HOST_DRIVER_RX));
+            settings.picosFromNanos(HOST_DRIVER_TX), settings.picosFromNanos(HOST_DRIVER_RX),
+            settings.picosFromNanos(HOST_COPY));
     }
 }

@@ -70,7 +70,8 @@ public final class Network
         else
         {
             network.fabric = new EthernetSwitch(network.sim, "switch",
-                settings.picosFromNanos(PlatformParameters.SWITCH_LATENCY), cable.maxFrameBytes());
+                settings.picosFromNanos(PlatformParameters.SWITCH_LATENCY), cable.maxFrameBytes(),
+                settings.integer(PlatformParameters.SWITCH_BUFFER) << 10);
             for (int i = 0; i < count; i++)
             {
                 final EthernetLink link = network.link(cable, "wire" + (char) ('A' + i));
@@ -206,6 +207,12 @@ public final class Network
             }
         }
         return null;
+    }
+
+    /** The switch joining the hosts, or null when two hosts share one cable. */
+    public EthernetSwitch fabric()
+    {
+        return fabric;
     }
 
     public List<EthernetLink> links()

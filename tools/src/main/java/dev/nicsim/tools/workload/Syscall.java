@@ -4,14 +4,14 @@ import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.stack.socket.Errno;
 
 /** A workload's system call that must not fail: a failure means the workload itself is broken, so it throws. */
-final class Syscall
+public final class Syscall
 {
     private Syscall()
     {
     }
 
     /** Returns {@code result} when it is not negative; otherwise throws, naming the call and the process's errno. */
-    static int check(final Posix posix, final String call, final int result)
+    public static int check(final Posix posix, final String call, final int result)
     {
         if (result < 0)
         {

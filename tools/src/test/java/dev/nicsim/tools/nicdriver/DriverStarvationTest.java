@@ -1,6 +1,7 @@
 package dev.nicsim.tools.nicdriver;
 
 import dev.nicsim.driver.DriverConfig;
+import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
 import dev.nicsim.hw.sim.Time;
@@ -22,7 +23,7 @@ class DriverStarvationTest
         final DriverPair pair = new DriverPair(DriverConfig.defaults().withNapiBudget(16));
         final Event hog = new Event("hostB.busy-app", Component.HOST_CPU, () ->
         {
-            pair.b.cpu.begin();
+            pair.b.cpu.begin(CpuUse.SYSCALL);
             pair.b.cpu.charge(Time.us(500));
             pair.b.cpu.end();
         });
@@ -45,7 +46,7 @@ class DriverStarvationTest
         final DriverPair pair = new DriverPair(DriverConfig.defaults());
         final Event hog = new Event("hostB.busy-app", Component.HOST_CPU, () ->
         {
-            pair.b.cpu.begin();
+            pair.b.cpu.begin(CpuUse.SYSCALL);
             pair.b.cpu.charge(Time.ms(1));
             pair.b.cpu.end();
         });

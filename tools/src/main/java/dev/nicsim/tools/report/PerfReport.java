@@ -1,0 +1,293 @@
+package dev.nicsim.tools.report;
+
+import dev.nicsim.hw.host.CpuUse;
+import dev.nicsim.tools.workload.perf.PerfOptions;
+import dev.nicsim.tools.workload.perf.PerfResult;
+import org.HdrHistogram.HistogramIterationValue;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A perf run's results as people read them: a terminal table, {@code perf.json} (schema in docs/workloads.md), the
+ * counters in gem5's {@code stats.txt} style, and PNG plots of the latency CDF and of goodput over simulated time.
+ * Everything written depends only on the run's settings and seed: the same seed gives byte-identical files.
+ */
+public final class PerfReport
+{
+    public static final String JSON = "perf.json";
+    public static final String STATS = "stats.txt";
+    public static final String LATENCY_PLOT = "latency_cdf.png";
+    public static final String THROUGHPUT_PLOT = "throughput.png";
+    /** The schema version of perf.json; raised whenever a field changes meaning or goes away. */
+    public static final int SCHEMA = 1;
+
+    private static final Color SERIES_COLOUR = new Color(0x1f77b4);
+
+    private PerfReport()
+    {
+    }
+
+    /** Writes perf.json, stats.txt and the plots into {@code out}. */
+    public static void write(final PerfResult result, final OutputDirectory out)
+    {
+        out.writeString(JSON, Json.write(json(result)));
+        out.writeString(STATS, result.counters().text());
+        if (result.options().test().transactional() && result.latencyNs().getTotalCount() > 0)
+        {
+            png(latencyCdf(result), out, LATENCY_PLOT);
+        }
+        png(throughput(result), out, THROUGHPUT_PLOT);
+    }
+
+    /** perf.json's content. */
+    public static Map<String, Object> json(final PerfResult result)
+    {
+        final PerfOptions options = result.options();
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("schema", SCHEMA);
+        json.put("test", options.test().name());
+        final Map<String, Object> run = new LinkedHashMap<>();
+        run.put("duration_s", options.durationS());
+        run.put("warmup_s", options.warmupS());
+        run.put("message_bytes", options.messageBytes());
+        run.put("request_bytes", options.requestBytes());
+        run.put("response_bytes", options.responseBytes());
+        run.put("flows", options.flows());
+        run.put("hosts", options.hosts());
+        run.put("pattern", options.pattern().label());
+        run.put("samples", options.samples());
+        json.put("options", run);
+        json.put("seed", result.seed());
+
+        final Map<String, Object> results = new LinkedHashMap<>();
+        results.put("window_s", result.windowSeconds());
+        results.put("goodput_gbps", result.goodputGbps());
+        results.put("bytes", result.bytes());
+        results.put("frames_per_s", result.framesPerSecond());
+        results.put("transactions", result.transactions());
+        results.put("transactions_per_s", result.transactionsPerSecond());
+        results.put("interrupts_per_s", result.interruptsPerSecond());
+        results.put("retransmissions", result.retransmissions());
+        results.put("datagrams_sent", result.datagramsSent());
+        results.put("send_failures", result.sendFailures());
+        results.put("transactions_lost", result.transactionsLost());
+        results.put("errors", new LinkedHashMap<String, Object>(result.errors()));
+        json.put("results", results);
+
+        final Map<String, Object> latency = new LinkedHashMap<>();
+        latency.put("count", result.latencyNs().getTotalCount());
+        latency.put("mean_us", orNull(result.meanLatencyUs()));
+        latency.put("p50_us", orNull(result.latencyUs(50)));
+        latency.put("p90_us", orNull(result.latencyUs(90)));
+        latency.put("p99_us", orNull(result.latencyUs(99)));
+        latency.put("p99_9_us", orNull(result.latencyUs(99.9)));
+        latency.put("max_us", orNull(result.maxLatencyUs()));
+        json.put("latency", latency);
+
+        final Map<String, Object> fairness = new LinkedHashMap<>();
+        fairness.put("jain_index", result.jainFairness());
+        final List<Object> perConnection = new ArrayList<>();
+        for (final long bytes : result.connectionBytes())
+        {
+            perConnection.add(bytes);
+        }
+        fairness.put("connection_bytes", perConnection);
+        json.put("fairness", fairness);
+
+        final Map<String, Object> cpu = new LinkedHashMap<>();
+        for (final PerfResult.HostCpuShare host : result.cpu())
+        {
+            final Map<String, Object> shares = new LinkedHashMap<>();
+            shares.put("busy_pct", 100 * host.busy());
+            for (final CpuUse use : CpuUse.ALL)
+            {
+                shares.put(use.label() + "_pct", 100 * host.byUse().get(use));
+            }
+            shares.put("idle_pct", 100 * (1 - host.busy()));
+            cpu.put(host.host(), shares);
+        }
+        json.put("cpu", cpu);
+        json.put("counters", new LinkedHashMap<String, Object>(result.counters().values()));
+
+        final Map<String, Object> wire = new LinkedHashMap<>();
+        wire.put("frames", result.wire().frames());
+        wire.put("arp_frames", result.wire().arpFrames());
+        wire.put("tcp_data_segments", result.wire().tcpDataSegments());
+        wire.put("tcp_payload_bytes", result.wire().tcpPayloadBytes());
+        wire.put("tcp_pure_acks", result.wire().tcpPureAcks());
+        wire.put("udp_datagrams", result.wire().udpDatagrams());
+        wire.put("udp_payload_bytes", result.wire().udpPayloadBytes());
+        wire.put("application_bytes", result.applicationBytes());
+        wire.put("application_transactions", result.applicationTransactions());
+        wire.put("events_fired", result.eventsFired());
+        json.put("whole_run", wire);
+
+        final Map<String, Object> series = new LinkedHashMap<>();
+        series.put("end_s", list(result.sampleEndS()));
+        series.put("goodput_gbps", list(result.sampleGbps()));
+        series.put("transactions_per_s", list(result.sampleTps()));
+        json.put("series", series);
+        json.put("settings", new LinkedHashMap<String, Object>(result.settings()));
+        return json;
+    }
+
+    /** The results as a short table for the terminal. */
+    public static String table(final PerfResult result)
+    {
+        final StringBuilder text = new StringBuilder();
+        final PerfOptions options = result.options();
+        text.append(String.format(Locale.ROOT, "%s: %s, %d host%s (%s), %d flow%s per pair, %.6g s measured after " +
+                "%.6g s warm-up%n", options.test().name(), options.test().description(), options.hosts(),
+            options.hosts() == 1 ? "" : "s", options.pattern().label(), options.flows(),
+            options.flows() == 1 ? "" : "s", options.durationS(), options.warmupS()));
+        text.append('\n');
+        if (options.test().transactional())
+        {
+            row(text, "transactions/s", "%.1f", result.transactionsPerSecond());
+            row(text, "latency mean", "%.3f us", result.meanLatencyUs());
+            row(text, "latency p50 / p90", "%.3f / %.3f us", result.latencyUs(50), result.latencyUs(90));
+            row(text, "latency p99 / p99.9", "%.3f / %.3f us", result.latencyUs(99), result.latencyUs(99.9));
+            row(text, "latency max", "%.3f us", result.maxLatencyUs());
+            if (result.transactionsLost() > 0)
+            {
+                row(text, "transactions lost", "%d", result.transactionsLost());
+            }
+        }
+        else
+        {
+            row(text, "goodput", "%.3f Gb/s", result.goodputGbps());
+            if (!options.test().tcp())
+            {
+                row(text, "datagrams sent", "%d (%d refused by the stack)", result.datagramsSent(),
+                    result.sendFailures());
+            }
+            if (result.connectionBytes().length > 1)
+            {
+                row(text, "Jain's fairness", "%.4f over %d connections", result.jainFairness(),
+                    result.connectionBytes().length);
+            }
+        }
+        row(text, "frames/s (all NICs)", "%.0f", result.framesPerSecond());
+        row(text, "interrupts/s", "%.0f", result.interruptsPerSecond());
+        row(text, "TCP retransmissions", "%d", result.retransmissions());
+        if (result.counters().get("switch.tail_drops") > 0)
+        {
+            row(text, "switch tail drops", "%d", result.counters().get("switch.tail_drops"));
+        }
+        if (!result.errors().isEmpty())
+        {
+            row(text, "errors", "%s", result.errors());
+        }
+        text.append(String.format(Locale.ROOT, "%nCPU       busy  syscall    stack   driver      irq     idle%n"));
+        for (final PerfResult.HostCpuShare host : result.cpu())
+        {
+            text.append(String.format(Locale.ROOT, "%-6s %6.1f %%", host.host(), 100 * host.busy()));
+            for (final CpuUse use : CpuUse.ALL)
+            {
+                text.append(String.format(Locale.ROOT, " %6.1f %%", 100 * host.byUse().get(use)));
+            }
+            text.append(String.format(Locale.ROOT, " %6.1f %%%n", 100 * (1 - host.busy())));
+        }
+        return text.toString();
+    }
+
+    private static void row(final StringBuilder text, final String name, final String format, final Object... values)
+    {
+        text.append(String.format(Locale.ROOT, "  %-22s " + format + "%n", prepend(name, values)));
+    }
+
+    private static Object[] prepend(final String name, final Object[] values)
+    {
+        final Object[] all = new Object[values.length + 1];
+        all[0] = name;
+        System.arraycopy(values, 0, all, 1, values.length);
+        return all;
+    }
+
+    /* No transactions, no latency: JSON's null rather than a number. */
+    private static Double orNull(final double value)
+    {
+        return Double.isNaN(value) ? null : value;
+    }
+
+    private static List<Object> list(final double[] values)
+    {
+        final List<Object> list = new ArrayList<>(values.length);
+        for (final double value : values)
+        {
+            list.add(value);
+        }
+        return list;
+    }
+
+    /* The latency CDF: for each recorded value, the fraction of transactions at or below it. */
+    private static XYChart latencyCdf(final PerfResult result)
+    {
+        final XYChart chart = new XYChartBuilder().width(960).height(540)
+            .title(result.options().test().name() + " latency CDF (" + result.latencyNs().getTotalCount() +
+                " transactions)").xAxisTitle("latency (us)").yAxisTitle("fraction of transactions").build();
+        style(chart);
+        final List<Double> latency = new ArrayList<>();
+        final List<Double> fraction = new ArrayList<>();
+        final double total = result.latencyNs().getTotalCount();
+        for (final HistogramIterationValue value : result.latencyNs().recordedValues())
+        {
+            latency.add(result.latencyNs().highestEquivalentValue(value.getValueIteratedTo()) / 1000.0);
+            fraction.add(value.getTotalCountToThisValue() / total);
+        }
+        final XYSeries series = chart.addSeries("latency", latency, fraction);
+        series.setLineColor(SERIES_COLOUR);
+        series.setMarker(SeriesMarkers.NONE);
+        series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+        return chart;
+    }
+
+    private static XYChart throughput(final PerfResult result)
+    {
+        final boolean transactional = result.options().test().transactional();
+        final XYChart chart = new XYChartBuilder().width(960).height(540)
+            .title(result.options().test().name() + (transactional ? " transactions" : " goodput") +
+                " over simulated time").xAxisTitle("simulated time after warm-up (s)")
+            .yAxisTitle(transactional ? "transactions/s" : "goodput (Gb/s)").build();
+        style(chart);
+        final XYSeries series = chart.addSeries(transactional ? "transactions/s" : "goodput",
+            result.sampleEndS(), transactional ? result.sampleTps() : result.sampleGbps());
+        series.setLineColor(SERIES_COLOUR);
+        series.setMarker(SeriesMarkers.NONE);
+        return chart;
+    }
+
+    private static void style(final XYChart chart)
+    {
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotGridLinesVisible(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+    }
+
+    private static void png(final XYChart chart, final OutputDirectory out, final String name)
+    {
+        try (OutputStream png = out.create(name))
+        {
+            BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("writing " + name, e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.nicsim.tools.workload.perf;
+
+import dev.nicsim.stack.posix.Posix;
+import dev.nicsim.stack.socket.SocketConstants;
+import dev.nicsim.tools.testbed.Host;
+
+/**
+ * The one process a perf run starts on a host, in which all of that host's clients and servers run (netperf forks;
+ * here they share a descriptor table, which changes nothing they measure). Its memory holds the buffers every
+ * program sends from and receives into, and scratch room for getsockopt.
+ */
+final class HostProcess
+{
+    /** recv() takes up to this much at a time, as netperf's default receive size on Linux (the socket's 128 KiB
+     * receive buffer halved). */
+    static final int RECEIVE_BYTES = 64 * 1024;
+
+    final Host host;
+    final Posix posix;
+    final long sendBuffer;
+    final long receiveBuffer;
+    /* getsockopt(SO_ERROR)'s value and length. */
+    private final long optionValue;
+    private final long optionLength;
+
+    HostProcess(final Host host, final int largestSend)
+    {
+        this.host = host;
+        this.posix = host.newProcess();
+        this.sendBuffer = posix.memory().allocate(largestSend);
+        this.receiveBuffer = posix.memory().allocate(RECEIVE_BYTES);
+        this.optionValue = posix.memory().allocate(4);
+        this.optionLength = posix.memory().allocate(4);
+    }
+
+    /** A sockaddr_in for {@code address}:{@code port} in this process's memory. */
+    long sockaddr(final int address, final int port)
+    {
+        final long pointer = posix.memory().allocate(SocketConstants.SOCKADDR_IN_SIZE);
+        posix.memory().putSockaddrIn(pointer, SocketConstants.AF_INET, address, port);
+        return pointer;
+    }
+
+    /** The pending error of a socket whose non-blocking connect() has finished: 0 when it connected. */
+    int socketError(final int fd)
+    {
+        posix.memory().putInt(optionLength, 4);
+        if (posix.getsockopt(fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_ERROR, optionValue, optionLength) < 0)
+        {
+            return posix.errno();
+        }
+        return posix.memory().getInt(optionValue);
+    }
+}

@@ -1,0 +1,208 @@
+package dev.nicsim.tools.workload.perf;
+
+import dev.nicsim.hw.eth.EthernetLink;
+import dev.nicsim.hw.host.CpuUse;
+import dev.nicsim.hw.sim.Simulator;
+import dev.nicsim.hw.sim.Time;
+import dev.nicsim.stack.socket.Errno;
+import dev.nicsim.tools.config.Parameter;
+import dev.nicsim.tools.config.PlatformParameters;
+import dev.nicsim.tools.config.Settings;
+import dev.nicsim.tools.measure.DeviceCounters;
+import dev.nicsim.tools.measure.PerfMeter;
+import dev.nicsim.tools.measure.WireCensus;
+import dev.nicsim.tools.testbed.Host;
+import dev.nicsim.tools.testbed.Network;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A netperf-style run through the full model: hosts on the testbed (two on a cable, more through the switch), a
+ * server on each host that is one, a client per flow, all event-driven inside the simulation. The run warms up, then
+ * measures for the duration in equal samples, then stops the clients and lets what is in flight land, so that the
+ * whole-run counts add up.
+ */
+public final class PerfRun
+{
+    /** netperf's data connections go to the netserver's port; this run's servers listen here. */
+    public static final int SERVER_PORT = 12866;
+    /** After the window, what is in flight lands within this (no new sends or transactions start). */
+    static final long DRAIN_PS = 10 * Time.MS;
+
+    /** Told as simulated time advances, for a progress display. */
+    @FunctionalInterface
+    public interface Progress
+    {
+        /** {@code simulatedPs} of {@code totalPs} (warm-up and window) have run. */
+        void advanced(long simulatedPs, long totalPs);
+    }
+
+    private PerfRun()
+    {
+    }
+
+    /** Runs {@code options} on a testbed built from {@code settings}. */
+    public static PerfResult run(final Settings settings, final PerfOptions options, final Progress progress)
+    {
+        final Network network = Network.build(settings, options.hosts());
+        final Simulator sim = network.sim();
+        final PerfMeter meter = new PerfMeter(sim);
+        final WireCensus census = new WireCensus();
+        final boolean switched = network.fabric() != null;
+        for (final EthernetLink link : network.links())
+        {
+            census.watch(link, switched);
+        }
+
+        final PerfTest test = options.test();
+        final int largestSend = Math.max(options.messageBytes(), Math.max(options.requestBytes(),
+            options.responseBytes()));
+        final List<HostProcess> processes = new ArrayList<>();
+        for (final Host host : network.hosts())
+        {
+            processes.add(new HostProcess(host, largestSend));
+        }
+        final List<TrafficPattern.Pair> pairs = options.pattern().pairs(options.hosts());
+        final List<TcpServer> tcpServers = new ArrayList<>();
+        final boolean[] serving = new boolean[options.hosts()];
+        for (final TrafficPattern.Pair pair : pairs)
+        {
+            if (serving[pair.server()])
+            {
+                continue;
+            }
+            serving[pair.server()] = true;
+            final HostProcess process = processes.get(pair.server());
+            if (test.tcp())
+            {
+                final TcpServer server = new TcpServer(test, process, meter, options);
+                server.listen(SERVER_PORT);
+                tcpServers.add(server);
+            }
+            else
+            {
+                new UdpServer(test, process, meter, options).listen(SERVER_PORT);
+            }
+        }
+        final List<TcpClient> tcpClients = new ArrayList<>();
+        final List<UdpClient> udpClients = new ArrayList<>();
+        final long datagramIntervalPs = PlatformParameters.ethernet(settings).wireTimePs(options.messageBytes() +
+            UDP_FRAME_OVERHEAD);
+        for (final TrafficPattern.Pair pair : pairs)
+        {
+            final HostProcess client = processes.get(pair.client());
+            final Host server = network.hosts().get(pair.server());
+            final long address = client.sockaddr(server.address(), SERVER_PORT);
+            for (int flow = 0; flow < options.flows(); flow++)
+            {
+                final String name = client.host.name() + ".flow" + tcpClients.size() + udpClients.size();
+                if (test.tcp())
+                {
+                    tcpClients.add(new TcpClient(test, client, sim, meter, address, options, name));
+                }
+                else
+                {
+                    udpClients.add(new UdpClient(test, client, sim, meter, address, options, datagramIntervalPs,
+                        name));
+                }
+            }
+        }
+        tcpClients.forEach(TcpClient::start);
+        udpClients.forEach(UdpClient::start);
+
+        final long start = sim.now();
+        final long warmupPs = Math.round(options.warmupS() * Time.S);
+        final long windowPs = Math.round(options.durationS() * Time.S);
+        final long totalPs = warmupPs + windowPs;
+        final int warmupSteps = Math.max(1, (int) Math.min(options.samples(), warmupPs / Math.max(1, windowPs /
+            options.samples())));
+        for (int step = 1; step <= warmupSteps; step++)
+        {
+            sim.run(start + warmupPs * step / warmupSteps);
+            progress.advanced(sim.now() - start, totalPs);
+        }
+
+        final DeviceCounters before = DeviceCounters.of(network);
+        meter.startWindow();
+        final long windowStart = sim.now();
+        final int samples = options.samples();
+        final double[] sampleEnd = new double[samples];
+        final double[] sampleGbps = new double[samples];
+        final double[] sampleTps = new double[samples];
+        long lastBytes = 0;
+        long lastTransactions = 0;
+        long lastTime = windowStart;
+        for (int sample = 0; sample < samples; sample++)
+        {
+            final long end = windowStart + windowPs * (sample + 1) / samples;
+            sim.run(end);
+            final double seconds = (end - lastTime) / (double) Time.S;
+            sampleEnd[sample] = (end - windowStart) / (double) Time.S;
+            sampleGbps[sample] = (meter.bytesInWindow() - lastBytes) * 8 / seconds / 1e9;
+            sampleTps[sample] = (meter.transactionsInWindow() - lastTransactions) / seconds;
+            lastBytes = meter.bytesInWindow();
+            lastTransactions = meter.transactionsInWindow();
+            lastTime = end;
+            progress.advanced(sim.now() - start, totalPs);
+        }
+        meter.endWindow();
+        final DeviceCounters window = DeviceCounters.of(network).since(before);
+
+        tcpClients.forEach(TcpClient::stop);
+        tcpServers.forEach(TcpServer::stop);
+        udpClients.forEach(UdpClient::stop);
+        sim.run(sim.now() + DRAIN_PS);
+
+        return new PerfResult(options, settings.integer(PlatformParameters.SEED), effective(settings), windowPs,
+            meter.bytesInWindow(), meter.transactionsInWindow(), meter.latencyNs().copy(), meter.jainFairness(),
+            meter.connectionBytes(), errors(meter), meter.datagramsSent(), meter.sendFailures(),
+            meter.transactionsLost(), cpuShares(network, window, windowPs), window, census, meter.bytesTotal(),
+            meter.transactionsTotal(), sampleEnd, sampleGbps, sampleTps, sim.firedCount());
+    }
+
+    /** Ethernet, IPv4 and UDP headers and the FCS around a datagram's payload. */
+    static final int UDP_FRAME_OVERHEAD = 14 + 20 + 8 + 4;
+
+    private static Map<String, String> effective(final Settings settings)
+    {
+        final Map<String, String> values = new LinkedHashMap<>();
+        for (final Parameter parameter : settings.catalog().all())
+        {
+            values.put(parameter.key(), settings.text(parameter.key()));
+        }
+        return values;
+    }
+
+    private static Map<String, Long> errors(final PerfMeter meter)
+    {
+        final Map<String, Long> errors = new LinkedHashMap<>();
+        for (int errno = 1; errno < meter.errnoLimit(); errno++)
+        {
+            if (meter.errors(errno) > 0)
+            {
+                errors.put(Errno.name(errno), meter.errors(errno));
+            }
+        }
+        return errors;
+    }
+
+    private static List<PerfResult.HostCpuShare> cpuShares(final Network network, final DeviceCounters window,
+        final long windowPs)
+    {
+        final List<PerfResult.HostCpuShare> shares = new ArrayList<>();
+        for (final Host host : network.hosts())
+        {
+            final Map<CpuUse, Double> byUse = new EnumMap<>(CpuUse.class);
+            for (final CpuUse use : CpuUse.ALL)
+            {
+                byUse.put(use, window.get(host.name() + ".cpu." + use.label() + "_ps") / (double) windowPs);
+            }
+            shares.add(new PerfResult.HostCpuShare(host.name(), byUse));
+        }
+        return shares;
+    }
+}
