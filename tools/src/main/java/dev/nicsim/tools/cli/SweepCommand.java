@@ -44,7 +44,7 @@ import java.util.List;
 final class SweepCommand implements Runnable
 {
     private static final int BAR_WIDTH = 30;
-    private static final long POLL_MS = 1000;
+    private static final long POLL_MS = 500;
 
     @Mixin
     private SettingsOptions options;
