@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -246,15 +247,19 @@ public final class SlurmExecutor
 
     /**
      * Where the sweep stands: done and failed from the folder; running and pending from {@code squeue} for the points
-     * of the last submission that have neither; the rest missing (never submitted, cancelled, or lost).
+     * of the last submission that have neither; failed also where {@code sacct} (if the cluster keeps accounting)
+     * says their task ended without recording them (cancelled, timed out, out of memory, node failure); the rest
+     * missing.
      */
     public static SweepStatus status(final SweepFolder folder)
     {
         final Submission submission = lastSubmission(folder);
         final Map<Integer, String> queued = new HashMap<>();
+        final Set<Integer> ended = new HashSet<>();
         if (submission != null)
         {
             final Map<Integer, String> states = squeue(submission.arrayJob());
+            final Map<Integer, String> finals = sacct(submission.arrayJob());
             for (int task = 0; task < submission.tasks().size(); task++)
             {
                 final String state = states.get(task);
@@ -264,6 +269,10 @@ public final class SlurmExecutor
                     {
                         queued.put(point, state);
                     }
+                }
+                else if (finals.containsKey(task) && !finals.get(task).startsWith("COMPLETED"))
+                {
+                    ended.addAll(submission.tasks().get(task));
                 }
             }
         }
@@ -287,7 +296,7 @@ public final class SlurmExecutor
             {
                 pending++;
             }
-            else if (folder.failure(point.index()).isPresent())
+            else if (folder.failure(point.index()).isPresent() || ended.contains(point.index()))
             {
                 failed++;
             }
@@ -321,6 +330,38 @@ public final class SlurmExecutor
             if (fields.length == 2 && fields[0].matches("\\d+"))
             {
                 states.put(Integer.parseInt(fields[0]), fields[1]);
+            }
+        }
+        return states;
+    }
+
+    /*
+     * Task id -> final state from accounting (COMPLETED, FAILED, CANCELLED by 0, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL);
+     * empty when the cluster keeps no accounting (sacct then fails) or sacct is not installed.
+     */
+    private static Map<Integer, String> sacct(final String arrayJob)
+    {
+        final Map<Integer, String> states = new HashMap<>();
+        final Outcome outcome;
+        try
+        {
+            outcome = run(List.of("sacct", "-n", "-P", "-X", "-j", arrayJob, "-o", "JobID,State"));
+        }
+        catch (final ConfigException e)
+        {
+            return states;
+        }
+        if (outcome.exitCode() != 0)
+        {
+            return states;
+        }
+        for (final String line : outcome.output().split("\n"))
+        {
+            final String[] fields = line.trim().split("\\|");
+            final int underscore = fields[0].indexOf('_');
+            if (fields.length == 2 && underscore > 0 && fields[0].substring(underscore + 1).matches("\\d+"))
+            {
+                states.put(Integer.parseInt(fields[0].substring(underscore + 1)), fields[1]);
             }
         }
         return states;
