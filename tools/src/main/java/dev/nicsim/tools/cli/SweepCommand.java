@@ -3,6 +3,7 @@ package dev.nicsim.tools.cli;
 import dev.nicsim.tools.config.ConfigException;
 import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.sweep.LocalRunner;
+import dev.nicsim.tools.sweep.PerfTarget;
 import dev.nicsim.tools.sweep.Shard;
 import dev.nicsim.tools.sweep.SlurmExecutor;
 import dev.nicsim.tools.sweep.SweepFolder;
@@ -35,14 +36,18 @@ import java.util.List;
             "(--merge); a point's result depends only on its settings and seed, so all give the same files."},
     footer = {"", "Examples:",
         "  nicsim sweep --set pcie.dma_read_latency_ns=300,500,700,900",
-        "  nicsim sweep --set driver.itr_units=0,8,32 --set link.rate_gbps=10,25 --grid --out /tmp/itr",
+        "  nicsim sweep --set driver.itr_units=0,8,32 --set pcie.lanes=4,8 --grid --out /tmp/itr",
+        "  nicsim sweep --set driver.itr_units=0,8,32,128 perf TCP_RR --duration 0.1",
         "  nicsim sweep --set link.rate_gbps=1,10,100 --executor slurm --partition short --out /shared/rates",
         "  nicsim sweep --status /shared/rates",
         "  nicsim sweep --resume /shared/rates --executor slurm",
-        "  nicsim sweep --set link.rate_gbps=1,10,100 --shard 2/3 --out /shared/rates; nicsim sweep --merge /shared/rates",
+        "  nicsim sweep --set pcie.lanes=1,2,4,8 --shard 2/3 --out /shared/lanes",
+        "  nicsim sweep --merge /shared/lanes",
         "", "docs/cluster.md explains Slurm, Kubernetes and GNU parallel runs."})
 final class SweepCommand implements Runnable
 {
+    /** What a sweep can run: the demo, and netperf's tests with perf's own options. */
+    static final SweepTargets TARGETS = SweepTargets.builtIn().with(PerfTarget.NAME, PerfCommand::sweepTarget);
     private static final int BAR_WIDTH = 30;
     private static final long POLL_MS = 500;
 
@@ -139,20 +144,20 @@ final class SweepCommand implements Runnable
     {
         if (status != null)
         {
-            System.out.println(SlurmExecutor.status(SweepFolder.open(status)).line());
+            System.out.println(SlurmExecutor.status(SweepFolder.open(status, TARGETS)).line());
             return;
         }
         if (merge != null)
         {
-            finish(SweepFolder.open(merge));
+            finish(SweepFolder.open(merge, TARGETS));
             return;
         }
         if (worker != null)
         {
-            runWorker(SweepFolder.open(worker));
+            runWorker(SweepFolder.open(worker, TARGETS));
             return;
         }
-        final SweepFolder folder = resume != null ? SweepFolder.open(resume) : SweepFolder.create(out, plan());
+        final SweepFolder folder = resume != null ? SweepFolder.open(resume, TARGETS) : SweepFolder.create(out, plan());
         List<SweepPlan.Point> chosen = folder.plan().points();
         if (shard != null)
         {
@@ -181,7 +186,7 @@ final class SweepCommand implements Runnable
             (SweepPlan.listsValues(assignment) ? swept : fixed).add(assignment);
         }
         final Settings base = options.resolve(fixed);
-        return SweepPlan.of(target.isEmpty() ? List.of(SweepTargets.DEFAULT) : target, base, swept, grid);
+        return SweepPlan.of(TARGETS, target.isEmpty() ? List.of(SweepTargets.DEFAULT) : target, base, swept, grid);
     }
 
     private void runLocally(final SweepFolder folder, final List<SweepPlan.Point> todo)

@@ -1,5 +1,6 @@
 package dev.nicsim.tools.sweep;
 
+import dev.nicsim.tools.config.ConfigException;
 import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.demo.DaytimeDemo;
 import dev.nicsim.tools.demo.LatencyBreakdown;
@@ -16,6 +17,16 @@ final class DemoTarget implements SweepTarget
 {
     static final String NAME = "demo";
     private static final String LATENCY = "connect_latency_ns";
+
+    /** The demo takes no arguments of its own. */
+    static SweepTarget parse(final List<String> arguments)
+    {
+        if (!arguments.isEmpty())
+        {
+            throw new ConfigException("the demo target takes no arguments, got " + arguments);
+        }
+        return new DemoTarget();
+    }
 
     @Override
     public List<String> arguments()

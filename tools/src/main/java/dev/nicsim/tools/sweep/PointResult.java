@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  */
 public record PointResult(Map<String, Double> metrics, String summaryJson)
 {
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)+");
+    /* A CSV column and JSON key as it stands: letters, digits, underscores (host names are upper case: A_cpu_pct). */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
     public PointResult
     {
@@ -20,8 +21,8 @@ public record PointResult(Map<String, Double> metrics, String summaryJson)
         {
             if (!NAME.matcher(metric.getKey()).matches())
             {
-                throw new IllegalArgumentException("metric name '" + metric.getKey() + "' is not snake_case with " +
-                    "a unit suffix (e.g. connect_latency_ns)");
+                throw new IllegalArgumentException("metric name '" + metric.getKey() + "' is not snake_case " +
+                    "(e.g. connect_latency_ns)");
             }
             if (!Double.isFinite(metric.getValue()))
             {
@@ -31,7 +32,10 @@ public record PointResult(Map<String, Double> metrics, String summaryJson)
         metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     }
 
-    /** The unit a metric's name ends with: {@code ns} for {@code connect_latency_ns}, {@code s} for {@code _per_s}. */
+    /**
+     * The unit a metric's name ends with: {@code ns} for {@code connect_latency_ns}, {@code 1/s} for {@code _per_s};
+     * a count without a unit ({@code retransmissions}) is its own.
+     */
     public static String unit(final String metric)
     {
         if (metric.endsWith("_per_s"))

@@ -1,6 +1,8 @@
 package dev.nicsim.tools.sweep;
 
 import java.awt.Color;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,6 +31,25 @@ final class SeriesColours
         return fixed != null ? fixed : PALETTE[Math.floorMod(stem.hashCode(), PALETTE.length)];
     }
 
+    /**
+     * The colours of the metrics of one plot: each its own ({@link #of}), except that a metric whose colour an
+     * earlier one in the plot already has takes the first colour still free, so no two series look alike.
+     */
+    static Map<String, Color> of(final List<String> metrics)
+    {
+        final Map<String, Color> colours = new LinkedHashMap<>();
+        for (final String metric : metrics)
+        {
+            Color colour = of(metric);
+            for (int i = 0; colours.containsValue(colour) && i < PALETTE.length; i++)
+            {
+                colour = PALETTE[i];
+            }
+            colours.put(metric, colour);
+        }
+        return colours;
+    }
+
     /** The n-th colour, for series that are not components (one line per value of another key). */
     static Color nth(final int n)
     {
@@ -38,6 +59,10 @@ final class SeriesColours
     /** {@code host_cpu_ns} without its unit: {@code host_cpu}; {@code interrupts_per_s}: {@code interrupts}. */
     static String stem(final String metric)
     {
+        if (metric.indexOf('_') < 0)
+        {
+            return metric;
+        }
         final String unit = metric.endsWith("_per_s") ? "_per_s" : metric.substring(metric.lastIndexOf('_'));
         return metric.substring(0, metric.length() - unit.length());
     }

@@ -144,7 +144,7 @@ public final class SlurmExecutor
         text.append(command(launcher)).append(" sweep --worker \"$DIR\" --points \"$points\" --log \"$log\" -j ")
             .append("\"${SLURM_CPUS_PER_TASK:-1}\"\n");
         text.append("status=$?\n");
-        text.append("# A JVM that died (out of memory, a signal) recorded nothing: record it for each of its points.\n");
+        text.append("# A JVM that died (out of memory, a signal) recorded nothing: record that for its points.\n");
         text.append("if (( status != 0 )); then\n");
         text.append("  for point in ${points//,/ }; do\n");
         text.append("    name=$(printf '%04d' \"$point\")\n");
@@ -226,10 +226,10 @@ public final class SlurmExecutor
         return outcome.output().trim().split(";")[0];
     }
 
-    /** The last submission recorded in the folder, if the sweep went to Slurm. */
-    public static Submission lastSubmission(final SweepFolder folder)
+    /** The last submission recorded in a sweep's folder, if the sweep went to Slurm; null if not. */
+    public static Submission lastSubmission(final Path dir)
     {
-        final Path jobs = folder.dir().resolve(JOBS);
+        final Path jobs = dir.resolve(JOBS);
         try
         {
             if (!Files.exists(jobs))
@@ -253,7 +253,7 @@ public final class SlurmExecutor
      */
     public static SweepStatus status(final SweepFolder folder)
     {
-        final Submission submission = lastSubmission(folder);
+        final Submission submission = lastSubmission(folder.dir());
         final Map<Integer, String> queued = new HashMap<>();
         final Set<Integer> ended = new HashSet<>();
         if (submission != null)

@@ -93,17 +93,18 @@ public final class SweepFolder
     }
 
     /**
-     * Opens the folder of an existing sweep.
+     * Opens the folder of an existing sweep whose target is one of {@code targets}.
      *
      * @throws ConfigException if it holds no sweep plan
      */
-    public static SweepFolder open(final Path dir)
+    public static SweepFolder open(final Path dir, final SweepTargets targets)
     {
         final Path absolute = dir.toAbsolutePath().normalize();
         final Path planFile = absolute.resolve(PLAN);
         try
         {
-            return new SweepFolder(absolute, SweepPlan.parse(Files.readString(planFile), planFile.toString()));
+            return new SweepFolder(absolute, SweepPlan.parse(Files.readString(planFile), planFile.toString(),
+                targets));
         }
         catch (final NoSuchFileException e)
         {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A whole sweep, fixed before anything runs: the target, the settings every point shares, and the swept keys with
@@ -25,6 +26,7 @@ import java.util.TreeMap;
  */
 public final class SweepPlan
 {
+    private final SweepTargets targets;
     private final List<String> targetWords;
     private final Settings base;
     private final Map<String, List<String>> swept;
@@ -44,9 +46,10 @@ public final class SweepPlan
         }
     }
 
-    private SweepPlan(final List<String> targetWords, final Settings base, final Map<String, List<String>> swept,
-        final boolean grid)
+    private SweepPlan(final SweepTargets targets, final List<String> targetWords, final Settings base,
+        final Map<String, List<String>> swept, final boolean grid)
     {
+        this.targets = targets;
         this.targetWords = List.copyOf(targetWords);
         this.base = base;
         this.swept = swept;
@@ -65,21 +68,21 @@ public final class SweepPlan
     }
 
     /**
-     * The plan for {@code sweeps} ({@code KEY=V1,V2,...} each) over {@code base}, running the target {@code
-     * targetWords} name. Every value of every point is checked here, before anything runs.
+     * The plan for {@code sweeps} ({@code KEY=V1,V2,...} each) over {@code base}, running the target of {@code
+     * targets} that {@code targetWords} name. Every value of every point is checked here, before anything runs.
      *
      * @throws ConfigException when nothing is swept, a key is swept twice, lockstep lists differ in length, or for
      *                         any bad key, value or target
      */
-    public static SweepPlan of(final List<String> targetWords, final Settings base, final List<String> sweeps,
-        final boolean grid)
+    public static SweepPlan of(final SweepTargets targets, final List<String> targetWords, final Settings base,
+        final List<String> sweeps, final boolean grid)
     {
         if (sweeps.isEmpty())
         {
             throw new ConfigException("say what to sweep: --set KEY=V1,V2,... (e.g. --set " +
                 "pcie.dma_read_latency_ns=400,500,600)");
         }
-        SweepTargets.parse(targetWords);
+        targets.parse(targetWords);
         final Map<String, List<String>> swept = new LinkedHashMap<>();
         for (final String assignment : sweeps)
         {
@@ -113,7 +116,7 @@ public final class SweepPlan
                 }
             }
         }
-        return new SweepPlan(targetWords, base, swept, grid);
+        return new SweepPlan(targets, targetWords, base, swept, grid);
     }
 
     private List<Point> enumerate()
@@ -180,7 +183,7 @@ public final class SweepPlan
     /** A fresh target for a point (targets keep no state, but a fresh one per point makes that hold by design). */
     public SweepTarget target()
     {
-        return SweepTargets.parse(targetWords);
+        return targets.parse(targetWords);
     }
 
     /** The settings every point shares (from --config and the single-valued --set). */
@@ -243,7 +246,7 @@ public final class SweepPlan
      *
      * @throws ConfigException if the text is not a plan or names keys or values this version does not accept
      */
-    public static SweepPlan parse(final String text, final String where)
+    public static SweepPlan parse(final String text, final String where, final SweepTargets targets)
     {
         final Properties properties = new Properties();
         try
@@ -255,7 +258,7 @@ public final class SweepPlan
                 words.add(required(properties, "target." + i, where));
             }
             final Settings base = TestbedParameters.defaults();
-            for (final String name : new java.util.TreeSet<>(properties.stringPropertyNames()))
+            for (final String name : new TreeSet<>(properties.stringPropertyNames()))
             {
                 if (name.startsWith("fixed."))
                 {
@@ -268,7 +271,7 @@ public final class SweepPlan
                 sweeps.add(required(properties, "sweep." + i + ".key", where) + "=" +
                     required(properties, "sweep." + i + ".values", where));
             }
-            return of(words, base, sweeps, Boolean.parseBoolean(required(properties, "grid", where)));
+            return of(targets, words, base, sweeps, Boolean.parseBoolean(required(properties, "grid", where)));
         }
         catch (final IOException | IllegalArgumentException e)
         {

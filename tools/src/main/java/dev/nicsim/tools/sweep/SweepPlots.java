@@ -66,7 +66,7 @@ final class SweepPlots
         }
     }
 
-    private static Chart<?, ?> draw(final SweepPlan plan, final List<SweepReport.Row> rows,
+    static Chart<?, ?> draw(final SweepPlan plan, final List<SweepReport.Row> rows,
         final Plot chart)
     {
         final String xKey = plan.keys().get(0);
@@ -105,18 +105,20 @@ final class SweepPlots
                 }
                 sums.put(metric, running.clone());
             }
+            final Map<String, Color> colours = SeriesColours.of(shown);
             final List<String> topFirst = new ArrayList<>(sums.keySet()).reversed();
             for (final String metric : topFirst)
             {
                 final XYSeries series = xy.addSeries(label(metric), xs, sums.get(metric));
                 series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
-                series.setFillColor(SeriesColours.of(metric));
-                series.setLineColor(SeriesColours.of(metric).darker());
+                series.setFillColor(colours.get(metric));
+                series.setLineColor(colours.get(metric).darker());
                 series.setMarker(SeriesMarkers.NONE);
             }
             return xy;
         }
         final Map<String, List<SweepReport.Row>> groups = groupByOtherKeys(plan, rows, xKey);
+        final Map<String, Color> colours = SeriesColours.of(chart.metrics());
         int group = 0;
         for (final Map.Entry<String, List<SweepReport.Row>> entry : groups.entrySet())
         {
@@ -128,7 +130,7 @@ final class SweepPlots
                     members.stream().mapToDouble(row -> value(row, metric)).toArray());
                 series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
                 series.setMarker(SeriesMarkers.CIRCLE);
-                final Color colour = groups.size() == 1 ? SeriesColours.of(metric) : SeriesColours.nth(group);
+                final Color colour = groups.size() == 1 ? colours.get(metric) : SeriesColours.nth(group);
                 series.setLineColor(colour);
                 series.setMarkerColor(colour);
             }
@@ -155,16 +157,18 @@ final class SweepPlots
             bars.getStyler().setXAxisLabelRotation(90);
         }
         final List<String> categories = rows.stream().map(row -> category(row, xKey)).toList();
-        for (final String metric : stacked ? nonZero(rows, chart.metrics()) : chart.metrics())
+        final List<String> shown = stacked ? nonZero(rows, chart.metrics()) : chart.metrics();
+        final Map<String, Color> colours = SeriesColours.of(shown);
+        for (final String metric : shown)
         {
             final CategorySeries series = bars.addSeries(label(metric), categories,
                 rows.stream().map(row -> (Number) value(row, metric)).toList());
-            series.setFillColor(SeriesColours.of(metric));
+            series.setFillColor(colours.get(metric));
             if (!stacked)
             {
                 series.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
-                series.setLineColor(SeriesColours.of(metric));
-                series.setMarkerColor(SeriesColours.of(metric));
+                series.setLineColor(colours.get(metric));
+                series.setMarkerColor(colours.get(metric));
                 series.setMarker(SeriesMarkers.CIRCLE);
             }
         }

@@ -119,7 +119,12 @@ class SweepCommandTest
         assertEquals(2, Main.run("sweep", "--set", "pcie.lanes=4,8", "demo", "--out", "x"));
         assertTrue(err.toString().contains("the demo target takes no arguments, got [--out, x]"), err.toString());
         assertEquals(2, Main.run("sweep", "--set", "pcie.lanes=4,8", "perf-typo"));
-        assertTrue(err.toString().contains("unknown sweep target 'perf-typo'"), err.toString());
+        assertTrue(err.toString().contains("unknown sweep target 'perf-typo': choose one of demo, perf"),
+            err.toString());
+        assertEquals(2, Main.run("sweep", "--set", "pcie.lanes=4,8", "perf", "TCP_RR", "--set", "sim.seed=2"));
+        assertTrue(err.toString().contains("give --set to sweep, before 'perf'"), err.toString());
+        assertEquals(2, Main.run("sweep", "--set", "pcie.lanes=4,8", "perf", "TCP_BOGUS"));
+        assertTrue(err.toString().contains("unknown test 'TCP_BOGUS'"), err.toString());
     }
 
     @Test

@@ -18,14 +18,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * A real Slurm: a 16-point sweep as a job array on a one-node cluster merges to the same sweep.csv as the sweep run
- * here; two points made to fail are named in the merged summary and, once the cause is gone, resumed alone; shards
+ * A real Slurm: a 16-point perf sweep as a job array on a one-node cluster merges to the same sweep.csv as the
+ * sweep run here; two points made to fail are named in the merged summary and, once the cause is gone, resumed alone; shards
  * merge to the same file too.
  */
 class SlurmSweepTest
 {
+    /* A millisecond of TCP_RR per point: short, and every point a full perf run through the whole model. */
     private static final List<String> SWEEP = List.of("--set", "pcie.dma_read_latency_ns=" +
-        "250,300,350,400,450,500,550,600,650,700,750,800,850,900,950,1000", "--set", "sim.seed=5");
+        "250,300,350,400,450,500,550,600,650,700,750,800,850,900,950,1000", "--set", "sim.seed=5", "perf", "TCP_RR",
+        "--duration", "0.001", "--warmup", "0.001");
 
     @Test
     void shouldMergeASlurmArraySweepResumedAfterFailuresAndShardsToTheLocalSweep(@TempDir final Path dir)
@@ -74,7 +76,7 @@ class SlurmSweepTest
                 "slurm"));
             assertEquals(0, resumed.exitCode(), resumed.output());
             assertTrue(resumed.output().contains("14 of 16 points already have a result"), resumed.output());
-            assertEquals(List.of(5, 11), SlurmExecutor.lastSubmission(SweepFolder.open(failing)).tasks().stream()
+            assertEquals(List.of(5, 11), SlurmExecutor.lastSubmission(failing).tasks().stream()
                 .flatMap(List::stream).toList(), "resume submits only the failed points");
             assertEquals(expected, Files.readString(failing.resolve(SweepReport.CSV)));
             final Outcome status = cli(cluster, List.of("sweep", "--status", failing.toString()));
