@@ -157,6 +157,10 @@ final class SweepCommand implements Runnable
             runWorker(SweepFolder.open(worker, TARGETS));
             return;
         }
+        if (!executor.equals("local") && !executor.equals("slurm"))
+        {
+            throw new ConfigException("--executor " + executor + " is not one of local, slurm");
+        }
         final SweepFolder folder = resume != null ? SweepFolder.open(resume, TARGETS) : SweepFolder.create(out, plan());
         List<SweepPlan.Point> chosen = folder.plan().points();
         if (shard != null)
@@ -169,11 +173,13 @@ final class SweepCommand implements Runnable
             System.err.printf("sweep: %d of %d points already have a result in %s; running the other %d%n",
                 chosen.size() - todo.size(), chosen.size(), folder.dir(), todo.size());
         }
-        switch (executor)
+        if (executor.equals("slurm"))
         {
-            case "local" -> runLocally(folder, todo);
-            case "slurm" -> submit(folder, todo);
-            default -> throw new ConfigException("--executor " + executor + " is not one of local, slurm");
+            submit(folder, todo);
+        }
+        else
+        {
+            runLocally(folder, todo);
         }
     }
 
@@ -290,9 +296,10 @@ final class SweepCommand implements Runnable
         {
             for (final SweepReport.Row row : failures)
             {
+                final SweepFolder.Failure failure = row.failure();
                 System.out.printf("point %d (%s) %s%s%n", row.point().index(), row.point().label(), row.status(),
-                    row.failure() == null ? "" : ": exit code " + row.failure().exitCode() + ", " +
-                        row.failure().error() + (row.failure().log() == null ? "" : ", log " + row.failure().log()));
+                    failure == null ? "" : ": " + (failure.exitCode() < 0 ? "" : "exit code " + failure.exitCode() +
+                        ", ") + failure.error() + (failure.log() == null ? "" : ", log " + failure.log()));
             }
             throw new IllegalStateException(failures.size() + " of " + report.rows().size() + " points have no " +
                 "result (see " + SweepReport.JSON + "); run them again with 'nicsim sweep --resume " + folder.dir() +

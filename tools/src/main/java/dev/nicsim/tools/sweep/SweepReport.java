@@ -133,7 +133,7 @@ public final class SweepReport
             }
             else if (row.failure() != null)
             {
-                entry.put("exit_code", row.failure().exitCode());
+                entry.put("exit_code", row.failure().exitCode() < 0 ? null : row.failure().exitCode());
                 entry.put("error", row.failure().error());
                 entry.put("log", row.failure().log());
                 entry.put("log_tail", logTail(row.failure().log()));

@@ -128,7 +128,7 @@ class SweepCommandTest
     }
 
     @Test
-    void shouldRefuseASweepWithoutAListOfValuesOrWithABadOne()
+    void shouldRefuseASweepWithoutAListOfValuesOrWithABadOneBeforeWritingAnything(@TempDir final Path dir)
     {
         assertEquals(2, Main.run("sweep", "--set", "pcie.lanes=8"));
         assertTrue(err.toString().contains("say what to sweep: --set KEY=V1,V2,..."), err.toString());
@@ -136,6 +136,10 @@ class SweepCommandTest
         assertTrue(err.toString().contains("as many values each"), err.toString());
         assertEquals(2, Main.run("sweep", "--set", "pcie.lanes=4,6"));
         assertTrue(err.toString().contains("bad value '6' for pcie.lanes"), err.toString());
+        assertEquals(2, Main.run("sweep", "--set", "pcie.lanes=4,8", "--executor", "pbs", "--out",
+            dir.resolve("pbs").toString()));
+        assertTrue(err.toString().contains("--executor pbs is not one of local, slurm"), err.toString());
+        assertFalse(Files.exists(dir.resolve("pbs")), "nothing written for a refused sweep");
     }
 
     private static String[] concat(final String[] first, final String[] second)
