@@ -16,6 +16,7 @@ module dev.nicsim.tools {
     exports dev.nicsim.tools.bridge;
     exports dev.nicsim.tools.config;
     exports dev.nicsim.tools.demo;
+    exports dev.nicsim.tools.drivercheck;
     exports dev.nicsim.tools.report;
     exports dev.nicsim.tools.testbed;
     exports dev.nicsim.tools.measure;

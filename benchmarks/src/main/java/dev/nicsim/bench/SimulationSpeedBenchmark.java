@@ -2,7 +2,11 @@ package dev.nicsim.bench;
 
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.tools.workload.HandshakeWorkload;
+import dev.nicsim.tools.config.TestbedParameters;
 import dev.nicsim.tools.workload.UdpStreamWorkload;
+import dev.nicsim.tools.workload.perf.PerfOptions;
+import dev.nicsim.tools.workload.perf.PerfRun;
+import dev.nicsim.tools.workload.perf.PerfTest;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,6 +33,8 @@ import java.util.concurrent.TimeUnit;
  *   {@code HandshakeBenchmark.fullModel}.</li>
  *   <li>{@code udpStream}: one UDP datagram from A to B through both NICs per op, paced at the link's line rate
  *   (10 Gb/s) for {@code frameBytes}-byte frames, or as fast as A's CPU allows when that is slower.</li>
+ *   <li>{@code perf}: {@code nicsim perf TEST} with default settings (two hosts, 10 Gb/s), {@link #PERF_STEP_PS}
+ *   of simulated time per op after a warm-up: TCP_STREAM and TCP_RR are the SimBricks headline experiment.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -85,6 +91,34 @@ public class SimulationSpeedBenchmark
         {
             workload = UdpStreamWorkload.throughNics(frameBytes);
         }
+    }
+
+    /** Simulated time one perf op covers. */
+    public static final long PERF_STEP_PS = 100 * Time.US;
+
+    /** A netperf test on the default testbed, warmed up (connections open, windows grown). */
+    @State(Scope.Thread)
+    public static class Perf
+    {
+        @Param({"TCP_STREAM", "TCP_RR"})
+        public String test;
+
+        PerfRun run;
+
+        @Setup(Level.Trial)
+        public void build()
+        {
+            run = PerfRun.start(TestbedParameters.defaults(), PerfOptions.defaults(PerfTest.valueOf(test)));
+            run.advance(10 * Time.MS);
+        }
+    }
+
+    @Benchmark
+    public long perf(final Perf perf, final SimulatedTime time)
+    {
+        perf.run.advance(PERF_STEP_PS);
+        time.picoseconds += PERF_STEP_PS;
+        return perf.run.sim().now();
     }
 
     @Benchmark

@@ -17,9 +17,12 @@ import dev.nicsim.hw.sim.Time;
  * @param quiesceTimeoutPs  how long shutdown polls STATUS.GIO_MASTER_ENABLED before giving up. Default 10 ms.
  * @param fault             a deliberate mistake to make (for showing how the device reacts), or
  *                          {@link DriverFault#NONE}. Default NONE.
+ * @param itrMode           whether {@code itr} stays as set or follows the traffic ({@link ItrMode#ADAPTIVE}: the
+ *                          driver then starts at 20 000 interrupts per second, and {@code itr} is not used).
+ *                          Default STATIC.
  */
 public record DriverConfig(int txRingSize, int rxRingSize, int txBufferBytes, int rxBufferBytes, int napiBudget,
-                           int itr, long resetTimeoutPs, long quiesceTimeoutPs, DriverFault fault)
+                           int itr, long resetTimeoutPs, long quiesceTimeoutPs, DriverFault fault, ItrMode itrMode)
 {
     public DriverConfig
     {
@@ -39,23 +42,34 @@ public record DriverConfig(int txRingSize, int rxRingSize, int txBufferBytes, in
         {
             throw new IllegalArgumentException("driver config fault must be a DriverFault (NONE for a correct driver)");
         }
+        if (itrMode == null)
+        {
+            throw new IllegalArgumentException("driver config itrMode must be STATIC or ADAPTIVE");
+        }
     }
 
     public static DriverConfig defaults()
     {
-        return new DriverConfig(256, 512, 2048, 2048, 64, 0, Time.ms(10), Time.ms(10), DriverFault.NONE);
+        return new DriverConfig(256, 512, 2048, 2048, 64, 0, Time.ms(10), Time.ms(10), DriverFault.NONE,
+            ItrMode.STATIC);
     }
 
     public DriverConfig withNapiBudget(final int budget)
     {
         return new DriverConfig(txRingSize, rxRingSize, txBufferBytes, rxBufferBytes, budget, itr, resetTimeoutPs,
-            quiesceTimeoutPs, fault);
+            quiesceTimeoutPs, fault, itrMode);
     }
 
     public DriverConfig withFault(final DriverFault injected)
     {
         return new DriverConfig(txRingSize, rxRingSize, txBufferBytes, rxBufferBytes, napiBudget, itr,
-            resetTimeoutPs, quiesceTimeoutPs, injected);
+            resetTimeoutPs, quiesceTimeoutPs, injected, itrMode);
+    }
+
+    public DriverConfig withItrMode(final ItrMode mode)
+    {
+        return new DriverConfig(txRingSize, rxRingSize, txBufferBytes, rxBufferBytes, napiBudget, itr,
+            resetTimeoutPs, quiesceTimeoutPs, fault, mode);
     }
 
     private static void ringSize(final String name, final int value)

@@ -42,7 +42,7 @@ import java.lang.foreign.MemorySegment;
  * Driver work is charged to the host CPU ({@code CpuCosts.driverTxPs} per frame sent, {@code driverRxPs} per frame
  * received), MMIO costs what the platform says, and nothing on the fast path allocates.
  */
-public final class NicDriver implements NetDevice
+public final class NicDriver implements DeviceDriver
 {
     private static final int ETHERNET_OVERHEAD = 14 + 4 + 4;
 
@@ -67,6 +67,13 @@ public final class NicDriver implements NetDevice
     private int features;
     private boolean linkUp;
     private int itr;
+    /* The adaptive mode's state, or null while the interval is static. */
+    private AdaptiveModeration moderation;
+    /* Traffic counts at the last adaptive update. */
+    private long moderatedRxFrames;
+    private long moderatedRxBytes;
+    private long moderatedTxFrames;
+    private long moderatedTxBytes;
     private int msixTable;
     private int rxVectorIndex;
     private int txVectorIndex;
@@ -101,7 +108,15 @@ public final class NicDriver implements NetDevice
         this.allocator = allocator;
         this.cpu = cpu;
         this.config = config;
-        this.itr = config.itr();
+        if (config.itrMode() == ItrMode.ADAPTIVE)
+        {
+            this.moderation = new AdaptiveModeration();
+            this.itr = AdaptiveModeration.itrUnits(AdaptiveModeration.INITIAL_RATE);
+        }
+        else
+        {
+            this.itr = config.itr();
+        }
         this.poll = new Event(name + ".napi-poll", Component.HOST_CPU, this::poll);
         this.rxIrq = new Event(name + ".rx-irq", Component.HOST_CPU, this::rxInterrupt);
         this.txIrq = new Event(name + ".tx-irq", Component.HOST_CPU, this::txInterrupt);
@@ -365,6 +380,7 @@ public final class NicDriver implements NetDevice
             return;
         }
         cpu.begin(CpuUse.IRQ);
+        cpu.charge(cpu.costs().interruptPs());
         rxInterrupts++;
         mask(rxVectorIndex);
         if (!poll.isScheduled())
@@ -393,6 +409,10 @@ public final class NicDriver implements NetDevice
         }
         if (done < config.napiBudget())
         {
+            if (moderation != null)
+            {
+                adaptModeration();
+            }
             unmask(rxVectorIndex);
         }
         else
@@ -400,6 +420,24 @@ public final class NicDriver implements NetDevice
             sim.scheduleIn(poll, 0);
         }
         cpu.end();
+    }
+
+    /* e1000's dynamic ITR: after a completed poll, re-rate from the traffic since the last one; ITR is written only
+     * when the rate changes. */
+    private void adaptModeration()
+    {
+        final int rate = moderation.update(rx.frames() - moderatedRxFrames, rx.bytes() - moderatedRxBytes,
+            tx.frames() - moderatedTxFrames, tx.bytes() - moderatedTxBytes);
+        moderatedRxFrames = rx.frames();
+        moderatedRxBytes = rx.bytes();
+        moderatedTxFrames = tx.frames();
+        moderatedTxBytes = tx.bytes();
+        final int units = AdaptiveModeration.itrUnits(rate);
+        if (units != itr)
+        {
+            itr = units;
+            bar.write32(NicRegisters.ITR, units);
+        }
     }
 
     /** TX vector: a burst completed; reclaim, and tell a stack that met a full ring. */
@@ -410,6 +448,7 @@ public final class NicDriver implements NetDevice
             return;
         }
         cpu.begin(CpuUse.IRQ);
+        cpu.charge(cpu.costs().interruptPs());
         txInterrupts++;
         tx.reclaim();
         if (txBlocked && tx.free() > 0)
@@ -431,6 +470,7 @@ public final class NicDriver implements NetDevice
             return;
         }
         cpu.begin(CpuUse.IRQ);
+        cpu.charge(cpu.costs().interruptPs());
         otherInterrupts++;
         final int causes = bar.read32(NicRegisters.ICR);
         if ((causes & InterruptCauses.DERR) != 0)
@@ -558,7 +598,8 @@ public final class NicDriver implements NetDevice
 
     /**
      * Sets every vector's interrupt throttling interval, in 256 ns units (0 turns it off), at run time: one posted
-     * write to ITR. For co-design experiments: what does moderation do to latency and interrupt load?
+     * write to ITR. For co-design experiments: what does moderation do to latency and interrupt load? As with
+     * {@code ethtool -C rx-usecs}, this turns the adaptive mode off.
      */
     public void setItr(final int units)
     {
@@ -567,6 +608,7 @@ public final class NicDriver implements NetDevice
             throw new IllegalArgumentException(name + ": ITR is 0 to 65535 units of 256 ns, got " + units);
         }
         itr = units;
+        moderation = null;
         if (up)
         {
             bar.write32(NicRegisters.ITR, units);

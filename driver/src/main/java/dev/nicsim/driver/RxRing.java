@@ -19,6 +19,7 @@ final class RxRing extends RingMemory
     private final int tailRegister;
     private int next;
     private long frames;
+    private long bytes;
     private long unclaimed;
 
     RxRing(final DmaAllocator allocator, final Iommu iommu, final Mmio bar, final String owner, final int count,
@@ -55,6 +56,7 @@ final class RxRing extends RingMemory
                 break;
             }
             cpu.charge(perFramePs);
+            bytes += RxDescriptor.length(fields);
             if (receiver != null)
             {
                 receiver.receiveFrame(memory, buffer(next), RxDescriptor.length(fields),
@@ -79,6 +81,12 @@ final class RxRing extends RingMemory
     long frames()
     {
         return frames;
+    }
+
+    /** Bytes of every frame received so far. */
+    long bytes()
+    {
+        return bytes;
     }
 
     /** Frames that arrived before the stack set a receiver (dropped). */

@@ -37,6 +37,7 @@ final class TxRing extends RingMemory
     private int clean;
     private long doorbells;
     private long frames;
+    private long bytes;
     private long noSlot;
 
     TxRing(final DmaAllocator allocator, final Iommu iommu, final Mmio bar, final String owner, final int count,
@@ -114,6 +115,7 @@ final class TxRing extends RingMemory
             committedEnd = next(committedEnd);
         }
         frames++;
+        bytes += length;
     }
 
     /** Hands everything committed since the last flush to the device: RS on the last descriptor, one tail write. */
@@ -159,6 +161,12 @@ final class TxRing extends RingMemory
     long frames()
     {
         return frames;
+    }
+
+    /** Bytes of every frame committed so far. */
+    long bytes()
+    {
+        return bytes;
     }
 
     long noSlot()

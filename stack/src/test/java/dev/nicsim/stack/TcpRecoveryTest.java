@@ -126,6 +126,32 @@ class TcpRecoveryTest
         return false;
     }
 
+    @Test
+    void aSenderHeldBackByTheReceiversWindowDoesNotGrowItsCongestionWindow()
+    {
+        // 2 MB through a 64 KiB receive window: the window, not cwnd, limits A. Growing cwnd by every byte acknowledged
+        // anyway would take it past 2^31 after about 2 GB and stall the connection (RFC 7661; tcp_is_cwnd_limited).
+        connect();
+        final int chunk = 32 * 1024;
+        final long data = pa.memory().allocate(chunk);
+        final long in = pb.memory().allocate(chunk);
+        for (int i = 0; i < 64; i++)
+        {
+            int sent = 0;
+            while (sent < chunk)
+            {
+                sent += pa.send(client, data + sent, chunk - sent, 0);
+            }
+            int got = 0;
+            while (got < chunk)
+            {
+                got += pb.recv(server, in + got, chunk - got, 0);
+            }
+        }
+        final Tcb tcb = pa.socketOf(client).tcb;
+        assertTrue(tcb.cwnd <= 2 * 128 * 1024, "cwnd " + tcb.cwnd + " after 2 MB through a 64 KiB window");
+    }
+
     private void connect()
     {
         final int listener = hosts.listenOnB(80);

@@ -20,9 +20,12 @@ import dev.nicsim.hw.sim.Time;
  *                         recv(2) copy every byte once. Default 100 ns per KiB, about 10 GB/s, a single core's memcpy
  *                         of data that is not in its L1/L2 cache (estimate); what makes bulk transfers cost CPU by
  *                         the byte and not only by the packet.
+ * @param interruptPs      taking one interrupt: entry, vector dispatch, EOI and exit, before the handler's own work.
+ *                         Default 1 us (reference nic-models-and-timing §2.6: 1 to 2 us of CPU entry cost); it is
+ *                         the CPU time interrupt moderation saves.
  */
 public record CpuCosts(long syscallPs, long wakeupPs, long stackTxPacketPs, long stackRxPacketPs, long driverTxPs,
-                       long driverRxPs, long copyPsPerKiB)
+                       long driverRxPs, long copyPsPerKiB, long interruptPs)
 {
     public CpuCosts
     {
@@ -33,17 +36,18 @@ public record CpuCosts(long syscallPs, long wakeupPs, long stackTxPacketPs, long
         check("driverTxPs", driverTxPs);
         check("driverRxPs", driverRxPs);
         check("copyPsPerKiB", copyPsPerKiB);
+        check("interruptPs", interruptPs);
     }
 
     public static CpuCosts defaults()
     {
-        return new CpuCosts(Time.ns(200), Time.us(2), Time.ns(500), Time.ns(700), Time.ns(100), Time.ns(100), Time.ns(100));
+        return new CpuCosts(Time.ns(200), Time.us(2), Time.ns(500), Time.ns(700), Time.ns(100), Time.ns(100), Time.ns(100), Time.US);
     }
 
     /** A host whose software takes no time: isolates hardware effects in experiments. */
     public static CpuCosts free()
     {
-        return new CpuCosts(0, 0, 0, 0, 0, 0, 0);
+        return new CpuCosts(0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** CPU time to copy {@code bytes} between a program and the kernel. */

@@ -559,6 +559,7 @@ public final class TcpLayer
                 acked--;
             }
             socket.sendBuffer.consume(Math.min(acked, socket.sendBuffer.size()));
+            final int flightBefore = tcb.sndMax - tcb.sndUna;
             tcb.sndUna = segAck;
             if (Tcb.before(tcb.sndNxt, tcb.sndUna))
             {
@@ -577,7 +578,7 @@ public final class TcpLayer
             tcb.dupAcks = 0;
             if (!tcb.inRecovery)
             {
-                growWindow(tcb, acked);
+                growWindow(tcb, acked, flightBefore);
             }
             else if (Tcb.before(segAck, tcb.recoveryPoint))
             {
@@ -647,14 +648,22 @@ public final class TcpLayer
         }
     }
 
-    /** RFC 5681 slow start and congestion avoidance. */
-    private static void growWindow(final Tcb tcb, final int acked)
+    /**
+     * RFC 5681 slow start and congestion avoidance, grown only while the window is what limits the sender (RFC 7661
+     * §4.2; Linux's tcp_is_cwnd_limited: in slow start while cwnd is under twice what was in flight, in congestion
+     * avoidance while the flight filled cwnd). A sender held back by the receiver's window or by its application
+     * would otherwise grow cwnd by every byte acknowledged, without bound.
+     */
+    private static void growWindow(final Tcb tcb, final int acked, final int flightBefore)
     {
         if (tcb.cwnd < tcb.ssthresh)
         {
-            tcb.cwnd += Math.min(acked, tcb.sendMss);
+            if (tcb.cwnd < 2 * (long) flightBefore)
+            {
+                tcb.cwnd += Math.min(acked, tcb.sendMss);
+            }
         }
-        else
+        else if (flightBefore >= tcb.cwnd)
         {
             tcb.cwnd += Math.max(1, tcb.sendMss * tcb.sendMss / Math.max(1, tcb.cwnd));
         }

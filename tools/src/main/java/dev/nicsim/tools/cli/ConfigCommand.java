@@ -34,6 +34,16 @@ final class ConfigCommand implements Runnable
                 "  [default " + parameter.defaultValue() + "]" : "";
             System.out.printf("  %-30s %-14s %s; %s%s%n", parameter.key(), value, parameter.meaning(),
                 parameter.accepted(), changed);
+            if (parameter.perHost())
+            {
+                for (final var override : settings.overrides().entrySet())
+                {
+                    if (settings.catalog().require(override.getKey()) == parameter)
+                    {
+                        System.out.printf("  %-30s %s%n", override.getKey(), override.getValue());
+                    }
+                }
+            }
         }
     }
 }

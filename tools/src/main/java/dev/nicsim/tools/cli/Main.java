@@ -14,7 +14,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A cycle-approximate Ethernet NIC model, its driver and a TCP/UDP/IPv4 stack, in simulated time.",
-    subcommands = {DemoCommand.class, ConnectCommand.class, ServeCommand.class, SweepCommand.class, PerfCommand.class, ConfigCommand.class, TimingCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {DemoCommand.class, PerfCommand.class, ConnectCommand.class, ServeCommand.class, SweepCommand.class,
+        ConfigCommand.class, TimingCommand.class, BenchCommand.class, DriverCheckCommand.class,
+        CommandLine.HelpCommand.class},
     footer = {"", "Run 'nicsim COMMAND --help' for a command's options and an example."})
 public final class Main implements Runnable
 {

@@ -1,6 +1,8 @@
 package dev.nicsim.tools.config;
 
 import dev.nicsim.driver.DriverConfig;
+import dev.nicsim.driver.DriverFactory;
+import dev.nicsim.driver.ItrMode;
 import dev.nicsim.nic.MisuseMode;
 import dev.nicsim.nic.NicConfig;
 
@@ -34,6 +36,12 @@ public final class DeviceParameters
     public static final String DRIVER_RX_RING = "driver.rx_ring_size";
     public static final String DRIVER_BUDGET = "driver.napi_budget";
     public static final String DRIVER_ITR = "driver.itr_units";
+    public static final String DRIVER_ITR_MODE = "driver.itr_mode";
+    public static final String HOST_DRIVER = "host.driver";
+    public static final String HOST_DRIVER_PER_HOST = "host." + Parameter.HOST_PLACEHOLDER + ".driver";
+
+    private static final String DRIVER_FORMS = "java, java:NAME, c:/path/to/lib.so or c:NAME (c:ns1 is the reference " +
+        "C driver)";
 
     private static final List<String> WIDTHS = List.of("1", "2", "4", "8", "16", "32", "64", "128", "256");
 
@@ -79,7 +87,14 @@ public final class DeviceParameters
                 "RX ring size (multiple of 8)"),
             Parameter.integer(DRIVER_BUDGET, driver.napiBudget(), "frames", 1, 4096, "NAPI poll budget"),
             Parameter.integer(DRIVER_ITR, driver.itr(), "x256 ns", 0, 0xFFFF,
-                "interrupt throttling interval (0 = every interrupt at once)"));
+                "interrupt throttling interval (0 = every interrupt at once); used when driver.itr_mode=static"),
+            Parameter.choice(DRIVER_ITR_MODE, "static", List.of("static", "adaptive"), "interrupt moderation: " +
+                "static (driver.itr_units) or adaptive (e1000/igb dynamic conservative: 4k-20k interrupts/s from " +
+                "the traffic)"),
+            Parameter.text(HOST_DRIVER, DriverFactory.BUILT_IN, DRIVER_FORMS,
+                "the driver every host binds to its NIC (docs/driver-guide.md)"),
+            Parameter.text(HOST_DRIVER_PER_HOST, "", DRIVER_FORMS + "; empty: as host.driver",
+                "one host's driver, e.g. host.B.driver=c:ns1"));
     }
 
     /** The NIC configuration; {@code macAddress} distinguishes the hosts' NICs. */
@@ -106,12 +121,34 @@ public final class DeviceParameters
             .build();
     }
 
+    /**
+     * The driver specification for host {@code host} ("A", "B", ...): {@code host.<host>.driver} if set, else
+     * {@code host.driver}.
+     *
+     * @throws ConfigException naming the key if the value is not a driver specification
+     */
+    public static String driverSpec(final Settings settings, final String host)
+    {
+        final String perHost = "host." + host + ".driver";
+        final String own = settings.text(perHost);
+        final String key = own.isEmpty() ? HOST_DRIVER : perHost;
+        try
+        {
+            return DriverFactory.validate(settings.text(key));
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new ConfigException(key + ": " + e.getMessage());
+        }
+    }
+
     public static DriverConfig driver(final Settings settings)
     {
         final DriverConfig defaults = DriverConfig.defaults();
         return new DriverConfig(settings.integer32(DRIVER_TX_RING), settings.integer32(DRIVER_RX_RING),
             defaults.txBufferBytes(), defaults.rxBufferBytes(), settings.integer32(DRIVER_BUDGET),
-            settings.integer32(DRIVER_ITR), defaults.resetTimeoutPs(), defaults.quiesceTimeoutPs(), defaults.fault());
+            settings.integer32(DRIVER_ITR), defaults.resetTimeoutPs(), defaults.quiesceTimeoutPs(), defaults.fault(),
+            ItrMode.valueOf(settings.text(DRIVER_ITR_MODE).toUpperCase(Locale.ROOT)));
     }
 
     private static double mhz(final long periodPs)

@@ -14,8 +14,11 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
     /** The kinds of value a parameter takes. */
     public enum Kind
     {
-        INTEGER, DECIMAL, BOOLEAN, CHOICE
+        INTEGER, DECIMAL, BOOLEAN, CHOICE, TEXT
     }
+
+    /** Stands for a host's letter in a per-host key ({@code host.<host>.driver} is set as {@code host.B.driver}). */
+    public static final String HOST_PLACEHOLDER = "<host>";
 
     public static Parameter integer(final String key, final long defaultValue, final String unit, final long min,
         final long max, final String meaning)
@@ -46,6 +49,21 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
         return new Parameter(key, Kind.CHOICE, defaultValue, "", 0, 0, List.copyOf(choices), meaning);
     }
 
+    /**
+     * Free text in the given {@code form} (for help texts); the code that reads it checks it before the run and
+     * names the key when it is wrong.
+     */
+    public static Parameter text(final String key, final String defaultValue, final String form, final String meaning)
+    {
+        return new Parameter(key, Kind.TEXT, defaultValue, "", 0, 0, List.of(form), meaning);
+    }
+
+    /** Whether this key is a per-host template holding {@link #HOST_PLACEHOLDER}. */
+    public boolean perHost()
+    {
+        return key.contains(HOST_PLACEHOLDER);
+    }
+
     /** What the parameter accepts, for help texts and errors: {@code integer in [1, 16]}, {@code one of a, b}. */
     public String accepted()
     {
@@ -55,6 +73,7 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
             case DECIMAL -> "a number in [" + plain(min) + ", " + plain(max) + "]";
             case BOOLEAN -> "true or false";
             case CHOICE -> "one of " + String.join(", ", choices);
+            case TEXT -> choices.getFirst();
         };
     }
 
@@ -96,6 +115,10 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
                         throw outOfRange(value);
                     }
                     return lower;
+                }
+                case TEXT ->
+                {
+                    return value;
                 }
                 default ->
                 {

@@ -38,13 +38,21 @@ public final class ParameterCatalog
      */
     public Parameter require(final String key)
     {
-        final Parameter parameter = parameters.get(key);
+        final Parameter parameter = parameters.getOrDefault(key, parameters.get(perHostTemplate(key)));
         if (parameter == null)
         {
             throw new ConfigException("unknown configuration key '" + key + "'; did you mean '" + closest(key) +
                 "'? (run 'nicsim config' to list every key)");
         }
         return parameter;
+    }
+
+    /** {@code host.B.driver} -> {@code host.<host>.driver}: the template a per-host key is an instance of. */
+    private static String perHostTemplate(final String key)
+    {
+        final String[] parts = key.split("\\.", 3);
+        return parts.length == 3 && parts[1].length() == 1 && parts[1].charAt(0) >= 'A' && parts[1].charAt(0) <= 'Z' ?
+            parts[0] + "." + Parameter.HOST_PLACEHOLDER + "." + parts[2] : key;
     }
 
     /** The known key with the smallest edit distance to {@code key}. */

@@ -2,7 +2,6 @@ package dev.nicsim.tools.config;
 
 import dev.nicsim.hw.eth.EthernetConfig;
 import dev.nicsim.hw.host.CpuCosts;
-import dev.nicsim.hw.pcie.InterruptController;
 import dev.nicsim.hw.pcie.PcieConfig;
 import dev.nicsim.hw.sim.Time;
 
@@ -104,8 +103,8 @@ public final class PlatformParameters
             Parameter.nanos(PCIE_MMIO_ISSUE, pcie.mmioWriteIssuePs(), "CPU time to issue one MMIO write"),
 
             Parameter.integer(HOST_MEMORY, 64, "MiB", 4, 4096, "host memory per host"),
-            Parameter.nanos(HOST_IRQ_LATENCY, InterruptController.DEFAULT_LATENCY_PS,
-                "MSI arrival to interrupt handler running (estimate)"),
+            Parameter.nanos(HOST_IRQ_LATENCY, cpu.interruptPs(),
+                "MSI arrival to interrupt handler running: CPU time of taking the interrupt (estimate)"),
             Parameter.nanos(HOST_SYSCALL, cpu.syscallPs(),
                 "entering and leaving the kernel for a system call (estimate)"),
             Parameter.nanos(HOST_WAKEUP, cpu.wakeupPs(), "waking a thread blocked in a system call (estimate)"),
@@ -146,6 +145,6 @@ public final class PlatformParameters
         return new CpuCosts(settings.picosFromNanos(HOST_SYSCALL), settings.picosFromNanos(HOST_WAKEUP),
             settings.picosFromNanos(HOST_STACK_TX), settings.picosFromNanos(HOST_STACK_RX),
             settings.picosFromNanos(HOST_DRIVER_TX), settings.picosFromNanos(HOST_DRIVER_RX),
-            settings.picosFromNanos(HOST_COPY));
+            settings.picosFromNanos(HOST_COPY), settings.picosFromNanos(HOST_IRQ_LATENCY));
     }
 }

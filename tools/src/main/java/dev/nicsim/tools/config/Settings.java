@@ -46,7 +46,7 @@ public final class Settings
     public Settings set(final String key, final String value)
     {
         final Parameter parameter = catalog.require(key.trim());
-        overrides.put(parameter.key(), parameter.canonical(value));
+        overrides.put(parameter.perHost() ? key.trim() : parameter.key(), parameter.canonical(value));
         return this;
     }
 
@@ -103,7 +103,7 @@ public final class Settings
     public String text(final String key)
     {
         final Parameter parameter = catalog.require(key);
-        return overrides.getOrDefault(parameter.key(), parameter.defaultValue());
+        return overrides.getOrDefault(parameter.perHost() ? key : parameter.key(), parameter.defaultValue());
     }
 
     public long integer(final String key)

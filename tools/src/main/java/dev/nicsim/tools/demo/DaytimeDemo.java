@@ -9,6 +9,7 @@ import dev.nicsim.hw.trace.PcapWriter;
 import dev.nicsim.hw.trace.VcdWriter;
 import dev.nicsim.tools.config.PlatformParameters;
 import dev.nicsim.tools.config.Settings;
+import dev.nicsim.tools.measure.DeviceCounters;
 import dev.nicsim.tools.report.Json;
 import dev.nicsim.tools.report.OutputDirectory;
 import dev.nicsim.tools.testbed.Host;
@@ -43,7 +44,8 @@ public final class DaytimeDemo
 
     /** What a run found. Times in picoseconds. */
     public record Result(long seed, String client, String server, long connectLatencyPs, LatencyBreakdown breakdown,
-                         String daytime, long frames, List<EventTrace.Entry> timeline, String traceDigest)
+                         String daytime, long frames, List<EventTrace.Entry> timeline, String traceDigest,
+                         DeviceCounters counters)
     {
     }
 
@@ -132,7 +134,8 @@ public final class DaytimeDemo
         sim.run(sim.now() + Time.MS);
         final List<EventTrace.Entry> timeline = trace.entries();
         return new Result(settings.integer(PlatformParameters.SEED), a.addressText(), b.addressText(), latency,
-            breakdown, daytime.trim(), frameCount[0], timeline, blake3(timelineText(timeline)));
+            breakdown, daytime.trim(), frameCount[0], timeline, blake3(timelineText(timeline)),
+            DeviceCounters.of(network));
     }
 
     private static String timelineText(final List<EventTrace.Entry> timeline)
@@ -155,7 +158,10 @@ public final class DaytimeDemo
         return HexFormat.of().formatHex(hash);
     }
 
-    /** The summary.json of a run: latency, breakdown (ns and exact ps), daytime, frames, seed, trace digest. */
+    /**
+     * The summary.json of a run: latency, breakdown (ns and exact ps), daytime, frames, seed, trace digest, and every
+     * device counter at the end of the run.
+     */
     public static Map<String, Object> summary(final Result result, final Settings settings)
     {
         final Map<String, Object> breakdownNs = new LinkedHashMap<>();
@@ -177,6 +183,7 @@ public final class DaytimeDemo
         summary.put("frames", result.frames());
         summary.put("trace_blake3", result.traceDigest());
         summary.put("settings", new LinkedHashMap<String, Object>(settings.overrides()));
+        summary.put("counters", new LinkedHashMap<String, Object>(result.counters().values()));
         return summary;
     }
 }

@@ -69,15 +69,18 @@ public final class DeviceCounters
         }
         values.put(h + "cpu.busy_ps", host.cpu().busyPs());
 
-        final NicDriver driver = host.driver();
-        values.put(h + "driver.rx_interrupts", driver.rxInterrupts());
-        values.put(h + "driver.tx_interrupts", driver.txInterrupts());
-        values.put(h + "driver.other_interrupts", driver.otherInterrupts());
-        values.put(h + "driver.polls", driver.polls());
-        values.put(h + "driver.doorbells", driver.doorbells());
-        values.put(h + "driver.frames_sent", driver.framesSent());
-        values.put(h + "driver.frames_received", driver.framesReceived());
-        values.put(h + "driver.tx_ring_full", driver.txNoSlot());
+        if (host.driver() instanceof NicDriver driver)
+        {
+            // The built-in driver's own counts; a C or other Java driver keeps its own.
+            values.put(h + "driver.rx_interrupts", driver.rxInterrupts());
+            values.put(h + "driver.tx_interrupts", driver.txInterrupts());
+            values.put(h + "driver.other_interrupts", driver.otherInterrupts());
+            values.put(h + "driver.polls", driver.polls());
+            values.put(h + "driver.doorbells", driver.doorbells());
+            values.put(h + "driver.frames_sent", driver.framesSent());
+            values.put(h + "driver.frames_received", driver.framesReceived());
+            values.put(h + "driver.tx_ring_full", driver.txNoSlot());
+        }
 
         values.put(h + "mmio.reads", host.nic().function().bar0().reads());
         values.put(h + "mmio.writes", host.nic().function().bar0().writes());
@@ -93,6 +96,8 @@ public final class DeviceCounters
         values.put(h + "dma.writes", dma.writesIssued());
         values.put(h + "dma.write_bytes", dma.bytesWritten());
         values.put(h + "dma.msix_messages", dma.messagesSent());
+        values.put(h + "dma.read_tag_ps", dma.tagTimePs());
+        values.put(h + "dma.read_tag_waits", dma.tagWaits());
         direction(values, h + "pcie.upstream.", host.slot().link().upstream());
         direction(values, h + "pcie.downstream.", host.slot().link().downstream());
 

@@ -1,6 +1,8 @@
 package dev.nicsim.tools.testbed;
 
-import dev.nicsim.driver.NicDriver;
+import dev.nicsim.driver.DeviceDriver;
+import dev.nicsim.driver.DriverContext;
+import dev.nicsim.driver.DriverFactory;
 import dev.nicsim.hw.eth.EthernetLink.EthernetPort;
 import dev.nicsim.hw.host.HostCpu;
 import dev.nicsim.hw.mem.DmaAllocator;
@@ -23,7 +25,7 @@ import dev.nicsim.tools.config.StackParameters;
 
 /**
  * One simulated computer: host memory behind an IOMMU, a root complex with an interrupt controller, an NS-1 NIC in a
- * PCIe slot attached to one end of a link, a CPU with its cost model, the NIC driver, and the TCP/UDP/IPv4 stack on
+ * PCIe slot attached to one end of a link, a CPU with its cost model, the NIC driver the settings choose, and the TCP/UDP/IPv4 stack on
  * top of it with one IPv4 address. Everything it is made of is named after the host ("A.nic", "A.cpu", "A.eth0"),
  * which is how traces and latency breakdowns tell hosts apart.
  */
@@ -41,7 +43,7 @@ public final class Host
     private final PcieSlot slot;
     private final Nic nic;
     private final HostCpu cpu;
-    private final NicDriver driver;
+    private final DeviceDriver driver;
     private final NetworkStack stack;
     private final NetworkInterface eth0;
 
@@ -58,14 +60,16 @@ public final class Host
         this.memory = new HostMemory(settings.integer(PlatformParameters.HOST_MEMORY) << 20);
         this.iommu = new Iommu(memory);
         this.allocator = new DmaAllocator(memory);
-        this.interrupts = new InterruptController(sim, settings.picosFromNanos(PlatformParameters.HOST_IRQ_LATENCY));
+        // Taking an interrupt is CPU work (CpuCosts.interruptPs, from host.irq_latency_ns), which the driver's
+        // handlers charge: the controller itself adds no delay.
+        this.interrupts = new InterruptController(sim, 0);
         this.root = new RootComplex(sim, memory, iommu, interrupts);
         this.slot = new PcieSlot(root, PlatformParameters.pcie(settings), name + ".nic", DeviceIdentity.PCI_VENDOR_ID,
             DeviceIdentity.PCI_DEVICE_ID, DeviceIdentity.PCI_REVISION);
         this.nic = new Nic(slot, port, DeviceParameters.nic(settings, 0x02_00_00_00_00_00L + index));
         this.cpu = new HostCpu(sim, PlatformParameters.cpuCosts(settings), name + ".cpu");
-        this.driver = new NicDriver(name + ".eth0", nic.function(), root, allocator, cpu,
-            DeviceParameters.driver(settings));
+        this.driver = DriverFactory.create(DeviceParameters.driverSpec(settings, name), new DriverContext(
+            name + ".eth0", nic.function(), root, allocator, cpu, DeviceParameters.driver(settings)));
         driver.probe();
         this.stack = new NetworkStack(sim, cpu, StackParameters.stack(settings, index), name);
         this.eth0 = stack.addInterface(driver, address, prefixLength);
@@ -92,7 +96,8 @@ public final class Host
         return nic;
     }
 
-    public NicDriver driver()
+    /** The driver {@code host.driver} (or {@code host.<name>.driver}) chose. */
+    public DeviceDriver driver()
     {
         return driver;
     }

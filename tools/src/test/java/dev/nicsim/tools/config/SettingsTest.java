@@ -74,4 +74,22 @@ class SettingsTest
         assertTrue(error.getMessage().contains("did you mean 'fault.drop'?"), error.getMessage());
         assertThrows(ConfigException.class, () -> TestbedParameters.defaults().assign("no-equals-sign"));
     }
+
+    @Test
+    void shouldChooseEachHostsDriverFromItsOwnKeyOrTheCommonOne()
+    {
+        final Settings settings = TestbedParameters.defaults().assign("host.driver=c:ns1")
+            .assign("host.B.driver=java:ns1");
+
+        assertEquals("c:ns1", DeviceParameters.driverSpec(settings, "A"));
+        assertEquals("java:ns1", DeviceParameters.driverSpec(settings, "B"));
+        assertEquals("java", DeviceParameters.driverSpec(TestbedParameters.defaults(), "C"), "the built-in default");
+        assertEquals("java:ns1", settings.overrides().get("host.B.driver"), "kept under the host's own key");
+        final ConfigException bad = assertThrows(ConfigException.class,
+            () -> DeviceParameters.driverSpec(TestbedParameters.defaults().assign("host.C.driver=ns1"), "C"));
+        assertTrue(bad.getMessage().startsWith("host.C.driver: driver 'ns1' is not a driver specification"),
+            bad.getMessage());
+        assertThrows(ConfigException.class, () -> TestbedParameters.defaults().assign("host.b.driver=java"),
+            "host letters are upper case, as the hosts are named");
+    }
 }

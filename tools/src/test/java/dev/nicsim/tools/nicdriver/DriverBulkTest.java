@@ -3,6 +3,7 @@ package dev.nicsim.tools.nicdriver;
 import dev.nicsim.driver.DriverConfig;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.nic.regs.Counters;
+import dev.nicsim.tools.drivercheck.FrameStream;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -38,7 +38,7 @@ final class DriverHost
         final DriverConfig driverConfig)
     {
         this.sim = sim;
-        this.interrupts = new InterruptController(sim, InterruptController.DEFAULT_LATENCY_PS);
+        this.interrupts = new InterruptController(sim, 0);
         this.root = new RootComplex(sim, memory, iommu, interrupts);
         this.slot = new PcieSlot(root, PcieConfig.defaults(), name + ".nic", DeviceIdentity.PCI_VENDOR_ID,
             DeviceIdentity.PCI_DEVICE_ID, DeviceIdentity.PCI_REVISION);

@@ -27,6 +27,7 @@ import dev.nicsim.nic.regs.DeviceIdentity;
 import dev.nicsim.nic.regs.NicErrors;
 import dev.nicsim.nic.regs.NicRegisters;
 import dev.nicsim.stack.device.NetDevice;
+import dev.nicsim.tools.drivercheck.FrameStream;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicReference;
@@ -241,7 +242,7 @@ class DriverLifecycleTest
         {
             final HostMemory memory = new HostMemory(1 << 20);
             final RootComplex root = new RootComplex(sim, memory, new Iommu(memory),
-                new InterruptController(sim, InterruptController.DEFAULT_LATENCY_PS));
+                new InterruptController(sim, 0));
             final PcieSlot slot = new PcieSlot(root, PcieConfig.defaults(), "fake", vendor, device, 1);
             slot.plug(new RegisterSpace()
             {

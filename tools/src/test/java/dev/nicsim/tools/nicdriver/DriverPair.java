@@ -5,6 +5,7 @@ import dev.nicsim.hw.eth.EthernetConfig;
 import dev.nicsim.hw.eth.EthernetLink;
 import dev.nicsim.hw.sim.Simulator;
 import dev.nicsim.nic.NicConfig;
+import dev.nicsim.tools.drivercheck.FrameStream;
 
 /**
  * Driver + NIC + link + NIC + driver, strict mode on both NICs: the composition every driver test runs on. Each

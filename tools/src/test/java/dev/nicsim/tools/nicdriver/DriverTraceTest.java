@@ -10,6 +10,7 @@ import dev.nicsim.hw.trace.EventTrace;
 import dev.nicsim.hw.trace.PcapWriter;
 import dev.nicsim.hw.trace.VcdWriter;
 import dev.nicsim.nic.NicConfig;
+import dev.nicsim.tools.drivercheck.FrameStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

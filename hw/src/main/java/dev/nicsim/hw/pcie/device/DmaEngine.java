@@ -60,6 +60,10 @@ public final class DmaEngine
     private final ArrayDeque<WriteJob> freeWriteJobs = new ArrayDeque<>();
     private final ArrayDeque<PostedWrite> freePostedWrites = new ArrayDeque<>();
     private int tagsInUse;
+    /* The time integral of tags in use, and when it was last brought up to date: average outstanding reads. */
+    private long tagTimePs;
+    private long tagsChangedAt;
+    private long tagWaits;
     private long completerFreeAt;
 
     private DmaFaultListener faultListener;
@@ -135,6 +139,7 @@ public final class DmaEngine
             }
             else
             {
+                tagWaits++;
                 waitingForTag.addLast(request);
             }
         }
@@ -248,9 +253,30 @@ public final class DmaEngine
         return posted;
     }
 
+    private void tagsChanged(final int delta)
+    {
+        final long now = sim.now();
+        tagTimePs += tagsInUse * (now - tagsChangedAt);
+        tagsChangedAt = now;
+        tagsInUse += delta;
+    }
+
+    /** Picoseconds summed over every read tag while in use: over a window, divided by its length, the average
+     * number of outstanding reads. */
+    public long tagTimePs()
+    {
+        return tagTimePs + tagsInUse * (sim.now() - tagsChangedAt);
+    }
+
+    /** Read requests that found every tag in use and waited for one (PcieConfig.maxOutstandingReads). */
+    public long tagWaits()
+    {
+        return tagWaits;
+    }
+
     private void issue(final ReadRequest request)
     {
-        tagsInUse++;
+        tagsChanged(1);
         request.phase = ReadRequest.AT_ROOT;
         final long requestSent = link.upstream().transmit(sim.now(), PcieConfig.REQUEST_OVERHEAD_BYTES);
         final long streamStart = Math.max(requestSent, completerFreeAt);
@@ -401,7 +427,7 @@ public final class DmaEngine
             job = null;
             destination = null;
             freeReadRequests.push(this);
-            tagsInUse--;
+            tagsChanged(-1);
             if (!waitingForTag.isEmpty())
             {
                 issue(waitingForTag.pollFirst());

@@ -41,23 +41,49 @@ public final class PerfRun
         void advanced(long simulatedPs, long totalPs);
     }
 
-    private PerfRun()
-    {
-    }
+    private final Settings settings;
+    private final PerfOptions options;
+    private final Network network;
+    private final Simulator sim;
+    private final PerfMeter meter;
+    private final WireCensus census = new WireCensus();
+    private final List<TcpClient> tcpClients = new ArrayList<>();
+    private final List<TcpServer> tcpServers = new ArrayList<>();
+    private final List<UdpClient> udpClients = new ArrayList<>();
 
-    /** Runs {@code options} on a testbed built from {@code settings}. */
-    public static PerfResult run(final Settings settings, final PerfOptions options, final Progress progress)
+    private PerfRun(final Settings settings, final PerfOptions options)
     {
-        final Network network = Network.build(settings, options.hosts());
-        final Simulator sim = network.sim();
-        final PerfMeter meter = new PerfMeter(sim);
-        final WireCensus census = new WireCensus();
+        this.settings = settings;
+        this.options = options;
+        this.network = Network.build(settings, options.hosts());
+        this.sim = network.sim();
+        this.meter = new PerfMeter(sim);
         final boolean switched = network.fabric() != null;
         for (final EthernetLink link : network.links())
         {
             census.watch(link, switched);
         }
+    }
 
+    /** Runs {@code options} on a testbed built from {@code settings}: warm-up, window, drain. */
+    public static PerfResult run(final Settings settings, final PerfOptions options, final Progress progress)
+    {
+        return start(settings, options).measure(progress);
+    }
+
+    /**
+     * Builds the testbed, starts the servers and the clients, and returns before any simulated time passes; {@link
+     * #advance} then runs it (benchmarks and allocation tests drive it this way).
+     */
+    public static PerfRun start(final Settings settings, final PerfOptions options)
+    {
+        final PerfRun run = new PerfRun(settings, options);
+        run.startPrograms();
+        return run;
+    }
+
+    private void startPrograms()
+    {
         final PerfTest test = options.test();
         final int largestSend = Math.max(options.messageBytes(), Math.max(options.requestBytes(),
             options.responseBytes()));
@@ -67,7 +93,6 @@ public final class PerfRun
             processes.add(new HostProcess(host, largestSend));
         }
         final List<TrafficPattern.Pair> pairs = options.pattern().pairs(options.hosts());
-        final List<TcpServer> tcpServers = new ArrayList<>();
         final boolean[] serving = new boolean[options.hosts()];
         for (final TrafficPattern.Pair pair : pairs)
         {
@@ -88,8 +113,6 @@ public final class PerfRun
                 new UdpServer(test, process, meter, options).listen(SERVER_PORT);
             }
         }
-        final List<TcpClient> tcpClients = new ArrayList<>();
-        final List<UdpClient> udpClients = new ArrayList<>();
         final long datagramIntervalPs = PlatformParameters.ethernet(settings).wireTimePs(options.messageBytes() +
             UDP_FRAME_OVERHEAD);
         for (final TrafficPattern.Pair pair : pairs)
@@ -99,7 +122,7 @@ public final class PerfRun
             final long address = client.sockaddr(server.address(), SERVER_PORT);
             for (int flow = 0; flow < options.flows(); flow++)
             {
-                final String name = client.host.name() + ".flow" + tcpClients.size() + udpClients.size();
+                final String name = client.host.name() + ".flow" + (tcpClients.size() + udpClients.size());
                 if (test.tcp())
                 {
                     tcpClients.add(new TcpClient(test, client, sim, meter, address, options, name));
@@ -113,13 +136,45 @@ public final class PerfRun
         }
         tcpClients.forEach(TcpClient::start);
         udpClients.forEach(UdpClient::start);
+    }
 
+    /** Runs the simulation for {@code ps} more picoseconds. */
+    public void advance(final long ps)
+    {
+        sim.run(sim.now() + ps);
+    }
+
+    public Simulator sim()
+    {
+        return sim;
+    }
+
+    public Network network()
+    {
+        return network;
+    }
+
+    /** What crossed the wire so far. */
+    public WireCensus census()
+    {
+        return census;
+    }
+
+    /** What the programs counted so far. */
+    public PerfMeter meter()
+    {
+        return meter;
+    }
+
+    /* Warm-up, the window in samples, then the drain; returns the results. */
+    private PerfResult measure(final Progress progress)
+    {
         final long start = sim.now();
         final long warmupPs = Math.round(options.warmupS() * Time.S);
         final long windowPs = Math.round(options.durationS() * Time.S);
         final long totalPs = warmupPs + windowPs;
-        final int warmupSteps = Math.max(1, (int) Math.min(options.samples(), warmupPs / Math.max(1, windowPs /
-            options.samples())));
+        final int samples = options.samples();
+        final int warmupSteps = (int) Math.max(1, Math.min(samples, warmupPs / Math.max(1, windowPs / samples)));
         for (int step = 1; step <= warmupSteps; step++)
         {
             sim.run(start + warmupPs * step / warmupSteps);
@@ -129,7 +184,6 @@ public final class PerfRun
         final DeviceCounters before = DeviceCounters.of(network);
         meter.startWindow();
         final long windowStart = sim.now();
-        final int samples = options.samples();
         final double[] sampleEnd = new double[samples];
         final double[] sampleGbps = new double[samples];
         final double[] sampleTps = new double[samples];

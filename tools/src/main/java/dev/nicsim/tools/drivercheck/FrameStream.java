@@ -1,4 +1,4 @@
-package dev.nicsim.tools.nicdriver;
+package dev.nicsim.tools.drivercheck;
 
 import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
@@ -11,12 +11,12 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * A stand-in stack for driver tests, zero-copy like the real one: it writes numbered frames straight into the
+ * A stand-in stack for driver tests and the conformance kit, zero-copy like the real one: it writes numbered frames straight into the
  * device's TX slots until the ring pushes back, flushes once per burst, resumes on txSpaceAvailable, and checks every
  * frame lent to it against the one its peer must have sent (length, every byte, the raw checksum). Frame
  * {@code seq}'s length (60 to 1514) and bytes follow from its sender's seed and {@code seq} alone.
  */
-final class FrameStream implements FrameReceiver
+public final class FrameStream implements FrameReceiver
 {
     private static final ValueLayout.OfLong BE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfShort BE_SHORT =
@@ -46,7 +46,7 @@ final class FrameStream implements FrameReceiver
     private long spaceSignals;
     private boolean linkUp = true;
 
-    FrameStream(final Simulator sim, final NetDevice device, final long seed, final long destination,
+    public FrameStream(final Simulator sim, final NetDevice device, final long seed, final long destination,
         final long peerSeed)
     {
         this.device = device;
@@ -58,20 +58,20 @@ final class FrameStream implements FrameReceiver
     }
 
     /** Lengths from {@code min} to {@code max} (both ends of a pair must agree). */
-    void lengths(final int min, final int max)
+    public void lengths(final int min, final int max)
     {
         minLength = min;
         maxLength = max;
     }
 
     /** Makes lengths repeat every {@code frames} frames (both ends of a pair must agree). */
-    void repeatEvery(final long frames)
+    public void repeatEvery(final long frames)
     {
         period = frames;
     }
 
     /** Asks for {@code frames} more frames; sending starts in an event at the current time. */
-    void send(final long frames)
+    public void send(final long frames)
     {
         target += frames;
         if (!kick.isScheduled())
@@ -234,50 +234,50 @@ final class FrameStream implements FrameReceiver
         linkUp = up;
     }
 
-    long sent()
+    public long sent()
     {
         return sent;
     }
 
-    long bursts()
+    public long bursts()
     {
         return bursts;
     }
 
-    long received()
+    public long received()
     {
         return received;
     }
 
     /** Frames the peer sent that never arrived (gaps in the sequence numbers). */
-    long missing()
+    public long missing()
     {
         return missing;
     }
 
     /** Frames that arrived out of order or not byte-exact. */
-    long wrong()
+    public long wrong()
     {
         return wrong;
     }
 
-    long batches()
+    public long batches()
     {
         return batches;
     }
 
     /** The most frames lent to this stack between two receiveBatchDone calls. */
-    long largestBatch()
+    public long largestBatch()
     {
         return largestBatch;
     }
 
-    long spaceSignals()
+    public long spaceSignals()
     {
         return spaceSignals;
     }
 
-    boolean linkUp()
+    public boolean linkUp()
     {
         return linkUp;
     }

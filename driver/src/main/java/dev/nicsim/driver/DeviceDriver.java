@@ -1,0 +1,32 @@
+package dev.nicsim.driver;
+
+import dev.nicsim.stack.device.NetDevice;
+
+/**
+ * What a host needs of an NS-1 driver, whichever language it is written in: the stack's {@link NetDevice} for queue
+ * 0, plus its life cycle and the run-time controls the tools use. The built-in {@link NicDriver}, a Java driver found
+ * through {@link DriverProvider} and a C driver hosted through FFM all implement it; {@link DriverFactory} picks one.
+ *
+ * <p>{@link #probe()} and {@link #shutdown()} block in simulated time (they poll the device): call them from set-up
+ * code, outside events.
+ */
+public interface DeviceDriver extends NetDevice
+{
+    /** Identifies, resets and brings the device up in the datasheet's order (§8.1). */
+    void probe();
+
+    /** Brings the device down, DMA quiesced before memory is unmapped (§8.3). */
+    void shutdown();
+
+    /** Whether {@link #probe()} has brought the device up (and no shutdown since). */
+    boolean isUp();
+
+    /** Sets the interrupt throttling interval, in 256 ns units (0 turns it off), at run time. */
+    void setItr(int units);
+
+    /** The throttling interval last set, in 256 ns units. */
+    int itr();
+
+    /** A device counter ({@code dev.nicsim.nic.regs.Counters}), read over MMIO as a driver must. */
+    long readCounter(int counter);
+}

@@ -1,0 +1,129 @@
+package dev.nicsim.tools.drivercheck;
+
+import dev.nicsim.driver.BuiltInDriverProvider;
+import dev.nicsim.driver.DeviceDriver;
+import dev.nicsim.driver.DriverContext;
+import dev.nicsim.stack.device.FrameReceiver;
+
+import java.lang.foreign.MemorySegment;
+
+/** The built-in driver behind a wrapper, so that a test driver can break one rule by overriding one method. */
+class ForwardingDriver implements DeviceDriver
+{
+    final DriverContext context;
+    final DeviceDriver delegate;
+
+    ForwardingDriver(final DriverContext context)
+    {
+        this.context = context;
+        this.delegate = new BuiltInDriverProvider().create(context);
+    }
+
+    @Override
+    public void probe()
+    {
+        delegate.probe();
+    }
+
+    @Override
+    public void shutdown()
+    {
+        delegate.shutdown();
+    }
+
+    @Override
+    public boolean isUp()
+    {
+        return delegate.isUp();
+    }
+
+    @Override
+    public void setItr(final int units)
+    {
+        delegate.setItr(units);
+    }
+
+    @Override
+    public int itr()
+    {
+        return delegate.itr();
+    }
+
+    @Override
+    public long readCounter(final int counter)
+    {
+        return delegate.readCounter(counter);
+    }
+
+    @Override
+    public String name()
+    {
+        return delegate.name();
+    }
+
+    @Override
+    public long macAddress()
+    {
+        return delegate.macAddress();
+    }
+
+    @Override
+    public int mtu()
+    {
+        return delegate.mtu();
+    }
+
+    @Override
+    public int features()
+    {
+        return delegate.features();
+    }
+
+    @Override
+    public boolean linkUp()
+    {
+        return delegate.linkUp();
+    }
+
+    @Override
+    public void setReceiver(final FrameReceiver receiver)
+    {
+        delegate.setReceiver(receiver);
+    }
+
+    @Override
+    public int txReserve()
+    {
+        return delegate.txReserve();
+    }
+
+    @Override
+    public MemorySegment txMemory()
+    {
+        return delegate.txMemory();
+    }
+
+    @Override
+    public long txOffset(final int slot)
+    {
+        return delegate.txOffset(slot);
+    }
+
+    @Override
+    public int txCapacity()
+    {
+        return delegate.txCapacity();
+    }
+
+    @Override
+    public void txCommit(final int slot, final int length, final int checksumStart, final int checksumOffset)
+    {
+        delegate.txCommit(slot, length, checksumStart, checksumOffset);
+    }
+
+    @Override
+    public void txFlush()
+    {
+        delegate.txFlush();
+    }
+}

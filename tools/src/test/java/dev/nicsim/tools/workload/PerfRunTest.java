@@ -1,0 +1,137 @@
+package dev.nicsim.tools.workload;
+
+import dev.nicsim.tools.config.Settings;
+import dev.nicsim.tools.config.TestbedParameters;
+import dev.nicsim.tools.report.Json;
+import dev.nicsim.tools.report.PerfReport;
+import dev.nicsim.tools.workload.perf.PerfOptions;
+import dev.nicsim.tools.workload.perf.PerfResult;
+import dev.nicsim.tools.workload.perf.PerfRun;
+import dev.nicsim.tools.workload.perf.PerfTest;
+import dev.nicsim.tools.workload.perf.TrafficPattern;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The perf workloads' figures add up: what applications received against what crossed the wire, transactions
+ * against the histogram and the data segments, and the same seed giving the same perf.json. Short windows of
+ * simulated time, so the checks run in seconds.
+ */
+class PerfRunTest
+{
+    private static final double WINDOW_S = 0.002;
+    private static final double WARMUP_S = 0.0005;
+
+    static PerfResult run(final PerfTest test, final String... assignments)
+    {
+        return run(PerfOptions.defaults(test).withDuration(WINDOW_S).withWarmup(WARMUP_S).withSamples(10),
+            assignments);
+    }
+
+    static PerfResult run(final PerfOptions options, final String... assignments)
+    {
+        final Settings settings = TestbedParameters.defaults();
+        for (final String assignment : assignments)
+        {
+            settings.assign(assignment);
+        }
+        return PerfRun.run(settings, options, (simulated, total) -> { });
+    }
+
+    @Test
+    void aStreamDeliversToTheApplicationExactlyThePayloadOnTheWire()
+    {
+        final PerfResult result = run(PerfTest.TCP_STREAM);
+
+        assertTrue(result.goodputGbps() > 1 && result.goodputGbps() < 10, "goodput " + result.goodputGbps());
+        assertEquals(0, result.retransmissions(), "no loss, no retransmission");
+        assertEquals(result.wire().tcpPayloadBytes(), result.applicationBytes(),
+            "bytes the application received = TCP payload on the wire (headers excluded; no retransmissions)");
+        assertTrue(result.errors().isEmpty(), result.errors().toString());
+        assertEquals(result.bytes(), sum(result.connectionBytes()), "the window's bytes are the connections' bytes");
+    }
+
+    @Test
+    void requestResponseCountsTwoDataSegmentsPerTransactionAndOneLatencyEach()
+    {
+        final PerfResult result = run(PerfTest.TCP_RR);
+
+        assertTrue(result.transactions() > 50, "transactions " + result.transactions());
+        assertEquals(result.transactions(), result.latencyNs().getTotalCount(), "one latency per transaction");
+        assertEquals(2 * result.applicationTransactions(), result.wire().tcpDataSegments(),
+            "a request and a response per transaction, with no loss");
+        assertTrue(result.wire().tcpPureAcks() > 0, "the handshake's ACK, counted apart from data");
+        assertTrue(result.latencyUs(50) > 5 && result.latencyUs(50) < 100, "p50 " + result.latencyUs(50) + " us");
+        assertTrue(result.latencyUs(50) <= result.latencyUs(99) && result.latencyUs(99) <= result.maxLatencyUs());
+    }
+
+    @Test
+    void theSameSeedGivesAByteIdenticalPerfJson()
+    {
+        final String first = Json.write(PerfReport.json(run(PerfTest.TCP_RR, "sim.seed=7")));
+        final String second = Json.write(PerfReport.json(run(PerfTest.TCP_RR, "sim.seed=7")));
+        assertEquals(first, second);
+        assertTrue(first.contains("\"driver.itr_units\": \"0\""), "perf.json carries every setting in force");
+    }
+
+    @Test
+    void eachTestRunsThroughTheFullModel()
+    {
+        final PerfResult maerts = run(PerfTest.TCP_MAERTS);
+        assertTrue(maerts.goodputGbps() > 1, "TCP_MAERTS goodput " + maerts.goodputGbps());
+        assertEquals(maerts.wire().tcpPayloadBytes(), maerts.applicationBytes());
+
+        final PerfResult crr = run(PerfTest.TCP_CRR);
+        assertTrue(crr.transactions() > 10, "TCP_CRR transactions " + crr.transactions());
+        assertTrue(crr.errors().isEmpty(), crr.errors().toString());
+        assertTrue(crr.meanLatencyUs() > run(PerfTest.TCP_RR).meanLatencyUs(), "a CRR transaction includes a handshake");
+
+        final PerfResult udp = run(PerfTest.UDP_STREAM);
+        assertTrue(udp.goodputGbps() > 1, "UDP_STREAM goodput " + udp.goodputGbps());
+        assertEquals(udp.wire().udpPayloadBytes(), udp.applicationBytes(), "no datagram lost on a clean link");
+
+        final PerfResult udpRr = run(PerfTest.UDP_RR);
+        assertEquals(udpRr.transactions(), udpRr.latencyNs().getTotalCount());
+        assertEquals(2 * udpRr.applicationTransactions(), udpRr.wire().udpDatagrams());
+    }
+
+    @Test
+    void aSaturatedCpuShowsAsFullyBusyAndThroughputFallsShortOfTheWire()
+    {
+        // 64-byte frames: the wire takes 14.9 million a second, far more than per-packet CPU costs let A send.
+        final PerfResult small = run(PerfOptions.defaults(PerfTest.UDP_STREAM).withDuration(WINDOW_S)
+            .withWarmup(WARMUP_S).withMessage(18).withSamples(10));
+        assertTrue(small.cpu().get(0).busy() > 0.99, "the sender's CPU " + small.cpu().get(0).busy());
+        final double lineRateDatagrams = 10e9 / ((64 + 20) * 8);
+        final double sentPerSecond = small.datagramsSent() / (WARMUP_S + WINDOW_S);
+        assertTrue(sentPerSecond < lineRateDatagrams / 2, "datagrams/s " + sentPerSecond + " against the wire's " +
+            lineRateDatagrams);
+    }
+
+    @Test
+    void incastThroughFiniteSwitchBuffersDropsAndRecovers()
+    {
+        final PerfOptions options = PerfOptions.defaults(PerfTest.TCP_STREAM).withDuration(0.02).withWarmup(0.001)
+            .withHosts(5, TrafficPattern.INCAST).withSamples(10);
+        final PerfResult result = run(options, "link.switch_port_buffer_kib=16");
+
+        assertTrue(result.counters().get("switch.tail_drops") > 0, "the receiver's port overflows");
+        assertTrue(result.retransmissions() > 0, "TCP recovers what was dropped");
+        assertTrue(result.goodputGbps() <= 10 * 1460.0 / 1538, "aggregate goodput at most the line's payload rate: " +
+            result.goodputGbps());
+        assertEquals(4, result.connectionBytes().length);
+        assertTrue(result.jainFairness() > 0.25 && result.jainFairness() <= 1, "Jain " + result.jainFairness());
+    }
+
+    private static long sum(final long[] values)
+    {
+        long total = 0;
+        for (final long value : values)
+        {
+            total += value;
+        }
+        return total;
+    }
+}
