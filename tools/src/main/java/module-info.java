@@ -7,6 +7,7 @@ module dev.nicsim.tools {
     requires info.picocli;
     requires org.bouncycastle.provider;
     requires org.knowm.xchart;
+    requires VectorGraphics2D;
     requires java.desktop;
     requires jssc;
     requires HdrHistogram;

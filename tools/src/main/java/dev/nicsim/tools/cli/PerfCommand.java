@@ -5,11 +5,14 @@ import dev.nicsim.tools.config.ConfigException;
 import dev.nicsim.tools.report.Json;
 import dev.nicsim.tools.report.OutputDirectory;
 import dev.nicsim.tools.report.PerfReport;
+import dev.nicsim.tools.sweep.PerfTarget;
+import dev.nicsim.tools.sweep.SweepTarget;
 import dev.nicsim.tools.workload.perf.PerfOptions;
 import dev.nicsim.tools.workload.perf.PerfResult;
 import dev.nicsim.tools.workload.perf.PerfRun;
 import dev.nicsim.tools.workload.perf.PerfTest;
 import dev.nicsim.tools.workload.perf.TrafficPattern;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,6 +21,7 @@ import picocli.CommandLine.Parameters;
 import java.io.Console;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -112,6 +116,35 @@ final class PerfCommand implements Runnable
             output.abandon();
             throw e;
         }
+    }
+
+    /**
+     * The perf target of a sweep ({@code sweep ... perf TCP_RR --duration 1}): the words after {@code perf} parsed as
+     * this command's test and options. Settings and the output folder belong to the sweep, before the target.
+     *
+     * @throws ConfigException for words this command would refuse, or for --set, --config or --out among them
+     */
+    static SweepTarget sweepTarget(final List<String> words)
+    {
+        final PerfCommand command = new PerfCommand();
+        final CommandLine.ParseResult parsed;
+        try
+        {
+            parsed = new CommandLine(command).parseArgs(words.toArray(String[]::new));
+        }
+        catch (final CommandLine.ParameterException e)
+        {
+            throw new ConfigException("sweep target perf: " + e.getMessage());
+        }
+        for (final String option : List.of("--set", "--config", "--out"))
+        {
+            if (parsed.hasMatchedOption(option))
+            {
+                throw new ConfigException("sweep target perf: give " + option + " to sweep, before 'perf' (it " +
+                    "applies to every point)");
+            }
+        }
+        return new PerfTarget(words, command.options());
     }
 
     /** The options as netperf's test and sizes, each checked with the option's name in the message. */

@@ -4,6 +4,7 @@ import dev.nicsim.hw.sim.CriticalPath;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,14 +22,15 @@ public final class LatencyBreakdown
     public static final String MODERATION = "interrupt moderation";
     public static final String PEER_STACK = "peer stack";
     public static final String TIMERS = "timers";
+    public static final List<String> PARTS = List.of(HOST_CPU, PCIE_DMA, NIC_PIPELINE, MAC_WIRE, MODERATION,
+        PEER_STACK, TIMERS);
 
     private final Map<String, Long> parts = new LinkedHashMap<>();
     private final long total;
 
     private LatencyBreakdown(final CriticalPath path, final String peerPrefix)
     {
-        for (final String part : new String[] {HOST_CPU, PCIE_DMA, NIC_PIPELINE, MAC_WIRE, MODERATION, PEER_STACK,
-            TIMERS})
+        for (final String part : PARTS)
         {
             parts.put(part, 0L);
         }

@@ -1,0 +1,218 @@
+package dev.nicsim.tools.sweep;
+
+import dev.nicsim.hw.testsupport.ExternalTool;
+import org.junit.jupiter.api.Assertions;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Slurm cluster of one node, in a folder of its own: a munge key and munged, a slurm.conf with this machine's CPUs,
+ * slurmctld and slurmd, all on private sockets and ports so nothing of the system's Slurm (if any) is touched.
+ * Closing it stops the three daemons it started, by their pid files.
+ */
+final class OneNodeSlurm implements AutoCloseable
+{
+    private final Path dir;
+    private final Path conf;
+    private final List<Path> pidFiles = new ArrayList<>();
+
+    private OneNodeSlurm(final Path dir)
+    {
+        this.dir = dir;
+        this.conf = dir.resolve("slurm.conf");
+    }
+
+    /** Skips (or fails under NICSIM_REQUIRE_TOOLS=1) unless root and the Slurm and munge packages are installed. */
+    static void requireTools()
+    {
+        ExternalTool.require("root".equals(System.getProperty("user.name")),
+            "starting slurmctld, slurmd and munged needs root");
+        for (final String tool : List.of("munged", "slurmctld", "slurmd", "sbatch", "squeue", "sinfo"))
+        {
+            ExternalTool.require(ExternalTool.installed(tool), tool + " is not installed (Debian: apt-get install " +
+                "slurmctld slurmd slurm-client munge)");
+        }
+    }
+
+    static OneNodeSlurm start(final Path dir) throws IOException, InterruptedException
+    {
+        final OneNodeSlurm cluster = new OneNodeSlurm(dir);
+        try
+        {
+            cluster.boot();
+        }
+        catch (final IOException | InterruptedException | RuntimeException | AssertionError e)
+        {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    /** The environment a Slurm client (sbatch, squeue) needs to reach this cluster. */
+    Map<String, String> environment()
+    {
+        return Map.of("SLURM_CONF", conf.toString());
+    }
+
+    private void boot() throws IOException, InterruptedException
+    {
+        Files.createDirectories(dir.resolve("state"));
+        Files.createDirectories(dir.resolve("spool"));
+        final byte[] key = new byte[1024];
+        new SecureRandom().nextBytes(key);
+        final Path keyFile = dir.resolve("munge.key");
+        Files.write(keyFile, key);
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        final String host = hostname();
+        Files.writeString(conf, String.join("\n",
+            "ClusterName=nicsimtest",
+            "SlurmctldHost=" + host + "(127.0.0.1)",
+            "SlurmUser=root",
+            "SlurmdUser=root",
+            "AuthType=auth/munge",
+            "CredType=cred/munge",
+            "AuthInfo=socket=" + dir.resolve("munge.socket"),
+            "StateSaveLocation=" + dir.resolve("state"),
+            "SlurmdSpoolDir=" + dir.resolve("spool"),
+            "SlurmctldPidFile=" + dir.resolve("slurmctld.pid"),
+            "SlurmdPidFile=" + dir.resolve("slurmd.pid"),
+            "SlurmctldLogFile=" + dir.resolve("slurmctld.log"),
+            "SlurmdLogFile=" + dir.resolve("slurmd.log"),
+            "SlurmctldPort=" + freePort(),
+            "SlurmdPort=" + freePort(),
+            // No cgroups in a container: track processes by their parents, bind nothing.
+            "ProctrackType=proctrack/linuxproc",
+            "TaskPlugin=task/none",
+            "JobAcctGatherType=jobacct_gather/none",
+            "AccountingStorageType=accounting_storage/none",
+            "MpiDefault=none",
+            "SchedulerType=sched/backfill",
+            // Start a task as soon as a CPU frees up: the default holds batch jobs back for up to 3 s per round.
+            "SchedulerParameters=batch_sched_delay=0",
+            "SelectType=select/cons_tres",
+            "SelectTypeParameters=CR_CPU",
+            "ReturnToService=2",
+            "NodeName=" + host + " NodeAddr=127.0.0.1 CPUs=" + Runtime.getRuntime().availableProcessors() +
+                " RealMemory=2000 State=UNKNOWN",
+            "PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP", ""));
+        daemon(dir.resolve("munged.pid"), "munged", "--force", "--socket=" + dir.resolve("munge.socket"),
+            "--key-file=" + keyFile, "--pid-file=" + dir.resolve("munged.pid"),
+            "--log-file=" + dir.resolve("munged.log"), "--seed-file=" + dir.resolve("munge.seed"));
+        daemon(dir.resolve("slurmctld.pid"), "slurmctld", "-i", "-f", conf.toString());
+        daemon(dir.resolve("slurmd.pid"), "slurmd", "-f", conf.toString());
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!run("sinfo", "-h", "-o", "%T").contains("idle"))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                Assertions.fail("the one-node Slurm cluster did not come up within 60 s; slurmctld.log ends:\n" +
+                    tail("slurmctld.log") + "\nslurmd.log ends:\n" + tail("slurmd.log"));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /* Starts a daemon that forks into the background and writes its pid file. */
+    private void daemon(final Path pidFile, final String... command) throws IOException, InterruptedException
+    {
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment());
+        final Process process = builder.start();
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0)
+        {
+            Assertions.fail(command[0] + " did not start: " + output);
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                Assertions.fail(command[0] + " wrote no pid file " + pidFile + ": " + output);
+            }
+            Thread.sleep(50);
+        }
+        pidFiles.add(pidFile);
+    }
+
+    /** Runs a Slurm client command against this cluster and returns what it printed. */
+    String run(final String... command) throws IOException, InterruptedException
+    {
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment());
+        final Process process = builder.start();
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        return output;
+    }
+
+    String tail(final String log)
+    {
+        try
+        {
+            final List<String> lines = Files.readAllLines(dir.resolve(log));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        }
+        catch (final IOException e)
+        {
+            return "(no " + log + ": " + e.getMessage() + ")";
+        }
+    }
+
+    /** Stops the daemons this cluster started, newest first, and waits for each to exit. */
+    @Override
+    public void close()
+    {
+        for (final Path pidFile : pidFiles.reversed())
+        {
+            try
+            {
+                final long pid = Long.parseLong(Files.readString(pidFile).trim());
+                ProcessHandle.of(pid).ifPresent(process ->
+                {
+                    process.destroy();
+                    try
+                    {
+                        process.onExit().get(15, TimeUnit.SECONDS);
+                    }
+                    catch (final Exception e)
+                    {
+                        process.destroyForcibly();
+                    }
+                });
+            }
+            catch (final IOException | NumberFormatException e)
+            {
+                System.err.println("could not stop the daemon of " + pidFile + ": " + e.getMessage());
+            }
+        }
+        pidFiles.clear();
+    }
+
+    private static String hostname() throws IOException, InterruptedException
+    {
+        final Process process = new ProcessBuilder("hostname", "-s").start();
+        final String name = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        process.waitFor();
+        return name;
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+}
