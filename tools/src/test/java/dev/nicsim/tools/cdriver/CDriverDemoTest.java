@@ -29,10 +29,7 @@ class CDriverDemoTest
 
     private DaytimeDemo.Result run(final Settings settings, final String name)
     {
-        final OutputDirectory output = OutputDirectory.open(dir.resolve(name));
-        final DaytimeDemo.Result result = DaytimeDemo.run(settings, output);
-        output.commit();
-        return result;
+        return DaytimeDemo.run(settings, OutputDirectory.open(dir.resolve(name)));
     }
 
     @Test

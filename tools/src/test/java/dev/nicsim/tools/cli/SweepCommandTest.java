@@ -64,7 +64,7 @@ class SweepCommandTest
             assertTrue(svg.contains("<svg") && svg.contains("fixed: sim.seed=7"), "caption names the settings");
         }
         assertTrue(Files.readString(dir.resolve("points/0001/summary.json"))
-            .contains("\"pcie.dma_read_latency_ns\": \"600\""));
+            .contains("\"dma_read_latency_ns\": 600"));
         final String json = Files.readString(dir.resolve("sweep.json"));
         assertTrue(json.contains("\"ok\": 2") && json.contains("\"sim.seed\": \"7\""), json);
         assertTrue(out.toString().contains("pcie.dma_read_latency_ns  connect_latency_ns"), out.toString());
