@@ -117,6 +117,13 @@ final class MacRx implements FrameSink
         pipeline.add(slot, now + latency);
     }
 
+    /** The FCS of an intact frame is neither checked nor passed on: the RX engine writes frames without it. */
+    @Override
+    public boolean ignoresIntactFcs()
+    {
+        return true;
+    }
+
     /** The frame's kind if the address filter accepts it, else -1. */
     private int classify(final MemorySegment memory, final long at)
     {

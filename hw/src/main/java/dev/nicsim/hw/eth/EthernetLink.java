@@ -219,6 +219,17 @@ public final class EthernetLink
             return busyUntil;
         }
 
+        /**
+         * Whether the FCS bytes of a frame sent now from this end will be read: by a tap, a fault stage, or a receiver
+         * that does not {@link FrameSink#ignoresIntactFcs() ignore intact FCS bytes}. When not, a MAC appending the
+         * FCS need not compute it; the frame is then sent with {@code fcsAppended} and four unwritten bytes.
+         */
+        public boolean fcsBytesRead()
+        {
+            return !taps.isEmpty() || !peer.faults.isEmpty() || peer.receiver == null ||
+                !peer.receiver.ignoresIntactFcs();
+        }
+
         /** When the transmitter is next free. */
         public long busyUntil()
         {

@@ -130,7 +130,7 @@ class EthernetLinkTest
     }
 
     /** What a receiver is told about each frame's FCS. */
-    private static final class FcsHints implements FrameSink
+    private static class FcsHints implements FrameSink
     {
         final List<Boolean> intact = new ArrayList<>();
 
@@ -167,6 +167,32 @@ class EthernetLinkTest
 
         assertEquals(List.of(true, false, false), plainHints.intact, "only the frame whose sender appended the FCS");
         assertEquals(List.of(false), faultyHints.intact, "a fault stage may change the frame: no hint through it");
+    }
+
+    @Test
+    void shouldNeedTheFcsBytesWrittenUnlessOnlyAReceiverThatIgnoresIntactOnesWillSeeThem()
+    {
+        final FrameSink ignoring = new FcsHints()
+        {
+            @Override
+            public boolean ignoresIntactFcs()
+            {
+                return true;
+            }
+        };
+        final EthernetLink plain = new EthernetLink(sim, EthernetConfig.tenGigabit(), "plain");
+        plain.b().connect(ignoring);
+        plain.a().connect(new FcsHints());
+        assertEquals(false, plain.a().fcsBytesRead(), "only a receiver that ignores them");
+        assertEquals(true, plain.b().fcsBytesRead(), "a receiver that may read them");
+
+        plain.addTap((direction, time, data, offset, length) -> { });
+        assertEquals(true, plain.a().fcsBytesRead(), "a tap (a capture file) shows them");
+
+        final EthernetLink faulty = new EthernetLink(sim, EthernetConfig.tenGigabit(), "faulty");
+        faulty.b().connect(ignoring);
+        faulty.b().addReceiveFault(new DelayFault(Time.US, 0, 7));
+        assertEquals(true, faulty.a().fcsBytesRead(), "a fault stage may corrupt the frame: the receiver checks");
     }
 
     private List<Integer> runFaulted(final FrameStage... stages)
