@@ -509,6 +509,55 @@ public final class Simulator
         push(event, time, sequence);
     }
 
+    /** Takes the place {@code schedule(event, time)} would take now, for {@link Reservation#hold(long)}. */
+    void reserve(final Reservation reservation, final Event event, final long time)
+    {
+        final long now = now();
+        if (time < now)
+        {
+            throw new IllegalArgumentException("event '" + event.name() + "' reserved in the past: " +
+                Time.format(time) + " < now " + Time.format(now));
+        }
+        reservation.held(time, nextSequence++, currentRecord, now);
+    }
+
+    /**
+     * Queues an event at a place taken earlier ({@link #reserve}) that has not passed yet: it fires where it would
+     * have had it been scheduled then, with that cause.
+     */
+    void enqueueReserved(final Event event, final long time, final long sequence, final int causeRecord,
+        final long issuedAt)
+    {
+        if (event.scheduled)
+        {
+            throw new IllegalStateException("event '" + event.name() + "' is already scheduled at " +
+                Time.format(event.time));
+        }
+        event.time = time;
+        event.scheduled = true;
+        event.causeRecord = causeRecord;
+        event.issuedAt = issuedAt;
+        if (head == null)
+        {
+            if (size == 0 || before(time, sequence, keys[0], keys[1]))
+            {
+                head = event;
+                headTime = time;
+                headSequence = sequence;
+                return;
+            }
+        }
+        else if (before(time, sequence, headTime, headSequence))
+        {
+            push(head, headTime, headSequence);
+            head = event;
+            headTime = time;
+            headSequence = sequence;
+            return;
+        }
+        push(event, time, sequence);
+    }
+
     private void push(final Event event, final long time, final long sequence)
     {
         if (size == slotIds.length)
