@@ -487,10 +487,15 @@ public final class Simulator
         event.scheduled = true;
         event.causeRecord = currentRecord;
         event.issuedAt = now;
-        final long sequence = nextSequence++;
+        insert(event, time, nextSequence++);
+    }
+
+    /** Into the front slot if it goes before everything pending, else into the heap. */
+    private void insert(final Event event, final long time, final long sequence)
+    {
         if (head == null)
         {
-            if (size == 0 || time < keys[0])
+            if (size == 0 || before(time, sequence, keys[0], keys[1]))
             {
                 head = event;
                 headTime = time;
@@ -498,7 +503,7 @@ public final class Simulator
                 return;
             }
         }
-        else if (time < headTime)
+        else if (before(time, sequence, headTime, headSequence))
         {
             push(head, headTime, headSequence);
             head = event;
@@ -537,25 +542,7 @@ public final class Simulator
         event.scheduled = true;
         event.causeRecord = causeRecord;
         event.issuedAt = issuedAt;
-        if (head == null)
-        {
-            if (size == 0 || before(time, sequence, keys[0], keys[1]))
-            {
-                head = event;
-                headTime = time;
-                headSequence = sequence;
-                return;
-            }
-        }
-        else if (before(time, sequence, headTime, headSequence))
-        {
-            push(head, headTime, headSequence);
-            head = event;
-            headTime = time;
-            headSequence = sequence;
-            return;
-        }
-        push(event, time, sequence);
+        insert(event, time, sequence);
     }
 
     private void push(final Event event, final long time, final long sequence)
