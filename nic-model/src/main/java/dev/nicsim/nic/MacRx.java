@@ -51,6 +51,16 @@ final class MacRx implements FrameSink
     @Override
     public void receiveFrame(final MemorySegment frame, final long offset, final int length)
     {
+        receiveFrame(frame, offset, length, false);
+    }
+
+    /**
+     * A frame whose FCS the wire vouches for ({@code fcsIntact}) skips the CRC computation, whose verdict is known:
+     * the CRC-32 of a full-size frame cost ~110 ns of wall time, 6 % of the model's cost per frame.
+     */
+    @Override
+    public void receiveFrame(final MemorySegment frame, final long offset, final int length, final boolean fcsIntact)
+    {
         final long now = nic.sim.now();
         nic.stats.increment(Counters.TPR);
         nic.stats.add(Counters.TOR, length);
@@ -85,7 +95,7 @@ final class MacRx implements FrameSink
         final MemorySegment memory = fifo.storage();
         final long at = fifo.offset(slot);
         MemorySegment.copy(frame, offset, memory, at, length);
-        if (fifo.crc32(at, payload) != memory.get(LE_INT, at + payload))
+        if (!fcsIntact && fifo.crc32(at, payload) != memory.get(LE_INT, at + payload))
         {
             nic.stats.increment(Counters.CRCERRS);
             nic.stats.add(Counters.BORC, length);
@@ -105,6 +115,13 @@ final class MacRx implements FrameSink
         engine.rawSum[slot] = start < payload ? OnesComplement.sum(memory, at + start, payload - start) : 0;
         engine.levelChanged();
         pipeline.add(slot, now + latency);
+    }
+
+    /** The FCS of an intact frame is neither checked nor passed on: the RX engine writes frames without it. */
+    @Override
+    public boolean ignoresIntactFcs()
+    {
+        return true;
     }
 
     /** The frame's kind if the address filter accepts it, else -1. */

@@ -5,6 +5,7 @@ import dev.nicsim.hw.pcie.device.DmaEngine;
 import dev.nicsim.hw.sim.ClockDomain;
 import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
+import dev.nicsim.hw.sim.Reservation;
 import dev.nicsim.hw.trace.EventTrace;
 import dev.nicsim.nic.regs.Counters;
 import dev.nicsim.nic.regs.NicErrors;
@@ -32,6 +33,12 @@ final class TxEngine implements DmaClient
     private final Nic nic;
     final PacketFifo fifo;
     private final Event step;
+    /*
+     * The step's place while no descriptor is cached: such a step would find nothing to do. Twice per frame in a
+     * stream (the cycle after taking a descriptor, and the FIFO room freed when the frame has left) the step used to
+     * fire only to find that; a descriptor arriving commits the place instead (fetched() wakes the engine).
+     */
+    private final Reservation idleStep;
     private final SlotQueue checksum;
     private final int maxFrame;
     private final int[] assembling;
@@ -56,6 +63,7 @@ final class TxEngine implements DmaClient
         final NicConfig config = nic.config;
         this.fifo = new PacketFifo(config.txFifoBytes(), slotBytes(config));
         this.step = new Event(nic.name + ".tx-engine", Component.NIC_PIPELINE, this::step);
+        this.idleStep = new Reservation(nic.sim, step);
         this.checksum = new SlotQueue(nic.sim, nic.name + ".checksum", Component.NIC_PIPELINE, fifo.slots(),
             this::checksummed);
         this.maxFrame = config.maxFrameBytes() - 4;
@@ -84,10 +92,44 @@ final class TxEngine implements DmaClient
     void wake(final long at)
     {
         final long time = Math.max(nic.core.nextEdge(at), nic.sim.now());
-        if (!step.isScheduled() || step.time() > time)
+        if (step.isScheduled() ? step.time() <= time : idleStep.isHeld() && idleStep.time() <= time)
         {
-            nic.sim.reschedule(step, time);
+            if (descriptorCached())
+            {
+                idleStep.commit();
+            }
+            return;
         }
+        stepAt(time);
+    }
+
+    /** The next step comes at {@code time}: queued, or only its place held while no descriptor is cached. */
+    private void stepAt(final long time)
+    {
+        nic.sim.cancel(step);
+        if (descriptorCached())
+        {
+            idleStep.cancel();
+            nic.sim.schedule(step, time);
+        }
+        else
+        {
+            idleStep.hold(time);
+        }
+    }
+
+    /** Whether any TX queue holds a fetched descriptor the engine has not taken: without one a step does nothing. */
+    private boolean descriptorCached()
+    {
+        final TxQueue[] queues = nic.txQueues;
+        for (int q = 0; q < queues.length; q++)
+        {
+            if (queues[q].nextReadyAt() != Long.MAX_VALUE)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void step()
@@ -113,7 +155,7 @@ final class TxEngine implements DmaClient
                 {
                     nextQueue = (q + 1) % queues.length;
                     // Taking may have woken the engine already (a dropped frame freed room): next cycle is what counts.
-                    nic.sim.reschedule(step, nic.core.edgeAfter(now, nic.config.descriptorCycles()));
+                    stepAt(nic.core.edgeAfter(now, nic.config.descriptorCycles()));
                 }
                 return;
             }
@@ -331,6 +373,7 @@ final class TxEngine implements DmaClient
     void reset()
     {
         nic.sim.cancel(step);
+        idleStep.cancel();
         checksum.clear();
         checksumFreeAt = 0;
         Arrays.fill(assembling, -1);

@@ -1,5 +1,6 @@
 package dev.nicsim.nic;
 
+import dev.nicsim.hw.eth.CorruptFault;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.nic.regs.Counters;
 import dev.nicsim.nic.regs.InterruptCauses;
@@ -37,6 +38,24 @@ class TwoNicTransferTest
                 host.nic.counter(Counters.CRCERRS), "nothing dropped with the RX ring provisioned");
         }
         assertTrue(hosts.sim.now() < Time.ms(200), "simulated time " + Time.format(hosts.sim.now()));
+    }
+
+    @Test
+    void shouldCountFramesCorruptedOnTheWayAsCrcErrorsThoughTheirSenderAppendedAGoodFcs()
+    {
+        final TwoHosts hosts = new TwoHosts(NicConfig.defaults());
+        final CorruptFault corrupt = new CorruptFault(0.5, 11);
+        hosts.link.b().addReceiveFault(corrupt);
+        final TwoHosts.Traffic traffic = hosts.traffic(2, 60, 1514);
+
+        traffic.txA().send(200);
+        hosts.sim.runUntil(() -> hosts.b.nic.counter(Counters.TPR) == 200, Time.ms(10));
+        hosts.sim.run(hosts.sim.now() + Time.us(50));
+
+        assertTrue(corrupt.corrupted() > 50, "about half corrupted: " + corrupt.corrupted());
+        assertEquals(corrupt.corrupted(), hosts.b.nic.counter(Counters.CRCERRS), "each one caught by the FCS check");
+        assertEquals(200 - corrupt.corrupted(), traffic.rxB().received());
+        assertEquals(0, traffic.rxB().badChecksums(), "the delivered frames' raw checksums match their bytes");
     }
 
     @Test

@@ -105,7 +105,21 @@ public final class EthernetLink
         private EthernetPort peer;
         private FrameSink receiver;
         private final List<FrameStage> faults = new ArrayList<>();
-        private final FrameSink arrival = this::arrive;
+        private final FrameSink arrival = new FrameSink()
+        {
+            @Override
+            public void receiveFrame(final MemorySegment frame, final long offset, final int length)
+            {
+                arrive(frame, offset, length, false);
+            }
+
+            @Override
+            public void receiveFrame(final MemorySegment frame, final long offset, final int length,
+                final boolean fcsIntact)
+            {
+                arrive(frame, offset, length, fcsIntact);
+            }
+        };
         private LinkStateListener linkListener;
         private long busyUntil;
         private long framesSent;
@@ -167,6 +181,17 @@ public final class EthernetLink
          */
         public long transmit(final MemorySegment frame, final long offset, final int length)
         {
+            return transmit(frame, offset, length, false);
+        }
+
+        /**
+         * The same, for a MAC that has just appended the frame's FCS over exactly these bytes ({@code fcsAppended}):
+         * when no fault stage sits in front of the other end, its receiver is told the FCS is intact (see
+         * {@link FrameSink#receiveFrame(MemorySegment, long, int, boolean)}), so it need not compute the CRC again.
+         */
+        public long transmit(final MemorySegment frame, final long offset, final int length,
+            final boolean fcsAppended)
+        {
             if (length > config.maxFrameBytes() || length <= 0)
             {
                 throw new IllegalArgumentException(portName + ": cannot send a " + length + "-byte frame on a link " +
@@ -189,8 +214,20 @@ public final class EthernetLink
             }
             final long lastBitIn = firstByte + (long) Math.max(length, EthernetConfig.MIN_FRAME_BYTES) * psPerByte +
                 config.propagationPs();
-            wire.deliverLater(frame, offset, length, lastBitIn, peer.entry());
+            // A fault stage gets the hint too and drops it (FrameStage forwards with the plain call).
+            wire.deliverLater(frame, offset, length, lastBitIn, peer.entry(), fcsAppended);
             return busyUntil;
+        }
+
+        /**
+         * Whether the FCS bytes of a frame sent now from this end will be read: by a tap, a fault stage, or a receiver
+         * that does not {@link FrameSink#ignoresIntactFcs() ignore intact FCS bytes}. When not, a MAC appending the
+         * FCS need not compute it; the frame is then sent with {@code fcsAppended} and four unwritten bytes.
+         */
+        public boolean fcsBytesRead()
+        {
+            return !taps.isEmpty() || !peer.faults.isEmpty() || peer.receiver == null ||
+                !peer.receiver.ignoresIntactFcs();
         }
 
         /** When the transmitter is next free. */
@@ -232,7 +269,7 @@ public final class EthernetLink
             return faults.isEmpty() ? arrival : faults.get(0);
         }
 
-        private void arrive(final MemorySegment frame, final long offset, final int length)
+        private void arrive(final MemorySegment frame, final long offset, final int length, final boolean fcsIntact)
         {
             if (!up)
             {
@@ -242,7 +279,7 @@ public final class EthernetLink
             framesReceived++;
             if (receiver != null)
             {
-                receiver.receiveFrame(frame, offset, length);
+                receiver.receiveFrame(frame, offset, length, fcsIntact);
             }
         }
 

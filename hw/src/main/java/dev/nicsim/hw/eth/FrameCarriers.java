@@ -34,10 +34,18 @@ final class FrameCarriers
     void deliverLater(final MemorySegment frame, final long offset, final int length, final long time,
         final FrameSink sink)
     {
+        deliverLater(frame, offset, length, time, sink, false);
+    }
+
+    /** The same, passing the sink {@link FrameSink#receiveFrame(MemorySegment, long, int, boolean) fcsIntact}. */
+    void deliverLater(final MemorySegment frame, final long offset, final int length, final long time,
+        final FrameSink sink, final boolean fcsIntact)
+    {
         final Carrier carrier = free.isEmpty() ? new Carrier() : free.pop();
         MemorySegment.copy(frame, offset, carrier.buffer, 0, length);
         carrier.length = length;
         carrier.sink = sink;
+        carrier.fcsIntact = fcsIntact;
         inFlight++;
         sim.schedule(carrier, time);
     }
@@ -52,6 +60,7 @@ final class FrameCarriers
         final MemorySegment buffer = Arena.ofAuto().allocate(maxFrameBytes, 8);
         int length;
         FrameSink sink;
+        boolean fcsIntact;
 
         Carrier()
         {
@@ -65,7 +74,7 @@ final class FrameCarriers
             sink = null;
             inFlight--;
             // Hand the frame over before recycling the buffer: the sink may only use it during the call.
-            target.receiveFrame(buffer, 0, length);
+            target.receiveFrame(buffer, 0, length, fcsIntact);
             free.push(this);
         }
     }

@@ -525,10 +525,15 @@ public final class Simulator
         event.scheduled = true;
         event.causeRecord = currentRecord;
         event.issuedAt = now;
-        final long sequence = nextSequence++;
+        insert(event, time, nextSequence++);
+    }
+
+    /** Into the front slot if it goes before everything pending, else into the heap. */
+    private void insert(final Event event, final long time, final long sequence)
+    {
         if (head == null)
         {
-            if (size == 0 || time < keys[0])
+            if (size == 0 || before(time, sequence, keys[0], keys[1]))
             {
                 head = event;
                 headTime = time;
@@ -536,7 +541,7 @@ public final class Simulator
                 return;
             }
         }
-        else if (time < headTime)
+        else if (before(time, sequence, headTime, headSequence))
         {
             push(head, headTime, headSequence);
             head = event;
@@ -545,6 +550,37 @@ public final class Simulator
             return;
         }
         push(event, time, sequence);
+    }
+
+    /** Takes the place {@code schedule(event, time)} would take now, for {@link Reservation#hold(long)}. */
+    void reserve(final Reservation reservation, final Event event, final long time)
+    {
+        final long now = now();
+        if (time < now)
+        {
+            throw new IllegalArgumentException("event '" + event.name() + "' reserved in the past: " +
+                Time.format(time) + " < now " + Time.format(now));
+        }
+        reservation.held(time, nextSequence++, currentRecord, now);
+    }
+
+    /**
+     * Queues an event at a place taken earlier ({@link #reserve}) that has not passed yet: it fires where it would
+     * have had it been scheduled then, with that cause.
+     */
+    void enqueueReserved(final Event event, final long time, final long sequence, final int causeRecord,
+        final long issuedAt)
+    {
+        if (event.scheduled)
+        {
+            throw new IllegalStateException("event '" + event.name() + "' is already scheduled at " +
+                Time.format(event.time));
+        }
+        event.time = time;
+        event.scheduled = true;
+        event.causeRecord = causeRecord;
+        event.issuedAt = issuedAt;
+        insert(event, time, sequence);
     }
 
     private void push(final Event event, final long time, final long sequence)

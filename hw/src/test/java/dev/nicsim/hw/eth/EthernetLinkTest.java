@@ -129,6 +129,72 @@ class EthernetLinkTest
         assertTrue(error.getMessage().contains("2000-byte frame"), error.getMessage());
     }
 
+    /** What a receiver is told about each frame's FCS. */
+    private static class FcsHints implements FrameSink
+    {
+        final List<Boolean> intact = new ArrayList<>();
+
+        @Override
+        public void receiveFrame(final MemorySegment data, final long offset, final int length)
+        {
+            intact.add(false);
+        }
+
+        @Override
+        public void receiveFrame(final MemorySegment data, final long offset, final int length,
+            final boolean fcsIntact)
+        {
+            intact.add(fcsIntact);
+        }
+    }
+
+    @Test
+    void shouldVouchForTheFcsOnlyWhenTheSenderAppendedItAndNothingSitsOnTheWayThatCouldChangeTheFrame()
+    {
+        final EthernetLink plain = new EthernetLink(sim, EthernetConfig.tenGigabit(), "plain");
+        final FcsHints plainHints = new FcsHints();
+        plain.b().connect(plainHints);
+        final EthernetLink faulty = new EthernetLink(sim, EthernetConfig.tenGigabit(), "faulty");
+        final FcsHints faultyHints = new FcsHints();
+        faulty.b().connect(faultyHints);
+        faulty.b().addReceiveFault(new DelayFault(Time.US, 0, 7));
+
+        plain.a().transmit(frame, 0, 64, true);
+        plain.a().transmit(frame, 0, 64, false);
+        plain.a().transmit(frame, 0, 64);
+        faulty.a().transmit(frame, 0, 64, true);
+        sim.run(sim.now() + Time.MS);
+
+        assertEquals(List.of(true, false, false), plainHints.intact, "only the frame whose sender appended the FCS");
+        assertEquals(List.of(false), faultyHints.intact, "a fault stage may change the frame: no hint through it");
+    }
+
+    @Test
+    void shouldNeedTheFcsBytesWrittenUnlessOnlyAReceiverThatIgnoresIntactOnesWillSeeThem()
+    {
+        final FrameSink ignoring = new FcsHints()
+        {
+            @Override
+            public boolean ignoresIntactFcs()
+            {
+                return true;
+            }
+        };
+        final EthernetLink plain = new EthernetLink(sim, EthernetConfig.tenGigabit(), "plain");
+        plain.b().connect(ignoring);
+        plain.a().connect(new FcsHints());
+        assertEquals(false, plain.a().fcsBytesRead(), "only a receiver that ignores them");
+        assertEquals(true, plain.b().fcsBytesRead(), "a receiver that may read them");
+
+        plain.addTap((direction, time, data, offset, length) -> { });
+        assertEquals(true, plain.a().fcsBytesRead(), "a tap (a capture file) shows them");
+
+        final EthernetLink faulty = new EthernetLink(sim, EthernetConfig.tenGigabit(), "faulty");
+        faulty.b().connect(ignoring);
+        faulty.b().addReceiveFault(new DelayFault(Time.US, 0, 7));
+        assertEquals(true, faulty.a().fcsBytesRead(), "a fault stage may corrupt the frame: the receiver checks");
+    }
+
     private List<Integer> runFaulted(final FrameStage... stages)
     {
         arrivals.clear();

@@ -57,6 +57,46 @@ class SimulatorTest
     }
 
     @Test
+    void shouldFireACommittedReservationWhereTheEventWouldHaveFiredAndDropALapsedOne()
+    {
+        final Reservation committed = new Reservation(sim, recording("held"));
+        final Reservation lapsed = new Reservation(sim, recording("lapsed"));
+        sim.schedule(recording("before"), 200);
+        committed.hold(200);
+        lapsed.hold(150);
+        sim.schedule(recording("after"), 200);
+        sim.schedule(new Event("work arrives", Component.EXTERNAL, committed::commit), 180);
+
+        sim.run(1000);
+
+        assertEquals(List.of("before@200", "held@200", "after@200"), fired,
+            "in its place among events at the same time, not behind those queued after it was held");
+        assertFalse(lapsed.isHeld(), "its time passed without a commit");
+        lapsed.commit();
+        sim.run(2000);
+        assertEquals(3, fired.size(), "a lapsed place is not committed");
+    }
+
+    @Test
+    void shouldKeepTheCauseOfTheMomentAReservationWasHeld()
+    {
+        final CausalityLog log = new CausalityLog();
+        sim.recordCausality(log);
+        final Event held = recording("held");
+        final Reservation reservation = new Reservation(sim, held);
+        final Event holder = new Event("holder", Component.EXTERNAL, () -> reservation.hold(sim.now() + 500));
+        sim.schedule(holder, 100);
+        sim.schedule(new Event("committer", Component.EXTERNAL, reservation::commit), 300);
+
+        sim.run(1000);
+
+        final int last = log.size() - 1;
+        assertEquals("held", log.name(last));
+        assertEquals("holder", log.name(log.cause(last)), "caused by the event that held the place");
+        assertEquals(100, log.issuedAt(last));
+    }
+
+    @Test
     void shouldReturnFromAnUnboundedRunOnceNothingIsPending()
     {
         sim.schedule(recording("only"), 100);

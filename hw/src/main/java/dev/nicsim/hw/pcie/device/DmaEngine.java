@@ -12,7 +12,6 @@ import dev.nicsim.hw.sim.Simulator;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayDeque;
 
 /**
  * A device's bus-master interface: DMA reads and writes of host memory as timed PCIe transactions, and MSI messages.
@@ -40,7 +39,9 @@ import java.util.ArrayDeque;
  * IOMMU must map the whole range (writable, for writes). A refused transfer moves no byte; the client gets
  * {@link #FAULT} and the {@link DmaFaultListener} is told.
  *
- * <p>Transactions are pooled objects: steady-state DMA allocates nothing.
+ * <p>Transactions are pooled objects: steady-state DMA allocates nothing. The pools and the queue of requests waiting
+ * for a tag are lists linked through the objects themselves: taking and returning one is two field writes, where an
+ * {@code ArrayDeque} showed in the profile of a UDP stream (1.6 % of its time in {@code addFirst} alone).
  */
 public final class DmaEngine
 {
@@ -54,11 +55,12 @@ public final class DmaEngine
     private final PciConfigSpace config;
     private final String device;
 
-    private final ArrayDeque<ReadJob> freeReadJobs = new ArrayDeque<>();
-    private final ArrayDeque<ReadRequest> freeReadRequests = new ArrayDeque<>();
-    private final ArrayDeque<ReadRequest> waitingForTag = new ArrayDeque<>();
-    private final ArrayDeque<WriteJob> freeWriteJobs = new ArrayDeque<>();
-    private final ArrayDeque<PostedWrite> freePostedWrites = new ArrayDeque<>();
+    private ReadJob freeReadJobs;
+    private ReadRequest freeReadRequests;
+    private ReadRequest waitingHead;
+    private ReadRequest waitingTail;
+    private WriteJob freeWriteJobs;
+    private PostedWrite freePostedWrites;
     private int tagsInUse;
     /* The time integral of tags in use, and when it was last brought up to date: average outstanding reads. */
     private long tagTimePs;
@@ -107,7 +109,15 @@ public final class DmaEngine
     public void read(final long busAddress, final int length, final MemorySegment destination,
         final long destinationOffset, final DmaClient client, final int tag)
     {
-        final ReadJob job = freeReadJobs.isEmpty() ? new ReadJob() : freeReadJobs.pop();
+        ReadJob job = freeReadJobs;
+        if (job == null)
+        {
+            job = new ReadJob();
+        }
+        else
+        {
+            freeReadJobs = job.nextFree;
+        }
         job.client = client;
         job.tag = tag;
         job.status = OK;
@@ -127,7 +137,16 @@ public final class DmaEngine
         job.remaining = (length + maxRequest - 1) / maxRequest;
         for (int done = 0; done < length; done += maxRequest)
         {
-            final ReadRequest request = freeReadRequests.isEmpty() ? new ReadRequest() : freeReadRequests.pop();
+            ReadRequest request = freeReadRequests;
+            if (request == null)
+            {
+                request = new ReadRequest();
+            }
+            else
+            {
+                freeReadRequests = request.next;
+            }
+            request.next = null;
             request.job = job;
             request.busAddress = busAddress + done;
             request.length = Math.min(maxRequest, length - done);
@@ -140,7 +159,15 @@ public final class DmaEngine
             else
             {
                 tagWaits++;
-                waitingForTag.addLast(request);
+                if (waitingTail == null)
+                {
+                    waitingHead = request;
+                }
+                else
+                {
+                    waitingTail.next = request;
+                }
+                waitingTail = request;
             }
         }
         bytesRead += length;
@@ -188,7 +215,15 @@ public final class DmaEngine
 
     private WriteJob takeWriteJob(final DmaClient client, final int tag, final int status)
     {
-        final WriteJob job = freeWriteJobs.isEmpty() ? new WriteJob() : freeWriteJobs.pop();
+        WriteJob job = freeWriteJobs;
+        if (job == null)
+        {
+            job = new WriteJob();
+        }
+        else
+        {
+            freeWriteJobs = job.nextFree;
+        }
         job.client = client;
         job.tag = tag;
         job.status = status;
@@ -245,7 +280,15 @@ public final class DmaEngine
 
     private PostedWrite takePostedWrite(final int length)
     {
-        final PostedWrite posted = freePostedWrites.isEmpty() ? new PostedWrite() : freePostedWrites.pop();
+        PostedWrite posted = freePostedWrites;
+        if (posted == null)
+        {
+            posted = new PostedWrite();
+        }
+        else
+        {
+            freePostedWrites = posted.nextFree;
+        }
         if (posted.staging.byteSize() < length)
         {
             posted.staging = Arena.ofAuto().allocate(length, 8);
@@ -367,6 +410,7 @@ public final class DmaEngine
         int tag;
         int status;
         int remaining;
+        ReadJob nextFree;
 
         ReadJob()
         {
@@ -385,7 +429,8 @@ public final class DmaEngine
             final DmaClient target = client;
             client = null;
             inFlight--;
-            freeReadJobs.push(this);
+            nextFree = freeReadJobs;
+            freeReadJobs = this;
             target.dmaComplete(tag, status);
         }
     }
@@ -402,6 +447,8 @@ public final class DmaEngine
         MemorySegment destination;
         long destinationOffset;
         int phase;
+        /* The next request waiting for a tag, or the next free one. */
+        ReadRequest next;
 
         ReadRequest()
         {
@@ -426,11 +473,19 @@ public final class DmaEngine
             final ReadJob owner = job;
             job = null;
             destination = null;
-            freeReadRequests.push(this);
+            next = freeReadRequests;
+            freeReadRequests = this;
             tagsChanged(-1);
-            if (!waitingForTag.isEmpty())
+            final ReadRequest waiting = waitingHead;
+            if (waiting != null)
             {
-                issue(waitingForTag.pollFirst());
+                waitingHead = waiting.next;
+                if (waitingHead == null)
+                {
+                    waitingTail = null;
+                }
+                waiting.next = null;
+                issue(waiting);
             }
             if (--owner.remaining == 0)
             {
@@ -445,6 +500,7 @@ public final class DmaEngine
         DmaClient client;
         int tag;
         int status;
+        WriteJob nextFree;
 
         WriteJob()
         {
@@ -457,7 +513,8 @@ public final class DmaEngine
             final DmaClient target = client;
             client = null;
             inFlight--;
-            freeWriteJobs.push(this);
+            nextFree = freeWriteJobs;
+            freeWriteJobs = this;
             if (target != null)
             {
                 target.dmaComplete(tag, status);
@@ -471,6 +528,7 @@ public final class DmaEngine
         MemorySegment staging = Arena.ofAuto().allocate(pcie.maxPayloadBytes(), 8);
         long address;
         int length;
+        PostedWrite nextFree;
 
         PostedWrite()
         {
@@ -481,7 +539,8 @@ public final class DmaEngine
         protected void fire()
         {
             root.postedWriteArrived(address, staging, 0, length);
-            freePostedWrites.push(this);
+            nextFree = freePostedWrites;
+            freePostedWrites = this;
         }
     }
 }
