@@ -102,7 +102,7 @@ final class SweepCommand implements Runnable
     private String memory;
 
     @Option(names = "--max-running", paramLabel = "N", defaultValue = "0",
-        description = "Slurm: at most N tasks at once (the array's %N throttle; default: no limit).")
+        description = "Slurm: at most N tasks at once (the array's %%N throttle; default: no limit).")
     private int maxRunning;
 
     @Option(names = "--points-per-task", paramLabel = "N", defaultValue = "1",

@@ -150,8 +150,11 @@ class KernelBothWaysTest
             }
             pcap.close();
         }
+        // The bulk payload is random bytes: Wireshark's Thrift dissector claims some of it heuristically and reports
+        // the "struct" as broken. Only the frames, IPv4 and TCP are this test's business.
         final ExternalTool.Result expert = ExternalTool.run(dir, "tshark", "-r", capture.toString(), "-q",
-            "-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-z", "expert,error");
+            "--disable-protocol", "thrift", "-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
+            "-z", "expert,error");
         assertEquals(0, expert.exitCode(), expert.stderr());
         assertTrue(!expert.stdout().contains("Malformed") && !expert.stdout().contains("Bad checksum") &&
             !expert.stdout().contains("Errors"), expert.stdout());
