@@ -4,6 +4,8 @@ import dev.nicsim.tools.report.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -181,7 +183,7 @@ public final class SweepReport
             for (final String metric : metrics)
             {
                 cells.add(row.result() == null ? (metric.equals(metrics.get(0)) ? row.status() : "") :
-                    format(row.result().metrics().getOrDefault(metric, Double.NaN)));
+                    display(row.result().metrics().getOrDefault(metric, Double.NaN)));
             }
             lines.add(cells);
         }
@@ -205,6 +207,17 @@ public final class SweepReport
             text.append('\n');
         }
         return text.toString();
+    }
+
+    /** A metric for the terminal: six significant digits at most (the CSV keeps the exact value). */
+    static String display(final double value)
+    {
+        if (Double.isNaN(value) || Double.isInfinite(value) || value == Math.rint(value))
+        {
+            return format(value);
+        }
+        return new BigDecimal(value).round(new MathContext(6)).stripTrailingZeros()
+            .toPlainString();
     }
 
     /** A metric as text: whole numbers without a fraction, others in the shortest form that reads back exactly. */
