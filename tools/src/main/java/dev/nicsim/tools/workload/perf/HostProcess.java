@@ -11,8 +11,7 @@ import dev.nicsim.tools.testbed.Host;
  */
 final class HostProcess
 {
-    /** recv() takes up to this much at a time, as netperf's default receive size on Linux (the socket's 128 KiB
-     * receive buffer halved). */
+    /** recv() asks for up to this much at a time: what a socket's receive buffer holds at most by default. */
     static final int RECEIVE_BYTES = 64 * 1024;
 
     final Host host;

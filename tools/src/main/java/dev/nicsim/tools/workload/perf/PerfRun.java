@@ -32,6 +32,8 @@ public final class PerfRun
     public static final int SERVER_PORT = 12866;
     /** After the window, what is in flight lands within this (no new sends or transactions start). */
     static final long DRAIN_PS = 10 * Time.MS;
+    /** Ethernet, IPv4 and UDP headers and the FCS around a datagram's payload. */
+    static final int UDP_FRAME_OVERHEAD = 14 + 20 + 8 + 4;
 
     /** Told as simulated time advances, for a progress display. */
     @FunctionalInterface
@@ -217,9 +219,6 @@ public final class PerfRun
             meter.transactionsLost(), cpuShares(network, window, windowPs), window, census, meter.bytesTotal(),
             meter.transactionsTotal(), sampleEnd, sampleGbps, sampleTps, sim.firedCount());
     }
-
-    /** Ethernet, IPv4 and UDP headers and the FCS around a datagram's payload. */
-    static final int UDP_FRAME_OVERHEAD = 14 + 20 + 8 + 4;
 
     private static Map<String, String> effective(final Settings settings)
     {
