@@ -124,10 +124,13 @@ public final class HostCpu
             final long activityPs = busyUntil - activityStart;
             busyPs += activityPs;
             usePs[activityUse.ordinal()] += activityPs - chargedAwayPs;
-            for (int use = 0; use < usePs.length; use++)
+            if (chargedAwayPs > 0)
             {
-                usePs[use] += chargedElsewherePs[use];
-                chargedElsewherePs[use] = 0;
+                for (int use = 0; use < usePs.length; use++)
+                {
+                    usePs[use] += chargedElsewherePs[use];
+                    chargedElsewherePs[use] = 0;
+                }
             }
             if (activityListener != null)
             {

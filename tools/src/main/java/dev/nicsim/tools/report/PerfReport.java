@@ -57,7 +57,8 @@ public final class PerfReport
     public static Map<String, Object> json(final PerfResult result)
     {
         final PerfOptions options = result.options();
-        final Map<String, Object> json = new LinkedHashMap<>();
+        // The same head as every run's summary: version, command, outcome, every setting (typed, by section).
+        final Map<String, Object> json = RunSummary.start("perf " + options.test().name(), result.settings());
         json.put("schema", SCHEMA);
         json.put("test", options.test().name());
         final Map<String, Object> run = new LinkedHashMap<>();
@@ -141,7 +142,6 @@ public final class PerfReport
         series.put("goodput_gbps", list(result.sampleGbps()));
         series.put("transactions_per_s", list(result.sampleTps()));
         json.put("series", series);
-        json.put("settings", new LinkedHashMap<String, Object>(result.settings()));
         return json;
     }
 

@@ -111,6 +111,8 @@ final class OneNodeSlurm implements AutoCloseable
             "--log-file=" + dir.resolve("munged.log"), "--seed-file=" + dir.resolve("munge.seed"));
         daemon(dir.resolve("slurmctld.pid"), "slurmctld", "-i", "-f", conf.toString());
         daemon(dir.resolve("slurmd.pid"), "slurmd", "-f", conf.toString());
+        // Real daemons, not the simulation: the only thing to wait on is their own report, polled with a bound so a
+        // broken installation fails with its logs instead of hanging. Nothing here asserts a duration.
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!run("sinfo", "-h", "-o", "%T").contains("idle"))
         {

@@ -2,6 +2,7 @@ package dev.nicsim.tools.workload.perf;
 
 import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.hw.sim.Time;
+import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.measure.DeviceCounters;
 import dev.nicsim.tools.measure.WireCensus;
 import org.HdrHistogram.Histogram;
@@ -14,7 +15,7 @@ import java.util.Map;
  * What a perf run measured in its window (warm-up left out), and what crossed the wire over the whole run (for the
  * consistency checks). Throughput is goodput: bytes the receiving applications got.
  *
- * @param settings          every setting in force, key to value
+ * @param settings          the settings the run was built from
  * @param windowPs          the measurement window's length
  * @param bytes             bytes the receiving applications got in the window (stream tests)
  * @param transactions      transactions completed in the window (RR tests)
@@ -30,7 +31,7 @@ import java.util.Map;
  * @param sampleTps         transactions per second in each sample
  * @param eventsFired       simulation events fired over the whole run
  */
-public record PerfResult(PerfOptions options, long seed, Map<String, String> settings, long windowPs, long bytes,
+public record PerfResult(PerfOptions options, long seed, Settings settings, long windowPs, long bytes,
                          long transactions, Histogram latencyNs, double jainFairness, long[] connectionBytes,
                          Map<String, Long> errors, long datagramsSent, long sendFailures, long transactionsLost,
                          List<HostCpuShare> cpu, DeviceCounters counters, WireCensus wire, long applicationBytes,

@@ -5,7 +5,6 @@ import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.hw.sim.Simulator;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.stack.socket.Errno;
-import dev.nicsim.tools.config.Parameter;
 import dev.nicsim.tools.config.PlatformParameters;
 import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.measure.DeviceCounters;
@@ -213,26 +212,11 @@ public final class PerfRun
         udpClients.forEach(UdpClient::stop);
         sim.run(sim.now() + DRAIN_PS);
 
-        return new PerfResult(options, settings.integer(PlatformParameters.SEED), effective(settings), windowPs,
+        return new PerfResult(options, settings.integer(PlatformParameters.SEED), settings, windowPs,
             meter.bytesInWindow(), meter.transactionsInWindow(), meter.latencyNs().copy(), meter.jainFairness(),
             meter.connectionBytes(), errors(meter), meter.datagramsSent(), meter.sendFailures(),
             meter.transactionsLost(), cpuShares(network, window, windowPs), window, census, meter.bytesTotal(),
             meter.transactionsTotal(), sampleEnd, sampleGbps, sampleTps, sim.firedCount());
-    }
-
-    private static Map<String, String> effective(final Settings settings)
-    {
-        final Map<String, String> values = new LinkedHashMap<>();
-        for (final Parameter parameter : settings.catalog().all())
-        {
-            if (!parameter.key().contains(Parameter.HOST_PLACEHOLDER))
-            {
-                values.put(parameter.key(), settings.text(parameter.key()));
-            }
-        }
-        // Per-host keys (host.B.driver, say) are in force only where set.
-        settings.overrides().forEach(values::putIfAbsent);
-        return values;
     }
 
     private static Map<String, Long> errors(final PerfMeter meter)
