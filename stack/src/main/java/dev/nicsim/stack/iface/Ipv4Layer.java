@@ -1,9 +1,9 @@
 package dev.nicsim.stack.iface;
 
-import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.StackContext;
 import dev.nicsim.stack.device.FrameReceiver;
 import dev.nicsim.stack.device.NetDevice;
-import dev.nicsim.stack.socket.Errno;
 import dev.nicsim.stack.wire.Bytes;
 import dev.nicsim.stack.wire.Checksum;
 import dev.nicsim.stack.wire.DropReason;
@@ -38,11 +38,15 @@ public final class Ipv4Layer
     private static final int HELD_WAIT_ARP = 1;
     private static final int HELD_WAIT_SLOT = 2;
 
-    private final NetworkStack stack;
+    private final StackContext stack;
     private final Ipv4Packet ip = new Ipv4Packet();
     private final Ipv4Packet outIp = new Ipv4Packet();
     private final EthernetFrame outEthernet = new EthernetFrame();
     private final Reassembler reassembler;
+    private final Icmp icmp;
+    private final RouteTable routes;
+    /* The transports by IP protocol number: Linux's inet_protos. */
+    private final InetProtocol[] protocols = new InetProtocol[256];
     private int identification;
 
     /* The packet being built between begin() and commit(). */
@@ -66,10 +70,36 @@ public final class Ipv4Layer
     private long heldSequence;
     private int heldWaitingSlot;
 
-    public Ipv4Layer(final NetworkStack stack)
+    public Ipv4Layer(final StackContext stack, final RouteTable routes)
     {
         this.stack = stack;
-        this.reassembler = new Reassembler(stack);
+        this.routes = routes;
+        this.reassembler = new Reassembler(stack, this, routes);
+        this.icmp = new Icmp(stack, this, routes);
+    }
+
+    /**
+     * Registers the transport for IP protocol number {@code protocol} ({@code inet_add_protocol}): datagrams for it
+     * and ICMP errors quoting it go there. ICMP itself is part of this layer and is not registered.
+     */
+    public void register(final int protocol, final InetProtocol handler)
+    {
+        if (protocols[protocol] != null || protocol == Ipv4Packet.PROTOCOL_ICMP)
+        {
+            throw new IllegalStateException("IP protocol " + protocol + " already has a handler");
+        }
+        protocols[protocol] = handler;
+    }
+
+    /** The transport registered for {@code protocol}, or null. */
+    InetProtocol protocol(final int protocol)
+    {
+        return protocols[protocol];
+    }
+
+    public Icmp icmp()
+    {
+        return icmp;
     }
 
     public Reassembler reassembler()
@@ -100,7 +130,6 @@ public final class Ipv4Layer
         {
             return DropReason.IP_BAD_SOURCE;
         }
-        final RouteTable routes = stack.routes();
         final boolean broadcast = routes.isBroadcast(destination);
         final boolean unicast = !broadcast && routes.isLocal(destination);
         if (!unicast && !broadcast && destination != ALL_HOSTS)
@@ -133,27 +162,23 @@ public final class Ipv4Layer
         final int protocol = Bytes.u8(memory, offset + Ipv4Packet.PROTOCOL);
         final int source = Bytes.i32(memory, offset + Ipv4Packet.SOURCE);
         final int destination = Bytes.i32(memory, offset + Ipv4Packet.DESTINATION);
-        final long payload = offset + headerLength;
         final int payloadLength = totalLength - headerLength;
-        switch (protocol)
+        if (protocol == Ipv4Packet.PROTOCOL_ICMP)
         {
-            case Ipv4Packet.PROTOCOL_TCP:
-                return unicast ? stack.tcp().receive(memory, payload, payloadLength, source, destination,
-                    transportSum) : DropReason.IP_NOT_FOR_US;
-            case Ipv4Packet.PROTOCOL_UDP:
-                return stack.udp().receive(memory, offset, headerLength, payloadLength, source, destination,
-                    transportSum, unicast);
-            case Ipv4Packet.PROTOCOL_ICMP:
-                return stack.icmp().receive(memory, offset, headerLength, payloadLength, source, destination,
-                    unicast);
-            default:
-                if (unicast)
-                {
-                    stack.icmp().sendError(IcmpMessage.TYPE_DEST_UNREACHABLE, IcmpMessage.CODE_PROTOCOL_UNREACHABLE,
-                        0, memory, offset, totalLength);
-                }
-                return DropReason.IP_UNKNOWN_PROTOCOL;
+            return icmp.receive(memory, offset, headerLength, payloadLength, source, destination, unicast);
         }
+        final InetProtocol handler = protocols[protocol];
+        if (handler == null)
+        {
+            if (unicast)
+            {
+                icmp.sendError(IcmpMessage.TYPE_DEST_UNREACHABLE, IcmpMessage.CODE_PROTOCOL_UNREACHABLE, 0, memory,
+                    offset, totalLength);
+            }
+            return DropReason.IP_UNKNOWN_PROTOCOL;
+        }
+        return handler.receive(memory, offset, headerLength, payloadLength, source, destination, transportSum,
+            unicast);
     }
 
     /**
@@ -162,7 +187,6 @@ public final class Ipv4Layer
      */
     public void confirmNeighbour(final int address)
     {
-        final RouteTable routes = stack.routes();
         if (routes.lookup(address) == 0 && routes.resultKind() == RouteTable.Kind.UNICAST)
         {
             final ArpCache arp = routes.resultInterface().arp();
@@ -221,7 +245,6 @@ public final class Ipv4Layer
     /** The MTU of the interface the route to {@code destination} leaves by, or {@code -errno} with no route. */
     public int pathMtu(final int destination)
     {
-        final RouteTable routes = stack.routes();
         final int routed = routes.lookup(destination);
         return routed < 0 ? routed : routes.resultInterface().mtu();
     }
@@ -229,7 +252,6 @@ public final class Ipv4Layer
     private int start(final int source, final int destination, final int protocol, final int transportLength,
         final int id, final int flagsFragment)
     {
-        final RouteTable routes = stack.routes();
         final int routed = routes.lookup(destination);
         if (routed < 0)
         {
@@ -463,7 +485,7 @@ public final class Ipv4Layer
                 break;
             }
             stack.stats().drop(DropReason.ARP_UNRESOLVED);
-            stack.icmp().deliverLocalError(IcmpMessage.TYPE_DEST_UNREACHABLE, IcmpMessage.CODE_HOST_UNREACHABLE,
+            icmp.deliverLocalError(IcmpMessage.TYPE_DEST_UNREACHABLE, IcmpMessage.CODE_HOST_UNREACHABLE,
                 heldBuffer[held], EthernetFrame.HEADER_LENGTH, heldLength[held] - EthernetFrame.HEADER_LENGTH);
             release(held);
         }

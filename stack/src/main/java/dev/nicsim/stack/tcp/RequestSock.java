@@ -2,8 +2,7 @@ package dev.nicsim.stack.tcp;
 
 import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
-import dev.nicsim.stack.socket.SockCommon;
-import dev.nicsim.stack.socket.Socket;
+import dev.nicsim.stack.sock.SockCommon;
 
 /**
  * A connection in a listener's SYN queue, as Linux's {@code request_sock}: what the peer's SYN offered and what the
@@ -12,7 +11,7 @@ import dev.nicsim.stack.socket.Socket;
  */
 public final class RequestSock extends SockCommon
 {
-    public Socket listener;
+    public TcpSocket listener;
     public int iss;
     public int irs;
     /** The peer's SYN window (never scaled) and the ACK field it carried. */

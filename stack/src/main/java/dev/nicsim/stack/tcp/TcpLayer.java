@@ -3,21 +3,22 @@ package dev.nicsim.stack.tcp;
 import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.hw.trace.EventTrace;
-import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.IcmpErrorPolicy;
+import dev.nicsim.stack.context.StackConfig;
+import dev.nicsim.stack.context.StackContext;
+import dev.nicsim.stack.context.SynRetransmitPolicy;
+import dev.nicsim.stack.context.TimeWaitReuse;
+import dev.nicsim.stack.iface.InetProtocol;
 import dev.nicsim.stack.iface.Ipv4Layer;
 import dev.nicsim.stack.iface.RouteTable;
-import dev.nicsim.stack.socket.ByteRing;
-import dev.nicsim.stack.socket.EphemeralPorts;
-import dev.nicsim.stack.socket.Errno;
-import dev.nicsim.stack.socket.IcmpErrorPolicy;
-import dev.nicsim.stack.socket.PortTable;
-import dev.nicsim.stack.socket.SockCommon;
-import dev.nicsim.stack.socket.Socket;
-import dev.nicsim.stack.socket.SocketConstants;
-import dev.nicsim.stack.socket.SocketState;
-import dev.nicsim.stack.socket.StackConfig;
-import dev.nicsim.stack.socket.SynRetransmitPolicy;
-import dev.nicsim.stack.socket.TimeWaitReuse;
+import dev.nicsim.stack.sock.ByteRing;
+import dev.nicsim.stack.sock.EphemeralPorts;
+import dev.nicsim.stack.sock.HostSockets;
+import dev.nicsim.stack.sock.PortTable;
+import dev.nicsim.stack.sock.SockCommon;
+import dev.nicsim.stack.sock.SocketPool;
+import dev.nicsim.stack.sock.SocketState;
 import dev.nicsim.stack.wire.DropReason;
 import dev.nicsim.stack.wire.IcmpMessage;
 import dev.nicsim.stack.wire.Ipv4Address;
@@ -35,7 +36,7 @@ import java.lang.foreign.MemorySegment;
  * <p>Every method returns int codes and never throws on a packet's account; a segment that breaks a rule is counted
  * and dropped (and answered where the RFC says so).
  */
-public final class TcpLayer implements EphemeralPorts.ConnectCheck
+public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
 {
     /** Linux's {@code TCP_TIMEOUT_MIN} (2 jiffies at HZ=1000): the quick SYN retry after a suspicious ACK. */
     public static final long TIMEOUT_MIN_PS = 2 * Time.MS;
@@ -47,7 +48,10 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     /** From {@link #ackInput}: the segment goes on to its data and FIN. */
     private static final int MORE = -1;
 
-    private final NetworkStack stack;
+    private final StackContext stack;
+    private final Ipv4Layer ipv4;
+    private final RouteTable routes;
+    private final SocketPool<TcpSocket> sockets;
     private final ConnectionTable connections = new ConnectionTable();
     private final ListenerTable listeners = new ListenerTable();
     private final PortTable ports = new PortTable();
@@ -57,7 +61,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     private final CongestionControl congestion = NewReno.INSTANCE;
     private final EphemeralPorts ephemeral;
     /** The socket whose port {@link #hashConnect} is choosing. */
-    private Socket connecting;
+    private TcpSocket connecting;
 
     /* The segment being processed, unpacked once. */
     private MemorySegment segMemory;
@@ -83,12 +87,24 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     private int timeWaits;
     private int requests;
 
-    public TcpLayer(final NetworkStack stack)
+    public TcpLayer(final StackContext stack, final Ipv4Layer ipv4, final RouteTable routes,
+        final HostSockets hostSockets, final EphemeralPorts ephemeral)
     {
         this.stack = stack;
+        this.ipv4 = ipv4;
+        this.routes = routes;
         this.secret = new SecretHash(stack.config().seed());
         this.cookies = new SynCookies(secret);
-        this.ephemeral = stack.ephemeralPorts();
+        this.ephemeral = ephemeral;
+        final int sendBuffer = stack.config().tcpSendBuffer();
+        final int receiveBuffer = stack.config().tcpReceiveBuffer();
+        this.sockets = new SocketPool<>(hostSockets, memory -> new TcpSocket(memory, sendBuffer, receiveBuffer, this));
+    }
+
+    /** A fresh stream socket, or null when {@code maxSockets} are open (ENFILE). */
+    public TcpSocket allocate()
+    {
+        return sockets.allocate();
     }
 
     public PortTable ports()
@@ -121,7 +137,23 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * {@link DropReason#ACCEPTED} when a connection or listener took it, else why it was dropped (a segment answered
      * only with a reset or a challenge ACK counts as dropped).
      */
-    public int receive(final MemorySegment memory, final long offset, final int length, final int source,
+    @Override
+    public int receive(final MemorySegment memory, final long ipOffset, final int headerLength, final int length,
+        final int source, final int destination, final int transportSum, final boolean unicast)
+    {
+        // tcp_v4_rcv: only segments addressed to this host (PACKET_HOST); a broadcast or multicast one is dropped.
+        if (!unicast)
+        {
+            return DropReason.IP_NOT_FOR_US;
+        }
+        return receive(memory, ipOffset + headerLength, length, source, destination, transportSum);
+    }
+
+    /**
+     * The segment at {@code offset}, {@code length} bytes (see {@link #receive(MemorySegment, long, int, int, int,
+     * int, int, boolean)}).
+     */
+    private int receive(final MemorySegment memory, final long offset, final int length, final int source,
         final int destination, final int transportSum)
     {
         in.wrap(memory, offset, length);
@@ -160,7 +192,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         {
             return requestInput(request);
         }
-        final Socket socket = found != null ? (Socket) found : listeners.find(destination, segDestinationPort);
+        final TcpSocket socket = found != null ? (TcpSocket) found : listeners.find(destination, segDestinationPort);
         if (socket == null)
         {
             resetForSegment();
@@ -178,7 +210,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             }
             default -> synchronizedInput(socket, tcb);
         };
-        stack.sockets().readinessChanged(socket);
+        socket.readinessChanged();
         return outcome;
     }
 
@@ -210,7 +242,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * A segment for a listener: Linux's {@code tcp_v4_conn_request} for a SYN, {@code cookie_v4_check} for an ACK
      * that may carry a SYN cookie. A SYN becomes a request in the SYN queue, or a cookie when that queue is full.
      */
-    private int listenInput(final Socket listener)
+    private int listenInput(final TcpSocket listener)
     {
         if ((segFlags & TcpSegment.RST) != 0)
         {
@@ -264,7 +296,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** What the SYN being processed offers, as a request of {@code listener} would keep it. */
-    private void requestFromSyn(final RequestSock request, final Socket listener)
+    private void requestFromSyn(final RequestSock request, final TcpSocket listener)
     {
         final StackConfig config = stack.config();
         request.listener = listener;
@@ -287,14 +319,14 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** A request's local choices: MSS and window to offer, timestamp offset, the first RTO. */
-    private void requestDefaults(final RequestSock request, final Socket listener)
+    private void requestDefaults(final RequestSock request, final TcpSocket listener)
     {
         request.userMss = listener.tcb.userMss;
         request.noDelay = listener.tcb.noDelay;
         request.tsOffset = (int) secret.hash(SecretHash.PURPOSE_TIMESTAMP_OFFSET, request.localAddress,
             request.remoteAddress, 0, 0);
-        final int routed = stack.routes().lookup(request.remoteAddress);
-        request.advertisedMss = mss(request.userMss, routed == 0 ? stack.routes().resultInterface().mtu() : 576);
+        final int routed = routes.lookup(request.remoteAddress);
+        request.advertisedMss = mss(request.userMss, routed == 0 ? routes.resultInterface().mtu() : 576);
         // A fresh socket's receive buffer is empty: the SYN-ACK offers all of it, unscaled (RFC 7323 §2.2).
         request.window = Math.min(stack.config().tcpReceiveBuffer(), MAX_WINDOW);
         request.firstSynTime = stack.sim().now();
@@ -307,7 +339,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * Answers a SYN with a cookie: no request is kept ({@code cookie_v4_init_sequence}). Without timestamps the
      * cookie has nowhere to keep window scaling and SACK, so the SYN-ACK offers neither.
      */
-    private void sendCookie(final Socket listener)
+    private void sendCookie(final TcpSocket listener)
     {
         final RequestSock request = cookieRequest;
         requestFromSyn(request, listener);
@@ -330,7 +362,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * An ACK for a listener: when it carries a valid cookie ({@code cookie_v4_check}), the connection is built from
      * it and the ACK goes on to it. Returns {@link #MORE} when it is no cookie of ours (the caller resets).
      */
-    private int cookieAckInput(final Socket listener)
+    private int cookieAckInput(final TcpSocket listener)
     {
         final int index = cookies.check(segAck - 1, segDestination, segSource, segDestinationPort, segSourcePort,
             segSeq - 1, stack.sim().now());
@@ -371,14 +403,14 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         requestDefaults(request, listener);
         // No SYN-ACK was timed: the handshake gives no RTT sample.
         request.firstSynTime = -1;
-        final Socket child = childOf(request);
+        final TcpSocket child = childOf(request);
         if (child == null)
         {
             return DropReason.TCP_LISTEN_OVERFLOW;
         }
         stack.stats().synCookiesReceived++;
         final int outcome = synchronizedInput(child, child.tcb);
-        stack.sockets().readinessChanged(child);
+        child.readinessChanged();
         return outcome;
     }
 
@@ -402,7 +434,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         {
             return acceptOverflow(request);
         }
-        final Socket child = childOf(request);
+        final TcpSocket child = childOf(request);
         if (child == null)
         {
             return DropReason.TCP_LISTEN_OVERFLOW;
@@ -410,7 +442,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         stack.sim().schedule(child.tcb.retransmitTimer, request.timer.time());
         dropRequest(request);
         final int outcome = synchronizedInput(child, child.tcb);
-        stack.sockets().readinessChanged(child);
+        child.readinessChanged();
         return outcome;
     }
 
@@ -440,14 +472,14 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * The socket a request becomes ({@code tcp_v4_syn_recv_sock}): in SYN_RECEIVED, with everything the SYN and
      * SYN-ACK agreed, holding the listener's port and the 4-tuple. Null when the host's socket limit is reached.
      */
-    private Socket childOf(final RequestSock request)
+    private TcpSocket childOf(final RequestSock request)
     {
-        final Socket child = stack.sockets().allocate(SocketConstants.SOCK_STREAM);
+        final TcpSocket child = sockets.allocate();
         if (child == null)
         {
             return null;
         }
-        final Socket listener = request.listener;
+        final TcpSocket listener = request.listener;
         child.parent = listener;
         listener.synQueueCount++;
         child.reuseAddress = request.reuseAddress;
@@ -509,7 +541,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     /** Takes a request out of its listener's SYN queue and the connection table, back to the pool. */
     private void dropRequest(final RequestSock request)
     {
-        final Socket listener = request.listener;
+        final TcpSocket listener = request.listener;
         if (request.previousInQueue == null)
         {
             listener.synQueue = request.nextInQueue;
@@ -547,7 +579,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             TcpSegment.SYN | TcpSegment.ACK, request.window, optionsLength);
         out.writeOptions(request.advertisedMss, request.sackOk, request.timestampsOk, tsVal, request.tsRecent,
             request.wscaleOk ? stack.config().windowScale() : -1);
-        stack.ipv4().commit(TcpSegment.CHECKSUM);
+        ipv4.commit(TcpSegment.CHECKSUM);
         stack.stats().segmentsSent++;
     }
 
@@ -610,7 +642,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** RFC 9293 §3.10.7.3 in Linux's order ({@code tcp_rcv_synsent_state_process}). */
-    private int synSentInput(final Socket socket, final Tcb tcb)
+    private int synSentInput(final TcpSocket socket, final Tcb tcb)
     {
         final boolean ack = (segFlags & TcpSegment.ACK) != 0;
         final boolean rst = (segFlags & TcpSegment.RST) != 0;
@@ -659,7 +691,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             {
                 rttSample(tcb, stack.sim().now() - tcb.firstSynTime);
             }
-            stack.ipv4().confirmNeighbour(socket.remoteAddress);
+            ipv4.confirmNeighbour(socket.remoteAddress);
             settleMss(tcb);
             establish(socket, tcb);
             if (segLength > 0 || (segFlags & TcpSegment.FIN) != 0)
@@ -685,7 +717,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         }
     }
 
-    private void establish(final Socket socket, final Tcb tcb)
+    private void establish(final TcpSocket socket, final Tcb tcb)
     {
         stack.sim().cancel(tcb.retransmitTimer);
         tcb.retransmits = 0;
@@ -704,12 +736,12 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             Tcb.after(segSeq, timeWait.rcvNxt))
         {
             // A new incarnation (RFC 9293 §3.10.7.4 note, Linux TCP_TW_SYN): end TIME_WAIT, let a listener take it.
-            final Socket listener = listeners.find(segDestination, segDestinationPort);
+            final TcpSocket listener = listeners.find(segDestination, segDestinationPort);
             if (listener != null)
             {
                 endTimeWait(timeWait);
                 final int outcome = listenInput(listener);
-                stack.sockets().readinessChanged(listener);
+                listener.readinessChanged();
                 return outcome;
             }
         }
@@ -727,14 +759,14 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             {
                 out.writeOptions(-1, false, true, tsNow(timeWait.tsOffset), timeWait.tsRecent, -1);
             }
-            stack.ipv4().commit(TcpSegment.CHECKSUM);
+            ipv4.commit(TcpSegment.CHECKSUM);
             stack.stats().segmentsSent++;
         }
         return DropReason.ACCEPTED;
     }
 
     /** Segment arrival in SYN_RECEIVED and the synchronized states: RFC 9293 §3.10.7.4, first to eighth. */
-    private int synchronizedInput(final Socket socket, final Tcb tcb)
+    private int synchronizedInput(final TcpSocket socket, final Tcb tcb)
     {
         final boolean rst = (segFlags & TcpSegment.RST) != 0;
         final boolean syn = (segFlags & TcpSegment.SYN) != 0;
@@ -824,7 +856,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             {
                 rttSample(tcb, stack.sim().now() - tcb.firstSynTime);
             }
-            stack.ipv4().confirmNeighbour(socket.remoteAddress);
+            ipv4.confirmNeighbour(socket.remoteAddress);
             if (tcb.passive)
             {
                 settleMss(tcb);
@@ -857,7 +889,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         int outcome = DropReason.ACCEPTED;
         if (segLength > 0 || (segFlags & TcpSegment.FIN) != 0)
         {
-            if (!socket.owned && segLength > 0 && (socket.shutdown & Socket.RECEIVE_SHUTDOWN) != 0)
+            if (!socket.owned && segLength > 0 && (socket.shutdown & TcpSocket.RECEIVE_SHUTDOWN) != 0)
             {
                 // Linux: data for a closed socket aborts the connection with a reset.
                 sendReset(segDestination, segSource, segDestinationPort, segSourcePort, tcb.sndNxt, 0, false);
@@ -874,7 +906,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * ACK processing in the synchronized states. Returns {@link #MORE} when the segment goes on to its data, else
      * its outcome.
      */
-    private int ackInput(final Socket socket, final Tcb tcb)
+    private int ackInput(final TcpSocket socket, final Tcb tcb)
     {
         if (Tcb.after(segAck, tcb.sndMax))
         {
@@ -940,7 +972,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             {
                 stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
             }
-            stack.ipv4().confirmNeighbour(socket.remoteAddress);
+            ipv4.confirmNeighbour(socket.remoteAddress);
             if (finAcked)
             {
                 ourFinAcked(socket, tcb);
@@ -968,7 +1000,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         return MORE;
     }
 
-    private void ourFinAcked(final Socket socket, final Tcb tcb)
+    private void ourFinAcked(final TcpSocket socket, final Tcb tcb)
     {
         switch (tcb.state)
         {
@@ -991,7 +1023,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** RFC 5681 §3.2 fast retransmit on the third duplicate ACK, entering RFC 6582 (NewReno) recovery. */
-    private void fastRetransmit(final Socket socket, final Tcb tcb)
+    private void fastRetransmit(final TcpSocket socket, final Tcb tcb)
     {
         congestion.enterRecovery(tcb);
         tcb.inRecovery = true;
@@ -1000,7 +1032,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** Sends the first unacknowledged segment again, out of turn (SND.NXT stays where it is). */
-    private void retransmitFirst(final Socket socket, final Tcb tcb)
+    private void retransmitFirst(final TcpSocket socket, final Tcb tcb)
     {
         tcb.rttTiming = false;
         final int length = Math.min(currentMss(tcb), Math.min(socket.sendBuffer.size(), tcb.sndMax - tcb.sndUna));
@@ -1017,7 +1049,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * beyond it, within the window, is written where it belongs in the ring and remembered in the out-of-order queue
      * until the gap fills. Returns the outcome.
      */
-    private int dataAndFin(final Socket socket, final Tcb tcb)
+    private int dataAndFin(final TcpSocket socket, final Tcb tcb)
     {
         final boolean fin = (segFlags & TcpSegment.FIN) != 0;
         final boolean receiving = tcb.state == TcpState.ESTABLISHED || tcb.state == TcpState.FIN_WAIT_1 ||
@@ -1082,7 +1114,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             tcb.finAfterGap = false;
             tcb.rcvNxt++;
             socket.done = true;
-            socket.shutdown |= Socket.RECEIVE_SHUTDOWN;
+            socket.shutdown |= TcpSocket.RECEIVE_SHUTDOWN;
             switch (tcb.state)
             {
                 case ESTABLISHED:
@@ -1124,7 +1156,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * {@code tcp_oow_rate_limited} does unless the segment carried data: a forged or looping stream of bare segments
      * gets at most one answer per {@code tcp_invalid_ratelimit}.
      */
-    private void duplicateAck(final Socket socket, final Tcb tcb)
+    private void duplicateAck(final TcpSocket socket, final Tcb tcb)
     {
         if (segLength > 0 && (segFlags & TcpSegment.SYN) == 0 || !outOfWindowRateLimited(tcb))
         {
@@ -1146,7 +1178,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** RFC 5961's challenge ACK, sharing the out-of-window rate limit as Linux's {@code tcp_send_challenge_ack}. */
-    private void challengeAck(final Socket socket, final Tcb tcb)
+    private void challengeAck(final TcpSocket socket, final Tcb tcb)
     {
         if (outOfWindowRateLimited(tcb))
         {
@@ -1158,12 +1190,13 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** ICMP error quoting a segment this host sent: Linux's {@code tcp_v4_err}. Returns the outcome. */
+    @Override
     public int icmpError(final int type, final int code, final int source, final int sourcePort,
         final int destination, final int destinationPort, final int quotedSeq)
     {
         final SockCommon found = connections.find(source, sourcePort, destination, destinationPort);
         final RequestSock request = found instanceof RequestSock queued ? queued : null;
-        final Socket socket = found instanceof Socket connection && connection.tcb.state != TcpState.LISTEN ?
+        final TcpSocket socket = found instanceof TcpSocket connection && connection.tcb.state != TcpState.LISTEN ?
             connection : null;
         if (socket == null && request == null)
         {
@@ -1245,9 +1278,8 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * chooses the ISN and sends the SYN. Returns 0 or {@code -errno} (route errors, ENETUNREACH for broadcast or
      * multicast, EADDRNOTAVAIL for a taken 4-tuple or no free port).
      */
-    public int connect(final Socket socket, final int address, final int port)
+    public int connect(final TcpSocket socket, final int address, final int port)
     {
-        final RouteTable routes = stack.routes();
         final int routed = routes.lookup(address);
         if (routed < 0)
         {
@@ -1311,7 +1343,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** The send sequence space from the ISN (the SYN takes one number), and the connection's timestamp offset. */
-    private void startSendSequence(final Socket socket, final Tcb tcb)
+    private void startSendSequence(final TcpSocket socket, final Tcb tcb)
     {
         tcb.tsOffset = (int) secret.hash(SecretHash.PURPOSE_TIMESTAMP_OFFSET, socket.localAddress,
             socket.remoteAddress, 0, 0);
@@ -1340,7 +1372,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * Linux's {@code inet_hash_connect}: an explicitly bound socket only needs its 4-tuple to be unique; otherwise
      * the host's {@link EphemeralPorts} pick a port by RFC 6056 Algorithm 4.
      */
-    private int hashConnect(final Socket socket)
+    private int hashConnect(final TcpSocket socket)
     {
         recyclable = null;
         if (socket.localPort != 0)
@@ -1369,7 +1401,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
 
 
     /** Linux's {@code __inet_check_established}: no other connection (unless a recyclable TIME_WAIT) has the tuple. */
-    private boolean unique(final Socket socket, final int port)
+    private boolean unique(final TcpSocket socket, final int port)
     {
         final SockCommon existing = connections.find(socket.localAddress, port, socket.remoteAddress,
             socket.remotePort);
@@ -1398,7 +1430,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** listen(): the socket must be bound (autobind otherwise). Returns 0 or -errno. */
-    public int listen(final Socket socket, final int backlog)
+    public int listen(final TcpSocket socket, final int backlog)
     {
         if (socket.localPort == 0)
         {
@@ -1412,15 +1444,15 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         socket.backlog = limit + 1;
         if (socket.acceptQueue.length < socket.backlog)
         {
-            socket.acceptQueue = new Socket[socket.backlog];
+            socket.acceptQueue = new TcpSocket[socket.backlog];
         }
         setState(socket, TcpState.LISTEN);
         return 0;
     }
 
-    private boolean enqueueAccept(final Socket child)
+    private boolean enqueueAccept(final TcpSocket child)
     {
-        final Socket listener = child.parent;
+        final TcpSocket listener = child.parent;
         listener.synQueueCount--;
         child.parent = null;
         if (listener.acceptCount >= listener.backlog)
@@ -1434,18 +1466,18 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         listener.acceptCount++;
         // The queue holds it now: a reset before accept() closes it but keeps it for accept() to return.
         child.owned = true;
-        stack.sockets().readinessChanged(listener);
+        listener.readinessChanged();
         return true;
     }
 
     /** Takes the oldest established connection from a listener's accept queue, or null. */
-    public Socket accept(final Socket listener)
+    public TcpSocket accept(final TcpSocket listener)
     {
         if (listener.acceptCount == 0)
         {
             return null;
         }
-        final Socket child = listener.acceptQueue[listener.acceptHead];
+        final TcpSocket child = listener.acceptQueue[listener.acceptHead];
         listener.acceptQueue[listener.acceptHead] = null;
         listener.acceptHead = (listener.acceptHead + 1) % listener.acceptQueue.length;
         listener.acceptCount--;
@@ -1457,7 +1489,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * Appends up to {@code length} bytes to the send buffer and sends what the windows allow. Returns the count (0
      * when the buffer is full).
      */
-    public int write(final Socket socket, final MemorySegment source, final long offset, final int length)
+    public int write(final TcpSocket socket, final MemorySegment source, final long offset, final int length)
     {
         final int written = socket.sendBuffer.write(source, offset, length);
         output(socket, socket.tcb);
@@ -1465,14 +1497,14 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** Marks bytes written in place into the send buffer (zero-copy send) as queued, and sends. */
-    public void commitWritten(final Socket socket, final int length)
+    public void commitWritten(final TcpSocket socket, final int length)
     {
         socket.sendBuffer.commitWritten(length);
         output(socket, socket.tcb);
     }
 
     /** After the application consumed received bytes: advertise the larger window if it grew enough. */
-    public void consumed(final Socket socket)
+    public void consumed(final TcpSocket socket)
     {
         final Tcb tcb = socket.tcb;
         if (!tcb.state.synchronizedState() || tcb.state == TcpState.TIME_WAIT)
@@ -1489,7 +1521,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** shutdown(SHUT_WR) and close(): queue a FIN after the data (RFC 9293 §3.10.4). */
-    public void shutdownWrite(final Socket socket)
+    public void shutdownWrite(final TcpSocket socket)
     {
         final Tcb tcb = socket.tcb;
         switch (tcb.state)
@@ -1512,11 +1544,11 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * close(): Linux's {@code tcp_close}. SYN_SENT just forgets the attempt; unread data or SO_LINGER 0 abort with a
      * reset; otherwise a FIN is queued and the connection lives on, orphaned, until it closes.
      */
-    public void close(final Socket socket)
+    public void close(final TcpSocket socket)
     {
         final Tcb tcb = socket.tcb;
         socket.owned = false;
-        socket.shutdown = Socket.SHUTDOWN_MASK;
+        socket.shutdown = TcpSocket.SHUTDOWN_MASK;
         switch (tcb.state)
         {
             case LISTEN:
@@ -1543,7 +1575,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** Abortive close: RST in a synchronized state, then CLOSED ({@code tcp_disconnect} / SO_LINGER 0). */
-    public void abort(final Socket socket)
+    public void abort(final TcpSocket socket)
     {
         final Tcb tcb = socket.tcb;
         if (tcb.state.synchronizedState() && tcb.state != TcpState.TIME_WAIT || tcb.state == TcpState.SYN_RECEIVED)
@@ -1558,7 +1590,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * connect(AF_UNSPEC) and a failed connect's clean-up: Linux's {@code tcp_disconnect}. Resets a synchronized
      * connection, forgets the peer and, unless bind() chose them, the local port and address.
      */
-    public void disconnect(final Socket socket)
+    public void disconnect(final TcpSocket socket)
     {
         final Tcb tcb = socket.tcb;
         if (tcb.state == TcpState.LISTEN)
@@ -1596,9 +1628,9 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         tcb.noDelay = noDelay;
     }
 
-    private void closeListener(final Socket listener)
+    private void closeListener(final TcpSocket listener)
     {
-        Socket child;
+        TcpSocket child;
         while ((child = accept(listener)) != null)
         {
             child.owned = false;
@@ -1611,22 +1643,29 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         if (listener.synQueueCount > 0)
         {
             // Requests that became sockets and still wait for their handshake.
-            stack.sockets().dropEmbryos(listener);
+            dropEmbryos(listener);
         }
     }
 
-    /** Drops a listener's embryonic child (listener closing). */
-    public void dropEmbryo(final Socket child)
+    /** A listener is closing: its embryonic connections (SYN_RECEIVED children) go too. */
+    private void dropEmbryos(final TcpSocket listener)
     {
-        child.parent = null;
-        done(child, child.tcb);
+        for (int i = 0; i < sockets.built(); i++)
+        {
+            final TcpSocket child = sockets.get(i);
+            if (child.open && child.parent == listener)
+            {
+                child.parent = null;
+                done(child, child.tcb);
+            }
+        }
     }
 
     /* ---------------------------------------------------------------------------------------------------------- */
     /* Output                                                                                                       */
 
     /** Sends what the send buffer, the peer's window and the congestion window allow, then a FIN if it is due. */
-    public void output(final Socket socket, final Tcb tcb)
+    public void output(final TcpSocket socket, final Tcb tcb)
     {
         final TcpState state = tcb.state;
         if (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT && state != TcpState.FIN_WAIT_1 &&
@@ -1732,7 +1771,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * One segment of {@code length} data bytes from sequence {@code seq} (plus FIN), with ACK, timestamps when
      * negotiated and SACK blocks when the receive side holds out-of-order data.
      */
-    private int sendData(final Socket socket, final Tcb tcb, final int seq, final int length, final boolean fin)
+    private int sendData(final TcpSocket socket, final Tcb tcb, final int seq, final int length, final boolean fin)
     {
         final int timestampLength = tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0;
         final int blocks = sackBlocks(tcb);
@@ -1744,7 +1783,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             socket.softError = -begun;
             return begun;
         }
-        final Ipv4Layer ip = stack.ipv4();
+        final Ipv4Layer ip = ipv4;
         final long at = ip.transportOffset();
         final MemorySegment memory = ip.memory();
         final int flags = TcpSegment.ACK | (fin ? TcpSegment.FIN : 0) | (length > 0 && !fin &&
@@ -1771,7 +1810,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** A bare ACK of everything received so far, with the current window. */
-    public void sendAck(final Socket socket, final Tcb tcb)
+    public void sendAck(final TcpSocket socket, final Tcb tcb)
     {
         sendData(socket, tcb, tcb.sndNxt, 0, false);
     }
@@ -1784,7 +1823,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** The window field: free receive buffer, scaled, never moving the right edge left. */
-    private int windowToAdvertise(final Socket socket, final Tcb tcb)
+    private int windowToAdvertise(final TcpSocket socket, final Tcb tcb)
     {
         final int free = socket.receiveBuffer.free();
         final int edge = tcb.rcvAdvertisedEdge - tcb.rcvNxt;
@@ -1795,12 +1834,12 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** SYN or SYN-ACK with options in Linux's order; a SYN-ACK only echoes what the peer offered. */
-    private void sendSyn(final Socket socket, final Tcb tcb, final boolean withAck)
+    private void sendSyn(final TcpSocket socket, final Tcb tcb, final boolean withAck)
     {
         if (tcb.advertisedMss == 0)
         {
-            final int routed = stack.routes().lookup(socket.remoteAddress);
-            tcb.advertisedMss = mss(tcb.userMss, routed == 0 ? stack.routes().resultInterface().mtu() : 576);
+            final int routed = routes.lookup(socket.remoteAddress);
+            tcb.advertisedMss = mss(tcb.userMss, routed == 0 ? routes.resultInterface().mtu() : 576);
         }
         final boolean wscale = tcb.wscaleOk;
         final boolean timestamps = tcb.timestampsOk;
@@ -1819,12 +1858,12 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         out.writeOptions(tcb.advertisedMss, sack, timestamps, tsNow(tcb.tsOffset), withAck ? tcb.tsRecent : 0,
             wscale ? stack.config().windowScale() : -1);
         tcb.rcvAdvertisedEdge = tcb.rcvNxt + window;
-        stack.ipv4().commit(TcpSegment.CHECKSUM);
+        ipv4.commit(TcpSegment.CHECKSUM);
         acknowledged(tcb);
     }
 
     /** The window field of a SYN or SYN-ACK: free receive buffer, unscaled and so at most 65535. */
-    private static int synWindow(final Socket socket)
+    private static int synWindow(final TcpSocket socket)
     {
         return Math.min(socket.receiveBuffer.free(), MAX_WINDOW);
     }
@@ -1839,7 +1878,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         }
         out.emit(sourcePort, destinationPort, seq, withAck ? ack : 0,
             TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), 0, 0);
-        stack.ipv4().commit(TcpSegment.CHECKSUM);
+        ipv4.commit(TcpSegment.CHECKSUM);
         stack.stats().resetsSent++;
         stack.stats().segmentsSent++;
     }
@@ -1850,7 +1889,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      */
     private int beginSegment(final int source, final int destination, final int length)
     {
-        final Ipv4Layer ip = stack.ipv4();
+        final Ipv4Layer ip = ipv4;
         final int begun = ip.begin(source, destination, Ipv4Packet.PROTOCOL_TCP, length);
         if (begun < 0)
         {
@@ -1878,7 +1917,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     void retransmitTimeout(final Tcb tcb)
     {
         stack.enterSoftirq();
-        final Socket socket = tcb.socket;
+        final TcpSocket socket = tcb.socket;
         switch (tcb.state)
         {
             case SYN_SENT:
@@ -1906,7 +1945,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         stack.exitSoftirq();
     }
 
-    private void synTimeout(final Socket socket, final Tcb tcb)
+    private void synTimeout(final TcpSocket socket, final Tcb tcb)
     {
         final SynRetransmitPolicy policy = stack.config().synPolicy();
         if (policy.expired(tcb.retransmits, stack.sim().now() - tcb.firstSynTime, tcb.synCount))
@@ -1925,11 +1964,11 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
     }
 
-    private void synAckTimeout(final Socket socket, final Tcb tcb)
+    private void synAckTimeout(final TcpSocket socket, final Tcb tcb)
     {
         if (tcb.retransmits >= SYNACK_RETRIES)
         {
-            final Socket listener = socket.parent;
+            final TcpSocket listener = socket.parent;
             if (listener != null)
             {
                 listener.synQueueCount--;
@@ -1947,7 +1986,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
     }
 
-    private void dataTimeout(final Socket socket, final Tcb tcb)
+    private void dataTimeout(final TcpSocket socket, final Tcb tcb)
     {
         if (tcb.sndMax == tcb.sndUna && tcb.unsent() == 0)
         {
@@ -2015,7 +2054,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * {@link TimeWaitSock} for the 2 MSL, and the socket itself is done (CLOSED; back to the pool once the
      * application has closed it).
      */
-    private void enterTimeWait(final Socket socket, final Tcb tcb)
+    private void enterTimeWait(final TcpSocket socket, final Tcb tcb)
     {
         setState(socket, TcpState.TIME_WAIT);
         TimeWaitSock timeWait = freeTimeWaits;
@@ -2070,7 +2109,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** Linux's {@code tcp_reset}: the errno depends on the state the reset arrived in. */
-    private void reset(final Socket socket, final Tcb tcb)
+    private void reset(final TcpSocket socket, final Tcb tcb)
     {
         switch (tcb.state)
         {
@@ -2097,7 +2136,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * Linux's {@code tcp_done}: CLOSED, timers stopped, out of the connection table, the port released unless bind()
      * chose it, both directions shut; a socket the application no longer holds goes back to the pool.
      */
-    public void done(final Socket socket, final Tcb tcb)
+    public void done(final TcpSocket socket, final Tcb tcb)
     {
         setState(socket, TcpState.CLOSED);
         stack.sim().cancel(tcb.retransmitTimer);
@@ -2109,7 +2148,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             ports.remove(socket);
             socket.localPort = 0;
         }
-        socket.shutdown = Socket.SHUTDOWN_MASK;
+        socket.shutdown = TcpSocket.SHUTDOWN_MASK;
         if (socket.parent != null)
         {
             socket.parent.synQueueCount--;
@@ -2118,11 +2157,11 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         if (!socket.owned && socket.open)
         {
             ports.remove(socket);
-            stack.sockets().free(socket);
+            sockets.free(socket);
         }
     }
 
-    private void setState(final Socket socket, final TcpState state)
+    private void setState(final TcpSocket socket, final TcpState state)
     {
         final TcpState old = socket.tcb.state;
         socket.tcb.state = state;
@@ -2134,7 +2173,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         {
             listeners.add(socket);
         }
-        stack.sockets().readinessChanged(socket);
+        socket.readinessChanged();
         if (old != state && stack.trace().enabled())
         {
             stack.trace().add(stack.sim().now(), stack.name(), EventTrace.Kind.STATE,

@@ -2,7 +2,7 @@ package dev.nicsim.stack.tcp;
 
 import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
-import dev.nicsim.stack.socket.SockCommon;
+import dev.nicsim.stack.sock.SockCommon;
 
 /**
  * A connection in TIME_WAIT, as Linux's {@code inet_timewait_sock} (the "minisock"): the socket itself is closed

@@ -1,9 +1,9 @@
 package dev.nicsim.tools.config;
 
 import dev.nicsim.hw.sim.Time;
-import dev.nicsim.stack.socket.IcmpErrorPolicy;
-import dev.nicsim.stack.socket.StackConfig;
-import dev.nicsim.stack.socket.SynRetransmitPolicy;
+import dev.nicsim.stack.context.IcmpErrorPolicy;
+import dev.nicsim.stack.context.StackConfig;
+import dev.nicsim.stack.context.SynRetransmitPolicy;
 
 import java.util.List;
 
