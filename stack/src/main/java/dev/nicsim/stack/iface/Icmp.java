@@ -29,6 +29,7 @@ public final class Icmp
     private final StackContext stack;
     private final Ipv4Layer ipv4;
     private final RouteTable routes;
+    private final TxClaim claim = new TxClaim();
     private final IcmpMessage message = new IcmpMessage();
     private final IcmpMessage out = new IcmpMessage();
     private long tokens = BURST;
@@ -129,17 +130,17 @@ public final class Icmp
             echoReplyInFragments(memory, request, length, source, destination, mtu);
             return;
         }
-        if (ip.begin(destination, source, Ipv4Packet.PROTOCOL_ICMP, length) < 0)
+        if (ip.claim(claim, destination, source, Ipv4Packet.PROTOCOL_ICMP, length) < 0)
         {
             return;
         }
-        final MemorySegment target = ip.memory();
-        final long at = ip.transportOffset();
+        final MemorySegment target = claim.memory();
+        final long at = claim.transportOffset();
         MemorySegment.copy(memory, request, target, at, length);
         out.wrap(target, at, length);
         out.emit(IcmpMessage.TYPE_ECHO_REPLY, 0, message.rest());
         out.seal();
-        ip.commit(-1);
+        ip.commit(claim, -1);
         echoRepliesSent++;
     }
 
@@ -161,20 +162,20 @@ public final class Icmp
         for (int offset = 0; offset < length; offset += piece)
         {
             final int size = Math.min(piece, length - offset);
-            if (ip.beginFragment(destination, source, Ipv4Packet.PROTOCOL_ICMP, size, identification, offset,
+            if (ip.claimFragment(claim, destination, source, Ipv4Packet.PROTOCOL_ICMP, size, identification, offset,
                 offset + size < length) < 0)
             {
                 return;
             }
-            final MemorySegment target = ip.memory();
-            final long at = ip.transportOffset();
+            final MemorySegment target = claim.memory();
+            final long at = claim.transportOffset();
             MemorySegment.copy(memory, request + offset, target, at, size);
             if (offset == 0)
             {
                 Bytes.put16(target, at, IcmpMessage.TYPE_ECHO_REPLY << 8 | Bytes.u8(memory, request + 1));
                 Bytes.put16(target, at + 2, checksum);
             }
-            ip.commit(-1);
+            ip.commit(claim, -1);
         }
         echoRepliesSent++;
     }
@@ -202,17 +203,17 @@ public final class Icmp
         }
         final int quote = Math.min(ipLength, MAX_QUOTE);
         final Ipv4Layer ip = ipv4;
-        if (ip.begin(0, offender, Ipv4Packet.PROTOCOL_ICMP, IcmpMessage.HEADER_LENGTH + quote) < 0)
+        if (ip.claim(claim, 0, offender, Ipv4Packet.PROTOCOL_ICMP, IcmpMessage.HEADER_LENGTH + quote) < 0)
         {
             return;
         }
-        final MemorySegment target = ip.memory();
-        final long at = ip.transportOffset();
+        final MemorySegment target = claim.memory();
+        final long at = claim.transportOffset();
         MemorySegment.copy(memory, ipOffset, target, at + IcmpMessage.HEADER_LENGTH, quote);
         out.wrap(target, at, IcmpMessage.HEADER_LENGTH + quote);
         out.emit(type, code, rest);
         out.seal();
-        ip.commit(-1);
+        ip.commit(claim, -1);
         errorsSent++;
     }
 

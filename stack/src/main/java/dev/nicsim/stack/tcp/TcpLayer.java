@@ -11,7 +11,9 @@ import dev.nicsim.stack.context.SynRetransmitPolicy;
 import dev.nicsim.stack.context.TimeWaitReuse;
 import dev.nicsim.stack.iface.InetProtocol;
 import dev.nicsim.stack.iface.Ipv4Layer;
+import dev.nicsim.stack.iface.Ipv4Output;
 import dev.nicsim.stack.iface.RouteTable;
+import dev.nicsim.stack.iface.TxClaim;
 import dev.nicsim.stack.sock.ByteRing;
 import dev.nicsim.stack.sock.EphemeralPorts;
 import dev.nicsim.stack.sock.HostSockets;
@@ -30,7 +32,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * TCP: the RFC 9293 state machine with Linux's choices where Linux and the RFC part ways (each noted where it is
  * made). Segments are parsed in place; outgoing segments are written straight into the transmit buffer by
- * {@link Ipv4Layer}; payload is copied once from the device's buffer into the socket's receive ring, and once from
+ * {@link Ipv4Output}; payload is copied once from the device's buffer into the socket's receive ring, and once from
  * the send ring into the outgoing frame.
  *
  * <p>Every method returns int codes and never throws on a packet's account; a segment that breaks a rule is counted
@@ -49,7 +51,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private static final int MORE = -1;
 
     private final StackContext stack;
-    private final Ipv4Layer ipv4;
+    private final Ipv4Output output;
+    /** The segment being sent, claimed in the transmit buffer by {@link #beginSegment}. */
+    private final TxClaim claim = new TxClaim();
     private final RouteTable routes;
     private final SocketPool<TcpSocket> sockets;
     private final ConnectionTable connections = new ConnectionTable();
@@ -87,11 +91,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private int timeWaits;
     private int requests;
 
-    public TcpLayer(final StackContext stack, final Ipv4Layer ipv4, final RouteTable routes,
+    public TcpLayer(final StackContext stack, final Ipv4Output output, final RouteTable routes,
         final HostSockets hostSockets, final EphemeralPorts ephemeral)
     {
         this.stack = stack;
-        this.ipv4 = ipv4;
+        this.output = output;
         this.routes = routes;
         this.secret = new SecretHash(stack.config().seed());
         this.cookies = new SynCookies(secret);
@@ -579,7 +583,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             TcpSegment.SYN | TcpSegment.ACK, request.window, optionsLength);
         out.writeOptions(request.advertisedMss, request.sackOk, request.timestampsOk, tsVal, request.tsRecent,
             request.wscaleOk ? stack.config().windowScale() : -1);
-        ipv4.commit(TcpSegment.CHECKSUM);
+        output.commit(claim, TcpSegment.CHECKSUM);
         stack.stats().segmentsSent++;
     }
 
@@ -691,7 +695,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             {
                 rttSample(tcb, stack.sim().now() - tcb.firstSynTime);
             }
-            ipv4.confirmNeighbour(socket.remoteAddress);
+            output.confirmNeighbour(socket.remoteAddress);
             settleMss(tcb);
             establish(socket, tcb);
             if (segLength > 0 || (segFlags & TcpSegment.FIN) != 0)
@@ -759,7 +763,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             {
                 out.writeOptions(-1, false, true, tsNow(timeWait.tsOffset), timeWait.tsRecent, -1);
             }
-            ipv4.commit(TcpSegment.CHECKSUM);
+            output.commit(claim, TcpSegment.CHECKSUM);
             stack.stats().segmentsSent++;
         }
         return DropReason.ACCEPTED;
@@ -856,7 +860,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             {
                 rttSample(tcb, stack.sim().now() - tcb.firstSynTime);
             }
-            ipv4.confirmNeighbour(socket.remoteAddress);
+            output.confirmNeighbour(socket.remoteAddress);
             if (tcb.passive)
             {
                 settleMss(tcb);
@@ -972,7 +976,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             {
                 stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
             }
-            ipv4.confirmNeighbour(socket.remoteAddress);
+            output.confirmNeighbour(socket.remoteAddress);
             if (finAcked)
             {
                 ourFinAcked(socket, tcb);
@@ -1783,9 +1787,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             socket.softError = -begun;
             return begun;
         }
-        final Ipv4Layer ip = ipv4;
-        final long at = ip.transportOffset();
-        final MemorySegment memory = ip.memory();
+        final long at = claim.transportOffset();
+        final MemorySegment memory = claim.memory();
         final int flags = TcpSegment.ACK | (fin ? TcpSegment.FIN : 0) | (length > 0 && !fin &&
             length == tcb.unsent() ? TcpSegment.PSH : 0);
         out.emit(socket.localPort, socket.remotePort, seq, tcb.rcvNxt, flags, windowToAdvertise(socket, tcb),
@@ -1804,7 +1807,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                 length);
             stack.stats().bytesSent += length;
         }
-        ip.commit(TcpSegment.CHECKSUM);
+        output.commit(claim, TcpSegment.CHECKSUM);
         acknowledged(tcb);
         return 0;
     }
@@ -1858,7 +1861,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         out.writeOptions(tcb.advertisedMss, sack, timestamps, tsNow(tcb.tsOffset), withAck ? tcb.tsRecent : 0,
             wscale ? stack.config().windowScale() : -1);
         tcb.rcvAdvertisedEdge = tcb.rcvNxt + window;
-        ipv4.commit(TcpSegment.CHECKSUM);
+        output.commit(claim, TcpSegment.CHECKSUM);
         acknowledged(tcb);
     }
 
@@ -1878,7 +1881,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         out.emit(sourcePort, destinationPort, seq, withAck ? ack : 0,
             TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), 0, 0);
-        ipv4.commit(TcpSegment.CHECKSUM);
+        output.commit(claim, TcpSegment.CHECKSUM);
         stack.stats().resetsSent++;
         stack.stats().segmentsSent++;
     }
@@ -1889,14 +1892,13 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
      */
     private int beginSegment(final int source, final int destination, final int length)
     {
-        final Ipv4Layer ip = ipv4;
-        final int begun = ip.begin(source, destination, Ipv4Packet.PROTOCOL_TCP, length);
+        final int begun = output.claim(claim, source, destination, Ipv4Packet.PROTOCOL_TCP, length);
         if (begun < 0)
         {
             return begun;
         }
         stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
-        out.wrap(ip.memory(), ip.transportOffset(), length);
+        out.wrap(claim.memory(), claim.transportOffset(), length);
         return 0;
     }
 

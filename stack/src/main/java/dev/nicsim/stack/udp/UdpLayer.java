@@ -5,7 +5,9 @@ import dev.nicsim.stack.context.Errno;
 import dev.nicsim.stack.context.StackContext;
 import dev.nicsim.stack.device.FrameReceiver;
 import dev.nicsim.stack.iface.InetProtocol;
+import dev.nicsim.stack.iface.TxClaim;
 import dev.nicsim.stack.iface.Ipv4Layer;
+import dev.nicsim.stack.iface.Ipv4Output;
 import dev.nicsim.stack.sock.ByteRing;
 import dev.nicsim.stack.sock.HostSockets;
 import dev.nicsim.stack.sock.PortTable;
@@ -46,17 +48,18 @@ public final class UdpLayer implements InetProtocol
     public static final int MAX_PAYLOAD = 65535 - Ipv4Packet.HEADER_LENGTH - UdpDatagram.HEADER_LENGTH;
 
     private final StackContext stack;
-    private final Ipv4Layer ipv4;
+    private final Ipv4Output output;
+    private final TxClaim claim = new TxClaim();
     private final SocketPool<UdpSocket> sockets;
     private final PortTable ports = new PortTable();
     private final UdpDatagram in = new UdpDatagram();
     private final UdpDatagram out = new UdpDatagram();
     private final MemorySegment record = Arena.ofAuto().allocate(RECORD_HEADER, 8);
 
-    public UdpLayer(final StackContext stack, final Ipv4Layer ipv4, final HostSockets hostSockets)
+    public UdpLayer(final StackContext stack, final Ipv4Output output, final HostSockets hostSockets)
     {
         this.stack = stack;
-        this.ipv4 = ipv4;
+        this.output = output;
         final int receiveBuffer = stack.config().udpReceiveBuffer();
         this.sockets = new SocketPool<>(hostSockets, memory -> new UdpSocket(memory, receiveBuffer));
     }
@@ -111,7 +114,7 @@ public final class UdpLayer implements InetProtocol
         {
             if (unicast)
             {
-                ipv4.icmp().sendError(IcmpMessage.TYPE_DEST_UNREACHABLE, IcmpMessage.CODE_PORT_UNREACHABLE, 0,
+                output.sendIcmpError(IcmpMessage.TYPE_DEST_UNREACHABLE, IcmpMessage.CODE_PORT_UNREACHABLE, 0,
                     memory, ipOffset, headerLength + length);
             }
             return DropReason.UDP_NO_SOCKET;
@@ -218,20 +221,19 @@ public final class UdpLayer implements InetProtocol
         {
             return -Errno.EMSGSIZE;
         }
-        final Ipv4Layer ip = ipv4;
-        final int begun = ip.begin(socket.localAddress, address, Ipv4Packet.PROTOCOL_UDP,
+        final int begun = output.claim(claim, socket.localAddress, address, Ipv4Packet.PROTOCOL_UDP,
             UdpDatagram.HEADER_LENGTH + length);
         if (begun < 0)
         {
             return begun;
         }
         stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
-        final MemorySegment memory = ip.memory();
-        final long at = ip.transportOffset();
+        final MemorySegment memory = claim.memory();
+        final long at = claim.transportOffset();
         out.wrap(memory, at, UdpDatagram.HEADER_LENGTH + length);
         out.emit(socket.localPort, port, UdpDatagram.HEADER_LENGTH + length, 0);
         MemorySegment.copy(data, offset, memory, at + UdpDatagram.HEADER_LENGTH, length);
-        ip.commit(UdpDatagram.CHECKSUM);
+        output.commit(claim, UdpDatagram.CHECKSUM);
         stack.stats().datagramsSent++;
         return length;
     }
