@@ -42,7 +42,7 @@ class ReceiveChecksumTest
         hosts.inject(hosts.ethB, frame, PADDED, raw());
         assertEquals(0, hosts.b.stats().drops(DropReason.TCP_CHECKSUM), "a valid segment must verify");
         assertEquals(accepted + 1, hosts.b.stats().framesAccepted);
-        assertEquals(1, ((TcpSocket) hosts.pb.socketOf(listener)).synQueueCount, "the SYN reached the listener");
+        assertEquals(1, ((TcpSocket) hosts.pb.socketOf(listener)).listenQueue.synQueueCount(), "the SYN reached the listener");
 
         Bytes.put8(frame, length - 1, Bytes.u8(frame, length - 1) ^ 0x40);
         hosts.inject(hosts.ethB, frame, PADDED, raw());

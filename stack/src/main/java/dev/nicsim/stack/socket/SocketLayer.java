@@ -51,8 +51,8 @@ public final class SocketLayer
     /* What a blocking call is waiting for: one preallocated condition per kind, reading this field. */
     private Socket waiting;
     private final BooleanSupplier connectDone = () -> !((TcpSocket) waiting).tcb.state.handshaking();
-    private final BooleanSupplier acceptReady = () -> ((TcpSocket) waiting).acceptCount > 0 ||
-        ((TcpSocket) waiting).tcb.state != TcpState.LISTEN;
+    private final BooleanSupplier acceptReady = () -> ((TcpSocket) waiting).tcb.state != TcpState.LISTEN ||
+        ((TcpSocket) waiting).listenQueue.acceptCount() > 0;
     private final BooleanSupplier sendReady = () -> waiting.sendBuffer.free() > 0 || waiting.error != 0 ||
         ((TcpSocket) waiting).tcb.state != TcpState.ESTABLISHED &&
             ((TcpSocket) waiting).tcb.state != TcpState.CLOSE_WAIT;
@@ -664,7 +664,7 @@ public final class SocketLayer
             final TcpState state = stream.tcb.state;
             if (state == TcpState.LISTEN)
             {
-                return stream.acceptCount > 0 ? SocketConstants.POLLIN | SocketConstants.POLLRDNORM : 0;
+                return stream.listenQueue.acceptCount() > 0 ? SocketConstants.POLLIN | SocketConstants.POLLRDNORM : 0;
             }
             if (shutdown == Socket.SHUTDOWN_MASK || state == TcpState.CLOSED)
             {

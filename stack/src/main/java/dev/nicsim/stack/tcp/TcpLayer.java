@@ -86,10 +86,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private final SynCookies cookies;
     /** What a cookie SYN-ACK is sent from, and a cookie ACK rebuilt into: a request that never joins a queue. */
     private final RequestSock cookieRequest = new RequestSock(this);
-    private TimeWaitSock freeTimeWaits;
-    private RequestSock freeRequests;
-    private int timeWaits;
-    private int requests;
+    private final MiniSockPool<TimeWaitSock> timeWaits = new MiniSockPool<>(() -> new TimeWaitSock(this));
+    private final MiniSockPool<RequestSock> requests = new MiniSockPool<>(() -> new RequestSock(this));
 
     public TcpLayer(final StackContext stack, final Ipv4Output output, final RouteTable routes,
         final HostSockets hostSockets, final EphemeralPorts ephemeral)
@@ -124,13 +122,13 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     /** Connections in TIME_WAIT (each a {@link TimeWaitSock}). */
     public int timeWaits()
     {
-        return timeWaits;
+        return timeWaits.inUse();
     }
 
     /** Connections in SYN queues (each a {@link RequestSock}). */
     public int requests()
     {
-        return requests;
+        return requests.inUse();
     }
 
     /* ---------------------------------------------------------------------------------------------------------- */
@@ -255,8 +253,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         if ((segFlags & TcpSegment.ACK) != 0)
         {
             if ((segFlags & TcpSegment.SYN) == 0 && stack.config().synCookies() &&
-                listener.synOverflowTime != Long.MIN_VALUE &&
-                stack.sim().now() - listener.synOverflowTime < SynCookies.VALID_PS)
+                listener.listenQueue.recentlyOverflowed(stack.sim().now()))
             {
                 final int outcome = cookieAckInput(listener);
                 if (outcome != MORE)
@@ -273,8 +270,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         // tcp_conn_request: a full SYN queue (more requests than the backlog, inet_csk_reqsk_queue_is_full) turns to
         // cookies, or drops the SYN without them; a full accept queue drops it either way.
-        final boolean synQueueFull = listener.synQueueCount >= listener.backlog;
-        if (synQueueFull && !stack.config().synCookies() || listener.acceptCount >= listener.backlog)
+        final ListenQueue queue = listener.listenQueue;
+        final boolean synQueueFull = queue.synQueueFull();
+        if (synQueueFull && !stack.config().synCookies() || queue.acceptFull())
         {
             return DropReason.TCP_LISTEN_OVERFLOW;
         }
@@ -283,16 +281,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             sendCookie(listener);
             return DropReason.ACCEPTED;
         }
-        final RequestSock request = takeRequest();
+        final RequestSock request = requests.take();
         requestFromSyn(request, listener);
         request.iss = isn(request.localAddress, request.remoteAddress, request.localPort, request.remotePort);
-        request.nextInQueue = listener.synQueue;
-        if (listener.synQueue != null)
-        {
-            listener.synQueue.previousInQueue = request;
-        }
-        listener.synQueue = request;
-        listener.synQueueCount++;
+        queue.addRequest(request);
         connections.add(request);
         sendSynAck(request, tsNow(request.tsOffset));
         stack.sim().schedule(request.timer, stack.sim().now() + request.rtoPs);
@@ -356,7 +348,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final int clamp = request.userMss > 0 ? Math.min(request.peerMss, request.userMss) : request.peerMss;
         request.iss = cookies.cookie(request.localAddress, request.remoteAddress, request.localPort,
             request.remotePort, segSeq, SynCookies.mssIndex(clamp), stack.sim().now());
-        listener.synOverflowTime = stack.sim().now();
+        listener.listenQueue.synOverflowed(stack.sim().now());
         sendSynAck(request, request.timestampsOk ? SynCookies.timestamp(tsNow(request.tsOffset), request.wscaleOk,
             request.sndWscale, request.sackOk) : 0);
         stack.stats().synCookiesSent++;
@@ -382,7 +374,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             stack.stats().synCookiesFailed++;
             return MORE;
         }
-        if (listener.acceptCount >= listener.backlog)
+        if (listener.listenQueue.acceptFull())
         {
             return acceptOverflow(null);
         }
@@ -434,7 +426,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             return DropReason.ACCEPTED;
         }
         if (flags == TcpSegment.ACK && segAck == request.iss + 1 && segSeq == request.rcvNxt() && !pawsRejects &&
-            request.listener.acceptCount >= request.listener.backlog)
+            request.listener.listenQueue.acceptFull())
         {
             return acceptOverflow(request);
         }
@@ -485,7 +477,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         final TcpSocket listener = request.listener;
         child.parent = listener;
-        listener.synQueueCount++;
+        listener.listenQueue.embryoAdded();
         child.reuseAddress = request.reuseAddress;
         child.localAddress = request.localAddress;
         child.remoteAddress = request.remoteAddress;
@@ -526,48 +518,13 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         return child;
     }
 
-    private RequestSock takeRequest()
-    {
-        RequestSock request = freeRequests;
-        if (request != null)
-        {
-            freeRequests = request.nextFree;
-            request.nextFree = null;
-        }
-        else
-        {
-            request = new RequestSock(this);
-        }
-        requests++;
-        return request;
-    }
-
     /** Takes a request out of its listener's SYN queue and the connection table, back to the pool. */
     private void dropRequest(final RequestSock request)
     {
-        final TcpSocket listener = request.listener;
-        if (request.previousInQueue == null)
-        {
-            listener.synQueue = request.nextInQueue;
-        }
-        else
-        {
-            request.previousInQueue.nextInQueue = request.nextInQueue;
-        }
-        if (request.nextInQueue != null)
-        {
-            request.nextInQueue.previousInQueue = request.previousInQueue;
-        }
-        request.previousInQueue = null;
-        request.nextInQueue = null;
-        listener.synQueueCount--;
-        connections.remove(request);
-        stack.sim().cancel(request.timer);
+        request.listener.listenQueue.removeRequest(request);
         request.listener = null;
-        request.resetCommon();
-        request.nextFree = freeRequests;
-        freeRequests = request;
-        requests--;
+        unhash(request);
+        requests.give(request);
     }
 
     /** The SYN-ACK of a request, options in Linux's order, echoing only what the SYN offered. */
@@ -845,7 +802,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                 sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
                 return DropReason.TCP_BAD_SEGMENT;
             }
-            if (tcb.passive && socket.parent != null && socket.parent.acceptCount >= socket.parent.backlog &&
+            if (tcb.passive && socket.parent != null && socket.parent.listenQueue.acceptFull() &&
                 !stack.config().abortOnOverflow())
             {
                 // tcp_abort_on_overflow=0: the ACK is dropped; the SYN-ACK's retransmission tries again.
@@ -1445,11 +1402,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             }
         }
         final int limit = Math.min(Math.max(backlog, 0), stack.config().somaxconn());
-        socket.backlog = limit + 1;
-        if (socket.acceptQueue.length < socket.backlog)
+        if (socket.listenQueue == null)
         {
-            socket.acceptQueue = new TcpSocket[socket.backlog];
+            socket.listenQueue = new ListenQueue();
         }
+        socket.listenQueue.setBacklog(limit);
         setState(socket, TcpState.LISTEN);
         return 0;
     }
@@ -1457,17 +1414,17 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private boolean enqueueAccept(final TcpSocket child)
     {
         final TcpSocket listener = child.parent;
-        listener.synQueueCount--;
+        final ListenQueue queue = listener.listenQueue;
+        queue.embryoGone();
         child.parent = null;
-        if (listener.acceptCount >= listener.backlog)
+        if (queue.acceptFull())
         {
             sendReset(child.localAddress, child.remoteAddress, child.localPort, child.remotePort, child.tcb.sndNxt, 0,
                 false);
             done(child, child.tcb);
             return false;
         }
-        listener.acceptQueue[(listener.acceptHead + listener.acceptCount) % listener.acceptQueue.length] = child;
-        listener.acceptCount++;
+        queue.addAccepted(child);
         // The queue holds it now: a reset before accept() closes it but keeps it for accept() to return.
         child.owned = true;
         listener.readinessChanged();
@@ -1477,14 +1434,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     /** Takes the oldest established connection from a listener's accept queue, or null. */
     public TcpSocket accept(final TcpSocket listener)
     {
-        if (listener.acceptCount == 0)
+        final TcpSocket child = listener.listenQueue.takeAccepted();
+        if (child == null)
         {
             return null;
         }
-        final TcpSocket child = listener.acceptQueue[listener.acceptHead];
-        listener.acceptQueue[listener.acceptHead] = null;
-        listener.acceptHead = (listener.acceptHead + 1) % listener.acceptQueue.length;
-        listener.acceptCount--;
         child.state = SocketState.CONNECTED;
         return child;
     }
@@ -1640,11 +1594,12 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             child.owned = false;
             abort(child);
         }
-        while (listener.synQueue != null)
+        final ListenQueue queue = listener.listenQueue;
+        while (queue.newestRequest() != null)
         {
-            dropRequest(listener.synQueue);
+            dropRequest(queue.newestRequest());
         }
-        if (listener.synQueueCount > 0)
+        if (queue.synQueueCount() > 0)
         {
             // Requests that became sockets and still wait for their handshake.
             dropEmbryos(listener);
@@ -1973,7 +1928,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             final TcpSocket listener = socket.parent;
             if (listener != null)
             {
-                listener.synQueueCount--;
+                listener.listenQueue.embryoGone();
                 socket.parent = null;
             }
             done(socket, tcb);
@@ -2059,17 +2014,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private void enterTimeWait(final TcpSocket socket, final Tcb tcb)
     {
         setState(socket, TcpState.TIME_WAIT);
-        TimeWaitSock timeWait = freeTimeWaits;
-        if (timeWait != null)
-        {
-            freeTimeWaits = timeWait.nextFree;
-            timeWait.nextFree = null;
-        }
-        else
-        {
-            timeWait = new TimeWaitSock(this);
-        }
-        timeWaits++;
+        final TimeWaitSock timeWait = timeWaits.take();
         timeWait.localAddress = socket.localAddress;
         timeWait.remoteAddress = socket.remoteAddress;
         timeWait.remotePort = socket.remotePort;
@@ -2090,6 +2035,14 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         stack.sim().schedule(timeWait.timer, stack.sim().now() + stack.config().timeWaitPs());
     }
 
+    /** A minisock leaves the connection table, its timer cancelled ({@code inet_csk_reqsk_queue_drop},
+     *  {@code inet_twsk_deschedule_put}). */
+    private void unhash(final MiniSock record)
+    {
+        stack.sim().cancel(record.timer);
+        connections.remove(record);
+    }
+
     /** TIME_WAIT's 2 MSL are over. */
     void timeWaitExpired(final TimeWaitSock timeWait)
     {
@@ -2101,13 +2054,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     /** Ends a TIME_WAIT (expired, reset, or taken over by a new connection): the tuple and port are free. */
     private void endTimeWait(final TimeWaitSock timeWait)
     {
-        stack.sim().cancel(timeWait.timer);
-        connections.remove(timeWait);
         ports.remove(timeWait);
-        timeWait.resetCommon();
-        timeWait.nextFree = freeTimeWaits;
-        freeTimeWaits = timeWait;
-        timeWaits--;
+        unhash(timeWait);
+        timeWaits.give(timeWait);
     }
 
     /** Linux's {@code tcp_reset}: the errno depends on the state the reset arrived in. */
@@ -2153,7 +2102,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         socket.shutdown = TcpSocket.SHUTDOWN_MASK;
         if (socket.parent != null)
         {
-            socket.parent.synQueueCount--;
+            socket.parent.listenQueue.embryoGone();
             socket.parent = null;
         }
         if (!socket.owned && socket.open)
