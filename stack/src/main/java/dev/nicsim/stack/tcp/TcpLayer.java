@@ -1913,12 +1913,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             return;
         }
         tcb.retransmits++;
-        tcb.synRetransmitted = true;
-        stack.stats().retransmissions++;
-        stack.stats().timeoutRetransmissions++;
-        sendSyn(socket, tcb, tcb.state == TcpState.SYN_RECEIVED);
-        tcb.rtoPs = policy.rtoAfter(tcb.retransmits);
-        stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
+        retransmitSyn(socket, tcb, tcb.state == TcpState.SYN_RECEIVED, policy.rtoAfter(tcb.retransmits));
     }
 
     private void synAckTimeout(final TcpSocket socket, final Tcb tcb)
@@ -1935,11 +1930,17 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             return;
         }
         tcb.retransmits++;
+        retransmitSyn(socket, tcb, true, RttEstimator.backOff(tcb.rtoPs));
+    }
+
+    /** The SYN (or SYN-ACK) again, its timer rearmed for {@code rtoPs}: the step both handshake timers share. */
+    private void retransmitSyn(final TcpSocket socket, final Tcb tcb, final boolean withAck, final long rtoPs)
+    {
         tcb.synRetransmitted = true;
         stack.stats().retransmissions++;
         stack.stats().timeoutRetransmissions++;
-        sendSyn(socket, tcb, true);
-        tcb.rtoPs = RttEstimator.backOff(tcb.rtoPs);
+        sendSyn(socket, tcb, withAck);
+        tcb.rtoPs = rtoPs;
         stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
     }
 
