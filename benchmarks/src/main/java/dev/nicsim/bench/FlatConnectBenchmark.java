@@ -41,7 +41,7 @@ public class FlatConnectBenchmark
     public void build()
     {
         workload = HandshakeWorkload.overPairedDevices(TestbedParameters.defaults(),
-            StackConfig.defaults().openFilesPerProcess(open + 1024));
+            StackConfig.defaults().withOpenFilesPerProcess(open + 1024));
         workload.openIdleConnections(open);
     }
 

@@ -88,7 +88,7 @@ class EndToEndTest
     @Test
     void rfc6298ProfileTimesOutAt127Seconds()
     {
-        final TwoHosts rfc = new TwoHosts(StackConfig.defaults().synPolicy(SynRetransmitPolicy.RFC6298),
+        final TwoHosts rfc = new TwoHosts(StackConfig.defaults().withSynPolicy(SynRetransmitPolicy.RFC6298),
             StackConfig.defaults(), 0);
         rfc.firewallTcpToB();
         final int fd = rfc.pa.socket(AF_INET, SOCK_STREAM, 0);
@@ -234,8 +234,8 @@ class EndToEndTest
     @Test
     void ephemeralPortExhaustionIsEaddrnotavail()
     {
-        final TwoHosts small = new TwoHosts(StackConfig.defaults().ephemeralRange(40000, 40001),
-            StackConfig.defaults().seed(7), 0);
+        final TwoHosts small = new TwoHosts(StackConfig.defaults().withEphemeralRange(40000, 40001),
+            StackConfig.defaults().withSeed(7), 0);
         small.listenOnB(80);
         final long to = address(small.pa, B, 80);
         for (int i = 0; i < 2; i++)

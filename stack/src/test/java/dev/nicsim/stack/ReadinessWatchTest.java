@@ -121,7 +121,8 @@ class ReadinessWatchTest
     {
         // The server closes first, so its side of each connection waits in TIME_WAIT: 1 ms here instead of 60 s,
         // so that the pool of sockets stops growing and the measurement sees the steady state.
-        final TwoHosts quick = new TwoHosts(StackConfig.defaults(), StackConfig.defaults().seed(7).timeWaitPs(Time.MS),
+        final TwoHosts quick = new TwoHosts(StackConfig.defaults(),
+            StackConfig.defaults().withSeed(7).withTimeWaitPs(Time.MS),
             NetDevice.FEATURE_TX_CHECKSUM | NetDevice.FEATURE_RX_CHECKSUM);
         final Posix client = quick.pa;
         final Posix server = quick.pb;

@@ -51,7 +51,7 @@ public final class TwoHosts
 
     public TwoHosts()
     {
-        this(StackConfig.defaults(), StackConfig.defaults().seed(7),
+        this(StackConfig.defaults(), StackConfig.defaults().withSeed(7),
             NetDevice.FEATURE_TX_CHECKSUM | NetDevice.FEATURE_RX_CHECKSUM);
     }
 

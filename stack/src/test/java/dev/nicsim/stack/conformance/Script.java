@@ -60,7 +60,7 @@ final class Script
 
     private final String name;
     private final Simulator sim = new Simulator();
-    private final StackConfig config = StackConfig.defaults();
+    private StackConfig config = StackConfig.defaults();
     private ScriptDevice device;
     private NetworkStack stack;
     private Posix process;
@@ -128,15 +128,15 @@ final class Script
         final String value = line.substring(line.indexOf('=') + 1);
         switch (key)
         {
-            case "syn_policy" -> config.synPolicy(value.equals("rfc6298") ? SynRetransmitPolicy.RFC6298
+            case "syn_policy" -> config = config.withSynPolicy(value.equals("rfc6298") ? SynRetransmitPolicy.RFC6298
                 : SynRetransmitPolicy.LINUX);
-            case "tw_reuse" -> config.timeWaitReuse(TimeWaitReuse.valueOf(value.toUpperCase()));
-            case "port_range" -> config.ephemeralRange(Integer.parseInt(value.split("-")[0]),
+            case "tw_reuse" -> config = config.withTimeWaitReuse(TimeWaitReuse.valueOf(value.toUpperCase()));
+            case "port_range" -> config = config.withEphemeralRange(Integer.parseInt(value.split("-")[0]),
                 Integer.parseInt(value.split("-")[1]));
             case "arp" -> { }
-            case "tcp_timestamps" -> config.timestamps(value.equals("1"));
-            case "tcp_sack" -> config.sack(value.equals("1"));
-            case "tcp_window_scaling" -> config.windowScaling(value.equals("1"));
+            case "tcp_timestamps" -> config = config.withTimestamps(value.equals("1"));
+            case "tcp_sack" -> config = config.withSack(value.equals("1"));
+            case "tcp_window_scaling" -> config = config.withWindowScaling(value.equals("1"));
             default -> throw new IllegalArgumentException(name + ": unknown option " + line);
         }
     }

@@ -138,7 +138,7 @@ class KernelConformanceTest
             scenarios.udpRefused();
             scenarios.arguments();
             final NicsimScenarios small = new NicsimScenarios(new TwoHosts(
-                StackConfig.defaults().ephemeralRange(40000, 40001), StackConfig.defaults().seed(7),
+                StackConfig.defaults().withEphemeralRange(40000, 40001), StackConfig.defaults().withSeed(7),
                 NetDevice.FEATURE_TX_CHECKSUM | NetDevice.FEATURE_RX_CHECKSUM));
             small.ephemeralExhaustion();
             scenarios.lines.addAll(small.lines);
