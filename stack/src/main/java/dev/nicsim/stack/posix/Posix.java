@@ -5,16 +5,15 @@ import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SockaddrIn;
 import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.context.StackContext;
 import dev.nicsim.stack.sock.ReadinessListener;
 import dev.nicsim.stack.sock.Socket;
 import dev.nicsim.stack.socket.SocketLayer;
-import dev.nicsim.stack.wire.Bytes;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -152,10 +151,7 @@ public final class Posix
             {
                 return -Errno.EFAULT;
             }
-            kernelAddress.set(ValueLayout.JAVA_SHORT_UNALIGNED, 0, (short) SocketConstants.AF_INET);
-            Bytes.put16(kernelAddress, 2, port);
-            Bytes.put32(kernelAddress, 4, address);
-            kernelAddress.set(ValueLayout.JAVA_LONG_UNALIGNED, 8, 0L);
+            SockaddrIn.put(kernelAddress, 0, SocketConstants.AF_INET, address, port);
             MemorySegment.copy(kernelAddress, 0, memory.segment(), memory.offset(pointer), length);
         }
         memory.putInt(lengthPointer, SocketConstants.SOCKADDR_IN_SIZE);

@@ -1,6 +1,7 @@
 package dev.nicsim.stack.socket;
 
 import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SockaddrIn;
 import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.context.StackContext;
 import dev.nicsim.stack.iface.RouteTable;
@@ -18,11 +19,9 @@ import dev.nicsim.stack.tcp.TcpSocket;
 import dev.nicsim.stack.tcp.TcpState;
 import dev.nicsim.stack.udp.UdpLayer;
 import dev.nicsim.stack.udp.UdpSocket;
-import dev.nicsim.stack.wire.Bytes;
 import dev.nicsim.stack.wire.Ipv4Address;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.function.BooleanSupplier;
 
 import static dev.nicsim.stack.context.SocketConstants.AF_INET;
@@ -35,8 +34,8 @@ import static dev.nicsim.stack.context.SocketConstants.AF_UNSPEC;
  * accept, send or receive) runs the simulation until the socket is ready, as "the non-blocking call plus run until
  * ready".
  *
- * <p>Addresses arrive as {@code sockaddr_in} bytes already copied in from the caller: family (host order), port and
- * address (network order).
+ * <p>Addresses arrive as {@code sockaddr_in} bytes ({@link SockaddrIn}) already copied in from the caller: family
+ * (host order), port and address (network order).
  */
 public final class SocketLayer
 {
@@ -130,21 +129,6 @@ public final class SocketLayer
         return null;
     }
 
-    private static int family(final MemorySegment address, final long offset)
-    {
-        return address.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset) & 0xFFFF;
-    }
-
-    private static int port(final MemorySegment address, final long offset)
-    {
-        return Bytes.u16(address, offset + 2);
-    }
-
-    private static int ipv4(final MemorySegment address, final long offset)
-    {
-        return Bytes.i32(address, offset + 4);
-    }
-
     /** connect(2): {@code __inet_stream_connect} or {@code inet_dgram_connect}. */
     public int connect(final Socket socket, final MemorySegment address, final long offset, final int length)
     {
@@ -152,7 +136,7 @@ public final class SocketLayer
         {
             return -Errno.EINVAL;
         }
-        final int family = family(address, offset);
+        final int family = SockaddrIn.family(address, offset);
         return socket instanceof TcpSocket stream ? streamConnect(stream, address, offset, length, family)
             : datagramConnect((UdpSocket) socket, address, offset, length, family);
     }
@@ -188,7 +172,8 @@ public final class SocketLayer
                 {
                     return -Errno.EAFNOSUPPORT;
                 }
-                final int started = tcp.connect(socket, ipv4(address, offset), port(address, offset));
+                final int started = tcp.connect(socket, SockaddrIn.address(address, offset),
+                    SockaddrIn.port(address, offset));
                 if (started < 0)
                 {
                     return started;
@@ -254,7 +239,7 @@ public final class SocketLayer
         {
             return -Errno.EAFNOSUPPORT;
         }
-        final int destination = ipv4(address, offset);
+        final int destination = SockaddrIn.address(address, offset);
         final int routed = routes.lookup(destination);
         if (routed < 0)
         {
@@ -269,7 +254,7 @@ public final class SocketLayer
             socket.localAddress = routes.resultSource();
         }
         socket.remoteAddress = destination;
-        socket.remotePort = port(address, offset);
+        socket.remotePort = SockaddrIn.port(address, offset);
         return 0;
     }
 
@@ -280,8 +265,8 @@ public final class SocketLayer
         {
             return -Errno.EINVAL;
         }
-        final int family = family(address, offset);
-        final int local = ipv4(address, offset);
+        final int family = SockaddrIn.family(address, offset);
+        final int local = SockaddrIn.address(address, offset);
         if (family != AF_INET && !(family == AF_UNSPEC && local == Ipv4Address.ANY))
         {
             return -Errno.EAFNOSUPPORT;
@@ -296,7 +281,7 @@ public final class SocketLayer
             return -Errno.EINVAL;
         }
         final PortTable ports = socket.isStream() ? tcp.ports() : udp.ports();
-        final int port = port(address, offset);
+        final int port = SockaddrIn.port(address, offset);
         if (port == 0)
         {
             final int bound = ephemeralPorts.bindAny(socket, ports, local);
@@ -462,13 +447,13 @@ public final class SocketLayer
             {
                 return -Errno.EINVAL;
             }
-            final int family = family(address, addressOffset);
+            final int family = SockaddrIn.family(address, addressOffset);
             if (family != AF_INET && family != AF_UNSPEC)
             {
                 return -Errno.EAFNOSUPPORT;
             }
-            destination = ipv4(address, addressOffset);
-            port = port(address, addressOffset);
+            destination = SockaddrIn.address(address, addressOffset);
+            port = SockaddrIn.port(address, addressOffset);
             if (port == 0)
             {
                 return -Errno.EINVAL;
