@@ -70,9 +70,10 @@ class PacingTest
         assertTrue(inputFirst[0], "the input that came during the stall is taken before the timer due after it");
         assertTrue(inputAt[0] < Time.ms(50), "taken at " + Time.format(inputAt[0]) + ", not 300 ms later");
         assertEquals(Time.ms(50), timerAt[0]);
-        assertEquals(1, sim.pacing().slips());
+        // At least the stall slipped; a loaded machine may add slips of its own.
+        assertTrue(sim.pacing().slips() >= 1, sim.pacing().summary());
         assertTrue(sim.pacing().slippedNanos() >= 290_000_000L, sim.pacing().summary());
-        assertTrue(sim.pacing().summary().contains("fell behind the wall clock 1 time(s)"), sim.pacing().summary());
+        assertTrue(sim.pacing().summary().startsWith("fell behind the wall clock"), sim.pacing().summary());
     }
 
     @Test
