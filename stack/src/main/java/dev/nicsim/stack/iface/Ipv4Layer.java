@@ -230,7 +230,7 @@ public final class Ipv4Layer
         final int id, final int flagsFragment)
     {
         final RouteTable routes = stack.routes();
-        final int routed = routes.lookup(destination);
+        final int routed = routes.lookupFrom(destination, source);
         if (routed < 0)
         {
             return routed;

@@ -146,10 +146,6 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         segDestination = destination;
         segSourcePort = in.sourcePort();
         segDestinationPort = in.destinationPort();
-        if (segSourcePort == 0 || segDestinationPort == 0)
-        {
-            return DropReason.TCP_BAD_PORTS;
-        }
         stack.stats().segmentsReceived++;
         final SockCommon found = connections.find(destination, segDestinationPort, source, segSourcePort);
         if (found instanceof TimeWaitSock timeWait)
@@ -1245,10 +1241,11 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * chooses the ISN and sends the SYN. Returns 0 or {@code -errno} (route errors, ENETUNREACH for broadcast or
      * multicast, EADDRNOTAVAIL for a taken 4-tuple or no free port).
      */
-    public int connect(final Socket socket, final int address, final int port)
+    public int connect(final Socket socket, final int requested, final int port)
     {
+        final int address = RouteTable.destination(requested, socket.localAddress);
         final RouteTable routes = stack.routes();
-        final int routed = routes.lookup(address);
+        final int routed = routes.lookupFrom(address, socket.localAddress);
         if (routed < 0)
         {
             return routed;
@@ -1561,6 +1558,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     public void disconnect(final Socket socket)
     {
         final Tcb tcb = socket.tcb;
+        final TcpState old = tcb.state;
         if (tcb.state == TcpState.LISTEN)
         {
             closeListener(socket);
@@ -1594,6 +1592,12 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         tcb.userMss = userMss;
         tcb.synCount = synCount;
         tcb.noDelay = noDelay;
+        // tcp_disconnect: a connection it resets (tcp_need_reset) or a SYN_SENT it abandons leaves ECONNRESET.
+        if (old == TcpState.SYN_SENT || old == TcpState.SYN_RECEIVED || old == TcpState.ESTABLISHED ||
+            old == TcpState.CLOSE_WAIT || old == TcpState.FIN_WAIT_1 || old == TcpState.FIN_WAIT_2)
+        {
+            socket.error = Errno.ECONNRESET;
+        }
     }
 
     private void closeListener(final Socket listener)
