@@ -1790,11 +1790,13 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     /** The window field: free receive buffer, scaled, never moving the right edge left. */
     private int windowToAdvertise(final Socket socket, final Tcb tcb)
     {
+        final int scale = tcb.rcvWscale;
         final int free = socket.receiveBuffer.free();
-        final int edge = tcb.rcvAdvertisedEdge - tcb.rcvNxt;
-        final int window = Math.min(Math.max(free, edge), MAX_WINDOW << tcb.rcvWscale);
-        final int field = window >>> tcb.rcvWscale;
-        tcb.rcvAdvertisedEdge = tcb.rcvNxt + (field << tcb.rcvWscale);
+        final int promised = Math.max(0, tcb.rcvAdvertisedEdge - tcb.rcvNxt);
+        // The free space rounds down to the scale's unit, but what was promised rounds up: the right edge never moves
+        // left (RFC 7323 §2.4; Linux's tcp_select_window aligns the current window up to 1 << rcv_wscale).
+        final int field = Math.min(Math.max(free >>> scale, (promised + (1 << scale) - 1) >>> scale), MAX_WINDOW);
+        tcb.rcvAdvertisedEdge = tcb.rcvNxt + (field << scale);
         return field;
     }
 
