@@ -2,8 +2,9 @@ package dev.nicsim.stack;
 
 import dev.nicsim.hw.eth.FrameStage;
 import dev.nicsim.stack.posix.Posix;
-import dev.nicsim.stack.socket.SocketConstants;
+import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.tcp.Tcb;
+import dev.nicsim.stack.tcp.TcpSocket;
 import dev.nicsim.stack.wire.Bytes;
 import dev.nicsim.stack.wire.TcpSegment;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class AdvertisedWindowTest
         TwoHosts.check(pa.connect(client, address(pa, B, 80), 16), pa);
         final int server = pb.accept(listener, 0, 0);
         TwoHosts.check(server, pb);
-        scale = pb.socketOf(server).tcb.rcvWscale;
+        scale = ((TcpSocket) pb.socketOf(server)).tcb.rcvWscale;
         final long data = pa.memory().allocate(CHUNK);
         final long in = pb.memory().allocate(READ);
         long received = 0;

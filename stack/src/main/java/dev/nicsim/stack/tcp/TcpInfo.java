@@ -1,8 +1,7 @@
 package dev.nicsim.stack.tcp;
 
 import dev.nicsim.hw.sim.Time;
-import dev.nicsim.stack.socket.Socket;
-import dev.nicsim.stack.socket.StackConfig;
+import dev.nicsim.stack.context.StackConfig;
 import dev.nicsim.stack.wire.TcpSegment;
 
 import java.lang.foreign.MemorySegment;
@@ -11,7 +10,7 @@ import java.lang.foreign.ValueLayout;
 /**
  * getsockopt(TCP_INFO): Linux's {@code struct tcp_info} (include/uapi/linux/tcp.h) as {@code tcp_get_info} fills it,
  * for the fields nicsim has; the others stay 0. A listener reports only its state, cwnd, reordering and its queue
- * (accept queue length in {@code unacked}, backlog in {@code sacked}), as Linux's does.
+ * (the accept queue's length in {@code unacked}), as Linux's does.
  *
  * <pre>
  *   0  u8 state, ca_state, retransmits, probes, backoff, options, wscale (snd:4 | rcv:4 << 4), flags
@@ -58,7 +57,7 @@ public final class TcpInfo
     }
 
     /** Writes the socket's {@code struct tcp_info} ({@link #SIZE} bytes) at {@code out}. */
-    public static void write(final Socket socket, final StackConfig config, final MemorySegment out)
+    public static void write(final TcpSocket socket, final StackConfig config, final MemorySegment out)
     {
         out.asSlice(0, SIZE).fill((byte) 0);
         final Tcb tcb = socket.tcb;
@@ -68,8 +67,7 @@ public final class TcpInfo
         putInt(out, 88, REORDERING);
         if (tcb.state == TcpState.LISTEN)
         {
-            putInt(out, 24, socket.acceptCount);
-            putInt(out, 28, socket.backlog);
+            putInt(out, 24, socket.listenQueue.acceptCount());
             return;
         }
         out.set(ValueLayout.JAVA_BYTE, 2, (byte) Math.min(tcb.retransmits, 255));

@@ -4,9 +4,9 @@ import dev.nicsim.hw.sim.Time;
 import dev.nicsim.stack.TwoHosts;
 import dev.nicsim.stack.device.NetDevice;
 import dev.nicsim.stack.posix.Posix;
-import dev.nicsim.stack.socket.Errno;
-import dev.nicsim.stack.socket.SocketConstants;
-import dev.nicsim.stack.socket.StackConfig;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SocketConstants;
+import dev.nicsim.stack.context.StackConfig;
 import dev.nicsim.stack.wire.Ipv4Address;
 
 import java.util.ArrayList;
@@ -59,7 +59,7 @@ final class NicsimApiRunner
 
     private void build(final int gateway)
     {
-        hosts = new TwoHosts(StackConfig.defaults(), StackConfig.defaults().seed(7),
+        hosts = new TwoHosts(StackConfig.defaults(), StackConfig.defaults().withSeed(7),
             NetDevice.FEATURE_TX_CHECKSUM | NetDevice.FEATURE_RX_CHECKSUM, gateway);
         a = Host.of(hosts.pa);
         b = Host.of(hosts.pb);

@@ -7,7 +7,7 @@ import dev.nicsim.hw.sim.Time;
 import dev.nicsim.nic.NicMisuseException;
 import dev.nicsim.nic.regs.NicRegisters;
 import dev.nicsim.stack.posix.Posix;
-import dev.nicsim.stack.socket.SocketConstants;
+import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.tools.config.TestbedParameters;
 import org.junit.jupiter.api.Test;
 
