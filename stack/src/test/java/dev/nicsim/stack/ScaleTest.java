@@ -194,8 +194,11 @@ class ScaleTest
     @Test
     void socketMemoryExhaustedMakesSendsWaitAndKeepsConnectionsWorking()
     {
+        // B's receive buffer (32 KiB) is smaller than what A queues, so part of it must stay in A's send buffer.
+        final StackConfig configB = StackConfig.defaults().withSeed(7);
         final TwoHosts hosts = new TwoHosts(StackConfig.defaults().withSeed(1).withSocketMemoryBytes(64 * 1024),
-            StackConfig.defaults().withSeed(7), NetDevice.FEATURE_TX_CHECKSUM | NetDevice.FEATURE_RX_CHECKSUM);
+            configB.withBuffers(configB.tcpSendBuffer(), 32 * 1024, configB.udpReceiveBuffer()),
+            NetDevice.FEATURE_TX_CHECKSUM | NetDevice.FEATURE_RX_CHECKSUM);
         final int listener = hosts.listenOnB(80);
         final Posix pa = hosts.pa;
         final Posix pb = hosts.pb;
@@ -204,7 +207,7 @@ class ScaleTest
         final int second = connect(hosts);
         final int secondServer = pb.accept(listener, 0, 0);
         final long block = pa.memory().allocate(64 * 1024);
-        // B does not read: the first connection's data fills B's window and stays in A's send buffer.
+        // B does not read: the first connection's data fills B's window, and the rest stays in A's send buffer.
         final int queued = pa.send(first, block, 64 * 1024, SocketConstants.MSG_DONTWAIT);
         assertTrue(queued > 0, () -> Errno.name(pa.errno()));
         hosts.sim.run(hosts.sim.now() + 10 * Time.MS);

@@ -38,13 +38,23 @@ public final class TwoHosts
 
     public TwoHosts(final StackConfig configA, final StackConfig configB, final int features)
     {
+        this(configA, configB, features, GATEWAY);
+    }
+
+    /** As {@link #TwoHosts(StackConfig, StackConfig, int)}, with A's default route through {@code gatewayOfA}
+     *  (0: A has no default route). */
+    public TwoHosts(final StackConfig configA, final StackConfig configB, final int features, final int gatewayOfA)
+    {
         pair = PairedDevice.pair(sim, EthernetConfig.tenGigabit(), "a.eth0", 0x0200_0000_0001L, "b.eth0",
             0x0200_0000_0002L, features);
         a = new NetworkStack(sim, new HostCpu(sim, CpuCosts.defaults(), "a.cpu"), configA, "a");
         b = new NetworkStack(sim, new HostCpu(sim, CpuCosts.defaults(), "b.cpu"), configB, "b");
         ethA = a.addInterface(pair.a(), A, 24);
         ethB = b.addInterface(pair.b(), B, 24);
-        a.routes().addDefault(GATEWAY, ethA);
+        if (gatewayOfA != 0)
+        {
+            a.routes().addDefault(gatewayOfA, ethA);
+        }
         pa = a.newProcess(1 << 20);
         pb = b.newProcess(1 << 20);
     }

@@ -33,6 +33,7 @@ public final class SocketConstants
     public static final int TCP_NODELAY = 1;
     public static final int TCP_MAXSEG = 2;
     public static final int TCP_SYNCNT = 7;
+    public static final int TCP_INFO = 11;
 
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;

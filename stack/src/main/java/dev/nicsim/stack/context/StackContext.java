@@ -156,29 +156,43 @@ public final class StackContext
         flushTransmit();
         cpu.end();
         sim.endCall();
-        final long deadline = timeoutPs > 0 ? sim.now() + timeoutPs : Time.NEVER;
         boolean ready;
+        try
+        {
+            ready = waitFor(condition, timeoutPs);
+        }
+        finally
+        {
+            // Back into the syscall whether the wait ended or something inside the simulation threw: the caller's
+            // exitSyscall then ends what this began, and the exception that ended the wait reaches the caller as it is.
+            sim.beginCall();
+            cpu.begin(CpuUse.SYSCALL);
+        }
+        cpu.charge(cpu.costs().wakeupPs());
+        return ready;
+    }
+
+    private boolean waitFor(final BooleanSupplier condition, final long timeoutPs)
+    {
+        final long deadline = timeoutPs > 0 ? sim.now() + timeoutPs : Time.NEVER;
         while (true)
         {
-            ready = condition.getAsBoolean();
-            if (ready || sim.now() >= deadline)
+            if (condition.getAsBoolean())
             {
-                break;
+                return true;
+            }
+            if (sim.now() >= deadline)
+            {
+                return false;
             }
             final long next = sim.nextEventTime();
             if (next == Time.NEVER && deadline == Time.NEVER && !sim.awaitsOutsideInput())
             {
-                sim.beginCall();
-                cpu.begin(CpuUse.SYSCALL);
                 throw new IllegalStateException(name + ": a blocking call would wait forever at " +
                     Time.format(sim.now()) + ": nothing is scheduled that could make it ready. Use a timeout " +
                     "(SO_RCVTIMEO/SO_SNDTIMEO) or a non-blocking call.");
             }
             sim.runUntil(condition, Math.min(next == Time.NEVER ? deadline : next, deadline));
         }
-        sim.beginCall();
-        cpu.begin(CpuUse.SYSCALL);
-        cpu.charge(cpu.costs().wakeupPs());
-        return ready;
     }
 }

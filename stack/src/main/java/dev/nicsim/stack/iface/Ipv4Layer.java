@@ -250,7 +250,7 @@ public final class Ipv4Layer implements Ipv4Output
     private int start(final TxClaim claim, final int source, final int destination, final int protocol, final int transportLength,
         final int id, final int flagsFragment)
     {
-        final int routed = routes.lookup(destination);
+        final int routed = routes.lookupFrom(destination, source);
         if (routed < 0)
         {
             return routed;

@@ -166,16 +166,45 @@ public final class RouteTable
         return lastReturned;
     }
 
+    /**
+     * The route for a socket whose source address is {@code source} (0 while it has none), as Linux's
+     * {@code ip_route_output_key_hash_rcu}: with a source, multicast and the limited broadcast leave by the interface
+     * that owns it, with no route needed; everything else as {@link #lookup}.
+     */
+    public int lookupFrom(final int address, final int source)
+    {
+        if (source != 0 && (address == Ipv4Address.BROADCAST || Ipv4Address.isMulticast(address)))
+        {
+            final NetworkInterface iface = interfaceWithAddress(source);
+            if (iface != null && iface != loopback)
+            {
+                lastValid = false;
+                return result(iface, address, address == Ipv4Address.BROADCAST ? Kind.BROADCAST : Kind.MULTICAST,
+                    source);
+            }
+        }
+        return lookup(address);
+    }
+
+    /**
+     * Where a connect() or sendto() to {@code address} goes: 0.0.0.0 means this host, the socket's source address
+     * or else 127.0.0.1 (Linux's {@code ip_route_output_key_hash_rcu}; the socket then shows that address as its peer).
+     */
+    public static int destination(final int address, final int source)
+    {
+        return address != Ipv4Address.ANY ? address : source != 0 ? source : Ipv4Address.LOOPBACK;
+    }
+
     private int resolve(final int address)
     {
         if (isLocal(address) && loopback != null)
         {
             return result(loopback, address, Kind.LOCAL, address);
         }
-        if (isBroadcast(address))
+        if (address != Ipv4Address.BROADCAST && isBroadcast(address))
         {
-            final NetworkInterface iface = address == Ipv4Address.BROADCAST ? firstWithCarrierRoute() :
-                interfaceForSubnet(address);
+            // A connected subnet's broadcast: the local table's broadcast route, there with or without others.
+            final NetworkInterface iface = interfaceForSubnet(address);
             return iface == null ? -Errno.ENETUNREACH : result(iface, address, Kind.BROADCAST, iface.address());
         }
         int best = -1;
@@ -203,21 +232,15 @@ public final class RouteTable
                 break;
         }
         final NetworkInterface iface = through[best];
+        if (address == Ipv4Address.BROADCAST)
+        {
+            // The limited broadcast follows whatever route matches it (the default route, if any), and is a
+            // broadcast on that route's interface: Linux's __mkroute_output turns RTN_UNICAST into RTN_BROADCAST.
+            return result(iface, address, Kind.BROADCAST, iface.address());
+        }
         final int nextHop = gateway[best] != 0 ? gateway[best] : address;
         return result(iface, nextHop, Ipv4Address.isMulticast(address) ? Kind.MULTICAST : Kind.UNICAST,
             iface.address());
-    }
-
-    private NetworkInterface firstWithCarrierRoute()
-    {
-        for (int i = 0; i < count; i++)
-        {
-            if (kind[i] == Kind.UNICAST && through[i] != null)
-            {
-                return through[i];
-            }
-        }
-        return null;
     }
 
     private NetworkInterface interfaceForSubnet(final int address)

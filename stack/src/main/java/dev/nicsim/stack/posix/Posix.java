@@ -11,6 +11,8 @@ import dev.nicsim.stack.context.StackContext;
 import dev.nicsim.stack.sock.ReadinessListener;
 import dev.nicsim.stack.sock.Socket;
 import dev.nicsim.stack.socket.SocketLayer;
+import dev.nicsim.stack.tcp.TcpInfo;
+import dev.nicsim.stack.tcp.TcpSocket;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -56,6 +58,7 @@ public final class Posix
     private final ProcessMemory memory;
     private final FdTable<Watch> files;
     private final MemorySegment kernelAddress = Arena.ofAuto().allocate(SocketConstants.SOCKADDR_STORAGE_SIZE, 8);
+    private final MemorySegment tcpInfo = Arena.ofAuto().allocate(TcpInfo.SIZE, 8);
     private final int[] name = new int[2];
     private int errno;
 
@@ -131,6 +134,13 @@ public final class Posix
     /** {@code move_addr_to_user}: writes a sockaddr_in truncated to {@code *lengthPointer}, then the full length. */
     private int copyAddressOut(final int address, final int port, final long pointer, final long lengthPointer)
     {
+        return copyAddressOut(address, port, pointer, lengthPointer, SocketConstants.SOCKADDR_IN_SIZE);
+    }
+
+    /** As Linux's {@code move_addr_to_user}: copies up to {@code kernelLength} bytes and stores that length. */
+    private int copyAddressOut(final int address, final int port, final long pointer, final long lengthPointer,
+        final int kernelLength)
+    {
         if (pointer == 0)
         {
             return 0;
@@ -144,7 +154,7 @@ public final class Posix
         {
             return -Errno.EINVAL;
         }
-        final int length = Math.min(room, SocketConstants.SOCKADDR_IN_SIZE);
+        final int length = Math.min(room, kernelLength);
         if (length > 0)
         {
             if (!memory.accessible(pointer, length))
@@ -154,7 +164,7 @@ public final class Posix
             SockaddrIn.put(kernelAddress, 0, SocketConstants.AF_INET, address, port);
             MemorySegment.copy(kernelAddress, 0, memory.segment(), memory.offset(pointer), length);
         }
-        memory.putInt(lengthPointer, SocketConstants.SOCKADDR_IN_SIZE);
+        memory.putInt(lengthPointer, kernelLength);
         return 0;
     }
 
@@ -429,14 +439,17 @@ public final class Posix
             {
                 return fail(Errno.EFAULT);
             }
-            final int received = sockets.receive(files.socket(fd), memory.segment(), memory.offset(buffer), length, flags,
+            final Socket socket = files.socket(fd);
+            final int received = sockets.receive(socket, memory.segment(), memory.offset(buffer), length, flags,
                 name);
             if (received < 0)
             {
                 return result(received);
             }
             chargeCopy(received);
-            final int written = copyAddressOut(name[0], name[1], address, lengthPointer);
+            // tcp_recvmsg names no sender: the address length comes back 0 and nothing is copied.
+            final int written = copyAddressOut(name[0], name[1], address, lengthPointer,
+                socket.isStream() ? 0 : SocketConstants.SOCKADDR_IN_SIZE);
             return written < 0 ? result(written) : received;
         }
         finally
@@ -664,7 +677,8 @@ public final class Posix
 
     /**
      * getsockopt(2). Int options (SO_ERROR get-and-clear, SO_TYPE, SO_REUSEADDR, SO_BROADCAST, SO_SNDBUF, SO_RCVBUF,
-     * TCP_NODELAY, TCP_MAXSEG, TCP_SYNCNT) write up to 4 bytes and the length used.
+     * TCP_NODELAY, TCP_MAXSEG, TCP_SYNCNT) write up to 4 bytes and the length used; TCP_INFO up to
+     * {@link TcpInfo#SIZE}.
      */
     public int getsockopt(final int fd, final int level, final int option, final long value,
         final long lengthPointer)
@@ -686,7 +700,12 @@ public final class Posix
             {
                 return fail(Errno.EINVAL);
             }
-            final int got = sockets.getOption(files.socket(fd), level, option);
+            final Socket socket = files.socket(fd);
+            if (level == SocketConstants.IPPROTO_TCP && option == SocketConstants.TCP_INFO && socket instanceof TcpSocket tcp)
+            {
+                return tcpInfo(tcp, value, lengthPointer, room);
+            }
+            final int got = sockets.getOption(socket, level, option);
             if (got < 0)
             {
                 return result(got);
@@ -707,6 +726,20 @@ public final class Posix
         {
             stack.exitSyscall();
         }
+    }
+
+    /** TCP_INFO: Linux's {@code struct tcp_info}, cut to the caller's length (tcp_get_info, then copy_to_user). */
+    private int tcpInfo(final TcpSocket socket, final long value, final long lengthPointer, final int room)
+    {
+        TcpInfo.write(socket, stack.config(), tcpInfo);
+        final int length = Math.min(room, TcpInfo.SIZE);
+        if (length > 0 && !memory.accessible(value, length))
+        {
+            return fail(Errno.EFAULT);
+        }
+        MemorySegment.copy(tcpInfo, 0, memory.segment(), memory.offset(value), length);
+        memory.putInt(lengthPointer, length);
+        return 0;
     }
 
     /**

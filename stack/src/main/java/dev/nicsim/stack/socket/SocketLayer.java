@@ -239,8 +239,8 @@ public final class SocketLayer
         {
             return -Errno.EAFNOSUPPORT;
         }
-        final int destination = SockaddrIn.address(address, offset);
-        final int routed = routes.lookup(destination);
+        final int destination = RouteTable.destination(SockaddrIn.address(address, offset), socket.localAddress);
+        final int routed = routes.lookupFrom(destination, socket.localAddress);
         if (routed < 0)
         {
             return routed;
@@ -272,7 +272,8 @@ public final class SocketLayer
             return -Errno.EAFNOSUPPORT;
         }
         final boolean multicastOrBroadcast = Ipv4Address.isMulticast(local) || routes.isBroadcast(local);
-        if (local != Ipv4Address.ANY && !routes.isLocal(local) && (socket.isStream() || !multicastOrBroadcast))
+        // inet_addr_valid_or_nonlocal: a local, multicast or broadcast address, for TCP as for UDP.
+        if (local != Ipv4Address.ANY && !routes.isLocal(local) && !multicastOrBroadcast)
         {
             return -Errno.EADDRNOTAVAIL;
         }
@@ -439,7 +440,7 @@ public final class SocketLayer
     private int datagramSend(final UdpSocket socket, final MemorySegment data, final long offset, final int length,
         final MemorySegment address, final long addressOffset, final int addressLength)
     {
-        final int destination;
+        int destination;
         final int port;
         if (address != null && addressLength > 0)
         {
@@ -476,7 +477,8 @@ public final class SocketLayer
         {
             return -Errno.EAGAIN;
         }
-        final int routed = routes.lookup(destination);
+        destination = RouteTable.destination(destination, socket.localAddress);
+        final int routed = routes.lookupFrom(destination, socket.localAddress);
         if (routed < 0)
         {
             return routed;
@@ -742,7 +744,10 @@ public final class SocketLayer
                     return -Errno.ENOPROTOOPT;
             }
         }
-        return -Errno.ENOPROTOOPT;
+        // A level the socket's protocol does not own falls through to ip_getsockopt, which knows only SOL_IP.
+        final boolean ownLevel = level == SocketConstants.IPPROTO_IP ||
+            level == (socket.isStream() ? SocketConstants.IPPROTO_TCP : SocketConstants.IPPROTO_UDP);
+        return ownLevel ? -Errno.ENOPROTOOPT : -Errno.EOPNOTSUPP;
     }
 
     /** setsockopt(2) for an int-valued option. Returns 0 or -errno. */

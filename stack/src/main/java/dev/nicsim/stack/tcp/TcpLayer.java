@@ -180,10 +180,6 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         segDestination = destination;
         segSourcePort = in.sourcePort();
         segDestinationPort = in.destinationPort();
-        if (segSourcePort == 0 || segDestinationPort == 0)
-        {
-            return DropReason.TCP_BAD_PORTS;
-        }
         stack.stats().segmentsReceived++;
         final SockCommon found = connections.find(destination, segDestinationPort, source, segSourcePort);
         if (found instanceof TimeWaitSock timeWait)
@@ -1239,9 +1235,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
      * chooses the ISN and sends the SYN. Returns 0 or {@code -errno} (route errors, ENETUNREACH for broadcast or
      * multicast, EADDRNOTAVAIL for a taken 4-tuple or no free port).
      */
-    public int connect(final TcpSocket socket, final int address, final int port)
+    public int connect(final TcpSocket socket, final int requested, final int port)
     {
-        final int routed = routes.lookup(address);
+        final int address = RouteTable.destination(requested, socket.localAddress);
+        final int routed = routes.lookupFrom(address, socket.localAddress);
         if (routed < 0)
         {
             return routed;
@@ -1551,6 +1548,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     public void disconnect(final TcpSocket socket)
     {
         final Tcb tcb = socket.tcb;
+        final TcpState old = tcb.state;
         if (tcb.state == TcpState.LISTEN)
         {
             closeListener(socket);
@@ -1584,6 +1582,12 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         tcb.userMss = userMss;
         tcb.synCount = synCount;
         tcb.noDelay = noDelay;
+        // tcp_disconnect: a connection it resets (tcp_need_reset) or a SYN_SENT it abandons leaves ECONNRESET.
+        if (old == TcpState.SYN_SENT || old == TcpState.SYN_RECEIVED || old == TcpState.ESTABLISHED ||
+            old == TcpState.CLOSE_WAIT || old == TcpState.FIN_WAIT_1 || old == TcpState.FIN_WAIT_2)
+        {
+            socket.error = Errno.ECONNRESET;
+        }
     }
 
     private void closeListener(final TcpSocket listener)
@@ -1783,11 +1787,13 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     /** The window field: free receive buffer, scaled, never moving the right edge left. */
     private int windowToAdvertise(final TcpSocket socket, final Tcb tcb)
     {
+        final int scale = tcb.rcvWscale;
         final int free = socket.receiveBuffer.free();
-        final int edge = tcb.rcvAdvertisedEdge - tcb.rcvNxt;
-        final int window = Math.min(Math.max(free, edge), MAX_WINDOW << tcb.rcvWscale);
-        final int field = window >>> tcb.rcvWscale;
-        tcb.rcvAdvertisedEdge = tcb.rcvNxt + (field << tcb.rcvWscale);
+        final int promised = Math.max(0, tcb.rcvAdvertisedEdge - tcb.rcvNxt);
+        // The free space rounds down to the scale's unit, but what was promised rounds up: the right edge never moves
+        // left (RFC 7323 §2.4; Linux's tcp_select_window aligns the current window up to 1 << rcv_wscale).
+        final int field = Math.min(Math.max(free >>> scale, (promised + (1 << scale) - 1) >>> scale), MAX_WINDOW);
+        tcb.rcvAdvertisedEdge = tcb.rcvNxt + (field << scale);
         return field;
     }
 

@@ -47,17 +47,16 @@ public final class DropReason
     public static final int TCP_OUT_OF_ORDER = 32;
     public static final int TCP_LISTEN_OVERFLOW = 33;
     public static final int TCP_BAD_SEGMENT = 34;
-    public static final int TCP_BAD_PORTS = 35;
-    public static final int TX_NO_ROOM = 36;
-    public static final int ARP_UNRESOLVED = 37;
-    public static final int ICMP_RATE_LIMITED = 38;
-    public static final int ARP_BAD_ADDRESS = 39;
-    public static final int ARP_IGNORED = 40;
-    public static final int ICMP_NO_SOCKET = 41;
-    public static final int TCP_CHALLENGED = 42;
-    public static final int TCP_ZERO_WINDOW = 43;
+    public static final int TX_NO_ROOM = 35;
+    public static final int ARP_UNRESOLVED = 36;
+    public static final int ICMP_RATE_LIMITED = 37;
+    public static final int ARP_BAD_ADDRESS = 38;
+    public static final int ARP_IGNORED = 39;
+    public static final int ICMP_NO_SOCKET = 40;
+    public static final int TCP_CHALLENGED = 41;
+    public static final int TCP_ZERO_WINDOW = 42;
     /** The host's socket memory ({@code tcp_mem}) could not hold the data: Linux's TCPRcvQDrop / RcvbufErrors. */
-    public static final int SOCKET_MEMORY = 44;
+    public static final int SOCKET_MEMORY = 43;
 
     private static final String[] NAMES = {
         "none", "eth-truncated", "eth-not-for-us", "eth-unknown-type", "arp-truncated", "arp-unsupported",
@@ -66,7 +65,7 @@ public final class DropReason
         "icmp-truncated", "icmp-checksum", "icmp-unhandled", "icmp-bad-quote", "udp-truncated", "udp-length",
         "udp-checksum", "udp-no-socket", "udp-receive-buffer-full", "tcp-truncated", "tcp-header-length",
         "tcp-checksum", "tcp-no-socket", "tcp-out-of-window", "tcp-paws", "tcp-out-of-order",
-        "tcp-listen-overflow", "tcp-bad-segment", "tcp-bad-ports", "tx-no-room", "arp-unresolved",
+        "tcp-listen-overflow", "tcp-bad-segment", "tx-no-room", "arp-unresolved",
         "icmp-rate-limited", "arp-bad-address", "arp-ignored", "icmp-no-socket", "tcp-challenged", "tcp-zero-window",
         "socket-memory",
     };

@@ -1,6 +1,5 @@
 package dev.nicsim.stack.kernel;
 
-import dev.nicsim.hw.testsupport.ExternalTool;
 import dev.nicsim.stack.TwoHosts;
 import dev.nicsim.stack.context.Errno;
 import dev.nicsim.stack.context.SocketConstants;
@@ -11,7 +10,6 @@ import dev.nicsim.stack.wire.Ipv4Address;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,8 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KernelConformanceTest
 {
-    private static final Path SOURCE = Path.of("src/test/c/connect_scenarios.c");
-
     @Test
     void connectScenariosMatchTheKernel(@TempDir final Path dir) throws Exception
     {
@@ -55,50 +51,9 @@ class KernelConformanceTest
         assertTrue(kernel.size() >= 9, "scenarios compared: " + kernel.keySet());
     }
 
-    private static List<String> runOnKernel(final Path dir) throws Exception
+    private static List<String> runOnKernel(final Path dir)
     {
-        final ExternalTool.Result uid = ExternalTool.run(dir, "id", "-u");
-        ExternalTool.require(uid.stdout().strip().equals("0"), "not root: network namespaces need root (CI runs " +
-            "as root)");
-        final Path source = SOURCE.toAbsolutePath();
-        assertTrue(Files.isRegularFile(source), "missing " + source + " (tests run from the stack module's folder)");
-        final ExternalTool.Result compiled = ExternalTool.run(dir, "gcc", "-O1", "-Wall", "-Wextra", "-Werror", "-o",
-            "connect_scenarios", source.toString());
-        assertEquals(0, compiled.exitCode(), () -> "gcc failed: " + compiled.stderr());
-        final String a = "nicsim-kc-a-" + ProcessHandle.current().pid();
-        final String b = "nicsim-kc-b-" + ProcessHandle.current().pid();
-        try
-        {
-            final ExternalTool.Result added = ExternalTool.run(dir, "ip", "netns", "add", a);
-            ExternalTool.require(added.exitCode() == 0, "cannot create a network namespace (" +
-                added.stderr().strip() + ")");
-            ip(dir, "netns", "add", b);
-            ip(dir, "-n", a, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1", "netns", b);
-            ip(dir, "-n", a, "addr", "add", "10.0.0.1/24", "dev", "veth0");
-            ip(dir, "-n", b, "addr", "add", "10.0.0.2/24", "dev", "veth1");
-            for (final String[] link : new String[][] {{a, "lo"}, {b, "lo"}, {a, "veth0"}, {b, "veth1"}})
-            {
-                ip(dir, "-n", link[0], "link", "set", link[1], "up");
-            }
-            final ExternalTool.Result run = ExternalTool.run(dir, "ip", "netns", "exec", a,
-                dir.resolve("connect_scenarios").toString(), "/var/run/netns/" + a, "/var/run/netns/" + b);
-            assertEquals(0, run.exitCode(), () -> "connect_scenarios failed: " + run.stderr());
-            return run.stdout().lines().toList();
-        }
-        finally
-        {
-            ExternalTool.run(dir, "ip", "netns", "del", a);
-            ExternalTool.run(dir, "ip", "netns", "del", b);
-        }
-    }
-
-    private static void ip(final Path dir, final String... arguments)
-    {
-        final String[] command = new String[arguments.length + 1];
-        command[0] = "ip";
-        System.arraycopy(arguments, 0, command, 1, arguments.length);
-        final ExternalTool.Result result = ExternalTool.run(dir, command);
-        assertEquals(0, result.exitCode(), () -> String.join(" ", command) + ": " + result.stderr());
+        return KernelNamespaces.run(dir, KernelNamespaces.compile(dir, "connect_scenarios.c"));
     }
 
     private static Map<String, List<String>> byScenario(final List<String> lines)
