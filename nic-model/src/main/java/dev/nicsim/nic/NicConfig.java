@@ -14,7 +14,8 @@ import dev.nicsim.nic.regs.QueueRegisters;
  *                              most significant; unicast and non-zero. Default 02:00:00:00:00:01 (locally
  *                              administered).
  * @param txQueues              TX queues, 1 to 8. Default 2.
- * @param rxQueues              RX queues, 1 to 8. Default 2. Received frames all go to queue 0.
+ * @param rxQueues              RX queues, 1 to 8. Default 2. Received frames go to queue 0 unless RSS (MRQC) picks
+ *                              another.
  * @param coreClockPeriodPs     core clock period. Default 4000 ps (250 MHz).
  * @param coreDatapathBytes     core datapath width: the checksum unit and FIFO reads move this much per cycle.
  *                              Default 64.

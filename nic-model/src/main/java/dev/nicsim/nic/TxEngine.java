@@ -82,6 +82,12 @@ final class TxEngine implements DmaClient
         cso = new int[slots];
     }
 
+    /** The TX queue whose frame is in {@code slot}. */
+    int owner(final int slot)
+    {
+        return owner[slot];
+    }
+
     /** FIFO slots hold the largest frame, FCS included, rounded up to a 64-byte line. */
     static int slotBytes(final NicConfig config)
     {
