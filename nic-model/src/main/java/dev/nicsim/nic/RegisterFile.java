@@ -87,7 +87,8 @@ final class RegisterFile implements RegisterSpace
             case NicRegisters.RAH0 -> nic.rah;
             case NicRegisters.ID -> DeviceIdentity.ID_VALUE;
             case NicRegisters.VERSION -> DeviceIdentity.VERSION_VALUE;
-            case NicRegisters.FEATURES -> DeviceIdentity.FEATURES_VALUE;
+            case NicRegisters.FEATURES -> DeviceIdentity.FEATURES_VALUE |
+                (nic.config.tso() ? DeviceIdentity.FEATURE_TSO : 0);
             case NicRegisters.QUEUES -> queues;
             case NicRegisters.LINK_SPEED -> linkSpeed;
             case NicRegisters.MSIX_TABLE -> NicRegisters.MSIX_TABLE_OFFSET;

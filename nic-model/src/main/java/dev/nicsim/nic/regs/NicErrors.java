@@ -57,10 +57,9 @@ public final class NicErrors
             "handed over, and stays mapped until the device is done with it",
         "an MSI-X vector is given a message address before it is unmasked",
         "every RETA entry names an RX queue the device has",
-        "a TSO packet (CMD.TSE on its first descriptor) is a TCP/IPv4 packet whose headers (Ethernet, IPv4 and TCP " +
-            "with options) take exactly CSS bytes, with an MSS (the special field) of 1 or more that keeps every " +
-            "frame within MAX_FRAME - 4 bytes, an IPv4 total length that matches, and at most 65535 bytes of IPv4 " +
-            "packet; the device offers TSO (FEATURES.TSO)"};
+        "a TSO packet (CMD.TSE on its first descriptor) is a TCP/IPv4 packet whose Ethernet, IPv4 and TCP headers " +
+            "take exactly CSS bytes inside the first descriptor, with an MSS (the special field) of 1 or more that " +
+            "keeps every frame within MAX_FRAME - 4 bytes, on a device that offers TSO (FEATURES.TSO)"};
 
     private NicErrors()
     {
