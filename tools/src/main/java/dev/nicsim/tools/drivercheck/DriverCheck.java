@@ -32,7 +32,7 @@ public final class DriverCheck
 {
     /** The bench's driver parameters: small rings, everything else the default. */
     public static final DriverConfig CONFIG = new DriverConfig(64, 64, 2048, 2048, 64, 0, Time.ms(10), Time.ms(10),
-        DriverConfig.defaults().fault(), DriverConfig.defaults().itrMode());
+        DriverConfig.defaults().fault(), DriverConfig.defaults().itrMode(), 1, false);
 
     /** The interval {@link Check#MODERATION_CHANGE} sets: 200 units of 256 ns, 51.2 us. */
     static final int ITR_UNITS = 200;
