@@ -1,0 +1,394 @@
+package dev.nicsim.tools.nicdriver;
+
+import dev.nicsim.driver.DriverConfig;
+import dev.nicsim.hw.eth.EthernetConfig;
+import dev.nicsim.hw.eth.EthernetLink;
+import dev.nicsim.hw.sim.Simulator;
+import dev.nicsim.hw.sim.Time;
+import dev.nicsim.hw.testsupport.ExternalTool;
+import dev.nicsim.hw.trace.PcapWriter;
+import dev.nicsim.nic.NicConfig;
+import dev.nicsim.nic.regs.Counters;
+import dev.nicsim.nic.regs.QueueCounters;
+import dev.nicsim.nic.regs.RssRegisters;
+import dev.nicsim.stack.device.FrameReceiver;
+import dev.nicsim.stack.device.NetDevice;
+import dev.nicsim.tools.measure.Fairness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The driver's multi-queue and TSO paths on two NS-1s: RSS spreading 64 flows over 8 queues (and a skewed key or
+ * table concentrating them), and a 64 KiB TSO segment crossing PCIe as one descriptor chain and leaving as the same
+ * MSS-sized frames a stack would have built, which tshark decodes clean.
+ */
+class DriverOffloadTest
+{
+    private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final byte[] KEY = HexFormat.of().parseHex(
+        "6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa");
+    private static final int QUEUES = 8;
+    private static final int FLOWS = 64;
+    private static final int FRAMES_PER_FLOW = 8;
+    private static final int HEADER = 14 + 20 + 32;
+    private static final int MSS = 1448;
+    private static final int APPLICATION_BYTES = 65536;
+
+    @TempDir
+    Path dir;
+
+    private final Simulator sim = new Simulator();
+    private final EthernetLink link = new EthernetLink(sim, EthernetConfig.tenGigabit(), "link");
+
+    private DriverHost[] pair(final boolean tso, final int queues)
+    {
+        final NicConfig nic = NicConfig.builder().txQueues(QUEUES).rxQueues(QUEUES).tso(tso).build();
+        final DriverConfig driver = DriverConfig.defaults().withQueues(queues).withTso(tso);
+        final DriverHost a = new DriverHost(sim, "hostA", link.a(),
+            nic.toBuilder().macAddress(DriverPair.MAC_A).build(), driver);
+        final DriverHost b = new DriverHost(sim, "hostB", link.b(),
+            nic.toBuilder().macAddress(DriverPair.MAC_B).build(), driver);
+        a.driver.probe();
+        b.driver.probe();
+        return new DriverHost[] {a, b};
+    }
+
+    /* ---------------------------------------------------------------------------------------------------------- */
+    /* RSS                                                                                                          */
+
+    @Test
+    void shouldSpreadSixtyFourFlowsOverEightQueuesAndShowASkewedKeyOrTable()
+    {
+        final DriverHost[] hosts = pair(false, QUEUES);
+        final QueueRecorder recorder = new QueueRecorder();
+        hosts[1].driver.setReceiver(recorder);
+
+        final long[] even = sendFlows(hosts, recorder);
+        for (int q = 0; q < QUEUES; q++)
+        {
+            assertEquals(even[q], hosts[1].nic.queueCounter(q, QueueCounters.QPRC), "QPRC(" + q + ")");
+            assertEquals(even[q], hosts[1].driver.readQueueCounter(q, QueueCounters.QPRC), "QPRC(" + q + ") by MMIO");
+        }
+        assertEquals((long) FLOWS * FRAMES_PER_FLOW, Arrays.stream(even).sum());
+        assertTrue(recorder.flowsOnOneQueue(), "every flow's frames arrive on one queue");
+        long txQueuesUsed = 0;
+        for (int q = 0; q < QUEUES; q++)
+        {
+            txQueuesUsed += hosts[0].nic.queueCounter(q, QueueCounters.QPTC) > 0 ? 1 : 0;
+        }
+        assertEquals(QUEUES, txQueuesUsed, "the sender spreads the flows over its TX queues too");
+        final double evenIndex = Fairness.jain(even);
+        System.out.printf("RSS, 64 flows over 8 queues, even table: frames per queue %s, Jain's index %.3f%n",
+            Arrays.toString(even), evenIndex);
+        assertTrue(evenIndex > 0.8, "64 flows hash roughly evenly: " + evenIndex);
+
+        // Half the table on queue 0 (as a hand-edited ethtool -X weight might leave it).
+        final int[] table = new int[RssRegisters.RETA_ENTRIES];
+        for (int i = 0; i < table.length; i++)
+        {
+            table[i] = i < 64 ? 0 : i % QUEUES;
+        }
+        hosts[1].driver.setRssTable(table);
+        final long[] skewed = sendFlows(hosts, recorder);
+        final double skewedIndex = Fairness.jain(skewed);
+        System.out.printf("RSS, skewed table (entries 0-63 on queue 0): %s, Jain's index %.3f%n",
+            Arrays.toString(skewed), skewedIndex);
+        assertTrue(skewedIndex < evenIndex - 0.3 && skewed[0] > FLOWS * FRAMES_PER_FLOW / 3,
+            "a skewed table concentrates the flows: " + skewedIndex);
+
+        // A key of zeros hashes every flow to 0: everything lands on the queue of entry 0.
+        hosts[1].driver.setRssTable(evenTableFor());
+        hosts[1].driver.setRssKey(new byte[RssRegisters.KEY_BYTES]);
+        final long[] zeroKey = sendFlows(hosts, recorder);
+        System.out.printf("RSS, zero key: %s, Jain's index %.3f%n", Arrays.toString(zeroKey),
+            Fairness.jain(zeroKey));
+        assertEquals((long) FLOWS * FRAMES_PER_FLOW, zeroKey[0], "a zero key sends every flow to queue 0");
+        assertEquals(1.0 / QUEUES, Fairness.jain(zeroKey), 1e-9);
+    }
+
+    private static int[] evenTableFor()
+    {
+        final int[] table = new int[RssRegisters.RETA_ENTRIES];
+        for (int i = 0; i < table.length; i++)
+        {
+            table[i] = i % QUEUES;
+        }
+        return table;
+    }
+
+    /** Sends the 64 UDP flows from A to B; returns the frames B's driver received per queue meanwhile. */
+    private long[] sendFlows(final DriverHost[] hosts, final QueueRecorder recorder)
+    {
+        sim.run(sim.now() + Time.us(10));
+        final long[] before = new long[QUEUES];
+        for (int q = 0; q < QUEUES; q++)
+        {
+            before[q] = hosts[1].driver.framesReceived(q);
+        }
+        recorder.reset();
+        final NetDevice a = hosts[0].driver;
+        for (int round = 0; round < FRAMES_PER_FLOW; round++)
+        {
+            for (int flow = 0; flow < FLOWS; flow++)
+            {
+                final int port = 10_000 + 17 * flow;
+                final int queue = a.txQueueFor(flowHash(port));
+                final int slot = a.txReserveOn(queue);
+                assertTrue(slot != NetDevice.NO_SLOT, "ring space");
+                writeUdp(a.txMemory(), a.txOffset(slot), port);
+                a.txCommit(slot, 60, -1, -1);
+            }
+            a.txFlush();
+            sim.run(sim.now() + Time.us(100));
+        }
+        final long[] counts = new long[QUEUES];
+        for (int q = 0; q < QUEUES; q++)
+        {
+            counts[q] = hosts[1].driver.framesReceived(q) - before[q];
+        }
+        return counts;
+    }
+
+    /** The flow's Toeplitz hash under the driver's key, as a stack keeping the RX hash would pass it. */
+    private static int flowHash(final int port)
+    {
+        final byte[] tuple = {10, 0, 0, 1, 10, 0, 0, 2, (byte) (port >>> 8), (byte) port, 0x13, (byte) 0x89};
+        return RssRegisters.toeplitz(KEY, tuple, 12);
+    }
+
+    private static void writeUdp(final MemorySegment m, final long at, final int port)
+    {
+        ethernetIpv4(m, at, 17, 46);
+        m.set(BE16, at + 34, (short) port);
+        m.set(BE16, at + 36, (short) 5001);
+        m.set(BE16, at + 38, (short) 26);
+    }
+
+    private static void ethernetIpv4(final MemorySegment m, final long at, final int protocol, final int ipLength)
+    {
+        for (int i = 0; i < 6; i++)
+        {
+            m.set(ValueLayout.JAVA_BYTE, at + i, (byte) (DriverPair.MAC_B >>> (40 - 8 * i)));
+            m.set(ValueLayout.JAVA_BYTE, at + 6 + i, (byte) (DriverPair.MAC_A >>> (40 - 8 * i)));
+        }
+        m.set(BE16, at + 12, (short) 0x0800);
+        m.set(ValueLayout.JAVA_BYTE, at + 14, (byte) 0x45);
+        m.set(ValueLayout.JAVA_BYTE, at + 15, (byte) 0);
+        m.set(BE16, at + 16, (short) ipLength);
+        m.set(BE16, at + 18, (short) 0x1000);
+        m.set(BE16, at + 20, (short) 0x4000);
+        m.set(ValueLayout.JAVA_BYTE, at + 22, (byte) 64);
+        m.set(ValueLayout.JAVA_BYTE, at + 23, (byte) protocol);
+        m.set(BE16, at + 24, (short) 0);
+        m.set(BE32, at + 26, 0x0A000001);
+        m.set(BE32, at + 30, 0x0A000002);
+        m.set(BE16, at + 24, (short) ~sum(m, at + 14, 20));
+    }
+
+    /** B's stack stand-in: which queue each flow's frames arrive on. */
+    private static final class QueueRecorder implements FrameReceiver
+    {
+        private final Map<Integer, Integer> queueOfFlow = new HashMap<>();
+        private boolean split;
+
+        void reset()
+        {
+            queueOfFlow.clear();
+        }
+
+        boolean flowsOnOneQueue()
+        {
+            return !split && queueOfFlow.size() == FLOWS;
+        }
+
+        @Override
+        public void receiveFrame(final MemorySegment memory, final long offset, final int length,
+            final int rawChecksum)
+        {
+            throw new AssertionError("a multi-queue driver reports the queue");
+        }
+
+        @Override
+        public void receiveFrame(final MemorySegment memory, final long offset, final int length,
+            final int rawChecksum, final int rxQueue)
+        {
+            final Integer previous = queueOfFlow.put(memory.get(BE16, offset + 34) & 0xFFFF, rxQueue);
+            split |= previous != null && previous != rxQueue;
+        }
+
+        @Override
+        public void receiveBatchDone()
+        {
+        }
+
+        @Override
+        public void txSpaceAvailable()
+        {
+        }
+
+        @Override
+        public void linkChanged(final boolean up)
+        {
+        }
+    }
+
+    /* ---------------------------------------------------------------------------------------------------------- */
+    /* TSO                                                                                                          */
+
+    @Test
+    void shouldSendA64KiBSegmentAsOneDescriptorChainAndTheFramesAStackWouldBuild() throws IOException
+    {
+        final List<byte[]> tso = new ArrayList<>();
+        final Path capture = dir.resolve("tso.pcap");
+        final DriverHost[] hosts = pair(true, 1);
+        final DriverHost a = hosts[0];
+        assertEquals(NetDevice.FEATURE_TSO, a.driver.features() & NetDevice.FEATURE_TSO);
+        try (OutputStream out = Files.newOutputStream(capture); PcapWriter pcap = new PcapWriter(out, 65535))
+        {
+            link.addTap(pcap);
+            link.addTap((direction, time, frame, offset, length) ->
+                tso.add(frame.asSlice(offset, length - 4).toArray(ValueLayout.JAVA_BYTE)));
+            sim.run(sim.now() + Time.us(10));
+            final long reads = a.slot.dma().bytesRead();
+            final long fetched = a.nic.counter(Counters.TDFETCH);
+            final long doorbells = a.driver.doorbells();
+            final int length = HEADER + APPLICATION_BYTES;
+            final int slot = a.driver.txReserveTso(0, length);
+            writeSegment(a.driver.txMemory(), a.driver.txOffset(slot));
+            a.driver.txCommitTso(slot, length, HEADER, MSS);
+            a.driver.txFlush();
+            sim.run(sim.now() + Time.us(200));
+            final int descriptors = (length + 16383) / 16384;
+            assertEquals(1, a.driver.doorbells() - doorbells, "one doorbell");
+            assertEquals(descriptors, a.nic.counter(Counters.TDFETCH) - fetched, "one chain of descriptors");
+            assertEquals(length + 16L * descriptors, a.slot.dma().bytesRead() - reads,
+                "PCIe carried the descriptors and every byte of the segment once");
+        }
+        final int frames = (APPLICATION_BYTES + MSS - 1) / MSS;
+        assertEquals(frames, tso.size(), "MSS-sized frames on the wire");
+
+        // The same bytes cut by software (as the stack does without TSO), on a fresh pair of hosts.
+        final List<byte[]> software = new ArrayList<>();
+        final Simulator sim2 = new Simulator();
+        final EthernetLink link2 = new EthernetLink(sim2, EthernetConfig.tenGigabit(), "link");
+        final NicConfig nic = NicConfig.builder().macAddress(DriverPair.MAC_A).build();
+        final DriverHost plain = new DriverHost(sim2, "hostA", link2.a(), nic, DriverConfig.defaults());
+        new DriverHost(sim2, "hostB", link2.b(), nic.toBuilder().macAddress(DriverPair.MAC_B).build(),
+            DriverConfig.defaults()).driver.probe();
+        plain.driver.probe();
+        link2.addTap((direction, time, frame, offset, length) ->
+            software.add(frame.asSlice(offset, length - 4).toArray(ValueLayout.JAVA_BYTE)));
+        final MemorySegment whole = MemorySegment.ofArray(new byte[HEADER + APPLICATION_BYTES]);
+        writeSegment(whole, 0);
+        for (int k = 0; k < frames; k++)
+        {
+            final int bytes = Math.min(MSS, APPLICATION_BYTES - k * MSS);
+            final int slot = plain.driver.txReserve();
+            final long at = plain.driver.txOffset(slot);
+            final MemorySegment m = plain.driver.txMemory();
+            MemorySegment.copy(whole, 0, m, at, HEADER);
+            MemorySegment.copy(whole, HEADER + (long) k * MSS, m, at + HEADER, bytes);
+            softwareSegment(m, at, k, bytes, k == frames - 1);
+            plain.driver.txCommit(slot, HEADER + bytes, 34, 50);
+            if (k % 32 == 31)
+            {
+                plain.driver.txFlush();
+                sim2.run(sim2.now() + Time.us(50));
+            }
+        }
+        plain.driver.txFlush();
+        sim2.run(sim2.now() + Time.us(200));
+        assertEquals(frames, software.size());
+        for (int k = 0; k < frames; k++)
+        {
+            assertArrayEquals(software.get(k), tso.get(k), "frame " + k + ": TSO and software segmentation agree");
+        }
+
+        ExternalTool.require(ExternalTool.installed("tshark"), "tshark is not installed");
+        final ExternalTool.Result bad = ExternalTool.run(dir, "tshark", "-r", capture.toString(),
+            "-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
+            "-Y", "_ws.malformed || ip.checksum.status == \"Bad\" || tcp.checksum.status == \"Bad\" || " +
+                "_ws.expert.severity == error");
+        assertEquals(0, bad.exitCode(), bad.stderr());
+        assertEquals("", bad.stdout().strip(), "malformed frames or bad checksums");
+        final ExternalTool.Result good = ExternalTool.run(dir, "tshark", "-r", capture.toString(),
+            "-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
+            "-Y", "tcp.checksum.status == \"Good\" && ip.checksum.status == \"Good\"", "-T", "fields",
+            "-e", "tcp.len");
+        final String[] lengths = good.stdout().strip().split("\\s+");
+        assertEquals(frames, lengths.length, good.stdout());
+        assertEquals(Integer.toString(MSS), lengths[0]);
+        assertEquals(Integer.toString(APPLICATION_BYTES - (frames - 1) * MSS), lengths[frames - 1]);
+    }
+
+    /** A TCP/IPv4 segment of 64 KiB as a stack hands it to a TSO device: pseudo-header sum (length 0) in the field. */
+    private static void writeSegment(final MemorySegment m, final long at)
+    {
+        ethernetIpv4(m, at, 6, (HEADER - 14 + APPLICATION_BYTES) & 0xFFFF);
+        final long tcp = at + 34;
+        m.set(BE16, tcp, (short) 40000);
+        m.set(BE16, tcp + 2, (short) 5001);
+        m.set(BE32, tcp + 4, 1_000_000);
+        m.set(BE32, tcp + 8, 1);
+        m.set(ValueLayout.JAVA_BYTE, tcp + 12, (byte) 0x80);
+        m.set(ValueLayout.JAVA_BYTE, tcp + 13, (byte) 0x18);
+        m.set(BE16, tcp + 14, (short) 502);
+        m.set(BE16, tcp + 16, (short) pseudoHeader(0));
+        m.set(BE32, tcp + 20, 0x0101080A);
+        m.set(BE32, tcp + 24, 12345);
+        m.set(BE32, tcp + 28, 678);
+        for (int i = 0; i < APPLICATION_BYTES; i++)
+        {
+            m.set(ValueLayout.JAVA_BYTE, at + HEADER + i, (byte) ('a' + (i * 31 + i / 977) % 26));
+        }
+    }
+
+    /** Frame k's headers as a stack builds them without TSO; the device inserts the TCP checksum (IC). */
+    private static void softwareSegment(final MemorySegment m, final long at, final int k, final int bytes,
+        final boolean last)
+    {
+        m.set(BE16, at + 16, (short) (HEADER - 14 + bytes));
+        m.set(BE16, at + 18, (short) (0x1000 + k));
+        m.set(BE16, at + 24, (short) 0);
+        m.set(BE16, at + 24, (short) ~sum(m, at + 14, 20));
+        m.set(BE32, at + 38, 1_000_000 + k * MSS);
+        m.set(ValueLayout.JAVA_BYTE, at + 47, (byte) (last ? 0x18 : 0x10));
+        m.set(BE16, at + 50, (short) pseudoHeader(HEADER - 34 + bytes));
+    }
+
+    private static int pseudoHeader(final int tcpLength)
+    {
+        final int sum = 0x0A00 + 0x0001 + 0x0A00 + 0x0002 + 6 + tcpLength;
+        return (sum & 0xFFFF) + (sum >>> 16);
+    }
+
+    private static int sum(final MemorySegment m, final long at, final int length)
+    {
+        int sum = 0;
+        for (int i = 0; i < length; i += 2)
+        {
+            sum += m.get(BE16, at + i) & 0xFFFF;
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        return sum;
+    }
+}
