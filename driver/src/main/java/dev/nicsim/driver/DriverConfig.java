@@ -86,16 +86,11 @@ public record DriverConfig(int txRingSize, int rxRingSize, int txBufferBytes, in
             resetTimeoutPs, quiesceTimeoutPs, fault, mode, queues, tso);
     }
 
-    public DriverConfig withQueues(final int count)
+    /** This configuration with {@code pairs} queue pairs and TSO on or off. */
+    public DriverConfig withQueues(final int pairs, final boolean segmentationOffload)
     {
         return new DriverConfig(txRingSize, rxRingSize, txBufferBytes, rxBufferBytes, napiBudget, itr,
-            resetTimeoutPs, quiesceTimeoutPs, fault, itrMode, count, tso);
-    }
-
-    public DriverConfig withTso(final boolean on)
-    {
-        return new DriverConfig(txRingSize, rxRingSize, txBufferBytes, rxBufferBytes, napiBudget, itr,
-            resetTimeoutPs, quiesceTimeoutPs, fault, itrMode, queues, on);
+            resetTimeoutPs, quiesceTimeoutPs, fault, itrMode, pairs, segmentationOffload);
     }
 
     /**

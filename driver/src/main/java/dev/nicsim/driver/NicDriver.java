@@ -773,16 +773,25 @@ public final class NicDriver implements DeviceDriver
     @Override
     public void txCommit(final int slot, final int length, final int checksumStart, final int checksumOffset)
     {
+        final HostCpu cpu = beginCommit(slot, "txCommit");
+        tx[slot >>> QUEUE_SHIFT].commit(slot & INDEX_MASK, length, checksumStart, checksumOffset);
+        cpu.end();
+    }
+
+    /**
+     * Starts a commit of {@code slot}: the device must be up; the per-frame transmit cost is charged to the slot's
+     * queue's CPU, which the caller ends once the descriptors are written.
+     */
+    private HostCpu beginCommit(final int slot, final String call)
+    {
         if (!up)
         {
-            throw new IllegalStateException(name + ": txCommit() on a device that is not up");
+            throw new IllegalStateException(name + ": " + call + "() on a device that is not up");
         }
-        final int queue = slot >>> QUEUE_SHIFT;
-        final HostCpu cpu = queueCpu[queue];
+        final HostCpu cpu = queueCpu[slot >>> QUEUE_SHIFT];
         cpu.begin(CpuUse.DRIVER);
         cpu.charge(CpuUse.DRIVER, cpu.costs().driverTxPs());
-        tx[queue].commit(slot & INDEX_MASK, length, checksumStart, checksumOffset);
-        cpu.end();
+        return cpu;
     }
 
     /** One doorbell per queue that has something new. */
@@ -837,15 +846,8 @@ public final class NicDriver implements DeviceDriver
     @Override
     public void txCommitTso(final int slot, final int length, final int headerLength, final int mss)
     {
-        if (!up)
-        {
-            throw new IllegalStateException(name + ": txCommitTso() on a device that is not up");
-        }
-        final int queue = slot >>> QUEUE_SHIFT;
-        final HostCpu cpu = queueCpu[queue];
-        cpu.begin(CpuUse.DRIVER);
-        cpu.charge(CpuUse.DRIVER, cpu.costs().driverTxPs());
-        tx[queue].commitTso(slot & INDEX_MASK, length, headerLength, mss);
+        final HostCpu cpu = beginCommit(slot, "txCommitTso");
+        tx[slot >>> QUEUE_SHIFT].commitTso(slot & INDEX_MASK, length, headerLength, mss);
         cpu.end();
     }
 

@@ -282,13 +282,7 @@ final class TxEngine implements DmaClient
             {
                 return false;
             }
-            segmentIpHeader[slot] = 0;
-            length[slot] = 0;
-            pending[slot] = 0;
-            complete[slot] = false;
-            dropped[slot] = false;
-            orphan[slot] = false;
-            owner[slot] = q;
+            newFrame(slot, q, 0);
             assembling[q] = slot;
         }
         final int index = queue.nextRingIndex();
@@ -328,6 +322,18 @@ final class TxEngine implements DmaClient
             endOfPacket(queue, index, slot, fields);
         }
         return true;
+    }
+
+    /** A frame of queue q starts in {@code slot}, {@code bytes} long so far. */
+    private void newFrame(final int slot, final int q, final int bytes)
+    {
+        length[slot] = bytes;
+        pending[slot] = 0;
+        complete[slot] = false;
+        dropped[slot] = false;
+        orphan[slot] = false;
+        owner[slot] = q;
+        segmentIpHeader[slot] = 0;
     }
 
     private boolean acceptable(final TxQueue queue, final int index, final int slot, final int bytes,
@@ -626,13 +632,8 @@ final class TxEngine implements DmaClient
             return 0;
         }
         levelChanged();
-        length[slot] = header + payload;
-        pending[slot] = 0;
-        complete[slot] = false;
-        dropped[slot] = false;
-        orphan[slot] = false;
+        newFrame(slot, q, header + payload);
         insertChecksum[slot] = false;
-        owner[slot] = q;
         cmd[slot] = tsoCmd[q];
         final MemorySegment storage = fifo.storage();
         final long at = fifo.offset(slot);

@@ -13,6 +13,11 @@ import dev.nicsim.nic.regs.QueueCounters;
 import dev.nicsim.nic.regs.RssRegisters;
 import dev.nicsim.stack.device.FrameReceiver;
 import dev.nicsim.stack.device.NetDevice;
+import dev.nicsim.stack.wire.Checksum;
+import dev.nicsim.stack.wire.EthernetFrame;
+import dev.nicsim.stack.wire.Ipv4Packet;
+import dev.nicsim.stack.wire.TcpSegment;
+import dev.nicsim.stack.wire.UdpDatagram;
 import dev.nicsim.tools.measure.Fairness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +48,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DriverOffloadTest
 {
     private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final byte[] KEY = HexFormat.of().parseHex(
         "6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa");
     private static final int QUEUES = 8;
@@ -53,8 +57,16 @@ class DriverOffloadTest
     private static final int MSS = 1448;
     private static final int APPLICATION_BYTES = 65536;
 
+    private static final int SOURCE = 0x0A000001;
+    private static final int DESTINATION = 0x0A000002;
+
     @TempDir
     Path dir;
+
+    private final EthernetFrame ethernet = new EthernetFrame();
+    private final Ipv4Packet ip = new Ipv4Packet();
+    private final UdpDatagram udp = new UdpDatagram();
+    private final TcpSegment tcp = new TcpSegment();
 
     private final Simulator sim = new Simulator();
     private final EthernetLink link = new EthernetLink(sim, EthernetConfig.tenGigabit(), "link");
@@ -62,7 +74,7 @@ class DriverOffloadTest
     private DriverHost[] pair(final boolean tso, final int queues)
     {
         final NicConfig nic = NicConfig.builder().txQueues(QUEUES).rxQueues(QUEUES).tso(tso).build();
-        final DriverConfig driver = DriverConfig.defaults().withQueues(queues).withTso(tso);
+        final DriverConfig driver = DriverConfig.defaults().withQueues(queues, tso);
         final DriverHost a = new DriverHost(sim, "hostA", link.a(),
             nic.toBuilder().macAddress(DriverPair.MAC_A).build(), driver);
         final DriverHost b = new DriverHost(sim, "hostB", link.b(),
@@ -175,33 +187,20 @@ class DriverOffloadTest
         return RssRegisters.toeplitz(KEY, tuple, 12);
     }
 
-    private static void writeUdp(final MemorySegment m, final long at, final int port)
+    private void writeUdp(final MemorySegment m, final long at, final int port)
     {
-        ethernetIpv4(m, at, 17, 46);
-        m.set(BE16, at + 34, (short) port);
-        m.set(BE16, at + 36, (short) 5001);
-        m.set(BE16, at + 38, (short) 26);
+        headers(m, at, Ipv4Packet.PROTOCOL_UDP, 46, 0x1000);
+        udp.wrap(m, at + 34, 26);
+        udp.emit(port, 5001, 26, 0);
     }
 
-    private static void ethernetIpv4(final MemorySegment m, final long at, final int protocol, final int ipLength)
+    /** Ethernet and IPv4 headers from A to B, written by the stack's own wire views. */
+    private void headers(final MemorySegment m, final long at, final int protocol, final int ipLength, final int id)
     {
-        for (int i = 0; i < 6; i++)
-        {
-            m.set(ValueLayout.JAVA_BYTE, at + i, (byte) (DriverPair.MAC_B >>> (40 - 8 * i)));
-            m.set(ValueLayout.JAVA_BYTE, at + 6 + i, (byte) (DriverPair.MAC_A >>> (40 - 8 * i)));
-        }
-        m.set(BE16, at + 12, (short) 0x0800);
-        m.set(ValueLayout.JAVA_BYTE, at + 14, (byte) 0x45);
-        m.set(ValueLayout.JAVA_BYTE, at + 15, (byte) 0);
-        m.set(BE16, at + 16, (short) ipLength);
-        m.set(BE16, at + 18, (short) 0x1000);
-        m.set(BE16, at + 20, (short) 0x4000);
-        m.set(ValueLayout.JAVA_BYTE, at + 22, (byte) 64);
-        m.set(ValueLayout.JAVA_BYTE, at + 23, (byte) protocol);
-        m.set(BE16, at + 24, (short) 0);
-        m.set(BE32, at + 26, 0x0A000001);
-        m.set(BE32, at + 30, 0x0A000002);
-        m.set(BE16, at + 24, (short) ~sum(m, at + 14, 20));
+        ethernet.wrap(m, at, 14);
+        ethernet.emit(DriverPair.MAC_B, DriverPair.MAC_A, EthernetFrame.TYPE_IPV4);
+        ip.wrap(m, at + 14, 20);
+        ip.emit(0, ipLength, id, 0x4000, 64, protocol, SOURCE, DESTINATION);
     }
 
     /** B's stack stand-in: which queue each flow's frames arrive on. */
@@ -341,21 +340,13 @@ class DriverOffloadTest
     }
 
     /** A TCP/IPv4 segment of 64 KiB as a stack hands it to a TSO device: pseudo-header sum (length 0) in the field. */
-    private static void writeSegment(final MemorySegment m, final long at)
+    private void writeSegment(final MemorySegment m, final long at)
     {
-        ethernetIpv4(m, at, 6, (HEADER - 14 + APPLICATION_BYTES) & 0xFFFF);
-        final long tcp = at + 34;
-        m.set(BE16, tcp, (short) 40000);
-        m.set(BE16, tcp + 2, (short) 5001);
-        m.set(BE32, tcp + 4, 1_000_000);
-        m.set(BE32, tcp + 8, 1);
-        m.set(ValueLayout.JAVA_BYTE, tcp + 12, (byte) 0x80);
-        m.set(ValueLayout.JAVA_BYTE, tcp + 13, (byte) 0x18);
-        m.set(BE16, tcp + 14, (short) 502);
-        m.set(BE16, tcp + 16, (short) pseudoHeader(0));
-        m.set(BE32, tcp + 20, 0x0101080A);
-        m.set(BE32, tcp + 24, 12345);
-        m.set(BE32, tcp + 28, 678);
+        headers(m, at, Ipv4Packet.PROTOCOL_TCP, (HEADER - 14 + APPLICATION_BYTES) & 0xFFFF, 0x1000);
+        tcp.wrap(m, at + 34, HEADER - 34);
+        tcp.emit(40000, 5001, 1_000_000, 1, TcpSegment.ACK | TcpSegment.PSH, 502, HEADER - 34 - 20);
+        tcp.writeOptions(-1, false, true, 12345, 678, -1);
+        tcp.checksum(Checksum.pseudoHeader(SOURCE, DESTINATION, Ipv4Packet.PROTOCOL_TCP, 0));
         for (int i = 0; i < APPLICATION_BYTES; i++)
         {
             m.set(ValueLayout.JAVA_BYTE, at + HEADER + i, (byte) ('a' + (i * 31 + i / 977) % 26));
@@ -363,32 +354,14 @@ class DriverOffloadTest
     }
 
     /** Frame k's headers as a stack builds them without TSO; the device inserts the TCP checksum (IC). */
-    private static void softwareSegment(final MemorySegment m, final long at, final int k, final int bytes,
+    private void softwareSegment(final MemorySegment m, final long at, final int k, final int bytes,
         final boolean last)
     {
-        m.set(BE16, at + 16, (short) (HEADER - 14 + bytes));
-        m.set(BE16, at + 18, (short) (0x1000 + k));
-        m.set(BE16, at + 24, (short) 0);
-        m.set(BE16, at + 24, (short) ~sum(m, at + 14, 20));
-        m.set(BE32, at + 38, 1_000_000 + k * MSS);
-        m.set(ValueLayout.JAVA_BYTE, at + 47, (byte) (last ? 0x18 : 0x10));
-        m.set(BE16, at + 50, (short) pseudoHeader(HEADER - 34 + bytes));
-    }
-
-    private static int pseudoHeader(final int tcpLength)
-    {
-        final int sum = 0x0A00 + 0x0001 + 0x0A00 + 0x0002 + 6 + tcpLength;
-        return (sum & 0xFFFF) + (sum >>> 16);
-    }
-
-    private static int sum(final MemorySegment m, final long at, final int length)
-    {
-        int sum = 0;
-        for (int i = 0; i < length; i += 2)
-        {
-            sum += m.get(BE16, at + i) & 0xFFFF;
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return sum;
+        headers(m, at, Ipv4Packet.PROTOCOL_TCP, HEADER - 14 + bytes, 0x1000 + k);
+        tcp.wrap(m, at + 34, HEADER - 34);
+        tcp.emit(40000, 5001, 1_000_000 + k * MSS, 1, TcpSegment.ACK | (last ? TcpSegment.PSH : 0), 502,
+            HEADER - 34 - 20);
+        tcp.writeOptions(-1, false, true, 12345, 678, -1);
+        tcp.checksum(Checksum.pseudoHeader(SOURCE, DESTINATION, Ipv4Packet.PROTOCOL_TCP, HEADER - 34 + bytes));
     }
 }
