@@ -702,7 +702,7 @@ public final class NicDriver implements DeviceDriver
     @Override
     public int txQueueFor(final int flowHash)
     {
-        return (int) ((flowHash & 0xFFFF_FFFFL) * txQueues() >>> 32);
+        return DeviceDriver.queueFor(flowHash, txQueues());
     }
 
     @Override
