@@ -552,6 +552,12 @@ public final class CDriver implements DeviceDriver
         {
             return txReserve();
         }
+        return reserve(library.txReserveQueue, "tx_reserve_queue", queue, -1);
+    }
+
+    /** Calls a reserve op of ABI 2: {@code op(priv, queue)}, or {@code op(priv, queue, length)} for a length. */
+    private int reserve(final MemorySegment op, final String call, final int queue, final int length)
+    {
         if (!up)
         {
             return NO_SLOT;
@@ -559,13 +565,14 @@ public final class CDriver implements DeviceDriver
         final int slot;
         try
         {
-            slot = (int) INT_OF_PTR_INT.invokeExact(library.txReserveQueue, priv, queue);
+            slot = length < 0 ? (int) INT_OF_PTR_INT.invokeExact(op, priv, queue) :
+                (int) INT_OF_PTR_2INT.invokeExact(op, priv, queue, length);
         }
         catch (final Throwable e)
         {
             throw unexpected(e);
         }
-        return reserved("tx_reserve_queue", slot);
+        return reserved(call, slot);
     }
 
     @Override
@@ -581,20 +588,7 @@ public final class CDriver implements DeviceDriver
         {
             throw new IllegalStateException(name + ": C driver " + library.name + " does not offer TSO");
         }
-        if (!up)
-        {
-            return NO_SLOT;
-        }
-        final int slot;
-        try
-        {
-            slot = (int) INT_OF_PTR_2INT.invokeExact(library.txReserveTso, priv, queue, length);
-        }
-        catch (final Throwable e)
-        {
-            throw unexpected(e);
-        }
-        return reserved("tx_reserve_tso", slot);
+        return reserve(library.txReserveTso, "tx_reserve_tso", queue, length);
     }
 
     @Override
