@@ -11,13 +11,12 @@ import dev.nicsim.nic.NicConfig;
 import dev.nicsim.nic.regs.Counters;
 import dev.nicsim.nic.regs.QueueCounters;
 import dev.nicsim.nic.regs.RssRegisters;
-import dev.nicsim.stack.device.FrameReceiver;
 import dev.nicsim.stack.device.NetDevice;
 import dev.nicsim.stack.wire.Checksum;
 import dev.nicsim.stack.wire.EthernetFrame;
 import dev.nicsim.stack.wire.Ipv4Packet;
 import dev.nicsim.stack.wire.TcpSegment;
-import dev.nicsim.stack.wire.UdpDatagram;
+import dev.nicsim.tools.drivercheck.FlowStream;
 import dev.nicsim.tools.measure.Fairness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,15 +25,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,9 +42,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DriverOffloadTest
 {
-    private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final byte[] KEY = HexFormat.of().parseHex(
-        "6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa");
     private static final int QUEUES = 8;
     private static final int FLOWS = 64;
     private static final int FRAMES_PER_FLOW = 8;
@@ -65,7 +57,6 @@ class DriverOffloadTest
 
     private final EthernetFrame ethernet = new EthernetFrame();
     private final Ipv4Packet ip = new Ipv4Packet();
-    private final UdpDatagram udp = new UdpDatagram();
     private final TcpSegment tcp = new TcpSegment();
 
     private final Simulator sim = new Simulator();
@@ -91,17 +82,18 @@ class DriverOffloadTest
     void shouldSpreadSixtyFourFlowsOverEightQueuesAndShowASkewedKeyOrTable()
     {
         final DriverHost[] hosts = pair(false, QUEUES);
-        final QueueRecorder recorder = new QueueRecorder();
-        hosts[1].driver.setReceiver(recorder);
+        final FlowStream receiver = new FlowStream(hosts[1].driver, DriverPair.MAC_A);
+        hosts[1].driver.setReceiver(receiver);
 
-        final long[] even = sendFlows(hosts, recorder);
+        final long[] even = sendFlows(hosts);
         for (int q = 0; q < QUEUES; q++)
         {
             assertEquals(even[q], hosts[1].nic.queueCounter(q, QueueCounters.QPRC), "QPRC(" + q + ")");
             assertEquals(even[q], hosts[1].driver.readQueueCounter(q, QueueCounters.QPRC), "QPRC(" + q + ") by MMIO");
+            assertEquals(even[q], receiver.received(q), "the stack learns each frame's queue");
         }
         assertEquals((long) FLOWS * FRAMES_PER_FLOW, Arrays.stream(even).sum());
-        assertTrue(recorder.flowsOnOneQueue(), "every flow's frames arrive on one queue");
+        assertTrue(receiver.flowsOnOneQueue() && receiver.flows() == FLOWS, "every flow's frames arrive on one queue");
         long txQueuesUsed = 0;
         for (int q = 0; q < QUEUES; q++)
         {
@@ -120,7 +112,7 @@ class DriverOffloadTest
             table[i] = i < 64 ? 0 : i % QUEUES;
         }
         hosts[1].driver.setRssTable(table);
-        final long[] skewed = sendFlows(hosts, recorder);
+        final long[] skewed = sendFlows(hosts);
         final double skewedIndex = Fairness.jain(skewed);
         System.out.printf("RSS, skewed table (entries 0-63 on queue 0): %s, Jain's index %.3f%n",
             Arrays.toString(skewed), skewedIndex);
@@ -130,7 +122,7 @@ class DriverOffloadTest
         // A key of zeros hashes every flow to 0: everything lands on the queue of entry 0.
         hosts[1].driver.setRssTable(evenTableFor());
         hosts[1].driver.setRssKey(new byte[RssRegisters.KEY_BYTES]);
-        final long[] zeroKey = sendFlows(hosts, recorder);
+        final long[] zeroKey = sendFlows(hosts);
         System.out.printf("RSS, zero key: %s, Jain's index %.3f%n", Arrays.toString(zeroKey),
             Fairness.jain(zeroKey));
         assertEquals((long) FLOWS * FRAMES_PER_FLOW, zeroKey[0], "a zero key sends every flow to queue 0");
@@ -148,7 +140,7 @@ class DriverOffloadTest
     }
 
     /** Sends the 64 UDP flows from A to B; returns the frames B's driver received per queue meanwhile. */
-    private long[] sendFlows(final DriverHost[] hosts, final QueueRecorder recorder)
+    private long[] sendFlows(final DriverHost[] hosts)
     {
         sim.run(sim.now() + Time.us(10));
         final long[] before = new long[QUEUES];
@@ -156,42 +148,14 @@ class DriverOffloadTest
         {
             before[q] = hosts[1].driver.framesReceived(q);
         }
-        recorder.reset();
-        final NetDevice a = hosts[0].driver;
-        for (int round = 0; round < FRAMES_PER_FLOW; round++)
-        {
-            for (int flow = 0; flow < FLOWS; flow++)
-            {
-                final int port = 10_000 + 17 * flow;
-                final int queue = a.txQueueFor(flowHash(port));
-                final int slot = a.txReserveOn(queue);
-                assertTrue(slot != NetDevice.NO_SLOT, "ring space");
-                writeUdp(a.txMemory(), a.txOffset(slot), port);
-                a.txCommit(slot, 60, -1, -1);
-            }
-            a.txFlush();
-            sim.run(sim.now() + Time.us(100));
-        }
+        new FlowStream(hosts[0].driver, DriverPair.MAC_B).sendFlows(FLOWS, FRAMES_PER_FLOW);
+        sim.run(sim.now() + Time.ms(1));
         final long[] counts = new long[QUEUES];
         for (int q = 0; q < QUEUES; q++)
         {
             counts[q] = hosts[1].driver.framesReceived(q) - before[q];
         }
         return counts;
-    }
-
-    /** The flow's Toeplitz hash under the driver's key, as a stack keeping the RX hash would pass it. */
-    private static int flowHash(final int port)
-    {
-        final byte[] tuple = {10, 0, 0, 1, 10, 0, 0, 2, (byte) (port >>> 8), (byte) port, 0x13, (byte) 0x89};
-        return RssRegisters.toeplitz(KEY, tuple, 12);
-    }
-
-    private void writeUdp(final MemorySegment m, final long at, final int port)
-    {
-        headers(m, at, Ipv4Packet.PROTOCOL_UDP, 46, 0x1000);
-        udp.wrap(m, at + 34, 26);
-        udp.emit(port, 5001, 26, 0);
     }
 
     /** Ethernet and IPv4 headers from A to B, written by the stack's own wire views. */
@@ -201,53 +165,6 @@ class DriverOffloadTest
         ethernet.emit(DriverPair.MAC_B, DriverPair.MAC_A, EthernetFrame.TYPE_IPV4);
         ip.wrap(m, at + 14, 20);
         ip.emit(0, ipLength, id, 0x4000, 64, protocol, SOURCE, DESTINATION);
-    }
-
-    /** B's stack stand-in: which queue each flow's frames arrive on. */
-    private static final class QueueRecorder implements FrameReceiver
-    {
-        private final Map<Integer, Integer> queueOfFlow = new HashMap<>();
-        private boolean split;
-
-        void reset()
-        {
-            queueOfFlow.clear();
-        }
-
-        boolean flowsOnOneQueue()
-        {
-            return !split && queueOfFlow.size() == FLOWS;
-        }
-
-        @Override
-        public void receiveFrame(final MemorySegment memory, final long offset, final int length,
-            final int rawChecksum)
-        {
-            throw new AssertionError("a multi-queue driver reports the queue");
-        }
-
-        @Override
-        public void receiveFrame(final MemorySegment memory, final long offset, final int length,
-            final int rawChecksum, final int rxQueue)
-        {
-            final Integer previous = queueOfFlow.put(memory.get(BE16, offset + 34) & 0xFFFF, rxQueue);
-            split |= previous != null && previous != rxQueue;
-        }
-
-        @Override
-        public void receiveBatchDone()
-        {
-        }
-
-        @Override
-        public void txSpaceAvailable()
-        {
-        }
-
-        @Override
-        public void linkChanged(final boolean up)
-        {
-        }
     }
 
     /* ---------------------------------------------------------------------------------------------------------- */
