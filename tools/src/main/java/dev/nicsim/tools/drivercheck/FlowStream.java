@@ -52,7 +52,12 @@ public final class FlowStream implements FrameReceiver
     /** Sends {@code frames} 60-byte frames of each of {@code flows} UDP flows, one flush per round. */
     public long[] sendFlows(final int flows, final int frames)
     {
-        final long[] perTxQueue = new long[device.txQueues()];
+        return sendFlows(flows, frames, new long[device.txQueues()]);
+    }
+
+    /** The same, adding the frames handed to each TX queue to {@code perTxQueue} (which it returns). */
+    public long[] sendFlows(final int flows, final int frames, final long[] perTxQueue)
+    {
         for (int round = 0; round < frames; round++)
         {
             for (int flow = 0; flow < flows; flow++)
@@ -82,7 +87,7 @@ public final class FlowStream implements FrameReceiver
      * Writes a TCP/IPv4 segment of {@code payload} bytes (byte i is {@code pattern(i)}) as one TSO packet with
      * {@code mss}, the checksum field holding the pseudo-header sum with length 0, and flushes it.
      */
-    void sendTso(final int payload, final int mss)
+    public void sendTso(final int payload, final int mss)
     {
         final int length = TCP_HEADER + payload;
         final int slot = device.txReserveTso(0, length);
