@@ -8,11 +8,9 @@ import dev.nicsim.stack.wire.Ipv4Packet;
 import dev.nicsim.stack.wire.TcpSegment;
 import dev.nicsim.stack.wire.UdpDatagram;
 
-import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * The kit's stand-in stack for the multi-queue and TSO checks: it sends UDP/IPv4 flows (one source port each) through
@@ -35,9 +33,13 @@ public final class FlowStream implements FrameReceiver
     private final TcpSegment tcp = new TcpSegment();
 
     private final long[] perQueue = new long[8];
-    private final Map<Integer, Integer> queueOfFlow = new HashMap<>();
+    /* Per UDP source port: 1 + the RX queue its frames arrived on, or 0 before the first. */
+    private final byte[] queueOfFlow = new byte[65_536];
+    private int flows;
     private boolean flowSplit;
-    private final ByteArrayOutputStream tcpPayload = new ByteArrayOutputStream();
+    /* The TCP payload of the segment being received (beyond its capacity only counted). */
+    private final byte[] tcpPayload = new byte[65_536];
+    private int tcpPayloadLength;
     private long tcpFrames;
     private long badTcpFrames;
     private int largestTcpPayload;
@@ -142,8 +144,10 @@ public final class FlowStream implements FrameReceiver
         if (ip.protocol() == Ipv4Packet.PROTOCOL_UDP)
         {
             udp.wrap(memory, offset + 14 + ip.headerLength(), ip.payloadLength());
-            final Integer previous = queueOfFlow.put(udp.sourcePort(), rxQueue);
-            flowSplit |= previous != null && previous != rxQueue;
+            final int port = udp.sourcePort();
+            flows += queueOfFlow[port] == 0 ? 1 : 0;
+            flowSplit |= queueOfFlow[port] != 0 && queueOfFlow[port] != rxQueue + 1;
+            queueOfFlow[port] = (byte) (rxQueue + 1);
         }
         else if (ip.protocol() == Ipv4Packet.PROTOCOL_TCP)
         {
@@ -166,10 +170,16 @@ public final class FlowStream implements FrameReceiver
         }
         nextSequence = tcp.sequence() + payload;
         largestTcpPayload = Math.max(largestTcpPayload, payload);
-        for (int i = 0; i < payload; i++)
-        {
-            tcpPayload.write(memory.get(ValueLayout.JAVA_BYTE, at + tcp.headerLength() + i));
-        }
+        final int kept = Math.min(payload, tcpPayload.length - tcpPayloadLength);
+        MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, at + tcp.headerLength(), tcpPayload, tcpPayloadLength, kept);
+        tcpPayloadLength += payload;
+    }
+
+    /** Forgets the segment received so far: the next TCP frame starts a new one. */
+    public void newSegment()
+    {
+        tcpPayloadLength = 0;
+        nextSequence = -1;
     }
 
     public long received(final int queue)
@@ -185,15 +195,15 @@ public final class FlowStream implements FrameReceiver
 
     public int flows()
     {
-        return queueOfFlow.size();
+        return flows;
     }
 
-    long tcpFrames()
+    public long tcpFrames()
     {
         return tcpFrames;
     }
 
-    long badTcpFrames()
+    public long badTcpFrames()
     {
         return badTcpFrames;
     }
@@ -203,9 +213,10 @@ public final class FlowStream implements FrameReceiver
         return largestTcpPayload;
     }
 
+    /** The segment's payload as received (at most 64 KiB of it). */
     byte[] tcpPayload()
     {
-        return tcpPayload.toByteArray();
+        return Arrays.copyOf(tcpPayload, Math.min(tcpPayloadLength, tcpPayload.length));
     }
 
     @Override
