@@ -13,6 +13,8 @@ import dev.nicsim.nic.regs.NicRegisters;
 import dev.nicsim.nic.regs.QueueRegisters;
 import dev.nicsim.nic.regs.TxDescriptor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -48,8 +50,12 @@ class TsoTest
 
     private TestHost host(final boolean tso)
     {
-        final TestHost host = new TestHost(sim, "nic0", PcieConfig.defaults(), link.a(),
-            NicConfig.builder().tso(tso).build());
+        return host(NicConfig.builder().tso(tso).build());
+    }
+
+    private TestHost host(final NicConfig config)
+    {
+        final TestHost host = new TestHost(sim, "nic0", PcieConfig.defaults(), link.a(), config);
         link.b().connect(new FrameSink()
         {
             @Override
@@ -66,6 +72,13 @@ class TsoTest
 
     /** Writes the packet into {@code buffer} and its descriptor chain (16 KiB pieces) into {@code ring}; returns n. */
     private static int handOver(final TestHost host, final DmaBuffer ring, final DmaBuffer buffer)
+    {
+        return handOver(host, ring, buffer, HEADER);
+    }
+
+    /** The same, telling the device the headers take {@code headerLength} bytes (CSS). */
+    private static int handOver(final TestHost host, final DmaBuffer ring, final DmaBuffer buffer,
+        final int headerLength)
     {
         final MemorySegment m = host.memory.segment();
         final long p = buffer.offset();
@@ -101,7 +114,7 @@ class TsoTest
             final int length = Math.min(PIECE, total - at);
             final int cmd = TxDescriptor.CMD_IFCS | (at + length == total ? TxDescriptor.CMD_EOP | TxDescriptor.CMD_RS :
                 0);
-            final long fields = n == 0 ? TxDescriptor.tsoFields(length, cmd, HEADER, MSS) :
+            final long fields = n == 0 ? TxDescriptor.tsoFields(length, cmd, headerLength, MSS) :
                 TxDescriptor.fields(length, cmd, 0, 0);
             TxDescriptor.write(m, ring.offset() + 16L * n, buffer.busAddress(at), fields);
         }
@@ -163,6 +176,28 @@ class TsoTest
             final long previousOnWire = (8L + wire.get(i - 1).length + 4 + 12) * 800;
             assertEquals(starts.get(i - 1) + previousOnWire, (long) starts.get(i), "frame " + i + " back to back");
         }
+    }
+
+    @ParameterizedTest(name = "TSO on the device: {0}, header length given: {1}")
+    @CsvSource({"false, 66", "true, 62"})
+    void shouldDropAnInvalidTsoPacketInSiliconModeAndGoOn(final boolean tso, final int headerLength)
+    {
+        final TestHost host = host(NicConfig.builder().tso(tso).misuseMode(MisuseMode.SILICON).build());
+        final DmaBuffer ring = host.mapped(16 * 8, 128, "ring");
+        final DmaBuffer buffer = host.mapped(HEADER + PAYLOAD, 64, "packet");
+        final int descriptors = handOver(host, ring, buffer, headerLength);
+        TxDescriptor.write(host.memory.segment(), ring.offset() + 16L * descriptors, buffer.busAddress(), 60,
+            TxDescriptor.CMD_EOP | TxDescriptor.CMD_IFCS | TxDescriptor.CMD_RS, 0, 0);
+        host.write(QueueRegisters.tx(0, QueueRegisters.TAIL), descriptors + 1);
+        sim.run(sim.now() + Time.us(50));
+
+        assertEquals(1, host.nic.counter(Counters.TXDROPS), "the TSO packet counts as one dropped frame");
+        assertEquals(1, host.nic.counter(Counters.MISUSE));
+        assertEquals(1, wire.size(), "only the frame after it went out");
+        assertEquals(60, wire.get(0).length);
+        assertEquals(TxDescriptor.STA_DD, TxDescriptor.status(host.memory.segment(),
+            ring.offset() + 16L * (descriptors - 1)), "the refused packet's descriptors are completed");
+        assertEquals(descriptors + 1, host.read(QueueRegisters.tx(0, QueueRegisters.HEAD)));
     }
 
     @Test
