@@ -73,8 +73,6 @@ public final class NicDriver implements DeviceDriver
     private final Event[] rxIrq;
     private final Event[] txIrq;
     private final Event otherIrq;
-    /* The CPU each queue's interrupts, polls and transmits are charged to. */
-    private final HostCpu[] queueCpu;
 
     private FrameReceiver receiver;
     private boolean up;
@@ -139,7 +137,6 @@ public final class NicDriver implements DeviceDriver
         this.poll = new Event[pairs];
         this.rxIrq = new Event[pairs];
         this.txIrq = new Event[pairs];
-        this.queueCpu = new HostCpu[pairs];
         this.rxVector = new MsiVector[pairs];
         this.txVector = new MsiVector[pairs];
         this.tx = new TxRing[pairs];
@@ -154,18 +151,8 @@ public final class NicDriver implements DeviceDriver
             poll[q] = new Event(name + ".napi-poll" + suffix, Component.HOST_CPU, () -> poll(queue));
             rxIrq[q] = new Event(name + ".rx-irq" + suffix, Component.HOST_CPU, () -> rxInterrupt(queue));
             txIrq[q] = new Event(name + ".tx-irq" + suffix, Component.HOST_CPU, () -> txInterrupt(queue));
-            queueCpu[q] = cpu;
         }
         this.otherIrq = new Event(name + ".other-irq", Component.HOST_CPU, this::otherInterrupt);
-    }
-
-    /**
-     * Charges queue {@code queue}'s interrupts, NAPI polls and transmits to {@code queueCpu} (a core of a multi-core
-     * host: the one its MSI-X vectors reach) instead of the host CPU the driver was built with.
-     */
-    public void setQueueCpu(final int queue, final HostCpu queueCpu)
-    {
-        this.queueCpu[queue] = queueCpu;
     }
 
     /* ---------------------------------------------------------------------------------------------------------- */
@@ -509,11 +496,12 @@ public final class NicDriver implements DeviceDriver
     /* Interrupts and NAPI                                                                                          */
 
     /**
-     * Whether {@code work} must wait because the CPU is busy with another activity; if so it is rescheduled for when
-     * the CPU is free. Driver work waits this way rather than by running ahead in local time, so that what it reads
-     * (descriptors) and writes (registers, which cross the PCIe link) happens when it really runs.
+     * Whether queue {@code queue}'s {@code work} must wait because the CPU (on a multi-core host: the queue's core) is
+     * busy with another activity; if so it is rescheduled for when it is free. Driver work waits this way rather than
+     * by running ahead in local time, so that what it reads (descriptors) and writes (registers, which cross the PCIe
+     * link) happens when it really runs.
      */
-    private boolean cpuBusy(final HostCpu cpu, final Event work)
+    private boolean cpuBusy(final int queue, final Event work)
     {
         final long free = cpu.busyUntil();
         if (free <= sim.now())
@@ -527,15 +515,23 @@ public final class NicDriver implements DeviceDriver
         return true;
     }
 
+    /**
+     * Starts queue {@code queue}'s driver work (its interrupts, poll, transmits) as a CPU activity. The host has one
+     * core today; on a multi-core host this is where the work goes to the core the queue's vectors reach.
+     */
+    private void begin(final int queue, final CpuUse use)
+    {
+        cpu.begin(use);
+    }
+
     /** RX vector of queue q: mask it and let the queue's poll run (as softirq, after this handler). */
     private void rxInterrupt(final int q)
     {
-        final HostCpu cpu = queueCpu[q];
-        if (cpuBusy(cpu, rxIrq[q]))
+        if (cpuBusy(q, rxIrq[q]))
         {
             return;
         }
-        cpu.begin(CpuUse.IRQ);
+        begin(q, CpuUse.IRQ);
         cpu.charge(cpu.costs().interruptPs());
         rxInterrupts[q]++;
         mask(rxVectorIndex(q));
@@ -552,12 +548,11 @@ public final class NicDriver implements DeviceDriver
      */
     private void poll(final int q)
     {
-        final HostCpu cpu = queueCpu[q];
-        if (!up || cpuBusy(cpu, poll[q]))
+        if (!up || cpuBusy(q, poll[q]))
         {
             return;
         }
-        cpu.begin(CpuUse.DRIVER);
+        begin(q, CpuUse.DRIVER);
         polls++;
         final int done = rx[q].poll(receiver, config.napiBudget(), cpu, cpu.costs().driverRxPs());
         if (done > 0 && receiver != null)
@@ -604,12 +599,11 @@ public final class NicDriver implements DeviceDriver
     /** TX vector of queue q: a burst completed; reclaim, and tell a stack that met a full ring. */
     private void txInterrupt(final int q)
     {
-        final HostCpu cpu = queueCpu[q];
-        if (cpuBusy(cpu, txIrq[q]))
+        if (cpuBusy(q, txIrq[q]))
         {
             return;
         }
-        cpu.begin(CpuUse.IRQ);
+        begin(q, CpuUse.IRQ);
         cpu.charge(cpu.costs().interruptPs());
         txInterrupts[q]++;
         tx[q].reclaim();
@@ -627,7 +621,7 @@ public final class NicDriver implements DeviceDriver
     /** Link and error vector: read (and so clear) ICR, follow the link, note device errors. */
     private void otherInterrupt()
     {
-        if (cpuBusy(cpu, otherIrq))
+        if (cpuBusy(0, otherIrq))
         {
             return;
         }
@@ -773,25 +767,23 @@ public final class NicDriver implements DeviceDriver
     @Override
     public void txCommit(final int slot, final int length, final int checksumStart, final int checksumOffset)
     {
-        final HostCpu cpu = beginCommit(slot, "txCommit");
+        beginCommit(slot, "txCommit");
         tx[slot >>> QUEUE_SHIFT].commit(slot & INDEX_MASK, length, checksumStart, checksumOffset);
         cpu.end();
     }
 
     /**
-     * Starts a commit of {@code slot}: the device must be up; the per-frame transmit cost is charged to the slot's
-     * queue's CPU, which the caller ends once the descriptors are written.
+     * Starts a commit of {@code slot}: the device must be up; the per-frame transmit cost is charged as the slot's
+     * queue's work, which the caller ends once the descriptors are written.
      */
-    private HostCpu beginCommit(final int slot, final String call)
+    private void beginCommit(final int slot, final String call)
     {
         if (!up)
         {
             throw new IllegalStateException(name + ": " + call + "() on a device that is not up");
         }
-        final HostCpu cpu = queueCpu[slot >>> QUEUE_SHIFT];
-        cpu.begin(CpuUse.DRIVER);
+        begin(slot >>> QUEUE_SHIFT, CpuUse.DRIVER);
         cpu.charge(CpuUse.DRIVER, cpu.costs().driverTxPs());
-        return cpu;
     }
 
     /** One doorbell per queue that has something new. */
@@ -804,8 +796,7 @@ public final class NicDriver implements DeviceDriver
             {
                 if (tx[q].hasCommitted())
                 {
-                    final HostCpu cpu = queueCpu[q];
-                    cpu.begin(CpuUse.DRIVER);
+                    begin(q, CpuUse.DRIVER);
                     tx[q].flush();
                     cpu.end();
                 }
@@ -846,7 +837,7 @@ public final class NicDriver implements DeviceDriver
     @Override
     public void txCommitTso(final int slot, final int length, final int headerLength, final int mss)
     {
-        final HostCpu cpu = beginCommit(slot, "txCommitTso");
+        beginCommit(slot, "txCommitTso");
         tx[slot >>> QUEUE_SHIFT].commitTso(slot & INDEX_MASK, length, headerLength, mss);
         cpu.end();
     }
