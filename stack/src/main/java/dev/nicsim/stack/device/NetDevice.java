@@ -137,7 +137,8 @@ public interface NetDevice
 
     /**
      * A slot of queue {@code queue} for one TSO segment of exactly {@code length} bytes (Ethernet header through
-     * payload, at most {@link #tsoMaxBytes()}), written at {@link #txOffset(int)} like a frame, or {@link #NO_SLOT}.
+     * payload, at most {@link #tsoMaxBytes()}), written at {@link #txOffset(int)} like a frame, or {@link #NO_SLOT}
+     * when the queue's ring or TSO buffers are short (then {@link FrameReceiver#txSpaceAvailable()} follows).
      *
      * @throws IllegalStateException if the device lacks {@link #FEATURE_TSO}
      */
@@ -151,7 +152,8 @@ public interface NetDevice
      * (Ethernet, IPv4 and TCP with options; copied into every frame) and at most {@code mss} bytes of payload.
      * {@code length} is the one given to {@link #txReserveTso}. The segment is written as the stack would send it as
      * one packet, except that its TCP checksum field holds the pseudo-header sum of the addresses and protocol with a
-     * TCP length of 0 (as Linux's {@code tcp_v4_send_check} prepares a GSO packet); the device gives each frame its
+     * TCP length of 0 (as Linux's {@code tcp_v4_send_check} prepares a GSO packet), and its IPv4 total length and
+     * header checksum are ignored (a 64 KiB segment does not fit the 16-bit length); the device gives each frame its
      * IPv4 total length, an IPv4 ID incremented per frame from the segment's, sequence number, flags (CWR only on the
      * first frame, FIN and PSH only on the last) and both checksums.
      *
