@@ -354,11 +354,13 @@ public final class CDriver implements DeviceDriver
 
         private void handle()
         {
-            if (cpuBusy(handler))
+            // MSI-X entry q is RX queue q's vector (datasheet §6); the others' work is queue 0's.
+            final int queue = entry < queues ? entry : 0;
+            if (cpuBusy(queue, handler))
             {
                 return;
             }
-            cpu.begin(CpuUse.IRQ);
+            begin(queue, CpuUse.IRQ);
             cpu.charge(cpu.costs().interruptPs());
             try
             {
@@ -376,8 +378,11 @@ public final class CDriver implements DeviceDriver
         }
     }
 
-    /** As the Java driver: work waits for a busy CPU by rescheduling itself, so it touches the device when it runs. */
-    private boolean cpuBusy(final Event work)
+    /**
+     * As the Java driver: queue {@code queue}'s work waits for a busy CPU (on a multi-core host: the queue's core) by
+     * rescheduling itself, so it touches the device when it runs.
+     */
+    private boolean cpuBusy(final int queue, final Event work)
     {
         final long free = cpu.busyUntil();
         if (free <= sim.now())
@@ -391,15 +396,24 @@ public final class CDriver implements DeviceDriver
         return true;
     }
 
+    /**
+     * Starts queue {@code queue}'s driver work as a CPU activity: as in NicDriver, the one place a multi-core host
+     * sends it to the core the queue's vector reaches.
+     */
+    private void begin(final int queue, final CpuUse use)
+    {
+        cpu.begin(use);
+    }
+
     /** RX queue q's NAPI poll: ops->poll_queue, or ops->poll for queue 0 of a driver without it. */
     private void runPoll(final int q)
     {
         final Event event = poll[q];
-        if (!up || cpuBusy(event))
+        if (!up || cpuBusy(q, event))
         {
             return;
         }
-        cpu.begin(CpuUse.DRIVER);
+        begin(q, CpuUse.DRIVER);
         final int budget = config.napiBudget();
         final int done;
         try
@@ -425,7 +439,7 @@ public final class CDriver implements DeviceDriver
 
     private void runTimer()
     {
-        if (!probed || library.timer.equals(MemorySegment.NULL) || cpuBusy(timer))
+        if (!probed || library.timer.equals(MemorySegment.NULL) || cpuBusy(0, timer))
         {
             return;
         }
@@ -435,7 +449,7 @@ public final class CDriver implements DeviceDriver
     /** Runs the driver's {@code void op(priv)} as driver work on the CPU; a failure it met is rethrown. */
     private void driverWork(final MemorySegment op)
     {
-        cpu.begin(CpuUse.DRIVER);
+        begin(0, CpuUse.DRIVER);
         try
         {
             VOID_OF_PTR.invokeExact(op, priv);
@@ -650,7 +664,8 @@ public final class CDriver implements DeviceDriver
         {
             throw new IllegalStateException(name + ": " + call + " on a device that is not up");
         }
-        cpu.begin(CpuUse.DRIVER);
+        // Which queue a slot belongs to is the driver's secret: transmit work is queue 0's.
+        begin(0, CpuUse.DRIVER);
         cpu.charge(CpuUse.DRIVER, cpu.costs().driverTxPs());
         final int result;
         try
