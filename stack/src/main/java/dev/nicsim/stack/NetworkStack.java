@@ -59,6 +59,8 @@ public final class NetworkStack
     private EventTrace trace = EventTrace.off();
     private int syscallDepth;
     private boolean syscallFromEvent;
+    /* The core of the outermost system call in progress, to resume on after blocking. */
+    private int syscallCore;
 
     public NetworkStack(final Simulator sim, final HostCpu cpu, final StackConfig config, final String name)
     {
@@ -197,12 +199,19 @@ public final class NetworkStack
      */
     public void enterSyscall()
     {
+        enterSyscall(0);
+    }
+
+    /** {@link #enterSyscall()} for a program whose thread runs on core {@code core} of the host's CPU. */
+    public void enterSyscall(final int core)
+    {
         if (syscallDepth++ == 0)
         {
             syscallFromEvent = sim.inEvent();
+            syscallCore = core;
         }
         sim.beginCall();
-        cpu.begin(CpuUse.SYSCALL);
+        cpu.begin(core, CpuUse.SYSCALL);
         cpu.charge(cpu.costs().syscallPs());
     }
 
@@ -272,7 +281,7 @@ public final class NetworkStack
             if (next == Time.NEVER && deadline == Time.NEVER && !sim.awaitsOutsideInput())
             {
                 sim.beginCall();
-                cpu.begin(CpuUse.SYSCALL);
+                cpu.begin(syscallCore, CpuUse.SYSCALL);
                 throw new IllegalStateException(name + ": a blocking call would wait forever at " +
                     Time.format(sim.now()) + ": nothing is scheduled that could make it ready. Use a timeout " +
                     "(SO_RCVTIMEO/SO_SNDTIMEO) or a non-blocking call.");
@@ -280,7 +289,7 @@ public final class NetworkStack
             sim.runUntil(condition, Math.min(next == Time.NEVER ? deadline : next, deadline));
         }
         sim.beginCall();
-        cpu.begin(CpuUse.SYSCALL);
+        cpu.begin(syscallCore, CpuUse.SYSCALL);
         cpu.charge(cpu.costs().wakeupPs());
         return ready;
     }
