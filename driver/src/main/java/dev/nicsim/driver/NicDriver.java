@@ -360,7 +360,7 @@ public final class NicDriver implements DeviceDriver
      */
     private boolean cpuBusy(final Event work)
     {
-        final long free = cpu.busyUntil();
+        final long free = cpu.busyUntil(0); // one queue: its vectors reach core 0 (HostCpu.irqCore)
         if (free <= sim.now())
         {
             return false;

@@ -345,7 +345,7 @@ public final class CDriver implements DeviceDriver
     /** As the Java driver: work waits for a busy CPU by rescheduling itself, so it touches the device when it runs. */
     private boolean cpuBusy(final Event work)
     {
-        final long free = cpu.busyUntil();
+        final long free = cpu.busyUntil(0); // one queue: its vectors reach core 0 (HostCpu.irqCore)
         if (free <= sim.now())
         {
             return false;

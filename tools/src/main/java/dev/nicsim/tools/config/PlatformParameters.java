@@ -2,6 +2,7 @@ package dev.nicsim.tools.config;
 
 import dev.nicsim.hw.eth.EthernetConfig;
 import dev.nicsim.hw.host.CpuCosts;
+import dev.nicsim.hw.host.HostCpu;
 import dev.nicsim.hw.pcie.PcieConfig;
 import dev.nicsim.hw.sim.Time;
 
@@ -36,6 +37,7 @@ public final class PlatformParameters
     public static final String PCIE_MMIO_ISSUE = "pcie.mmio_write_issue_ns";
 
     public static final String HOST_MEMORY = "host.memory_mib";
+    public static final String HOST_CORES = "host.cores";
     public static final String HOST_IRQ_LATENCY = "host.irq_latency_ns";
     public static final String HOST_SYSCALL = "host.syscall_ns";
     public static final String HOST_WAKEUP = "host.wakeup_ns";
@@ -105,6 +107,8 @@ public final class PlatformParameters
 
             Parameter.integer(HOST_MEMORY, 64, "MiB", 4, 512, "host memory per host (reserved and zeroed at " +
                 "start-up; the JVM's direct-memory limit must hold every host's)"),
+            Parameter.integer(HOST_CORES, 1, "", 1, HostCpu.MAX_CORES, "CPU cores per host: queue i's interrupt " +
+                "and its softirq run on core i mod cores; perf places flow f's programs on core f mod cores"),
             Parameter.nanos(HOST_IRQ_LATENCY, cpu.interruptPs(),
                 "MSI arrival to interrupt handler running: CPU time of taking the interrupt (estimate)"),
             Parameter.nanos(HOST_SYSCALL, cpu.syscallPs(),

@@ -68,6 +68,18 @@ public final class DeviceCounters
             values.put(h + "cpu." + use.label() + "_ps", host.cpu().busyPs(use));
         }
         values.put(h + "cpu.busy_ps", host.cpu().busyPs());
+        if (host.cpu().cores() > 1)
+        {
+            for (int core = 0; core < host.cpu().cores(); core++)
+            {
+                final String c = h + "cpu" + core + ".";
+                for (final CpuUse use : CpuUse.ALL)
+                {
+                    values.put(c + use.label() + "_ps", host.cpu().busyPs(core, use));
+                }
+                values.put(c + "busy_ps", host.cpu().busyPs(core));
+            }
+        }
 
         if (host.driver() instanceof NicDriver driver)
         {

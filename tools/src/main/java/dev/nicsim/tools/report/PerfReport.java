@@ -112,13 +112,13 @@ public final class PerfReport
         final Map<String, Object> cpu = new LinkedHashMap<>();
         for (final PerfResult.HostCpuShare host : result.cpu())
         {
-            final Map<String, Object> shares = new LinkedHashMap<>();
-            shares.put("busy_pct", 100 * host.busy());
-            for (final CpuUse use : CpuUse.ALL)
+            final Map<String, Object> shares = cpuShares(host.busy(), host.byUse());
+            final List<Object> cores = new ArrayList<>();
+            for (int core = 0; core < host.byCore().size(); core++)
             {
-                shares.put(use.label() + "_pct", 100 * host.byUse().get(use));
+                cores.add(cpuShares(host.busy(core), host.byCore().get(core)));
             }
-            shares.put("idle_pct", 100 * (1 - host.busy()));
+            shares.put("cores", cores);
             cpu.put(host.host(), shares);
         }
         json.put("cpu", cpu);
@@ -195,14 +195,36 @@ public final class PerfReport
         text.append(String.format(Locale.ROOT, "%nCPU       busy  syscall    stack   driver      irq     idle%n"));
         for (final PerfResult.HostCpuShare host : result.cpu())
         {
-            text.append(String.format(Locale.ROOT, "%-6s %6.1f %%", host.host(), 100 * host.busy()));
-            for (final CpuUse use : CpuUse.ALL)
+            cpuRow(text, host.host(), host.busy(), host.byUse());
+            for (int core = 0; host.byCore().size() > 1 && core < host.byCore().size(); core++)
             {
-                text.append(String.format(Locale.ROOT, " %6.1f %%", 100 * host.byUse().get(use)));
+                cpuRow(text, " cpu" + core, host.busy(core), host.byCore().get(core));
             }
-            text.append(String.format(Locale.ROOT, " %6.1f %%%n", 100 * (1 - host.busy())));
         }
         return text.toString();
+    }
+
+    private static void cpuRow(final StringBuilder text, final String name, final double busy,
+        final Map<CpuUse, Double> byUse)
+    {
+        text.append(String.format(Locale.ROOT, "%-6s %6.1f %%", name, 100 * busy));
+        for (final CpuUse use : CpuUse.ALL)
+        {
+            text.append(String.format(Locale.ROOT, " %6.1f %%", 100 * byUse.get(use)));
+        }
+        text.append(String.format(Locale.ROOT, " %6.1f %%%n", 100 * (1 - busy)));
+    }
+
+    private static Map<String, Object> cpuShares(final double busy, final Map<CpuUse, Double> byUse)
+    {
+        final Map<String, Object> shares = new LinkedHashMap<>();
+        shares.put("busy_pct", 100 * busy);
+        for (final CpuUse use : CpuUse.ALL)
+        {
+            shares.put(use.label() + "_pct", 100 * byUse.get(use));
+        }
+        shares.put("idle_pct", 100 * (1 - busy));
+        return shares;
     }
 
     private static void row(final StringBuilder text, final String name, final String format, final Object... values)
