@@ -15,8 +15,9 @@ fi
 mkdir -p "$out"
 flags="-std=c11 -O2 -g -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden"
 # Only nicsim_driver is exported (default visibility); everything else stays inside the library.
-build() { # name, fault number
-  "$cc" $flags -DNS1_FAULT="$2" -D'NICSIM_EXPORT=__attribute__((visibility("default")))' -o "$out/lib$1.so" "$src/ns1.c"
+build() { # name, fault number, [more flags]
+  "$cc" $flags -DNS1_FAULT="$2" ${3:-} -D'NICSIM_EXPORT=__attribute__((visibility("default")))' -o "$out/lib$1.so" \
+    "$src/ns1.c"
 }
 build ns1 0
 build ns1-tail-beyond-ring 1
@@ -27,3 +28,8 @@ build ns1-cpu-pointer-in-descriptor 5
 build ns1-unmask-unprogrammed 6
 build ns1-no-reset-wait 7
 build ns1-rx-frame-bad-address 8
+build ns1-tso-header-length 9
+build ns1-rss-table-beyond 10
+build ns1-queue-vectors-masked 11
+# The reference driver built as an ABI 1 driver (one queue pair, no TSO): older drivers still load.
+build ns1-abi1 0 -DNS1_ABI=1

@@ -34,8 +34,13 @@
 extern "C" {
 #endif
 
-/* Bumped on any incompatible change of the two tables; the host refuses a driver built for another version. */
-#define NICSIM_DRIVER_ABI 1
+/* The version of the three tables. Each version only appends to them, so the host loads drivers of any version from
+ * NICSIM_DRIVER_ABI_MIN on: it fills the host table (and reads the ops and netdev tables) only as far as the driver's
+ * version has them, and sets host->abi to the driver's version.
+ *   1  one queue pair
+ *   2  several queue pairs (RSS, a TX queue per flow, a NAPI poll per RX queue) and TSO: the members marked ABI 2 */
+#define NICSIM_DRIVER_ABI 2
+#define NICSIM_DRIVER_ABI_MIN 1
 
 /* A bus address: what the device is told (descriptor addresses, ring base registers). */
 typedef uint64_t nicsim_bus_t;
@@ -54,6 +59,7 @@ typedef uint64_t nicsim_bus_t;
 /* NetDevice feature bits (features in struct nicsim_netdev). */
 #define NICSIM_FEATURE_TX_CHECKSUM 1
 #define NICSIM_FEATURE_RX_CHECKSUM 2
+#define NICSIM_FEATURE_TSO 4 /* ABI 2: tx_reserve_tso and tx_commit_tso */
 
 /* The driver's parameters, as the host's configuration gives them (driver.* keys). */
 struct nicsim_params {
@@ -122,6 +128,16 @@ struct nicsim_host {
 
     /* A line for the run's log (and the failure message, when the driver then returns an error). */
     void (*log)(int level, const char *message);
+
+    /* ---- ABI 2: several queue pairs and TSO ---- */
+    uint32_t queues;              /* driver.queues: queue pairs to use, 1 to 8 (use fewer if the device has fewer);
+                                   * with more than one, program RSS (datasheet §3.6) */
+    uint32_t tso;                 /* nic.tso: 1 to offer TSO (datasheet §4.3) when the device has FEATURES.TSO */
+    /* napi_schedule for RX queue `queue`: ops->poll_queue(priv, queue, budget) runs after this handler. */
+    void (*napi_schedule_queue)(uint32_t queue);
+    /* rx_frame for a frame of RX queue `queue`, and the end of that queue's batch. */
+    void (*rx_frame_queue)(nicsim_bus_t bus, uint32_t length, uint32_t raw_checksum, uint32_t queue);
+    void (*rx_done_queue)(uint32_t queue);
 };
 
 /* What the driver tells the host about the device at probe. */
@@ -132,6 +148,9 @@ struct nicsim_netdev {
     uint32_t features;        /* NICSIM_FEATURE_* */
     uint32_t tx_capacity;     /* largest frame (no FCS) a TX slot holds */
     int32_t link_up;          /* link state at open; link_changed() reports changes */
+    /* ---- ABI 2 ---- */
+    uint32_t queues;          /* queue pairs in use (0 counts as 1) */
+    uint32_t tso_max;         /* with NICSIM_FEATURE_TSO: the largest segment tx_reserve_tso takes */
 };
 
 /* What the driver gives the host. Export one: `const struct nicsim_driver_ops nicsim_driver = { ... };` */
@@ -168,6 +187,19 @@ struct nicsim_driver_ops {
     /* Run-time controls: the throttling interval (256 ns units) and a 64-bit device counter. */
     int (*set_itr)(void *priv, uint32_t units);
     uint64_t (*read_counter)(void *priv, uint32_t counter);
+
+    /* ---- ABI 2 ---- */
+    /* tx_reserve on TX queue `queue` (0 to dev->queues - 1). Slot numbers are the driver's: tx_buffer, tx_commit and
+     * tx_commit_tso take them as they are, and tx_flush rings one doorbell per queue with something new. The host
+     * picks a flow's queue as Linux's core does (skb_tx_hash: the flow hash scaled onto the queues). */
+    int (*tx_reserve_queue)(void *priv, uint32_t queue);
+    /* TSO: a slot whose buffer (tx_buffer) holds one TCP/IPv4 segment of `length` bytes, at most dev->tso_max;
+     * -ENOSPC when the ring or the TSO buffers are short. */
+    int (*tx_reserve_tso)(void *priv, uint32_t queue, uint32_t length);
+    /* Hands the written segment to the device as a descriptor chain (CMD.TSE, HDRLEN in CSS, MSS in special). */
+    int (*tx_commit_tso)(void *priv, int32_t slot, uint32_t length, uint32_t header_length, uint32_t mss);
+    /* NAPI poll of RX queue `queue`, asked for with napi_schedule_queue. */
+    int (*poll_queue)(void *priv, uint32_t queue, int32_t budget);
 };
 
 #ifdef __cplusplus

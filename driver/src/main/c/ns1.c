@@ -9,6 +9,12 @@
  *   RX      NAPI: the RX interrupt masks its vector and schedules a poll; the poll lends frames in place, refills,
  *           writes the tail once and unmasks when it ran out of frames
  *   stop    mask, disable, GIO master disable and wait for DMA to quiesce (§8.3 steps 1-3); remove frees (step 4)
+ *   queues  with host->queues > 1 (ABI 2): a ring pair, vectors and a NAPI poll per queue, RSS programmed with the
+ *           same key and even table as the Java driver; slot numbers carry their TX queue in bits 16 and up
+ *   TSO     with host->tso and FEATURES.TSO (ABI 2): per TX queue 8 buffers of 64 KiB + 128; a segment is one
+ *           descriptor per 16 KiB, the first with TSE, HDRLEN (CSS) and MSS (special), as the Java driver does
+ *
+ * NS1_ABI=1 builds the driver as an ABI 1 driver (one queue pair, no TSO), to show that older drivers still load.
  *
  * NS1_FAULT (a compile-time constant, 0 in the reference build) makes one deliberate mistake for the broken drivers
  * of the test suite; see the ns1_fault enum.
@@ -35,10 +41,29 @@ enum ns1_fault {
     FAULT_UNMASK_UNPROGRAMMED = 6, /* an MSI-X vector unmasked before its address is programmed (MSIX_UNPROGRAMMED) */
     FAULT_NO_RESET_WAIT = 7,       /* writes IMC while CTRL.RST still reads 1 (WRITE_DURING_RESET) */
     FAULT_RX_FRAME_BAD_ADDRESS = 8, /* lends the stack a CPU pointer for a bus address (host API check) */
+    FAULT_TSO_HEADER_LENGTH = 9,   /* TSO descriptors with HDRLEN 4 bytes short (TX_TSO_INVALID) */
+    FAULT_RSS_TABLE_BEYOND = 10,   /* RETA entries naming a queue past the device's last (RSS_QUEUE_INVALID) */
+    FAULT_QUEUE_VECTORS_MASKED = 11, /* leaves the vectors of queues 1 and up masked: their frames never polled */
 };
 #ifndef NS1_FAULT
 #define NS1_FAULT FAULT_NONE
 #endif
+#ifndef NS1_ABI
+#define NS1_ABI NICSIM_DRIVER_ABI
+#endif
+
+#define NS1_MAX_QUEUES 8
+#define NS1_TSO_BUFFERS 8
+#define NS1_TSO_BUFFER_BYTES (65536 + 128)
+#define NS1_TSO_PIECE 16384u   /* bytes per descriptor, as ixgbe's IXGBE_MAX_DATA_PER_TXD */
+#define NS1_SLOT_TSO 0x8000
+#define NS1_SLOT_QUEUE_SHIFT 16
+
+/* The RSS key the Java driver programs: Microsoft's verification key (a fixed key keeps runs reproducible). */
+static const uint8_t rss_key[NS1_RSS_KEY_BYTES] = {
+    0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
+    0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
+    0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa};
 
 struct ns1_ring {
     struct ns1_desc *desc;   /* CPU view of the descriptors */
@@ -52,30 +77,57 @@ struct ns1_ring {
     int buffers_mapped;
 };
 
+struct ns1_rxq {
+    struct ns1_ring ring;
+    uint32_t next;
+};
+
+struct ns1_txq {
+    struct ns1_ring ring;
+    uint32_t next;             /* next slot to reserve */
+    uint32_t committed_end;    /* slots before it are committed, in order */
+    uint32_t tail;             /* last TDT written */
+    uint32_t clean;            /* first slot the device may still own */
+    uint8_t *committed;        /* committed out of order, not yet contiguous */
+    uint32_t *burst_ends;      /* RS descriptors handed over and not reclaimed, oldest first */
+    uint32_t burst_head, bursts;
+    int blocked;
+    /* TSO: the buffers, which one each ring position's segment holds (-1: none), reserved lengths, free ones. */
+    uint8_t *tso;
+    nicsim_bus_t tso_bus;
+    int32_t *tso_of;
+    uint32_t *tso_length;
+    uint32_t tso_free[NS1_TSO_BUFFERS];
+    uint32_t tso_free_count;
+};
+
 struct ns1 {
     const struct nicsim_host *h;
     struct nicsim_netdev *dev;
     uint32_t msix_table;
     uint32_t max_frame;
-    uint32_t rx_vector, tx_vector, other_vector;
-    int vectors_registered;
+    uint32_t device_rx_queues;
+    uint32_t queues;           /* queue pairs in use */
+    uint32_t other_vector;
+    uint32_t vectors_registered;
     uint32_t itr;
     int link_up;
-
-    struct ns1_ring rx;
-    uint32_t rx_next;
-
-    struct ns1_ring tx;
+    int tso;
     uint32_t tx_capacity;
-    uint32_t tx_next;          /* next slot to reserve */
-    uint32_t tx_committed_end; /* slots before it are committed, in order */
-    uint32_t tx_tail;          /* last TDT written */
-    uint32_t tx_clean;         /* first slot the device may still own */
-    uint8_t *tx_committed;     /* committed out of order, not yet contiguous */
-    uint32_t *burst_ends;      /* RS descriptors handed over and not reclaimed, oldest first */
-    uint32_t burst_head, bursts;
-    int tx_blocked;
+    struct ns1_rxq rx[NS1_MAX_QUEUES];
+    struct ns1_txq tx[NS1_MAX_QUEUES];
 };
+
+static inline uint32_t rx_vector(const struct ns1 *nic, uint32_t q)
+{
+    (void)nic;
+    return q;
+}
+
+static inline uint32_t tx_vector(const struct ns1 *nic, uint32_t q)
+{
+    return nic->device_rx_queues + q;
+}
 
 static void logf_(const struct ns1 *nic, int level, const char *fmt, unsigned long long a, unsigned long long b)
 {
@@ -158,23 +210,46 @@ static void program_vector(struct ns1 *nic, uint32_t entry)
     if (nic->h->msix_register(entry, &address, &data) != 0) {
         return;
     }
-    nic->vectors_registered |= 1 << entry;
+    nic->vectors_registered |= 1u << entry;
     nic->h->write32(msix(nic, entry, NS1_MSIX_ADDR_LO), (uint32_t)address);
     nic->h->write32(msix(nic, entry, NS1_MSIX_ADDR_HI), (uint32_t)(address >> 32));
     nic->h->write32(msix(nic, entry, NS1_MSIX_DATA), data);
 }
 
-static void release(struct ns1 *nic)
+static void free_vectors(struct ns1 *nic)
 {
     for (uint32_t entry = 0; entry < 32; entry++) {
-        if (nic->vectors_registered & (1 << entry)) {
+        if (nic->vectors_registered & (1u << entry)) {
             nic->h->msix_free(entry);
         }
     }
-    ring_free(nic, &nic->rx);
-    ring_free(nic, &nic->tx);
-    free(nic->tx_committed);
-    free(nic->burst_ends);
+    nic->vectors_registered = 0;
+}
+
+static void free_queues(struct ns1 *nic)
+{
+    for (uint32_t q = 0; q < NS1_MAX_QUEUES; q++) {
+        struct ns1_txq *tx = &nic->tx[q];
+        ring_free(nic, &nic->rx[q].ring);
+        ring_free(nic, &tx->ring);
+        if (tx->tso != NULL) {
+            nic->h->dma_unmap(tx->tso_bus);
+            nic->h->dma_free(tx->tso);
+            tx->tso = NULL;
+        }
+    }
+}
+
+static void release(struct ns1 *nic)
+{
+    free_vectors(nic);
+    free_queues(nic);
+    for (uint32_t q = 0; q < NS1_MAX_QUEUES; q++) {
+        free(nic->tx[q].committed);
+        free(nic->tx[q].burst_ends);
+        free(nic->tx[q].tso_of);
+        free(nic->tx[q].tso_length);
+    }
     free(nic);
 }
 
@@ -206,13 +281,25 @@ static int identify(struct ns1 *nic)
     }
     uint32_t queues = h->read32(NS1_QUEUES);
     uint32_t tx_queues = queues & 0xFF, rx_queues = (queues >> 8) & 0xFF;
-    nic->rx_vector = 0;
-    nic->tx_vector = rx_queues;
+    nic->device_rx_queues = rx_queues;
     nic->other_vector = rx_queues + tx_queues;
+    nic->queues = 1;
+#if NS1_ABI >= 2
+    uint32_t wanted = h->queues < 1 ? 1 : h->queues;
+    nic->queues = wanted < tx_queues ? wanted : tx_queues;
+    nic->queues = nic->queues < rx_queues ? nic->queues : rx_queues;
+    nic->queues = nic->queues < NS1_MAX_QUEUES ? nic->queues : NS1_MAX_QUEUES;
+    nic->tso = h->tso && (features & NS1_FEATURE_TSO);
+    nic->dev->queues = nic->queues;
+    nic->dev->tso_max = nic->tso ? NS1_TSO_BUFFER_BYTES : 0;
+#endif
     nic->msix_table = h->read32(NS1_MSIX_TABLE);
     nic->max_frame = h->read32(NS1_MAX_FRAME);
     nic->dev->features = ((features & NS1_FEATURE_TX_CSUM) ? NICSIM_FEATURE_TX_CHECKSUM : 0) |
                          ((features & NS1_FEATURE_RX_CSUM) ? NICSIM_FEATURE_RX_CHECKSUM : 0);
+#if NS1_ABI >= 2
+    nic->dev->features |= nic->tso ? NICSIM_FEATURE_TSO : 0;
+#endif
     nic->dev->mtu = nic->max_frame - 14 - 4 - 4;
     if (h->params.rx_buffer_bytes < nic->max_frame - 4) {
         logf_(nic, NICSIM_LOG_ERROR, "RX buffers of %llu bytes cannot hold the device's largest frame (%llu)",
@@ -242,9 +329,35 @@ static int reset(struct ns1 *nic)
     return 0;
 }
 
+/* A TX queue's bookkeeping and (with TSO) its TSO buffers, mapped read-only for the device. */
+static int txq_alloc(struct ns1 *nic, struct ns1_txq *tx, uint32_t count)
+{
+    tx->committed = calloc(count, 1);
+    tx->burst_ends = calloc(count, sizeof(uint32_t));
+    tx->tso_of = malloc(count * sizeof(int32_t));
+    tx->tso_length = calloc(count, sizeof(uint32_t));
+    if (tx->committed == NULL || tx->burst_ends == NULL || tx->tso_of == NULL || tx->tso_length == NULL) {
+        return -ENOMEM;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        tx->tso_of[i] = -1;
+    }
+    if (!nic->tso) {
+        return 0;
+    }
+    tx->tso = nic->h->dma_alloc((uint64_t)NS1_TSO_BUFFERS * NS1_TSO_BUFFER_BYTES, 64, &tx->tso_bus);
+    if (tx->tso == NULL) {
+        return -ENOMEM;
+    }
+    for (uint32_t b = 0; b < NS1_TSO_BUFFERS; b++) {
+        tx->tso_free[tx->tso_free_count++] = NS1_TSO_BUFFERS - 1 - b;
+    }
+    return nic->h->dma_map(tx->tso_bus, (uint64_t)NS1_TSO_BUFFERS * NS1_TSO_BUFFER_BYTES, NICSIM_DMA_TO_DEVICE);
+}
+
 static int ns1_probe(const struct nicsim_host *h, struct nicsim_netdev *dev)
 {
-    if (h->abi != NICSIM_DRIVER_ABI) {
+    if (h->abi != NS1_ABI) {
         return -EINVAL;
     }
     struct ns1 *nic = calloc(1, sizeof *nic);
@@ -281,30 +394,40 @@ static int ns1_probe(const struct nicsim_host *h, struct nicsim_netdev *dev)
         h->config_write16(PCI_COMMAND, h->config_read16(PCI_COMMAND) | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
     }
     const struct nicsim_params *p = &h->params;
-    rc = ring_alloc(nic, &nic->rx, p->rx_ring_size, p->rx_buffer_bytes, NICSIM_DMA_FROM_DEVICE, 0, 1);
-    if (rc == 0) {
-        rc = ring_alloc(nic, &nic->tx, p->tx_ring_size, p->tx_buffer_bytes, NICSIM_DMA_TO_DEVICE,
-                        NS1_FAULT == FAULT_MISALIGNED_RING ? 64 : 0, 1);
+    for (uint32_t q = 0; q < nic->queues && rc == 0; q++) {
+        struct ns1_ring *rx = &nic->rx[q].ring;
+        rc = ring_alloc(nic, rx, p->rx_ring_size, p->rx_buffer_bytes, NICSIM_DMA_FROM_DEVICE, 0, 1);
+        if (rc == 0) {
+            rc = ring_alloc(nic, &nic->tx[q].ring, p->tx_ring_size, p->tx_buffer_bytes, NICSIM_DMA_TO_DEVICE,
+                            NS1_FAULT == FAULT_MISALIGNED_RING ? 64 : 0, 1);
+        }
+        if (rc == 0) {
+            rc = txq_alloc(nic, &nic->tx[q], p->tx_ring_size);
+        }
+        for (uint32_t i = 0; rc == 0 && i < rx->count; i++) {
+            rx->desc[i].address = rx->buf_bus + (uint64_t)i * rx->buf_bytes;
+            rx->desc[i].fields = 0;
+        }
     }
-    nic->tx_committed = calloc(p->tx_ring_size, 1);
-    nic->burst_ends = calloc(p->tx_ring_size, sizeof(uint32_t));
-    if (rc != 0 || nic->tx_committed == NULL || nic->burst_ends == NULL) {
+    if (rc != 0) {
         release(nic);
-        return rc != 0 ? rc : -ENOMEM;
-    }
-    for (uint32_t i = 0; i < nic->rx.count; i++) {
-        nic->rx.desc[i].address = nic->rx.buf_bus + (uint64_t)i * nic->rx.buf_bytes;
-        nic->rx.desc[i].fields = 0;
+        return rc;
     }
     nic->tx_capacity = p->tx_buffer_bytes < nic->max_frame - 4 ? p->tx_buffer_bytes : nic->max_frame - 4;
     dev->tx_capacity = nic->tx_capacity;
     if (NS1_FAULT == FAULT_UNMASK_UNPROGRAMMED) {
-        unmask(nic, nic->rx_vector);
+        unmask(nic, rx_vector(nic, 0));
     }
-    program_vector(nic, nic->rx_vector);
-    program_vector(nic, nic->tx_vector);
+    uint32_t wanted_vectors = 1u << nic->other_vector;
+    for (uint32_t q = 0; q < nic->queues; q++) {
+        program_vector(nic, rx_vector(nic, q));
+        wanted_vectors |= 1u << rx_vector(nic, q) | 1u << tx_vector(nic, q);
+    }
+    for (uint32_t q = 0; q < nic->queues; q++) {
+        program_vector(nic, tx_vector(nic, q));
+    }
     program_vector(nic, nic->other_vector);
-    if (nic->vectors_registered != (1 << nic->rx_vector | 1 << nic->tx_vector | 1 << nic->other_vector)) {
+    if (nic->vectors_registered != wanted_vectors) {
         h->log(NICSIM_LOG_ERROR, "could not register the MSI-X vectors");
         release(nic);
         return -ENOSPC;
@@ -331,29 +454,65 @@ static uint32_t buffer_size_bits(uint32_t bytes)
     }
 }
 
+/* §3.6: the key, the table spreading the queues evenly (entry i names queue i mod n), every IPv4 hash type. */
+static void program_rss(struct ns1 *nic)
+{
+    const struct nicsim_host *h = nic->h;
+    for (uint32_t r = 0; r < NS1_RSS_KEY_BYTES / 4; r++) {
+        const uint8_t *k = &rss_key[4 * r];
+        h->write32(NS1_RSSRK(r), (uint32_t)k[0] | (uint32_t)k[1] << 8 | (uint32_t)k[2] << 16 | (uint32_t)k[3] << 24);
+    }
+    uint32_t n = NS1_FAULT == FAULT_RSS_TABLE_BEYOND ? nic->queues + 1 : nic->queues;
+    for (uint32_t r = 0; r < NS1_RETA_ENTRIES / 4; r++) {
+        uint32_t value = 0;
+        for (uint32_t k = 0; k < 4; k++) {
+            value |= ((4 * r + k) % n) << (8 * k);
+        }
+        h->write32(NS1_RETA(r), value);
+    }
+    h->write32(NS1_MRQC, NS1_MRQC_RSS | NS1_MRQC_TCPIPV4 | NS1_MRQC_IPV4 | NS1_MRQC_UDPIPV4);
+}
+
 static int ns1_open(void *priv)
 {
     struct ns1 *nic = priv;
     const struct nicsim_host *h = nic->h;
     h->write32(NS1_RXCSUM, 14);
-    ring_registers(nic, NS1_RXQ(0), &nic->rx);
-    h->write32(NS1_RXQ(0) + NS1_Q_TAIL, NS1_FAULT == FAULT_TAIL_BEYOND_RING ? nic->rx.count : nic->rx.count - 1);
-    h->write32(NS1_RCTL, NS1_RCTL_EN | NS1_RCTL_BAM | buffer_size_bits(nic->rx.buf_bytes));
-    ring_registers(nic, NS1_TXQ(0), &nic->tx);
+    uint32_t causes = NS1_CAUSE_LSC | NS1_CAUSE_DERR;
+    for (uint32_t q = 0; q < nic->queues; q++) {
+        const struct ns1_ring *rx = &nic->rx[q].ring;
+        ring_registers(nic, NS1_RXQ(q), rx);
+        h->write32(NS1_RXQ(q) + NS1_Q_TAIL, NS1_FAULT == FAULT_TAIL_BEYOND_RING ? rx->count : rx->count - 1);
+        causes |= NS1_CAUSE_RXQ(q) | NS1_CAUSE_TXQ(q);
+    }
+    if (nic->queues > 1) {
+        program_rss(nic);
+    }
+    h->write32(NS1_RCTL, NS1_RCTL_EN | NS1_RCTL_BAM | buffer_size_bits(nic->rx[0].ring.buf_bytes));
+    for (uint32_t q = 0; q < nic->queues; q++) {
+        ring_registers(nic, NS1_TXQ(q), &nic->tx[q].ring);
+    }
     h->write32(NS1_TCTL, NS1_TCTL_EN | NS1_TCTL_PSP);
     h->write32(NS1_ITR, nic->itr);
-    h->write32(NS1_IMS, NS1_CAUSE_RXQ(0) | NS1_CAUSE_TXQ(0) | NS1_CAUSE_LSC | NS1_CAUSE_DERR);
-    unmask(nic, nic->rx_vector);
-    unmask(nic, nic->tx_vector);
+    h->write32(NS1_IMS, causes);
+    for (uint32_t q = 0; q < nic->queues; q++) {
+        if (q == 0 || NS1_FAULT != FAULT_QUEUE_VECTORS_MASKED) {
+            unmask(nic, rx_vector(nic, q));
+        }
+    }
+    for (uint32_t q = 0; q < nic->queues; q++) {
+        unmask(nic, tx_vector(nic, q));
+    }
     unmask(nic, nic->other_vector);
     nic->link_up = (h->read32(NS1_STATUS) & NS1_STATUS_LU) != 0;
     nic->dev->link_up = nic->link_up;
     if (NS1_FAULT == FAULT_FREE_OWNED_BUFFERS) {
         /* The device owns every RX buffer but one now: take them away under it. */
-        h->dma_unmap(nic->rx.buf_bus);
-        nic->rx.buffers_mapped = 0;
-        h->dma_free(nic->rx.buf);
-        nic->rx.buf = NULL;
+        struct ns1_ring *rx = &nic->rx[0].ring;
+        h->dma_unmap(rx->buf_bus);
+        rx->buffers_mapped = 0;
+        h->dma_free(rx->buf);
+        rx->buf = NULL;
     }
     return 0;
 }
@@ -363,12 +522,16 @@ static int ns1_stop(void *priv)
 {
     struct ns1 *nic = priv;
     const struct nicsim_host *h = nic->h;
-    mask(nic, nic->rx_vector);
-    mask(nic, nic->tx_vector);
+    for (uint32_t q = 0; q < nic->queues; q++) {
+        mask(nic, rx_vector(nic, q));
+        mask(nic, tx_vector(nic, q));
+    }
     mask(nic, nic->other_vector);
     h->write32(NS1_IMC, 0xFFFFFFFFu);
-    h->write32(NS1_RXQ(0) + NS1_Q_DCTL, 0);
-    h->write32(NS1_TXQ(0) + NS1_Q_DCTL, 0);
+    for (uint32_t q = 0; q < nic->queues; q++) {
+        h->write32(NS1_RXQ(q) + NS1_Q_DCTL, 0);
+        h->write32(NS1_TXQ(q) + NS1_Q_DCTL, 0);
+    }
     h->write32(NS1_RCTL, 0);
     h->write32(NS1_TCTL, 0);
     h->write32(NS1_CTRL, NS1_CTRL_GIO_MASTER_DISABLE);
@@ -388,70 +551,125 @@ static void ns1_remove(void *priv)
     struct ns1 *nic = priv;
     const struct nicsim_host *h = nic->h;
     h->timer_cancel();
-    ring_free(nic, &nic->rx);
-    ring_free(nic, &nic->tx);
-    for (uint32_t entry = 0; entry < 32; entry++) {
-        if (nic->vectors_registered & (1 << entry)) {
-            h->msix_free(entry);
-        }
-    }
-    nic->vectors_registered = 0;
+    free_queues(nic);
+    free_vectors(nic);
     h->config_write16(PCI_COMMAND, h->config_read16(PCI_COMMAND) & ~PCI_COMMAND_MASTER);
     release(nic);
 }
 
 /* ---- transmit ------------------------------------------------------------------------------------------------- */
 
-static inline uint32_t tx_free(const struct ns1 *nic)
+static inline uint32_t tx_free(const struct ns1_txq *tx)
 {
-    uint32_t count = nic->tx.count;
-    return count - 1 - (nic->tx_next - nic->tx_clean + count) % count;
+    uint32_t count = tx->ring.count;
+    return count - 1 - (tx->next - tx->clean + count) % count;
 }
 
-/* Frees the slots of every completed burst (the device completes in ring order); returns how many. */
-static uint32_t tx_reclaim(struct ns1 *nic)
+/* Frees the slots (and TSO buffers) of every completed burst (the device completes in ring order); returns how many. */
+static uint32_t tx_reclaim(struct ns1_txq *tx)
 {
-    uint32_t freed = 0, count = nic->tx.count;
-    while (nic->bursts > 0) {
-        uint32_t end = nic->burst_ends[nic->burst_head];
-        volatile const uint64_t *fields = &nic->tx.desc[end].fields;
+    uint32_t freed = 0, count = tx->ring.count;
+    while (tx->bursts > 0) {
+        uint32_t end = tx->burst_ends[tx->burst_head];
+        volatile const uint64_t *fields = &tx->ring.desc[end].fields;
         if (!((*fields >> 32) & NS1_TX_STA_DD)) {
             break;
         }
-        freed += (end - nic->tx_clean + count) % count + 1;
-        nic->tx_clean = next_index(&nic->tx, end);
-        nic->burst_head = (nic->burst_head + 1) % count;
-        nic->bursts--;
+        freed += (end - tx->clean + count) % count + 1;
+        for (uint32_t i = tx->clean;; i = next_index(&tx->ring, i)) {
+            if (tx->tso_of[i] >= 0) {
+                tx->tso_free[tx->tso_free_count++] = (uint32_t)tx->tso_of[i];
+                tx->tso_of[i] = -1;
+            }
+            if (i == end) {
+                break;
+            }
+        }
+        tx->clean = next_index(&tx->ring, end);
+        tx->burst_head = (tx->burst_head + 1) % count;
+        tx->bursts--;
     }
     return freed;
 }
 
-static int ns1_tx_reserve(void *priv)
+/* The TX queue of a slot, or NULL (and a log line) if the slot names none. */
+static struct ns1_txq *slot_queue(struct ns1 *nic, int32_t slot)
 {
-    struct ns1 *nic = priv;
-    if (tx_free(nic) == 0 && tx_reclaim(nic) == 0) {
-        nic->tx_blocked = 1;
+    uint32_t q = (uint32_t)slot >> NS1_SLOT_QUEUE_SHIFT;
+    if (slot < 0 || q >= nic->queues) {
+        logf_(nic, NICSIM_LOG_ERROR, "TX slot 0x%llx names no queue (%llu in use)", (unsigned long long)slot,
+              nic->queues);
+        return NULL;
+    }
+    return &nic->tx[q];
+}
+
+static int tx_reserve_on(struct ns1 *nic, uint32_t queue)
+{
+    if (queue >= nic->queues) {
+        return -EINVAL;
+    }
+    struct ns1_txq *tx = &nic->tx[queue];
+    if (tx_free(tx) == 0 && tx_reclaim(tx) == 0) {
+        tx->blocked = 1;
         return -ENOSPC;
     }
-    uint32_t slot = nic->tx_next;
-    nic->tx_next = next_index(&nic->tx, slot);
-    return (int)slot;
+    uint32_t slot = tx->next;
+    tx->next = next_index(&tx->ring, slot);
+    return (int)(queue << NS1_SLOT_QUEUE_SHIFT | slot);
+}
+
+static int ns1_tx_reserve(void *priv)
+{
+    return tx_reserve_on(priv, 0);
 }
 
 static nicsim_bus_t ns1_tx_buffer(void *priv, int32_t slot)
 {
     struct ns1 *nic = priv;
-    return nic->tx.buf_bus + (uint64_t)(uint32_t)slot * nic->tx.buf_bytes;
+    struct ns1_txq *tx = slot_queue(nic, slot);
+    if (tx == NULL) {
+        return 0;
+    }
+    uint32_t index = (uint32_t)slot & 0xFFFF;
+    if (index & NS1_SLOT_TSO) {
+        index &= ~(uint32_t)NS1_SLOT_TSO;
+        int32_t buffer = index < tx->ring.count ? tx->tso_of[index] : -1;
+        return buffer < 0 ? 0 : tx->tso_bus + (uint64_t)buffer * NS1_TSO_BUFFER_BYTES;
+    }
+    return tx->ring.buf_bus + (uint64_t)index * tx->ring.buf_bytes;
+}
+
+/* Whether `positions` ring positions from `first` are reserved and not committed. */
+static int reserved(const struct ns1 *nic, const struct ns1_txq *tx, uint32_t first, uint32_t positions)
+{
+    uint32_t count = tx->ring.count;
+    if (first >= count || tx->committed[first] ||
+        (first - tx->committed_end + count) % count + positions > (tx->next - tx->committed_end + count) % count) {
+        logf_(nic, NICSIM_LOG_ERROR, "TX slot %llu is not reserved (next to commit: %llu)", first,
+              tx->committed_end);
+        return 0;
+    }
+    return 1;
+}
+
+static void mark_committed(struct ns1_txq *tx, uint32_t first, uint32_t positions)
+{
+    for (uint32_t i = 0, at = first; i < positions; i++, at = next_index(&tx->ring, at)) {
+        tx->committed[at] = 1;
+    }
+    while (tx->committed_end != tx->next && tx->committed[tx->committed_end]) {
+        tx->committed[tx->committed_end] = 0;
+        tx->committed_end = next_index(&tx->ring, tx->committed_end);
+    }
 }
 
 static int ns1_tx_commit(void *priv, int32_t slot, uint32_t length, int32_t csum_start, int32_t csum_offset)
 {
     struct ns1 *nic = priv;
-    uint32_t count = nic->tx.count;
-    if (slot < 0 || (uint32_t)slot >= count || nic->tx_committed[slot] ||
-        ((uint32_t)slot - nic->tx_committed_end + count) % count >= (nic->tx_next - nic->tx_committed_end + count) % count) {
-        logf_(nic, NICSIM_LOG_ERROR, "TX slot %lld is not reserved (next to commit: %llu)", (long long)slot,
-              nic->tx_committed_end);
+    struct ns1_txq *tx = slot_queue(nic, slot);
+    uint32_t index = (uint32_t)slot & 0xFFFF;
+    if (tx == NULL || !reserved(nic, tx, index, 1)) {
         return -EINVAL;
     }
     if (length < 1 || length > nic->tx_capacity) {
@@ -471,78 +689,159 @@ static int ns1_tx_commit(void *priv, int32_t slot, uint32_t length, int32_t csum
         cso = (uint32_t)csum_offset;
         css = (uint32_t)csum_start;
     }
-    struct ns1_desc *desc = &nic->tx.desc[slot];
-    uint8_t *buffer = nic->tx.buf + (uint64_t)slot * nic->tx.buf_bytes;
+    struct ns1_desc *desc = &tx->ring.desc[index];
+    uint8_t *buffer = tx->ring.buf + (uint64_t)index * tx->ring.buf_bytes;
     desc->address = NS1_FAULT == FAULT_CPU_POINTER_IN_DESC ? (uint64_t)(uintptr_t)buffer :
-                    nic->tx.buf_bus + (uint64_t)slot * nic->tx.buf_bytes;
+                    tx->ring.buf_bus + (uint64_t)index * tx->ring.buf_bytes;
     desc->fields = (uint64_t)(length & 0xFFFF) | (uint64_t)(cso & 0xFF) << 16 | (uint64_t)(cmd & 0xFF) << 24 |
                    (uint64_t)(css & 0xFF) << 40;
-    nic->tx_committed[slot] = 1;
-    while (nic->tx_committed_end != nic->tx_next && nic->tx_committed[nic->tx_committed_end]) {
-        nic->tx_committed[nic->tx_committed_end] = 0;
-        nic->tx_committed_end = next_index(&nic->tx, nic->tx_committed_end);
-    }
+    mark_committed(tx, index, 1);
     return 0;
 }
 
-/* Everything committed since the last flush to the device: RS on the last descriptor, one tail write. */
+#if NS1_ABI >= 2
+static inline uint32_t tso_pieces(uint32_t length)
+{
+    return (length + NS1_TSO_PIECE - 1) / NS1_TSO_PIECE;
+}
+
+static int ns1_tx_reserve_tso(void *priv, uint32_t queue, uint32_t length)
+{
+    struct ns1 *nic = priv;
+    if (!nic->tso || queue >= nic->queues || length < 1 || length > NS1_TSO_BUFFER_BYTES) {
+        return -EINVAL;
+    }
+    struct ns1_txq *tx = &nic->tx[queue];
+    uint32_t pieces = tso_pieces(length);
+    if (tx_free(tx) < pieces || tx->tso_free_count == 0) {
+        tx_reclaim(tx);
+        if (tx_free(tx) < pieces || tx->tso_free_count == 0) {
+            tx->blocked = 1;
+            return -ENOSPC;
+        }
+    }
+    uint32_t first = tx->next;
+    tx->tso_of[first] = (int32_t)tx->tso_free[--tx->tso_free_count];
+    tx->tso_length[first] = length;
+    for (uint32_t i = 0; i < pieces; i++) {
+        tx->next = next_index(&tx->ring, tx->next);
+    }
+    return (int)(queue << NS1_SLOT_QUEUE_SHIFT | NS1_SLOT_TSO | first);
+}
+
+/* One descriptor per 16 KiB; the first carries TSE, HDRLEN in CSS and the MSS in special (§4.3). */
+static int ns1_tx_commit_tso(void *priv, int32_t slot, uint32_t length, uint32_t header_length, uint32_t mss)
+{
+    struct ns1 *nic = priv;
+    struct ns1_txq *tx = slot_queue(nic, slot);
+    uint32_t first = ((uint32_t)slot & 0xFFFF) & ~(uint32_t)NS1_SLOT_TSO;
+    if (tx == NULL || !((uint32_t)slot & NS1_SLOT_TSO) || first >= tx->ring.count || tx->tso_of[first] < 0 ||
+        length != tx->tso_length[first] || !reserved(nic, tx, first, tso_pieces(length))) {
+        return -EINVAL;
+    }
+    if (header_length < 54 || header_length > 255 || header_length > length || mss < 1 ||
+        header_length + mss > nic->max_frame - 4) {
+        logf_(nic, NICSIM_LOG_ERROR, "TSO header length %llu and MSS %llu do not fit a frame", header_length, mss);
+        return -EINVAL;
+    }
+    uint32_t pieces = tso_pieces(length);
+    uint32_t hdrlen = NS1_FAULT == FAULT_TSO_HEADER_LENGTH ? header_length - 4 : header_length;
+    nicsim_bus_t bus = tx->tso_bus + (uint64_t)tx->tso_of[first] * NS1_TSO_BUFFER_BYTES;
+    for (uint32_t i = 0, at = first; i < pieces; i++, at = next_index(&tx->ring, at)) {
+        uint32_t offset = i * NS1_TSO_PIECE;
+        uint32_t piece = length - offset < NS1_TSO_PIECE ? length - offset : NS1_TSO_PIECE;
+        uint64_t cmd = NS1_TX_CMD_IFCS | (i == pieces - 1 ? NS1_TX_CMD_EOP : 0) | (i == 0 ? NS1_TX_CMD_TSE : 0);
+        tx->ring.desc[at].address = bus + offset;
+        tx->ring.desc[at].fields = (uint64_t)piece | cmd << 24 |
+                                   (i == 0 ? (uint64_t)hdrlen << 40 | (uint64_t)mss << 48 : 0);
+    }
+    mark_committed(tx, first, pieces);
+    return 0;
+}
+
+#endif
+
+/* Everything committed since the last flush to the device, per queue: RS on the last descriptor, one tail write. */
 static void ns1_tx_flush(void *priv)
 {
     struct ns1 *nic = priv;
-    if (nic->tx_committed_end == nic->tx_tail) {
-        return;
+    for (uint32_t q = 0; q < nic->queues; q++) {
+        struct ns1_txq *tx = &nic->tx[q];
+        if (tx->committed_end == tx->tail) {
+            continue;
+        }
+        uint32_t last = previous_index(&tx->ring, tx->committed_end);
+        tx->ring.desc[last].fields |= (uint64_t)NS1_TX_CMD_RS << 24;
+        tx->burst_ends[(tx->burst_head + tx->bursts) % tx->ring.count] = last;
+        tx->bursts++;
+        tx->tail = tx->committed_end;
+        nic->h->write32(NS1_TXQ(q) + NS1_Q_TAIL, tx->tail);
     }
-    uint32_t last = previous_index(&nic->tx, nic->tx_committed_end);
-    nic->tx.desc[last].fields |= (uint64_t)NS1_TX_CMD_RS << 24;
-    nic->burst_ends[(nic->burst_head + nic->bursts) % nic->tx.count] = last;
-    nic->bursts++;
-    nic->tx_tail = nic->tx_committed_end;
-    nic->h->write32(NS1_TXQ(0) + NS1_Q_TAIL, nic->tx_tail);
 }
 
 /* ---- receive and interrupts ----------------------------------------------------------------------------------- */
 
-static int ns1_poll(void *priv, int32_t budget)
+#if NS1_ABI >= 2
+#define RX_FRAME(h, bus, length, sum, q) (h)->rx_frame_queue((bus), (length), (sum), (q))
+#define RX_DONE(h, q) (h)->rx_done_queue(q)
+#define NAPI_SCHEDULE(h, q) (h)->napi_schedule_queue(q)
+#else
+#define RX_FRAME(h, bus, length, sum, q) (h)->rx_frame((bus), (length), (sum))
+#define RX_DONE(h, q) (h)->rx_done()
+#define NAPI_SCHEDULE(h, q) (h)->napi_schedule()
+#endif
+
+static int ns1_poll_queue(void *priv, uint32_t q, int32_t budget)
 {
     struct ns1 *nic = priv;
     const struct nicsim_host *h = nic->h;
+    if (q >= nic->queues) {
+        return -EINVAL;
+    }
+    struct ns1_rxq *rx = &nic->rx[q];
     int done = 0;
     while (done < budget) {
-        struct ns1_desc *desc = &nic->rx.desc[nic->rx_next];
+        struct ns1_desc *desc = &rx->ring.desc[rx->next];
         uint64_t fields = *(volatile const uint64_t *)&desc->fields;
         if (!((fields >> 32) & NS1_RX_STA_DD)) {
             break;
         }
-        nicsim_bus_t buffer = nic->rx.buf_bus + (uint64_t)nic->rx_next * nic->rx.buf_bytes;
+        nicsim_bus_t buffer = rx->ring.buf_bus + (uint64_t)rx->next * rx->ring.buf_bytes;
         nicsim_bus_t lent = NS1_FAULT == FAULT_RX_FRAME_BAD_ADDRESS ?
-            (nicsim_bus_t)(uintptr_t)(nic->rx.buf + (uint64_t)nic->rx_next * nic->rx.buf_bytes) : buffer;
-        h->rx_frame(lent, (uint32_t)(fields & 0xFFFF), (uint32_t)(fields >> 16) & 0xFFFF);
+            (nicsim_bus_t)(uintptr_t)(rx->ring.buf + (uint64_t)rx->next * rx->ring.buf_bytes) : buffer;
+        RX_FRAME(h, lent, (uint32_t)(fields & 0xFFFF), (uint32_t)(fields >> 16) & 0xFFFF, q);
         desc->address = buffer;
         desc->fields = 0;
-        nic->rx_next = next_index(&nic->rx, nic->rx_next);
+        rx->next = next_index(&rx->ring, rx->next);
         done++;
     }
     if (done > 0) {
-        h->write32(NS1_RXQ(0) + NS1_Q_TAIL, previous_index(&nic->rx, nic->rx_next));
-        h->rx_done();
+        h->write32(NS1_RXQ(q) + NS1_Q_TAIL, previous_index(&rx->ring, rx->next));
+        RX_DONE(h, q);
     }
     if (done < budget) {
-        unmask(nic, nic->rx_vector);
+        unmask(nic, rx_vector(nic, q));
     }
     return done;
+}
+
+static int ns1_poll(void *priv, int32_t budget)
+{
+    return ns1_poll_queue(priv, 0, budget);
 }
 
 static void ns1_interrupt(void *priv, uint32_t entry)
 {
     struct ns1 *nic = priv;
     const struct nicsim_host *h = nic->h;
-    if (entry == nic->rx_vector) {
-        mask(nic, nic->rx_vector);
-        h->napi_schedule();
-    } else if (entry == nic->tx_vector) {
-        tx_reclaim(nic);
-        if (nic->tx_blocked && tx_free(nic) > 0) {
-            nic->tx_blocked = 0;
+    if (entry < nic->queues) {
+        mask(nic, rx_vector(nic, entry));
+        NAPI_SCHEDULE(h, entry);
+    } else if (entry >= nic->device_rx_queues && entry - nic->device_rx_queues < nic->queues) {
+        struct ns1_txq *tx = &nic->tx[entry - nic->device_rx_queues];
+        tx_reclaim(tx);
+        if (tx->blocked && tx_free(tx) > 0) {
+            tx->blocked = 0;
             h->tx_space();
         }
     } else if (entry == nic->other_vector) {
@@ -559,6 +858,13 @@ static void ns1_interrupt(void *priv, uint32_t entry)
         }
     }
 }
+
+#if NS1_ABI >= 2
+static int ns1_tx_reserve_queue(void *priv, uint32_t queue)
+{
+    return tx_reserve_on(priv, queue);
+}
+#endif
 
 static int ns1_set_itr(void *priv, uint32_t units)
 {
@@ -578,7 +884,7 @@ static uint64_t ns1_read_counter(void *priv, uint32_t counter)
 }
 
 NICSIM_EXPORT const struct nicsim_driver_ops nicsim_driver = {
-    .abi = NICSIM_DRIVER_ABI,
+    .abi = NS1_ABI,
     .name = NS1_FAULT == FAULT_NONE ? "ns1" : "ns1-broken",
     .probe = ns1_probe,
     .open = ns1_open,
@@ -593,4 +899,10 @@ NICSIM_EXPORT const struct nicsim_driver_ops nicsim_driver = {
     .timer = NULL,
     .set_itr = ns1_set_itr,
     .read_counter = ns1_read_counter,
+#if NS1_ABI >= 2
+    .tx_reserve_queue = ns1_tx_reserve_queue,
+    .tx_reserve_tso = ns1_tx_reserve_tso,
+    .tx_commit_tso = ns1_tx_commit_tso,
+    .poll_queue = ns1_poll_queue,
+#endif
 };

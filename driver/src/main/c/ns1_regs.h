@@ -54,6 +54,7 @@
 #define NS1_FEATURE_TX_CSUM (1u << 0)
 #define NS1_FEATURE_RX_CSUM (1u << 1)
 #define NS1_FEATURE_MSIX (1u << 2)
+#define NS1_FEATURE_TSO (1u << 6)
 
 /* Queue blocks (§3.4): queue q at base + 0x100 * q. */
 #define NS1_RXQ(q) (0x2800 + 0x100 * (q))
@@ -65,6 +66,17 @@
 #define NS1_Q_DCTL 0x28
 #define NS1_DCTL_ENABLE (1u << 25)
 #define NS1_RING_ALIGN 128
+
+/* Receive-side scaling (§3.6). */
+#define NS1_MRQC 0x5818
+#define NS1_RETA(n) (0x5C00 + 4 * (n))
+#define NS1_RSSRK(n) (0x5C80 + 4 * (n))
+#define NS1_RETA_ENTRIES 128
+#define NS1_RSS_KEY_BYTES 40
+#define NS1_MRQC_RSS 0x1u
+#define NS1_MRQC_TCPIPV4 (1u << 16)
+#define NS1_MRQC_IPV4 (1u << 17)
+#define NS1_MRQC_UDPIPV4 (1u << 22)
 
 /* Statistics (§3.5): 64-bit counter n at 0x4000 + 8n, low half first (it latches the high half). */
 #define NS1_COUNTER(n) (0x4000 + 8 * (n))
@@ -95,6 +107,7 @@ struct ns1_desc {
 #define NS1_TX_CMD_IFCS 0x02u
 #define NS1_TX_CMD_IC 0x04u
 #define NS1_TX_CMD_RS 0x08u
+#define NS1_TX_CMD_TSE 0x10u /* §4.3: HDRLEN in CSS, MSS in special */
 #define NS1_TX_STA_DD 0x1u
 #define NS1_RX_STA_DD 0x1u
 

@@ -29,4 +29,13 @@ public interface DeviceDriver extends NetDevice
 
     /** A device counter ({@code dev.nicsim.nic.regs.Counters}), read over MMIO as a driver must. */
     long readCounter(int counter);
+
+    /**
+     * The TX queue of a flow whose hash is {@code flowHash} among {@code queues}: the hash scaled onto the queues, as
+     * Linux's skb_tx_hash does (reciprocal_scale) when no XPS map applies.
+     */
+    static int queueFor(final int flowHash, final int queues)
+    {
+        return (int) ((flowHash & 0xFFFF_FFFFL) * queues >>> 32);
+    }
 }

@@ -20,10 +20,23 @@ import dev.nicsim.hw.sim.Time;
  * @param itrMode           whether {@code itr} stays as set or follows the traffic ({@link ItrMode#ADAPTIVE}: the
  *                          driver then starts at 20 000 interrupts per second, and {@code itr} is not used).
  *                          Default STATIC.
+ * @param queues            queue pairs to use (TX and RX queue q share MSI-X roles by number), 1 to 8; fewer if the
+ *                          device has fewer. With more than one the driver programs RSS (key, indirection table
+ *                          spreading the queues evenly, as Linux's ethtool_rxfh_indir_default) and picks a TX queue
+ *                          per flow. Default 1: queue 0 only, RSS off.
+ * @param tso               whether to offer TSO to the stack when the device has it (FEATURES.TSO); the driver then
+ *                          keeps {@link #TSO_BUFFERS} buffers of {@link #TSO_BUFFER_BYTES} bytes per TX queue.
+ *                          Default false.
  */
 public record DriverConfig(int txRingSize, int rxRingSize, int txBufferBytes, int rxBufferBytes, int napiBudget,
-                           int itr, long resetTimeoutPs, long quiesceTimeoutPs, DriverFault fault, ItrMode itrMode)
+                           int itr, long resetTimeoutPs, long quiesceTimeoutPs, DriverFault fault, ItrMode itrMode,
+                           int queues, boolean tso)
 {
+    /** The largest TSO segment the driver takes: 64 KiB of payload and up to 128 bytes of headers. */
+    public static final int TSO_BUFFER_BYTES = 65536 + 128;
+    /** TSO buffers per TX queue (a segment holds one from reserve until its descriptors are reclaimed). */
+    public static final int TSO_BUFFERS = 8;
+
     public DriverConfig
     {
         ringSize("txRingSize", txRingSize);
@@ -46,40 +59,49 @@ public record DriverConfig(int txRingSize, int rxRingSize, int txBufferBytes, in
         {
             throw new IllegalArgumentException("driver config itrMode must be STATIC or ADAPTIVE");
         }
+        range("queues", queues, 1, 8);
     }
 
     public static DriverConfig defaults()
     {
         return new DriverConfig(256, 512, 2048, 2048, 64, 0, Time.ms(10), Time.ms(10), DriverFault.NONE,
-            ItrMode.STATIC);
+            ItrMode.STATIC, 1, false);
     }
 
     public DriverConfig withNapiBudget(final int budget)
     {
         return new DriverConfig(txRingSize, rxRingSize, txBufferBytes, rxBufferBytes, budget, itr, resetTimeoutPs,
-            quiesceTimeoutPs, fault, itrMode);
+            quiesceTimeoutPs, fault, itrMode, queues, tso);
     }
 
     public DriverConfig withFault(final DriverFault injected)
     {
         return new DriverConfig(txRingSize, rxRingSize, txBufferBytes, rxBufferBytes, napiBudget, itr,
-            resetTimeoutPs, quiesceTimeoutPs, injected, itrMode);
+            resetTimeoutPs, quiesceTimeoutPs, injected, itrMode, queues, tso);
     }
 
     public DriverConfig withItrMode(final ItrMode mode)
     {
         return new DriverConfig(txRingSize, rxRingSize, txBufferBytes, rxBufferBytes, napiBudget, itr,
-            resetTimeoutPs, quiesceTimeoutPs, fault, mode);
+            resetTimeoutPs, quiesceTimeoutPs, fault, mode, queues, tso);
+    }
+
+    /** This configuration with {@code pairs} queue pairs and TSO on or off. */
+    public DriverConfig withQueues(final int pairs, final boolean segmentationOffload)
+    {
+        return new DriverConfig(txRingSize, rxRingSize, txBufferBytes, rxBufferBytes, napiBudget, itr,
+            resetTimeoutPs, quiesceTimeoutPs, fault, itrMode, pairs, segmentationOffload);
     }
 
     /**
-     * Host memory the driver's rings and buffers take: each block rounded up to a 4 KiB page, as the IOMMU maps
-     * them. A host's memory must hold this (and its other users) or probe fails with ENOMEM.
+     * Host memory the driver's rings and buffers take (per queue pair, TSO buffers included): each block rounded up
+     * to a 4 KiB page, as the IOMMU maps them. A host's memory must hold this (and its other users) or probe fails with ENOMEM.
      */
     public long hostMemoryBytes()
     {
-        return pages((long) txRingSize * 16) + pages((long) txRingSize * txBufferBytes) +
-            pages((long) rxRingSize * 16) + pages((long) rxRingSize * rxBufferBytes);
+        return queues * (pages((long) txRingSize * 16) + pages((long) txRingSize * txBufferBytes) +
+            pages((long) rxRingSize * 16) + pages((long) rxRingSize * rxBufferBytes) +
+            (tso ? pages((long) TSO_BUFFERS * TSO_BUFFER_BYTES) : 0));
     }
 
     private static long pages(final long bytes)

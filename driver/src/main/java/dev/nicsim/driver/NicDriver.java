@@ -18,16 +18,21 @@ import dev.nicsim.nic.regs.Counters;
 import dev.nicsim.nic.regs.DeviceIdentity;
 import dev.nicsim.nic.regs.InterruptCauses;
 import dev.nicsim.nic.regs.NicRegisters;
+import dev.nicsim.nic.regs.QueueCounters;
 import dev.nicsim.nic.regs.QueueRegisters;
+import dev.nicsim.nic.regs.RssRegisters;
 import dev.nicsim.stack.device.FrameReceiver;
 import dev.nicsim.stack.device.NetDevice;
 
 import java.lang.foreign.MemorySegment;
+import java.util.HexFormat;
 
 /**
  * The NS-1's driver (docs/driver.md): it knows the device only through its PCI function (configuration space and
  * BAR 0, with the register map of {@code dev.nicsim.nic.regs}), host memory it allocates for DMA, and the MSI-X
- * vectors it takes from the host's interrupt controller. It is the stack's {@link NetDevice} for queue 0.
+ * vectors it takes from the host's interrupt controller. It is the stack's {@link NetDevice}: queue 0 by default, or
+ * {@link DriverConfig#queues()} queue pairs, each with its RX, TX and vectors, RSS spreading received flows over them
+ * and {@link #txQueueFor} picking a TX queue per flow; and TSO ({@link DriverConfig#tso()}) when the device has it.
  *
  * <ul>
  *   <li>{@link #probe()} identifies, resets and brings the device up in the datasheet's order; {@link #shutdown()}
@@ -45,6 +50,15 @@ import java.lang.foreign.MemorySegment;
 public final class NicDriver implements DeviceDriver
 {
     private static final int ETHERNET_OVERHEAD = 14 + 4 + 4;
+    /** Slot bits above this name the TX queue (see {@link #txReserveOn}). */
+    private static final int QUEUE_SHIFT = 16;
+    private static final int INDEX_MASK = (1 << QUEUE_SHIFT) - 1;
+    /**
+     * The RSS key programmed at probe: the verification key of Microsoft's RSS specification (Linux fills a random
+     * one per boot, netdev_rss_key_fill; a fixed key keeps runs reproducible). {@link #setRssKey} changes it.
+     */
+    private static final byte[] DEFAULT_RSS_KEY = HexFormat.of().parseHex(
+        "6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa");
 
     private final String name;
     private final PciFunction function;
@@ -55,9 +69,9 @@ public final class NicDriver implements DeviceDriver
     private final DmaAllocator allocator;
     private final HostCpu cpu;
     private final DriverConfig config;
-    private final Event poll;
-    private final Event rxIrq;
-    private final Event txIrq;
+    private final Event[] poll;
+    private final Event[] rxIrq;
+    private final Event[] txIrq;
     private final Event otherIrq;
 
     private FrameReceiver receiver;
@@ -75,18 +89,20 @@ public final class NicDriver implements DeviceDriver
     private long moderatedTxFrames;
     private long moderatedTxBytes;
     private int msixTable;
-    private int rxVectorIndex;
-    private int txVectorIndex;
+    /* Queue pairs in use: the configured number, or fewer if the device has fewer. */
+    private int queues;
+    private int deviceRxQueues;
     private int otherVectorIndex;
-    private MsiVector rxVector;
-    private MsiVector txVector;
+    private final MsiVector[] rxVector;
+    private final MsiVector[] txVector;
     private MsiVector otherVector;
-    private TxRing tx;
-    private RxRing rx;
-    private boolean txBlocked;
+    private final TxRing[] tx;
+    private final RxRing[] rx;
+    private final boolean[] txBlocked;
+    private boolean tso;
 
-    private long rxInterrupts;
-    private long txInterrupts;
+    private final long[] rxInterrupts;
+    private final long[] txInterrupts;
     private long otherInterrupts;
     private long polls;
     private long deviceErrors;
@@ -117,9 +133,25 @@ public final class NicDriver implements DeviceDriver
         {
             this.itr = config.itr();
         }
-        this.poll = new Event(name + ".napi-poll", Component.HOST_CPU, this::poll);
-        this.rxIrq = new Event(name + ".rx-irq", Component.HOST_CPU, this::rxInterrupt);
-        this.txIrq = new Event(name + ".tx-irq", Component.HOST_CPU, this::txInterrupt);
+        final int pairs = config.queues();
+        this.poll = new Event[pairs];
+        this.rxIrq = new Event[pairs];
+        this.txIrq = new Event[pairs];
+        this.rxVector = new MsiVector[pairs];
+        this.txVector = new MsiVector[pairs];
+        this.tx = new TxRing[pairs];
+        this.rx = new RxRing[pairs];
+        this.txBlocked = new boolean[pairs];
+        this.rxInterrupts = new long[pairs];
+        this.txInterrupts = new long[pairs];
+        for (int q = 0; q < pairs; q++)
+        {
+            final int queue = q;
+            final String suffix = q == 0 ? "" : Integer.toString(q);
+            poll[q] = new Event(name + ".napi-poll" + suffix, Component.HOST_CPU, () -> poll(queue));
+            rxIrq[q] = new Event(name + ".rx-irq" + suffix, Component.HOST_CPU, () -> rxInterrupt(queue));
+            txIrq[q] = new Event(name + ".tx-irq" + suffix, Component.HOST_CPU, () -> txInterrupt(queue));
+        }
         this.otherIrq = new Event(name + ".other-irq", Component.HOST_CPU, this::otherInterrupt);
     }
 
@@ -154,31 +186,69 @@ public final class NicDriver implements DeviceDriver
         {
             function.enableBusMaster();
         }
-        rx = new RxRing(allocator, iommu, bar, name, config.rxRingSize(), config.rxBufferBytes(),
-            fault != DriverFault.UNMAPPED_RX_BUFFERS);
-        tx = new TxRing(allocator, iommu, bar, name, config.txRingSize(), config.txBufferBytes(), maxFrame,
-            fault == DriverFault.MISALIGNED_RING ? 64 : 0);
-        rxVector = interrupts.allocate(name + "-rx0", this::rxInterrupt);
-        txVector = interrupts.allocate(name + "-tx0", this::txInterrupt);
+        tso = config.tso() && (features & DeviceIdentity.FEATURE_TSO) != 0;
+        for (int q = 0; q < queues; q++)
+        {
+            rx[q] = new RxRing(allocator, iommu, bar, name, q, config.rxRingSize(), config.rxBufferBytes(),
+                fault != DriverFault.UNMAPPED_RX_BUFFERS);
+            tx[q] = new TxRing(allocator, iommu, bar, name, q, config.txRingSize(), config.txBufferBytes(), maxFrame,
+                fault == DriverFault.MISALIGNED_RING ? 64 : 0, tso ? DriverConfig.TSO_BUFFERS : 0);
+        }
+        for (int q = 0; q < queues; q++)
+        {
+            final int queue = q;
+            rxVector[q] = interrupts.allocate(name + "-rx" + q, () -> rxInterrupt(queue));
+        }
+        for (int q = 0; q < queues; q++)
+        {
+            final int queue = q;
+            txVector[q] = interrupts.allocate(name + "-tx" + q, () -> txInterrupt(queue));
+        }
         otherVector = interrupts.allocate(name + "-other", this::otherInterrupt);
         if (fault == DriverFault.UNMASK_BEFORE_PROGRAMMING)
         {
-            unmask(rxVectorIndex);
+            unmask(rxVectorIndex(0));
         }
-        program(rxVectorIndex, rxVector);
-        program(txVectorIndex, txVector);
+        for (int q = 0; q < queues; q++)
+        {
+            program(rxVectorIndex(q), rxVector[q]);
+        }
+        for (int q = 0; q < queues; q++)
+        {
+            program(txVectorIndex(q), txVector[q]);
+        }
         program(otherVectorIndex, otherVector);
         bar.write32(NicRegisters.RXCSUM, 14);
-        ring(QueueRegisters.RX_BASE, rx);
-        bar.write32(QueueRegisters.rx(0, QueueRegisters.TAIL), rx.initialTail());
+        int causes = InterruptCauses.LSC | InterruptCauses.DERR;
+        for (int q = 0; q < queues; q++)
+        {
+            ring(QueueRegisters.RX_BASE + QueueRegisters.STRIDE * q, rx[q]);
+            bar.write32(QueueRegisters.rx(q, QueueRegisters.TAIL), rx[q].initialTail());
+            causes |= InterruptCauses.rxQueue(q) | InterruptCauses.txQueue(q);
+        }
+        if (queues > 1)
+        {
+            setRssKey(DEFAULT_RSS_KEY);
+            setRssTable(evenTable(queues));
+            bar.write32(RssRegisters.MRQC, RssRegisters.MRQC_MODE_RSS | RssRegisters.MRQC_TCPIPV4 |
+                RssRegisters.MRQC_IPV4 | RssRegisters.MRQC_UDPIPV4);
+        }
         bar.write32(NicRegisters.RCTL, NicRegisters.RCTL_EN | NicRegisters.RCTL_BAM | bufferSizeBits());
-        ring(QueueRegisters.TX_BASE, tx);
+        for (int q = 0; q < queues; q++)
+        {
+            ring(QueueRegisters.TX_BASE + QueueRegisters.STRIDE * q, tx[q]);
+        }
         bar.write32(NicRegisters.TCTL, NicRegisters.TCTL_EN | NicRegisters.TCTL_PSP);
         bar.write32(NicRegisters.ITR, itr);
-        bar.write32(NicRegisters.IMS, InterruptCauses.rxQueue(0) | InterruptCauses.txQueue(0) |
-            InterruptCauses.LSC | InterruptCauses.DERR);
-        unmask(rxVectorIndex);
-        unmask(txVectorIndex);
+        bar.write32(NicRegisters.IMS, causes);
+        for (int q = 0; q < queues; q++)
+        {
+            unmask(rxVectorIndex(q));
+        }
+        for (int q = 0; q < queues; q++)
+        {
+            unmask(txVectorIndex(q));
+        }
         unmask(otherVectorIndex);
         linkUp = (bar.read32(NicRegisters.STATUS) & NicRegisters.STATUS_LU) != 0;
         up = true;
@@ -200,12 +270,18 @@ public final class NicDriver implements DeviceDriver
             throw new IllegalStateException(name + ": shutdown() of a device that is not up");
         }
         up = false;
-        mask(rxVectorIndex);
-        mask(txVectorIndex);
+        for (int q = 0; q < queues; q++)
+        {
+            mask(rxVectorIndex(q));
+            mask(txVectorIndex(q));
+        }
         mask(otherVectorIndex);
         bar.write32(NicRegisters.IMC, 0xFFFF_FFFF);
-        bar.write32(QueueRegisters.rx(0, QueueRegisters.DCTL), 0);
-        bar.write32(QueueRegisters.tx(0, QueueRegisters.DCTL), 0);
+        for (int q = 0; q < queues; q++)
+        {
+            bar.write32(QueueRegisters.rx(q, QueueRegisters.DCTL), 0);
+            bar.write32(QueueRegisters.tx(q, QueueRegisters.DCTL), 0);
+        }
         bar.write32(NicRegisters.RCTL, 0);
         bar.write32(NicRegisters.TCTL, 0);
         bar.write32(NicRegisters.CTRL, NicRegisters.CTRL_GIO_MASTER_DISABLE);
@@ -219,14 +295,17 @@ public final class NicDriver implements DeviceDriver
                     "mapped");
             }
         }
-        sim.cancel(poll);
-        sim.cancel(rxIrq);
-        sim.cancel(txIrq);
+        for (int q = 0; q < queues; q++)
+        {
+            sim.cancel(poll[q]);
+            sim.cancel(rxIrq[q]);
+            sim.cancel(txIrq[q]);
+            rx[q].release(allocator, iommu);
+            tx[q].release(allocator, iommu);
+            interrupts.free(rxVector[q]);
+            interrupts.free(txVector[q]);
+        }
         sim.cancel(otherIrq);
-        rx.release(allocator, iommu);
-        tx.release(allocator, iommu);
-        interrupts.free(rxVector);
-        interrupts.free(txVector);
         interrupts.free(otherVector);
         function.disableBusMaster();
         linkUp = false;
@@ -269,11 +348,11 @@ public final class NicDriver implements DeviceDriver
             throw new DriverException(name + ": the device does not offer MSI-X (FEATURES = 0x" +
                 Integer.toHexString(features) + "), which this driver needs");
         }
-        final int queues = bar.read32(NicRegisters.QUEUES);
-        final int txQueues = DeviceIdentity.queuesField(queues, DeviceIdentity.QUEUES_TX_SHIFT);
-        final int rxQueues = DeviceIdentity.queuesField(queues, DeviceIdentity.QUEUES_RX_SHIFT);
-        rxVectorIndex = InterruptCauses.rxVector(0);
-        txVectorIndex = InterruptCauses.txVector(rxQueues, 0);
+        final int queueField = bar.read32(NicRegisters.QUEUES);
+        final int txQueues = DeviceIdentity.queuesField(queueField, DeviceIdentity.QUEUES_TX_SHIFT);
+        final int rxQueues = DeviceIdentity.queuesField(queueField, DeviceIdentity.QUEUES_RX_SHIFT);
+        queues = Math.min(config.queues(), Math.min(txQueues, rxQueues));
+        deviceRxQueues = rxQueues;
         otherVectorIndex = InterruptCauses.otherVector(rxQueues, txQueues);
         msixTable = bar.read32(NicRegisters.MSIX_TABLE);
         maxFrame = bar.read32(NicRegisters.MAX_FRAME);
@@ -296,6 +375,69 @@ public final class NicDriver implements DeviceDriver
                 throw new DriverException(name + ": the device did not come out of reset within " +
                     Time.format(config.resetTimeoutPs()) + " (CTRL = 0x" + Integer.toHexString(ctrl) + ")");
             }
+        }
+    }
+
+    private int rxVectorIndex(final int queue)
+    {
+        return InterruptCauses.rxVector(queue);
+    }
+
+    private int txVectorIndex(final int queue)
+    {
+        return InterruptCauses.txVector(deviceRxQueues, queue);
+    }
+
+    /** Entry i names queue i mod n, as Linux's ethtool_rxfh_indir_default spreads n queues. */
+    private static int[] evenTable(final int n)
+    {
+        final int[] table = new int[RssRegisters.RETA_ENTRIES];
+        for (int i = 0; i < table.length; i++)
+        {
+            table[i] = i % n;
+        }
+        return table;
+    }
+
+    /**
+     * Programs the RSS indirection table (as {@code ethtool -X}): entry i, for hash values whose low 7 bits are i,
+     * names RX queue {@code table[i]}, one of the queues in use.
+     */
+    public void setRssTable(final int[] table)
+    {
+        if (table.length != RssRegisters.RETA_ENTRIES)
+        {
+            throw new IllegalArgumentException(name + ": the RSS table has " + RssRegisters.RETA_ENTRIES +
+                " entries, got " + table.length);
+        }
+        for (int r = 0; r < RssRegisters.RETA_REGISTERS; r++)
+        {
+            int value = 0;
+            for (int k = 0; k < 4; k++)
+            {
+                final int queue = table[4 * r + k];
+                if (queue < 0 || queue >= queues)
+                {
+                    throw new IllegalArgumentException(name + ": RSS table entry " + (4 * r + k) + " names queue " +
+                        queue + "; the driver uses queues 0 to " + (queues - 1));
+                }
+                value |= queue << 8 * k;
+            }
+            bar.write32(RssRegisters.reta(r), value);
+        }
+    }
+
+    /** Programs the 40-byte RSS hash key (as {@code ethtool -X hkey}). */
+    public void setRssKey(final byte[] key)
+    {
+        if (key.length != RssRegisters.KEY_BYTES)
+        {
+            throw new IllegalArgumentException(name + ": the RSS key has " + RssRegisters.KEY_BYTES + " bytes, got " +
+                key.length);
+        }
+        for (int r = 0; r < RssRegisters.KEY_REGISTERS; r++)
+        {
+            bar.write32(RssRegisters.rssrk(r), RssRegisters.keyRegister(key, r));
         }
     }
 
@@ -354,11 +496,12 @@ public final class NicDriver implements DeviceDriver
     /* Interrupts and NAPI                                                                                          */
 
     /**
-     * Whether {@code work} must wait because the CPU is busy with another activity; if so it is rescheduled for when
-     * the CPU is free. Driver work waits this way rather than by running ahead in local time, so that what it reads
-     * (descriptors) and writes (registers, which cross the PCIe link) happens when it really runs.
+     * Whether queue {@code queue}'s {@code work} must wait because the CPU (on a multi-core host: the queue's core) is
+     * busy with another activity; if so it is rescheduled for when it is free. Driver work waits this way rather than
+     * by running ahead in local time, so that what it reads (descriptors) and writes (registers, which cross the PCIe
+     * link) happens when it really runs.
      */
-    private boolean cpuBusy(final Event work)
+    private boolean cpuBusy(final int queue, final Event work)
     {
         final long free = cpu.busyUntil(0); // one queue: its vectors reach core 0 (HostCpu.irqCore)
         if (free <= sim.now())
@@ -372,20 +515,29 @@ public final class NicDriver implements DeviceDriver
         return true;
     }
 
-    /** RX vector: mask it and let the poll run (as softirq, after this handler). */
-    private void rxInterrupt()
+    /**
+     * Starts queue {@code queue}'s driver work (its interrupts, poll, transmits) as a CPU activity. The host has one
+     * core today; on a multi-core host this is where the work goes to the core the queue's vectors reach.
+     */
+    private void begin(final int queue, final CpuUse use)
     {
-        if (cpuBusy(rxIrq))
+        cpu.begin(use);
+    }
+
+    /** RX vector of queue q: mask it and let the queue's poll run (as softirq, after this handler). */
+    private void rxInterrupt(final int q)
+    {
+        if (cpuBusy(q, rxIrq[q]))
         {
             return;
         }
-        cpu.begin(CpuUse.IRQ);
+        begin(q, CpuUse.IRQ);
         cpu.charge(cpu.costs().interruptPs());
-        rxInterrupts++;
-        mask(rxVectorIndex);
-        if (!poll.isScheduled())
+        rxInterrupts[q]++;
+        mask(rxVectorIndex(q));
+        if (!poll[q].isScheduled())
         {
-            sim.scheduleIn(poll, 0);
+            sim.scheduleIn(poll[q], 0);
         }
         cpu.end();
     }
@@ -394,18 +546,18 @@ public final class NicDriver implements DeviceDriver
      * One NAPI poll. Under budget it unmasks the vector (a frame that came meanwhile has left its vector pending, and
      * unmasking sends it); at budget it yields and polls again.
      */
-    private void poll()
+    private void poll(final int q)
     {
-        if (!up || cpuBusy(poll))
+        if (!up || cpuBusy(q, poll[q]))
         {
             return;
         }
-        cpu.begin(CpuUse.DRIVER);
+        begin(q, CpuUse.DRIVER);
         polls++;
-        final int done = rx.poll(receiver, config.napiBudget(), cpu, cpu.costs().driverRxPs());
+        final int done = rx[q].poll(receiver, config.napiBudget(), cpu, cpu.costs().driverRxPs());
         if (done > 0 && receiver != null)
         {
-            receiver.receiveBatchDone();
+            receiver.receiveBatchDone(q);
         }
         if (done < config.napiBudget())
         {
@@ -413,11 +565,11 @@ public final class NicDriver implements DeviceDriver
             {
                 adaptModeration();
             }
-            unmask(rxVectorIndex);
+            unmask(rxVectorIndex(q));
         }
         else
         {
-            sim.scheduleIn(poll, 0);
+            sim.scheduleIn(poll[q], 0);
         }
         cpu.end();
     }
@@ -426,12 +578,16 @@ public final class NicDriver implements DeviceDriver
      * when the rate changes. */
     private void adaptModeration()
     {
-        final int rate = moderation.update(rx.frames() - moderatedRxFrames, rx.bytes() - moderatedRxBytes,
-            tx.frames() - moderatedTxFrames, tx.bytes() - moderatedTxBytes);
-        moderatedRxFrames = rx.frames();
-        moderatedRxBytes = rx.bytes();
-        moderatedTxFrames = tx.frames();
-        moderatedTxBytes = tx.bytes();
+        final long rxFrames = framesReceived();
+        final long rxBytes = sum(rx, true);
+        final long txFrames = framesSent();
+        final long txBytes = sum(tx, true);
+        final int rate = moderation.update(rxFrames - moderatedRxFrames, rxBytes - moderatedRxBytes,
+            txFrames - moderatedTxFrames, txBytes - moderatedTxBytes);
+        moderatedRxFrames = rxFrames;
+        moderatedRxBytes = rxBytes;
+        moderatedTxFrames = txFrames;
+        moderatedTxBytes = txBytes;
         final int units = AdaptiveModeration.itrUnits(rate);
         if (units != itr)
         {
@@ -440,20 +596,20 @@ public final class NicDriver implements DeviceDriver
         }
     }
 
-    /** TX vector: a burst completed; reclaim, and tell a stack that met a full ring. */
-    private void txInterrupt()
+    /** TX vector of queue q: a burst completed; reclaim, and tell a stack that met a full ring. */
+    private void txInterrupt(final int q)
     {
-        if (cpuBusy(txIrq))
+        if (cpuBusy(q, txIrq[q]))
         {
             return;
         }
-        cpu.begin(CpuUse.IRQ);
+        begin(q, CpuUse.IRQ);
         cpu.charge(cpu.costs().interruptPs());
-        txInterrupts++;
-        tx.reclaim();
-        if (txBlocked && tx.free() > 0)
+        txInterrupts[q]++;
+        tx[q].reclaim();
+        if (txBlocked[q] && tx[q].free() > 0)
         {
-            txBlocked = false;
+            txBlocked[q] = false;
             if (receiver != null)
             {
                 receiver.txSpaceAvailable();
@@ -465,7 +621,7 @@ public final class NicDriver implements DeviceDriver
     /** Link and error vector: read (and so clear) ICR, follow the link, note device errors. */
     private void otherInterrupt()
     {
-        if (cpuBusy(otherIrq))
+        if (cpuBusy(0, otherIrq))
         {
             return;
         }
@@ -519,7 +675,28 @@ public final class NicDriver implements DeviceDriver
     public int features()
     {
         return ((features & DeviceIdentity.FEATURE_TX_CSUM) != 0 ? FEATURE_TX_CHECKSUM : 0) |
-            ((features & DeviceIdentity.FEATURE_RX_CSUM) != 0 ? FEATURE_RX_CHECKSUM : 0);
+            ((features & DeviceIdentity.FEATURE_RX_CSUM) != 0 ? FEATURE_RX_CHECKSUM : 0) |
+            (tso ? FEATURE_TSO : 0);
+    }
+
+    /** The queue pairs in use (known after probe; 1 before). */
+    @Override
+    public int txQueues()
+    {
+        return Math.max(queues, 1);
+    }
+
+    @Override
+    public int rxQueues()
+    {
+        return Math.max(queues, 1);
+    }
+
+    /** As Linux's skb_tx_hash without XPS maps: the hash scaled onto the queues (reciprocal_scale). */
+    @Override
+    public int txQueueFor(final int flowHash)
+    {
+        return DeviceDriver.queueFor(flowHash, txQueues());
     }
 
     @Override
@@ -538,59 +715,131 @@ public final class NicDriver implements DeviceDriver
     @Override
     public int txReserve()
     {
+        return txReserveOn(0);
+    }
+
+    /** A slot of TX queue {@code queue}: the queue in bits 16 and up, the ring position (and TSO bit) below. */
+    @Override
+    public int txReserveOn(final int queue)
+    {
         if (!up)
         {
             return NO_SLOT;
         }
-        final int slot = tx.reserve();
+        checkQueue(queue);
+        final int slot = tx[queue].reserve();
         if (slot == NO_SLOT)
         {
-            txBlocked = true;
+            txBlocked[queue] = true;
+            return NO_SLOT;
         }
-        return slot;
+        return queue << QUEUE_SHIFT | slot;
+    }
+
+    private void checkQueue(final int queue)
+    {
+        if (queue < 0 || queue >= queues)
+        {
+            throw new IllegalArgumentException(name + ": TX queue " + queue + " does not exist (0 to " +
+                (queues - 1) + ")");
+        }
     }
 
     /** The host's memory: every TX buffer lies in it, at {@link #txOffset(int)}. */
     @Override
     public MemorySegment txMemory()
     {
-        return tx.memory;
+        return tx[0].memory;
     }
 
     @Override
     public long txOffset(final int slot)
     {
-        return tx.buffer(slot);
+        return tx[slot >>> QUEUE_SHIFT].slotOffset(slot & INDEX_MASK);
     }
 
     @Override
     public int txCapacity()
     {
-        return tx.capacity();
+        return tx[0].capacity();
     }
 
     @Override
     public void txCommit(final int slot, final int length, final int checksumStart, final int checksumOffset)
     {
-        if (!up)
-        {
-            throw new IllegalStateException(name + ": txCommit() on a device that is not up");
-        }
-        cpu.begin(CpuUse.DRIVER);
-        cpu.charge(CpuUse.DRIVER, cpu.costs().driverTxPs());
-        tx.commit(slot, length, checksumStart, checksumOffset);
+        beginCommit(slot, "txCommit");
+        tx[slot >>> QUEUE_SHIFT].commit(slot & INDEX_MASK, length, checksumStart, checksumOffset);
         cpu.end();
     }
 
+    /**
+     * Starts a commit of {@code slot}: the device must be up; the per-frame transmit cost is charged as the slot's
+     * queue's work, which the caller ends once the descriptors are written.
+     */
+    private void beginCommit(final int slot, final String call)
+    {
+        if (!up)
+        {
+            throw new IllegalStateException(name + ": " + call + "() on a device that is not up");
+        }
+        begin(slot >>> QUEUE_SHIFT, CpuUse.DRIVER);
+        cpu.charge(CpuUse.DRIVER, cpu.costs().driverTxPs());
+    }
+
+    /** One doorbell per queue that has something new. */
     @Override
     public void txFlush()
     {
         if (up)
         {
-            cpu.begin(CpuUse.DRIVER);
-            tx.flush();
-            cpu.end();
+            for (int q = 0; q < queues; q++)
+            {
+                if (tx[q].hasCommitted())
+                {
+                    begin(q, CpuUse.DRIVER);
+                    tx[q].flush();
+                    cpu.end();
+                }
+            }
         }
+    }
+
+    /** 64 KiB of payload and 128 bytes of headers, with TSO; 0 without. */
+    @Override
+    public int tsoMaxBytes()
+    {
+        return tso ? DriverConfig.TSO_BUFFER_BYTES : 0;
+    }
+
+    @Override
+    public int txReserveTso(final int queue, final int length)
+    {
+        if (!tso)
+        {
+            throw new IllegalStateException(name + ": TSO is off (the device lacks FEATURES.TSO or the driver " +
+                "config has tso false)");
+        }
+        if (!up)
+        {
+            return NO_SLOT;
+        }
+        checkQueue(queue);
+        final int slot = tx[queue].reserveTso(length);
+        if (slot == NO_SLOT)
+        {
+            txBlocked[queue] = true;
+            return NO_SLOT;
+        }
+        return queue << QUEUE_SHIFT | slot;
+    }
+
+    /** One descriptor per 16 KiB of the segment; the device cuts it into frames. Charged as one transmit. */
+    @Override
+    public void txCommitTso(final int slot, final int length, final int headerLength, final int mss)
+    {
+        beginCommit(slot, "txCommitTso");
+        tx[slot >>> QUEUE_SHIFT].commitTso(slot & INDEX_MASK, length, headerLength, mss);
+        cpu.end();
     }
 
     /* ---------------------------------------------------------------------------------------------------------- */
@@ -650,39 +899,130 @@ public final class NicDriver implements DeviceDriver
     /** TX doorbells (tail writes) rung: one per flush that had something to hand over. */
     public long doorbells()
     {
-        return tx == null ? 0 : tx.doorbells();
+        long sum = 0;
+        for (final TxRing ring : tx)
+        {
+            sum += ring == null ? 0 : ring.doorbells();
+        }
+        return sum;
     }
 
+    /** Frames sent on every queue; a TSO segment counts the frames the device cuts it into. */
     public long framesSent()
     {
-        return tx == null ? 0 : tx.frames();
+        return sum(tx, false);
     }
 
     public long framesReceived()
     {
-        return rx == null ? 0 : rx.frames();
+        return sum(rx, false);
     }
 
-    /** Times {@link #txReserve()} found the ring full. */
+    /** Frames sent on TX queue {@code queue}. */
+    public long framesSent(final int queue)
+    {
+        return tx[queue] == null ? 0 : tx[queue].frames();
+    }
+
+    /** Frames received on RX queue {@code queue}. */
+    public long framesReceived(final int queue)
+    {
+        return rx[queue] == null ? 0 : rx[queue].frames();
+    }
+
+    /** TSO segments handed to the device, all queues. */
+    public long tsoSegments()
+    {
+        long sum = 0;
+        for (final TxRing ring : tx)
+        {
+            sum += ring == null ? 0 : ring.segments();
+        }
+        return sum;
+    }
+
+    /** Frames (or bytes) of every ring, those not set up counting 0. */
+    private static long sum(final RingMemory[] rings, final boolean bytes)
+    {
+        long sum = 0;
+        for (final RingMemory ring : rings)
+        {
+            if (ring instanceof TxRing t)
+            {
+                sum += bytes ? t.bytes() : t.frames();
+            }
+            else if (ring instanceof RxRing r)
+            {
+                sum += bytes ? r.bytes() : r.frames();
+            }
+        }
+        return sum;
+    }
+
+    /** Times {@link #txReserve()} (or another reserve) found a ring full. */
     public long txNoSlot()
     {
-        return tx == null ? 0 : tx.noSlot();
+        long sum = 0;
+        for (final TxRing ring : tx)
+        {
+            sum += ring == null ? 0 : ring.noSlot();
+        }
+        return sum;
     }
 
     /** Frames received before the stack set a receiver (dropped). */
     public long rxUnclaimed()
     {
-        return rx == null ? 0 : rx.unclaimed();
+        long sum = 0;
+        for (final RxRing ring : rx)
+        {
+            sum += ring == null ? 0 : ring.unclaimed();
+        }
+        return sum;
     }
 
+    /** RX interrupts, all queues. */
     public long rxInterrupts()
     {
-        return rxInterrupts;
+        long sum = 0;
+        for (final long count : rxInterrupts)
+        {
+            sum += count;
+        }
+        return sum;
     }
 
+    /** TX interrupts, all queues. */
     public long txInterrupts()
     {
-        return txInterrupts;
+        long sum = 0;
+        for (final long count : txInterrupts)
+        {
+            sum += count;
+        }
+        return sum;
+    }
+
+    public long rxInterrupts(final int queue)
+    {
+        return rxInterrupts[queue];
+    }
+
+    public long txInterrupts(final int queue)
+    {
+        return txInterrupts[queue];
+    }
+
+    /**
+     * A per-queue device counter ({@code dev.nicsim.nic.regs.QueueCounters}: QPRC, QBRC, QPTC, QBTC), read over
+     * MMIO: low half, then high half.
+     */
+    public long readQueueCounter(final int queue, final int counter)
+    {
+        final int offset = QueueCounters.offset(queue, counter);
+        final int low = bar.read32(offset);
+        final int high = bar.read32(offset + 4);
+        return (long) high << 32 | (low & 0xFFFF_FFFFL);
     }
 
     public long otherInterrupts()

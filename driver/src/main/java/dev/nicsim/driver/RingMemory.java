@@ -91,6 +91,7 @@ class RingMemory
     /** Unmaps and frees ring and buffers: only once the device has quiesced. */
     final void release(final DmaAllocator allocator, final Iommu iommu)
     {
+        releaseExtra(allocator, iommu);
         iommu.unmap(ringBlock);
         if (buffersMapped)
         {
@@ -98,5 +99,10 @@ class RingMemory
         }
         allocator.free(ringBlock);
         allocator.free(buffers);
+    }
+
+    /** More memory a subclass keeps, released with the ring. */
+    void releaseExtra(final DmaAllocator allocator, final Iommu iommu)
+    {
     }
 }

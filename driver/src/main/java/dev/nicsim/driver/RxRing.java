@@ -9,7 +9,7 @@ import dev.nicsim.nic.regs.RxDescriptor;
 import dev.nicsim.stack.device.FrameReceiver;
 
 /**
- * RX queue 0 as the driver keeps it. Every buffer belongs to the device except the one before {@code next}: a poll
+ * One RX queue as the driver keeps it. Every buffer belongs to the device except the one before {@code next}: a poll
  * lends each completed buffer's frame to the stack in place, gives the buffer straight back (the stack copies what it
  * keeps), and moves the tail over all of them with one write.
  */
@@ -17,17 +17,20 @@ final class RxRing extends RingMemory
 {
     private final Mmio bar;
     private final int tailRegister;
+    private final int queue;
     private int next;
     private long frames;
     private long bytes;
     private long unclaimed;
 
-    RxRing(final DmaAllocator allocator, final Iommu iommu, final Mmio bar, final String owner, final int count,
-        final int bufferBytes, final boolean mapBuffers)
+    RxRing(final DmaAllocator allocator, final Iommu iommu, final Mmio bar, final String owner, final int queue,
+        final int count, final int bufferBytes, final boolean mapBuffers)
     {
-        super(allocator, iommu, owner + " rx", count, bufferBytes, Iommu.Access.READ_WRITE, 0, mapBuffers);
+        super(allocator, iommu, owner + " rx" + (queue == 0 ? "" : Integer.toString(queue)), count, bufferBytes,
+            Iommu.Access.READ_WRITE, 0, mapBuffers);
         this.bar = bar;
-        this.tailRegister = QueueRegisters.rx(0, QueueRegisters.TAIL);
+        this.queue = queue;
+        this.tailRegister = QueueRegisters.rx(queue, QueueRegisters.TAIL);
         for (int i = 0; i < count; i++)
         {
             RxDescriptor.write(memory, descriptor(i), bufferAddress(i));
@@ -60,7 +63,7 @@ final class RxRing extends RingMemory
             if (receiver != null)
             {
                 receiver.receiveFrame(memory, buffer(next), RxDescriptor.length(fields),
-                    RxDescriptor.checksum(fields));
+                    RxDescriptor.checksum(fields), queue);
             }
             else
             {

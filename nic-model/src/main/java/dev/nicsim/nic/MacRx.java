@@ -112,6 +112,7 @@ final class MacRx implements FrameSink
         final int start = nic.rxcsum & NicRegisters.RXCSUM_PCSS_MASK;
         engine.length[slot] = payload;
         engine.kind[slot] = kind;
+        engine.queue[slot] = nic.rss.queueOf(memory, at, payload);
         engine.rawSum[slot] = start < payload ? OnesComplement.sum(memory, at + start, payload - start) : 0;
         engine.levelChanged();
         pipeline.add(slot, now + latency);

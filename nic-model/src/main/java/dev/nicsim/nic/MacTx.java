@@ -107,6 +107,7 @@ final class MacTx
         final long free = port.transmit(memory, at, bytes, fcsAppended);
         nic.stats.increment(Counters.GPTC);
         nic.stats.add(Counters.GOTC, bytes);
+        nic.stats.queueFrame(engine.owner(slot), false, bytes);
         if (nic.trace.enabled())
         {
             nic.trace.add(now, nic.name, EventTrace.Kind.FRAME, "transmit " + bytes + " B, wire free at " + free +

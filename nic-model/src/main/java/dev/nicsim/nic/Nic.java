@@ -47,6 +47,7 @@ public final class Nic
     final InterruptUnit interrupts;
     final TxQueue[] txQueues;
     final RxQueue[] rxQueues;
+    final Rss rss = new Rss(this);
     final TxEngine txEngine;
     final MacTx macTx;
     final RxEngine rxEngine;
@@ -156,6 +157,15 @@ public final class Nic
     public long counter(final int counter)
     {
         return stats.get(counter);
+    }
+
+    /**
+     * A per-queue counter ({@code dev.nicsim.nic.regs.QueueCounters}: QPRC, QBRC, QPTC, QBTC) of queue {@code queue},
+     * without the MMIO: for tests and reports.
+     */
+    public long queueCounter(final int queue, final int counter)
+    {
+        return stats.queueCounter(queue, counter);
     }
 
     /** Whether a software reset is in progress (CTRL.RST reads 1). */
@@ -284,6 +294,7 @@ public final class Nic
         macTx.reset();
         macRx.reset();
         rxEngine.reset();
+        rss.reset();
         interrupts.reset();
         stats.reset();
         errors.reset();

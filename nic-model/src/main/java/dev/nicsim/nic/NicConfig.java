@@ -14,7 +14,8 @@ import dev.nicsim.nic.regs.QueueRegisters;
  *                              most significant; unicast and non-zero. Default 02:00:00:00:00:01 (locally
  *                              administered).
  * @param txQueues              TX queues, 1 to 8. Default 2.
- * @param rxQueues              RX queues, 1 to 8. Default 2. Received frames all go to queue 0.
+ * @param rxQueues              RX queues, 1 to 8. Default 2. Received frames go to queue 0 unless RSS (MRQC) picks
+ *                              another.
  * @param coreClockPeriodPs     core clock period. Default 4000 ps (250 MHz).
  * @param coreDatapathBytes     core datapath width: the checksum unit and FIFO reads move this much per cycle.
  *                              Default 64.
@@ -38,13 +39,19 @@ import dev.nicsim.nic.regs.QueueRegisters;
  * @param phyRxLatencyPs        PCS/PMA receive latency. Default 12558 ps (129.5 UI at 10.3125 Gb/s, AMD GTYE3).
  * @param maxFrameBytes         largest frame, FCS included, 64 to 2048. Default 1522 (VLAN-tagged standard frame).
  * @param resetCycles           core cycles a software reset lasts. Default 250 (1 us).
+ * @param tso                   whether the device offers TCP segmentation offload (FEATURES.TSO, datasheet §4.3).
+ *                              Default false.
+ * @param tsoSegmentCycles      core cycles the TSO unit spends per frame it cuts, besides writing the frame's
+ *                              headers (one datapath beat per {@code coreDatapathBytes} of them): updating IPv4
+ *                              length and ID, TCP sequence number and flags. Default 2.
  */
 public record NicConfig(MisuseMode misuseMode, long macAddress, int txQueues, int rxQueues, long coreClockPeriodPs,
                         int coreDatapathBytes, long macClockPeriodPs, int macDatapathBytes, int registerCycles,
                         int fetchIssueCycles, int descriptorPrefetch, int descriptorCacheEntries,
                         int descriptorCycles, int checksumPipelineCycles, int txFifoBytes, int rxFifoBytes,
                         int fifoSyncCycles, int macTxPipelineCycles, int macRxPipelineCycles, long phyTxLatencyPs,
-                        long phyRxLatencyPs, int maxFrameBytes, int resetCycles)
+                        long phyRxLatencyPs, int maxFrameBytes, int resetCycles, boolean tso,
+                        int tsoSegmentCycles)
 {
     /** The most descriptors a queue may cache (they are named by 12 bits inside the device). */
     public static final int MAX_CACHE_ENTRIES = 4096;
@@ -81,6 +88,7 @@ public record NicConfig(MisuseMode misuseMode, long macAddress, int txQueues, in
         range("phyTxLatencyPs", phyTxLatencyPs, 0, Time.US);
         range("phyRxLatencyPs", phyRxLatencyPs, 0, Time.US);
         range("resetCycles", resetCycles, 1, 10_000_000);
+        range("tsoSegmentCycles", tsoSegmentCycles, 0, 1000);
     }
 
     /** The datasheet's defaults, strict mode. */
@@ -152,6 +160,8 @@ public record NicConfig(MisuseMode misuseMode, long macAddress, int txQueues, in
         private long phyRxLatencyPs = 12_558;
         private int maxFrameBytes = 1522;
         private int resetCycles = 250;
+        private boolean tso;
+        private int tsoSegmentCycles = 2;
 
         private Builder()
         {
@@ -182,6 +192,8 @@ public record NicConfig(MisuseMode misuseMode, long macAddress, int txQueues, in
             phyRxLatencyPs = c.phyRxLatencyPs;
             maxFrameBytes = c.maxFrameBytes;
             resetCycles = c.resetCycles;
+            tso = c.tso;
+            tsoSegmentCycles = c.tsoSegmentCycles;
         }
 
         public Builder misuseMode(final MisuseMode value)
@@ -331,13 +343,25 @@ public record NicConfig(MisuseMode misuseMode, long macAddress, int txQueues, in
             return this;
         }
 
+        public Builder tso(final boolean value)
+        {
+            tso = value;
+            return this;
+        }
+
+        public Builder tsoSegmentCycles(final int value)
+        {
+            tsoSegmentCycles = value;
+            return this;
+        }
+
         public NicConfig build()
         {
             return new NicConfig(misuseMode, macAddress, txQueues, rxQueues, coreClockPeriodPs, coreDatapathBytes,
                 macClockPeriodPs, macDatapathBytes, registerCycles, fetchIssueCycles, descriptorPrefetch,
                 descriptorCacheEntries, descriptorCycles, checksumPipelineCycles, txFifoBytes, rxFifoBytes,
                 fifoSyncCycles, macTxPipelineCycles, macRxPipelineCycles, phyTxLatencyPs, phyRxLatencyPs,
-                maxFrameBytes, resetCycles);
+                maxFrameBytes, resetCycles, tso, tsoSegmentCycles);
         }
     }
 }

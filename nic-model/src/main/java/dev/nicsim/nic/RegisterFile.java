@@ -6,7 +6,9 @@ import dev.nicsim.nic.regs.Counters;
 import dev.nicsim.nic.regs.DeviceIdentity;
 import dev.nicsim.nic.regs.NicErrors;
 import dev.nicsim.nic.regs.NicRegisters;
+import dev.nicsim.nic.regs.QueueCounters;
 import dev.nicsim.nic.regs.QueueRegisters;
+import dev.nicsim.nic.regs.RssRegisters;
 
 /**
  * BAR 0 as software sees it: decodes every access (datasheet §2-3), enforces access types, records a timestamped
@@ -85,7 +87,8 @@ final class RegisterFile implements RegisterSpace
             case NicRegisters.RAH0 -> nic.rah;
             case NicRegisters.ID -> DeviceIdentity.ID_VALUE;
             case NicRegisters.VERSION -> DeviceIdentity.VERSION_VALUE;
-            case NicRegisters.FEATURES -> DeviceIdentity.FEATURES_VALUE;
+            case NicRegisters.FEATURES -> DeviceIdentity.FEATURES_VALUE |
+                (nic.config.tso() ? DeviceIdentity.FEATURE_TSO : 0);
             case NicRegisters.QUEUES -> queues;
             case NicRegisters.LINK_SPEED -> linkSpeed;
             case NicRegisters.MSIX_TABLE -> NicRegisters.MSIX_TABLE_OFFSET;
@@ -94,6 +97,7 @@ final class RegisterFile implements RegisterSpace
             case NicRegisters.QUEUE_STRIDE -> QueueRegisters.STRIDE;
             case NicRegisters.ERRCODE -> nic.errors.readErrcode();
             case NicRegisters.ERRADDR -> nic.errors.erraddr();
+            case RssRegisters.MRQC -> nic.rss.mrqc();
             default -> readBlock(offset);
         };
     }
@@ -110,9 +114,17 @@ final class RegisterFile implements RegisterSpace
         {
             return ring.read(offset % QueueRegisters.STRIDE);
         }
-        if (offset >= Counters.BASE && offset < Counters.BASE + 8 * Counters.COUNT)
+        if (counters(offset))
         {
             return nic.stats.read(offset);
+        }
+        if (offset >= RssRegisters.RETA_BASE && offset < RssRegisters.reta(RssRegisters.RETA_REGISTERS))
+        {
+            return nic.rss.readTable((offset - RssRegisters.RETA_BASE) / 4);
+        }
+        if (offset >= RssRegisters.RSSRK_BASE && offset < RssRegisters.rssrk(RssRegisters.KEY_REGISTERS))
+        {
+            return nic.rss.readKey((offset - RssRegisters.RSSRK_BASE) / 4);
         }
         if (offset >= NicRegisters.MSIX_TABLE_OFFSET && offset < NicRegisters.MSIX_TABLE_OFFSET +
             nic.interrupts.tableBytes())
@@ -149,6 +161,7 @@ final class RegisterFile implements RegisterSpace
             case NicRegisters.RXCSUM -> nic.rxcsum = value & NicRegisters.RXCSUM_PCSS_MASK;
             case NicRegisters.RAL0 -> nic.ral = value;
             case NicRegisters.RAH0 -> nic.rah = value & (NicRegisters.RAH_AV | 0xFFFF);
+            case RssRegisters.MRQC -> nic.rss.writeMrqc(value);
             case NicRegisters.STATUS, NicRegisters.ID, NicRegisters.VERSION, NicRegisters.FEATURES,
                  NicRegisters.QUEUES, NicRegisters.LINK_SPEED, NicRegisters.MSIX_TABLE, NicRegisters.MSIX_PBA,
                  NicRegisters.MAX_FRAME, NicRegisters.QUEUE_STRIDE, NicRegisters.ERRCODE, NicRegisters.ERRADDR ->
@@ -171,8 +184,17 @@ final class RegisterFile implements RegisterSpace
             ring.write(offset, offset % QueueRegisters.STRIDE, value);
             return;
         }
-        if (offset >= Counters.BASE && offset < Counters.BASE + 8 * Counters.COUNT ||
-            offset >= NicRegisters.MSIX_PBA_OFFSET && offset < NicRegisters.MSIX_PBA_OFFSET +
+        if (offset >= RssRegisters.RETA_BASE && offset < RssRegisters.reta(RssRegisters.RETA_REGISTERS))
+        {
+            nic.rss.writeTable(offset, (offset - RssRegisters.RETA_BASE) / 4, value);
+            return;
+        }
+        if (offset >= RssRegisters.RSSRK_BASE && offset < RssRegisters.rssrk(RssRegisters.KEY_REGISTERS))
+        {
+            nic.rss.writeKey((offset - RssRegisters.RSSRK_BASE) / 4, value);
+            return;
+        }
+        if (counters(offset) || offset >= NicRegisters.MSIX_PBA_OFFSET && offset < NicRegisters.MSIX_PBA_OFFSET +
                 nic.interrupts.pendingBytes())
         {
             readOnly(offset, value);
@@ -186,6 +208,13 @@ final class RegisterFile implements RegisterSpace
         }
         nic.errors.register(NicErrors.REG_UNKNOWN, offset, value & 0xFFFF_FFFFL,
             "write to an offset that holds no register");
+    }
+
+    /** Whether {@code offset} is in the general or the per-queue statistics block. */
+    private static boolean counters(final int offset)
+    {
+        return offset >= Counters.BASE && offset < Counters.BASE + 8 * Counters.COUNT ||
+            offset >= QueueCounters.BASE && offset < QueueCounters.BASE + 8 * QueueCounters.COUNT;
     }
 
     private void readOnly(final int offset, final int value)

@@ -18,8 +18,8 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * The receive engine (datasheet §5.2, steps 3-4). Frames leave the RX FIFO in order, all for RX queue 0. Each needs
- * a cached buffer of its queue: without one on its way (the ring is empty, or the queue is disabled or halted) the
+ * The receive engine (datasheet §5.2, steps 3-4). Frames leave the RX FIFO in order, each for the RX queue that
+ * {@link Rss} picked as it arrived (queue 0 while RSS is off). Each needs a cached buffer of its queue: without one on its way (the ring is empty, or the queue is disabled or halted) the
  * frame is dropped and counted; with one still being fetched the engine waits. It reads the frame out of the FIFO one
  * datapath width per cycle, then issues the DMA write of the frame and the write-back of the descriptor, which PCIe
  * keeps in that order. When the write-back has left, the frame's FIFO room is freed and RXQ(q) is set.
@@ -41,6 +41,8 @@ final class RxEngine implements DmaClient
     final int[] length;
     final int[] rawSum;
     final int[] kind;
+    /** The RX queue RSS picked. */
+    final int[] queue;
     private final long[] readyAt;
 
     /* Frames in the FIFO, in order. */
@@ -63,6 +65,7 @@ final class RxEngine implements DmaClient
         length = new int[slots];
         rawSum = new int[slots];
         kind = new int[slots];
+        queue = new int[slots];
         readyAt = new long[slots];
         order = new int[slots];
     }
@@ -115,7 +118,7 @@ final class RxEngine implements DmaClient
             {
                 return;
             }
-            final RxQueue queue = nic.rxQueues[0];
+            final RxQueue queue = nic.rxQueues[this.queue[slot]];
             if (queue.active() && queue.hasDescriptor(now))
             {
                 final int size = NicRegisters.bufferSize(nic.rctl);
@@ -205,8 +208,9 @@ final class RxEngine implements DmaClient
         {
             nic.stats.increment(Counters.MPRC);
         }
+        nic.stats.queueFrame(queue[slot], true, bytes + 4);
         discard(slot, bytes);
-        nic.interrupts.cause(InterruptCauses.rxQueue(0));
+        nic.interrupts.cause(InterruptCauses.rxQueue(queue[slot]));
     }
 
     /** The frame at the FIFO's head goes nowhere: counted under {@code counter}, with {@code cause} if not 0. */

@@ -12,6 +12,10 @@ import dev.nicsim.nic.regs.NicErrors;
 import dev.nicsim.nic.regs.NicRegisters;
 import dev.nicsim.nic.regs.TxDescriptor;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -21,6 +25,12 @@ import java.util.Arrays;
  * When the last data of a frame (EOP) has arrived, the frame streams through the checksum unit, one datapath width per
  * cycle, gets its checksum inserted and goes to the {@link MacTx}.
  *
+ * <p>A descriptor with CMD.TSE starts a TSO packet (datasheet §4.3): its headers are read once into the queue's header
+ * store, then each step cuts one frame: the headers are copied from the store into a FIFO slot and updated (IPv4
+ * length and ID, TCP sequence number and flags), and the next MSS bytes of payload are read by DMA behind them, from
+ * as many descriptors as they span. The checksum unit then computes both checksums of the frame. So the DMA reads
+ * every byte of the packet once and the wire carries whole frames.
+ *
  * <p>A DMA read's tag carries the FIFO slot and the cache entry of its descriptor. Slots whose queue stopped while a
  * read into them was in flight are orphaned: they are freed only when that read has landed, so stale data never
  * overwrites a newer frame.
@@ -29,6 +39,22 @@ final class TxEngine implements DmaClient
 {
     private static final int SLOT_BITS = 18;
     private static final int SLOT_MASK = (1 << SLOT_BITS) - 1;
+
+    /* TSO: per queue, what the segmentation unit is doing. */
+    private static final int TSO_IDLE = 0;
+    private static final int TSO_HEADER = 1;
+    private static final int TSO_SEGMENTING = 2;
+    private static final int TSO_DROPPING = 3;
+    /** Bytes of header store per queue: CSS is 8 bits. */
+    private static final int HEADER_STORE = 256;
+    private static final int ETH_HEADER = 14;
+    private static final int MIN_TSO_HEADER = ETH_HEADER + 20 + 20;
+    private static final int TCP_CWR = 0x80;
+    private static final int TCP_PSH = 0x08;
+    private static final int TCP_FIN = 0x01;
+    private static final ValueLayout.OfShort BE_SHORT =
+        ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final Nic nic;
     final PacketFifo fifo;
@@ -56,6 +82,27 @@ final class TxEngine implements DmaClient
     private final boolean[] insertChecksum;
     private final int[] css;
     private final int[] cso;
+    /** The IPv4 header length of a TSO frame, whose checksums the checksum unit computes; 0 for other frames. */
+    private final int[] segmentIpHeader;
+
+    /* Per TX queue and cache entry: DMA reads of its buffer in flight, and whether every byte has been issued. */
+    private final int[][] reads;
+    private final boolean[][] issuedAll;
+
+    /* Per TX queue: the TSO packet in progress. */
+    private final int[] tsoState;
+    private final int[] tsoHeaderBytes;
+    private final int[] tsoMss;
+    private final int[] tsoCmd;
+    private final int[] tsoFrame;
+    /* The descriptor being consumed: cache entry, ring index, next byte's bus address, bytes left, EOP. */
+    private final int[] tsoEntry;
+    private final int[] tsoIndex;
+    private final long[] tsoAddress;
+    private final int[] tsoLeft;
+    private final boolean[] tsoEop;
+    private final MemorySegment headerStore;
+    private final DmaClient headerRead = this::headerRead;
 
     TxEngine(final Nic nic)
     {
@@ -80,6 +127,27 @@ final class TxEngine implements DmaClient
         insertChecksum = new boolean[slots];
         css = new int[slots];
         cso = new int[slots];
+        segmentIpHeader = new int[slots];
+        final int queues = config.txQueues();
+        reads = new int[queues][config.descriptorCacheEntries()];
+        issuedAll = new boolean[queues][config.descriptorCacheEntries()];
+        tsoState = new int[queues];
+        tsoHeaderBytes = new int[queues];
+        tsoMss = new int[queues];
+        tsoCmd = new int[queues];
+        tsoFrame = new int[queues];
+        tsoEntry = new int[queues];
+        tsoIndex = new int[queues];
+        tsoAddress = new long[queues];
+        tsoLeft = new int[queues];
+        tsoEop = new boolean[queues];
+        headerStore = Arena.ofAuto().allocate((long) HEADER_STORE * queues, 64);
+    }
+
+    /** The TX queue whose frame is in {@code slot}. */
+    int owner(final int slot)
+    {
+        return owner[slot];
     }
 
     /** FIFO slots hold the largest frame, FCS included, rounded up to a 64-byte line. */
@@ -124,7 +192,7 @@ final class TxEngine implements DmaClient
         final TxQueue[] queues = nic.txQueues;
         for (int q = 0; q < queues.length; q++)
         {
-            if (queues[q].nextReadyAt() != Long.MAX_VALUE)
+            if (queues[q].nextReadyAt() != Long.MAX_VALUE || tsoState[q] == TSO_SEGMENTING)
             {
                 return true;
             }
@@ -145,8 +213,24 @@ final class TxEngine implements DmaClient
         {
             final int q = (nextQueue + k) % queues.length;
             final TxQueue queue = queues[q];
-            if (!queue.active())
+            if (!queue.active() || tsoState[q] == TSO_HEADER)
             {
+                continue;
+            }
+            if (tsoState[q] == TSO_SEGMENTING)
+            {
+                final long ready = segmentReadyAt(queue, now);
+                if (ready <= now)
+                {
+                    final int cycles = segment(queue);
+                    if (cycles > 0)
+                    {
+                        nextQueue = (q + 1) % queues.length;
+                        stepAt(nic.core.edgeAfter(now, cycles));
+                    }
+                    return;
+                }
+                earliest = Math.min(earliest, ready);
                 continue;
             }
             if (queue.hasDescriptor(now))
@@ -176,6 +260,21 @@ final class TxEngine implements DmaClient
         final int bytes = TxDescriptor.length(fields);
         final int command = TxDescriptor.cmd(fields);
         int slot = assembling[q];
+        if (tsoState[q] == TSO_DROPPING)
+        {
+            queue.issued();
+            queue.dataDone(entry);
+            if ((command & TxDescriptor.CMD_EOP) != 0)
+            {
+                tsoDropped(q);
+            }
+            return true;
+        }
+        if (slot < 0 && (command & TxDescriptor.CMD_TSE) != 0)
+        {
+            startTso(queue, entry, fields);
+            return true;
+        }
         if (slot < 0)
         {
             slot = fifo.allocate();
@@ -183,12 +282,7 @@ final class TxEngine implements DmaClient
             {
                 return false;
             }
-            length[slot] = 0;
-            pending[slot] = 0;
-            complete[slot] = false;
-            dropped[slot] = false;
-            orphan[slot] = false;
-            owner[slot] = q;
+            newFrame(slot, q, 0);
             assembling[q] = slot;
         }
         final int index = queue.nextRingIndex();
@@ -216,6 +310,8 @@ final class TxEngine implements DmaClient
                     ", read " + bytes + " B of buffer at 0x" + Long.toHexString(buffer));
             }
             queue.issued();
+            reads[q][entry] = 1;
+            issuedAll[q][entry] = true;
             nic.errors.dmaContext("buffer read", queue, index);
             nic.dma.read(buffer, bytes, fifo.storage(), fifo.offset(slot) + length[slot], this,
                 slot | entry << SLOT_BITS);
@@ -226,6 +322,18 @@ final class TxEngine implements DmaClient
             endOfPacket(queue, index, slot, fields);
         }
         return true;
+    }
+
+    /** A frame of queue q starts in {@code slot}, {@code bytes} long so far. */
+    private void newFrame(final int slot, final int q, final int bytes)
+    {
+        length[slot] = bytes;
+        pending[slot] = 0;
+        complete[slot] = false;
+        dropped[slot] = false;
+        orphan[slot] = false;
+        owner[slot] = q;
+        segmentIpHeader[slot] = 0;
     }
 
     private boolean acceptable(final TxQueue queue, final int index, final int slot, final int bytes,
@@ -296,7 +404,7 @@ final class TxEngine implements DmaClient
         final TxQueue queue = nic.txQueues[owner[slot]];
         if (status == DmaEngine.OK)
         {
-            queue.dataDone(tag >>> SLOT_BITS);
+            readDone(queue, tag >>> SLOT_BITS);
         }
         else
         {
@@ -326,9 +434,23 @@ final class TxEngine implements DmaClient
         checksum.add(slot, start + core.cycles(beats + nic.config.checksumPipelineCycles()));
     }
 
+    /** One read of a descriptor's buffer has landed: the descriptor completes when all its bytes have. */
+    private void readDone(final TxQueue queue, final int entry)
+    {
+        final int q = queue.queue;
+        if (--reads[q][entry] == 0 && issuedAll[q][entry])
+        {
+            queue.dataDone(entry);
+        }
+    }
+
     private void checksummed(final int slot)
     {
-        if (insertChecksum[slot])
+        if (segmentIpHeader[slot] > 0)
+        {
+            segmentChecksums(slot);
+        }
+        else if (insertChecksum[slot])
         {
             final long at = fifo.offset(slot);
             final int sum = OnesComplement.sum(fifo.storage(), at + css[slot], length[slot] - css[slot]);
@@ -346,10 +468,324 @@ final class TxEngine implements DmaClient
         wake(nic.sim.now());
     }
 
+    /* ---------------------------------------------------------------------------------------------------------- */
+    /* TCP segmentation (datasheet §4.3)                                                                           */
+
+    /** A TSO packet's first descriptor: its headers go to the header store; segmentation starts when they land. */
+    private void startTso(final TxQueue queue, final int entry, final long fields)
+    {
+        final int q = queue.queue;
+        final int index = queue.nextRingIndex();
+        final int bytes = TxDescriptor.length(fields);
+        final int command = TxDescriptor.cmd(fields);
+        final int header = TxDescriptor.css(fields);
+        final int mss = TxDescriptor.special(fields);
+        queue.issued();
+        tsoEntry[q] = entry;
+        tsoIndex[q] = index;
+        tsoEop[q] = (command & TxDescriptor.CMD_EOP) != 0;
+        final String problem = !nic.config.tso() ? "the device has no TSO (FEATURES.TSO is clear)" :
+            (command & (TxDescriptor.CMD_DEXT | TxDescriptor.CMD_VLE)) != 0 ? "DEXT and VLE must be clear" :
+            header < MIN_TSO_HEADER || header > bytes ? "the headers (CSS = " + header + " bytes) must be at least " +
+                MIN_TSO_HEADER + " and lie in the first descriptor's " + bytes + " bytes" :
+            mss < 1 || header + mss > maxFrame ? "MSS " + mss + " must be 1 or more and, with " + header +
+                " bytes of headers, fit a frame of " + maxFrame + " bytes" : null;
+        if (problem != null)
+        {
+            nic.errors.descriptor(NicErrors.TX_TSO_INVALID, queue, index, "CMD/CSS/special", fields >>> 24, problem);
+            tsoLeft[q] = 0;
+            queue.dataDone(entry);
+            tsoState[q] = TSO_DROPPING;
+            if (tsoEop[q])
+            {
+                tsoDropped(q);
+            }
+            return;
+        }
+        tsoHeaderBytes[q] = header;
+        tsoMss[q] = mss;
+        tsoCmd[q] = command & ~TxDescriptor.CMD_TSE;
+        tsoFrame[q] = 0;
+        final long address = queue.address(entry);
+        tsoAddress[q] = address + header;
+        tsoLeft[q] = bytes - header;
+        reads[q][entry] = 1;
+        issuedAll[q][entry] = tsoLeft[q] == 0;
+        tsoState[q] = TSO_HEADER;
+        if (nic.trace.enabled())
+        {
+            nic.trace.add(nic.sim.now(), nic.name, EventTrace.Kind.DMA, queue.label + ": descriptor " + index +
+                ", TSO packet (MSS " + mss + "), read " + header + " B of headers at 0x" + Long.toHexString(address));
+        }
+        nic.errors.dmaContext("TSO header read", queue, index);
+        nic.dma.read(address, header, headerStore, (long) HEADER_STORE * q, headerRead,
+            q | entry << 3 | (queue.generation & 0x1FFFF) << 15);
+    }
+
+    /** The headers of a TSO packet are in the store: check them, then cut frames. */
+    private void headerRead(final int tag, final int status)
+    {
+        final int q = tag & 7;
+        final TxQueue queue = nic.txQueues[q];
+        if (tag >>> 15 != (queue.generation & 0x1FFFF))
+        {
+            return;
+        }
+        if (status != DmaEngine.OK)
+        {
+            queue.halt();
+            return;
+        }
+        final String problem = headerProblem(q);
+        if (problem != null)
+        {
+            nic.errors.descriptor(NicErrors.TX_TSO_INVALID, queue, tsoIndex[q], "headers", tsoHeaderBytes[q],
+                problem);
+            issuedAll[q][tsoEntry[q]] = true;
+            tsoLeft[q] = 0;
+            tsoState[q] = TSO_DROPPING;
+            readDone(queue, tsoEntry[q]);
+            if (tsoEop[q])
+            {
+                tsoDropped(q);
+            }
+            return;
+        }
+        tsoState[q] = TSO_SEGMENTING;
+        readDone(queue, tsoEntry[q]);
+        wake(nic.sim.now());
+    }
+
+    /** What is wrong with queue q's stored headers for segmentation, or null. */
+    private String headerProblem(final int q)
+    {
+        final long at = (long) HEADER_STORE * q;
+        final int header = tsoHeaderBytes[q];
+        if ((headerStore.get(BE_SHORT, at + 12) & 0xFFFF) != 0x0800)
+        {
+            return "not an IPv4 frame (EtherType 0x" + Integer.toHexString(headerStore.get(BE_SHORT, at + 12) &
+                0xFFFF) + ")";
+        }
+        final int versionIhl = headerStore.get(ValueLayout.JAVA_BYTE, at + ETH_HEADER) & 0xFF;
+        final int ip = (versionIhl & 0xF) * 4;
+        if (versionIhl >>> 4 != 4 || ip < 20 || (headerStore.get(ValueLayout.JAVA_BYTE, at + ETH_HEADER + 9) & 0xFF)
+            != 6)
+        {
+            return "not a TCP/IPv4 packet (version/IHL 0x" + Integer.toHexString(versionIhl) + ")";
+        }
+        final int tcp = ETH_HEADER + ip + 20 > header ? 0 :
+            ((headerStore.get(ValueLayout.JAVA_BYTE, at + ETH_HEADER + ip + 12) & 0xFF) >>> 4) * 4;
+        if (ETH_HEADER + ip + tcp != header)
+        {
+            return "Ethernet (14), IPv4 (" + ip + ") and TCP (" + tcp + ") headers take " + (ETH_HEADER + ip + tcp) +
+                " bytes, not CSS = " + header;
+        }
+        return null;
+    }
+
+    /**
+     * When queue q's next frame can be cut: now if its payload (MSS bytes, or what is left up to EOP) lies in
+     * descriptors that are cached and decoded; the time the first one that is not becomes usable; or
+     * {@code Long.MAX_VALUE} while some are not even fetched.
+     */
+    private long segmentReadyAt(final TxQueue queue, final long now)
+    {
+        final int q = queue.queue;
+        int have = tsoLeft[q];
+        if (have >= tsoMss[q] || tsoEop[q])
+        {
+            return now;
+        }
+        for (int ahead = 0; ; ahead++)
+        {
+            final long ready = queue.readyAtAhead(ahead);
+            if (ready > now)
+            {
+                return ready;
+            }
+            final long fields = queue.fieldsAhead(ahead);
+            have += TxDescriptor.length(fields);
+            if (have >= tsoMss[q] || (TxDescriptor.cmd(fields) & TxDescriptor.CMD_EOP) != 0)
+            {
+                return now;
+            }
+        }
+    }
+
+    /**
+     * Cuts queue q's next frame: headers from the store, payload read behind them. Returns the core cycles it took,
+     * or 0 when the FIFO has no room for the frame (nothing done).
+     */
+    private int segment(final TxQueue queue)
+    {
+        final int q = queue.queue;
+        final int header = tsoHeaderBytes[q];
+        final int payload = segmentPayload(queue);
+        final int slot = fifo.allocate();
+        if (slot < 0)
+        {
+            return 0;
+        }
+        if (!fifo.reserve(header + payload))
+        {
+            fifo.free(slot);
+            return 0;
+        }
+        levelChanged();
+        newFrame(slot, q, header + payload);
+        insertChecksum[slot] = false;
+        cmd[slot] = tsoCmd[q];
+        final MemorySegment storage = fifo.storage();
+        final long at = fifo.offset(slot);
+        MemorySegment.copy(headerStore, (long) HEADER_STORE * q, storage, at, header);
+        int descriptors = 0;
+        int filled = 0;
+        while (filled < payload)
+        {
+            if (tsoLeft[q] == 0)
+            {
+                descriptors += nextTsoDescriptor(queue);
+                continue;
+            }
+            final int piece = Math.min(payload - filled, tsoLeft[q]);
+            final int entry = tsoEntry[q];
+            if (nic.trace.enabled())
+            {
+                nic.trace.add(nic.sim.now(), nic.name, EventTrace.Kind.DMA, queue.label + ": descriptor " +
+                    tsoIndex[q] + ", TSO frame " + tsoFrame[q] + ", read " + piece + " B of buffer at 0x" +
+                    Long.toHexString(tsoAddress[q]));
+            }
+            pending[slot]++;
+            reads[q][entry]++;
+            tsoLeft[q] -= piece;
+            issuedAll[q][entry] = tsoLeft[q] == 0;
+            nic.errors.dmaContext("buffer read", queue, tsoIndex[q]);
+            nic.dma.read(tsoAddress[q], piece, storage, at + header + filled, this, slot | entry << SLOT_BITS);
+            tsoAddress[q] += piece;
+            filled += piece;
+        }
+        while (tsoLeft[q] == 0 && !tsoEop[q] && queue.readyAtAhead(0) <= nic.sim.now() &&
+            TxDescriptor.length(queue.fieldsAhead(0)) == 0)
+        {
+            // Empty descriptors (a programming error, counted) up to EOP end the packet here.
+            descriptors += nextTsoDescriptor(queue);
+        }
+        final boolean last = tsoEop[q] && tsoLeft[q] == 0;
+        updateHeaders(slot, q, last);
+        complete[slot] = true;
+        tsoFrame[q]++;
+        if (last)
+        {
+            tsoState[q] = TSO_IDLE;
+        }
+        if (pending[slot] == 0)
+        {
+            frameRead(slot);
+        }
+        final int beats = (int) ClockDomain.beats(header, nic.config.coreDatapathBytes());
+        return descriptors * nic.config.descriptorCycles() + beats + nic.config.tsoSegmentCycles();
+    }
+
+    /** The payload bytes of queue q's next frame: the MSS, or what is left up to EOP. */
+    private int segmentPayload(final TxQueue queue)
+    {
+        final int q = queue.queue;
+        int have = tsoLeft[q];
+        for (int ahead = 0; have < tsoMss[q] && !(ahead == 0 && tsoEop[q]); ahead++)
+        {
+            final long fields = queue.fieldsAhead(ahead);
+            have += TxDescriptor.length(fields);
+            if ((TxDescriptor.cmd(fields) & TxDescriptor.CMD_EOP) != 0)
+            {
+                break;
+            }
+        }
+        return Math.min(have, tsoMss[q]);
+    }
+
+    /** Takes the TSO packet's next descriptor; returns 1 (a descriptor's decode cycles are spent). */
+    private int nextTsoDescriptor(final TxQueue queue)
+    {
+        final int q = queue.queue;
+        final int entry = queue.nextEntry();
+        final long fields = queue.fields(entry);
+        tsoIndex[q] = queue.nextRingIndex();
+        queue.issued();
+        tsoEntry[q] = entry;
+        tsoAddress[q] = queue.address(entry);
+        tsoLeft[q] = TxDescriptor.length(fields);
+        tsoEop[q] = (TxDescriptor.cmd(fields) & TxDescriptor.CMD_EOP) != 0;
+        reads[q][entry] = 0;
+        issuedAll[q][entry] = tsoLeft[q] == 0;
+        if (tsoLeft[q] == 0)
+        {
+            nic.errors.descriptor(NicErrors.TX_LENGTH_ZERO, queue, tsoIndex[q], "length", 0, "");
+            queue.dataDone(entry);
+        }
+        return 1;
+    }
+
+    /**
+     * Frame {@code tsoFrame[q]} of the packet: IPv4 total length and ID (the packet's plus the frame number), TCP
+     * sequence number (plus MSS per frame) and flags (CWR only on the first frame, FIN and PSH only on the last, as
+     * Linux's tcp_gso_segment and Intel's default DTXTCPFLGL/H do).
+     */
+    private void updateHeaders(final int slot, final int q, final boolean last)
+    {
+        final MemorySegment storage = fifo.storage();
+        final long ip = fifo.offset(slot) + ETH_HEADER;
+        final int ipHeader = (storage.get(ValueLayout.JAVA_BYTE, ip) & 0xF) * 4;
+        final long tcp = ip + ipHeader;
+        storage.set(BE_SHORT, ip + 2, (short) (length[slot] - ETH_HEADER));
+        storage.set(BE_SHORT, ip + 4, (short) (storage.get(BE_SHORT, ip + 4) + tsoFrame[q]));
+        storage.set(BE_INT, tcp + 4, storage.get(BE_INT, tcp + 4) + tsoFrame[q] * tsoMss[q]);
+        int flags = storage.get(ValueLayout.JAVA_BYTE, tcp + 13) & 0xFF;
+        if (tsoFrame[q] > 0)
+        {
+            flags &= ~TCP_CWR;
+        }
+        if (!last)
+        {
+            flags &= ~(TCP_FIN | TCP_PSH);
+        }
+        storage.set(ValueLayout.JAVA_BYTE, tcp + 13, (byte) flags);
+        segmentIpHeader[slot] = ipHeader;
+    }
+
+    /**
+     * A TSO frame's checksums: the IPv4 header's, and the TCP one from the pseudo-header sum software left in the
+     * field (addresses and protocol, length 0) plus this frame's TCP length.
+     */
+    private void segmentChecksums(final int slot)
+    {
+        final MemorySegment storage = fifo.storage();
+        final long ip = fifo.offset(slot) + ETH_HEADER;
+        final int ipHeader = segmentIpHeader[slot];
+        storage.set(BE_SHORT, ip + 10, (short) 0);
+        OnesComplement.store(storage, ip + 10, OnesComplement.sum(storage, ip, ipHeader));
+        final long tcp = ip + ipHeader;
+        final int tcpLength = length[slot] - ETH_HEADER - ipHeader;
+        int pseudo = (storage.get(BE_SHORT, tcp + 16) & 0xFFFF) + tcpLength;
+        pseudo = (pseudo & 0xFFFF) + (pseudo >>> 16);
+        storage.set(BE_SHORT, tcp + 16, (short) pseudo);
+        OnesComplement.store(storage, tcp + 16, OnesComplement.sum(storage, tcp, tcpLength));
+    }
+
+    /** The rest of a refused TSO packet has been skipped: it counts as one dropped frame. */
+    private void tsoDropped(final int q)
+    {
+        tsoState[q] = TSO_IDLE;
+        nic.stats.increment(Counters.TXDROPS);
+    }
+
     /** A TX queue stopped: its frames still being assembled or read are dropped; complete ones still go out. */
     void queueStopped(final int queue)
     {
         assembling[queue] = -1;
+        tsoState[queue] = TSO_IDLE;
+        tsoLeft[queue] = 0;
+        Arrays.fill(reads[queue], 0);
+        Arrays.fill(issuedAll[queue], false);
         for (int slot = 0; slot < length.length; slot++)
         {
             if (fifo.isAllocated(slot) && !orphan[slot] && owner[slot] == queue &&
@@ -377,6 +813,8 @@ final class TxEngine implements DmaClient
         checksum.clear();
         checksumFreeAt = 0;
         Arrays.fill(assembling, -1);
+        Arrays.fill(tsoState, TSO_IDLE);
+        Arrays.fill(tsoLeft, 0);
         for (int slot = 0; slot < length.length; slot++)
         {
             orphan[slot] = fifo.isAllocated(slot) && pending[slot] > 0;

@@ -95,6 +95,21 @@ final class TxQueue extends DescriptorRing
         return issued != filled ? readyAt[issued % cacheEntries] : Long.MAX_VALUE;
     }
 
+    /**
+     * When the descriptor {@code ahead} places after the next one for the engine becomes usable, or
+     * {@code Long.MAX_VALUE} if it is not cached (yet).
+     */
+    long readyAtAhead(final int ahead)
+    {
+        return issued + ahead < filled ? readyAt[(issued + ahead) % cacheEntries] : Long.MAX_VALUE;
+    }
+
+    /** The second quadword of the descriptor {@code ahead} places after the next one (which must be cached). */
+    long fieldsAhead(final int ahead)
+    {
+        return fields[(issued + ahead) % cacheEntries];
+    }
+
     /** The cache entry of the next descriptor for the engine. */
     int nextEntry()
     {

@@ -17,6 +17,7 @@ import dev.nicsim.hw.pcie.PciFunction;
 import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
 import dev.nicsim.hw.sim.Simulator;
+import dev.nicsim.nic.regs.QueueRegisters;
 import dev.nicsim.stack.device.FrameReceiver;
 
 import java.lang.foreign.Arena;
@@ -88,25 +89,40 @@ public final class CDriver implements DeviceDriver
         RX_DONE("rxDone", FunctionDescriptor.ofVoid()),
         TX_SPACE("txSpace", FunctionDescriptor.ofVoid()),
         LINK_CHANGED("linkChanged", FunctionDescriptor.ofVoid(JAVA_INT)),
-        LOG("log", FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS));
+        LOG("log", FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS)),
+        NAPI_SCHEDULE_QUEUE("napiScheduleQueue", FunctionDescriptor.ofVoid(JAVA_INT), 2),
+        RX_FRAME_QUEUE("rxFrameQueue", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT), 2),
+        RX_DONE_QUEUE("rxDoneQueue", FunctionDescriptor.ofVoid(JAVA_INT), 2);
 
         final String method;
         final FunctionDescriptor descriptor;
+        /** The ABI version that added it. */
+        final int abi;
 
         HostCall(final String method, final FunctionDescriptor descriptor)
         {
+            this(method, descriptor, 1);
+        }
+
+        HostCall(final String method, final FunctionDescriptor descriptor, final int abi)
+        {
             this.method = method;
             this.descriptor = descriptor;
+            this.abi = abi;
         }
     }
 
-    /** struct nicsim_host: abi, reserved, name, params, then one function pointer per {@link HostCall}. */
+    /**
+     * struct nicsim_host: abi, reserved, name, params, one function pointer per {@link HostCall} of ABI 1, then (ABI
+     * 2) queues, tso and the ABI 2 calls.
+     */
     private static final StructLayout HOST = hostLayout();
 
     /** struct nicsim_netdev. */
     private static final StructLayout NETDEV = MemoryLayout.structLayout(ADDRESS.withName("priv"),
         JAVA_LONG.withName("mac"), JAVA_INT.withName("mtu"), JAVA_INT.withName("features"),
-        JAVA_INT.withName("tx_capacity"), JAVA_INT.withName("link_up"));
+        JAVA_INT.withName("tx_capacity"), JAVA_INT.withName("link_up"), JAVA_INT.withName("queues"),
+        JAVA_INT.withName("tso_max"));
 
     private static final Linker LINKER = Linker.nativeLinker();
     /* One downcall handle per C signature (the function pointer is the first argument): constants, so they inline. */
@@ -115,6 +131,8 @@ public final class CDriver implements DeviceDriver
     private static final MethodHandle VOID_OF_PTR = downcall(FunctionDescriptor.ofVoid(ADDRESS));
     private static final MethodHandle INT_OF_PTR_INT = downcall(FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle VOID_OF_PTR_INT = downcall(FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
+    private static final MethodHandle INT_OF_PTR_2INT = downcall(FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT,
+        JAVA_INT));
     private static final MethodHandle LONG_OF_PTR_INT = downcall(FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT));
     private static final MethodHandle INT_OF_PTR_4INT = downcall(FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT,
         JAVA_INT, JAVA_INT, JAVA_INT));
@@ -143,7 +161,8 @@ public final class CDriver implements DeviceDriver
     private final MemorySegment netdev;
     private final DmaRegions dma = new DmaRegions();
     private final Vector[] vectors = new Vector[64];
-    private final Event poll;
+    /* The NAPI poll of each RX queue: queue 0's runs ops->poll for a driver of one queue pair. */
+    private final Event[] poll = new Event[QueueRegisters.MAX_QUEUES];
     private final Event timer;
     private final List<String> log = new ArrayList<>();
 
@@ -156,6 +175,8 @@ public final class CDriver implements DeviceDriver
     private int mtu;
     private int features;
     private int txCapacity;
+    private int queues = 1;
+    private int tsoMax;
     private int itr;
     private long rxUnclaimed;
     private RuntimeException failure;
@@ -181,7 +202,12 @@ public final class CDriver implements DeviceDriver
         this.cpu = context.cpu();
         this.config = context.config();
         this.itr = config.itr();
-        this.poll = new Event(name + ".napi-poll", Component.HOST_CPU, this::runPoll);
+        for (int q = 0; q < poll.length; q++)
+        {
+            final int queue = q;
+            poll[q] = new Event(name + ".napi-poll" + (q == 0 ? "" : Integer.toString(q)), Component.HOST_CPU,
+                () -> runPoll(queue));
+        }
         this.timer = new Event(name + ".timer", Component.HOST_CPU, this::runTimer);
         this.host = buildHostTable();
         this.netdev = arena.allocate(NETDEV);
@@ -232,6 +258,11 @@ public final class CDriver implements DeviceDriver
         mtu = netdev.get(JAVA_INT, field(NETDEV, "mtu"));
         features = netdev.get(JAVA_INT, field(NETDEV, "features"));
         txCapacity = netdev.get(JAVA_INT, field(NETDEV, "tx_capacity"));
+        if (library.abi >= 2)
+        {
+            queues = Math.clamp(netdev.get(JAVA_INT, field(NETDEV, "queues")), 1, poll.length);
+            tsoMax = (features & FEATURE_TSO) != 0 ? netdev.get(JAVA_INT, field(NETDEV, "tso_max")) : 0;
+        }
         final int openResult;
         try
         {
@@ -265,7 +296,10 @@ public final class CDriver implements DeviceDriver
             throw unexpected(e);
         }
         check("stop", stopResult);
-        sim.cancel(poll);
+        for (final Event event : poll)
+        {
+            sim.cancel(event);
+        }
         sim.cancel(timer);
         try
         {
@@ -357,9 +391,11 @@ public final class CDriver implements DeviceDriver
         return true;
     }
 
-    private void runPoll()
+    /** RX queue q's NAPI poll: ops->poll_queue, or ops->poll for queue 0 of a driver without it. */
+    private void runPoll(final int q)
     {
-        if (!up || cpuBusy(poll))
+        final Event event = poll[q];
+        if (!up || cpuBusy(event))
         {
             return;
         }
@@ -368,7 +404,9 @@ public final class CDriver implements DeviceDriver
         final int done;
         try
         {
-            done = (int) INT_OF_PTR_INT.invokeExact(library.poll, priv, budget);
+            done = library.pollQueue.equals(MemorySegment.NULL) ?
+                (int) INT_OF_PTR_INT.invokeExact(library.poll, priv, budget) :
+                (int) INT_OF_PTR_2INT.invokeExact(library.pollQueue, priv, q, budget);
         }
         catch (final Throwable e)
         {
@@ -379,9 +417,9 @@ public final class CDriver implements DeviceDriver
             cpu.end();
         }
         rethrowFailure();
-        if (done >= budget && !poll.isScheduled())
+        if (done >= budget && !event.isScheduled())
         {
-            sim.scheduleIn(poll, 0);
+            sim.scheduleIn(event, 0);
         }
     }
 
@@ -391,10 +429,16 @@ public final class CDriver implements DeviceDriver
         {
             return;
         }
+        driverWork(library.timer);
+    }
+
+    /** Runs the driver's {@code void op(priv)} as driver work on the CPU; a failure it met is rethrown. */
+    private void driverWork(final MemorySegment op)
+    {
         cpu.begin(CpuUse.DRIVER);
         try
         {
-            VOID_OF_PTR.invokeExact(library.timer, priv);
+            VOID_OF_PTR.invokeExact(op, priv);
         }
         catch (final Throwable e)
         {
@@ -462,13 +506,89 @@ public final class CDriver implements DeviceDriver
         {
             throw unexpected(e);
         }
+        return reserved("tx_reserve", slot);
+    }
+
+    /** What a reserve call returned: a slot, {@link #NO_SLOT} for -ENOSPC; any other error stops the run. */
+    private int reserved(final String call, final int slot)
+    {
         rethrowFailure();
         if (slot == -ENOSPC)
         {
             return NO_SLOT;
         }
-        check("tx_reserve", slot);
+        check(call, slot);
         return slot;
+    }
+
+    @Override
+    public int txQueues()
+    {
+        return queues;
+    }
+
+    @Override
+    public int rxQueues()
+    {
+        return queues;
+    }
+
+    /** The host picks, as Linux's core does for every driver (skb_tx_hash). */
+    @Override
+    public int txQueueFor(final int flowHash)
+    {
+        return DeviceDriver.queueFor(flowHash, queues);
+    }
+
+    @Override
+    public int txReserveOn(final int queue)
+    {
+        if (queue < 0 || queue >= queues)
+        {
+            throw new IllegalArgumentException(name + ": TX queue " + queue + " does not exist (0 to " +
+                (queues - 1) + ")");
+        }
+        if (library.txReserveQueue.equals(MemorySegment.NULL))
+        {
+            return txReserve();
+        }
+        return reserve(library.txReserveQueue, "tx_reserve_queue", queue, -1);
+    }
+
+    /** Calls a reserve op of ABI 2: {@code op(priv, queue)}, or {@code op(priv, queue, length)} for a length. */
+    private int reserve(final MemorySegment op, final String call, final int queue, final int length)
+    {
+        if (!up)
+        {
+            return NO_SLOT;
+        }
+        final int slot;
+        try
+        {
+            slot = length < 0 ? (int) INT_OF_PTR_INT.invokeExact(op, priv, queue) :
+                (int) INT_OF_PTR_2INT.invokeExact(op, priv, queue, length);
+        }
+        catch (final Throwable e)
+        {
+            throw unexpected(e);
+        }
+        return reserved(call, slot);
+    }
+
+    @Override
+    public int tsoMaxBytes()
+    {
+        return tsoMax;
+    }
+
+    @Override
+    public int txReserveTso(final int queue, final int length)
+    {
+        if (tsoMax == 0)
+        {
+            throw new IllegalStateException(name + ": C driver " + library.name + " does not offer TSO");
+        }
+        return reserve(library.txReserveTso, "tx_reserve_tso", queue, length);
     }
 
     @Override
@@ -509,17 +629,33 @@ public final class CDriver implements DeviceDriver
     @Override
     public void txCommit(final int slot, final int length, final int checksumStart, final int checksumOffset)
     {
+        commit(library.txCommit, "tx_commit", slot, length, checksumStart, checksumOffset);
+    }
+
+    @Override
+    public void txCommitTso(final int slot, final int length, final int headerLength, final int mss)
+    {
+        if (tsoMax == 0)
+        {
+            throw new IllegalStateException(name + ": C driver " + library.name + " does not offer TSO");
+        }
+        commit(library.txCommitTso, "tx_commit_tso", slot, length, headerLength, mss);
+    }
+
+    /** A commit op (slot, length and two more numbers), charged as one transmitted frame; a refusal is a stack bug. */
+    private void commit(final MemorySegment op, final String call, final int slot, final int length, final int a,
+        final int b)
+    {
         if (!up)
         {
-            throw new IllegalStateException(name + ": txCommit() on a device that is not up");
+            throw new IllegalStateException(name + ": " + call + " on a device that is not up");
         }
         cpu.begin(CpuUse.DRIVER);
         cpu.charge(CpuUse.DRIVER, cpu.costs().driverTxPs());
         final int result;
         try
         {
-            result = (int) INT_OF_PTR_4INT.invokeExact(library.txCommit, priv, slot, length, checksumStart,
-                checksumOffset);
+            result = (int) INT_OF_PTR_4INT.invokeExact(op, priv, slot, length, a, b);
         }
         catch (final Throwable e)
         {
@@ -532,9 +668,8 @@ public final class CDriver implements DeviceDriver
         if (result < 0)
         {
             rethrowFailure();
-            throw new IllegalArgumentException(name + ": C driver " + library.name + " refused tx_commit(slot " +
-                slot + ", length " + length + ", checksum " + checksumStart + "/" + checksumOffset + ") with " +
-                errno(result) + lastErrorSuffix());
+            throw new IllegalArgumentException(name + ": C driver " + library.name + " refused " + call + "(slot " +
+                slot + ", length " + length + ", " + a + ", " + b + ") with " + errno(result) + lastErrorSuffix());
         }
         rethrowFailure();
     }
@@ -542,24 +677,10 @@ public final class CDriver implements DeviceDriver
     @Override
     public void txFlush()
     {
-        if (!up)
+        if (up)
         {
-            return;
+            driverWork(library.txFlush);
         }
-        cpu.begin(CpuUse.DRIVER);
-        try
-        {
-            VOID_OF_PTR.invokeExact(library.txFlush, priv);
-        }
-        catch (final Throwable e)
-        {
-            throw unexpected(e);
-        }
-        finally
-        {
-            cpu.end();
-        }
-        rethrowFailure();
     }
 
     /* ---------------------------------------------------------------------------------------------------------- */
@@ -887,13 +1008,33 @@ public final class CDriver implements DeviceDriver
 
     private void napiSchedule()
     {
-        if (failure == null && !poll.isScheduled())
+        napiScheduleQueue(0);
+    }
+
+    private void napiScheduleQueue(final int queue)
+    {
+        if (failure != null)
         {
-            sim.scheduleIn(poll, 0);
+            return;
+        }
+        if (queue < 0 || queue >= queues)
+        {
+            fail(new DriverException(name + ": C driver " + library.name + " asked for a poll of RX queue " + queue +
+                ", but it set up " + queues + " (netdev queues)"));
+            return;
+        }
+        if (!poll[queue].isScheduled())
+        {
+            sim.scheduleIn(poll[queue], 0);
         }
     }
 
     private void rxFrame(final long bus, final int length, final int rawChecksum)
+    {
+        rxFrameQueue(bus, length, rawChecksum, 0);
+    }
+
+    private void rxFrameQueue(final long bus, final int length, final int rawChecksum, final int queue)
     {
         if (failure != null)
         {
@@ -911,7 +1052,7 @@ public final class CDriver implements DeviceDriver
             cpu.charge(cpu.costs().driverRxPs());
             if (receiver != null)
             {
-                receiver.receiveFrame(hostMemory, memory.offset(bus), length, rawChecksum & 0xFFFF);
+                receiver.receiveFrame(hostMemory, memory.offset(bus), length, rawChecksum & 0xFFFF, queue);
             }
             else
             {
@@ -926,13 +1067,18 @@ public final class CDriver implements DeviceDriver
 
     private void rxDone()
     {
+        rxDoneQueue(0);
+    }
+
+    private void rxDoneQueue(final int queue)
+    {
         if (failure != null || receiver == null)
         {
             return;
         }
         try
         {
-            receiver.receiveBatchDone();
+            receiver.receiveBatchDone(queue);
         }
         catch (final RuntimeException e)
         {
@@ -1097,7 +1243,7 @@ public final class CDriver implements DeviceDriver
     private MemorySegment buildHostTable()
     {
         final MemorySegment table = arena.allocate(HOST);
-        table.set(JAVA_INT, 0, CDriverLibrary.ABI);
+        table.set(JAVA_INT, 0, library.abi);
         table.set(ADDRESS, field(HOST, "name"), arena.allocateFrom(name));
         final MemorySegment params = table.asSlice(field(HOST, "params"),
             PARAMS);
@@ -1109,6 +1255,8 @@ public final class CDriver implements DeviceDriver
         params.set(JAVA_INT, 20, config.itr());
         params.set(JAVA_LONG, 24, config.resetTimeoutPs());
         params.set(JAVA_LONG, 32, config.quiesceTimeoutPs());
+        table.set(JAVA_INT, field(HOST, "queues"), config.queues());
+        table.set(JAVA_INT, field(HOST, "tso"), config.tso() ? 1 : 0);
         final MethodHandles.Lookup lookup = MethodHandles.lookup();
         for (final HostCall call : HostCall.values())
         {
@@ -1134,6 +1282,11 @@ public final class CDriver implements DeviceDriver
             JAVA_INT.withName("reserved"), ADDRESS.withName("name"), PARAMS.withName("params")));
         for (final HostCall call : HostCall.values())
         {
+            if (call.abi == 2 && call == HostCall.NAPI_SCHEDULE_QUEUE)
+            {
+                fields.add(JAVA_INT.withName("queues"));
+                fields.add(JAVA_INT.withName("tso"));
+            }
             fields.add(ADDRESS.withName(call.name()));
         }
         return MemoryLayout.structLayout(fields.toArray(MemoryLayout[]::new));

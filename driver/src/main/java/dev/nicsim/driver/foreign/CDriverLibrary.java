@@ -22,8 +22,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  */
 final class CDriverLibrary
 {
-    /** The ABI version this host speaks: NICSIM_DRIVER_ABI in the header. */
-    static final int ABI = 1;
+    /** The newest ABI version this host speaks: NICSIM_DRIVER_ABI in the header. */
+    static final int ABI = 2;
+    /** The oldest it still loads (NICSIM_DRIVER_ABI_MIN): each version only appends to the tables. */
+    static final int ABI_MIN = 1;
     static final String SYMBOL = "nicsim_driver";
 
     /** struct nicsim_driver_ops: abi, reserved, name, then the operations in the header's order. */
@@ -32,12 +34,16 @@ final class CDriverLibrary
         ADDRESS.withName("open"), ADDRESS.withName("stop"), ADDRESS.withName("remove"),
         ADDRESS.withName("tx_reserve"), ADDRESS.withName("tx_buffer"), ADDRESS.withName("tx_commit"),
         ADDRESS.withName("tx_flush"), ADDRESS.withName("poll"), ADDRESS.withName("interrupt"),
-        ADDRESS.withName("timer"), ADDRESS.withName("set_itr"), ADDRESS.withName("read_counter"));
+        ADDRESS.withName("timer"), ADDRESS.withName("set_itr"), ADDRESS.withName("read_counter"),
+        ADDRESS.withName("tx_reserve_queue"), ADDRESS.withName("tx_reserve_tso"), ADDRESS.withName("tx_commit_tso"),
+        ADDRESS.withName("poll_queue"));
 
     private static final Map<Path, CDriverLibrary> LOADED = new ConcurrentHashMap<>();
 
     final Path path;
     final String name;
+    /** The driver's ABI version, ABI_MIN to ABI. */
+    final int abi;
     final MemorySegment probe;
     final MemorySegment open;
     final MemorySegment stop;
@@ -51,15 +57,20 @@ final class CDriverLibrary
     final MemorySegment timer;
     final MemorySegment setItr;
     final MemorySegment readCounter;
+    /* ABI 2, each NULL when the driver lacks it (or is of ABI 1): one queue pair only, no TSO. */
+    final MemorySegment txReserveQueue;
+    final MemorySegment txReserveTso;
+    final MemorySegment txCommitTso;
+    final MemorySegment pollQueue;
 
     private CDriverLibrary(final Path path, final MemorySegment ops)
     {
         this.path = path;
-        final int abi = ops.get(JAVA_INT, offset("abi"));
-        if (abi != ABI)
+        this.abi = ops.get(JAVA_INT, offset("abi"));
+        if (abi < ABI_MIN || abi > ABI)
         {
             throw new DriverException(path + ": the driver was built for nicsim driver ABI " + abi + ", this host " +
-                "speaks " + ABI + "; rebuild it against this nicsim's nicsim_driver.h");
+                "speaks " + ABI_MIN + " to " + ABI + "; rebuild it against this nicsim's nicsim_driver.h");
         }
         final MemorySegment namePointer = ops.get(ADDRESS, offset("name"));
         this.name = namePointer.equals(MemorySegment.NULL) ? path.getFileName().toString() :
@@ -77,6 +88,16 @@ final class CDriverLibrary
         this.timer = ops.get(ADDRESS, offset("timer"));
         this.setItr = operation(ops, "set_itr");
         this.readCounter = operation(ops, "read_counter");
+        this.txReserveQueue = optional(ops, "tx_reserve_queue");
+        this.txReserveTso = optional(ops, "tx_reserve_tso");
+        this.txCommitTso = optional(ops, "tx_commit_tso");
+        this.pollQueue = optional(ops, "poll_queue");
+    }
+
+    /** An operation of ABI 2: read only from a driver of that version (an older table ends before it). */
+    private MemorySegment optional(final MemorySegment ops, final String field)
+    {
+        return abi >= 2 ? ops.get(ADDRESS, offset(field)) : MemorySegment.NULL;
     }
 
     /**

@@ -23,8 +23,13 @@ public final class DeviceIdentity
     public static final int FEATURE_MSIX = 1 << 2;
     public static final int FEATURE_STATS64 = 1 << 3;
     public static final int FEATURE_MULTI_QUEUE = 1 << 4;
+    /** Receive-side scaling: MRQC, RETA and RSSRK (datasheet §3.6). */
+    public static final int FEATURE_RSS = 1 << 5;
+    /** TCP segmentation offload: CMD.TSE in TX descriptors (datasheet §4.3). Present only when the device has it. */
+    public static final int FEATURE_TSO = 1 << 6;
+    /** FEATURES of a device without TSO; one with TSO adds {@link #FEATURE_TSO}. */
     public static final int FEATURES_VALUE = FEATURE_TX_CSUM | FEATURE_RX_CSUM | FEATURE_MSIX | FEATURE_STATS64 |
-        FEATURE_MULTI_QUEUE;
+        FEATURE_MULTI_QUEUE | FEATURE_RSS;
 
     /* QUEUES fields. */
     public static final int QUEUES_TX_SHIFT = 0;

@@ -26,12 +26,14 @@ public final class NicErrors
     public static final int DMA_TO_BAR = 16;
     public static final int DMA_UNMAPPED = 17;
     public static final int MSIX_UNPROGRAMMED = 18;
+    public static final int RSS_QUEUE_INVALID = 19;
+    public static final int TX_TSO_INVALID = 20;
 
     private static final String[] NAMES = {"NONE", "REG_UNKNOWN", "REG_READ_ONLY", "REG_WRITE_ONLY",
         "WRITE_DURING_RESET", "RING_BASE_MISALIGNED", "RING_LENGTH_INVALID", "RING_CHANGED_WHILE_ENABLED",
         "QUEUE_NOT_PROGRAMMED", "TAIL_BEYOND_RING", "TX_LENGTH_ZERO", "TX_FRAME_OVERSIZE", "TX_DESCRIPTOR_UNSUPPORTED",
         "TX_CHECKSUM_OFFSETS", "RX_BUFFER_TOO_SMALL", "DMA_BUS_MASTER_OFF", "DMA_TO_BAR", "DMA_UNMAPPED",
-        "MSIX_UNPROGRAMMED"};
+        "MSIX_UNPROGRAMMED", "RSS_QUEUE_INVALID", "TX_TSO_INVALID"};
 
     private static final String[] RULES = {
         "no error",
@@ -53,7 +55,11 @@ public final class NicErrors
         "descriptors and rings never point at a device BAR: peer-to-peer DMA is not supported",
         "every ring and buffer the device touches is mapped in the IOMMU (writable, for what it writes) before it is " +
             "handed over, and stays mapped until the device is done with it",
-        "an MSI-X vector is given a message address before it is unmasked"};
+        "an MSI-X vector is given a message address before it is unmasked",
+        "every RETA entry names an RX queue the device has",
+        "a TSO packet (CMD.TSE on its first descriptor) is a TCP/IPv4 packet whose Ethernet, IPv4 and TCP headers " +
+            "take exactly CSS bytes inside the first descriptor, with an MSS (the special field) of 1 or more that " +
+            "keeps every frame within MAX_FRAME - 4 bytes, on a device that offers TSO (FEATURES.TSO)"};
 
     private NicErrors()
     {

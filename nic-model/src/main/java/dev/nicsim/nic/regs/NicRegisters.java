@@ -18,8 +18,11 @@ package dev.nicsim.nic.regs;
  *         | TX queue blocks, stride 0x100 |  queue q at 0x3800 + 0x100 * q
  * 0x04000 +-------------------------------+
  *         | statistics (64-bit counters)  |  0x4000 + 8 * n
+ * 0x04200 | per-queue statistics          |  0x4200 + 0x20 * q (QueueCounters)
  * 0x05000 | RXCSUM                        |
  * 0x05400 | RAL0, RAH0                    |  the station MAC address
+ * 0x05818 | MRQC                          |  receive-side scaling (RssRegisters)
+ * 0x05C00 | RETA(0..31), RSSRK(0..9)      |  indirection table, hash key
  * 0x10000 +-------------------------------+
  *         | MSI-X table (16 B per vector) |
  * 0x11000 | MSI-X pending-bit array (RO)  |
@@ -181,6 +184,17 @@ public final class NicRegisters
         if (offset >= Counters.BASE && offset < Counters.BASE + 8 * Counters.COUNT)
         {
             return Counters.name((offset - Counters.BASE) / 8) + ((offset & 4) == 0 ? ".lo" : ".hi");
+        }
+        if (offset >= QueueCounters.BASE && offset < QueueCounters.BASE + 8 * QueueCounters.COUNT)
+        {
+            final int index = (offset - QueueCounters.BASE) / 8;
+            return QueueCounters.name(index / QueueCounters.PER_QUEUE, index % QueueCounters.PER_QUEUE) +
+                ((offset & 4) == 0 ? ".lo" : ".hi");
+        }
+        final String rss = RssRegisters.nameOf(offset);
+        if (rss != null)
+        {
+            return rss;
         }
         if (offset >= MSIX_TABLE_OFFSET && offset < MSIX_PBA_OFFSET)
         {

@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
  * +----------------+-------------+------+------+-------------+-------------+-------------------------------+
  * </pre>
  *
+ * With TSE (on a packet's first descriptor) CSS is the length of the headers and special the MSS (§4.3).
  * With RS the device writes bytes 12-15 back with STA.DD set once it has read the buffer; the buffer is then
  * software's again. With IC (taken from the EOP descriptor) it sums the frame from CSS to its end and stores the
  * complement at CSO.
@@ -34,12 +35,15 @@ public final class TxDescriptor
     public static final int CMD_SHIFT = 24;
     public static final int STA_SHIFT = 32;
     public static final int CSS_SHIFT = 40;
+    public static final int SPECIAL_SHIFT = 48;
 
     /* CMD bits. */
     public static final int CMD_EOP = 1;
     public static final int CMD_IFCS = 1 << 1;
     public static final int CMD_IC = 1 << 2;
     public static final int CMD_RS = 1 << 3;
+    /** TCP segmentation (datasheet §4.3): on a packet's first descriptor, CSS holds the header length, special the MSS. */
+    public static final int CMD_TSE = 1 << 4;
     public static final int CMD_DEXT = 1 << 5;
     public static final int CMD_VLE = 1 << 6;
 
@@ -66,6 +70,22 @@ public final class TxDescriptor
     {
         return (length & 0xFFFFL) | (long) (cso & 0xFF) << CSO_SHIFT | (long) (cmd & 0xFF) << CMD_SHIFT |
             (long) (css & 0xFF) << CSS_SHIFT;
+    }
+
+    /**
+     * The second quadword of a TSO packet's first descriptor: {@code headerLength} in CSS, {@code mss} in special,
+     * CMD.TSE set with {@code cmd}.
+     */
+    public static long tsoFields(final int length, final int cmd, final int headerLength, final int mss)
+    {
+        return fields(length, cmd | CMD_TSE, 0, headerLength) | (long) (mss & 0xFFFF) << SPECIAL_SHIFT;
+    }
+
+    /** Writes a whole descriptor with second quadword {@code fields} at {@code offset} of {@code memory}. */
+    public static void write(final MemorySegment memory, final long offset, final long bufferAddress, final long fields)
+    {
+        memory.set(QUAD, offset + ADDRESS, bufferAddress);
+        memory.set(QUAD, offset + FIELDS, fields);
     }
 
     /** Sets CMD bits (RS, say) of a descriptor already written, before it is handed over. */
@@ -110,5 +130,11 @@ public final class TxDescriptor
     public static int css(final long fields)
     {
         return (int) (fields >>> CSS_SHIFT) & 0xFF;
+    }
+
+    /** The special field: the MSS of a TSO packet's first descriptor. */
+    public static int special(final long fields)
+    {
+        return (int) (fields >>> SPECIAL_SHIFT) & 0xFFFF;
     }
 }

@@ -15,8 +15,25 @@ public interface FrameReceiver
      */
     void receiveFrame(MemorySegment memory, long offset, int length, int rawChecksum);
 
+    /**
+     * The same, for a frame that arrived on RX queue {@code rxQueue} of a multi-queue device (0 to
+     * {@link NetDevice#rxQueues()} - 1): the queue RSS picked, whose interrupt reached the CPU running this call.
+     * Multi-queue devices call this one; by default it forgets the queue.
+     */
+    default void receiveFrame(final MemorySegment memory, final long offset, final int length, final int rawChecksum,
+        final int rxQueue)
+    {
+        receiveFrame(memory, offset, length, rawChecksum);
+    }
+
     /** The end of a batch of received frames: time to send what the batch produced, with one flush. */
     void receiveBatchDone();
+
+    /** The end of a batch of frames of RX queue {@code rxQueue} (one NAPI poll); by default the same as above. */
+    default void receiveBatchDone(final int rxQueue)
+    {
+        receiveBatchDone();
+    }
 
     /** Transmit slots have been freed after the device said {@link NetDevice#NO_SLOT}. */
     void txSpaceAvailable();

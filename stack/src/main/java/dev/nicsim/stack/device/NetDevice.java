@@ -25,6 +25,19 @@ import java.lang.foreign.MemorySegment;
  * The device calls {@link FrameReceiver#receiveFrame} for each frame, with the frame lent in place in host memory for
  * the duration of the call only, then {@link FrameReceiver#receiveBatchDone()} at the end of each batch.
  *
+ * <h2>Several queues (multi-queue NICs)</h2>
+ * A device with {@link #txQueues()} &gt; 1 has a ring per queue. {@link #txReserve()} is queue 0;
+ * {@link #txReserveOn(int)} takes a slot of a given queue, and {@link #txQueueFor(int)} is the device's choice of
+ * queue for a flow (as Linux's XPS / {@code skb_tx_hash}). A slot number names its queue as well as its buffer, so
+ * {@link #txOffset}, {@link #txCommit} and the TSO calls take it as it is; {@link #txFlush()} rings one doorbell per
+ * queue that has something new. Received frames carry their RX queue
+ * ({@link FrameReceiver#receiveFrame(MemorySegment, long, int, int, int)}).
+ *
+ * <h2>TCP segmentation offload (TSO)</h2>
+ * With {@link #FEATURE_TSO} the stack may hand over one TCP/IPv4 segment of up to {@link #tsoMaxBytes()} bytes
+ * (Ethernet, IPv4 and TCP headers plus payload) with its MSS; the device sends it as MSS-sized frames:
+ * {@link #txReserveTso(int, int)}, write the segment at {@link #txOffset(int)}, {@link #txCommitTso}.
+ *
  * <p>All calls happen on the simulation thread, inside events or system calls; none may block.
  */
 public interface NetDevice
@@ -36,6 +49,8 @@ public interface NetDevice
     int FEATURE_TX_CHECKSUM = 1;
     /** Feature bit: the device reports a raw ones'-complement sum of each received frame's payload. */
     int FEATURE_RX_CHECKSUM = 1 << 1;
+    /** Feature bit: the device segments TCP/IPv4 ({@link #txReserveTso}, {@link #txCommitTso}). */
+    int FEATURE_TSO = 1 << 2;
 
     /** A short name for traces ("hostA.eth0"). */
     String name();
@@ -46,7 +61,7 @@ public interface NetDevice
     /** Largest IP packet the device carries (1500 for standard Ethernet). */
     int mtu();
 
-    /** {@link #FEATURE_TX_CHECKSUM} and/or {@link #FEATURE_RX_CHECKSUM}. */
+    /** {@link #FEATURE_TX_CHECKSUM}, {@link #FEATURE_RX_CHECKSUM}, {@link #FEATURE_TSO}. */
     int features();
 
     boolean linkUp();
@@ -74,4 +89,76 @@ public interface NetDevice
 
     /** Tells the device about all frames committed since the last flush. */
     void txFlush();
+
+    /* ---------------------------------------------------------------------------------------------------------- */
+    /* Multi-queue and TSO: defaults are those of a single-queue device without TSO.                              */
+
+    /** Transmit queues, numbered 0 to txQueues() - 1. */
+    default int txQueues()
+    {
+        return 1;
+    }
+
+    /** Receive queues, numbered 0 to rxQueues() - 1: the numbers {@link FrameReceiver} reports frames with. */
+    default int rxQueues()
+    {
+        return 1;
+    }
+
+    /**
+     * The transmit queue the device picks for a flow whose 32-bit hash is {@code flowHash} (any value that is the same
+     * for every packet of the flow): always the same queue for the same hash.
+     */
+    default int txQueueFor(final int flowHash)
+    {
+        return 0;
+    }
+
+    /**
+     * A transmit slot of queue {@code queue}, or {@link #NO_SLOT} when that queue's ring is full (then
+     * {@link FrameReceiver#txSpaceAvailable()} follows).
+     *
+     * @throws IllegalArgumentException if the queue does not exist
+     */
+    default int txReserveOn(final int queue)
+    {
+        if (queue != 0)
+        {
+            throw new IllegalArgumentException(name() + " has one TX queue; queue " + queue + " does not exist");
+        }
+        return txReserve();
+    }
+
+    /** Largest TSO segment, Ethernet header through payload; 0 without {@link #FEATURE_TSO}. */
+    default int tsoMaxBytes()
+    {
+        return 0;
+    }
+
+    /**
+     * A slot of queue {@code queue} for one TSO segment of exactly {@code length} bytes (Ethernet header through
+     * payload, at most {@link #tsoMaxBytes()}), written at {@link #txOffset(int)} like a frame, or {@link #NO_SLOT}.
+     *
+     * @throws IllegalStateException if the device lacks {@link #FEATURE_TSO}
+     */
+    default int txReserveTso(final int queue, final int length)
+    {
+        throw new IllegalStateException(name() + " does not offer TSO (FEATURE_TSO)");
+    }
+
+    /**
+     * Hands a written TSO segment to the device, which sends it as frames of {@code headerLength} bytes of headers
+     * (Ethernet, IPv4 and TCP with options; copied into every frame) and at most {@code mss} bytes of payload.
+     * {@code length} is the one given to {@link #txReserveTso}. The segment is written as the stack would send it as
+     * one packet, except that its TCP checksum field holds the pseudo-header sum of the addresses and protocol with a
+     * TCP length of 0 (as Linux's {@code tcp_v4_send_check} prepares a GSO packet); the device gives each frame its
+     * IPv4 total length, an IPv4 ID incremented per frame from the segment's, sequence number, flags (CWR only on the
+     * first frame, FIN and PSH only on the last) and both checksums.
+     *
+     * @throws IllegalStateException if the device lacks {@link #FEATURE_TSO}
+     */
+    default void txCommitTso(final int slot, final int length, final int headerLength, final int mss)
+    {
+        throw new IllegalStateException(name() + " does not offer TSO (FEATURE_TSO)");
+    }
 }

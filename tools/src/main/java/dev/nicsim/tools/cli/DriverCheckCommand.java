@@ -14,8 +14,8 @@ import java.util.concurrent.Callable;
 @Command(name = "driver-check",
     mixinStandardHelpOptions = true,
     description = {"Hold a driver to the NS-1 datasheet: probe and reset order, ring wrap-around, TX back-pressure, " +
-        "RX starvation and recovery, link flaps, a moderation change, shutdown quiescing DMA, no leaked DMA memory " +
-        "and no strict-mode misuse. Each check runs on a fresh bench (the driver under test on host A, the built-in " +
+        "RX starvation and recovery, link flaps, a moderation change, shutdown quiescing DMA, no leaked DMA memory, " +
+        "no strict-mode misuse, queue set-up with RSS and TSO descriptors. Each check runs on a fresh bench (the driver under test on host A, the built-in " +
         "driver on host B, strict mode) and prints PASS or FAIL with the datasheet section it enforces.",
         "Exit code 0 when every check passes, 1 otherwise."},
     footer = {"", "Examples:", "  nicsim driver-check", "  nicsim driver-check --driver c:ns1",

@@ -25,10 +25,14 @@ public final class CrossKeyRules
             DeviceParameters.NIC_MAC_CLOCK + " x " + DeviceParameters.NIC_MAC_WIDTH + " x 8 >= " +
                 PlatformParameters.LINK_RATE + " (the MAC keeps up with the wire; 'auto' picks a real MAC's values)",
             s -> DeviceParameters.mac(s).bitsPerSecond() >= PlatformParameters.ethernet(s).bitsPerSecond()),
+        new Rule(List.of(DeviceParameters.DRIVER_QUEUES, DeviceParameters.NIC_QUEUES),
+            DeviceParameters.DRIVER_QUEUES + " <= " + DeviceParameters.NIC_QUEUES + " (the driver uses queues the NIC " +
+                "has)",
+            s -> s.integer(DeviceParameters.DRIVER_QUEUES) <= s.integer(DeviceParameters.NIC_QUEUES)),
         new Rule(List.of(PlatformParameters.HOST_MEMORY, DeviceParameters.DRIVER_TX_RING,
-            DeviceParameters.DRIVER_RX_RING),
+            DeviceParameters.DRIVER_RX_RING, DeviceParameters.DRIVER_QUEUES, DeviceParameters.NIC_TSO),
             PlatformParameters.HOST_MEMORY + " holds the driver's rings and their 2 KiB buffers (each ring size x " +
-                "(16 + 2048) bytes, in 4 KiB pages)",
+                "(16 + 2048) bytes, in 4 KiB pages), per queue pair, and with TSO 8 x 64.1 KiB TSO buffers per queue",
             s -> s.integer(PlatformParameters.HOST_MEMORY) << 20 >= DeviceParameters.driver(s).hostMemoryBytes()));
 
     private CrossKeyRules()

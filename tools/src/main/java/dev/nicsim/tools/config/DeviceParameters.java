@@ -6,6 +6,7 @@ import dev.nicsim.driver.ItrMode;
 import dev.nicsim.nic.MacClocking;
 import dev.nicsim.nic.MisuseMode;
 import dev.nicsim.nic.NicConfig;
+import dev.nicsim.nic.regs.QueueRegisters;
 
 import java.util.List;
 import java.util.Locale;
@@ -32,12 +33,16 @@ public final class DeviceParameters
     public static final String NIC_MAC_RX = "nic.mac_rx_cycles";
     public static final String NIC_PHY_TX = "nic.phy_tx_latency_ns";
     public static final String NIC_PHY_RX = "nic.phy_rx_latency_ns";
+    public static final String NIC_QUEUES = "nic.queues";
+    public static final String NIC_TSO = "nic.tso";
+    public static final String NIC_TSO_CYCLES = "nic.tso_segment_cycles";
 
     public static final String DRIVER_TX_RING = "driver.tx_ring_size";
     public static final String DRIVER_RX_RING = "driver.rx_ring_size";
     public static final String DRIVER_BUDGET = "driver.napi_budget";
     public static final String DRIVER_ITR = "driver.itr_units";
     public static final String DRIVER_ITR_MODE = "driver.itr_mode";
+    public static final String DRIVER_QUEUES = "driver.queues";
     public static final String HOST_DRIVER = "host.driver";
     public static final String HOST_DRIVER_PER_HOST = "host." + Parameter.HOST_PLACEHOLDER + ".driver";
 
@@ -85,6 +90,12 @@ public final class DeviceParameters
             Parameter.integer(NIC_MAC_RX, nic.macRxPipelineCycles(), "cycles", 0, 1000, "MAC receive pipeline"),
             Parameter.nanos(NIC_PHY_TX, nic.phyTxLatencyPs(), 0, 1000, "PCS/PMA transmit latency"),
             Parameter.nanos(NIC_PHY_RX, nic.phyRxLatencyPs(), 0, 1000, "PCS/PMA receive latency"),
+            Parameter.integer(NIC_QUEUES, nic.rxQueues(), "queues", 1, QueueRegisters.MAX_QUEUES,
+                "TX and RX queues the NIC has (each with its MSI-X vector); RSS spreads received flows over them"),
+            Parameter.bool(NIC_TSO, nic.tso(), "TCP segmentation offload: the NIC offers it (FEATURES.TSO) and " +
+                "the driver hands it to the stack (datasheet section 4.3)"),
+            Parameter.integer(NIC_TSO_CYCLES, nic.tsoSegmentCycles(), "cycles", 0, 1000,
+                "core cycles per TSO frame to update IPv4 length/ID, TCP sequence and flags (besides header beats)"),
 
             Parameter.multipleOf(DRIVER_TX_RING, driver.txRingSize(), "descriptors", 8, 4096, 8,
                 "TX ring size (the ring is whole 128-byte lines of descriptors)"),
@@ -96,6 +107,9 @@ public final class DeviceParameters
             Parameter.choice(DRIVER_ITR_MODE, "static", List.of("static", "adaptive"), "interrupt moderation: " +
                 "static (driver.itr_units) or adaptive (e1000/igb dynamic conservative: 4k-20k interrupts/s from " +
                 "the traffic)"),
+            Parameter.integer(DRIVER_QUEUES, driver.queues(), "queues", 1, QueueRegisters.MAX_QUEUES,
+                "queue pairs the driver uses (at most " + NIC_QUEUES + "); more than 1 turns RSS on and picks a TX " +
+                    "queue per flow"),
             Parameter.text(HOST_DRIVER, DriverFactory.BUILT_IN, DRIVER_FORMS,
                 "the driver every host binds to its NIC (docs/driver-guide.md)"),
             Parameter.text(HOST_DRIVER_PER_HOST, "", DRIVER_FORMS + "; empty: as host.driver",
@@ -124,6 +138,10 @@ public final class DeviceParameters
             .macRxPipelineCycles(settings.integer32(NIC_MAC_RX))
             .phyTxLatencyPs(settings.picosFromNanos(NIC_PHY_TX))
             .phyRxLatencyPs(settings.picosFromNanos(NIC_PHY_RX))
+            .txQueues(settings.integer32(NIC_QUEUES))
+            .rxQueues(settings.integer32(NIC_QUEUES))
+            .tso(settings.bool(NIC_TSO))
+            .tsoSegmentCycles(settings.integer32(NIC_TSO_CYCLES))
             .build();
     }
 
@@ -169,7 +187,8 @@ public final class DeviceParameters
         return new DriverConfig(settings.integer32(DRIVER_TX_RING), settings.integer32(DRIVER_RX_RING),
             defaults.txBufferBytes(), defaults.rxBufferBytes(), settings.integer32(DRIVER_BUDGET),
             settings.integer32(DRIVER_ITR), defaults.resetTimeoutPs(), defaults.quiesceTimeoutPs(), defaults.fault(),
-            ItrMode.valueOf(settings.text(DRIVER_ITR_MODE).toUpperCase(Locale.ROOT)));
+            ItrMode.valueOf(settings.text(DRIVER_ITR_MODE).toUpperCase(Locale.ROOT)),
+            settings.integer32(DRIVER_QUEUES), settings.bool(NIC_TSO));
     }
 
     private static double mhz(final long periodPs)

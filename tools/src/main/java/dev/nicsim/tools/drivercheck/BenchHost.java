@@ -43,7 +43,10 @@ public final class BenchHost
         final RootComplex root = new RootComplex(sim, memory, iommu, interrupts);
         final PcieSlot slot = new PcieSlot(root, PcieConfig.defaults(), name + ".nic", DeviceIdentity.PCI_VENDOR_ID,
             DeviceIdentity.PCI_DEVICE_ID, DeviceIdentity.PCI_REVISION);
-        this.nic = new Nic(slot, port, NicConfig.builder().macAddress(mac).misuseMode(misuse).build());
+        // Queues and TSO as the driver's parameters ask (at least the NS-1's default two queues).
+        final int queues = Math.max(NicConfig.defaults().txQueues(), config.queues());
+        this.nic = new Nic(slot, port, NicConfig.builder().macAddress(mac).misuseMode(misuse).txQueues(queues)
+            .rxQueues(queues).tso(config.tso()).build());
         this.cpu = new HostCpu(sim, CpuCosts.defaults(), name + ".cpu");
         this.driver = factory.apply(new DriverContext(name + ".eth0", nic.function(), root, allocator, cpu, config));
     }

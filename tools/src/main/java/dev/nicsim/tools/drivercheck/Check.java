@@ -11,7 +11,9 @@ public enum Check
     MODERATION_CHANGE("moderation change at run time", "§5.3 ITR"),
     SHUTDOWN_QUIESCE("shutdown quiesces DMA before unmapping", "§8.3"),
     NO_LEAK("no DMA buffer leaked", "§8.3 step 4"),
-    NO_MISUSE("no strict-mode misuse", "§9");
+    NO_MISUSE("no strict-mode misuse", "§9"),
+    QUEUES("queue set-up, RSS and TX queue per flow", "§3.4, §3.5, §3.6, §6"),
+    TSO("TSO descriptors", "§4.3");
 
     private final String title;
     private final String section;

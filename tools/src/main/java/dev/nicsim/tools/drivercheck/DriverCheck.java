@@ -13,7 +13,9 @@ import dev.nicsim.hw.trace.EventTrace;
 import dev.nicsim.nic.NicMisuseException;
 import dev.nicsim.nic.regs.Counters;
 import dev.nicsim.nic.regs.NicRegisters;
+import dev.nicsim.nic.regs.QueueCounters;
 import dev.nicsim.nic.regs.QueueRegisters;
+import dev.nicsim.stack.device.NetDevice;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +34,7 @@ public final class DriverCheck
 {
     /** The bench's driver parameters: small rings, everything else the default. */
     public static final DriverConfig CONFIG = new DriverConfig(64, 64, 2048, 2048, 64, 0, Time.ms(10), Time.ms(10),
-        DriverConfig.defaults().fault(), DriverConfig.defaults().itrMode());
+        DriverConfig.defaults().fault(), DriverConfig.defaults().itrMode(), 1, false);
 
     /** The interval {@link Check#MODERATION_CHANGE} sets: 200 units of 256 ns, 51.2 us. */
     static final int ITR_UNITS = 200;
@@ -82,6 +84,8 @@ public final class DriverCheck
                 case SHUTDOWN_QUIESCE -> shutdownQuiesce();
                 case NO_LEAK -> noLeak();
                 case NO_MISUSE -> noMisuse();
+                case QUEUES -> queues();
+                case TSO -> tso();
             });
         }
         catch (final Violation e)
@@ -108,6 +112,105 @@ public final class DriverCheck
     private Bench bench()
     {
         return bench(b -> { });
+    }
+
+    /** Queue pairs the multi-queue check asks for. */
+    static final int QUEUES = 4;
+    private static final int FLOWS = 64;
+
+    /**
+     * With {@value #QUEUES} queue pairs asked for: RSS spreads 64 UDP flows from the peer over every RX queue, each
+     * flow on one queue, and the driver reports each frame's queue as the NIC counted it (QPRC); the driver's own
+     * flows leave through the TX queues it picks, each as counted (QPTC), and all arrive. A driver that sets up one
+     * queue pair has nothing here to check.
+     */
+    private String queues()
+    {
+        final Bench bench = Bench.forCheck(CONFIG.withQueues(QUEUES, false), factory, b -> { });
+        final DeviceDriver driver = bench.a.driver;
+        if (driver.rxQueues() == 1 && driver.txQueues() == 1)
+        {
+            return "the driver sets up one queue pair (driver.queues " + QUEUES + " asked for): nothing to check";
+        }
+        final FlowStream mine = new FlowStream(driver, Bench.MAC_B);
+        final FlowStream peer = new FlowStream(bench.b.driver, Bench.MAC_A);
+        driver.setReceiver(mine);
+        bench.b.driver.setReceiver(peer);
+        final int rounds = 4;
+        peer.sendFlows(FLOWS, rounds);
+        final long[] sent = mine.sendFlows(FLOWS, rounds);
+        bench.sim.run(bench.sim.now() + Time.ms(1));
+        final StringBuilder spread = new StringBuilder();
+        for (int q = 0; q < driver.rxQueues(); q++)
+        {
+            final long counted = bench.a.nic.queueCounter(q, QueueCounters.QPRC);
+            if (counted == 0 || mine.received(q) != counted)
+            {
+                throw new Violation("RX queue " + q + ": the NIC delivered " + counted + " frames (QPRC) and the " +
+                    "driver reported " + mine.received(q) + " on that queue: every queue must be set up, polled " +
+                    "and reported with its own number (RSS spreads " + FLOWS + " flows over all of them)");
+            }
+            spread.append(q == 0 ? "" : "/").append(counted);
+        }
+        if (!mine.flowsOnOneQueue() || mine.flows() != FLOWS)
+        {
+            throw new Violation(mine.flows() + " of " + FLOWS + " flows arrived, " + (mine.flowsOnOneQueue() ? "" :
+                "some on more than one queue: ") + "RSS keeps a flow on one queue");
+        }
+        for (int q = 0; q < sent.length; q++)
+        {
+            if (bench.a.nic.queueCounter(q, QueueCounters.QPTC) != sent[q])
+            {
+                throw new Violation("TX queue " + q + ": the stack handed " + sent[q] + " frames to it, the NIC sent " +
+                    bench.a.nic.queueCounter(q, QueueCounters.QPTC) + " from it (QPTC): a slot of txReserveOn(q) " +
+                    "goes out on queue q, with a doorbell of its own");
+            }
+        }
+        if (peer.flows() != FLOWS || !peer.flowsOnOneQueue())
+        {
+            throw new Violation("the peer received " + peer.flows() + " of the driver's " + FLOWS + " flows");
+        }
+        return driver.rxQueues() + " RX queues received " + spread + " frames of " + FLOWS + " flows, each flow on " +
+            "one queue, as the NIC counted; " + FLOWS * rounds + " frames sent over " + driver.txQueues() +
+            " TX queues as picked";
+    }
+
+    /** A 64 KiB TSO segment with MSS 1448: the frames cut from it arrive whole, in order, checksums right. */
+    private String tso()
+    {
+        final Bench bench = Bench.forCheck(CONFIG.withQueues(1, true), factory, b -> { });
+        final DeviceDriver driver = bench.a.driver;
+        if ((driver.features() & NetDevice.FEATURE_TSO) == 0)
+        {
+            return "the driver does not offer TSO on a device that has it: nothing to check";
+        }
+        final int payload = 65_536;
+        final int mss = 1448;
+        final FlowStream mine = new FlowStream(driver, Bench.MAC_B);
+        final FlowStream peer = new FlowStream(bench.b.driver, Bench.MAC_A);
+        driver.setReceiver(mine);
+        bench.b.driver.setReceiver(peer);
+        final long sentBefore = bench.a.nic.counter(Counters.GPTC);
+        mine.sendTso(payload, mss);
+        bench.sim.run(bench.sim.now() + Time.ms(1));
+        final long frames = (payload + mss - 1) / mss;
+        final byte[] arrived = peer.tcpPayload();
+        boolean same = arrived.length == payload;
+        for (int i = 0; same && i < payload; i++)
+        {
+            same = arrived[i] == FlowStream.pattern(i);
+        }
+        if (peer.tcpFrames() != frames || peer.badTcpFrames() > 0 || peer.largestTcpPayload() != mss || !same ||
+            bench.a.nic.counter(Counters.GPTC) - sentBefore != frames)
+        {
+            throw new Violation("a " + payload + "-byte TSO segment with MSS " + mss + " should leave as " + frames +
+                " frames: the NIC sent " + (bench.a.nic.counter(Counters.GPTC) - sentBefore) + ", the peer got " +
+                peer.tcpFrames() + " (" + peer.badTcpFrames() + " with a bad checksum or out of sequence, largest " +
+                "payload " + peer.largestTcpPayload() + "), " + arrived.length + " payload bytes" +
+                (same ? "" : " not the segment's"));
+        }
+        return "a " + payload + "-byte segment left as " + frames + " frames of at most " + mss + " bytes, " +
+            "checksums right, payload intact";
     }
 
     /** §8.1/§8.2 as the NIC saw it: reset first and waited out, each ring before its enable, IMS before unmask. */
@@ -480,7 +583,7 @@ public final class DriverCheck
     }
 
     /** A rule the driver broke; the message says which, with what was seen. */
-    private static final class Violation extends RuntimeException
+    static final class Violation extends RuntimeException
     {
         Violation(final String message)
         {

@@ -9,11 +9,15 @@ import dev.nicsim.nic.MisuseMode;
 import dev.nicsim.nic.NicMisuseException;
 import dev.nicsim.nic.regs.Counters;
 import dev.nicsim.tools.drivercheck.Bench;
+import dev.nicsim.tools.drivercheck.Check;
+import dev.nicsim.tools.drivercheck.CheckResult;
+import dev.nicsim.tools.drivercheck.DriverCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,5 +103,20 @@ class BrokenCDriverTest
         });
 
         assertEquals(java.getMessage(), c.getMessage());
+    }
+
+    /** The multi-queue and TSO builds that break a rule fail the kit's check of it, naming what went wrong. */
+    @ParameterizedTest(name = "{0} fails {1}")
+    @CsvSource({
+        "ns1-rss-table-beyond, QUEUES, RSS_QUEUE_INVALID",
+        "ns1-queue-vectors-masked, QUEUES, RX queue 1: the NIC delivered",
+        "ns1-tso-header-length, TSO, TX_TSO_INVALID"})
+    void shouldFailTheQueueAndTsoChecks(final String driver, final Check check, final String reason)
+    {
+        final CheckResult result = new DriverCheck(CDrivers.factory(driver)).run(check);
+
+        assertFalse(result.passed(), result.format());
+        assertTrue(result.format().contains(reason), result.format());
+        assertTrue(new DriverCheck(CDrivers.factory("ns1")).run(check).passed(), "the reference driver passes");
     }
 }

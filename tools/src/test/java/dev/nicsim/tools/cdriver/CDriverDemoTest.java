@@ -52,4 +52,16 @@ class CDriverDemoTest
         assertTrue(!expert.stdout().contains("Warnings") && !expert.stdout().contains("Errors") &&
             !expert.stdout().contains("Malformed"), expert.stdout());
     }
+
+    /** An ABI 1 driver (the reference driver built so: one queue pair, no TSO) still loads and runs the same. */
+    @Test
+    void shouldRunADriverBuiltForTheOlderAbiTheSame()
+    {
+        final DaytimeDemo.Result java = run(TestbedParameters.defaults(), "java");
+        final DaytimeDemo.Result old = run(TestbedParameters.defaults().set("host.driver", CDrivers.spec("ns1-abi1")),
+            "abi1");
+
+        assertEquals(java.daytime(), old.daytime());
+        assertEquals(java.connectLatencyPs(), old.connectLatencyPs(), "same calls, same modelled costs");
+    }
 }

@@ -68,7 +68,8 @@ class EveryValueRunsTest
             List.of("link.rate_gbps=100", "nic.mac_datapath_bytes=64"));
         check(List.of("host.memory_mib=16", "driver.tx_ring_size=4096", "driver.rx_ring_size=4096"),
             List.of("host.memory_mib=17", "driver.tx_ring_size=4096", "driver.rx_ring_size=4096"));
-        assertTrue(CrossKeyRules.all().size() == 4, "a new rule needs its own case here");
+        check(List.of("driver.queues=3", "nic.queues=2"), List.of("driver.queues=3", "nic.queues=3"));
+        assertTrue(CrossKeyRules.all().size() == 5, "a new rule needs its own case here");
     }
 
     private static void check(final List<String> broken, final List<String> boundary)

@@ -38,7 +38,39 @@ final class BrokenJavaDrivers
             case NO_MISUSE -> context -> new BuiltInDriverProvider().create(new DriverContext(context.name(),
                 context.function(), context.root(), context.allocator(), context.cpu(),
                 context.config().withFault(DriverFault.MISALIGNED_RING)));
+            case QUEUES -> ForgetsTheRxQueue::new;
+            case TSO -> CutsTsoHeadersShort::new;
         };
+    }
+
+    /** Hands every frame to the stack without its RX queue, so the stack sees all of them on queue 0. */
+    private static final class ForgetsTheRxQueue extends ForwardingDriver
+    {
+        ForgetsTheRxQueue(final DriverContext context)
+        {
+            super(context);
+        }
+
+        @Override
+        public void setReceiver(final FrameReceiver receiver)
+        {
+            super.setReceiver(new ForwardingReceiver(receiver));
+        }
+    }
+
+    /** Tells the device a TSO packet's headers are 4 bytes shorter than they are (HDRLEN in CSS). */
+    private static final class CutsTsoHeadersShort extends ForwardingDriver
+    {
+        CutsTsoHeadersShort(final DriverContext context)
+        {
+            super(context);
+        }
+
+        @Override
+        public void txCommitTso(final int slot, final int length, final int headerLength, final int mss)
+        {
+            super.txCommitTso(slot, length, headerLength - 4, mss);
+        }
     }
 
     /** Writes IMS before resetting the device (§8.1 puts the reset first). */
@@ -236,7 +268,10 @@ final class BrokenJavaDrivers
         }
     }
 
-    /** Passes everything on to the stack; the test drivers override what they get wrong. */
+    /**
+     * Passes everything on to the stack; the test drivers override what they get wrong. A frame's RX queue is not
+     * passed on (FrameReceiver's default): the queue check's broken driver is just this.
+     */
     private static class ForwardingReceiver implements FrameReceiver
     {
         private final FrameReceiver receiver;

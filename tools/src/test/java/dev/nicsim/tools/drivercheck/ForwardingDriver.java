@@ -126,4 +126,46 @@ class ForwardingDriver implements DeviceDriver
     {
         delegate.txFlush();
     }
+
+    @Override
+    public int txQueues()
+    {
+        return delegate.txQueues();
+    }
+
+    @Override
+    public int rxQueues()
+    {
+        return delegate.rxQueues();
+    }
+
+    @Override
+    public int txQueueFor(final int flowHash)
+    {
+        return delegate.txQueueFor(flowHash);
+    }
+
+    @Override
+    public int txReserveOn(final int queue)
+    {
+        return delegate.txReserveOn(queue);
+    }
+
+    @Override
+    public int tsoMaxBytes()
+    {
+        return delegate.tsoMaxBytes();
+    }
+
+    @Override
+    public int txReserveTso(final int queue, final int length)
+    {
+        return delegate.txReserveTso(queue, length);
+    }
+
+    @Override
+    public void txCommitTso(final int slot, final int length, final int headerLength, final int mss)
+    {
+        delegate.txCommitTso(slot, length, headerLength, mss);
+    }
 }

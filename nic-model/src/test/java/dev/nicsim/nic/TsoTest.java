@@ -1,0 +1,215 @@
+package dev.nicsim.nic;
+
+import dev.nicsim.hw.eth.EthernetConfig;
+import dev.nicsim.hw.eth.EthernetLink;
+import dev.nicsim.hw.eth.FrameSink;
+import dev.nicsim.hw.mem.DmaBuffer;
+import dev.nicsim.hw.pcie.PcieConfig;
+import dev.nicsim.hw.sim.Simulator;
+import dev.nicsim.hw.sim.Time;
+import dev.nicsim.nic.regs.Counters;
+import dev.nicsim.nic.regs.DeviceIdentity;
+import dev.nicsim.nic.regs.NicRegisters;
+import dev.nicsim.nic.regs.QueueRegisters;
+import dev.nicsim.nic.regs.TxDescriptor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * TCP segmentation offload, qtest style: one TSO packet handed over as a descriptor chain, the frames on the wire.
+ * Checksums are verified with {@link OnesComplement}, itself checked against a reference in OnesComplementTest.
+ */
+class TsoTest
+{
+    private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final int HEADER = 14 + 20 + 32;
+    private static final int MSS = 1448;
+    private static final int PAYLOAD = 64_000;
+    private static final int PIECE = 16_384;
+    private static final int FLAGS = 0x80 | 0x10 | 0x08 | 0x01;
+
+    private final Simulator sim = new Simulator();
+    private final EthernetLink link = new EthernetLink(sim,
+        new EthernetConfig(10_000_000_000L, Time.ns(10), 2048, 12), "link");
+    private final List<byte[]> wire = new ArrayList<>();
+    private final List<Long> starts = new ArrayList<>();
+
+    private TestHost host(final boolean tso)
+    {
+        return host(NicConfig.builder().tso(tso).build());
+    }
+
+    private TestHost host(final NicConfig config)
+    {
+        final TestHost host = new TestHost(sim, "nic0", PcieConfig.defaults(), link.a(), config);
+        link.b().connect(new FrameSink()
+        {
+            @Override
+            public void receiveFrame(final MemorySegment frame, final long offset, final int length)
+            {
+                wire.add(frame.asSlice(offset, length - 4).toArray(ValueLayout.JAVA_BYTE));
+            }
+        });
+        link.addTap((direction, time, frame, offset, length) -> starts.add(time));
+        host.enableAndReset();
+        host.write(NicRegisters.TCTL, NicRegisters.TCTL_EN | NicRegisters.TCTL_PSP);
+        return host;
+    }
+
+    /** Writes the packet into {@code buffer} and its descriptor chain (16 KiB pieces) into {@code ring}; returns n. */
+    private static int handOver(final TestHost host, final DmaBuffer ring, final DmaBuffer buffer)
+    {
+        return handOver(host, ring, buffer, HEADER);
+    }
+
+    /** The same, telling the device the headers take {@code headerLength} bytes (CSS). */
+    private static int handOver(final TestHost host, final DmaBuffer ring, final DmaBuffer buffer,
+        final int headerLength)
+    {
+        final MemorySegment m = host.memory.segment();
+        final long p = buffer.offset();
+        m.set(BE16, p + 12, (short) 0x0800);
+        m.set(ValueLayout.JAVA_BYTE, p + 14, (byte) 0x45);
+        m.set(BE16, p + 16, (short) (HEADER - 14 + PAYLOAD));
+        m.set(BE16, p + 18, (short) 0xFFF0);
+        m.set(BE16, p + 20, (short) 0x4000);
+        m.set(ValueLayout.JAVA_BYTE, p + 22, (byte) 64);
+        m.set(ValueLayout.JAVA_BYTE, p + 23, (byte) 6);
+        m.set(BE32, p + 26, 0x0A000001);
+        m.set(BE32, p + 30, 0x0A000002);
+        final long tcp = p + 34;
+        m.set(BE16, tcp, (short) 40000);
+        m.set(BE16, tcp + 2, (short) 5001);
+        m.set(BE32, tcp + 4, 0xFFFF_F000);
+        m.set(BE32, tcp + 8, 77);
+        m.set(ValueLayout.JAVA_BYTE, tcp + 12, (byte) 0x80);
+        m.set(ValueLayout.JAVA_BYTE, tcp + 13, (byte) FLAGS);
+        m.set(BE16, tcp + 14, (short) 65535);
+        // The pseudo-header sum with TCP length 0, as Linux prepares a GSO packet.
+        final int pseudo = 0x0A00 + 0x0001 + 0x0A00 + 0x0002 + 6;
+        m.set(BE16, tcp + 16, (short) pseudo);
+        m.set(ValueLayout.JAVA_INT_UNALIGNED, tcp + 20, 0x0A080101);
+        for (int i = 0; i < PAYLOAD; i++)
+        {
+            m.set(ValueLayout.JAVA_BYTE, p + HEADER + i, (byte) (i * 7 + (i >>> 9)));
+        }
+        final int total = HEADER + PAYLOAD;
+        int n = 0;
+        for (int at = 0; at < total; at += PIECE, n++)
+        {
+            final int length = Math.min(PIECE, total - at);
+            final int cmd = TxDescriptor.CMD_IFCS | (at + length == total ? TxDescriptor.CMD_EOP | TxDescriptor.CMD_RS :
+                0);
+            final long fields = n == 0 ? TxDescriptor.tsoFields(length, cmd, headerLength, MSS) :
+                TxDescriptor.fields(length, cmd, 0, 0);
+            TxDescriptor.write(m, ring.offset() + 16L * n, buffer.busAddress(at), fields);
+        }
+        host.txRing(0, ring);
+        host.write(QueueRegisters.tx(0, QueueRegisters.TAIL), n);
+        return n;
+    }
+
+    @Test
+    void shouldCutOnePacketIntoMssFramesReadingEveryByteOnce()
+    {
+        final TestHost host = host(true);
+        assertEquals(DeviceIdentity.FEATURE_TSO, host.read(NicRegisters.FEATURES) & DeviceIdentity.FEATURE_TSO);
+        final DmaBuffer ring = host.mapped(16 * 8, 128, "ring");
+        final DmaBuffer buffer = host.mapped(HEADER + PAYLOAD, 64, "packet");
+        final long readBefore = host.slot.dma().bytesRead();
+        final int descriptors = handOver(host, ring, buffer);
+        final byte[] packet = host.memory.segment().asSlice(buffer.offset(), HEADER + PAYLOAD)
+            .toArray(ValueLayout.JAVA_BYTE);
+        sim.run(sim.now() + Time.us(200));
+
+        final int frames = (PAYLOAD + MSS - 1) / MSS;
+        assertEquals(frames, wire.size(), "one frame per MSS of payload");
+        assertEquals(frames, host.nic.counter(Counters.GPTC));
+        assertEquals(HEADER + PAYLOAD + 16L * descriptors, host.slot.dma().bytesRead() - readBefore,
+            "the DMA read the descriptors and every byte of the packet once");
+        assertEquals(TxDescriptor.STA_DD, TxDescriptor.status(host.memory.segment(),
+            ring.offset() + 16L * (descriptors - 1)), "the chain's last descriptor is written back");
+        final byte[] payload = new byte[PAYLOAD];
+        int at = 0;
+        for (int i = 0; i < frames; i++)
+        {
+            final MemorySegment f = MemorySegment.ofArray(wire.get(i));
+            final int bytes = Math.min(MSS, PAYLOAD - i * MSS);
+            assertEquals(HEADER + Math.max(bytes, 0), (int) f.byteSize(), "frame " + i + " length");
+            assertEquals(HEADER - 14 + bytes, f.get(BE16, 16) & 0xFFFF, "IPv4 total length of frame " + i);
+            assertEquals((0xFFF0 + i) & 0xFFFF, f.get(BE16, 18) & 0xFFFF, "IPv4 ID increments per frame");
+            assertEquals(0xFFFF, OnesComplement.sum(f, 14, 20), "IPv4 header checksum of frame " + i);
+            assertEquals(0xFFFF_F000 + i * MSS, f.get(BE32, 38), "sequence number of frame " + i);
+            final int flags = f.get(ValueLayout.JAVA_BYTE, 47) & 0xFF;
+            final int expected = 0x10 | (i == 0 ? 0x80 : 0) | (i == frames - 1 ? 0x08 | 0x01 : 0);
+            assertEquals(expected, flags, "flags of frame " + i);
+            final int tcpLength = HEADER - 34 + bytes;
+            final int pseudo = 0x0A00 + 0x0001 + 0x0A00 + 0x0002 + 6 + tcpLength;
+            final int tcpSum = OnesComplement.sum(f, 34, tcpLength) + pseudo;
+            assertEquals(0xFFFF, (tcpSum & 0xFFFF) + (tcpSum >>> 16), "TCP checksum of frame " + i);
+            assertArrayEquals(Arrays.copyOfRange(packet, 0, 14), Arrays.copyOfRange(wire.get(i),
+                0, 14), "Ethernet header copied");
+            System.arraycopy(wire.get(i), HEADER, payload, at, bytes);
+            at += bytes;
+        }
+        assertArrayEquals(Arrays.copyOfRange(packet, HEADER, HEADER + PAYLOAD), payload,
+            "the frames carry the packet's payload in order");
+
+        // The segmentation unit (4 core cycles per frame here) and PCIe keep the 10 Gb/s wire busy: after the first
+        // frame each starts as the one before has left (preamble, frame, FCS and gap at 800 ps per byte).
+        for (int i = 1; i < frames; i++)
+        {
+            final long previousOnWire = (8L + wire.get(i - 1).length + 4 + 12) * 800;
+            assertEquals(starts.get(i - 1) + previousOnWire, (long) starts.get(i), "frame " + i + " back to back");
+        }
+    }
+
+    @ParameterizedTest(name = "TSO on the device: {0}, header length given: {1}")
+    @CsvSource({"false, 66", "true, 62"})
+    void shouldDropAnInvalidTsoPacketInSiliconModeAndGoOn(final boolean tso, final int headerLength)
+    {
+        final TestHost host = host(NicConfig.builder().tso(tso).misuseMode(MisuseMode.SILICON).build());
+        final DmaBuffer ring = host.mapped(16 * 8, 128, "ring");
+        final DmaBuffer buffer = host.mapped(HEADER + PAYLOAD, 64, "packet");
+        final int descriptors = handOver(host, ring, buffer, headerLength);
+        TxDescriptor.write(host.memory.segment(), ring.offset() + 16L * descriptors, buffer.busAddress(), 60,
+            TxDescriptor.CMD_EOP | TxDescriptor.CMD_IFCS | TxDescriptor.CMD_RS, 0, 0);
+        host.write(QueueRegisters.tx(0, QueueRegisters.TAIL), descriptors + 1);
+        sim.run(sim.now() + Time.us(50));
+
+        assertEquals(1, host.nic.counter(Counters.TXDROPS), "the TSO packet counts as one dropped frame");
+        assertEquals(1, host.nic.counter(Counters.MISUSE));
+        assertEquals(1, wire.size(), "only the frame after it went out");
+        assertEquals(60, wire.get(0).length);
+        assertEquals(TxDescriptor.STA_DD, TxDescriptor.status(host.memory.segment(),
+            ring.offset() + 16L * (descriptors - 1)), "the refused packet's descriptors are completed");
+        assertEquals(descriptors + 1, host.read(QueueRegisters.tx(0, QueueRegisters.HEAD)));
+    }
+
+    @Test
+    void shouldRefuseTsoOnADeviceWithoutIt()
+    {
+        final TestHost host = host(false);
+        assertEquals(0, host.read(NicRegisters.FEATURES) & DeviceIdentity.FEATURE_TSO);
+        final DmaBuffer ring = host.mapped(16 * 8, 128, "ring");
+        final DmaBuffer buffer = host.mapped(HEADER + PAYLOAD, 64, "packet");
+        handOver(host, ring, buffer);
+        final NicMisuseException error = assertThrows(NicMisuseException.class, () -> sim.run(sim.now() +
+            Time.us(20)));
+        assertTrue(error.getMessage().contains("TX_TSO_INVALID"), error.getMessage());
+    }
+}
