@@ -352,13 +352,16 @@ public final class CDriver implements DeviceDriver
             this.msi = interrupts.allocate(name + "-msix" + entry, this::handle);
         }
 
+        /* An RX queue's vector (entries 0 to queues - 1, datasheet's layout) reaches that queue's core; the others
+         * core 0. */
         private void handle()
         {
-            if (cpuBusy(handler))
+            final int core = entry < queues ? cpu.irqCore(entry) : 0;
+            if (cpuBusy(core, handler))
             {
                 return;
             }
-            cpu.begin(CpuUse.IRQ);
+            cpu.begin(core, CpuUse.IRQ);
             cpu.charge(cpu.costs().interruptPs());
             try
             {
@@ -377,9 +380,9 @@ public final class CDriver implements DeviceDriver
     }
 
     /** As the Java driver: work waits for a busy CPU by rescheduling itself, so it touches the device when it runs. */
-    private boolean cpuBusy(final Event work)
+    private boolean cpuBusy(final int core, final Event work)
     {
-        final long free = cpu.busyUntil(0); // one queue: its vectors reach core 0 (HostCpu.irqCore)
+        final long free = cpu.busyUntil(core);
         if (free <= sim.now())
         {
             return false;
@@ -395,11 +398,12 @@ public final class CDriver implements DeviceDriver
     private void runPoll(final int q)
     {
         final Event event = poll[q];
-        if (!up || cpuBusy(event))
+        final int core = cpu.irqCore(q);
+        if (!up || cpuBusy(core, event))
         {
             return;
         }
-        cpu.begin(CpuUse.DRIVER);
+        cpu.begin(core, CpuUse.DRIVER);
         final int budget = config.napiBudget();
         final int done;
         try
@@ -425,7 +429,7 @@ public final class CDriver implements DeviceDriver
 
     private void runTimer()
     {
-        if (!probed || library.timer.equals(MemorySegment.NULL) || cpuBusy(timer))
+        if (!probed || library.timer.equals(MemorySegment.NULL) || cpuBusy(0, timer))
         {
             return;
         }
