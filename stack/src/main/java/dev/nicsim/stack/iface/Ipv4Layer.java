@@ -51,6 +51,8 @@ public final class Ipv4Layer
     private int outLength;
     private int outSlot;
     private int outHeld;
+    /* The flow hash of the packet being built: picks its TX queue. */
+    private int outFlowHash;
     private int outSource;
     private int outDestination;
     private int outProtocol;
@@ -194,6 +196,18 @@ public final class Ipv4Layer
      */
     public int begin(final int source, final int destination, final int protocol, final int transportLength)
     {
+        return begin(source, destination, protocol, transportLength, 0);
+    }
+
+    /**
+     * {@link #begin} for a packet of a flow whose hash is {@code flowHash}: it leaves by the TX queue the device picks
+     * for that hash ({@link NetDevice#txQueueFor}), so a flow's packets stay in order on one queue (Linux's
+     * {@code skb_tx_hash}).
+     */
+    public int begin(final int source, final int destination, final int protocol, final int transportLength,
+        final int flowHash)
+    {
+        outFlowHash = flowHash;
         return start(source, destination, protocol, transportLength, identification++ & 0xFFFF,
             Ipv4Packet.FLAG_DONT_FRAGMENT);
     }
@@ -208,6 +222,7 @@ public final class Ipv4Layer
     public int beginFragment(final int source, final int destination, final int protocol, final int length,
         final int identification, final int offsetBytes, final boolean more)
     {
+        outFlowHash = 0;
         return start(source, destination, protocol, length, identification,
             (more ? Ipv4Packet.FLAG_MORE_FRAGMENTS : 0) | (offsetBytes >>> 3));
     }
@@ -246,7 +261,7 @@ public final class Ipv4Layer
         outSlot = NetDevice.NO_SLOT;
         if (mac >= 0 && heldWaitingSlot == 0)
         {
-            outSlot = iface.device().txReserve();
+            outSlot = iface.device().txReserveOn(iface.device().txQueueFor(outFlowHash));
         }
         if (outSlot != NetDevice.NO_SLOT)
         {

@@ -539,7 +539,8 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     {
         final int optionsLength = TcpSegment.optionsLength(true, request.sackOk, request.timestampsOk,
             request.wscaleOk);
-        if (beginSegment(request.localAddress, request.remoteAddress, TcpSegment.HEADER_LENGTH + optionsLength) < 0)
+        if (beginSegment(request.localAddress, request.remoteAddress, request.localPort, request.remotePort,
+            TcpSegment.HEADER_LENGTH + optionsLength) < 0)
         {
             return;
         }
@@ -719,7 +720,8 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         }
         // The ACK a TIME_WAIT connection answers with (tcp_v4_timewait_ack).
         final int optionsLength = timeWait.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0;
-        if (beginSegment(timeWait.localAddress, timeWait.remoteAddress, TcpSegment.HEADER_LENGTH + optionsLength) == 0)
+        if (beginSegment(timeWait.localAddress, timeWait.remoteAddress, timeWait.localPort, timeWait.remotePort,
+            TcpSegment.HEADER_LENGTH + optionsLength) == 0)
         {
             out.emit(timeWait.localPort, timeWait.remotePort, timeWait.sndNxt, timeWait.rcvNxt, TcpSegment.ACK,
                 timeWait.window, optionsLength);
@@ -1737,8 +1739,8 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         final int timestampLength = tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0;
         final int blocks = sackBlocks(tcb);
         final int optionsLength = timestampLength + OutOfOrderQueue.sackLength(blocks);
-        final int begun = beginSegment(socket.localAddress, socket.remoteAddress,
-            TcpSegment.HEADER_LENGTH + optionsLength + length);
+        final int begun = beginSegment(socket.localAddress, socket.remoteAddress, socket.localPort,
+            socket.remotePort, TcpSegment.HEADER_LENGTH + optionsLength + length);
         if (begun < 0)
         {
             socket.softError = -begun;
@@ -1806,8 +1808,8 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         final boolean timestamps = tcb.timestampsOk;
         final boolean sack = tcb.sackOk;
         final int optionsLength = TcpSegment.optionsLength(true, sack, timestamps, wscale);
-        final int begun = beginSegment(socket.localAddress, socket.remoteAddress,
-            TcpSegment.HEADER_LENGTH + optionsLength);
+        final int begun = beginSegment(socket.localAddress, socket.remoteAddress, socket.localPort,
+            socket.remotePort, TcpSegment.HEADER_LENGTH + optionsLength);
         if (begun < 0)
         {
             socket.softError = -begun;
@@ -1833,7 +1835,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     private void sendReset(final int source, final int destination, final int sourcePort, final int destinationPort,
         final int seq, final int ack, final boolean withAck)
     {
-        if (beginSegment(source, destination, TcpSegment.HEADER_LENGTH) < 0)
+        if (beginSegment(source, destination, sourcePort, destinationPort, TcpSegment.HEADER_LENGTH) < 0)
         {
             return;
         }
@@ -1848,10 +1850,12 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * Starts a segment of {@code length} TCP bytes (header, options, payload) in the transmit buffer: the IPv4
      * header, the per-packet CPU cost, {@link #out} over it. Returns 0, or -errno when it cannot be sent.
      */
-    private int beginSegment(final int source, final int destination, final int length)
+    private int beginSegment(final int source, final int destination, final int sourcePort,
+        final int destinationPort, final int length)
     {
         final Ipv4Layer ip = stack.ipv4();
-        final int begun = ip.begin(source, destination, Ipv4Packet.PROTOCOL_TCP, length);
+        final int begun = ip.begin(source, destination, Ipv4Packet.PROTOCOL_TCP, length,
+            flowHash(source, destination, sourcePort, destinationPort));
         if (begun < 0)
         {
             return begun;
@@ -1859,6 +1863,20 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
         out.wrap(ip.memory(), ip.transportOffset(), length);
         return 0;
+    }
+
+    /* A connection's hash for TX queue selection: the 4-tuple mixed (MurmurHash3's finaliser), the same for every
+     * segment of the connection. */
+    private static int flowHash(final int source, final int destination, final int sourcePort,
+        final int destinationPort)
+    {
+        int h = source * 0x9E3779B1 ^ destination;
+        h = h * 0x85EBCA6B ^ (sourcePort << 16 | destinationPort);
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        return h ^ h >>> 16;
     }
 
     /** RFC 7323 timestamp clock: milliseconds plus the connection's offset. */
