@@ -7,6 +7,7 @@ import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.hw.pcie.PcieLink;
 import dev.nicsim.hw.pcie.device.DmaEngine;
 import dev.nicsim.nic.regs.Counters;
+import dev.nicsim.nic.regs.QueueCounters;
 import dev.nicsim.stack.StackStats;
 import dev.nicsim.tools.testbed.Host;
 import dev.nicsim.tools.testbed.Network;
@@ -92,6 +93,17 @@ public final class DeviceCounters
             values.put(h + "driver.frames_sent", driver.framesSent());
             values.put(h + "driver.frames_received", driver.framesReceived());
             values.put(h + "driver.tx_ring_full", driver.txNoSlot());
+            for (int q = 0; driver.rxQueues() > 1 && q < driver.rxQueues(); q++)
+            {
+                // Per queue: the NIC's QPRC/QBRC/QPTC/QBTC and the driver's handlers.
+                final String queue = h + "queue" + q + ".";
+                values.put(queue + "rx_frames", host.nic().queueCounter(q, QueueCounters.QPRC));
+                values.put(queue + "rx_bytes", host.nic().queueCounter(q, QueueCounters.QBRC));
+                values.put(queue + "tx_frames", host.nic().queueCounter(q, QueueCounters.QPTC));
+                values.put(queue + "tx_bytes", host.nic().queueCounter(q, QueueCounters.QBTC));
+                values.put(queue + "rx_interrupts", driver.rxInterrupts(q));
+                values.put(queue + "tx_interrupts", driver.txInterrupts(q));
+            }
         }
 
         values.put(h + "mmio.reads", host.nic().function().bar0().reads());

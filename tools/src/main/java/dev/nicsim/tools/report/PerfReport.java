@@ -113,12 +113,25 @@ public final class PerfReport
         for (final PerfResult.HostCpuShare host : result.cpu())
         {
             final Map<String, Object> shares = cpuShares(host.busy(), host.byUse());
+            final List<Map<String, Long>> queues = queues(result, host.host());
             final List<Object> cores = new ArrayList<>();
             for (int core = 0; core < host.byCore().size(); core++)
             {
-                cores.add(cpuShares(host.busy(core), host.byCore().get(core)));
+                final Map<String, Object> coreShares = cpuShares(host.busy(core), host.byCore().get(core));
+                coreShares.put("core", core);
+                final Map<String, Long> traffic = new LinkedHashMap<>();
+                for (final Map<String, Long> queue : queues)
+                {
+                    if (queue.get("core") == core)
+                    {
+                        QUEUE_COUNTERS.forEach(name -> traffic.merge(name, queue.get(name), Long::sum));
+                    }
+                }
+                coreShares.putAll(traffic);
+                cores.add(coreShares);
             }
             shares.put("cores", cores);
+            shares.put("queues", queues);
             cpu.put(host.host(), shares);
         }
         json.put("cpu", cpu);
@@ -202,6 +215,30 @@ public final class PerfReport
             }
         }
         return text.toString();
+    }
+
+    /* Per-queue counters (DeviceCounters: H.queueQ.*), present on a host whose driver uses several queues. */
+    private static final List<String> QUEUE_COUNTERS =
+        List.of("rx_frames", "rx_bytes", "tx_frames", "tx_bytes", "rx_interrupts", "tx_interrupts");
+
+    /* Each queue's counters in the window, with the core its vectors reach (HostCpu.irqCore: queue mod cores). */
+    private static List<Map<String, Long>> queues(final PerfResult result, final String host)
+    {
+        final int cores = result.cpu().stream().filter(share -> share.host().equals(host)).findFirst()
+            .orElseThrow().byCore().size();
+        final List<Map<String, Long>> queues = new ArrayList<>();
+        for (int q = 0; result.counters().values().containsKey(host + ".queue" + q + ".rx_frames"); q++)
+        {
+            final Map<String, Long> queue = new LinkedHashMap<>();
+            queue.put("queue", (long) q);
+            queue.put("core", (long) (q % cores));
+            for (final String name : QUEUE_COUNTERS)
+            {
+                queue.put(name, result.counters().get(host + ".queue" + q + "." + name));
+            }
+            queues.add(queue);
+        }
+        return queues;
     }
 
     private static void cpuRow(final StringBuilder text, final String name, final double busy,
