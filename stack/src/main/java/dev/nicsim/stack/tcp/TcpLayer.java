@@ -1110,7 +1110,10 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             sendAck(socket, tcb);
             return outcome;
         }
-        if (++tcb.segmentsUnacked >= 2 || (segFlags & TcpSegment.PSH) != 0 && segLength < tcb.sendMss)
+        // A GRO packet of more than one full segment counts as two: Linux acknowledges more than one rcv_mss at once
+        // (__tcp_ack_snd_check).
+        tcb.segmentsUnacked += segLength > tcb.sendMss ? 2 : 1;
+        if (tcb.segmentsUnacked >= 2 || (segFlags & TcpSegment.PSH) != 0 && segLength < tcb.sendMss)
         {
             sendAck(socket, tcb);
         }
