@@ -102,6 +102,6 @@ class HostCpuTest
     void shouldRejectUnbalancedEnd()
     {
         assertThrows(IllegalStateException.class, cpu::end);
-        assertThrows(IllegalArgumentException.class, () -> new CpuCosts(-1, 0, 0, 0, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new CpuCosts(-1, 0, 0, 0, 0, 0, 0, 0, 0));
     }
 }

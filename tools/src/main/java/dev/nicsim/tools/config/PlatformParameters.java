@@ -46,6 +46,7 @@ public final class PlatformParameters
     public static final String HOST_DRIVER_TX = "host.driver_tx_frame_ns";
     public static final String HOST_DRIVER_RX = "host.driver_rx_frame_ns";
     public static final String HOST_COPY = "host.copy_ns_per_kib";
+    public static final String HOST_GRO = "host.gro_frame_ns";
 
     public static final String FAULT_DROP = "fault.drop";
     public static final String FAULT_CORRUPT = "fault.corrupt";
@@ -120,6 +121,8 @@ public final class PlatformParameters
             Parameter.nanos(HOST_DRIVER_RX, cpu.driverRxPs(), "driver CPU work per frame received (estimate)"),
             Parameter.nanos(HOST_COPY, cpu.copyPsPerKiB(), "CPU time to copy 1 KiB between a program and the " +
                 "kernel in send() and recv() (estimate: ~10 GB/s memcpy)"),
+            Parameter.nanos(HOST_GRO, cpu.groFramePs(), "GRO's CPU work per received frame when stack.gro is on " +
+                "(estimate); the merged packets then cost host.stack_rx_packet_ns each"),
 
             Parameter.decimal(FAULT_DROP, 0, "", 0, 1, "probability a frame is lost on the link"),
             Parameter.decimal(FAULT_CORRUPT, 0, "", 0, 1, "probability a frame gets one bit flipped (FCS then fails)"),
@@ -151,6 +154,7 @@ public final class PlatformParameters
         return new CpuCosts(settings.picosFromNanos(HOST_SYSCALL), settings.picosFromNanos(HOST_WAKEUP),
             settings.picosFromNanos(HOST_STACK_TX), settings.picosFromNanos(HOST_STACK_RX),
             settings.picosFromNanos(HOST_DRIVER_TX), settings.picosFromNanos(HOST_DRIVER_RX),
-            settings.picosFromNanos(HOST_COPY), settings.picosFromNanos(HOST_IRQ_LATENCY));
+            settings.picosFromNanos(HOST_COPY), settings.picosFromNanos(HOST_IRQ_LATENCY),
+            settings.picosFromNanos(HOST_GRO));
     }
 }

@@ -128,6 +128,10 @@ public final class DeviceCounters
         final StackStats stack = host.stack().stats();
         values.put(h + "stack.frames_received", stack.framesReceived);
         values.put(h + "stack.frames_dropped", stack.framesDropped());
+        if (host.stack().config().gro())
+        {
+            values.put(h + "stack.gro_merged", host.eth0().groMerged());
+        }
         values.put(h + "stack.segments_sent", stack.segmentsSent);
         values.put(h + "stack.segments_received", stack.segmentsReceived);
         values.put(h + "stack.datagrams_sent", stack.datagramsSent);
