@@ -53,6 +53,8 @@ public final class Ipv4Layer
     private int outHeld;
     /* The flow hash of the packet being built: picks its TX queue. */
     private int outFlowHash;
+    /* The MSS the device cuts the packet being built at (TSO), or 0 for a packet sent as it is. */
+    private int outTsoMss;
     private int outSource;
     private int outDestination;
     private int outProtocol;
@@ -208,8 +210,31 @@ public final class Ipv4Layer
         final int flowHash)
     {
         outFlowHash = flowHash;
+        outTsoMss = 0;
         return start(source, destination, protocol, transportLength, identification++ & 0xFFFF,
             Ipv4Packet.FLAG_DONT_FRAGMENT);
+    }
+
+    /**
+     * Starts a TCP segment larger than the MTU that the device will cut into frames of {@code mss} payload bytes
+     * (TSO, {@link NetDevice#FEATURE_TSO}): as {@link #begin}, written into one TSO slot. Finish it with
+     * {@link #commitTso}. Returns 0, or -EAGAIN when it cannot go as one segment now (no TSO on the route's device,
+     * longer than {@link NetDevice#tsoMaxBytes()}, next hop unresolved, frames already waiting, or no TSO slot free):
+     * the caller then sends MSS-sized segments, which wait where they must.
+     */
+    public int beginTso(final int source, final int destination, final int transportLength, final int flowHash,
+        final int mss)
+    {
+        outFlowHash = flowHash;
+        outTsoMss = mss;
+        final int begun = start(source, destination, Ipv4Packet.PROTOCOL_TCP, transportLength,
+            identification & 0xFFFF, Ipv4Packet.FLAG_DONT_FRAGMENT);
+        if (begun == 0)
+        {
+            // The device gives the segment's frames consecutive IDs from this one (tcp_gso_segment).
+            identification += (transportLength + mss - 1) / mss;
+        }
+        return begun;
     }
 
     /**
@@ -223,6 +248,7 @@ public final class Ipv4Layer
         final int identification, final int offsetBytes, final boolean more)
     {
         outFlowHash = 0;
+        outTsoMss = 0;
         return start(source, destination, protocol, length, identification,
             (more ? Ipv4Packet.FLAG_MORE_FRAGMENTS : 0) | (offsetBytes >>> 3));
     }
@@ -231,6 +257,21 @@ public final class Ipv4Layer
     public int newIdentification()
     {
         return identification++ & 0xFFFF;
+    }
+
+    /**
+     * The largest TSO segment (Ethernet header through payload) the device the route to {@code destination} leaves by
+     * takes, or 0 when it has no TSO or there is no route.
+     */
+    public int tsoMaxBytes(final int destination)
+    {
+        final RouteTable routes = stack.routes();
+        if (routes.lookup(destination) < 0)
+        {
+            return 0;
+        }
+        final NetDevice device = routes.resultInterface().device();
+        return (device.features() & NetDevice.FEATURE_TSO) != 0 ? device.tsoMaxBytes() : 0;
     }
 
     /** The MTU of the interface the route to {@code destination} leaves by, or {@code -errno} with no route. */
@@ -252,6 +293,11 @@ public final class Ipv4Layer
         }
         final NetworkInterface iface = routes.resultInterface();
         final int total = Ipv4Packet.HEADER_LENGTH + transportLength;
+        final NetDevice device = iface.device();
+        if (outTsoMss > 0)
+        {
+            return startTso(iface, routes, source, destination, total, id, flagsFragment);
+        }
         if (total > iface.mtu())
         {
             return -Errno.EMSGSIZE;
@@ -261,7 +307,7 @@ public final class Ipv4Layer
         outSlot = NetDevice.NO_SLOT;
         if (mac >= 0 && heldWaitingSlot == 0)
         {
-            outSlot = iface.device().txReserveOn(iface.device().txQueueFor(outFlowHash));
+            outSlot = device.txReserveOn(device.txQueueFor(outFlowHash));
         }
         if (outSlot != NetDevice.NO_SLOT)
         {
@@ -280,6 +326,41 @@ public final class Ipv4Layer
             outMemory = heldBuffer[outHeld];
             outFrame = 0;
         }
+        writeHeaders(iface, routes, mac, source, destination, protocol, total, id, flagsFragment);
+        return 0;
+    }
+
+    /* TSO: only straight into a TSO slot, never held (the caller falls back to MSS-sized segments). */
+    private int startTso(final NetworkInterface iface, final RouteTable routes, final int source,
+        final int destination, final int total, final int id, final int flagsFragment)
+    {
+        final NetDevice device = iface.device();
+        final int frameLength = EthernetFrame.HEADER_LENGTH + total;
+        if ((device.features() & NetDevice.FEATURE_TSO) == 0 || frameLength > device.tsoMaxBytes() ||
+            heldWaitingSlot > 0)
+        {
+            return -Errno.EAGAIN;
+        }
+        final long mac = nextHopMac(iface, routes.resultKind(), routes.resultNextHop(), destination);
+        if (mac < 0)
+        {
+            return -Errno.EAGAIN;
+        }
+        outHeld = -1;
+        outSlot = device.txReserveTso(device.txQueueFor(outFlowHash), frameLength);
+        if (outSlot == NetDevice.NO_SLOT)
+        {
+            return -Errno.EAGAIN;
+        }
+        outMemory = device.txMemory();
+        outFrame = device.txOffset(outSlot);
+        writeHeaders(iface, routes, mac, source, destination, Ipv4Packet.PROTOCOL_TCP, total, id, flagsFragment);
+        return 0;
+    }
+
+    private void writeHeaders(final NetworkInterface iface, final RouteTable routes, final long mac, final int source,
+        final int destination, final int protocol, final int total, final int id, final int flagsFragment)
+    {
         outInterface = iface;
         outSource = source != 0 ? source : routes.resultSource();
         outDestination = destination;
@@ -290,7 +371,6 @@ public final class Ipv4Layer
         outIp.wrap(outMemory, outFrame + EthernetFrame.HEADER_LENGTH, total);
         outIp.emit(0, total, id, flagsFragment, Ipv4Packet.DEFAULT_TTL,
             protocol, outSource, destination);
-        return 0;
     }
 
     /** The memory the current packet is being built in. */
@@ -315,6 +395,21 @@ public final class Ipv4Layer
     public boolean deviceChecksums()
     {
         return outHeld < 0 && (outInterface.device().features() & NetDevice.FEATURE_TX_CHECKSUM) != 0;
+    }
+
+    /**
+     * Finishes the current TSO segment ({@link #beginTso}): its TCP checksum field gets the pseudo-header sum with a
+     * TCP length of 0, as Linux's {@code tcp_v4_send_check} prepares a GSO packet, and the device cuts it into frames
+     * of {@code transportHeaderLength} bytes of TCP header and at most the MSS of payload, completing each checksum.
+     */
+    public void commitTso(final int checksumField, final int transportHeaderLength)
+    {
+        Bytes.put16(outMemory, transportOffset() + checksumField,
+            Checksum.pseudoHeader(outSource, outDestination, outProtocol, 0));
+        stack.stats().packetsSent++;
+        outInterface.device().txCommitTso(outSlot, outLength, HEADERS + transportHeaderLength, outTsoMss);
+        outInterface.transmitted();
+        outTsoMss = 0;
     }
 
     /**

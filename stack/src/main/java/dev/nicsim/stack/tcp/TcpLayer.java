@@ -19,6 +19,7 @@ import dev.nicsim.stack.socket.StackConfig;
 import dev.nicsim.stack.socket.SynRetransmitPolicy;
 import dev.nicsim.stack.socket.TimeWaitReuse;
 import dev.nicsim.stack.wire.DropReason;
+import dev.nicsim.stack.wire.EthernetFrame;
 import dev.nicsim.stack.wire.IcmpMessage;
 import dev.nicsim.stack.wire.Ipv4Address;
 import dev.nicsim.stack.wire.Ipv4Packet;
@@ -1639,6 +1640,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         {
             return;
         }
+        final int tsoPayload = tcb.unsent() > tcb.sendMss ? tsoPayload(socket, tcb) : 0;
         while (true)
         {
             final int unsent = tcb.unsent();
@@ -1655,6 +1657,21 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
                     break;
                 }
                 final int mss = currentMss(tcb);
+                if (tsoPayload > mss && mss == tcb.sendMss)
+                {
+                    // TSO: whole MSS-sized frames' worth in one segment, or the tail of what there is to send.
+                    int large = Math.min(unsent, Math.min(tsoPayload, room));
+                    if (large < unsent)
+                    {
+                        large -= large % mss;
+                    }
+                    final boolean fin = large == unsent && tcb.finQueued;
+                    if (large > mss && sendTso(socket, tcb, large, fin, mss) == 0)
+                    {
+                        advance(tcb, large, fin);
+                        continue;
+                    }
+                }
                 final int length = Math.min(unsent, Math.min(mss, room));
                 final boolean last = length == unsent;
                 if (length < mss && !tcb.noDelay && !tcb.finQueued && inFlight > 0 &&
@@ -1731,6 +1748,61 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     private static int currentMss(final Tcb tcb)
     {
         return tcb.sendMss - OutOfOrderQueue.sackLength(sackBlocks(tcb));
+    }
+
+    /*
+     * The most payload one TSO segment of this connection may carry: what the device takes (tsoMaxBytes, headers
+     * included) and an IPv4 total length allows, in whole MSS-sized frames; 0 without TSO. Linux sizes it further
+     * by the pacing rate (tcp_tso_autosize); here the window and the send buffer are the only other limits.
+     */
+    private int tsoPayload(final Socket socket, final Tcb tcb)
+    {
+        final int deviceMax = stack.ipv4().tsoMaxBytes(socket.remoteAddress);
+        if (deviceMax == 0)
+        {
+            return 0;
+        }
+        final int headers = Ipv4Packet.HEADER_LENGTH + TcpSegment.HEADER_LENGTH +
+            (tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0);
+        final int payload = Math.min(deviceMax - EthernetFrame.HEADER_LENGTH, Ipv4Packet.MAX_TOTAL_LENGTH) - headers;
+        return payload - payload % tcb.sendMss;
+    }
+
+    /*
+     * New data of {@code length} bytes (more than one MSS) from sndNxt as one TSO segment that the device cuts at
+     * {@code mss}: PSH and FIN as sendData sets them (the device keeps them for the last frame). Returns 0, or -1 when
+     * it cannot go as one segment now, and nothing was sent.
+     */
+    private int sendTso(final Socket socket, final Tcb tcb, final int length, final boolean fin, final int mss)
+    {
+        if (sackBlocks(tcb) > 0)
+        {
+            return -1;
+        }
+        final int optionsLength = tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0;
+        final int headerLength = TcpSegment.HEADER_LENGTH + optionsLength;
+        final Ipv4Layer ip = stack.ipv4();
+        if (ip.beginTso(socket.localAddress, socket.remoteAddress, headerLength + length,
+            flowHash(socket.localAddress, socket.remoteAddress, socket.localPort, socket.remotePort), mss) < 0)
+        {
+            return -1;
+        }
+        stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
+        final long at = ip.transportOffset();
+        out.wrap(ip.memory(), at, headerLength + length);
+        final int flags = TcpSegment.ACK | (fin ? TcpSegment.FIN : 0) | (!fin && length == tcb.unsent() ?
+            TcpSegment.PSH : 0);
+        out.emit(socket.localPort, socket.remotePort, tcb.sndNxt, tcb.rcvNxt, flags, windowToAdvertise(socket, tcb),
+            optionsLength);
+        if (tcb.timestampsOk)
+        {
+            out.writeOptions(-1, false, true, tsNow(tcb.tsOffset), tcb.tsRecent, -1);
+        }
+        socket.sendBuffer.copyOut(tcb.sndNxt - tcb.sndUna, ip.memory(), at + headerLength, length);
+        stack.stats().bytesSent += length;
+        ip.commitTso(TcpSegment.CHECKSUM, headerLength);
+        acknowledged(tcb);
+        return 0;
     }
 
     /**
