@@ -25,8 +25,8 @@ import java.lang.foreign.MemorySegment;
  *   held packet's, its flags differ in nothing but PSH, it carries no SYN, FIN, RST, URG or CWR, and its payload is
  *   no larger than the held packet's first segment (the gso_size);</li>
  *   <li>a frame that does not join flushes the held packet and starts a new one (or goes up alone if it cannot be
- *   held); a segment with PSH or shorter than the first one is the last of its packet; a packet that would pass 64 KiB
- *   is flushed first;</li>
+ *   held); a segment with PSH or shorter than the first one is the last of its packet (a PSH segment that joins
+ *   nothing goes up at once); a packet that would pass 64 KiB is flushed first;</li>
  *   <li>at most {@value #FLOWS} flows are held at a time (Linux's {@code MAX_GRO_SKBS}); the oldest goes up to make
  *   room; everything held goes up at the end of the poll ({@code napi_gro_flush}).</li>
  * </ul>
@@ -130,6 +130,12 @@ final class Gro
                 return;
             }
             flush(flow);
+        }
+        if ((Bytes.u8(memory, tcp + TcpSegment.FLAGS) & TcpSegment.PSH) != 0)
+        {
+            // Nothing to wait for: a PSH segment that joins nothing goes up at once (tcp_gro_receive's flush).
+            deliver(memory, offset, frameLength, rawChecksum);
+            return;
         }
         hold(memory, offset, frameLength, tcpHeader, payload, sum, flowAddresses, flowPorts);
     }
