@@ -94,7 +94,7 @@ final class TcpServer implements ReadinessHandler
             connection[fd] = test == PerfTest.TCP_STREAM ? meter.newConnection() : -1;
             requestReceived[fd] = 0;
             responseLeft[fd] = 0;
-            core[fd] = accepted++ % posix.stack().cpu().cores();
+            core[fd] = accepted++ % process.host.cpu().cores();
             ready(fd, 0);
             posix.setCore(0);
         }
