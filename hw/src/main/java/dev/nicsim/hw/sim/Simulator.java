@@ -464,6 +464,7 @@ public final class Simulator
     /** Waits until wall time reaches {@code simTarget}; returns false if posted work arrived first. */
     private boolean awaitWallClock(final long simTarget)
     {
+        pacing.keepUp(eventTime);
         while (true)
         {
             final Runnable work = inbox.poll();
@@ -483,10 +484,6 @@ public final class Simulator
             final long waitNanos = pacing.wallNanosUntil(simTarget);
             if (waitNanos <= 0)
             {
-                if (simTarget != Time.NEVER)
-                {
-                    pacing.noteLate(-waitNanos);
-                }
                 return true;
             }
             LockSupport.parkNanos(this, waitNanos);

@@ -97,19 +97,26 @@ final class BridgeOptions
         }
         catch (final RuntimeException e)
         {
-            close(bridges);
+            close(bridges, network);
             throw e;
         }
         return bridges;
     }
 
-    /** Closes the bridges and prints what each carried and dropped. */
-    static void close(final List<FrameBridge> bridges)
+    /**
+     * Closes the bridges and prints what each carried and dropped, and whether the paced simulation kept up with the
+     * wall clock (when it did not, the outside saw the simulated hosts pause: {@code Pacing}).
+     */
+    static void close(final List<FrameBridge> bridges, final Network network)
     {
         for (final FrameBridge bridge : bridges)
         {
             bridge.close();
             System.out.println(bridge.name() + ": " + bridge.summary());
+        }
+        if (!bridges.isEmpty() && network.sim().pacing() != null)
+        {
+            System.out.println("pacing: " + network.sim().pacing().summary());
         }
     }
 }

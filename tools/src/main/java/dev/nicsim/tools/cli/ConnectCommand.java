@@ -85,7 +85,7 @@ final class ConnectCommand implements Runnable
             }
             finally
             {
-                BridgeOptions.close(bridges);
+                BridgeOptions.close(bridges, network);
             }
         }
         for (final String step : attempt.steps())

@@ -139,7 +139,7 @@ final class ServeCommand implements Runnable
         }
         finally
         {
-            BridgeOptions.close(bridges);
+            BridgeOptions.close(bridges, network);
         }
     }
 }

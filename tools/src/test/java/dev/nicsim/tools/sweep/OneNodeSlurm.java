@@ -18,13 +18,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Slurm cluster of one node, in a folder of its own: a munge key and munged, a slurm.conf with this machine's CPUs,
  * slurmctld and slurmd, all on private sockets and ports so nothing of the system's Slurm (if any) is touched.
- * Closing it stops the three daemons it started, by their pid files.
+ * The daemons run in the foreground as child processes of the test, so closing it stops exactly the three it
+ * started, with no pid files to read.
  */
 final class OneNodeSlurm implements AutoCloseable
 {
     private final Path dir;
     private final Path conf;
-    private final List<Path> pidFiles = new ArrayList<>();
+    private final List<Process> daemons = new ArrayList<>();
 
     private OneNodeSlurm(final Path dir)
     {
@@ -85,8 +86,6 @@ final class OneNodeSlurm implements AutoCloseable
             "AuthInfo=socket=" + dir.resolve("munge.socket"),
             "StateSaveLocation=" + dir.resolve("state"),
             "SlurmdSpoolDir=" + dir.resolve("spool"),
-            "SlurmctldPidFile=" + dir.resolve("slurmctld.pid"),
-            "SlurmdPidFile=" + dir.resolve("slurmd.pid"),
             "SlurmctldLogFile=" + dir.resolve("slurmctld.log"),
             "SlurmdLogFile=" + dir.resolve("slurmd.log"),
             "SlurmctldPort=" + freePort(),
@@ -106,46 +105,64 @@ final class OneNodeSlurm implements AutoCloseable
             "NodeName=" + host + " NodeAddr=127.0.0.1 CPUs=" + Runtime.getRuntime().availableProcessors() +
                 " RealMemory=2000 State=UNKNOWN",
             "PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP", ""));
-        daemon(dir.resolve("munged.pid"), "munged", "--force", "--socket=" + dir.resolve("munge.socket"),
-            "--key-file=" + keyFile, "--pid-file=" + dir.resolve("munged.pid"),
-            "--log-file=" + dir.resolve("munged.log"), "--seed-file=" + dir.resolve("munge.seed"));
-        daemon(dir.resolve("slurmctld.pid"), "slurmctld", "-i", "-f", conf.toString());
-        daemon(dir.resolve("slurmd.pid"), "slurmd", "-f", conf.toString());
-        // Real daemons, not the simulation: the only thing to wait on is their own report, polled with a bound so a
-        // broken installation fails with its logs instead of hanging. Nothing here asserts a duration.
+        final Path mungeSocket = dir.resolve("munge.socket");
+        daemon("munged", "--foreground", "--force", "--socket=" + mungeSocket, "--key-file=" + keyFile,
+            "--log-file=" + dir.resolve("munged.log"), "--seed-file=" + dir.resolve("munge.seed"),
+            "--pid-file=" + dir.resolve("munged.pid"));
+        // Real daemons, not the simulation: the only things to wait on are their own signs of life (munged's socket,
+        // the node reported idle), checked with a bound so a broken installation fails with its logs instead of
+        // hanging. Nothing here asserts a duration.
+        awaitReady(() -> Files.exists(mungeSocket), "munged made no socket", "munged.log");
+        daemon("slurmctld", "-D", "-i", "-f", conf.toString());
+        daemon("slurmd", "-D", "-f", conf.toString());
+        awaitReady(() -> run("sinfo", "-h", "-o", "%T").contains("idle"), "the one-node Slurm cluster did not come up",
+            "slurmctld.log", "slurmd.log");
+    }
+
+    private interface Check
+    {
+        boolean holds() throws IOException, InterruptedException;
+    }
+
+    private void awaitReady(final Check ready, final String failure, final String... logs)
+        throws IOException, InterruptedException
+    {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!run("sinfo", "-h", "-o", "%T").contains("idle"))
+        while (!ready.holds())
         {
+            for (final Process daemon : daemons)
+            {
+                if (!daemon.isAlive())
+                {
+                    Assertions.fail(daemon.info().command().orElse("a daemon") + " exited with " +
+                        daemon.exitValue() + "; " + logTails(logs));
+                }
+            }
             if (System.nanoTime() > deadline)
             {
-                Assertions.fail("the one-node Slurm cluster did not come up within 60 s; slurmctld.log ends:\n" +
-                    tail("slurmctld.log") + "\nslurmd.log ends:\n" + tail("slurmd.log"));
+                Assertions.fail(failure + " within 60 s; " + logTails(logs));
             }
-            Thread.sleep(200);
+            Thread.sleep(100);
         }
     }
 
-    /* Starts a daemon that forks into the background and writes its pid file. */
-    private void daemon(final Path pidFile, final String... command) throws IOException, InterruptedException
+    private String logTails(final String... logs)
     {
-        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        final StringBuilder text = new StringBuilder();
+        for (final String log : logs)
+        {
+            text.append(log).append(" ends:\n").append(tail(log)).append('\n');
+        }
+        return text.toString();
+    }
+
+    /* Starts a daemon in the foreground; what it prints goes to its own file in the cluster's folder. */
+    private void daemon(final String... command) throws IOException
+    {
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(dir.resolve(command[0] + ".out").toFile());
         builder.environment().putAll(environment());
-        final Process process = builder.start();
-        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0)
-        {
-            Assertions.fail(command[0] + " did not start: " + output);
-        }
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                Assertions.fail(command[0] + " wrote no pid file " + pidFile + ": " + output);
-            }
-            Thread.sleep(50);
-        }
-        pidFiles.add(pidFile);
+        daemons.add(builder.start());
     }
 
     /** Runs a Slurm client command against this cluster and returns what it printed. */
@@ -176,30 +193,23 @@ final class OneNodeSlurm implements AutoCloseable
     @Override
     public void close()
     {
-        for (final Path pidFile : pidFiles.reversed())
+        for (final Process daemon : daemons.reversed())
         {
+            daemon.destroy();
             try
             {
-                final long pid = Long.parseLong(Files.readString(pidFile).trim());
-                ProcessHandle.of(pid).ifPresent(process ->
+                if (!daemon.waitFor(15, TimeUnit.SECONDS))
                 {
-                    process.destroy();
-                    try
-                    {
-                        process.onExit().get(15, TimeUnit.SECONDS);
-                    }
-                    catch (final Exception e)
-                    {
-                        process.destroyForcibly();
-                    }
-                });
+                    daemon.destroyForcibly();
+                }
             }
-            catch (final IOException | NumberFormatException e)
+            catch (final InterruptedException e)
             {
-                System.err.println("could not stop the daemon of " + pidFile + ": " + e.getMessage());
+                daemon.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
-        pidFiles.clear();
+        daemons.clear();
     }
 
     private static String hostname() throws IOException, InterruptedException
