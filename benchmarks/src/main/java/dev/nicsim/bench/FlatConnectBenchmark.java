@@ -1,6 +1,6 @@
 package dev.nicsim.bench;
 
-import dev.nicsim.stack.socket.StackConfig;
+import dev.nicsim.stack.context.StackConfig;
 import dev.nicsim.tools.config.TestbedParameters;
 import dev.nicsim.tools.workload.HandshakeWorkload;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -41,7 +41,7 @@ public class FlatConnectBenchmark
     public void build()
     {
         workload = HandshakeWorkload.overPairedDevices(TestbedParameters.defaults(),
-            StackConfig.defaults().openFilesPerProcess(open + 1024));
+            StackConfig.defaults().withOpenFilesPerProcess(open + 1024));
         workload.openIdleConnections(open);
     }
 

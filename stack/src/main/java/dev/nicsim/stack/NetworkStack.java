@@ -1,10 +1,11 @@
 package dev.nicsim.stack;
 
-import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.hw.host.HostCpu;
 import dev.nicsim.hw.sim.Simulator;
-import dev.nicsim.hw.sim.Time;
 import dev.nicsim.hw.trace.EventTrace;
+import dev.nicsim.stack.context.StackConfig;
+import dev.nicsim.stack.context.StackContext;
+import dev.nicsim.stack.context.StackStats;
 import dev.nicsim.stack.device.LoopbackDevice;
 import dev.nicsim.stack.device.NetDevice;
 import dev.nicsim.stack.iface.Icmp;
@@ -13,16 +14,16 @@ import dev.nicsim.stack.iface.NetworkInterface;
 import dev.nicsim.stack.iface.RouteTable;
 import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.stack.posix.ProcessMemory;
-import dev.nicsim.stack.socket.EphemeralPorts;
+import dev.nicsim.stack.sock.EphemeralPorts;
+import dev.nicsim.stack.sock.HostSockets;
 import dev.nicsim.stack.socket.SocketLayer;
-import dev.nicsim.stack.socket.StackConfig;
 import dev.nicsim.stack.tcp.TcpLayer;
 import dev.nicsim.stack.udp.UdpLayer;
 import dev.nicsim.stack.wire.Ipv4Address;
+import dev.nicsim.stack.wire.Ipv4Packet;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /**
  * One host's TCP/UDP/IPv4 stack: interfaces (a loopback one always, plus one per {@link NetDevice} added), routes,
@@ -35,45 +36,34 @@ import java.util.function.BooleanSupplier;
  * Posix app = host.newProcess(1 << 20);       // file descriptors, errno, process memory
  * }</pre>
  *
- * <h2>CPU time</h2>
- * System calls, received packets and timers each run as one activity on the host CPU: a syscall is charged
- * {@code syscallPs}, each packet sent {@code stackTxPacketPs}, each received {@code stackRxPacketPs}, and a blocked
- * caller that wakes up {@code wakeupPs} (see {@link dev.nicsim.hw.host.CpuCosts}). The device is flushed (one
- * doorbell) at the end of each activity.
+ * <p>It only assembles: each layer gets what it uses through its constructor, bottom up (context, IPv4 with its
+ * routes and ICMP, the transports registered in IPv4's protocol table, the socket layer over them), so no layer
+ * reaches another through this class and the order is one the compiler checks. The package graph is one-way:
+ * {@code wire <- context <- device <- iface <- sock <- tcp, udp <- socket <- posix <- (this) <- api}
+ * ({@code LayeringTest} keeps it so). CPU time per activity is described at {@link StackContext}.
  */
 public final class NetworkStack
 {
-    private final Simulator sim;
-    private final HostCpu cpu;
-    private final StackConfig config;
-    private final String name;
-    private final StackStats stats = new StackStats();
+    private final StackContext context;
     private final RouteTable routes = new RouteTable();
     private final List<NetworkInterface> interfaces = new ArrayList<>();
     private final EphemeralPorts ephemeralPorts;
     private final Ipv4Layer ipv4;
-    private final Icmp icmp;
     private final UdpLayer udp;
     private final TcpLayer tcp;
     private final SocketLayer sockets;
-    private EventTrace trace = EventTrace.off();
-    private int syscallDepth;
-    private boolean syscallFromEvent;
-    /* The core of the outermost system call in progress, to resume on after blocking. */
-    private int syscallCore;
 
     public NetworkStack(final Simulator sim, final HostCpu cpu, final StackConfig config, final String name)
     {
-        this.sim = sim;
-        this.cpu = cpu;
-        this.config = config;
-        this.name = name;
+        this.context = new StackContext(sim, cpu, config, name);
         this.ephemeralPorts = new EphemeralPorts(config);
-        this.ipv4 = new Ipv4Layer(this);
-        this.icmp = new Icmp(this);
-        this.udp = new UdpLayer(this);
-        this.tcp = new TcpLayer(this);
-        this.sockets = new SocketLayer(this);
+        final HostSockets hostSockets = new HostSockets(config);
+        this.ipv4 = new Ipv4Layer(context, routes);
+        this.udp = new UdpLayer(context, ipv4, hostSockets);
+        this.tcp = new TcpLayer(context, ipv4, routes, hostSockets, ephemeralPorts);
+        ipv4.register(Ipv4Packet.PROTOCOL_TCP, tcp);
+        ipv4.register(Ipv4Packet.PROTOCOL_UDP, udp);
+        this.sockets = new SocketLayer(context, routes, tcp, udp, hostSockets, ephemeralPorts);
         final NetDevice loopback = new LoopbackDevice(sim, name + ".lo");
         attach(loopback, Ipv4Address.LOOPBACK, 8, true);
     }
@@ -95,9 +85,10 @@ public final class NetworkStack
     private NetworkInterface attach(final NetDevice device, final int address, final int prefixLength,
         final boolean loopback)
     {
-        final NetworkInterface iface = new NetworkInterface(this, device, address, prefixLength, loopback);
+        final NetworkInterface iface = new NetworkInterface(context, ipv4, device, address, prefixLength, loopback);
         device.setReceiver(iface);
         interfaces.add(iface);
+        context.addTransmitter(iface);
         routes.attach(iface, loopback);
         return iface;
     }
@@ -105,32 +96,38 @@ public final class NetworkStack
     /** A new process on this host: its own file descriptors and {@code size} bytes of memory. */
     public Posix newProcess(final int size)
     {
-        return new Posix(this, new ProcessMemory(size));
+        return new Posix(context, sockets, new ProcessMemory(size));
+    }
+
+    /** What every layer shares: simulator, CPU and activities, configuration, counters, trace. */
+    public StackContext context()
+    {
+        return context;
     }
 
     public Simulator sim()
     {
-        return sim;
+        return context.sim();
     }
 
     public HostCpu cpu()
     {
-        return cpu;
+        return context.cpu();
     }
 
     public StackConfig config()
     {
-        return config;
+        return context.config();
     }
 
     public String name()
     {
-        return name;
+        return context.name();
     }
 
     public StackStats stats()
     {
-        return stats;
+        return context.stats();
     }
 
     public RouteTable routes()
@@ -156,17 +153,17 @@ public final class NetworkStack
 
     public Icmp icmp()
     {
-        return icmp;
+        return ipv4.icmp();
     }
 
-    /** The UDP layer, for the other layers of this module (its package is not exported). */
+    /** The UDP layer, for tests and tools inside this module (its package is not exported). */
     @SuppressWarnings("exports")
     public UdpLayer udp()
     {
         return udp;
     }
 
-    /** The TCP layer, for the other layers of this module (its package is not exported). */
+    /** The TCP layer, for tests and tools inside this module (its package is not exported). */
     @SuppressWarnings("exports")
     public TcpLayer tcp()
     {
@@ -180,117 +177,30 @@ public final class NetworkStack
 
     public EventTrace trace()
     {
-        return trace;
+        return context.trace();
     }
 
     /** Records socket state changes into {@code trace} (guarded: a disabled trace costs one branch). */
     public void setTrace(final EventTrace trace)
     {
-        this.trace = trace;
+        context.setTrace(trace);
     }
 
-    /* ---------------------------------------------------------------------------------------------------------- */
-    /* Activities                                                                                                   */
-
-    /**
-     * Starts a system call: a call into the simulation, one CPU activity, the syscall entry cost. It may come from
-     * outside the simulation (a blocking program) or from inside an event (an event-driven program's readiness
-     * handler), which may then only make calls that do not block.
-     */
+    /** {@link StackContext#enterSyscall()}. */
     public void enterSyscall()
     {
-        enterSyscall(0);
+        context.enterSyscall();
     }
 
-    /** {@link #enterSyscall()} for a program whose thread runs on core {@code core} of the host's CPU. */
+    /** {@link StackContext#enterSyscall(int)}. */
     public void enterSyscall(final int core)
     {
-        if (syscallDepth++ == 0)
-        {
-            syscallFromEvent = sim.inEvent();
-            syscallCore = core;
-        }
-        sim.beginCall();
-        cpu.begin(core, CpuUse.SYSCALL);
-        cpu.charge(cpu.costs().syscallPs());
+        context.enterSyscall(core);
     }
 
-    /** Ends a system call: flushes what it sent, frees the CPU, lets the simulation catch up. */
+    /** {@link StackContext#exitSyscall()}. */
     public void exitSyscall()
     {
-        syscallDepth--;
-        flushTransmit();
-        cpu.end();
-        sim.endCall();
-    }
-
-    /** Starts protocol work from an event (a received frame, a timer). */
-    public void enterSoftirq()
-    {
-        cpu.begin(CpuUse.STACK);
-    }
-
-    public void exitSoftirq()
-    {
-        cpu.end();
-    }
-
-    /** Rings every interface's doorbell for what was committed. */
-    public void flushTransmit()
-    {
-        for (int i = 0; i < interfaces.size(); i++)
-        {
-            interfaces.get(i).flush();
-        }
-    }
-
-    /**
-     * Blocks the calling syscall until {@code condition} holds or {@code timeoutPs} passes (0 = no timeout): ends the
-     * syscall activity, runs the simulation, then resumes with the wake-up cost. Returns false on timeout.
-     *
-     * @throws IllegalStateException if nothing could ever make the condition true (no event pending, no timeout and
-     *                               no bridge to the outside attached), or when the call was made from inside an event
-     */
-    public boolean block(final BooleanSupplier condition, final long timeoutPs)
-    {
-        if (condition.getAsBoolean())
-        {
-            return true;
-        }
-        if (syscallFromEvent)
-        {
-            throw new IllegalStateException(name + ": a blocking socket call was made from inside a simulation " +
-                "event at " + Time.format(sim.now()) + ", and it would have to wait: code running " +
-                "in events (a readiness handler, say) may only make non-blocking calls. Open the socket with " +
-                "SOCK_NONBLOCK (or set O_NONBLOCK, or pass MSG_DONTWAIT), and arm Posix.watch to be called when it " +
-                "is ready.");
-        }
-        flushTransmit();
-        cpu.end();
-        sim.endCall();
-        final long deadline = timeoutPs > 0 ? sim.now() + timeoutPs : Time.NEVER;
-        boolean ready;
-        while (true)
-        {
-            ready = condition.getAsBoolean();
-            if (ready || sim.now() >= deadline)
-            {
-                break;
-            }
-            final long next = sim.nextEventTime();
-            if (next == Time.NEVER && deadline == Time.NEVER && !sim.awaitsOutsideInput())
-            {
-                sim.beginCall();
-                cpu.begin(syscallCore, CpuUse.SYSCALL);
-                throw new IllegalStateException(name + ": a blocking call would wait forever at " +
-                    Time.format(sim.now()) + ": nothing is scheduled that could make it ready. Use a timeout " +
-                    "(SO_RCVTIMEO/SO_SNDTIMEO) or a non-blocking call.");
-            }
-            sim.runUntil(condition, Math.min(next == Time.NEVER ? deadline : next, deadline));
-        }
-        sim.beginCall();
-        cpu.begin(syscallCore, CpuUse.SYSCALL);
-        cpu.charge(cpu.costs().wakeupPs());
-        return ready;
+        context.exitSyscall();
     }
 }

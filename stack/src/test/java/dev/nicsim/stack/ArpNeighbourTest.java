@@ -1,9 +1,10 @@
 package dev.nicsim.stack;
 
 import dev.nicsim.hw.sim.Time;
+import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.device.FrameReceiver;
-import dev.nicsim.stack.socket.SocketConstants;
 import dev.nicsim.stack.tcp.Tcb;
+import dev.nicsim.stack.tcp.TcpSocket;
 import dev.nicsim.stack.wire.ArpPacket;
 import dev.nicsim.stack.wire.Bytes;
 import dev.nicsim.stack.wire.DropReason;
@@ -114,7 +115,7 @@ class ArpNeighbourTest
         final int fd = hosts.pa.socket(SocketConstants.AF_INET, SocketConstants.SOCK_STREAM, 0);
         TwoHosts.check(hosts.pa.connect(fd, address(hosts.pa, B, 80), 16), hosts.pa);
         TwoHosts.check(hosts.pb.accept(3, 0, 0), hosts.pb);
-        return hosts.pa.socketOf(fd).tcb;
+        return ((TcpSocket) hosts.pa.socketOf(fd)).tcb;
     }
 
     private void arp(final int operation, final long destination, final long senderMac, final int sender,

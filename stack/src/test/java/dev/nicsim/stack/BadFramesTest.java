@@ -1,11 +1,13 @@
 package dev.nicsim.stack;
 
 import dev.nicsim.hw.sim.Time;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SocketConstants;
+import dev.nicsim.stack.context.StackStats;
 import dev.nicsim.stack.device.FrameReceiver;
 import dev.nicsim.stack.iface.NetworkInterface;
 import dev.nicsim.stack.posix.Posix;
-import dev.nicsim.stack.socket.Errno;
-import dev.nicsim.stack.socket.SocketConstants;
+import dev.nicsim.stack.tcp.TcpSocket;
 import dev.nicsim.stack.tcp.TcpState;
 import dev.nicsim.stack.wire.Checksum;
 import dev.nicsim.stack.wire.DropReason;
@@ -108,9 +110,9 @@ class BadFramesTest
         }
 
         final String report = report(byKind, fuzzer);
-        assertEquals(TcpState.ESTABLISHED, pa.socketOf(client).tcb.state, () -> reproduce(-1) + ": A's side; " +
+        assertEquals(TcpState.ESTABLISHED, ((TcpSocket) pa.socketOf(client)).tcb.state, () -> reproduce(-1) + ": A's side; " +
             report);
-        assertEquals(TcpState.ESTABLISHED, pb.socketOf(server).tcb.state, () -> reproduce(-1) + ": B's side; " +
+        assertEquals(TcpState.ESTABLISHED, ((TcpSocket) pb.socketOf(server)).tcb.state, () -> reproduce(-1) + ": B's side; " +
             report);
         final long ab = transfer(client, pa, server, pb, TRANSFER, 3);
         final long ba = transfer(server, pb, client, pa, TRANSFER, 4);
@@ -168,7 +170,7 @@ class BadFramesTest
     private FrameFuzzer.Target target(final NetworkInterface self, final NetworkInterface peer, final int fd,
         final Posix process, final int address)
     {
-        final var socket = process.socketOf(fd);
+        final var socket = (TcpSocket) process.socketOf(fd);
         return new FrameFuzzer.Target(self.mac(), address, peer.mac(), address == A ? B : A, socket.localPort,
             socket.remotePort, socket.tcb, LISTEN_PORT, UDP_PORT);
     }

@@ -1,21 +1,22 @@
 package dev.nicsim.stack;
 
 import dev.nicsim.hw.sim.Time;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SocketConstants;
+import dev.nicsim.stack.context.StackConfig;
+import dev.nicsim.stack.context.SynRetransmitPolicy;
 import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.stack.posix.ProcessMemory;
-import dev.nicsim.stack.socket.Errno;
-import dev.nicsim.stack.socket.SocketConstants;
-import dev.nicsim.stack.socket.StackConfig;
-import dev.nicsim.stack.socket.SynRetransmitPolicy;
+import dev.nicsim.stack.udp.UdpSocket;
 import dev.nicsim.stack.wire.Ipv4Address;
 import org.junit.jupiter.api.Test;
 
 import static dev.nicsim.stack.TwoHosts.A;
 import static dev.nicsim.stack.TwoHosts.B;
 import static dev.nicsim.stack.TwoHosts.address;
-import static dev.nicsim.stack.socket.SocketConstants.AF_INET;
-import static dev.nicsim.stack.socket.SocketConstants.SOCK_DGRAM;
-import static dev.nicsim.stack.socket.SocketConstants.SOCK_STREAM;
+import static dev.nicsim.stack.context.SocketConstants.AF_INET;
+import static dev.nicsim.stack.context.SocketConstants.SOCK_DGRAM;
+import static dev.nicsim.stack.context.SocketConstants.SOCK_STREAM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,7 +88,7 @@ class EndToEndTest
     @Test
     void rfc6298ProfileTimesOutAt127Seconds()
     {
-        final TwoHosts rfc = new TwoHosts(StackConfig.defaults().synPolicy(SynRetransmitPolicy.RFC6298),
+        final TwoHosts rfc = new TwoHosts(StackConfig.defaults().withSynPolicy(SynRetransmitPolicy.RFC6298),
             StackConfig.defaults(), 0);
         rfc.firewallTcpToB();
         final int fd = rfc.pa.socket(AF_INET, SOCK_STREAM, 0);
@@ -203,7 +204,7 @@ class EndToEndTest
         final long data = pa.memory().allocate(10);
         assertEquals(10, pa.send(fd, data, 10, 0));
         hosts.sim.run(hosts.sim.now() + Time.MS);
-        assertEquals(1, pb.socketOf(receiver).datagrams, "the broadcast reached B");
+        assertEquals(1, ((UdpSocket) pb.socketOf(receiver)).datagrams, "the broadcast reached B");
         final int stream = pa.socket(AF_INET, SOCK_STREAM, 0);
         expect(pa, Errno.ENETUNREACH, pa.connect(stream, broadcast, 16), "TCP refuses a broadcast route");
     }
@@ -233,8 +234,8 @@ class EndToEndTest
     @Test
     void ephemeralPortExhaustionIsEaddrnotavail()
     {
-        final TwoHosts small = new TwoHosts(StackConfig.defaults().ephemeralRange(40000, 40001),
-            StackConfig.defaults().seed(7), 0);
+        final TwoHosts small = new TwoHosts(StackConfig.defaults().withEphemeralRange(40000, 40001),
+            StackConfig.defaults().withSeed(7), 0);
         small.listenOnB(80);
         final long to = address(small.pa, B, 80);
         for (int i = 0; i < 2; i++)

@@ -3,11 +3,11 @@ package dev.nicsim.stack;
 import dev.nicsim.hw.eth.EthernetConfig;
 import dev.nicsim.hw.host.CpuCosts;
 import dev.nicsim.hw.sim.Time;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.StackConfig;
 import dev.nicsim.stack.device.NetDevice;
 import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.stack.posix.ReadinessHandler;
-import dev.nicsim.stack.socket.Errno;
-import dev.nicsim.stack.socket.StackConfig;
 import dev.nicsim.stack.wire.Bytes;
 import dev.nicsim.stack.wire.TcpSegment;
 import org.junit.jupiter.api.Test;
@@ -17,10 +17,10 @@ import java.util.List;
 
 import static dev.nicsim.stack.TwoHosts.B;
 import static dev.nicsim.stack.TwoHosts.address;
-import static dev.nicsim.stack.socket.SocketConstants.AF_INET;
-import static dev.nicsim.stack.socket.SocketConstants.POLLIN;
-import static dev.nicsim.stack.socket.SocketConstants.SOCK_NONBLOCK;
-import static dev.nicsim.stack.socket.SocketConstants.SOCK_STREAM;
+import static dev.nicsim.stack.context.SocketConstants.AF_INET;
+import static dev.nicsim.stack.context.SocketConstants.POLLIN;
+import static dev.nicsim.stack.context.SocketConstants.SOCK_NONBLOCK;
+import static dev.nicsim.stack.context.SocketConstants.SOCK_STREAM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -121,7 +121,8 @@ class ReadinessWatchTest
     {
         // The server closes first, so its side of each connection waits in TIME_WAIT: 1 ms here instead of 60 s,
         // so that the pool of sockets stops growing and the measurement sees the steady state.
-        final TwoHosts quick = new TwoHosts(StackConfig.defaults(), StackConfig.defaults().seed(7).timeWaitPs(Time.MS),
+        final TwoHosts quick = new TwoHosts(StackConfig.defaults(),
+            StackConfig.defaults().withSeed(7).withTimeWaitPs(Time.MS),
             NetDevice.FEATURE_TX_CHECKSUM | NetDevice.FEATURE_RX_CHECKSUM);
         final Posix client = quick.pa;
         final Posix server = quick.pb;

@@ -1,6 +1,8 @@
 package dev.nicsim.stack;
 
 import dev.nicsim.stack.device.FrameReceiver;
+import dev.nicsim.stack.tcp.TcpSocket;
+import dev.nicsim.stack.udp.UdpSocket;
 import dev.nicsim.stack.wire.Bytes;
 import dev.nicsim.stack.wire.Checksum;
 import dev.nicsim.stack.wire.DropReason;
@@ -40,7 +42,7 @@ class ReceiveChecksumTest
         hosts.inject(hosts.ethB, frame, PADDED, raw());
         assertEquals(0, hosts.b.stats().drops(DropReason.TCP_CHECKSUM), "a valid segment must verify");
         assertEquals(accepted + 1, hosts.b.stats().framesAccepted);
-        assertEquals(1, hosts.pb.socketOf(listener).synQueueCount, "the SYN reached the listener");
+        assertEquals(1, ((TcpSocket) hosts.pb.socketOf(listener)).listenQueue.synQueueCount(), "the SYN reached the listener");
 
         Bytes.put8(frame, length - 1, Bytes.u8(frame, length - 1) ^ 0x40);
         hosts.inject(hosts.ethB, frame, PADDED, raw());
@@ -70,7 +72,7 @@ class ReceiveChecksumTest
         hosts.inject(hosts.ethB, frame, PADDED, raw());
         hosts.inject(hosts.ethB, frame, PADDED, FrameReceiver.NO_CHECKSUM);
         assertEquals(0, hosts.b.stats().drops(DropReason.UDP_CHECKSUM));
-        assertEquals(2, hosts.pb.socketOf(fd).datagrams, "both copies delivered, with and without offload");
+        assertEquals(2, ((UdpSocket) hosts.pb.socketOf(fd)).datagrams, "both copies delivered, with and without offload");
     }
 
     /** A SYN with one byte of data to B:80: 41 bytes of IP packet, an odd length. Returns the frame's length. */

@@ -4,9 +4,9 @@ import dev.nicsim.hw.sim.Time;
 import dev.nicsim.stack.api.ErrnoException;
 import dev.nicsim.stack.api.TcpConnection;
 import dev.nicsim.stack.api.TcpListener;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.posix.Posix;
-import dev.nicsim.stack.socket.Errno;
-import dev.nicsim.stack.socket.SocketConstants;
 import org.junit.jupiter.api.Test;
 
 import static dev.nicsim.stack.TwoHosts.B;

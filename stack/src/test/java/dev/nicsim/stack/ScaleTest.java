@@ -3,12 +3,12 @@ package dev.nicsim.stack;
 import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
 import dev.nicsim.hw.sim.Time;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SocketConstants;
+import dev.nicsim.stack.context.StackConfig;
 import dev.nicsim.stack.device.FrameReceiver;
 import dev.nicsim.stack.device.NetDevice;
 import dev.nicsim.stack.posix.Posix;
-import dev.nicsim.stack.socket.Errno;
-import dev.nicsim.stack.socket.SocketConstants;
-import dev.nicsim.stack.socket.StackConfig;
 import dev.nicsim.stack.wire.Checksum;
 import dev.nicsim.stack.wire.DropReason;
 import dev.nicsim.stack.wire.EthernetFrame;
@@ -23,8 +23,8 @@ import java.lang.management.ManagementFactory;
 
 import static dev.nicsim.stack.TwoHosts.B;
 import static dev.nicsim.stack.TwoHosts.address;
-import static dev.nicsim.stack.socket.SocketConstants.AF_INET;
-import static dev.nicsim.stack.socket.SocketConstants.SOCK_STREAM;
+import static dev.nicsim.stack.context.SocketConstants.AF_INET;
+import static dev.nicsim.stack.context.SocketConstants.SOCK_STREAM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +47,7 @@ class ScaleTest
 
     private static StackConfig large(final long seed)
     {
-        return StackConfig.defaults().seed(seed).openFilesPerProcess(CONNECTIONS + 64);
+        return StackConfig.defaults().withSeed(seed).withOpenFilesPerProcess(CONNECTIONS + 64);
     }
 
     /**
@@ -162,8 +162,9 @@ class ScaleTest
     @Test
     void descriptorsPastRlimitNofileGiveEmfileAndSocketsPastTheHostLimitGiveEnfile()
     {
-        final TwoHosts hosts = new TwoHosts(StackConfig.defaults().seed(1).openFilesPerProcess(16).maxSockets(20),
-            StackConfig.defaults().seed(7), NetDevice.FEATURE_TX_CHECKSUM | NetDevice.FEATURE_RX_CHECKSUM);
+        final TwoHosts hosts = new TwoHosts(
+            StackConfig.defaults().withSeed(1).withOpenFilesPerProcess(16).withMaxSockets(20),
+            StackConfig.defaults().withSeed(7), NetDevice.FEATURE_TX_CHECKSUM | NetDevice.FEATURE_RX_CHECKSUM);
         final int listener = hosts.listenOnB(80);
         final Posix pa = hosts.pa;
         final int connected = pa.socket(AF_INET, SOCK_STREAM, 0);
@@ -193,8 +194,8 @@ class ScaleTest
     @Test
     void socketMemoryExhaustedMakesSendsWaitAndKeepsConnectionsWorking()
     {
-        final TwoHosts hosts = new TwoHosts(StackConfig.defaults().seed(1).socketMemoryBytes(64 * 1024),
-            StackConfig.defaults().seed(7), NetDevice.FEATURE_TX_CHECKSUM | NetDevice.FEATURE_RX_CHECKSUM);
+        final TwoHosts hosts = new TwoHosts(StackConfig.defaults().withSeed(1).withSocketMemoryBytes(64 * 1024),
+            StackConfig.defaults().withSeed(7), NetDevice.FEATURE_TX_CHECKSUM | NetDevice.FEATURE_RX_CHECKSUM);
         final int listener = hosts.listenOnB(80);
         final Posix pa = hosts.pa;
         final Posix pb = hosts.pb;
@@ -260,8 +261,8 @@ class ScaleTest
     @Test
     void withAbortOnOverflowAFullAcceptQueueResetsTheConnection()
     {
-        final TwoHosts hosts = new TwoHosts(StackConfig.defaults(), StackConfig.defaults().seed(7)
-            .abortOnOverflow(true), NetDevice.FEATURE_TX_CHECKSUM | NetDevice.FEATURE_RX_CHECKSUM);
+        final TwoHosts hosts = new TwoHosts(StackConfig.defaults(), StackConfig.defaults().withSeed(7)
+            .withAbortOnOverflow(true), NetDevice.FEATURE_TX_CHECKSUM | NetDevice.FEATURE_RX_CHECKSUM);
         final int listener = listen(hosts.pb, 80, 1);
         final int third = overflow(hosts, listener)[1];
         assertEquals(1, hosts.b.stats().resetsSent, "the final ACK is answered with a reset");

@@ -1,9 +1,10 @@
 package dev.nicsim.stack;
 
 import dev.nicsim.hw.sim.Time;
+import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.posix.Posix;
-import dev.nicsim.stack.socket.SocketConstants;
 import dev.nicsim.stack.tcp.Tcb;
+import dev.nicsim.stack.tcp.TcpSocket;
 import dev.nicsim.stack.tcp.TcpState;
 import dev.nicsim.stack.wire.Bytes;
 import dev.nicsim.stack.wire.DropReason;
@@ -51,7 +52,7 @@ class TcpRecoveryTest
         send(3000);
         receive(3000);
         final long elapsed = hosts.sim.now() - start;
-        final Tcb tcb = pa.socketOf(client).tcb;
+        final Tcb tcb = ((TcpSocket) pa.socketOf(client)).tcb;
         // B delays its ACK of the first segment (40 ms), which restarts A's 200 ms timer: the go-back comes at
         // 240 ms; B delays the ACK of the resent second segment too, and the third follows it at 280 ms.
         assertTrue(elapsed > 280 * Time.MS && elapsed < 281 * Time.MS, () -> Time.format(elapsed));
@@ -81,7 +82,7 @@ class TcpRecoveryTest
         assertEquals(1, hosts.a.stats().retransmissions, "only the lost segment is sent again");
         assertEquals(0, hosts.b.stats().drops(DropReason.TCP_OUT_OF_ORDER), "nothing beyond the gap was dropped");
         assertTrue(sackedAcks[0] >= 3, "duplicate ACKs carry SACK blocks: " + sackedAcks[0]);
-        final Tcb tcb = pa.socketOf(client).tcb;
+        final Tcb tcb = ((TcpSocket) pa.socketOf(client)).tcb;
         assertEquals(tcb.sndMax, tcb.sndUna);
         assertTrue(!tcb.inRecovery, "recovery ended with the full ACK");
     }
@@ -101,7 +102,7 @@ class TcpRecoveryTest
         assertEquals(0, pb.recv(server, in, 16, 0), "end of stream once the gap is filled");
         final long elapsed = hosts.sim.now() - start;
         assertTrue(elapsed > 200 * Time.MS && elapsed < 201 * Time.MS, () -> "one RTO: " + Time.format(elapsed));
-        assertEquals(TcpState.CLOSE_WAIT, pb.socketOf(server).tcb.state);
+        assertEquals(TcpState.CLOSE_WAIT, ((TcpSocket) pb.socketOf(server)).tcb.state);
     }
 
     /** True when the frame is a TCP segment with a SACK option (kind 5). */
@@ -148,7 +149,7 @@ class TcpRecoveryTest
                 got += pb.recv(server, in + got, chunk - got, 0);
             }
         }
-        final Tcb tcb = pa.socketOf(client).tcb;
+        final Tcb tcb = ((TcpSocket) pa.socketOf(client)).tcb;
         assertTrue(tcb.cwnd <= 2 * 128 * 1024, "cwnd " + tcb.cwnd + " after 2 MB through a 64 KiB window");
     }
 

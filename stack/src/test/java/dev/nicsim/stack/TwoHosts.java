@@ -5,12 +5,12 @@ import dev.nicsim.hw.eth.FrameStage;
 import dev.nicsim.hw.host.CpuCosts;
 import dev.nicsim.hw.host.HostCpu;
 import dev.nicsim.hw.sim.Simulator;
+import dev.nicsim.stack.context.SocketConstants;
+import dev.nicsim.stack.context.StackConfig;
 import dev.nicsim.stack.device.NetDevice;
 import dev.nicsim.stack.device.PairedDevice;
 import dev.nicsim.stack.iface.NetworkInterface;
 import dev.nicsim.stack.posix.Posix;
-import dev.nicsim.stack.socket.SocketConstants;
-import dev.nicsim.stack.socket.StackConfig;
 import dev.nicsim.stack.wire.Bytes;
 import dev.nicsim.stack.wire.Ipv4Address;
 
@@ -51,7 +51,7 @@ public final class TwoHosts
 
     public TwoHosts()
     {
-        this(StackConfig.defaults(), StackConfig.defaults().seed(7),
+        this(StackConfig.defaults(), StackConfig.defaults().withSeed(7),
             NetDevice.FEATURE_TX_CHECKSUM | NetDevice.FEATURE_RX_CHECKSUM);
     }
 
@@ -154,7 +154,7 @@ public final class TwoHosts
     {
         if (result < 0)
         {
-            throw new AssertionError("call failed with " + dev.nicsim.stack.socket.Errno.name(process.errno()));
+            throw new AssertionError("call failed with " + dev.nicsim.stack.context.Errno.name(process.errno()));
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.nicsim.stack.api;
 
-import dev.nicsim.stack.socket.Errno;
+import dev.nicsim.stack.context.Errno;
 
 import java.io.IOException;
 

@@ -1,14 +1,13 @@
 package dev.nicsim.stack.api;
 
 import dev.nicsim.stack.NetworkStack;
-import dev.nicsim.stack.socket.Socket;
-import dev.nicsim.stack.socket.SocketConstants;
+import dev.nicsim.stack.context.SockaddrIn;
+import dev.nicsim.stack.context.SocketConstants;
+import dev.nicsim.stack.sock.Socket;
 import dev.nicsim.stack.socket.SocketLayer;
-import dev.nicsim.stack.wire.Bytes;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 
 /**
@@ -61,10 +60,7 @@ public abstract class JavaSocket implements AutoCloseable
         {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
-        address.set(ValueLayout.JAVA_SHORT_UNALIGNED, 0, (short) SocketConstants.AF_INET);
-        Bytes.put16(address, 2, port);
-        Bytes.put32(address, 4, ip);
-        address.set(ValueLayout.JAVA_LONG_UNALIGNED, 8, 0L);
+        SockaddrIn.put(address, 0, SocketConstants.AF_INET, ip, port);
     }
 
     /**

@@ -1,8 +1,8 @@
 package dev.nicsim.stack.api;
 
 import dev.nicsim.stack.NetworkStack;
-import dev.nicsim.stack.socket.Socket;
-import dev.nicsim.stack.socket.SocketConstants;
+import dev.nicsim.stack.context.SocketConstants;
+import dev.nicsim.stack.sock.Socket;
 
 import java.lang.foreign.MemorySegment;
 

@@ -3,7 +3,7 @@ package dev.nicsim.stack.iface;
 import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
 import dev.nicsim.hw.sim.Time;
-import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.context.StackContext;
 import dev.nicsim.stack.device.NetDevice;
 import dev.nicsim.stack.wire.ArpPacket;
 import dev.nicsim.stack.wire.DropReason;
@@ -59,7 +59,8 @@ public final class ArpCache
     private static final int PROBE = 5;
     private static final int PERMANENT = 6;
 
-    private final NetworkStack stack;
+    private final StackContext stack;
+    private final Ipv4Layer ipv4;
     private final NetworkInterface iface;
     private final int[] ip = new int[CAPACITY];
     private final long[] mac = new long[CAPACITY];
@@ -76,9 +77,10 @@ public final class ArpCache
     /* Most lookups are for the same next hop (the gateway): try it before scanning. */
     private int lastHit;
 
-    ArpCache(final NetworkStack stack, final NetworkInterface iface)
+    ArpCache(final StackContext stack, final Ipv4Layer ipv4, final NetworkInterface iface)
     {
         this.stack = stack;
+        this.ipv4 = ipv4;
         this.iface = iface;
         for (int i = 0; i < CAPACITY; i++)
         {
@@ -133,7 +135,7 @@ public final class ArpCache
         updated[slot] = stack.sim().now();
         if (wasIncomplete)
         {
-            stack.ipv4().releaseHeld(iface, address, hardware);
+            ipv4.releaseHeld(iface, address, hardware);
         }
     }
 
@@ -248,7 +250,7 @@ public final class ArpCache
         mac[entry] = hardware;
         if (old == INCOMPLETE)
         {
-            stack.ipv4().releaseHeld(iface, ip[entry], hardware);
+            ipv4.releaseHeld(iface, ip[entry], hardware);
         }
     }
 
@@ -282,7 +284,7 @@ public final class ArpCache
                 else
                 {
                     state[entry] = FREE;
-                    stack.ipv4().failHeld(iface, ip[entry]);
+                    ipv4.failHeld(iface, ip[entry]);
                 }
                 break;
             case DELAY:
@@ -382,7 +384,7 @@ public final class ArpCache
             // Every entry is being resolved: give up on the first one as if its requests had gone unanswered.
             victim = 0;
             state[victim] = FREE;
-            stack.ipv4().failHeld(iface, ip[victim]);
+            ipv4.failHeld(iface, ip[victim]);
         }
         stack.sim().cancel(timers[victim]);
         ip[victim] = address;

@@ -1,7 +1,7 @@
 package dev.nicsim.stack.iface;
 
 import dev.nicsim.hw.sim.Time;
-import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.context.StackContext;
 import dev.nicsim.stack.wire.Bytes;
 import dev.nicsim.stack.wire.Checksum;
 import dev.nicsim.stack.wire.DropReason;
@@ -26,7 +26,10 @@ public final class Icmp
     private static final int BURST = 50;
     private static final long TOKEN_PS = Time.MS;
 
-    private final NetworkStack stack;
+    private final StackContext stack;
+    private final Ipv4Layer ipv4;
+    private final RouteTable routes;
+    private final TxClaim claim = new TxClaim();
     private final IcmpMessage message = new IcmpMessage();
     private final IcmpMessage out = new IcmpMessage();
     private long tokens = BURST;
@@ -34,9 +37,11 @@ public final class Icmp
     private long echoRepliesSent;
     private long errorsSent;
 
-    public Icmp(final NetworkStack stack)
+    Icmp(final StackContext stack, final Ipv4Layer ipv4, final RouteTable routes)
     {
         this.stack = stack;
+        this.ipv4 = ipv4;
+        this.routes = routes;
     }
 
     public long echoRepliesSent()
@@ -106,39 +111,36 @@ public final class Icmp
         final long transport = quote + headerLength;
         final int sourcePort = Bytes.u16(memory, transport);
         final int destinationPort = Bytes.u16(memory, transport + 2);
-        if (protocol == Ipv4Packet.PROTOCOL_TCP)
+        final InetProtocol handler = ipv4.protocol(protocol);
+        if (handler == null)
         {
-            return stack.tcp().icmpError(type, code, source, sourcePort, destination, destinationPort,
-                Bytes.i32(memory, transport + 4));
+            return DropReason.ICMP_UNHANDLED;
         }
-        if (protocol == Ipv4Packet.PROTOCOL_UDP)
-        {
-            return stack.udp().icmpError(type, code, source, sourcePort, destination, destinationPort);
-        }
-        return DropReason.ICMP_UNHANDLED;
+        return handler.icmpError(type, code, source, sourcePort, destination, destinationPort,
+            Bytes.i32(memory, transport + 4));
     }
 
     private void echoReply(final MemorySegment memory, final long request, final int length, final int source,
         final int destination)
     {
-        final Ipv4Layer ip = stack.ipv4();
+        final Ipv4Layer ip = ipv4;
         final int mtu = ip.pathMtu(source);
         if (mtu > 0 && Ipv4Packet.HEADER_LENGTH + length > mtu)
         {
             echoReplyInFragments(memory, request, length, source, destination, mtu);
             return;
         }
-        if (ip.begin(destination, source, Ipv4Packet.PROTOCOL_ICMP, length) < 0)
+        if (ip.claim(claim, destination, source, Ipv4Packet.PROTOCOL_ICMP, length) < 0)
         {
             return;
         }
-        final MemorySegment target = ip.memory();
-        final long at = ip.transportOffset();
+        final MemorySegment target = claim.memory();
+        final long at = claim.transportOffset();
         MemorySegment.copy(memory, request, target, at, length);
         out.wrap(target, at, length);
         out.emit(IcmpMessage.TYPE_ECHO_REPLY, 0, message.rest());
         out.seal();
-        ip.commit(-1);
+        ip.commit(claim, -1);
         echoRepliesSent++;
     }
 
@@ -151,7 +153,7 @@ public final class Icmp
     private void echoReplyInFragments(final MemorySegment memory, final long request, final int length,
         final int source, final int destination, final int mtu)
     {
-        final Ipv4Layer ip = stack.ipv4();
+        final Ipv4Layer ip = ipv4;
         final int piece = (mtu - Ipv4Packet.HEADER_LENGTH) & ~7;
         final int identification = ip.newIdentification();
         // Type 0 and the request's code, checksum field zero, then the rest of the message as it came.
@@ -160,20 +162,20 @@ public final class Icmp
         for (int offset = 0; offset < length; offset += piece)
         {
             final int size = Math.min(piece, length - offset);
-            if (ip.beginFragment(destination, source, Ipv4Packet.PROTOCOL_ICMP, size, identification, offset,
+            if (ip.claimFragment(claim, destination, source, Ipv4Packet.PROTOCOL_ICMP, size, identification, offset,
                 offset + size < length) < 0)
             {
                 return;
             }
-            final MemorySegment target = ip.memory();
-            final long at = ip.transportOffset();
+            final MemorySegment target = claim.memory();
+            final long at = claim.transportOffset();
             MemorySegment.copy(memory, request + offset, target, at, size);
             if (offset == 0)
             {
                 Bytes.put16(target, at, IcmpMessage.TYPE_ECHO_REPLY << 8 | Bytes.u8(memory, request + 1));
                 Bytes.put16(target, at + 2, checksum);
             }
-            ip.commit(-1);
+            ip.commit(claim, -1);
         }
         echoRepliesSent++;
     }
@@ -189,7 +191,7 @@ public final class Icmp
         final int headerLength = (Bytes.u8(memory, ipOffset) & 0xF) * 4;
         final int fragment = Bytes.u16(memory, ipOffset + Ipv4Packet.FLAGS_FRAGMENT) &
             Ipv4Packet.FRAGMENT_OFFSET_MASK;
-        if (fragment != 0 || Ipv4Address.isMulticast(offender) || stack.routes().isBroadcast(offender) ||
+        if (fragment != 0 || Ipv4Address.isMulticast(offender) || routes.isBroadcast(offender) ||
             offender == 0 || isIcmpError(memory, ipOffset, headerLength, ipLength))
         {
             return;
@@ -200,18 +202,18 @@ public final class Icmp
             return;
         }
         final int quote = Math.min(ipLength, MAX_QUOTE);
-        final Ipv4Layer ip = stack.ipv4();
-        if (ip.begin(0, offender, Ipv4Packet.PROTOCOL_ICMP, IcmpMessage.HEADER_LENGTH + quote) < 0)
+        final Ipv4Layer ip = ipv4;
+        if (ip.claim(claim, 0, offender, Ipv4Packet.PROTOCOL_ICMP, IcmpMessage.HEADER_LENGTH + quote) < 0)
         {
             return;
         }
-        final MemorySegment target = ip.memory();
-        final long at = ip.transportOffset();
+        final MemorySegment target = claim.memory();
+        final long at = claim.transportOffset();
         MemorySegment.copy(memory, ipOffset, target, at + IcmpMessage.HEADER_LENGTH, quote);
         out.wrap(target, at, IcmpMessage.HEADER_LENGTH + quote);
         out.emit(type, code, rest);
         out.seal();
-        ip.commit(-1);
+        ip.commit(claim, -1);
         errorsSent++;
     }
 

@@ -1,9 +1,9 @@
 package dev.nicsim.stack.iface;
 
-import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.StackContext;
 import dev.nicsim.stack.device.FrameReceiver;
 import dev.nicsim.stack.device.NetDevice;
-import dev.nicsim.stack.socket.Errno;
 import dev.nicsim.stack.wire.Bytes;
 import dev.nicsim.stack.wire.Checksum;
 import dev.nicsim.stack.wire.DropReason;
@@ -20,45 +20,36 @@ import java.lang.foreign.MemorySegment;
  *
  * <h2>Input</h2>
  * Validates the header in place, keeps only what is addressed to this host (its addresses, broadcast, all-hosts
- * multicast), sends fragments to the {@link Reassembler}, and hands the transport payload up where it lies.
+ * multicast), sends fragments to the {@link Reassembler}, and hands the transport payload up where it lies, to the
+ * transport registered for its protocol number ({@link #register}, Linux's {@code inet_protos}).
  *
  * <h2>Output, zero-copy</h2>
- * {@link #begin} routes, resolves the next hop and reserves a transmit slot, then writes the Ethernet and IP headers
- * straight into the device's transmit buffer; the transport writes its header and payload after them at
- * {@link #transportOffset()}, and {@link #commit} fills in the transport checksum (or asks the device to) and hands
- * the frame over. Only when the frame cannot go yet (next hop unresolved, or no transmit slot) is it built in a held
+ * {@link #claim} routes, resolves the next hop and reserves a transmit slot, then writes the Ethernet and IP headers
+ * straight into the device's transmit buffer and describes the packet in the sender's {@link TxClaim}; the sender
+ * writes its header and payload after them at {@link TxClaim#transportOffset()}, and {@link #commit} fills in the
+ * transport checksum (or asks the device to) and hands the frame over. Only when the frame cannot go yet (next hop unresolved, or no transmit slot) is it built in a held
  * buffer instead, and copied into a slot later: the one extra copy on this path.
  */
-public final class Ipv4Layer
+public final class Ipv4Layer implements Ipv4Output
 {
-    private static final int HEADERS = EthernetFrame.HEADER_LENGTH + Ipv4Packet.HEADER_LENGTH;
+    static final int HEADERS = EthernetFrame.HEADER_LENGTH + Ipv4Packet.HEADER_LENGTH;
     private static final int ALL_HOSTS = 0xE000_0001;
     private static final int HELD_CAPACITY = 64;
     private static final int HELD_FREE = 0;
     private static final int HELD_WAIT_ARP = 1;
     private static final int HELD_WAIT_SLOT = 2;
 
-    private final NetworkStack stack;
+    private final StackContext stack;
     private final Ipv4Packet ip = new Ipv4Packet();
     private final Ipv4Packet outIp = new Ipv4Packet();
     private final EthernetFrame outEthernet = new EthernetFrame();
     private final Reassembler reassembler;
+    private final Icmp icmp;
+    private final RouteTable routes;
+    /* The transports by IP protocol number: Linux's inet_protos. */
+    private final InetProtocol[] protocols = new InetProtocol[256];
     private int identification;
 
-    /* The packet being built between begin() and commit(). */
-    private MemorySegment outMemory;
-    private long outFrame;
-    private int outLength;
-    private int outSlot;
-    private int outHeld;
-    /* The flow hash of the packet being built: picks its TX queue. */
-    private int outFlowHash;
-    /* The MSS the device cuts the packet being built at (TSO), or 0 for a packet sent as it is. */
-    private int outTsoMss;
-    private int outSource;
-    private int outDestination;
-    private int outProtocol;
-    private NetworkInterface outInterface;
 
     /* Frames waiting for ARP or for a transmit slot: struct of arrays, buffers allocated on first use. */
     private final int[] heldState = new int[HELD_CAPACITY];
@@ -70,10 +61,43 @@ public final class Ipv4Layer
     private long heldSequence;
     private int heldWaitingSlot;
 
-    public Ipv4Layer(final NetworkStack stack)
+    public Ipv4Layer(final StackContext stack, final RouteTable routes)
     {
         this.stack = stack;
-        this.reassembler = new Reassembler(stack);
+        this.routes = routes;
+        this.reassembler = new Reassembler(stack, this, routes);
+        this.icmp = new Icmp(stack, this, routes);
+    }
+
+    /**
+     * Registers the transport for IP protocol number {@code protocol} ({@code inet_add_protocol}): datagrams for it
+     * and ICMP errors quoting it go there. ICMP itself is part of this layer and is not registered.
+     */
+    public void register(final int protocol, final InetProtocol handler)
+    {
+        if (protocols[protocol] != null || protocol == Ipv4Packet.PROTOCOL_ICMP)
+        {
+            throw new IllegalStateException("IP protocol " + protocol + " already has a handler");
+        }
+        protocols[protocol] = handler;
+    }
+
+    /** The transport registered for {@code protocol}, or null. */
+    InetProtocol protocol(final int protocol)
+    {
+        return protocols[protocol];
+    }
+
+    public Icmp icmp()
+    {
+        return icmp;
+    }
+
+    @Override
+    public void sendIcmpError(final int type, final int code, final int info, final MemorySegment memory,
+        final long ipOffset, final int length)
+    {
+        icmp.sendError(type, code, info, memory, ipOffset, length);
     }
 
     public Reassembler reassembler()
@@ -104,7 +128,6 @@ public final class Ipv4Layer
         {
             return DropReason.IP_BAD_SOURCE;
         }
-        final RouteTable routes = stack.routes();
         final boolean broadcast = routes.isBroadcast(destination);
         final boolean unicast = !broadcast && routes.isLocal(destination);
         if (!unicast && !broadcast && destination != ALL_HOSTS)
@@ -137,36 +160,32 @@ public final class Ipv4Layer
         final int protocol = Bytes.u8(memory, offset + Ipv4Packet.PROTOCOL);
         final int source = Bytes.i32(memory, offset + Ipv4Packet.SOURCE);
         final int destination = Bytes.i32(memory, offset + Ipv4Packet.DESTINATION);
-        final long payload = offset + headerLength;
         final int payloadLength = totalLength - headerLength;
-        switch (protocol)
+        if (protocol == Ipv4Packet.PROTOCOL_ICMP)
         {
-            case Ipv4Packet.PROTOCOL_TCP:
-                return unicast ? stack.tcp().receive(memory, payload, payloadLength, source, destination,
-                    transportSum) : DropReason.IP_NOT_FOR_US;
-            case Ipv4Packet.PROTOCOL_UDP:
-                return stack.udp().receive(memory, offset, headerLength, payloadLength, source, destination,
-                    transportSum, unicast);
-            case Ipv4Packet.PROTOCOL_ICMP:
-                return stack.icmp().receive(memory, offset, headerLength, payloadLength, source, destination,
-                    unicast);
-            default:
-                if (unicast)
-                {
-                    stack.icmp().sendError(IcmpMessage.TYPE_DEST_UNREACHABLE, IcmpMessage.CODE_PROTOCOL_UNREACHABLE,
-                        0, memory, offset, totalLength);
-                }
-                return DropReason.IP_UNKNOWN_PROTOCOL;
+            return icmp.receive(memory, offset, headerLength, payloadLength, source, destination, unicast);
         }
+        final InetProtocol handler = protocols[protocol];
+        if (handler == null)
+        {
+            if (unicast)
+            {
+                icmp.sendError(IcmpMessage.TYPE_DEST_UNREACHABLE, IcmpMessage.CODE_PROTOCOL_UNREACHABLE, 0, memory,
+                    offset, totalLength);
+            }
+            return DropReason.IP_UNKNOWN_PROTOCOL;
+        }
+        return handler.receive(memory, offset, headerLength, payloadLength, source, destination, transportSum,
+            unicast);
     }
 
     /**
      * TCP saw {@code address} acknowledge something new: the next hop is reachable (Linux's {@code dst_confirm}),
      * which spares its ARP entry the unicast probes.
      */
+    @Override
     public void confirmNeighbour(final int address)
     {
-        final RouteTable routes = stack.routes();
         if (routes.lookup(address) == 0 && routes.resultKind() == RouteTable.Kind.UNICAST)
         {
             final ArpCache arp = routes.resultInterface().arp();
@@ -191,65 +210,76 @@ public final class Ipv4Layer
     /* Output                                                                                                       */
 
     /**
-     * Starts a packet to {@code destination}: routes it, writes Ethernet and IP headers into a transmit slot (or a
-     * held buffer) and leaves room for {@code transportLength} bytes at {@link #transportOffset()}. {@code source}
-     * 0 takes the route's preferred source. Returns 0, or {@code -errno} (ENETUNREACH and the other route errors,
-     * EMSGSIZE above the MTU, ENOBUFS when nothing can hold the frame).
+     * {@inheritDoc} The packet has DF set.
      */
-    public int begin(final int source, final int destination, final int protocol, final int transportLength)
+    @Override
+    public int claim(final TxClaim claim, final int source, final int destination, final int protocol,
+        final int transportLength)
     {
-        return begin(source, destination, protocol, transportLength, 0);
+        return claim(claim, source, destination, protocol, transportLength, 0);
     }
 
-    /**
-     * {@link #begin} for a packet of a flow whose hash is {@code flowHash}: it leaves by the TX queue the device picks
-     * for that hash ({@link NetDevice#txQueueFor}), so a flow's packets stay in order on one queue (Linux's
-     * {@code skb_tx_hash}).
-     */
-    public int begin(final int source, final int destination, final int protocol, final int transportLength,
-        final int flowHash)
+    @Override
+    public int claim(final TxClaim claim, final int source, final int destination, final int protocol,
+        final int transportLength, final int flowHash)
     {
-        outFlowHash = flowHash;
-        outTsoMss = 0;
-        return start(source, destination, protocol, transportLength, identification++ & 0xFFFF,
+        claim.flowHash = flowHash;
+        claim.tsoMss = 0;
+        return start(claim, source, destination, protocol, transportLength, identification++ & 0xFFFF,
             Ipv4Packet.FLAG_DONT_FRAGMENT);
     }
 
-    /**
-     * Starts a TCP segment larger than the MTU that the device will cut into frames of {@code mss} payload bytes
-     * (TSO, {@link NetDevice#FEATURE_TSO}): as {@link #begin}, written into one TSO slot. Finish it with
-     * {@link #commitTso}. Returns 0, or -EAGAIN when it cannot go as one segment now (no TSO on the route's device,
-     * longer than {@link NetDevice#tsoMaxBytes()}, next hop unresolved, frames already waiting, or no TSO slot free):
-     * the caller then sends MSS-sized segments, which wait where they must.
-     */
-    public int beginTso(final int source, final int destination, final int transportLength, final int flowHash,
-        final int mss)
+    @Override
+    public int claimTso(final TxClaim claim, final int source, final int destination, final int transportLength,
+        final int flowHash, final int mss)
     {
-        outFlowHash = flowHash;
-        outTsoMss = mss;
-        final int begun = start(source, destination, Ipv4Packet.PROTOCOL_TCP, transportLength,
+        claim.flowHash = flowHash;
+        claim.tsoMss = mss;
+        final int started = start(claim, source, destination, Ipv4Packet.PROTOCOL_TCP, transportLength,
             identification & 0xFFFF, Ipv4Packet.FLAG_DONT_FRAGMENT);
-        if (begun == 0)
+        if (started == 0)
         {
             // The device gives the segment's frames consecutive IDs from this one (tcp_gso_segment).
             identification += (transportLength + mss - 1) / mss;
         }
-        return begun;
+        return started;
+    }
+
+    @Override
+    public void commitTso(final TxClaim claim, final int checksumField, final int transportHeaderLength)
+    {
+        Bytes.put16(claim.memory, claim.transportOffset() + checksumField,
+            Checksum.pseudoHeader(claim.source, claim.destination, claim.protocol, 0));
+        stack.stats().packetsSent++;
+        claim.iface.device().txCommitTso(claim.slot, claim.length, HEADERS + transportHeaderLength, claim.tsoMss);
+        claim.iface.transmitted();
+        claim.tsoMss = 0;
+    }
+
+    @Override
+    public int tsoMaxBytes(final int destination)
+    {
+        if (routes.lookup(destination) < 0)
+        {
+            return 0;
+        }
+        final NetDevice device = routes.resultInterface().device();
+        return (device.features() & NetDevice.FEATURE_TSO) != 0 ? device.tsoMaxBytes() : 0;
     }
 
     /**
      * Starts one fragment of a datagram too large for the route's MTU (RFC 791 §3.2, Linux's {@code ip_fragment}):
-     * as {@link #begin}, but DF clear, with the datagram's {@code identification} (from {@link #newIdentification()}),
+     * as {@link #claim}, but DF clear, with the datagram's {@code identification} (from {@link #newIdentification()}),
      * the fragment's place in the datagram {@code offsetBytes} (a multiple of 8) and whether more fragments follow.
-     * {@code length} bytes of the datagram's payload go at {@link #transportOffset()}; finish with
-     * {@code commit(-1)}.
+     * {@code length} bytes of the datagram's payload go at {@link TxClaim#transportOffset()}; finish with
+     * {@code commit(claim, -1)}.
      */
-    public int beginFragment(final int source, final int destination, final int protocol, final int length,
+    int claimFragment(final TxClaim claim, final int source, final int destination, final int protocol, final int length,
         final int identification, final int offsetBytes, final boolean more)
     {
-        outFlowHash = 0;
-        outTsoMss = 0;
-        return start(source, destination, protocol, length, identification,
+        claim.flowHash = 0;
+        claim.tsoMss = 0;
+        return start(claim, source, destination, protocol, length, identification,
             (more ? Ipv4Packet.FLAG_MORE_FRAGMENTS : 0) | (offsetBytes >>> 3));
     }
 
@@ -259,33 +289,16 @@ public final class Ipv4Layer
         return identification++ & 0xFFFF;
     }
 
-    /**
-     * The largest TSO segment (Ethernet header through payload) the device the route to {@code destination} leaves by
-     * takes, or 0 when it has no TSO or there is no route.
-     */
-    public int tsoMaxBytes(final int destination)
-    {
-        final RouteTable routes = stack.routes();
-        if (routes.lookup(destination) < 0)
-        {
-            return 0;
-        }
-        final NetDevice device = routes.resultInterface().device();
-        return (device.features() & NetDevice.FEATURE_TSO) != 0 ? device.tsoMaxBytes() : 0;
-    }
-
     /** The MTU of the interface the route to {@code destination} leaves by, or {@code -errno} with no route. */
     public int pathMtu(final int destination)
     {
-        final RouteTable routes = stack.routes();
         final int routed = routes.lookup(destination);
         return routed < 0 ? routed : routes.resultInterface().mtu();
     }
 
-    private int start(final int source, final int destination, final int protocol, final int transportLength,
+    private int start(final TxClaim claim, final int source, final int destination, final int protocol, final int transportLength,
         final int id, final int flagsFragment)
     {
-        final RouteTable routes = stack.routes();
         final int routed = routes.lookup(destination);
         if (routed < 0)
         {
@@ -294,45 +307,45 @@ public final class Ipv4Layer
         final NetworkInterface iface = routes.resultInterface();
         final int total = Ipv4Packet.HEADER_LENGTH + transportLength;
         final NetDevice device = iface.device();
-        if (outTsoMss > 0)
+        if (claim.tsoMss > 0)
         {
-            return startTso(iface, routes, source, destination, total, id, flagsFragment);
+            return startTso(claim, iface, source, destination, total, id, flagsFragment);
         }
         if (total > iface.mtu())
         {
             return -Errno.EMSGSIZE;
         }
         final long mac = nextHopMac(iface, routes.resultKind(), routes.resultNextHop(), destination);
-        outHeld = -1;
-        outSlot = NetDevice.NO_SLOT;
+        claim.held = -1;
+        claim.slot = NetDevice.NO_SLOT;
         if (mac >= 0 && heldWaitingSlot == 0)
         {
-            outSlot = device.txReserveOn(device.txQueueFor(outFlowHash));
+            claim.slot = device.txReserveOn(device.txQueueFor(claim.flowHash));
         }
-        if (outSlot != NetDevice.NO_SLOT)
+        if (claim.slot != NetDevice.NO_SLOT)
         {
-            outMemory = iface.device().txMemory();
-            outFrame = iface.device().txOffset(outSlot);
+            claim.memory = device.txMemory();
+            claim.frame = device.txOffset(claim.slot);
         }
         else
         {
-            outHeld = hold(iface, routes.resultNextHop(), mac >= 0 ? HELD_WAIT_SLOT : HELD_WAIT_ARP,
+            claim.held = hold(iface, routes.resultNextHop(), mac >= 0 ? HELD_WAIT_SLOT : HELD_WAIT_ARP,
                 EthernetFrame.HEADER_LENGTH + total);
-            if (outHeld < 0)
+            if (claim.held < 0)
             {
                 stack.stats().drop(DropReason.TX_NO_ROOM);
                 return -Errno.ENOBUFS;
             }
-            outMemory = heldBuffer[outHeld];
-            outFrame = 0;
+            claim.memory = heldBuffer[claim.held];
+            claim.frame = 0;
         }
-        writeHeaders(iface, routes, mac, source, destination, protocol, total, id, flagsFragment);
+        writeHeaders(claim, iface, mac, source, destination, protocol, total, id, flagsFragment);
         return 0;
     }
 
     /* TSO: only straight into a TSO slot, never held (the caller falls back to MSS-sized segments). */
-    private int startTso(final NetworkInterface iface, final RouteTable routes, final int source,
-        final int destination, final int total, final int id, final int flagsFragment)
+    private int startTso(final TxClaim claim, final NetworkInterface iface, final int source, final int destination,
+        final int total, final int id, final int flagsFragment)
     {
         final NetDevice device = iface.device();
         final int frameLength = EthernetFrame.HEADER_LENGTH + total;
@@ -346,111 +359,71 @@ public final class Ipv4Layer
         {
             return -Errno.EAGAIN;
         }
-        outHeld = -1;
-        outSlot = device.txReserveTso(device.txQueueFor(outFlowHash), frameLength);
-        if (outSlot == NetDevice.NO_SLOT)
+        claim.held = -1;
+        claim.slot = device.txReserveTso(device.txQueueFor(claim.flowHash), frameLength);
+        if (claim.slot == NetDevice.NO_SLOT)
         {
             return -Errno.EAGAIN;
         }
-        outMemory = device.txMemory();
-        outFrame = device.txOffset(outSlot);
-        writeHeaders(iface, routes, mac, source, destination, Ipv4Packet.PROTOCOL_TCP, total, id, flagsFragment);
+        claim.memory = device.txMemory();
+        claim.frame = device.txOffset(claim.slot);
+        writeHeaders(claim, iface, mac, source, destination, Ipv4Packet.PROTOCOL_TCP, total, id, flagsFragment);
         return 0;
     }
 
-    private void writeHeaders(final NetworkInterface iface, final RouteTable routes, final long mac, final int source,
+    private void writeHeaders(final TxClaim claim, final NetworkInterface iface, final long mac, final int source,
         final int destination, final int protocol, final int total, final int id, final int flagsFragment)
     {
-        outInterface = iface;
-        outSource = source != 0 ? source : routes.resultSource();
-        outDestination = destination;
-        outProtocol = protocol;
-        outLength = EthernetFrame.HEADER_LENGTH + total;
-        outEthernet.wrap(outMemory, outFrame, EthernetFrame.HEADER_LENGTH);
+        claim.iface = iface;
+        claim.source = source != 0 ? source : routes.resultSource();
+        claim.destination = destination;
+        claim.protocol = protocol;
+        claim.length = EthernetFrame.HEADER_LENGTH + total;
+        outEthernet.wrap(claim.memory, claim.frame, EthernetFrame.HEADER_LENGTH);
         outEthernet.emit(Math.max(mac, 0), iface.mac(), EthernetFrame.TYPE_IPV4);
-        outIp.wrap(outMemory, outFrame + EthernetFrame.HEADER_LENGTH, total);
+        outIp.wrap(claim.memory, claim.frame + EthernetFrame.HEADER_LENGTH, total);
         outIp.emit(0, total, id, flagsFragment, Ipv4Packet.DEFAULT_TTL,
-            protocol, outSource, destination);
+            protocol, claim.source, destination);
     }
 
-    /** The memory the current packet is being built in. */
-    public MemorySegment memory()
+    @Override
+    public void commit(final TxClaim claim, final int checksumField)
     {
-        return outMemory;
-    }
-
-    /** Where the transport header of the current packet goes in {@link #memory()}. */
-    public long transportOffset()
-    {
-        return outFrame + HEADERS;
-    }
-
-    /** The source address chosen for the current packet. */
-    public int source()
-    {
-        return outSource;
-    }
-
-    /** True when the device will insert the transport checksum of the current packet. */
-    public boolean deviceChecksums()
-    {
-        return outHeld < 0 && (outInterface.device().features() & NetDevice.FEATURE_TX_CHECKSUM) != 0;
-    }
-
-    /**
-     * Finishes the current TSO segment ({@link #beginTso}): its TCP checksum field gets the pseudo-header sum with a
-     * TCP length of 0, as Linux's {@code tcp_v4_send_check} prepares a GSO packet, and the device cuts it into frames
-     * of {@code transportHeaderLength} bytes of TCP header and at most the MSS of payload, completing each checksum.
-     */
-    public void commitTso(final int checksumField, final int transportHeaderLength)
-    {
-        Bytes.put16(outMemory, transportOffset() + checksumField,
-            Checksum.pseudoHeader(outSource, outDestination, outProtocol, 0));
-        stack.stats().packetsSent++;
-        outInterface.device().txCommitTso(outSlot, outLength, HEADERS + transportHeaderLength, outTsoMss);
-        outInterface.transmitted();
-        outTsoMss = 0;
-    }
-
-    /**
-     * Finishes the current packet. {@code checksumField} is the offset of the transport checksum within the
-     * transport header (TCP 16, UDP 6), or -1 when the transport computed its own (ICMP).
-     */
-    public void commit(final int checksumField)
-    {
-        final long transport = transportOffset();
-        final int transportLength = outLength - HEADERS;
+        final MemorySegment memory = claim.memory;
+        final long transport = claim.transportOffset();
+        final int transportLength = claim.length - HEADERS;
         int start = -1;
         int field = -1;
         if (checksumField >= 0)
         {
-            final int pseudo = Checksum.pseudoHeader(outSource, outDestination, outProtocol, transportLength);
-            if (deviceChecksums())
+            final int pseudo = Checksum.pseudoHeader(claim.source, claim.destination, claim.protocol,
+                transportLength);
+            if (claim.deviceChecksums())
             {
-                Bytes.put16(outMemory, transport + checksumField, pseudo);
+                Bytes.put16(memory, transport + checksumField, pseudo);
                 start = HEADERS;
                 field = HEADERS + checksumField;
             }
             else
             {
-                Bytes.put16(outMemory, transport + checksumField, 0);
-                int value = Checksum.finish(Checksum.sum(outMemory, transport, transportLength, pseudo));
-                if (value == 0 && outProtocol == Ipv4Packet.PROTOCOL_UDP)
+                Bytes.put16(memory, transport + checksumField, 0);
+                int value = Checksum.finish(Checksum.sum(memory, transport, transportLength, pseudo));
+                if (value == 0 && claim.protocol == Ipv4Packet.PROTOCOL_UDP)
                 {
                     value = 0xFFFF;
                 }
-                Bytes.put16(outMemory, transport + checksumField, value);
+                Bytes.put16(memory, transport + checksumField, value);
             }
         }
         stack.stats().packetsSent++;
-        if (outHeld < 0)
+        if (claim.held < 0)
         {
-            outInterface.device().txCommit(outSlot, outLength, start, field);
-            outInterface.transmitted();
+            claim.iface.device().txCommit(claim.slot, claim.length, start, field);
+            claim.iface.transmitted();
         }
         else
         {
-            heldLength[outHeld] = outLength;
+            heldLength[claim.held] = claim.length;
         }
     }
 
@@ -573,7 +546,7 @@ public final class Ipv4Layer
                 break;
             }
             stack.stats().drop(DropReason.ARP_UNRESOLVED);
-            stack.icmp().deliverLocalError(IcmpMessage.TYPE_DEST_UNREACHABLE, IcmpMessage.CODE_HOST_UNREACHABLE,
+            icmp.deliverLocalError(IcmpMessage.TYPE_DEST_UNREACHABLE, IcmpMessage.CODE_HOST_UNREACHABLE,
                 heldBuffer[held], EthernetFrame.HEADER_LENGTH, heldLength[held] - EthernetFrame.HEADER_LENGTH);
             release(held);
         }

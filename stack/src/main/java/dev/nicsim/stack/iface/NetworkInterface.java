@@ -1,7 +1,8 @@
 package dev.nicsim.stack.iface;
 
 import dev.nicsim.hw.host.CpuUse;
-import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.context.StackContext;
+import dev.nicsim.stack.context.Transmitter;
 import dev.nicsim.stack.device.FrameReceiver;
 import dev.nicsim.stack.device.NetDevice;
 import dev.nicsim.stack.wire.DropReason;
@@ -14,9 +15,10 @@ import java.lang.foreign.MemorySegment;
  * One network interface: a {@link NetDevice} with an IPv4 address and prefix, its ARP cache, and the receive entry
  * point the device calls. Received frames are parsed in place and handed up; nothing is copied on the way to TCP.
  */
-public final class NetworkInterface implements FrameReceiver
+public final class NetworkInterface implements FrameReceiver, Transmitter
 {
-    private final NetworkStack stack;
+    private final StackContext stack;
+    private final Ipv4Layer ipv4;
     private final NetDevice device;
     private final String name;
     private final int address;
@@ -30,7 +32,7 @@ public final class NetworkInterface implements FrameReceiver
     /* Receive offload, or null when stack.gro is off. */
     private final Gro gro;
 
-    public NetworkInterface(final NetworkStack stack, final NetDevice device, final int address,
+    public NetworkInterface(final StackContext stack, final Ipv4Layer ipv4, final NetDevice device, final int address,
         final int prefixLength, final boolean loopback)
     {
         if (prefixLength < 0 || prefixLength > 32)
@@ -43,12 +45,13 @@ public final class NetworkInterface implements FrameReceiver
                 "minimum of 576");
         }
         this.stack = stack;
+        this.ipv4 = ipv4;
         this.device = device;
         this.name = device.name();
         this.address = address;
         this.prefixLength = prefixLength;
         this.loopback = loopback;
-        this.arp = loopback ? null : new ArpCache(stack, this);
+        this.arp = loopback ? null : new ArpCache(stack, ipv4, this);
         this.linkUp = device.linkUp();
         this.gro = stack.config().gro() && !loopback ? new Gro(this::up, device.macAddress()) : null;
     }
@@ -118,6 +121,7 @@ public final class NetworkInterface implements FrameReceiver
     }
 
     /** Tells the device about committed frames: one doorbell per burst. */
+    @Override
     public void flush()
     {
         if (transmitPending)
@@ -182,7 +186,7 @@ public final class NetworkInterface implements FrameReceiver
         final int payloadLength = length - EthernetFrame.HEADER_LENGTH;
         if (type == EthernetFrame.TYPE_IPV4)
         {
-            return stack.ipv4().receive(this, memory, payload, payloadLength, rawChecksum);
+            return ipv4.receive(this, memory, payload, payloadLength, rawChecksum);
         }
         if (type == EthernetFrame.TYPE_ARP && arp != null)
         {
@@ -207,7 +211,7 @@ public final class NetworkInterface implements FrameReceiver
     public void txSpaceAvailable()
     {
         stack.enterSoftirq();
-        stack.ipv4().drainHeld(this);
+        ipv4.drainHeld(this);
         stack.flushTransmit();
         stack.exitSoftirq();
     }

@@ -2,7 +2,7 @@ package dev.nicsim.stack.iface;
 
 import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
-import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.context.StackContext;
 import dev.nicsim.stack.device.FrameReceiver;
 import dev.nicsim.stack.wire.Bytes;
 import dev.nicsim.stack.wire.Checksum;
@@ -26,14 +26,18 @@ public final class Reassembler
     private static final int MAX_DATAGRAM = 65535;
     private static final int BLOCKS = (MAX_DATAGRAM + 7) / 8;
 
-    private final NetworkStack stack;
+    private final StackContext stack;
+    private final Ipv4Layer ipv4;
+    private final RouteTable routes;
     private final Slot[] slots;
     private long completed;
     private long timedOut;
 
-    Reassembler(final NetworkStack stack)
+    Reassembler(final StackContext stack, final Ipv4Layer ipv4, final RouteTable routes)
     {
         this.stack = stack;
+        this.ipv4 = ipv4;
+        this.routes = routes;
         this.slots = new Slot[stack.config().reassemblySlots()];
     }
 
@@ -174,9 +178,9 @@ public final class Reassembler
             0)));
         stack.sim().cancel(slot.timer);
         completed++;
-        final boolean unicast = stack.routes().isLocal(slot.destination);
+        final boolean unicast = routes.isLocal(slot.destination);
         slot.clear();
-        return stack.ipv4().deliver(iface, buffer, 0, Ipv4Packet.HEADER_LENGTH, total, FrameReceiver.NO_CHECKSUM,
+        return ipv4.deliver(iface, buffer, 0, Ipv4Packet.HEADER_LENGTH, total, FrameReceiver.NO_CHECKSUM,
             unicast);
     }
 
@@ -187,7 +191,7 @@ public final class Reassembler
         stack.stats().drop(DropReason.FRAGMENT_TIMEOUT);
         if (slot.firstSeen)
         {
-            stack.icmp().sendError(IcmpMessage.TYPE_TIME_EXCEEDED, IcmpMessage.CODE_REASSEMBLY_TIME_EXCEEDED, 0,
+            ipv4.icmp().sendError(IcmpMessage.TYPE_TIME_EXCEEDED, IcmpMessage.CODE_REASSEMBLY_TIME_EXCEEDED, 0,
                 slot.buffer, 0, Ipv4Packet.HEADER_LENGTH + IcmpMessage.QUOTE_TRANSPORT_BYTES);
         }
         slot.clear();

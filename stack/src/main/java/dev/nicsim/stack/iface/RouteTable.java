@@ -1,6 +1,6 @@
 package dev.nicsim.stack.iface;
 
-import dev.nicsim.stack.socket.Errno;
+import dev.nicsim.stack.context.Errno;
 import dev.nicsim.stack.wire.Ipv4Address;
 
 /**

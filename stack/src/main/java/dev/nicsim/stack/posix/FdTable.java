@@ -1,6 +1,6 @@
 package dev.nicsim.stack.posix;
 
-import dev.nicsim.stack.socket.Socket;
+import dev.nicsim.stack.sock.Socket;
 
 import java.util.Arrays;
 

@@ -4,17 +4,16 @@ import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
 import dev.nicsim.hw.sim.Time;
-import dev.nicsim.stack.NetworkStack;
-import dev.nicsim.stack.socket.Errno;
-import dev.nicsim.stack.socket.ReadinessListener;
-import dev.nicsim.stack.socket.Socket;
-import dev.nicsim.stack.socket.SocketConstants;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SockaddrIn;
+import dev.nicsim.stack.context.SocketConstants;
+import dev.nicsim.stack.context.StackContext;
+import dev.nicsim.stack.sock.ReadinessListener;
+import dev.nicsim.stack.sock.Socket;
 import dev.nicsim.stack.socket.SocketLayer;
-import dev.nicsim.stack.wire.Bytes;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -27,7 +26,7 @@ import java.util.function.BooleanSupplier;
  * <p>Descriptors 0, 1 and 2 are open non-socket files (stdin, stdout, stderr), so the first socket is fd 3 as in
  * packetdrill; {@link #pipe} makes more non-socket descriptors.
  *
- * <p>Every call is one system call on the host's CPU ({@link NetworkStack#enterSyscall()}); a blocking call runs
+ * <p>Every call is one system call on the host's CPU ({@link StackContext#enterSyscall()}); a blocking call runs
  * the simulation until it can return.
  *
  * <h2>Blocking and event-driven programs</h2>
@@ -52,7 +51,7 @@ import java.util.function.BooleanSupplier;
 public final class Posix
 {
 
-    private final NetworkStack stack;
+    private final StackContext stack;
     private final SocketLayer sockets;
     private final ProcessMemory memory;
     private final FdTable<Watch> files;
@@ -67,10 +66,10 @@ public final class Posix
     private int pollCount;
     private final BooleanSupplier pollReady = this::anyReady;
 
-    public Posix(final NetworkStack stack, final ProcessMemory memory)
+    public Posix(final StackContext stack, final SocketLayer sockets, final ProcessMemory memory)
     {
         this.stack = stack;
-        this.sockets = stack.sockets();
+        this.sockets = sockets;
         this.memory = memory;
         this.files = new FdTable<>(stack.config().openFilesPerProcess());
         files.installFile();
@@ -108,11 +107,6 @@ public final class Posix
     public ProcessMemory memory()
     {
         return memory;
-    }
-
-    public NetworkStack stack()
-    {
-        return stack;
     }
 
     /** The socket behind a descriptor, or null (for tests and the Java API). */
@@ -180,10 +174,7 @@ public final class Posix
             {
                 return -Errno.EFAULT;
             }
-            kernelAddress.set(ValueLayout.JAVA_SHORT_UNALIGNED, 0, (short) SocketConstants.AF_INET);
-            Bytes.put16(kernelAddress, 2, port);
-            Bytes.put32(kernelAddress, 4, address);
-            kernelAddress.set(ValueLayout.JAVA_LONG_UNALIGNED, 8, 0L);
+            SockaddrIn.put(kernelAddress, 0, SocketConstants.AF_INET, address, port);
             MemorySegment.copy(kernelAddress, 0, memory.segment(), memory.offset(pointer), length);
         }
         memory.putInt(lengthPointer, SocketConstants.SOCKADDR_IN_SIZE);

@@ -1,6 +1,6 @@
 package dev.nicsim.stack.posix;
 
-import dev.nicsim.stack.wire.Bytes;
+import dev.nicsim.stack.context.SockaddrIn;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -68,11 +68,7 @@ public final class ProcessMemory
     /** Writes a {@code struct sockaddr_in}: family in host order, port and address in network order. */
     public void putSockaddrIn(final long address, final int family, final int ip, final int port)
     {
-        final long at = offset(address);
-        segment.set(ValueLayout.JAVA_SHORT_UNALIGNED, at, (short) family);
-        Bytes.put16(segment, at + 2, port);
-        Bytes.put32(segment, at + 4, ip);
-        segment.set(ValueLayout.JAVA_LONG_UNALIGNED, at + 8, 0L);
+        SockaddrIn.put(segment, offset(address), family, ip, port);
     }
 
     public int getInt(final long address)

@@ -1,20 +1,31 @@
 package dev.nicsim.stack.socket;
 
-import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SockaddrIn;
+import dev.nicsim.stack.context.SocketConstants;
+import dev.nicsim.stack.context.StackContext;
 import dev.nicsim.stack.iface.RouteTable;
+import dev.nicsim.stack.sock.ByteRing;
+import dev.nicsim.stack.sock.EphemeralPorts;
+import dev.nicsim.stack.sock.HostSockets;
+import dev.nicsim.stack.sock.PortTable;
+import dev.nicsim.stack.sock.SockCommon;
+import dev.nicsim.stack.sock.Socket;
+import dev.nicsim.stack.sock.SocketMemory;
+import dev.nicsim.stack.sock.SocketState;
 import dev.nicsim.stack.tcp.Tcb;
 import dev.nicsim.stack.tcp.TcpLayer;
+import dev.nicsim.stack.tcp.TcpSocket;
 import dev.nicsim.stack.tcp.TcpState;
 import dev.nicsim.stack.udp.UdpLayer;
-import dev.nicsim.stack.wire.Bytes;
+import dev.nicsim.stack.udp.UdpSocket;
 import dev.nicsim.stack.wire.Ipv4Address;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.function.BooleanSupplier;
 
-import static dev.nicsim.stack.socket.SocketConstants.AF_INET;
-import static dev.nicsim.stack.socket.SocketConstants.AF_UNSPEC;
+import static dev.nicsim.stack.context.SocketConstants.AF_INET;
+import static dev.nicsim.stack.context.SocketConstants.AF_UNSPEC;
 
 /**
  * The socket calls as Linux's {@code af_inet.c} implements them, below the file-descriptor layer: each decides its
@@ -23,46 +34,47 @@ import static dev.nicsim.stack.socket.SocketConstants.AF_UNSPEC;
  * accept, send or receive) runs the simulation until the socket is ready, as "the non-blocking call plus run until
  * ready".
  *
- * <p>Addresses arrive as {@code sockaddr_in} bytes already copied in from the caller: family (host order), port and
- * address (network order).
+ * <p>Addresses arrive as {@code sockaddr_in} bytes ({@link SockaddrIn}) already copied in from the caller: family
+ * (host order), port and address (network order).
  */
 public final class SocketLayer
 {
-    private final NetworkStack stack;
+    private final StackContext stack;
+    private final RouteTable routes;
     private final TcpLayer tcp;
     private final UdpLayer udp;
-    private final SocketMemory memory;
-    private Socket freeStreams;
-    private Socket freeDatagrams;
-    private Socket[] all = new Socket[64];
-    private int allCount;
-    private int live;
+    private final HostSockets hostSockets;
+    private final EphemeralPorts ephemeralPorts;
     private int lastError;
 
     /* What a blocking call is waiting for: one preallocated condition per kind, reading this field. */
     private Socket waiting;
-    private final BooleanSupplier connectDone = () -> !waiting.tcb.state.handshaking();
-    private final BooleanSupplier acceptReady = () -> waiting.acceptCount > 0 || waiting.tcb.state !=
-        TcpState.LISTEN;
+    private final BooleanSupplier connectDone = () -> !((TcpSocket) waiting).tcb.state.handshaking();
+    private final BooleanSupplier acceptReady = () -> ((TcpSocket) waiting).tcb.state != TcpState.LISTEN ||
+        ((TcpSocket) waiting).listenQueue.acceptCount() > 0;
     private final BooleanSupplier sendReady = () -> waiting.sendBuffer.free() > 0 || waiting.error != 0 ||
-        waiting.tcb.state != TcpState.ESTABLISHED && waiting.tcb.state != TcpState.CLOSE_WAIT;
+        ((TcpSocket) waiting).tcb.state != TcpState.ESTABLISHED &&
+            ((TcpSocket) waiting).tcb.state != TcpState.CLOSE_WAIT;
     private final BooleanSupplier receiveReady = () -> !waiting.receiveBuffer.isEmpty() || waiting.error != 0 ||
         waiting.done || (waiting.shutdown & Socket.RECEIVE_SHUTDOWN) != 0 ||
-        waiting.isStream() && waiting.tcb.state == TcpState.CLOSED;
+        waiting instanceof TcpSocket stream && stream.tcb.state == TcpState.CLOSED;
     private final int[] address = new int[2];
 
-    public SocketLayer(final NetworkStack stack)
+    public SocketLayer(final StackContext stack, final RouteTable routes, final TcpLayer tcp, final UdpLayer udp,
+        final HostSockets hostSockets, final EphemeralPorts ephemeralPorts)
     {
         this.stack = stack;
-        this.tcp = stack.tcp();
-        this.udp = stack.udp();
-        this.memory = new SocketMemory(stack.config().socketMemoryBytes());
+        this.routes = routes;
+        this.tcp = tcp;
+        this.udp = udp;
+        this.hostSockets = hostSockets;
+        this.ephemeralPorts = ephemeralPorts;
     }
 
     /** The host's socket buffer memory. */
     public SocketMemory memory()
     {
-        return memory;
+        return hostSockets.memory();
     }
 
     /** The errno of the last call that returned null. */
@@ -74,98 +86,7 @@ public final class SocketLayer
     /** Sockets in use (open, or closed and still finishing, such as TIME_WAIT). */
     public int live()
     {
-        return live;
-    }
-
-    /* ---------------------------------------------------------------------------------------------------------- */
-    /* Pool                                                                                                         */
-
-    /** A fresh socket from the pool (built on first use), or null when {@code maxSockets} are open (ENFILE). */
-    public Socket allocate(final int type)
-    {
-        if (live >= stack.config().maxSockets())
-        {
-            return null;
-        }
-        Socket socket;
-        if (type == SocketConstants.SOCK_STREAM)
-        {
-            socket = freeStreams;
-            if (socket != null)
-            {
-                freeStreams = socket.nextFree;
-            }
-            else
-            {
-                final Tcb tcb = new Tcb(tcp);
-                socket = new Socket(type, memory, stack.config().tcpSendBuffer(), stack.config().tcpReceiveBuffer(),
-                    tcb);
-                tcb.socket = socket;
-                remember(socket);
-            }
-        }
-        else
-        {
-            socket = freeDatagrams;
-            if (socket != null)
-            {
-                freeDatagrams = socket.nextFree;
-            }
-            else
-            {
-                socket = new Socket(type, memory, 0, stack.config().udpReceiveBuffer(), null);
-                remember(socket);
-            }
-        }
-        socket.nextFree = null;
-        socket.reset();
-        socket.open = true;
-        live++;
-        return socket;
-    }
-
-    private void remember(final Socket socket)
-    {
-        if (allCount == all.length)
-        {
-            final Socket[] larger = new Socket[all.length * 2];
-            System.arraycopy(all, 0, larger, 0, allCount);
-            all = larger;
-        }
-        all[allCount++] = socket;
-    }
-
-    /** Returns a socket to the pool. */
-    public void free(final Socket socket)
-    {
-        if (!socket.open)
-        {
-            return;
-        }
-        socket.reset();
-        live--;
-        if (socket.isStream())
-        {
-            socket.nextFree = freeStreams;
-            freeStreams = socket;
-        }
-        else
-        {
-            socket.nextFree = freeDatagrams;
-            freeDatagrams = socket;
-        }
-    }
-
-    /** A listener is closing: its embryonic connections (SYN_RECEIVED children) go too. */
-    public void dropEmbryos(final Socket listener)
-    {
-        for (int i = 0; i < allCount; i++)
-        {
-            if (all[i].open && all[i].parent == listener)
-            {
-                tcp.dropEmbryo(all[i]);
-            }
-        }
+        return hostSockets.live();
     }
 
     /* ---------------------------------------------------------------------------------------------------------- */
@@ -192,7 +113,7 @@ public final class SocketLayer
         {
             return fail(Errno.EPROTONOSUPPORT);
         }
-        final Socket socket = allocate(kind);
+        final Socket socket = kind == SocketConstants.SOCK_STREAM ? tcp.allocate() : udp.allocate();
         if (socket == null)
         {
             return fail(Errno.ENFILE);
@@ -208,21 +129,6 @@ public final class SocketLayer
         return null;
     }
 
-    private static int family(final MemorySegment address, final long offset)
-    {
-        return address.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset) & 0xFFFF;
-    }
-
-    private static int port(final MemorySegment address, final long offset)
-    {
-        return Bytes.u16(address, offset + 2);
-    }
-
-    private static int ipv4(final MemorySegment address, final long offset)
-    {
-        return Bytes.i32(address, offset + 4);
-    }
-
     /** connect(2): {@code __inet_stream_connect} or {@code inet_dgram_connect}. */
     public int connect(final Socket socket, final MemorySegment address, final long offset, final int length)
     {
@@ -230,12 +136,12 @@ public final class SocketLayer
         {
             return -Errno.EINVAL;
         }
-        final int family = family(address, offset);
-        return socket.isStream() ? streamConnect(socket, address, offset, length, family)
-            : datagramConnect(socket, address, offset, length, family);
+        final int family = SockaddrIn.family(address, offset);
+        return socket instanceof TcpSocket stream ? streamConnect(stream, address, offset, length, family)
+            : datagramConnect((UdpSocket) socket, address, offset, length, family);
     }
 
-    private int streamConnect(final Socket socket, final MemorySegment address, final long offset, final int length,
+    private int streamConnect(final TcpSocket socket, final MemorySegment address, final long offset, final int length,
         final int family)
     {
         final Tcb tcb = socket.tcb;
@@ -266,7 +172,8 @@ public final class SocketLayer
                 {
                     return -Errno.EAFNOSUPPORT;
                 }
-                final int started = tcp.connect(socket, ipv4(address, offset), port(address, offset));
+                final int started = tcp.connect(socket, SockaddrIn.address(address, offset),
+                    SockaddrIn.port(address, offset));
                 if (started < 0)
                 {
                     return started;
@@ -301,7 +208,7 @@ public final class SocketLayer
         return 0;
     }
 
-    private int datagramConnect(final Socket socket, final MemorySegment address, final long offset,
+    private int datagramConnect(final UdpSocket socket, final MemorySegment address, final long offset,
         final int length, final int family)
     {
         if (family == AF_UNSPEC)
@@ -320,7 +227,7 @@ public final class SocketLayer
             }
             return 0;
         }
-        if (socket.localPort == 0 && stack.ephemeralPorts().bindAny(socket, udp.ports(), socket.localAddress) < 0)
+        if (socket.localPort == 0 && ephemeralPorts.bindAny(socket, udp.ports(), socket.localAddress) < 0)
         {
             return -Errno.EAGAIN;
         }
@@ -332,8 +239,7 @@ public final class SocketLayer
         {
             return -Errno.EAFNOSUPPORT;
         }
-        final int destination = ipv4(address, offset);
-        final RouteTable routes = stack.routes();
+        final int destination = SockaddrIn.address(address, offset);
         final int routed = routes.lookup(destination);
         if (routed < 0)
         {
@@ -348,7 +254,7 @@ public final class SocketLayer
             socket.localAddress = routes.resultSource();
         }
         socket.remoteAddress = destination;
-        socket.remotePort = port(address, offset);
+        socket.remotePort = SockaddrIn.port(address, offset);
         return 0;
     }
 
@@ -359,27 +265,26 @@ public final class SocketLayer
         {
             return -Errno.EINVAL;
         }
-        final int family = family(address, offset);
-        final int local = ipv4(address, offset);
+        final int family = SockaddrIn.family(address, offset);
+        final int local = SockaddrIn.address(address, offset);
         if (family != AF_INET && !(family == AF_UNSPEC && local == Ipv4Address.ANY))
         {
             return -Errno.EAFNOSUPPORT;
         }
-        final RouteTable routes = stack.routes();
         final boolean multicastOrBroadcast = Ipv4Address.isMulticast(local) || routes.isBroadcast(local);
         if (local != Ipv4Address.ANY && !routes.isLocal(local) && (socket.isStream() || !multicastOrBroadcast))
         {
             return -Errno.EADDRNOTAVAIL;
         }
-        if (socket.localPort != 0 || socket.isStream() && socket.tcb.state != TcpState.CLOSED)
+        if (socket.localPort != 0 || socket instanceof TcpSocket stream && stream.tcb.state != TcpState.CLOSED)
         {
             return -Errno.EINVAL;
         }
         final PortTable ports = socket.isStream() ? tcp.ports() : udp.ports();
-        final int port = port(address, offset);
+        final int port = SockaddrIn.port(address, offset);
         if (port == 0)
         {
-            final int bound = stack.ephemeralPorts().bindAny(socket, ports, local);
+            final int bound = ephemeralPorts.bindAny(socket, ports, local);
             if (bound < 0)
             {
                 return bound;
@@ -424,32 +329,32 @@ public final class SocketLayer
     /** listen(2). */
     public int listen(final Socket socket, final int backlog)
     {
-        if (!socket.isStream())
+        if (!(socket instanceof TcpSocket stream))
         {
             return -Errno.EOPNOTSUPP;
         }
-        final TcpState state = socket.tcb.state;
+        final TcpState state = stream.tcb.state;
         if (socket.state != SocketState.UNCONNECTED || state != TcpState.CLOSED && state != TcpState.LISTEN)
         {
             return -Errno.EINVAL;
         }
-        return tcp.listen(socket, backlog);
+        return tcp.listen(stream, backlog);
     }
 
     /** accept(2): the next established connection, waiting for one unless non-blocking. Null with lastError. */
     public Socket accept(final Socket listener, final boolean nonBlocking)
     {
-        if (!listener.isStream())
+        if (!(listener instanceof TcpSocket stream))
         {
             return fail(Errno.EOPNOTSUPP);
         }
         while (true)
         {
-            if (listener.tcb.state != TcpState.LISTEN)
+            if (stream.tcb.state != TcpState.LISTEN)
             {
                 return fail(Errno.EINVAL);
             }
-            final Socket child = tcp.accept(listener);
+            final Socket child = tcp.accept(stream);
             if (child != null)
             {
                 return child;
@@ -474,15 +379,15 @@ public final class SocketLayer
         final int flags, final MemorySegment address, final long addressOffset, final int addressLength)
     {
         final boolean nonBlocking = socket.nonBlocking || (flags & SocketConstants.MSG_DONTWAIT) != 0;
-        if (socket.isStream())
+        if (socket instanceof TcpSocket stream)
         {
             // A stream socket ignores sendto()'s address, as Linux's tcp_sendmsg does.
-            return streamSend(socket, data, offset, length, nonBlocking);
+            return streamSend(stream, data, offset, length, nonBlocking);
         }
-        return datagramSend(socket, data, offset, length, address, addressOffset, addressLength);
+        return datagramSend((UdpSocket) socket, data, offset, length, address, addressOffset, addressLength);
     }
 
-    private int streamSend(final Socket socket, final MemorySegment data, final long offset, final int length,
+    private int streamSend(final TcpSocket socket, final MemorySegment data, final long offset, final int length,
         final boolean nonBlocking)
     {
         final Tcb tcb = socket.tcb;
@@ -531,7 +436,7 @@ public final class SocketLayer
         }
     }
 
-    private int datagramSend(final Socket socket, final MemorySegment data, final long offset, final int length,
+    private int datagramSend(final UdpSocket socket, final MemorySegment data, final long offset, final int length,
         final MemorySegment address, final long addressOffset, final int addressLength)
     {
         final int destination;
@@ -542,13 +447,13 @@ public final class SocketLayer
             {
                 return -Errno.EINVAL;
             }
-            final int family = family(address, addressOffset);
+            final int family = SockaddrIn.family(address, addressOffset);
             if (family != AF_INET && family != AF_UNSPEC)
             {
                 return -Errno.EAFNOSUPPORT;
             }
-            destination = ipv4(address, addressOffset);
-            port = port(address, addressOffset);
+            destination = SockaddrIn.address(address, addressOffset);
+            port = SockaddrIn.port(address, addressOffset);
             if (port == 0)
             {
                 return -Errno.EINVAL;
@@ -567,11 +472,10 @@ public final class SocketLayer
         {
             return -Errno.EPIPE;
         }
-        if (socket.localPort == 0 && stack.ephemeralPorts().bindAny(socket, udp.ports(), socket.localAddress) < 0)
+        if (socket.localPort == 0 && ephemeralPorts.bindAny(socket, udp.ports(), socket.localAddress) < 0)
         {
             return -Errno.EAGAIN;
         }
-        final RouteTable routes = stack.routes();
         final int routed = routes.lookup(destination);
         if (routed < 0)
         {
@@ -599,8 +503,8 @@ public final class SocketLayer
         final boolean peek = (flags & SocketConstants.MSG_PEEK) != 0;
         while (true)
         {
-            final int result = socket.isStream() ? streamReceive(socket, data, offset, length, peek, from)
-                : datagramReceive(socket, data, offset, length, peek, from);
+            final int result = socket instanceof TcpSocket stream ? streamReceive(stream, data, offset, length, peek, from)
+                : datagramReceive((UdpSocket) socket, data, offset, length, peek, from);
             if (result != -Errno.EAGAIN || nonBlocking)
             {
                 return result;
@@ -613,7 +517,7 @@ public final class SocketLayer
         }
     }
 
-    private int streamReceive(final Socket socket, final MemorySegment data, final long offset, final int length,
+    private int streamReceive(final TcpSocket socket, final MemorySegment data, final long offset, final int length,
         final boolean peek, final int[] from)
     {
         final ByteRing ring = socket.receiveBuffer;
@@ -656,7 +560,7 @@ public final class SocketLayer
         return -Errno.EAGAIN;
     }
 
-    private int datagramReceive(final Socket socket, final MemorySegment data, final long offset, final int length,
+    private int datagramReceive(final UdpSocket socket, final MemorySegment data, final long offset, final int length,
         final boolean peek, final int[] from)
     {
         if (socket.error != 0)
@@ -683,12 +587,12 @@ public final class SocketLayer
             return -Errno.EINVAL;
         }
         final int bits = how + 1;
-        if (!socket.isStream())
+        if (!(socket instanceof TcpSocket stream))
         {
             socket.shutdown |= bits;
             return socket.remoteAddress == 0 ? -Errno.ENOTCONN : 0;
         }
-        final Tcb tcb = socket.tcb;
+        final Tcb tcb = stream.tcb;
         if (socket.state == SocketState.CONNECTING)
         {
             socket.state = tcb.state.handshaking() || tcb.state == TcpState.CLOSED ? SocketState.DISCONNECTING
@@ -704,18 +608,18 @@ public final class SocketLayer
                 {
                     return 0;
                 }
-                tcp.disconnect(socket);
+                tcp.disconnect(stream);
                 socket.state = SocketState.UNCONNECTED;
                 return 0;
             case SYN_SENT:
-                tcp.disconnect(socket);
+                tcp.disconnect(stream);
                 socket.state = SocketState.UNCONNECTED;
                 return 0;
             default:
                 socket.shutdown |= bits;
                 if ((bits & Socket.SEND_SHUTDOWN) != 0)
                 {
-                    tcp.shutdownWrite(socket);
+                    tcp.shutdownWrite(stream);
                 }
                 return 0;
         }
@@ -724,26 +628,15 @@ public final class SocketLayer
     /** close(2) of the last reference. */
     public int close(final Socket socket)
     {
-        if (socket.isStream())
+        if (socket instanceof TcpSocket stream)
         {
-            tcp.close(socket);
+            tcp.close(stream);
         }
         else
         {
-            udp.ports().remove(socket);
-            free(socket);
+            udp.close((UdpSocket) socket);
         }
         return 0;
-    }
-
-    /** The socket's poll state may have changed: tells its readiness listener, if one is armed. */
-    public void readinessChanged(final Socket socket)
-    {
-        final ReadinessListener listener = socket.readinessListener;
-        if (listener != null)
-        {
-            listener.readinessChanged(socket);
-        }
     }
 
     /** The poll(2) events of a socket now: {@code tcp_poll} and {@code datagram_poll}. */
@@ -751,12 +644,12 @@ public final class SocketLayer
     {
         int mask = 0;
         final int shutdown = socket.shutdown;
-        if (socket.isStream())
+        if (socket instanceof TcpSocket stream)
         {
-            final TcpState state = socket.tcb.state;
+            final TcpState state = stream.tcb.state;
             if (state == TcpState.LISTEN)
             {
-                return socket.acceptCount > 0 ? SocketConstants.POLLIN | SocketConstants.POLLRDNORM : 0;
+                return stream.listenQueue.acceptCount() > 0 ? SocketConstants.POLLIN | SocketConstants.POLLRDNORM : 0;
             }
             if (shutdown == Socket.SHUTDOWN_MASK || state == TcpState.CLOSED)
             {
@@ -788,7 +681,7 @@ public final class SocketLayer
             {
                 mask |= SocketConstants.POLLIN | SocketConstants.POLLRDNORM | SocketConstants.POLLRDHUP;
             }
-            if (socket.datagrams > 0)
+            if (((UdpSocket) socket).datagrams > 0)
             {
                 mask |= SocketConstants.POLLIN | SocketConstants.POLLRDNORM;
             }
@@ -834,9 +727,9 @@ public final class SocketLayer
                     return -Errno.ENOPROTOOPT;
             }
         }
-        if (level == SocketConstants.IPPROTO_TCP && socket.isStream())
+        if (level == SocketConstants.IPPROTO_TCP && socket instanceof TcpSocket stream)
         {
-            final Tcb tcb = socket.tcb;
+            final Tcb tcb = stream.tcb;
             switch (name)
             {
                 case SocketConstants.TCP_NODELAY:
@@ -873,16 +766,16 @@ public final class SocketLayer
                     return -Errno.ENOPROTOOPT;
             }
         }
-        if (level == SocketConstants.IPPROTO_TCP && socket.isStream())
+        if (level == SocketConstants.IPPROTO_TCP && socket instanceof TcpSocket stream)
         {
-            final Tcb tcb = socket.tcb;
+            final Tcb tcb = stream.tcb;
             switch (name)
             {
                 case SocketConstants.TCP_NODELAY:
                     tcb.noDelay = value != 0;
                     if (tcb.noDelay)
                     {
-                        tcp.output(socket, tcb);
+                        tcp.output(stream, tcb);
                     }
                     return 0;
                 case SocketConstants.TCP_MAXSEG:
@@ -939,8 +832,8 @@ public final class SocketLayer
             result[1] = socket.localPort;
             return 0;
         }
-        if (socket.remotePort == 0 || socket.isStream() &&
-            (socket.tcb.state == TcpState.CLOSED || socket.tcb.state == TcpState.SYN_SENT))
+        if (socket.remotePort == 0 || socket instanceof TcpSocket stream &&
+            (stream.tcb.state == TcpState.CLOSED || stream.tcb.state == TcpState.SYN_SENT))
         {
             return -Errno.ENOTCONN;
         }
@@ -958,11 +851,11 @@ public final class SocketLayer
      */
     public int sendRegion(final Socket socket)
     {
-        if (!socket.isStream())
+        if (!(socket instanceof TcpSocket stream))
         {
             return -Errno.EOPNOTSUPP;
         }
-        final TcpState state = socket.tcb.state;
+        final TcpState state = stream.tcb.state;
         if (socket.error != 0)
         {
             return -socket.takeError();
@@ -978,7 +871,7 @@ public final class SocketLayer
     /** Zero-copy send, step 2: queue {@code length} bytes written in place, and send. */
     public void sendCommit(final Socket socket, final int length)
     {
-        tcp.commitWritten(socket, length);
+        tcp.commitWritten((TcpSocket) socket, length);
     }
 
     /**
@@ -994,6 +887,6 @@ public final class SocketLayer
     public void receiveRelease(final Socket socket, final int length)
     {
         socket.receiveBuffer.consume(length);
-        tcp.consumed(socket);
+        tcp.consumed((TcpSocket) socket);
     }
 }

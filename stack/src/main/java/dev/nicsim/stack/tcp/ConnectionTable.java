@@ -1,6 +1,6 @@
 package dev.nicsim.stack.tcp;
 
-import dev.nicsim.stack.socket.SockCommon;
+import dev.nicsim.stack.sock.SockCommon;
 
 /**
  * TCP connections by 4-tuple, as Linux's established hash: sockets, TIME_WAIT records and SYN-queue requests alike

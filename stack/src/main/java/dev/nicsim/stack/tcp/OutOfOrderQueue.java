@@ -5,7 +5,7 @@ import dev.nicsim.stack.wire.TcpSegment;
 /**
  * The sequence ranges a connection has received beyond RCV.NXT (RFC 9293 §3.10.7.4 "seventh": segments beyond the
  * next expected one are kept within the window and delivered when the gap fills). The bytes themselves are already
- * where they belong, in the receive ring after its tail ({@link dev.nicsim.stack.socket.ByteRing#writeAhead}); this
+ * where they belong, in the receive ring after its tail ({@link dev.nicsim.stack.sock.ByteRing#writeAhead}); this
  * queue only remembers which ranges are there, so that filling the gap makes them readable without a copy, and so
  * that ACKs can report them as SACK blocks (RFC 2018), the most recently changed first.
  *

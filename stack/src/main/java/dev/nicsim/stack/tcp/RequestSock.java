@@ -1,18 +1,13 @@
 package dev.nicsim.stack.tcp;
 
-import dev.nicsim.hw.sim.Component;
-import dev.nicsim.hw.sim.Event;
-import dev.nicsim.stack.socket.SockCommon;
-import dev.nicsim.stack.socket.Socket;
-
 /**
  * A connection in a listener's SYN queue, as Linux's {@code request_sock}: what the peer's SYN offered and what the
  * SYN-ACK answered, so the SYN-ACK can be sent again and the connection built when the handshake's last ACK comes.
  * It has no buffers and no socket; {@link TcpLayer} makes the socket from it then. Pooled with its timer.
  */
-public final class RequestSock extends SockCommon
+public final class RequestSock extends MiniSock
 {
-    public Socket listener;
+    public TcpSocket listener;
     public int iss;
     public int irs;
     /** The peer's SYN window (never scaled) and the ACK field it carried. */
@@ -36,23 +31,20 @@ public final class RequestSock extends SockCommon
     public int retransmits;
     /** The final ACK came while the accept queue was full and was dropped ({@code inet_rsk(req)->acked}). */
     public boolean acked;
-    /** SYN-ACK retransmission. */
-    public final Event timer;
-
     /* The listener's SYN queue, doubly linked; and the pool. */
     RequestSock previousInQueue;
     RequestSock nextInQueue;
-    RequestSock nextFree;
 
     RequestSock(final TcpLayer layer)
     {
-        timer = new Event("tcp.synack-retransmit", Component.TIMER, () -> layer.synAckTimeout(this));
+        super("tcp.synack-retransmit", layer);
     }
 
+    /** SYN-ACK retransmission. */
     @Override
-    public boolean listening()
+    void expired(final TcpLayer layer)
     {
-        return false;
+        layer.synAckTimeout(this);
     }
 
     /** The next sequence number the peer sends: its ISN plus the SYN. */

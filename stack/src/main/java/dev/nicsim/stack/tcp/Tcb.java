@@ -2,18 +2,17 @@ package dev.nicsim.stack.tcp;
 
 import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
-import dev.nicsim.stack.socket.Socket;
 
 /**
  * A TCP control block (RFC 9293 §3.3.1): sequence variables, negotiated options, RTT state and the connection's
- * timers. Like {@link Socket}, a plain record of state read and written by {@link TcpLayer}; its timers are created
+ * timers. Like {@link TcpSocket}, a plain record of state read and written by {@link TcpLayer}; its timers are created
  * once with the block and rescheduled, never allocated per connection.
  */
 public final class Tcb
 {
     public TcpState state = TcpState.CLOSED;
     /** The socket this block belongs to (set once when the pooled socket is built). */
-    public Socket socket;
+    public TcpSocket socket;
 
     /* Send sequence space. sndMax is the highest sequence ever sent: ACKs up to it are valid after a go-back. */
     public int iss;

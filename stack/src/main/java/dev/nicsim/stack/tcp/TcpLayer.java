@@ -3,21 +3,24 @@ package dev.nicsim.stack.tcp;
 import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.hw.trace.EventTrace;
-import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.IcmpErrorPolicy;
+import dev.nicsim.stack.context.StackConfig;
+import dev.nicsim.stack.context.StackContext;
+import dev.nicsim.stack.context.SynRetransmitPolicy;
+import dev.nicsim.stack.context.TimeWaitReuse;
+import dev.nicsim.stack.iface.InetProtocol;
 import dev.nicsim.stack.iface.Ipv4Layer;
+import dev.nicsim.stack.iface.Ipv4Output;
 import dev.nicsim.stack.iface.RouteTable;
-import dev.nicsim.stack.socket.ByteRing;
-import dev.nicsim.stack.socket.EphemeralPorts;
-import dev.nicsim.stack.socket.Errno;
-import dev.nicsim.stack.socket.IcmpErrorPolicy;
-import dev.nicsim.stack.socket.PortTable;
-import dev.nicsim.stack.socket.SockCommon;
-import dev.nicsim.stack.socket.Socket;
-import dev.nicsim.stack.socket.SocketConstants;
-import dev.nicsim.stack.socket.SocketState;
-import dev.nicsim.stack.socket.StackConfig;
-import dev.nicsim.stack.socket.SynRetransmitPolicy;
-import dev.nicsim.stack.socket.TimeWaitReuse;
+import dev.nicsim.stack.iface.TxClaim;
+import dev.nicsim.stack.sock.ByteRing;
+import dev.nicsim.stack.sock.EphemeralPorts;
+import dev.nicsim.stack.sock.HostSockets;
+import dev.nicsim.stack.sock.PortTable;
+import dev.nicsim.stack.sock.SockCommon;
+import dev.nicsim.stack.sock.SocketPool;
+import dev.nicsim.stack.sock.SocketState;
 import dev.nicsim.stack.wire.DropReason;
 import dev.nicsim.stack.wire.EthernetFrame;
 import dev.nicsim.stack.wire.IcmpMessage;
@@ -30,13 +33,13 @@ import java.lang.foreign.MemorySegment;
 /**
  * TCP: the RFC 9293 state machine with Linux's choices where Linux and the RFC part ways (each noted where it is
  * made). Segments are parsed in place; outgoing segments are written straight into the transmit buffer by
- * {@link Ipv4Layer}; payload is copied once from the device's buffer into the socket's receive ring, and once from
+ * {@link Ipv4Output}; payload is copied once from the device's buffer into the socket's receive ring, and once from
  * the send ring into the outgoing frame.
  *
  * <p>Every method returns int codes and never throws on a packet's account; a segment that breaks a rule is counted
  * and dropped (and answered where the RFC says so).
  */
-public final class TcpLayer implements EphemeralPorts.ConnectCheck
+public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
 {
     /** Linux's {@code TCP_TIMEOUT_MIN} (2 jiffies at HZ=1000): the quick SYN retry after a suspicious ACK. */
     public static final long TIMEOUT_MIN_PS = 2 * Time.MS;
@@ -48,7 +51,12 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     /** From {@link #ackInput}: the segment goes on to its data and FIN. */
     private static final int MORE = -1;
 
-    private final NetworkStack stack;
+    private final StackContext stack;
+    private final Ipv4Output output;
+    /** The segment being sent, claimed in the transmit buffer by {@link #beginSegment}. */
+    private final TxClaim claim = new TxClaim();
+    private final RouteTable routes;
+    private final SocketPool<TcpSocket> sockets;
     private final ConnectionTable connections = new ConnectionTable();
     private final ListenerTable listeners = new ListenerTable();
     private final PortTable ports = new PortTable();
@@ -58,7 +66,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     private final CongestionControl congestion = NewReno.INSTANCE;
     private final EphemeralPorts ephemeral;
     /** The socket whose port {@link #hashConnect} is choosing. */
-    private Socket connecting;
+    private TcpSocket connecting;
 
     /* The segment being processed, unpacked once. */
     private MemorySegment segMemory;
@@ -79,17 +87,27 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     private final SynCookies cookies;
     /** What a cookie SYN-ACK is sent from, and a cookie ACK rebuilt into: a request that never joins a queue. */
     private final RequestSock cookieRequest = new RequestSock(this);
-    private TimeWaitSock freeTimeWaits;
-    private RequestSock freeRequests;
-    private int timeWaits;
-    private int requests;
+    private final MiniSockPool<TimeWaitSock> timeWaits = new MiniSockPool<>(() -> new TimeWaitSock(this));
+    private final MiniSockPool<RequestSock> requests = new MiniSockPool<>(() -> new RequestSock(this));
 
-    public TcpLayer(final NetworkStack stack)
+    public TcpLayer(final StackContext stack, final Ipv4Output output, final RouteTable routes,
+        final HostSockets hostSockets, final EphemeralPorts ephemeral)
     {
         this.stack = stack;
+        this.output = output;
+        this.routes = routes;
         this.secret = new SecretHash(stack.config().seed());
         this.cookies = new SynCookies(secret);
-        this.ephemeral = stack.ephemeralPorts();
+        this.ephemeral = ephemeral;
+        final int sendBuffer = stack.config().tcpSendBuffer();
+        final int receiveBuffer = stack.config().tcpReceiveBuffer();
+        this.sockets = new SocketPool<>(hostSockets, memory -> new TcpSocket(memory, sendBuffer, receiveBuffer, this));
+    }
+
+    /** A fresh stream socket, or null when {@code maxSockets} are open (ENFILE). */
+    public TcpSocket allocate()
+    {
+        return sockets.allocate();
     }
 
     public PortTable ports()
@@ -105,13 +123,13 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     /** Connections in TIME_WAIT (each a {@link TimeWaitSock}). */
     public int timeWaits()
     {
-        return timeWaits;
+        return timeWaits.inUse();
     }
 
     /** Connections in SYN queues (each a {@link RequestSock}). */
     public int requests()
     {
-        return requests;
+        return requests.inUse();
     }
 
     /* ---------------------------------------------------------------------------------------------------------- */
@@ -122,7 +140,23 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * {@link DropReason#ACCEPTED} when a connection or listener took it, else why it was dropped (a segment answered
      * only with a reset or a challenge ACK counts as dropped).
      */
-    public int receive(final MemorySegment memory, final long offset, final int length, final int source,
+    @Override
+    public int receive(final MemorySegment memory, final long ipOffset, final int headerLength, final int length,
+        final int source, final int destination, final int transportSum, final boolean unicast)
+    {
+        // tcp_v4_rcv: only segments addressed to this host (PACKET_HOST); a broadcast or multicast one is dropped.
+        if (!unicast)
+        {
+            return DropReason.IP_NOT_FOR_US;
+        }
+        return receive(memory, ipOffset + headerLength, length, source, destination, transportSum);
+    }
+
+    /**
+     * The segment at {@code offset}, {@code length} bytes (see {@link #receive(MemorySegment, long, int, int, int,
+     * int, int, boolean)}).
+     */
+    private int receive(final MemorySegment memory, final long offset, final int length, final int source,
         final int destination, final int transportSum)
     {
         in.wrap(memory, offset, length);
@@ -161,7 +195,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         {
             return requestInput(request);
         }
-        final Socket socket = found != null ? (Socket) found : listeners.find(destination, segDestinationPort);
+        final TcpSocket socket = found != null ? (TcpSocket) found : listeners.find(destination, segDestinationPort);
         if (socket == null)
         {
             resetForSegment();
@@ -179,7 +213,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             }
             default -> synchronizedInput(socket, tcb);
         };
-        stack.sockets().readinessChanged(socket);
+        socket.readinessChanged();
         return outcome;
     }
 
@@ -211,7 +245,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * A segment for a listener: Linux's {@code tcp_v4_conn_request} for a SYN, {@code cookie_v4_check} for an ACK
      * that may carry a SYN cookie. A SYN becomes a request in the SYN queue, or a cookie when that queue is full.
      */
-    private int listenInput(final Socket listener)
+    private int listenInput(final TcpSocket listener)
     {
         if ((segFlags & TcpSegment.RST) != 0)
         {
@@ -220,8 +254,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         if ((segFlags & TcpSegment.ACK) != 0)
         {
             if ((segFlags & TcpSegment.SYN) == 0 && stack.config().synCookies() &&
-                listener.synOverflowTime != Long.MIN_VALUE &&
-                stack.sim().now() - listener.synOverflowTime < SynCookies.VALID_PS)
+                listener.listenQueue.recentlyOverflowed(stack.sim().now()))
             {
                 final int outcome = cookieAckInput(listener);
                 if (outcome != MORE)
@@ -238,8 +271,9 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         }
         // tcp_conn_request: a full SYN queue (more requests than the backlog, inet_csk_reqsk_queue_is_full) turns to
         // cookies, or drops the SYN without them; a full accept queue drops it either way.
-        final boolean synQueueFull = listener.synQueueCount >= listener.backlog;
-        if (synQueueFull && !stack.config().synCookies() || listener.acceptCount >= listener.backlog)
+        final ListenQueue queue = listener.listenQueue;
+        final boolean synQueueFull = queue.synQueueFull();
+        if (synQueueFull && !stack.config().synCookies() || queue.acceptFull())
         {
             return DropReason.TCP_LISTEN_OVERFLOW;
         }
@@ -248,16 +282,10 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             sendCookie(listener);
             return DropReason.ACCEPTED;
         }
-        final RequestSock request = takeRequest();
+        final RequestSock request = requests.take();
         requestFromSyn(request, listener);
         request.iss = isn(request.localAddress, request.remoteAddress, request.localPort, request.remotePort);
-        request.nextInQueue = listener.synQueue;
-        if (listener.synQueue != null)
-        {
-            listener.synQueue.previousInQueue = request;
-        }
-        listener.synQueue = request;
-        listener.synQueueCount++;
+        queue.addRequest(request);
         connections.add(request);
         sendSynAck(request, tsNow(request.tsOffset));
         stack.sim().schedule(request.timer, stack.sim().now() + request.rtoPs);
@@ -265,7 +293,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** What the SYN being processed offers, as a request of {@code listener} would keep it. */
-    private void requestFromSyn(final RequestSock request, final Socket listener)
+    private void requestFromSyn(final RequestSock request, final TcpSocket listener)
     {
         final StackConfig config = stack.config();
         request.listener = listener;
@@ -288,14 +316,14 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** A request's local choices: MSS and window to offer, timestamp offset, the first RTO. */
-    private void requestDefaults(final RequestSock request, final Socket listener)
+    private void requestDefaults(final RequestSock request, final TcpSocket listener)
     {
         request.userMss = listener.tcb.userMss;
         request.noDelay = listener.tcb.noDelay;
         request.tsOffset = (int) secret.hash(SecretHash.PURPOSE_TIMESTAMP_OFFSET, request.localAddress,
             request.remoteAddress, 0, 0);
-        final int routed = stack.routes().lookup(request.remoteAddress);
-        request.advertisedMss = mss(request.userMss, routed == 0 ? stack.routes().resultInterface().mtu() : 576);
+        final int routed = routes.lookup(request.remoteAddress);
+        request.advertisedMss = mss(request.userMss, routed == 0 ? routes.resultInterface().mtu() : 576);
         // A fresh socket's receive buffer is empty: the SYN-ACK offers all of it, unscaled (RFC 7323 §2.2).
         request.window = Math.min(stack.config().tcpReceiveBuffer(), MAX_WINDOW);
         request.firstSynTime = stack.sim().now();
@@ -308,7 +336,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * Answers a SYN with a cookie: no request is kept ({@code cookie_v4_init_sequence}). Without timestamps the
      * cookie has nowhere to keep window scaling and SACK, so the SYN-ACK offers neither.
      */
-    private void sendCookie(final Socket listener)
+    private void sendCookie(final TcpSocket listener)
     {
         final RequestSock request = cookieRequest;
         requestFromSyn(request, listener);
@@ -321,7 +349,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         final int clamp = request.userMss > 0 ? Math.min(request.peerMss, request.userMss) : request.peerMss;
         request.iss = cookies.cookie(request.localAddress, request.remoteAddress, request.localPort,
             request.remotePort, segSeq, SynCookies.mssIndex(clamp), stack.sim().now());
-        listener.synOverflowTime = stack.sim().now();
+        listener.listenQueue.synOverflowed(stack.sim().now());
         sendSynAck(request, request.timestampsOk ? SynCookies.timestamp(tsNow(request.tsOffset), request.wscaleOk,
             request.sndWscale, request.sackOk) : 0);
         stack.stats().synCookiesSent++;
@@ -331,7 +359,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * An ACK for a listener: when it carries a valid cookie ({@code cookie_v4_check}), the connection is built from
      * it and the ACK goes on to it. Returns {@link #MORE} when it is no cookie of ours (the caller resets).
      */
-    private int cookieAckInput(final Socket listener)
+    private int cookieAckInput(final TcpSocket listener)
     {
         final int index = cookies.check(segAck - 1, segDestination, segSource, segDestinationPort, segSourcePort,
             segSeq - 1, stack.sim().now());
@@ -347,7 +375,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             stack.stats().synCookiesFailed++;
             return MORE;
         }
-        if (listener.acceptCount >= listener.backlog)
+        if (listener.listenQueue.acceptFull())
         {
             return acceptOverflow(null);
         }
@@ -372,14 +400,14 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         requestDefaults(request, listener);
         // No SYN-ACK was timed: the handshake gives no RTT sample.
         request.firstSynTime = -1;
-        final Socket child = childOf(request);
+        final TcpSocket child = childOf(request);
         if (child == null)
         {
             return DropReason.TCP_LISTEN_OVERFLOW;
         }
         stack.stats().synCookiesReceived++;
         final int outcome = synchronizedInput(child, child.tcb);
-        stack.sockets().readinessChanged(child);
+        child.readinessChanged();
         return outcome;
     }
 
@@ -399,11 +427,11 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             return DropReason.ACCEPTED;
         }
         if (flags == TcpSegment.ACK && segAck == request.iss + 1 && segSeq == request.rcvNxt() && !pawsRejects &&
-            request.listener.acceptCount >= request.listener.backlog)
+            request.listener.listenQueue.acceptFull())
         {
             return acceptOverflow(request);
         }
-        final Socket child = childOf(request);
+        final TcpSocket child = childOf(request);
         if (child == null)
         {
             return DropReason.TCP_LISTEN_OVERFLOW;
@@ -411,7 +439,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         stack.sim().schedule(child.tcb.retransmitTimer, request.timer.time());
         dropRequest(request);
         final int outcome = synchronizedInput(child, child.tcb);
-        stack.sockets().readinessChanged(child);
+        child.readinessChanged();
         return outcome;
     }
 
@@ -441,16 +469,16 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * The socket a request becomes ({@code tcp_v4_syn_recv_sock}): in SYN_RECEIVED, with everything the SYN and
      * SYN-ACK agreed, holding the listener's port and the 4-tuple. Null when the host's socket limit is reached.
      */
-    private Socket childOf(final RequestSock request)
+    private TcpSocket childOf(final RequestSock request)
     {
-        final Socket child = stack.sockets().allocate(SocketConstants.SOCK_STREAM);
+        final TcpSocket child = sockets.allocate();
         if (child == null)
         {
             return null;
         }
-        final Socket listener = request.listener;
+        final TcpSocket listener = request.listener;
         child.parent = listener;
-        listener.synQueueCount++;
+        listener.listenQueue.embryoAdded();
         child.reuseAddress = request.reuseAddress;
         child.localAddress = request.localAddress;
         child.remoteAddress = request.remoteAddress;
@@ -491,48 +519,13 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         return child;
     }
 
-    private RequestSock takeRequest()
-    {
-        RequestSock request = freeRequests;
-        if (request != null)
-        {
-            freeRequests = request.nextFree;
-            request.nextFree = null;
-        }
-        else
-        {
-            request = new RequestSock(this);
-        }
-        requests++;
-        return request;
-    }
-
     /** Takes a request out of its listener's SYN queue and the connection table, back to the pool. */
     private void dropRequest(final RequestSock request)
     {
-        final Socket listener = request.listener;
-        if (request.previousInQueue == null)
-        {
-            listener.synQueue = request.nextInQueue;
-        }
-        else
-        {
-            request.previousInQueue.nextInQueue = request.nextInQueue;
-        }
-        if (request.nextInQueue != null)
-        {
-            request.nextInQueue.previousInQueue = request.previousInQueue;
-        }
-        request.previousInQueue = null;
-        request.nextInQueue = null;
-        listener.synQueueCount--;
-        connections.remove(request);
-        stack.sim().cancel(request.timer);
+        request.listener.listenQueue.removeRequest(request);
         request.listener = null;
-        request.resetCommon();
-        request.nextFree = freeRequests;
-        freeRequests = request;
-        requests--;
+        unhash(request);
+        requests.give(request);
     }
 
     /** The SYN-ACK of a request, options in Linux's order, echoing only what the SYN offered. */
@@ -549,7 +542,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             TcpSegment.SYN | TcpSegment.ACK, request.window, optionsLength);
         out.writeOptions(request.advertisedMss, request.sackOk, request.timestampsOk, tsVal, request.tsRecent,
             request.wscaleOk ? stack.config().windowScale() : -1);
-        stack.ipv4().commit(TcpSegment.CHECKSUM);
+        output.commit(claim, TcpSegment.CHECKSUM);
         stack.stats().segmentsSent++;
     }
 
@@ -612,7 +605,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** RFC 9293 §3.10.7.3 in Linux's order ({@code tcp_rcv_synsent_state_process}). */
-    private int synSentInput(final Socket socket, final Tcb tcb)
+    private int synSentInput(final TcpSocket socket, final Tcb tcb)
     {
         final boolean ack = (segFlags & TcpSegment.ACK) != 0;
         final boolean rst = (segFlags & TcpSegment.RST) != 0;
@@ -661,7 +654,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             {
                 rttSample(tcb, stack.sim().now() - tcb.firstSynTime);
             }
-            stack.ipv4().confirmNeighbour(socket.remoteAddress);
+            output.confirmNeighbour(socket.remoteAddress);
             settleMss(tcb);
             establish(socket, tcb);
             if (segLength > 0 || (segFlags & TcpSegment.FIN) != 0)
@@ -687,7 +680,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         }
     }
 
-    private void establish(final Socket socket, final Tcb tcb)
+    private void establish(final TcpSocket socket, final Tcb tcb)
     {
         stack.sim().cancel(tcb.retransmitTimer);
         tcb.retransmits = 0;
@@ -706,12 +699,12 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             Tcb.after(segSeq, timeWait.rcvNxt))
         {
             // A new incarnation (RFC 9293 §3.10.7.4 note, Linux TCP_TW_SYN): end TIME_WAIT, let a listener take it.
-            final Socket listener = listeners.find(segDestination, segDestinationPort);
+            final TcpSocket listener = listeners.find(segDestination, segDestinationPort);
             if (listener != null)
             {
                 endTimeWait(timeWait);
                 final int outcome = listenInput(listener);
-                stack.sockets().readinessChanged(listener);
+                listener.readinessChanged();
                 return outcome;
             }
         }
@@ -730,14 +723,14 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             {
                 out.writeOptions(-1, false, true, tsNow(timeWait.tsOffset), timeWait.tsRecent, -1);
             }
-            stack.ipv4().commit(TcpSegment.CHECKSUM);
+            output.commit(claim, TcpSegment.CHECKSUM);
             stack.stats().segmentsSent++;
         }
         return DropReason.ACCEPTED;
     }
 
     /** Segment arrival in SYN_RECEIVED and the synchronized states: RFC 9293 §3.10.7.4, first to eighth. */
-    private int synchronizedInput(final Socket socket, final Tcb tcb)
+    private int synchronizedInput(final TcpSocket socket, final Tcb tcb)
     {
         final boolean rst = (segFlags & TcpSegment.RST) != 0;
         final boolean syn = (segFlags & TcpSegment.SYN) != 0;
@@ -812,7 +805,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
                 sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
                 return DropReason.TCP_BAD_SEGMENT;
             }
-            if (tcb.passive && socket.parent != null && socket.parent.acceptCount >= socket.parent.backlog &&
+            if (tcb.passive && socket.parent != null && socket.parent.listenQueue.acceptFull() &&
                 !stack.config().abortOnOverflow())
             {
                 // tcp_abort_on_overflow=0: the ACK is dropped; the SYN-ACK's retransmission tries again.
@@ -827,7 +820,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             {
                 rttSample(tcb, stack.sim().now() - tcb.firstSynTime);
             }
-            stack.ipv4().confirmNeighbour(socket.remoteAddress);
+            output.confirmNeighbour(socket.remoteAddress);
             if (tcb.passive)
             {
                 settleMss(tcb);
@@ -860,7 +853,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         int outcome = DropReason.ACCEPTED;
         if (segLength > 0 || (segFlags & TcpSegment.FIN) != 0)
         {
-            if (!socket.owned && segLength > 0 && (socket.shutdown & Socket.RECEIVE_SHUTDOWN) != 0)
+            if (!socket.owned && segLength > 0 && (socket.shutdown & TcpSocket.RECEIVE_SHUTDOWN) != 0)
             {
                 // Linux: data for a closed socket aborts the connection with a reset.
                 sendReset(segDestination, segSource, segDestinationPort, segSourcePort, tcb.sndNxt, 0, false);
@@ -877,7 +870,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * ACK processing in the synchronized states. Returns {@link #MORE} when the segment goes on to its data, else
      * its outcome.
      */
-    private int ackInput(final Socket socket, final Tcb tcb)
+    private int ackInput(final TcpSocket socket, final Tcb tcb)
     {
         if (Tcb.after(segAck, tcb.sndMax))
         {
@@ -943,7 +936,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             {
                 stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
             }
-            stack.ipv4().confirmNeighbour(socket.remoteAddress);
+            output.confirmNeighbour(socket.remoteAddress);
             if (finAcked)
             {
                 ourFinAcked(socket, tcb);
@@ -971,7 +964,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         return MORE;
     }
 
-    private void ourFinAcked(final Socket socket, final Tcb tcb)
+    private void ourFinAcked(final TcpSocket socket, final Tcb tcb)
     {
         switch (tcb.state)
         {
@@ -994,7 +987,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** RFC 5681 §3.2 fast retransmit on the third duplicate ACK, entering RFC 6582 (NewReno) recovery. */
-    private void fastRetransmit(final Socket socket, final Tcb tcb)
+    private void fastRetransmit(final TcpSocket socket, final Tcb tcb)
     {
         congestion.enterRecovery(tcb);
         tcb.inRecovery = true;
@@ -1003,7 +996,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** Sends the first unacknowledged segment again, out of turn (SND.NXT stays where it is). */
-    private void retransmitFirst(final Socket socket, final Tcb tcb)
+    private void retransmitFirst(final TcpSocket socket, final Tcb tcb)
     {
         tcb.rttTiming = false;
         final int length = Math.min(currentMss(tcb), Math.min(socket.sendBuffer.size(), tcb.sndMax - tcb.sndUna));
@@ -1020,7 +1013,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * beyond it, within the window, is written where it belongs in the ring and remembered in the out-of-order queue
      * until the gap fills. Returns the outcome.
      */
-    private int dataAndFin(final Socket socket, final Tcb tcb)
+    private int dataAndFin(final TcpSocket socket, final Tcb tcb)
     {
         final boolean fin = (segFlags & TcpSegment.FIN) != 0;
         final boolean receiving = tcb.state == TcpState.ESTABLISHED || tcb.state == TcpState.FIN_WAIT_1 ||
@@ -1085,7 +1078,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             tcb.finAfterGap = false;
             tcb.rcvNxt++;
             socket.done = true;
-            socket.shutdown |= Socket.RECEIVE_SHUTDOWN;
+            socket.shutdown |= TcpSocket.RECEIVE_SHUTDOWN;
             switch (tcb.state)
             {
                 case ESTABLISHED:
@@ -1130,7 +1123,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * {@code tcp_oow_rate_limited} does unless the segment carried data: a forged or looping stream of bare segments
      * gets at most one answer per {@code tcp_invalid_ratelimit}.
      */
-    private void duplicateAck(final Socket socket, final Tcb tcb)
+    private void duplicateAck(final TcpSocket socket, final Tcb tcb)
     {
         if (segLength > 0 && (segFlags & TcpSegment.SYN) == 0 || !outOfWindowRateLimited(tcb))
         {
@@ -1152,7 +1145,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** RFC 5961's challenge ACK, sharing the out-of-window rate limit as Linux's {@code tcp_send_challenge_ack}. */
-    private void challengeAck(final Socket socket, final Tcb tcb)
+    private void challengeAck(final TcpSocket socket, final Tcb tcb)
     {
         if (outOfWindowRateLimited(tcb))
         {
@@ -1164,12 +1157,13 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** ICMP error quoting a segment this host sent: Linux's {@code tcp_v4_err}. Returns the outcome. */
+    @Override
     public int icmpError(final int type, final int code, final int source, final int sourcePort,
         final int destination, final int destinationPort, final int quotedSeq)
     {
         final SockCommon found = connections.find(source, sourcePort, destination, destinationPort);
         final RequestSock request = found instanceof RequestSock queued ? queued : null;
-        final Socket socket = found instanceof Socket connection && connection.tcb.state != TcpState.LISTEN ?
+        final TcpSocket socket = found instanceof TcpSocket connection && connection.tcb.state != TcpState.LISTEN ?
             connection : null;
         if (socket == null && request == null)
         {
@@ -1251,9 +1245,8 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * chooses the ISN and sends the SYN. Returns 0 or {@code -errno} (route errors, ENETUNREACH for broadcast or
      * multicast, EADDRNOTAVAIL for a taken 4-tuple or no free port).
      */
-    public int connect(final Socket socket, final int address, final int port)
+    public int connect(final TcpSocket socket, final int address, final int port)
     {
-        final RouteTable routes = stack.routes();
         final int routed = routes.lookup(address);
         if (routed < 0)
         {
@@ -1317,7 +1310,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** The send sequence space from the ISN (the SYN takes one number), and the connection's timestamp offset. */
-    private void startSendSequence(final Socket socket, final Tcb tcb)
+    private void startSendSequence(final TcpSocket socket, final Tcb tcb)
     {
         tcb.tsOffset = (int) secret.hash(SecretHash.PURPOSE_TIMESTAMP_OFFSET, socket.localAddress,
             socket.remoteAddress, 0, 0);
@@ -1346,7 +1339,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * Linux's {@code inet_hash_connect}: an explicitly bound socket only needs its 4-tuple to be unique; otherwise
      * the host's {@link EphemeralPorts} pick a port by RFC 6056 Algorithm 4.
      */
-    private int hashConnect(final Socket socket)
+    private int hashConnect(final TcpSocket socket)
     {
         recyclable = null;
         if (socket.localPort != 0)
@@ -1375,7 +1368,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
 
 
     /** Linux's {@code __inet_check_established}: no other connection (unless a recyclable TIME_WAIT) has the tuple. */
-    private boolean unique(final Socket socket, final int port)
+    private boolean unique(final TcpSocket socket, final int port)
     {
         final SockCommon existing = connections.find(socket.localAddress, port, socket.remoteAddress,
             socket.remotePort);
@@ -1404,7 +1397,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** listen(): the socket must be bound (autobind otherwise). Returns 0 or -errno. */
-    public int listen(final Socket socket, final int backlog)
+    public int listen(final TcpSocket socket, final int backlog)
     {
         if (socket.localPort == 0)
         {
@@ -1415,46 +1408,43 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             }
         }
         final int limit = Math.min(Math.max(backlog, 0), stack.config().somaxconn());
-        socket.backlog = limit + 1;
-        if (socket.acceptQueue.length < socket.backlog)
+        if (socket.listenQueue == null)
         {
-            socket.acceptQueue = new Socket[socket.backlog];
+            socket.listenQueue = new ListenQueue();
         }
+        socket.listenQueue.setBacklog(limit);
         setState(socket, TcpState.LISTEN);
         return 0;
     }
 
-    private boolean enqueueAccept(final Socket child)
+    private boolean enqueueAccept(final TcpSocket child)
     {
-        final Socket listener = child.parent;
-        listener.synQueueCount--;
+        final TcpSocket listener = child.parent;
+        final ListenQueue queue = listener.listenQueue;
+        queue.embryoGone();
         child.parent = null;
-        if (listener.acceptCount >= listener.backlog)
+        if (queue.acceptFull())
         {
             sendReset(child.localAddress, child.remoteAddress, child.localPort, child.remotePort, child.tcb.sndNxt, 0,
                 false);
             done(child, child.tcb);
             return false;
         }
-        listener.acceptQueue[(listener.acceptHead + listener.acceptCount) % listener.acceptQueue.length] = child;
-        listener.acceptCount++;
+        queue.addAccepted(child);
         // The queue holds it now: a reset before accept() closes it but keeps it for accept() to return.
         child.owned = true;
-        stack.sockets().readinessChanged(listener);
+        listener.readinessChanged();
         return true;
     }
 
     /** Takes the oldest established connection from a listener's accept queue, or null. */
-    public Socket accept(final Socket listener)
+    public TcpSocket accept(final TcpSocket listener)
     {
-        if (listener.acceptCount == 0)
+        final TcpSocket child = listener.listenQueue.takeAccepted();
+        if (child == null)
         {
             return null;
         }
-        final Socket child = listener.acceptQueue[listener.acceptHead];
-        listener.acceptQueue[listener.acceptHead] = null;
-        listener.acceptHead = (listener.acceptHead + 1) % listener.acceptQueue.length;
-        listener.acceptCount--;
         child.state = SocketState.CONNECTED;
         return child;
     }
@@ -1463,7 +1453,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * Appends up to {@code length} bytes to the send buffer and sends what the windows allow. Returns the count (0
      * when the buffer is full).
      */
-    public int write(final Socket socket, final MemorySegment source, final long offset, final int length)
+    public int write(final TcpSocket socket, final MemorySegment source, final long offset, final int length)
     {
         final int written = socket.sendBuffer.write(source, offset, length);
         output(socket, socket.tcb);
@@ -1471,14 +1461,14 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** Marks bytes written in place into the send buffer (zero-copy send) as queued, and sends. */
-    public void commitWritten(final Socket socket, final int length)
+    public void commitWritten(final TcpSocket socket, final int length)
     {
         socket.sendBuffer.commitWritten(length);
         output(socket, socket.tcb);
     }
 
     /** After the application consumed received bytes: advertise the larger window if it grew enough. */
-    public void consumed(final Socket socket)
+    public void consumed(final TcpSocket socket)
     {
         final Tcb tcb = socket.tcb;
         if (!tcb.state.synchronizedState() || tcb.state == TcpState.TIME_WAIT)
@@ -1495,7 +1485,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** shutdown(SHUT_WR) and close(): queue a FIN after the data (RFC 9293 §3.10.4). */
-    public void shutdownWrite(final Socket socket)
+    public void shutdownWrite(final TcpSocket socket)
     {
         final Tcb tcb = socket.tcb;
         switch (tcb.state)
@@ -1518,11 +1508,11 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * close(): Linux's {@code tcp_close}. SYN_SENT just forgets the attempt; unread data or SO_LINGER 0 abort with a
      * reset; otherwise a FIN is queued and the connection lives on, orphaned, until it closes.
      */
-    public void close(final Socket socket)
+    public void close(final TcpSocket socket)
     {
         final Tcb tcb = socket.tcb;
         socket.owned = false;
-        socket.shutdown = Socket.SHUTDOWN_MASK;
+        socket.shutdown = TcpSocket.SHUTDOWN_MASK;
         switch (tcb.state)
         {
             case LISTEN:
@@ -1549,7 +1539,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** Abortive close: RST in a synchronized state, then CLOSED ({@code tcp_disconnect} / SO_LINGER 0). */
-    public void abort(final Socket socket)
+    public void abort(final TcpSocket socket)
     {
         final Tcb tcb = socket.tcb;
         if (tcb.state.synchronizedState() && tcb.state != TcpState.TIME_WAIT || tcb.state == TcpState.SYN_RECEIVED)
@@ -1564,7 +1554,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * connect(AF_UNSPEC) and a failed connect's clean-up: Linux's {@code tcp_disconnect}. Resets a synchronized
      * connection, forgets the peer and, unless bind() chose them, the local port and address.
      */
-    public void disconnect(final Socket socket)
+    public void disconnect(final TcpSocket socket)
     {
         final Tcb tcb = socket.tcb;
         if (tcb.state == TcpState.LISTEN)
@@ -1602,37 +1592,45 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         tcb.noDelay = noDelay;
     }
 
-    private void closeListener(final Socket listener)
+    private void closeListener(final TcpSocket listener)
     {
-        Socket child;
+        TcpSocket child;
         while ((child = accept(listener)) != null)
         {
             child.owned = false;
             abort(child);
         }
-        while (listener.synQueue != null)
+        final ListenQueue queue = listener.listenQueue;
+        while (queue.newestRequest() != null)
         {
-            dropRequest(listener.synQueue);
+            dropRequest(queue.newestRequest());
         }
-        if (listener.synQueueCount > 0)
+        if (queue.synQueueCount() > 0)
         {
             // Requests that became sockets and still wait for their handshake.
-            stack.sockets().dropEmbryos(listener);
+            dropEmbryos(listener);
         }
     }
 
-    /** Drops a listener's embryonic child (listener closing). */
-    public void dropEmbryo(final Socket child)
+    /** A listener is closing: its embryonic connections (SYN_RECEIVED children) go too. */
+    private void dropEmbryos(final TcpSocket listener)
     {
-        child.parent = null;
-        done(child, child.tcb);
+        for (int i = 0; i < sockets.built(); i++)
+        {
+            final TcpSocket child = sockets.get(i);
+            if (child.open && child.parent == listener)
+            {
+                child.parent = null;
+                done(child, child.tcb);
+            }
+        }
     }
 
     /* ---------------------------------------------------------------------------------------------------------- */
     /* Output                                                                                                       */
 
     /** Sends what the send buffer, the peer's window and the congestion window allow, then a FIN if it is due. */
-    public void output(final Socket socket, final Tcb tcb)
+    public void output(final TcpSocket socket, final Tcb tcb)
     {
         final TcpState state = tcb.state;
         if (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT && state != TcpState.FIN_WAIT_1 &&
@@ -1755,9 +1753,9 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * included) and an IPv4 total length allows, in whole MSS-sized frames; 0 without TSO. Linux sizes it further
      * by the pacing rate (tcp_tso_autosize); here the window and the send buffer are the only other limits.
      */
-    private int tsoPayload(final Socket socket, final Tcb tcb)
+    private int tsoPayload(final TcpSocket socket, final Tcb tcb)
     {
-        final int deviceMax = stack.ipv4().tsoMaxBytes(socket.remoteAddress);
+        final int deviceMax = output.tsoMaxBytes(socket.remoteAddress);
         if (deviceMax == 0)
         {
             return 0;
@@ -1773,7 +1771,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * {@code mss}: PSH and FIN as sendData sets them (the device keeps them for the last frame). Returns 0, or -1 when
      * it cannot go as one segment now, and nothing was sent.
      */
-    private int sendTso(final Socket socket, final Tcb tcb, final int length, final boolean fin, final int mss)
+    private int sendTso(final TcpSocket socket, final Tcb tcb, final int length, final boolean fin, final int mss)
     {
         if (sackBlocks(tcb) > 0)
         {
@@ -1781,15 +1779,14 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         }
         final int optionsLength = tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0;
         final int headerLength = TcpSegment.HEADER_LENGTH + optionsLength;
-        final Ipv4Layer ip = stack.ipv4();
-        if (ip.beginTso(socket.localAddress, socket.remoteAddress, headerLength + length,
+        if (output.claimTso(claim, socket.localAddress, socket.remoteAddress, headerLength + length,
             flowHash(socket.localAddress, socket.remoteAddress, socket.localPort, socket.remotePort), mss) < 0)
         {
             return -1;
         }
         stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
-        final long at = ip.transportOffset();
-        out.wrap(ip.memory(), at, headerLength + length);
+        final long at = claim.transportOffset();
+        out.wrap(claim.memory(), at, headerLength + length);
         final int flags = TcpSegment.ACK | (fin ? TcpSegment.FIN : 0) | (!fin && length == tcb.unsent() ?
             TcpSegment.PSH : 0);
         out.emit(socket.localPort, socket.remotePort, tcb.sndNxt, tcb.rcvNxt, flags, windowToAdvertise(socket, tcb),
@@ -1798,9 +1795,9 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         {
             out.writeOptions(-1, false, true, tsNow(tcb.tsOffset), tcb.tsRecent, -1);
         }
-        socket.sendBuffer.copyOut(tcb.sndNxt - tcb.sndUna, ip.memory(), at + headerLength, length);
+        socket.sendBuffer.copyOut(tcb.sndNxt - tcb.sndUna, claim.memory(), at + headerLength, length);
         stack.stats().bytesSent += length;
-        ip.commitTso(TcpSegment.CHECKSUM, headerLength);
+        output.commitTso(claim, TcpSegment.CHECKSUM, headerLength);
         acknowledged(tcb);
         return 0;
     }
@@ -1809,7 +1806,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * One segment of {@code length} data bytes from sequence {@code seq} (plus FIN), with ACK, timestamps when
      * negotiated and SACK blocks when the receive side holds out-of-order data.
      */
-    private int sendData(final Socket socket, final Tcb tcb, final int seq, final int length, final boolean fin)
+    private int sendData(final TcpSocket socket, final Tcb tcb, final int seq, final int length, final boolean fin)
     {
         final int timestampLength = tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0;
         final int blocks = sackBlocks(tcb);
@@ -1821,9 +1818,8 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             socket.softError = -begun;
             return begun;
         }
-        final Ipv4Layer ip = stack.ipv4();
-        final long at = ip.transportOffset();
-        final MemorySegment memory = ip.memory();
+        final long at = claim.transportOffset();
+        final MemorySegment memory = claim.memory();
         final int flags = TcpSegment.ACK | (fin ? TcpSegment.FIN : 0) | (length > 0 && !fin &&
             length == tcb.unsent() ? TcpSegment.PSH : 0);
         out.emit(socket.localPort, socket.remotePort, seq, tcb.rcvNxt, flags, windowToAdvertise(socket, tcb),
@@ -1842,13 +1838,13 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
                 length);
             stack.stats().bytesSent += length;
         }
-        ip.commit(TcpSegment.CHECKSUM);
+        output.commit(claim, TcpSegment.CHECKSUM);
         acknowledged(tcb);
         return 0;
     }
 
     /** A bare ACK of everything received so far, with the current window. */
-    public void sendAck(final Socket socket, final Tcb tcb)
+    public void sendAck(final TcpSocket socket, final Tcb tcb)
     {
         sendData(socket, tcb, tcb.sndNxt, 0, false);
     }
@@ -1861,7 +1857,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** The window field: free receive buffer, scaled, never moving the right edge left. */
-    private int windowToAdvertise(final Socket socket, final Tcb tcb)
+    private int windowToAdvertise(final TcpSocket socket, final Tcb tcb)
     {
         final int free = socket.receiveBuffer.free();
         final int edge = tcb.rcvAdvertisedEdge - tcb.rcvNxt;
@@ -1872,12 +1868,12 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     }
 
     /** SYN or SYN-ACK with options in Linux's order; a SYN-ACK only echoes what the peer offered. */
-    private void sendSyn(final Socket socket, final Tcb tcb, final boolean withAck)
+    private void sendSyn(final TcpSocket socket, final Tcb tcb, final boolean withAck)
     {
         if (tcb.advertisedMss == 0)
         {
-            final int routed = stack.routes().lookup(socket.remoteAddress);
-            tcb.advertisedMss = mss(tcb.userMss, routed == 0 ? stack.routes().resultInterface().mtu() : 576);
+            final int routed = routes.lookup(socket.remoteAddress);
+            tcb.advertisedMss = mss(tcb.userMss, routed == 0 ? routes.resultInterface().mtu() : 576);
         }
         final boolean wscale = tcb.wscaleOk;
         final boolean timestamps = tcb.timestampsOk;
@@ -1896,12 +1892,12 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         out.writeOptions(tcb.advertisedMss, sack, timestamps, tsNow(tcb.tsOffset), withAck ? tcb.tsRecent : 0,
             wscale ? stack.config().windowScale() : -1);
         tcb.rcvAdvertisedEdge = tcb.rcvNxt + window;
-        stack.ipv4().commit(TcpSegment.CHECKSUM);
+        output.commit(claim, TcpSegment.CHECKSUM);
         acknowledged(tcb);
     }
 
     /** The window field of a SYN or SYN-ACK: free receive buffer, unscaled and so at most 65535. */
-    private static int synWindow(final Socket socket)
+    private static int synWindow(final TcpSocket socket)
     {
         return Math.min(socket.receiveBuffer.free(), MAX_WINDOW);
     }
@@ -1916,7 +1912,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         }
         out.emit(sourcePort, destinationPort, seq, withAck ? ack : 0,
             TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), 0, 0);
-        stack.ipv4().commit(TcpSegment.CHECKSUM);
+        output.commit(claim, TcpSegment.CHECKSUM);
         stack.stats().resetsSent++;
         stack.stats().segmentsSent++;
     }
@@ -1928,15 +1924,14 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     private int beginSegment(final int source, final int destination, final int sourcePort,
         final int destinationPort, final int length)
     {
-        final Ipv4Layer ip = stack.ipv4();
-        final int begun = ip.begin(source, destination, Ipv4Packet.PROTOCOL_TCP, length,
+        final int begun = output.claim(claim, source, destination, Ipv4Packet.PROTOCOL_TCP, length,
             flowHash(source, destination, sourcePort, destinationPort));
         if (begun < 0)
         {
             return begun;
         }
         stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
-        out.wrap(ip.memory(), ip.transportOffset(), length);
+        out.wrap(claim.memory(), claim.transportOffset(), length);
         return 0;
     }
 
@@ -1971,7 +1966,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     void retransmitTimeout(final Tcb tcb)
     {
         stack.enterSoftirq();
-        final Socket socket = tcb.socket;
+        final TcpSocket socket = tcb.socket;
         switch (tcb.state)
         {
             case SYN_SENT:
@@ -1999,7 +1994,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         stack.exitSoftirq();
     }
 
-    private void synTimeout(final Socket socket, final Tcb tcb)
+    private void synTimeout(final TcpSocket socket, final Tcb tcb)
     {
         final SynRetransmitPolicy policy = stack.config().synPolicy();
         if (policy.expired(tcb.retransmits, stack.sim().now() - tcb.firstSynTime, tcb.synCount))
@@ -2010,37 +2005,38 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             return;
         }
         tcb.retransmits++;
-        tcb.synRetransmitted = true;
-        stack.stats().retransmissions++;
-        stack.stats().timeoutRetransmissions++;
-        sendSyn(socket, tcb, tcb.state == TcpState.SYN_RECEIVED);
-        tcb.rtoPs = policy.rtoAfter(tcb.retransmits);
-        stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
+        retransmitSyn(socket, tcb, tcb.state == TcpState.SYN_RECEIVED, policy.rtoAfter(tcb.retransmits));
     }
 
-    private void synAckTimeout(final Socket socket, final Tcb tcb)
+    private void synAckTimeout(final TcpSocket socket, final Tcb tcb)
     {
         if (tcb.retransmits >= SYNACK_RETRIES)
         {
-            final Socket listener = socket.parent;
+            final TcpSocket listener = socket.parent;
             if (listener != null)
             {
-                listener.synQueueCount--;
+                listener.listenQueue.embryoGone();
                 socket.parent = null;
             }
             done(socket, tcb);
             return;
         }
         tcb.retransmits++;
+        retransmitSyn(socket, tcb, true, RttEstimator.backOff(tcb.rtoPs));
+    }
+
+    /** The SYN (or SYN-ACK) again, its timer rearmed for {@code rtoPs}: the step both handshake timers share. */
+    private void retransmitSyn(final TcpSocket socket, final Tcb tcb, final boolean withAck, final long rtoPs)
+    {
         tcb.synRetransmitted = true;
         stack.stats().retransmissions++;
         stack.stats().timeoutRetransmissions++;
-        sendSyn(socket, tcb, true);
-        tcb.rtoPs = RttEstimator.backOff(tcb.rtoPs);
+        sendSyn(socket, tcb, withAck);
+        tcb.rtoPs = rtoPs;
         stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
     }
 
-    private void dataTimeout(final Socket socket, final Tcb tcb)
+    private void dataTimeout(final TcpSocket socket, final Tcb tcb)
     {
         if (tcb.sndMax == tcb.sndUna && tcb.unsent() == 0)
         {
@@ -2108,20 +2104,10 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * {@link TimeWaitSock} for the 2 MSL, and the socket itself is done (CLOSED; back to the pool once the
      * application has closed it).
      */
-    private void enterTimeWait(final Socket socket, final Tcb tcb)
+    private void enterTimeWait(final TcpSocket socket, final Tcb tcb)
     {
         setState(socket, TcpState.TIME_WAIT);
-        TimeWaitSock timeWait = freeTimeWaits;
-        if (timeWait != null)
-        {
-            freeTimeWaits = timeWait.nextFree;
-            timeWait.nextFree = null;
-        }
-        else
-        {
-            timeWait = new TimeWaitSock(this);
-        }
-        timeWaits++;
+        final TimeWaitSock timeWait = timeWaits.take();
         timeWait.localAddress = socket.localAddress;
         timeWait.remoteAddress = socket.remoteAddress;
         timeWait.remotePort = socket.remotePort;
@@ -2142,6 +2128,14 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         stack.sim().schedule(timeWait.timer, stack.sim().now() + stack.config().timeWaitPs());
     }
 
+    /** A minisock leaves the connection table, its timer cancelled ({@code inet_csk_reqsk_queue_drop},
+     *  {@code inet_twsk_deschedule_put}). */
+    private void unhash(final MiniSock record)
+    {
+        stack.sim().cancel(record.timer);
+        connections.remove(record);
+    }
+
     /** TIME_WAIT's 2 MSL are over. */
     void timeWaitExpired(final TimeWaitSock timeWait)
     {
@@ -2153,17 +2147,13 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
     /** Ends a TIME_WAIT (expired, reset, or taken over by a new connection): the tuple and port are free. */
     private void endTimeWait(final TimeWaitSock timeWait)
     {
-        stack.sim().cancel(timeWait.timer);
-        connections.remove(timeWait);
         ports.remove(timeWait);
-        timeWait.resetCommon();
-        timeWait.nextFree = freeTimeWaits;
-        freeTimeWaits = timeWait;
-        timeWaits--;
+        unhash(timeWait);
+        timeWaits.give(timeWait);
     }
 
     /** Linux's {@code tcp_reset}: the errno depends on the state the reset arrived in. */
-    private void reset(final Socket socket, final Tcb tcb)
+    private void reset(final TcpSocket socket, final Tcb tcb)
     {
         switch (tcb.state)
         {
@@ -2190,7 +2180,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
      * Linux's {@code tcp_done}: CLOSED, timers stopped, out of the connection table, the port released unless bind()
      * chose it, both directions shut; a socket the application no longer holds goes back to the pool.
      */
-    public void done(final Socket socket, final Tcb tcb)
+    public void done(final TcpSocket socket, final Tcb tcb)
     {
         setState(socket, TcpState.CLOSED);
         stack.sim().cancel(tcb.retransmitTimer);
@@ -2202,20 +2192,20 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
             ports.remove(socket);
             socket.localPort = 0;
         }
-        socket.shutdown = Socket.SHUTDOWN_MASK;
+        socket.shutdown = TcpSocket.SHUTDOWN_MASK;
         if (socket.parent != null)
         {
-            socket.parent.synQueueCount--;
+            socket.parent.listenQueue.embryoGone();
             socket.parent = null;
         }
         if (!socket.owned && socket.open)
         {
             ports.remove(socket);
-            stack.sockets().free(socket);
+            sockets.free(socket);
         }
     }
 
-    private void setState(final Socket socket, final TcpState state)
+    private void setState(final TcpSocket socket, final TcpState state)
     {
         final TcpState old = socket.tcb.state;
         socket.tcb.state = state;
@@ -2227,7 +2217,7 @@ public final class TcpLayer implements EphemeralPorts.ConnectCheck
         {
             listeners.add(socket);
         }
-        stack.sockets().readinessChanged(socket);
+        socket.readinessChanged();
         if (old != state && stack.trace().enabled())
         {
             stack.trace().add(stack.sim().now(), stack.name(), EventTrace.Kind.STATE,

@@ -1,14 +1,18 @@
 package dev.nicsim.stack.udp;
 
 import dev.nicsim.hw.host.CpuUse;
-import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.StackContext;
 import dev.nicsim.stack.device.FrameReceiver;
+import dev.nicsim.stack.iface.InetProtocol;
+import dev.nicsim.stack.iface.TxClaim;
 import dev.nicsim.stack.iface.Ipv4Layer;
-import dev.nicsim.stack.socket.ByteRing;
-import dev.nicsim.stack.socket.Errno;
-import dev.nicsim.stack.socket.PortTable;
-import dev.nicsim.stack.socket.SockCommon;
-import dev.nicsim.stack.socket.Socket;
+import dev.nicsim.stack.iface.Ipv4Output;
+import dev.nicsim.stack.sock.ByteRing;
+import dev.nicsim.stack.sock.HostSockets;
+import dev.nicsim.stack.sock.PortTable;
+import dev.nicsim.stack.sock.SockCommon;
+import dev.nicsim.stack.sock.SocketPool;
 import dev.nicsim.stack.wire.Bytes;
 import dev.nicsim.stack.wire.Checksum;
 import dev.nicsim.stack.wire.DropReason;
@@ -36,22 +40,41 @@ import java.lang.foreign.MemorySegment;
  * </pre>
  * Sending copies once, from the application straight into the transmit frame.
  */
-public final class UdpLayer
+public final class UdpLayer implements InetProtocol
 {
     /** Bytes of the record header in front of each queued datagram. */
     public static final int RECORD_HEADER = 12;
     /** Largest payload of one IPv4 UDP datagram. */
     public static final int MAX_PAYLOAD = 65535 - Ipv4Packet.HEADER_LENGTH - UdpDatagram.HEADER_LENGTH;
 
-    private final NetworkStack stack;
+    private final StackContext stack;
+    private final Ipv4Output output;
+    private final TxClaim claim = new TxClaim();
+    private final SocketPool<UdpSocket> sockets;
     private final PortTable ports = new PortTable();
     private final UdpDatagram in = new UdpDatagram();
     private final UdpDatagram out = new UdpDatagram();
     private final MemorySegment record = Arena.ofAuto().allocate(RECORD_HEADER, 8);
 
-    public UdpLayer(final NetworkStack stack)
+    public UdpLayer(final StackContext stack, final Ipv4Output output, final HostSockets hostSockets)
     {
         this.stack = stack;
+        this.output = output;
+        final int receiveBuffer = stack.config().udpReceiveBuffer();
+        this.sockets = new SocketPool<>(hostSockets, memory -> new UdpSocket(memory, receiveBuffer));
+    }
+
+    /** A fresh datagram socket, or null when {@code maxSockets} are open (ENFILE). */
+    public UdpSocket allocate()
+    {
+        return sockets.allocate();
+    }
+
+    /** Closes a datagram socket: it leaves its port and returns to the pool. */
+    public void close(final UdpSocket socket)
+    {
+        ports.remove(socket);
+        sockets.free(socket);
     }
 
     public PortTable ports()
@@ -63,6 +86,7 @@ public final class UdpLayer
      * A UDP datagram in the IP packet at {@code ipOffset}. Returns the outcome: {@link DropReason#ACCEPTED} when it
      * was queued to a socket, else why it was dropped.
      */
+    @Override
     public int receive(final MemorySegment memory, final long ipOffset, final int headerLength, final int length,
         final int source, final int destination, final int transportSum, final boolean unicast)
     {
@@ -85,12 +109,12 @@ public final class UdpLayer
         final int sourcePort = in.sourcePort();
         final int destinationPort = in.destinationPort();
         final int payload = datagramLength - UdpDatagram.HEADER_LENGTH;
-        final Socket socket = lookup(destination, destinationPort, source, sourcePort);
+        final UdpSocket socket = lookup(destination, destinationPort, source, sourcePort);
         if (socket == null)
         {
             if (unicast)
             {
-                stack.icmp().sendError(IcmpMessage.TYPE_DEST_UNREACHABLE, IcmpMessage.CODE_PORT_UNREACHABLE, 0,
+                output.sendIcmpError(IcmpMessage.TYPE_DEST_UNREACHABLE, IcmpMessage.CODE_PORT_UNREACHABLE, 0,
                     memory, ipOffset, headerLength + length);
             }
             return DropReason.UDP_NO_SOCKET;
@@ -112,18 +136,18 @@ public final class UdpLayer
         ring.write(memory, offset + UdpDatagram.HEADER_LENGTH, payload);
         socket.datagrams++;
         stack.stats().datagramsReceived++;
-        stack.sockets().readinessChanged(socket);
+        socket.readinessChanged();
         return DropReason.ACCEPTED;
     }
 
     /** Linux's scoring in {@code compute_score}: exact local address and a matching peer beat wildcards. */
-    private Socket lookup(final int localAddress, final int localPort, final int remoteAddress, final int remotePort)
+    private UdpSocket lookup(final int localAddress, final int localPort, final int remoteAddress, final int remotePort)
     {
-        Socket best = null;
+        UdpSocket best = null;
         int bestScore = -1;
         for (SockCommon owner = ports.head(localPort); owner != null; owner = owner.nextInPort)
         {
-            final Socket at = (Socket) owner;
+            final UdpSocket at = (UdpSocket) owner;
             int score = 0;
             if (at.localAddress != Ipv4Address.ANY)
             {
@@ -154,8 +178,9 @@ public final class UdpLayer
      * An ICMP error quoting a datagram this host sent: reaches a connected socket only, and only when hard. Returns
      * the outcome.
      */
+    @Override
     public int icmpError(final int type, final int code, final int source, final int sourcePort,
-        final int destination, final int destinationPort)
+        final int destination, final int destinationPort, final int quotedWord)
     {
         final int errno;
         if (type == IcmpMessage.TYPE_DEST_UNREACHABLE && code == IcmpMessage.CODE_PORT_UNREACHABLE)
@@ -173,12 +198,12 @@ public final class UdpLayer
         }
         for (SockCommon owner = ports.head(sourcePort); owner != null; owner = owner.nextInPort)
         {
-            final Socket at = (Socket) owner;
+            final UdpSocket at = (UdpSocket) owner;
             if (at.remoteAddress == destination && at.remotePort == destinationPort &&
                 (at.localAddress == Ipv4Address.ANY || at.localAddress == source))
             {
                 at.error = errno;
-                stack.sockets().readinessChanged(at);
+                at.readinessChanged();
                 return DropReason.ACCEPTED;
             }
         }
@@ -189,27 +214,26 @@ public final class UdpLayer
      * Sends one datagram of {@code length} bytes from {@code data} to {@code address:port}, copied straight into
      * the transmit frame. Returns {@code length} or {@code -errno}.
      */
-    public int send(final Socket socket, final MemorySegment data, final long offset, final int length,
+    public int send(final UdpSocket socket, final MemorySegment data, final long offset, final int length,
         final int address, final int port)
     {
         if (length > MAX_PAYLOAD)
         {
             return -Errno.EMSGSIZE;
         }
-        final Ipv4Layer ip = stack.ipv4();
-        final int begun = ip.begin(socket.localAddress, address, Ipv4Packet.PROTOCOL_UDP,
+        final int begun = output.claim(claim, socket.localAddress, address, Ipv4Packet.PROTOCOL_UDP,
             UdpDatagram.HEADER_LENGTH + length);
         if (begun < 0)
         {
             return begun;
         }
         stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
-        final MemorySegment memory = ip.memory();
-        final long at = ip.transportOffset();
+        final MemorySegment memory = claim.memory();
+        final long at = claim.transportOffset();
         out.wrap(memory, at, UdpDatagram.HEADER_LENGTH + length);
         out.emit(socket.localPort, port, UdpDatagram.HEADER_LENGTH + length, 0);
         MemorySegment.copy(data, offset, memory, at + UdpDatagram.HEADER_LENGTH, length);
-        ip.commit(UdpDatagram.CHECKSUM);
+        output.commit(claim, UdpDatagram.CHECKSUM);
         stack.stats().datagramsSent++;
         return length;
     }
@@ -219,7 +243,7 @@ public final class UdpLayer
      * as recv(2) does without MSG_TRUNC) and returns its full length; fills {@code from} with the sender
      * ({@code from[0]} address, {@code from[1]} port) when not null. Returns -1 when nothing is queued.
      */
-    public int receiveInto(final Socket socket, final MemorySegment target, final long offset, final int capacity,
+    public int receiveInto(final UdpSocket socket, final MemorySegment target, final long offset, final int capacity,
         final boolean peek, final int[] from)
     {
         if (socket.datagrams == 0)

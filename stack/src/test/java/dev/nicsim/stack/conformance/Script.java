@@ -7,13 +7,13 @@ import dev.nicsim.hw.sim.Event;
 import dev.nicsim.hw.sim.Simulator;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SocketConstants;
+import dev.nicsim.stack.context.StackConfig;
+import dev.nicsim.stack.context.SynRetransmitPolicy;
+import dev.nicsim.stack.context.TimeWaitReuse;
 import dev.nicsim.stack.iface.NetworkInterface;
 import dev.nicsim.stack.posix.Posix;
-import dev.nicsim.stack.socket.Errno;
-import dev.nicsim.stack.socket.SocketConstants;
-import dev.nicsim.stack.socket.StackConfig;
-import dev.nicsim.stack.socket.SynRetransmitPolicy;
-import dev.nicsim.stack.socket.TimeWaitReuse;
 import dev.nicsim.stack.wire.Bytes;
 import dev.nicsim.stack.wire.Checksum;
 import dev.nicsim.stack.wire.EthernetFrame;
@@ -60,7 +60,7 @@ final class Script
 
     private final String name;
     private final Simulator sim = new Simulator();
-    private final StackConfig config = StackConfig.defaults();
+    private StackConfig config = StackConfig.defaults();
     private ScriptDevice device;
     private NetworkStack stack;
     private Posix process;
@@ -128,15 +128,15 @@ final class Script
         final String value = line.substring(line.indexOf('=') + 1);
         switch (key)
         {
-            case "syn_policy" -> config.synPolicy(value.equals("rfc6298") ? SynRetransmitPolicy.RFC6298
+            case "syn_policy" -> config = config.withSynPolicy(value.equals("rfc6298") ? SynRetransmitPolicy.RFC6298
                 : SynRetransmitPolicy.LINUX);
-            case "tw_reuse" -> config.timeWaitReuse(TimeWaitReuse.valueOf(value.toUpperCase()));
-            case "port_range" -> config.ephemeralRange(Integer.parseInt(value.split("-")[0]),
+            case "tw_reuse" -> config = config.withTimeWaitReuse(TimeWaitReuse.valueOf(value.toUpperCase()));
+            case "port_range" -> config = config.withEphemeralRange(Integer.parseInt(value.split("-")[0]),
                 Integer.parseInt(value.split("-")[1]));
             case "arp" -> { }
-            case "tcp_timestamps" -> config.timestamps(value.equals("1"));
-            case "tcp_sack" -> config.sack(value.equals("1"));
-            case "tcp_window_scaling" -> config.windowScaling(value.equals("1"));
+            case "tcp_timestamps" -> config = config.withTimestamps(value.equals("1"));
+            case "tcp_sack" -> config = config.withSack(value.equals("1"));
+            case "tcp_window_scaling" -> config = config.withWindowScaling(value.equals("1"));
             default -> throw new IllegalArgumentException(name + ": unknown option " + line);
         }
     }

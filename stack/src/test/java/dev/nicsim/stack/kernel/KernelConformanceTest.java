@@ -2,11 +2,11 @@ package dev.nicsim.stack.kernel;
 
 import dev.nicsim.hw.testsupport.ExternalTool;
 import dev.nicsim.stack.TwoHosts;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SocketConstants;
+import dev.nicsim.stack.context.StackConfig;
 import dev.nicsim.stack.device.NetDevice;
 import dev.nicsim.stack.posix.Posix;
-import dev.nicsim.stack.socket.Errno;
-import dev.nicsim.stack.socket.SocketConstants;
-import dev.nicsim.stack.socket.StackConfig;
 import dev.nicsim.stack.wire.Ipv4Address;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,10 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.nicsim.stack.socket.SocketConstants.AF_INET;
-import static dev.nicsim.stack.socket.SocketConstants.SOCK_DGRAM;
-import static dev.nicsim.stack.socket.SocketConstants.SOCK_NONBLOCK;
-import static dev.nicsim.stack.socket.SocketConstants.SOCK_STREAM;
+import static dev.nicsim.stack.context.SocketConstants.AF_INET;
+import static dev.nicsim.stack.context.SocketConstants.SOCK_DGRAM;
+import static dev.nicsim.stack.context.SocketConstants.SOCK_NONBLOCK;
+import static dev.nicsim.stack.context.SocketConstants.SOCK_STREAM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -138,7 +138,7 @@ class KernelConformanceTest
             scenarios.udpRefused();
             scenarios.arguments();
             final NicsimScenarios small = new NicsimScenarios(new TwoHosts(
-                StackConfig.defaults().ephemeralRange(40000, 40001), StackConfig.defaults().seed(7),
+                StackConfig.defaults().withEphemeralRange(40000, 40001), StackConfig.defaults().withSeed(7),
                 NetDevice.FEATURE_TX_CHECKSUM | NetDevice.FEATURE_RX_CHECKSUM));
             small.ephemeralExhaustion();
             scenarios.lines.addAll(small.lines);

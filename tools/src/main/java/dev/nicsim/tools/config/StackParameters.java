@@ -1,9 +1,9 @@
 package dev.nicsim.tools.config;
 
 import dev.nicsim.hw.sim.Time;
-import dev.nicsim.stack.socket.IcmpErrorPolicy;
-import dev.nicsim.stack.socket.StackConfig;
-import dev.nicsim.stack.socket.SynRetransmitPolicy;
+import dev.nicsim.stack.context.IcmpErrorPolicy;
+import dev.nicsim.stack.context.StackConfig;
+import dev.nicsim.stack.context.SynRetransmitPolicy;
 
 import java.util.List;
 
@@ -81,28 +81,29 @@ public final class StackParameters
     {
         final StackConfig defaults = StackConfig.defaults();
         return StackConfig.defaults()
-            .synPolicy(switch (settings.text(SYN_PROFILE))
+            .withSynPolicy(switch (settings.text(SYN_PROFILE))
             {
                 case "rfc6298" -> SynRetransmitPolicy.RFC6298;
                 case "rfc9293" -> SynRetransmitPolicy.RFC9293;
                 default -> SynRetransmitPolicy.LINUX;
             })
-            .icmpErrorPolicy(settings.text(ICMP_POLICY).equals("rfc9293") ? IcmpErrorPolicy.RFC9293_SOFT :
+            .withIcmpErrorPolicy(settings.text(ICMP_POLICY).equals("rfc9293") ? IcmpErrorPolicy.RFC9293_SOFT :
                 IcmpErrorPolicy.LINUX_ABORT_WHILE_CONNECTING)
-            .timestamps(settings.bool(TIMESTAMPS))
-            .sack(settings.bool(SACK))
-            .windowScaling(settings.bool(WINDOW_SCALING))
-            .windowScale(settings.integer32(WINDOW_SCALE))
-            .buffers(settings.integer32(SEND_BUFFER), settings.integer32(RECEIVE_BUFFER), defaults.udpReceiveBuffer())
-            .rtoMinPs(Math.round(settings.decimal(RTO_MIN) * Time.MS))
-            .delayedAckPs(Math.round(settings.decimal(DELAYED_ACK) * Time.MS))
-            .timeWaitPs(Math.round(settings.decimal(TIME_WAIT) * Time.S))
-            .ephemeralRange(settings.integer32(EPHEMERAL_LOW), settings.integer32(EPHEMERAL_HIGH))
-            .synCookies(settings.bool(SYN_COOKIES))
-            .abortOnOverflow(settings.bool(ABORT_ON_OVERFLOW))
-            .gro(settings.bool(GRO))
-            .arp(defaults.arpReachablePs(), Math.round(settings.decimal(ARP_RETRANSMIT) * Time.MS),
+            .withTimestamps(settings.bool(TIMESTAMPS))
+            .withSack(settings.bool(SACK))
+            .withWindowScaling(settings.bool(WINDOW_SCALING))
+            .withWindowScale(settings.integer32(WINDOW_SCALE))
+            .withBuffers(settings.integer32(SEND_BUFFER), settings.integer32(RECEIVE_BUFFER),
+                defaults.udpReceiveBuffer())
+            .withRtoMinPs(Math.round(settings.decimal(RTO_MIN) * Time.MS))
+            .withDelayedAckPs(Math.round(settings.decimal(DELAYED_ACK) * Time.MS))
+            .withTimeWaitPs(Math.round(settings.decimal(TIME_WAIT) * Time.S))
+            .withEphemeralRange(settings.integer32(EPHEMERAL_LOW), settings.integer32(EPHEMERAL_HIGH))
+            .withSynCookies(settings.bool(SYN_COOKIES))
+            .withAbortOnOverflow(settings.bool(ABORT_ON_OVERFLOW))
+            .withGro(settings.bool(GRO))
+            .withArp(defaults.arpReachablePs(), Math.round(settings.decimal(ARP_RETRANSMIT) * Time.MS),
                 settings.integer32(ARP_PROBES))
-            .seed(settings.integer(PlatformParameters.SEED) * 0x9E37_79B9L + index);
+            .withSeed(settings.integer(PlatformParameters.SEED) * 0x9E37_79B9L + index);
     }
 }

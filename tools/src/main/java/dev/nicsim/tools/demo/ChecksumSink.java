@@ -1,9 +1,9 @@
 package dev.nicsim.tools.demo;
 
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.stack.posix.ReadinessHandler;
-import dev.nicsim.stack.socket.Errno;
-import dev.nicsim.stack.socket.SocketConstants;
 import dev.nicsim.tools.testbed.Host;
 
 import java.lang.foreign.MemorySegment;

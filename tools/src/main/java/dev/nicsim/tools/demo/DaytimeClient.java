@@ -3,10 +3,10 @@ package dev.nicsim.tools.demo;
 import dev.nicsim.hw.sim.Simulator;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.hw.trace.EventTrace;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.stack.posix.ProcessMemory;
-import dev.nicsim.stack.socket.Errno;
-import dev.nicsim.stack.socket.SocketConstants;
 import dev.nicsim.stack.wire.Ipv4Address;
 
 import java.io.ByteArrayOutputStream;

@@ -2,9 +2,9 @@ package dev.nicsim.tools.demo;
 
 import dev.nicsim.hw.sim.Simulator;
 import dev.nicsim.hw.trace.EventTrace;
+import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.stack.posix.ReadinessHandler;
-import dev.nicsim.stack.socket.SocketConstants;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

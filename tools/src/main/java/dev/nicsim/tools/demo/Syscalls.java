@@ -1,7 +1,7 @@
 package dev.nicsim.tools.demo;
 
+import dev.nicsim.stack.context.Errno;
 import dev.nicsim.stack.posix.Posix;
-import dev.nicsim.stack.socket.Errno;
 
 /** Turns a failed system call of a demo program into an exception that names the call, errno and its meaning. */
 final class Syscalls

@@ -1,10 +1,10 @@
 package dev.nicsim.tools.iperf;
 
 import dev.nicsim.hw.sim.Simulator;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.stack.posix.ProcessMemory;
-import dev.nicsim.stack.socket.Errno;
-import dev.nicsim.stack.socket.SocketConstants;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -8,7 +8,7 @@ import dev.nicsim.hw.pcie.PcieLink;
 import dev.nicsim.hw.pcie.device.DmaEngine;
 import dev.nicsim.nic.regs.Counters;
 import dev.nicsim.nic.regs.QueueCounters;
-import dev.nicsim.stack.StackStats;
+import dev.nicsim.stack.context.StackStats;
 import dev.nicsim.tools.testbed.Host;
 import dev.nicsim.tools.testbed.Network;
 

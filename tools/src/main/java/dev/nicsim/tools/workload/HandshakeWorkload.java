@@ -3,12 +3,12 @@ package dev.nicsim.tools.workload;
 import dev.nicsim.hw.host.HostCpu;
 import dev.nicsim.hw.sim.Simulator;
 import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SocketConstants;
+import dev.nicsim.stack.context.StackConfig;
 import dev.nicsim.stack.device.NetDevice;
 import dev.nicsim.stack.device.PairedDevice;
 import dev.nicsim.stack.posix.Posix;
-import dev.nicsim.stack.socket.Errno;
-import dev.nicsim.stack.socket.SocketConstants;
-import dev.nicsim.stack.socket.StackConfig;
 import dev.nicsim.tools.config.PlatformParameters;
 import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.config.TestbedParameters;
@@ -39,6 +39,8 @@ public final class HandshakeWorkload
     private static final int LINGER_SIZE = 8;
 
     private final Simulator sim;
+    private final NetworkStack clientStack;
+    private final NetworkStack serverStack;
     private final Posix client;
     private final Posix server;
     private final int listener;
@@ -48,9 +50,12 @@ public final class HandshakeWorkload
     private final long serverBuffer;
     private long cycles;
 
-    private HandshakeWorkload(final Simulator sim, final Posix client, final Posix server, final int serverIp)
+    private HandshakeWorkload(final Simulator sim, final NetworkStack clientStack, final Posix client,
+        final NetworkStack serverStack, final Posix server, final int serverIp)
     {
         this.sim = sim;
+        this.clientStack = clientStack;
+        this.serverStack = serverStack;
         this.client = client;
         this.server = server;
         this.serverIp = serverIp;
@@ -79,7 +84,8 @@ public final class HandshakeWorkload
     {
         final Host a = network.host('A');
         final Host b = network.host('B');
-        return new HandshakeWorkload(network.sim(), a.newProcess(), b.newProcess(), b.address());
+        return new HandshakeWorkload(network.sim(), a.stack(), a.newProcess(), b.stack(), b.newProcess(),
+            b.address());
     }
 
     /** The same handshake between two stacks on paired devices, with the testbed's default link and CPU costs. */
@@ -110,7 +116,7 @@ public final class HandshakeWorkload
             config, "B");
         a.addInterface(pair.a(), Network.SUBNET + 1, Network.PREFIX_LENGTH);
         b.addInterface(pair.b(), Network.SUBNET + 2, Network.PREFIX_LENGTH);
-        return new HandshakeWorkload(sim, a.newProcess(1 << 20), b.newProcess(1 << 20), Network.SUBNET + 2);
+        return new HandshakeWorkload(sim, a, a.newProcess(1 << 20), b, b.newProcess(1 << 20), Network.SUBNET + 2);
     }
 
     /**
@@ -191,12 +197,12 @@ public final class HandshakeWorkload
     /** The client's stack (host A). */
     public NetworkStack clientStack()
     {
-        return client.stack();
+        return clientStack;
     }
 
     /** The server's stack (host B). */
     public NetworkStack serverStack()
     {
-        return server.stack();
+        return serverStack;
     }
 }

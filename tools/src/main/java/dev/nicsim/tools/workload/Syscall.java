@@ -1,7 +1,7 @@
 package dev.nicsim.tools.workload;
 
+import dev.nicsim.stack.context.Errno;
 import dev.nicsim.stack.posix.Posix;
-import dev.nicsim.stack.socket.Errno;
 
 /** A workload's system call that must not fail: a failure means the workload itself is broken, so it throws. */
 public final class Syscall

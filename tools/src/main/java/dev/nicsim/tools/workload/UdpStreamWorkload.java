@@ -2,10 +2,10 @@ package dev.nicsim.tools.workload;
 
 import dev.nicsim.hw.eth.EthernetConfig;
 import dev.nicsim.hw.sim.Simulator;
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.stack.posix.ReadinessHandler;
-import dev.nicsim.stack.socket.Errno;
-import dev.nicsim.stack.socket.SocketConstants;
 import dev.nicsim.tools.config.PlatformParameters;
 import dev.nicsim.tools.config.TestbedParameters;
 import dev.nicsim.tools.testbed.Host;

@@ -5,7 +5,7 @@ import dev.nicsim.hw.sim.Simulator;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.stack.api.TcpConnection;
 import dev.nicsim.stack.api.TcpListener;
-import dev.nicsim.stack.socket.SocketConstants;
+import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.tools.config.TestbedParameters;
 import dev.nicsim.tools.testbed.Network;
 import org.junit.jupiter.api.Test;

@@ -26,16 +26,16 @@ class SettingsTest
     @Test
     void shouldMapStackKeysOntoTheStacksOwnDefaultsAndChoices()
     {
-        final dev.nicsim.stack.socket.StackConfig defaults = dev.nicsim.stack.socket.StackConfig.defaults();
-        final dev.nicsim.stack.socket.StackConfig mapped = StackParameters.stack(TestbedParameters.defaults(), 1);
+        final dev.nicsim.stack.context.StackConfig defaults = dev.nicsim.stack.context.StackConfig.defaults();
+        final dev.nicsim.stack.context.StackConfig mapped = StackParameters.stack(TestbedParameters.defaults(), 1);
         assertEquals(defaults.synPolicy(), mapped.synPolicy());
         assertEquals(defaults.rtoMinPs(), mapped.rtoMinPs());
         assertEquals(defaults.arpRetransmitPs(), mapped.arpRetransmitPs());
         assertEquals(defaults.ephemeralHigh(), mapped.ephemeralHigh());
 
-        final dev.nicsim.stack.socket.StackConfig rfc = StackParameters.stack(TestbedParameters.defaults()
+        final dev.nicsim.stack.context.StackConfig rfc = StackParameters.stack(TestbedParameters.defaults()
             .assign("tcp.syn_profile=rfc6298").assign("arp.probes=5"), 1);
-        assertEquals(dev.nicsim.stack.socket.SynRetransmitPolicy.RFC6298, rfc.synPolicy());
+        assertEquals(dev.nicsim.stack.context.SynRetransmitPolicy.RFC6298, rfc.synPolicy());
         assertEquals(5, rfc.arpProbes());
         assertTrue(StackParameters.stack(TestbedParameters.defaults(), 1).seed() !=
             StackParameters.stack(TestbedParameters.defaults(), 2).seed(), "each host has its own secrets");

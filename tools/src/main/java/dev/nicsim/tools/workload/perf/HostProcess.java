@@ -1,7 +1,7 @@
 package dev.nicsim.tools.workload.perf;
 
+import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.posix.Posix;
-import dev.nicsim.stack.socket.SocketConstants;
 import dev.nicsim.tools.testbed.Host;
 
 /**

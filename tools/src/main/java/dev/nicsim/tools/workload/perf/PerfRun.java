@@ -4,7 +4,7 @@ import dev.nicsim.hw.eth.EthernetLink;
 import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.hw.sim.Simulator;
 import dev.nicsim.hw.sim.Time;
-import dev.nicsim.stack.socket.Errno;
+import dev.nicsim.stack.context.Errno;
 import dev.nicsim.tools.config.PlatformParameters;
 import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.measure.DeviceCounters;

@@ -1,19 +1,19 @@
 package dev.nicsim.tools.workload.perf;
 
+import dev.nicsim.stack.context.Errno;
 import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.stack.posix.ReadinessHandler;
-import dev.nicsim.stack.socket.Errno;
 import dev.nicsim.tools.measure.PerfMeter;
 import dev.nicsim.tools.workload.Syscall;
 
 import java.util.Arrays;
 
-import static dev.nicsim.stack.socket.SocketConstants.AF_INET;
-import static dev.nicsim.stack.socket.SocketConstants.POLLIN;
-import static dev.nicsim.stack.socket.SocketConstants.POLLOUT;
-import static dev.nicsim.stack.socket.SocketConstants.SOCKADDR_IN_SIZE;
-import static dev.nicsim.stack.socket.SocketConstants.SOCK_NONBLOCK;
-import static dev.nicsim.stack.socket.SocketConstants.SOCK_STREAM;
+import static dev.nicsim.stack.context.SocketConstants.AF_INET;
+import static dev.nicsim.stack.context.SocketConstants.POLLIN;
+import static dev.nicsim.stack.context.SocketConstants.POLLOUT;
+import static dev.nicsim.stack.context.SocketConstants.SOCKADDR_IN_SIZE;
+import static dev.nicsim.stack.context.SocketConstants.SOCK_NONBLOCK;
+import static dev.nicsim.stack.context.SocketConstants.SOCK_STREAM;
 
 /**
  * A host's TCP server for every flow that connects to it (netserver): it accepts, then receives bulk data

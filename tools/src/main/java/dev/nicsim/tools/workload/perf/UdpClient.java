@@ -4,17 +4,17 @@ import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
 import dev.nicsim.hw.sim.Simulator;
 import dev.nicsim.hw.sim.Time;
+import dev.nicsim.stack.context.Errno;
 import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.stack.posix.ReadinessHandler;
-import dev.nicsim.stack.socket.Errno;
 import dev.nicsim.tools.measure.PerfMeter;
 import dev.nicsim.tools.workload.Syscall;
 
-import static dev.nicsim.stack.socket.SocketConstants.AF_INET;
-import static dev.nicsim.stack.socket.SocketConstants.POLLIN;
-import static dev.nicsim.stack.socket.SocketConstants.SOCKADDR_IN_SIZE;
-import static dev.nicsim.stack.socket.SocketConstants.SOCK_DGRAM;
-import static dev.nicsim.stack.socket.SocketConstants.SOCK_NONBLOCK;
+import static dev.nicsim.stack.context.SocketConstants.AF_INET;
+import static dev.nicsim.stack.context.SocketConstants.POLLIN;
+import static dev.nicsim.stack.context.SocketConstants.SOCKADDR_IN_SIZE;
+import static dev.nicsim.stack.context.SocketConstants.SOCK_DGRAM;
+import static dev.nicsim.stack.context.SocketConstants.SOCK_NONBLOCK;
 
 /**
  * One UDP flow's client. UDP_STREAM sends a datagram each time the previous one's frame has left the wire at line

@@ -1,16 +1,16 @@
 package dev.nicsim.tools.workload.perf;
 
+import dev.nicsim.stack.context.Errno;
 import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.stack.posix.ReadinessHandler;
-import dev.nicsim.stack.socket.Errno;
 import dev.nicsim.tools.measure.PerfMeter;
 import dev.nicsim.tools.workload.Syscall;
 
-import static dev.nicsim.stack.socket.SocketConstants.AF_INET;
-import static dev.nicsim.stack.socket.SocketConstants.POLLIN;
-import static dev.nicsim.stack.socket.SocketConstants.SOCKADDR_IN_SIZE;
-import static dev.nicsim.stack.socket.SocketConstants.SOCK_DGRAM;
-import static dev.nicsim.stack.socket.SocketConstants.SOCK_NONBLOCK;
+import static dev.nicsim.stack.context.SocketConstants.AF_INET;
+import static dev.nicsim.stack.context.SocketConstants.POLLIN;
+import static dev.nicsim.stack.context.SocketConstants.SOCKADDR_IN_SIZE;
+import static dev.nicsim.stack.context.SocketConstants.SOCK_DGRAM;
+import static dev.nicsim.stack.context.SocketConstants.SOCK_NONBLOCK;
 
 /**
  * A host's UDP server: counts the datagrams of UDP_STREAM, and answers each UDP_RR request with a response to the

@@ -1,4 +1,4 @@
-package dev.nicsim.stack.socket;
+package dev.nicsim.stack.sock;
 
 /**
  * What every TCP or UDP endpoint the stack looks up by address shares, as Linux's {@code struct sock_common}: its

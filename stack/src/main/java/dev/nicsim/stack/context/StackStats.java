@@ -1,4 +1,4 @@
-package dev.nicsim.stack;
+package dev.nicsim.stack.context;
 
 import dev.nicsim.stack.wire.DropReason;
 

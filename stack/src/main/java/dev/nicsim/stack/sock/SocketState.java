@@ -1,4 +1,4 @@
-package dev.nicsim.stack.socket;
+package dev.nicsim.stack.sock;
 
 /**
  * The socket-level state, kept apart from the protocol's state as Linux keeps {@code sock->state} apart from

@@ -1,4 +1,4 @@
-package dev.nicsim.stack.socket;
+package dev.nicsim.stack.context;
 
 /**
  * The Linux ABI numbers the socket calls take: address families, socket types, option levels and names, poll bits,

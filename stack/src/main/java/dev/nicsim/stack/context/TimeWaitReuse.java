@@ -1,4 +1,4 @@
-package dev.nicsim.stack.socket;
+package dev.nicsim.stack.context;
 
 /**
  * Whether {@code connect()} may take over a 4-tuple still in TIME_WAIT: Linux's {@code net.ipv4.tcp_tw_reuse}. A

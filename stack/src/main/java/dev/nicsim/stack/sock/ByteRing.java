@@ -1,4 +1,4 @@
-package dev.nicsim.stack.socket;
+package dev.nicsim.stack.sock;
 
 import java.lang.foreign.MemorySegment;
 

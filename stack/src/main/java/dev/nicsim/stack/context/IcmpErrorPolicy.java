@@ -1,4 +1,4 @@
-package dev.nicsim.stack.socket;
+package dev.nicsim.stack.context;
 
 /**
  * What a "soft" ICMP error (network or host unreachable) does to a connection attempt. RFC 9293 §3.9.2.2 (MUST-56)

@@ -1,4 +1,7 @@
-package dev.nicsim.stack.socket;
+package dev.nicsim.stack.sock;
+
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.StackConfig;
 
 import java.util.SplittableRandom;
 

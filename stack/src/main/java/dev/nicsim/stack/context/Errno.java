@@ -1,4 +1,4 @@
-package dev.nicsim.stack.socket;
+package dev.nicsim.stack.context;
 
 /**
  * Linux x86-64 errno values and their {@code strerror} texts. Hot paths return {@code -errno} as an int; only the

@@ -1,4 +1,4 @@
-package dev.nicsim.stack.socket;
+package dev.nicsim.stack.sock;
 
 /**
  * Which endpoints hold each local port of one protocol (Linux's bind buckets): an array of 65536 chain heads, the

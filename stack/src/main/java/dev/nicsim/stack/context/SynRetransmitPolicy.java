@@ -1,4 +1,4 @@
-package dev.nicsim.stack.socket;
+package dev.nicsim.stack.context;
 
 import dev.nicsim.hw.sim.Time;
 

@@ -1,19 +1,21 @@
-package dev.nicsim.stack.socket;
+package dev.nicsim.stack.sock;
 
-import dev.nicsim.stack.tcp.RequestSock;
-import dev.nicsim.stack.tcp.Tcb;
-import dev.nicsim.stack.tcp.TcpState;
+import dev.nicsim.stack.context.SocketConstants;
 
 /**
  * A socket's control block: what Linux keeps in {@code struct socket} and {@code struct sock}. It is a plain record
  * of state, read and written by the protocol layers (as kernel code reads a struct), so its fields are public;
  * applications use the POSIX facade or the Java API, never this class directly.
  *
+ * <p>Each transport extends it with its own state, as Linux's {@code tcp_sock} and {@code udp_sock} embed
+ * {@code struct sock}: {@code TcpSocket} (with its control block and listen queues) and {@code UdpSocket}. The
+ * transports report readiness through the socket ({@link #readinessChanged()}), never by calling a layer above.
+ *
  * <p>Sockets are pooled: closing one returns it to its stack's pool with its timers, and the next {@code socket()}
  * of the same type reuses it, so opening and closing connections allocates nothing once the pool has grown. Its
  * buffers hold memory only while they hold data ({@link ByteRing}).
  */
-public final class Socket extends SockCommon
+public abstract class Socket extends SockCommon
 {
     /** Shutdown bits, as Linux's {@code RCV_SHUTDOWN} and {@code SEND_SHUTDOWN}. */
     public static final int RECEIVE_SHUTDOWN = 1;
@@ -22,9 +24,6 @@ public final class Socket extends SockCommon
 
     /** {@link SocketConstants#SOCK_STREAM} or {@link SocketConstants#SOCK_DGRAM}. */
     public final int type;
-    /** The TCP control block of a stream socket; null for datagram sockets. Internal to the module. */
-    @SuppressWarnings("exports")
-    public final Tcb tcb;
     public final ByteRing sendBuffer;
     public final ByteRing receiveBuffer;
 
@@ -56,43 +55,16 @@ public final class Socket extends SockCommon
     /** SO_RCVTIMEO; 0 waits forever. */
     public long receiveTimeoutPs;
 
-    /* Listening sockets: the accept queue (established, not yet accepted) and the count of embryonic children. */
-    public int backlog;
-    public Socket[] acceptQueue = new Socket[0];
-    public int acceptHead;
-    public int acceptCount;
-    public int synQueueCount;
-    /** The listener's SYN queue: request records waiting for the handshake's last ACK, oldest first. */
-    @SuppressWarnings("exports")
-    public RequestSock synQueue;
-    /** When the SYN queue last overflowed into SYN cookies ({@code tcp_synq_overflow}); cookies are valid 2 min. */
-    public long synOverflowTime = Long.MIN_VALUE;
-    /** Next on the same port in the TCP listener table. */
-    public Socket nextListener;
-    /** The listener an embryonic or unaccepted connection belongs to. */
-    public Socket parent;
-
-    /* Datagram sockets: how many datagrams sit in the receive buffer. */
-    public int datagrams;
-
     /** Told when the poll state may have changed (an armed readiness watch), or null. */
     public ReadinessListener readinessListener;
 
     /** Pool link. */
     public Socket nextFree;
 
-    @SuppressWarnings("exports")
-    @Override
-    public boolean listening()
-    {
-        return tcb != null && tcb.state == TcpState.LISTEN;
-    }
-
-    public Socket(final int type, final SocketMemory memory, final int sendBufferBytes, final int receiveBufferBytes,
-        final Tcb tcb)
+    protected Socket(final int type, final SocketMemory memory, final int sendBufferBytes,
+        final int receiveBufferBytes)
     {
         this.type = type;
-        this.tcb = tcb;
         this.sendBuffer = sendBufferBytes > 0 ? new ByteRing(memory, sendBufferBytes) : null;
         this.receiveBuffer = new ByteRing(memory, receiveBufferBytes);
     }
@@ -121,24 +93,22 @@ public final class Socket extends SockCommon
         lingerSeconds = 0;
         sendTimeoutPs = 0;
         receiveTimeoutPs = 0;
-        backlog = 0;
-        acceptHead = 0;
-        acceptCount = 0;
-        synQueueCount = 0;
-        synQueue = null;
-        synOverflowTime = Long.MIN_VALUE;
-        nextListener = null;
-        parent = null;
-        datagrams = 0;
         readinessListener = null;
         if (sendBuffer != null)
         {
             sendBuffer.clear();
         }
         receiveBuffer.clear();
-        if (tcb != null)
+    }
+
+    /** The socket's poll state may have changed ({@code sk_data_ready}, {@code sk_state_change}): tells its
+     *  readiness listener, if one is armed. */
+    public final void readinessChanged()
+    {
+        final ReadinessListener listener = readinessListener;
+        if (listener != null)
         {
-            tcb.reset();
+            listener.readinessChanged(this);
         }
     }
 
