@@ -496,14 +496,14 @@ public final class NicDriver implements DeviceDriver
     /* Interrupts and NAPI                                                                                          */
 
     /**
-     * Whether queue {@code queue}'s {@code work} must wait because the CPU (on a multi-core host: the queue's core) is
+     * Whether queue {@code queue}'s {@code work} must wait because the queue's core ({@link HostCpu#irqCore}) is
      * busy with another activity; if so it is rescheduled for when it is free. Driver work waits this way rather than
      * by running ahead in local time, so that what it reads (descriptors) and writes (registers, which cross the PCIe
      * link) happens when it really runs.
      */
     private boolean cpuBusy(final int queue, final Event work)
     {
-        final long free = cpu.busyUntil();
+        final long free = cpu.busyUntil(cpu.irqCore(queue));
         if (free <= sim.now())
         {
             return false;
@@ -516,12 +516,12 @@ public final class NicDriver implements DeviceDriver
     }
 
     /**
-     * Starts queue {@code queue}'s driver work (its interrupts, poll, transmits) as a CPU activity. The host has one
-     * core today; on a multi-core host this is where the work goes to the core the queue's vectors reach.
+     * Starts queue {@code queue}'s driver work (its interrupts, poll, transmits) as a CPU activity on the core the
+     * queue's vectors reach ({@link HostCpu#irqCore}), as Linux runs a queue's NAPI poll on the CPU its IRQ hits.
      */
     private void begin(final int queue, final CpuUse use)
     {
-        cpu.begin(use);
+        cpu.begin(cpu.irqCore(queue), use);
     }
 
     /** RX vector of queue q: mask it and let the queue's poll run (as softirq, after this handler). */

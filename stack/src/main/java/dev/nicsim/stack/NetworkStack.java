@@ -192,6 +192,12 @@ public final class NetworkStack
         context.enterSyscall();
     }
 
+    /** {@link StackContext#enterSyscall(int)}. */
+    public void enterSyscall(final int core)
+    {
+        context.enterSyscall(core);
+    }
+
     /** {@link StackContext#exitSyscall()}. */
     public void exitSyscall()
     {

@@ -354,7 +354,8 @@ public final class CDriver implements DeviceDriver
 
         private void handle()
         {
-            // MSI-X entry q is RX queue q's vector (datasheet §6); the others' work is queue 0's.
+            // MSI-X entry q is RX queue q's vector (datasheet §6) and reaches that queue's core; the others' work is
+            // queue 0's.
             final int queue = entry < queues ? entry : 0;
             if (cpuBusy(queue, handler))
             {
@@ -384,7 +385,7 @@ public final class CDriver implements DeviceDriver
      */
     private boolean cpuBusy(final int queue, final Event work)
     {
-        final long free = cpu.busyUntil();
+        final long free = cpu.busyUntil(cpu.irqCore(queue));
         if (free <= sim.now())
         {
             return false;
@@ -402,7 +403,7 @@ public final class CDriver implements DeviceDriver
      */
     private void begin(final int queue, final CpuUse use)
     {
-        cpu.begin(use);
+        cpu.begin(cpu.irqCore(queue), use);
     }
 
     /** RX queue q's NAPI poll: ops->poll_queue, or ops->poll for queue 0 of a driver without it. */

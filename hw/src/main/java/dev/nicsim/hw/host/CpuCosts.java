@@ -23,9 +23,13 @@ import dev.nicsim.hw.sim.Time;
  * @param interruptPs      taking one interrupt: entry, vector dispatch, EOI and exit, before the handler's own work.
  *                         Default 1 us (reference nic-models-and-timing §2.6: 1 to 2 us of CPU entry cost); it is
  *                         the CPU time interrupt moderation saves.
+ * @param groFramePs       receive offload's work per received frame when GRO is on: parsing its headers, finding
+ *                         its flow among those held and merging it ({@code dev_gro_receive}, {@code tcp_gro_receive}).
+ *                         The packets GRO sends up then cost {@code stackRxPacketPs} each. Default 100 ns (estimate:
+ *                         a few cache-hot header reads and compares).
  */
 public record CpuCosts(long syscallPs, long wakeupPs, long stackTxPacketPs, long stackRxPacketPs, long driverTxPs,
-                       long driverRxPs, long copyPsPerKiB, long interruptPs)
+                       long driverRxPs, long copyPsPerKiB, long interruptPs, long groFramePs)
 {
     public CpuCosts
     {
@@ -37,17 +41,19 @@ public record CpuCosts(long syscallPs, long wakeupPs, long stackTxPacketPs, long
         check("driverRxPs", driverRxPs);
         check("copyPsPerKiB", copyPsPerKiB);
         check("interruptPs", interruptPs);
+        check("groFramePs", groFramePs);
     }
 
     public static CpuCosts defaults()
     {
-        return new CpuCosts(Time.ns(200), Time.us(2), Time.ns(500), Time.ns(700), Time.ns(100), Time.ns(100), Time.ns(100), Time.US);
+        return new CpuCosts(Time.ns(200), Time.us(2), Time.ns(500), Time.ns(700), Time.ns(100), Time.ns(100), Time.ns(100), Time.US,
+            Time.ns(100));
     }
 
     /** A host whose software takes no time: isolates hardware effects in experiments. */
     public static CpuCosts free()
     {
-        return new CpuCosts(0, 0, 0, 0, 0, 0, 0, 0);
+        return new CpuCosts(0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** CPU time to copy {@code bytes} between a program and the kernel. */

@@ -3,50 +3,90 @@ package dev.nicsim.hw.host;
 import dev.nicsim.hw.sim.Simulator;
 
 /**
- * A host's CPU as a resource: one activity (a system call, an interrupt handler, a poll) at a time. An activity that
- * starts while the CPU is busy waits for it; work inside an activity is charged with {@link #charge(long)}, which
- * advances the running code's local time (see {@link Simulator#consume(long)}).
+ * A host's processor: one or more cores, each a resource that runs one activity (a system call, an interrupt handler,
+ * a poll) at a time. An activity starts on a core and waits for that core if it is busy; work inside an activity is
+ * charged with {@link #charge(long)}, which advances the running code's local time (see
+ * {@link Simulator#consume(long)}). Cores run in parallel: an activity on core 1 does not wait for core 0.
  *
- * <p>Activities nest (an interrupt handler calling into the stack): only the outermost waits for the CPU and
- * releases it.
+ * <p>Activities nest (an interrupt handler calling into the stack): only the outermost waits for its core and releases
+ * it, and a nested activity runs on the outer one's core, whatever core it names. The simulation runs one event at a
+ * time, so at most one activity is open at any moment and charges go to its core.
  *
- * <p>Busy time is split by {@link CpuUse}: each activity has a use, and a charge made for another use inside it
- * counts there; whatever else the activity's time holds (an MMIO read the CPU stalls on, say) counts for the
- * activity's own use. The uses add up exactly to {@link #busyPs()}.
+ * <p>Where work runs, as on a Linux host with IRQ affinity set per queue (Intel's {@code set_irq_affinity} layout):
+ * the interrupt of queue {@code i} and the softirq work it starts run on core {@link #irqCore(int) i mod cores};
+ * a program's system calls run on the core it is placed on; work that names no core (the host's other interrupts,
+ * protocol timers) runs on core 0.
+ *
+ * <p>Busy time is split by {@link CpuUse}, per core: each activity has a use, and a charge made for another use
+ * inside it counts there; whatever else the activity's time holds (an MMIO read the CPU stalls on, say) counts for
+ * the activity's own use. A core's uses add up exactly to its {@link #busyPs(int)}, and the host's figures are the
+ * sums over its cores.
  */
 public final class HostCpu
 {
+    /** Most cores a host may have (a two-socket server's worth of physical cores). */
+    public static final int MAX_CORES = 256;
+
     private final Simulator sim;
     private final String name;
+    private final int cores;
     private CpuCosts costs;
-    private long busyUntil;
+    private final long[] busyUntil;
+    private final long[] coreBusyPs;
+    /* Per core, per use: total time, in picoseconds. */
+    private final long[][] usePs;
+    /* The open activity: its core, start, use, and per use the time charged to another use than its own. */
     private int depth;
-    private long busyPs;
+    private int activityCore;
     private long activityStart;
     private CpuUse activityUse = CpuUse.SYSCALL;
-    /* Per use: time charged to it inside activities of other uses, and the total, both in picoseconds. */
     private final long[] chargedElsewherePs = new long[CpuUse.ALL.length];
-    private final long[] usePs = new long[CpuUse.ALL.length];
+    private long chargedAwayPs;
     private ActivityListener activityListener;
 
     /** Told of each finished activity (a timeline's CPU track); one branch when nobody listens. */
     @FunctionalInterface
     public interface ActivityListener
     {
-        void activity(HostCpu cpu, CpuUse use, long start, long end);
+        void activity(HostCpu cpu, int core, CpuUse use, long start, long end);
     }
-    private long chargedAwayPs;
 
+    /** A single-core host. */
     public HostCpu(final Simulator sim, final CpuCosts costs, final String name)
     {
+        this(sim, costs, name, 1);
+    }
+
+    /**
+     * A host with {@code cores} cores.
+     *
+     * @throws IllegalArgumentException if {@code cores} is not in [1, {@value #MAX_CORES}]
+     */
+    public HostCpu(final Simulator sim, final CpuCosts costs, final String name, final int cores)
+    {
+        if (cores < 1 || cores > MAX_CORES)
+        {
+            throw new IllegalArgumentException(name + ": a host has 1 to " + MAX_CORES + " cores, got " + cores);
+        }
         this.sim = sim;
         this.costs = costs;
         this.name = name;
+        this.cores = cores;
+        this.busyUntil = new long[cores];
+        this.coreBusyPs = new long[cores];
+        this.usePs = new long[cores][CpuUse.ALL.length];
     }
 
     public String name()
     {
         return name;
+    }
+
+    /** A core's name for reports: the host CPU's own name with one core, {@code "A.cpu3"} with several. */
+    public String coreName(final int core)
+    {
+        checkCore(core);
+        return cores == 1 ? name : name + core;
     }
 
     public Simulator sim()
@@ -59,6 +99,31 @@ public final class HostCpu
         return costs;
     }
 
+    public int cores()
+    {
+        return cores;
+    }
+
+    /**
+     * The core that queue {@code queue}'s interrupt reaches, and so where its NAPI poll and the protocol work of the
+     * frames it receives run: {@code queue mod cores}, one queue per core in turn, as Linux drivers spread their
+     * queue vectors and {@code set_irq_affinity} pins them.
+     */
+    public int irqCore(final int queue)
+    {
+        if (queue < 0)
+        {
+            throw new IllegalArgumentException(name + ": queue " + queue + " is negative");
+        }
+        return queue % cores;
+    }
+
+    /** The core the open activity runs on (0 when none is open). */
+    public int runningCore()
+    {
+        return depth > 0 ? activityCore : 0;
+    }
+
     public void setActivityListener(final ActivityListener listener)
     {
         this.activityListener = listener;
@@ -69,19 +134,27 @@ public final class HostCpu
         this.costs = costs;
     }
 
-    /**
-     * Starts an activity, first waiting until the CPU is free. Nested inside another activity, it is part of that
-     * one and keeps its use.
-     */
+    /** {@link #begin(int, CpuUse)} on core 0, or on the open activity's core when nested. */
     public void begin(final CpuUse use)
+    {
+        begin(0, use);
+    }
+
+    /**
+     * Starts an activity on {@code core}, first waiting until that core is free. Nested inside another activity, it
+     * is part of that one: it keeps the outer activity's core and use.
+     */
+    public void begin(final int core, final CpuUse use)
     {
         if (depth++ == 0)
         {
+            checkCore(core);
             final long now = sim.now();
-            if (busyUntil > now)
+            if (busyUntil[core] > now)
             {
-                sim.consume(busyUntil - now);
+                sim.consume(busyUntil[core] - now);
             }
+            activityCore = core;
             activityStart = sim.now();
             activityUse = use;
             chargedAwayPs = 0;
@@ -111,7 +184,7 @@ public final class HostCpu
         }
     }
 
-    /** Ends an activity; the CPU is busy until the activity's local time. */
+    /** Ends an activity; its core is busy until the activity's local time. */
     public void end()
     {
         if (depth <= 0)
@@ -120,39 +193,77 @@ public final class HostCpu
         }
         if (--depth == 0)
         {
-            busyUntil = sim.now();
-            final long activityPs = busyUntil - activityStart;
-            busyPs += activityPs;
-            usePs[activityUse.ordinal()] += activityPs - chargedAwayPs;
+            final int core = activityCore;
+            final long end = sim.now();
+            busyUntil[core] = end;
+            final long activityPs = end - activityStart;
+            coreBusyPs[core] += activityPs;
+            final long[] uses = usePs[core];
+            uses[activityUse.ordinal()] += activityPs - chargedAwayPs;
             if (chargedAwayPs > 0)
             {
-                for (int use = 0; use < usePs.length; use++)
+                for (int use = 0; use < uses.length; use++)
                 {
-                    usePs[use] += chargedElsewherePs[use];
+                    uses[use] += chargedElsewherePs[use];
                     chargedElsewherePs[use] = 0;
                 }
             }
             if (activityListener != null)
             {
-                activityListener.activity(this, activityUse, activityStart, busyUntil);
+                activityListener.activity(this, core, activityUse, activityStart, end);
             }
         }
     }
 
-    /** Time the CPU spent on {@code use}; the uses add up to {@link #busyPs()}. */
+    /** Time all cores spent on {@code use}; the uses add up to {@link #busyPs()}. */
     public long busyPs(final CpuUse use)
     {
-        return usePs[use.ordinal()];
+        long sum = 0;
+        for (int core = 0; core < cores; core++)
+        {
+            sum += usePs[core][use.ordinal()];
+        }
+        return sum;
     }
 
-    /** Total time the CPU spent in activities. */
+    /** Total time all cores spent in activities. */
     public long busyPs()
     {
-        return busyPs;
+        long sum = 0;
+        for (int core = 0; core < cores; core++)
+        {
+            sum += coreBusyPs[core];
+        }
+        return sum;
     }
 
-    public long busyUntil()
+    /** Time core {@code core} spent on {@code use}. */
+    public long busyPs(final int core, final CpuUse use)
     {
-        return busyUntil;
+        checkCore(core);
+        return usePs[core][use.ordinal()];
+    }
+
+    /** Time core {@code core} spent in activities. */
+    public long busyPs(final int core)
+    {
+        checkCore(core);
+        return coreBusyPs[core];
+    }
+
+    /** When core {@code core}'s last activity ended. */
+    public long busyUntil(final int core)
+    {
+        checkCore(core);
+        return busyUntil[core];
+    }
+
+    private void checkCore(final int core)
+    {
+        if (core < 0 || core >= cores)
+        {
+            throw new IllegalArgumentException(name + " has cores 0 to " + (cores - 1) + "; core " + core +
+                " does not exist");
+        }
     }
 }

@@ -50,9 +50,58 @@ class HostCpuTest
     }
 
     @Test
+    void shouldRunCoresInParallelAndAccountEachApart()
+    {
+        final HostCpu quad = new HostCpu(sim, CpuCosts.defaults(), "B.cpu", 4);
+        final long[] started = new long[3];
+        sim.schedule(new Event("app", Component.HOST_CPU, () ->
+        {
+            quad.begin(1, CpuUse.SYSCALL);
+            started[0] = sim.now();
+            quad.charge(1_000);
+            quad.end();
+        }), 0);
+        sim.schedule(new Event("irq", Component.HOST_CPU, () ->
+        {
+            quad.begin(2, CpuUse.IRQ);
+            started[1] = sim.now();
+            quad.charge(500);
+            quad.begin(0, CpuUse.DRIVER);
+            assertEquals(2, quad.runningCore(), "a nested activity stays on the outer one's core");
+            quad.charge(CpuUse.STACK, 200);
+            quad.end();
+            quad.end();
+        }), 100);
+        sim.schedule(new Event("second app call", Component.HOST_CPU, () ->
+        {
+            quad.begin(1, CpuUse.SYSCALL);
+            started[2] = sim.now();
+            quad.charge(10);
+            quad.end();
+        }), 200);
+        sim.run(Time.US);
+
+        assertEquals(100, started[1], "core 2 does not wait for core 1");
+        assertEquals(1_000, started[2], "core 1 runs one activity at a time");
+        assertEquals(1_010, quad.busyPs(1));
+        assertEquals(700, quad.busyPs(2));
+        assertEquals(0, quad.busyPs(0));
+        assertEquals(500, quad.busyPs(2, CpuUse.IRQ));
+        assertEquals(200, quad.busyPs(2, CpuUse.STACK));
+        assertEquals(1_710, quad.busyPs(), "the host's figure is the sum over its cores");
+        assertEquals(200, quad.busyPs(CpuUse.STACK));
+        assertEquals(List.of(0, 1, 2, 3, 0, 1), List.of(quad.irqCore(0), quad.irqCore(1), quad.irqCore(2),
+            quad.irqCore(3), quad.irqCore(4), quad.irqCore(5)), "queue i's interrupt reaches core i mod 4");
+        assertEquals("B.cpu3", quad.coreName(3));
+        assertEquals("hostA", cpu.coreName(0), "a single core keeps the CPU's name");
+        assertThrows(IllegalArgumentException.class, () -> quad.busyPs(4));
+        assertThrows(IllegalArgumentException.class, () -> new HostCpu(sim, CpuCosts.defaults(), "C", 0));
+    }
+
+    @Test
     void shouldRejectUnbalancedEnd()
     {
         assertThrows(IllegalStateException.class, cpu::end);
-        assertThrows(IllegalArgumentException.class, () -> new CpuCosts(-1, 0, 0, 0, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new CpuCosts(-1, 0, 0, 0, 0, 0, 0, 0, 0));
     }
 }

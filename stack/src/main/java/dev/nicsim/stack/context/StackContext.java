@@ -33,6 +33,8 @@ public final class StackContext
     private EventTrace trace = EventTrace.off();
     private int syscallDepth;
     private boolean syscallFromEvent;
+    /* The core of the outermost system call in progress, to resume on after blocking. */
+    private int syscallCore;
 
     public StackContext(final Simulator sim, final HostCpu cpu, final StackConfig config, final String name)
     {
@@ -94,12 +96,19 @@ public final class StackContext
      */
     public void enterSyscall()
     {
+        enterSyscall(0);
+    }
+
+    /** {@link #enterSyscall()} for a program whose thread runs on core {@code core} of the host's CPU. */
+    public void enterSyscall(final int core)
+    {
         if (syscallDepth++ == 0)
         {
             syscallFromEvent = sim.inEvent();
+            syscallCore = core;
         }
         sim.beginCall();
-        cpu.begin(CpuUse.SYSCALL);
+        cpu.begin(core, CpuUse.SYSCALL);
         cpu.charge(cpu.costs().syscallPs());
     }
 
@@ -166,7 +175,7 @@ public final class StackContext
             // Back into the syscall whether the wait ended or something inside the simulation threw: the caller's
             // exitSyscall then ends what this began, and the exception that ended the wait reaches the caller as it is.
             sim.beginCall();
-            cpu.begin(CpuUse.SYSCALL);
+            cpu.begin(syscallCore, CpuUse.SYSCALL);
         }
         cpu.charge(cpu.costs().wakeupPs());
         return ready;

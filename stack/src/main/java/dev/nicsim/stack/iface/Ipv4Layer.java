@@ -216,8 +216,55 @@ public final class Ipv4Layer implements Ipv4Output
     public int claim(final TxClaim claim, final int source, final int destination, final int protocol,
         final int transportLength)
     {
+        return claim(claim, source, destination, protocol, transportLength, 0);
+    }
+
+    @Override
+    public int claim(final TxClaim claim, final int source, final int destination, final int protocol,
+        final int transportLength, final int flowHash)
+    {
+        claim.flowHash = flowHash;
+        claim.tsoMss = 0;
         return start(claim, source, destination, protocol, transportLength, identification++ & 0xFFFF,
             Ipv4Packet.FLAG_DONT_FRAGMENT);
+    }
+
+    @Override
+    public int claimTso(final TxClaim claim, final int source, final int destination, final int transportLength,
+        final int flowHash, final int mss)
+    {
+        claim.flowHash = flowHash;
+        claim.tsoMss = mss;
+        final int started = start(claim, source, destination, Ipv4Packet.PROTOCOL_TCP, transportLength,
+            identification & 0xFFFF, Ipv4Packet.FLAG_DONT_FRAGMENT);
+        if (started == 0)
+        {
+            // The device gives the segment's frames consecutive IDs from this one (tcp_gso_segment).
+            identification += (transportLength + mss - 1) / mss;
+        }
+        return started;
+    }
+
+    @Override
+    public void commitTso(final TxClaim claim, final int checksumField, final int transportHeaderLength)
+    {
+        Bytes.put16(claim.memory, claim.transportOffset() + checksumField,
+            Checksum.pseudoHeader(claim.source, claim.destination, claim.protocol, 0));
+        stack.stats().packetsSent++;
+        claim.iface.device().txCommitTso(claim.slot, claim.length, HEADERS + transportHeaderLength, claim.tsoMss);
+        claim.iface.transmitted();
+        claim.tsoMss = 0;
+    }
+
+    @Override
+    public int tsoMaxBytes(final int destination)
+    {
+        if (routes.lookup(destination) < 0)
+        {
+            return 0;
+        }
+        final NetDevice device = routes.resultInterface().device();
+        return (device.features() & NetDevice.FEATURE_TSO) != 0 ? device.tsoMaxBytes() : 0;
     }
 
     /**
@@ -230,6 +277,8 @@ public final class Ipv4Layer implements Ipv4Output
     int claimFragment(final TxClaim claim, final int source, final int destination, final int protocol, final int length,
         final int identification, final int offsetBytes, final boolean more)
     {
+        claim.flowHash = 0;
+        claim.tsoMss = 0;
         return start(claim, source, destination, protocol, length, identification,
             (more ? Ipv4Packet.FLAG_MORE_FRAGMENTS : 0) | (offsetBytes >>> 3));
     }
@@ -257,6 +306,11 @@ public final class Ipv4Layer implements Ipv4Output
         }
         final NetworkInterface iface = routes.resultInterface();
         final int total = Ipv4Packet.HEADER_LENGTH + transportLength;
+        final NetDevice device = iface.device();
+        if (claim.tsoMss > 0)
+        {
+            return startTso(claim, iface, source, destination, total, id, flagsFragment);
+        }
         if (total > iface.mtu())
         {
             return -Errno.EMSGSIZE;
@@ -266,12 +320,12 @@ public final class Ipv4Layer implements Ipv4Output
         claim.slot = NetDevice.NO_SLOT;
         if (mac >= 0 && heldWaitingSlot == 0)
         {
-            claim.slot = iface.device().txReserve();
+            claim.slot = device.txReserveOn(device.txQueueFor(claim.flowHash));
         }
         if (claim.slot != NetDevice.NO_SLOT)
         {
-            claim.memory = iface.device().txMemory();
-            claim.frame = iface.device().txOffset(claim.slot);
+            claim.memory = device.txMemory();
+            claim.frame = device.txOffset(claim.slot);
         }
         else
         {
@@ -285,6 +339,41 @@ public final class Ipv4Layer implements Ipv4Output
             claim.memory = heldBuffer[claim.held];
             claim.frame = 0;
         }
+        writeHeaders(claim, iface, mac, source, destination, protocol, total, id, flagsFragment);
+        return 0;
+    }
+
+    /* TSO: only straight into a TSO slot, never held (the caller falls back to MSS-sized segments). */
+    private int startTso(final TxClaim claim, final NetworkInterface iface, final int source, final int destination,
+        final int total, final int id, final int flagsFragment)
+    {
+        final NetDevice device = iface.device();
+        final int frameLength = EthernetFrame.HEADER_LENGTH + total;
+        if ((device.features() & NetDevice.FEATURE_TSO) == 0 || frameLength > device.tsoMaxBytes() ||
+            heldWaitingSlot > 0)
+        {
+            return -Errno.EAGAIN;
+        }
+        final long mac = nextHopMac(iface, routes.resultKind(), routes.resultNextHop(), destination);
+        if (mac < 0)
+        {
+            return -Errno.EAGAIN;
+        }
+        claim.held = -1;
+        claim.slot = device.txReserveTso(device.txQueueFor(claim.flowHash), frameLength);
+        if (claim.slot == NetDevice.NO_SLOT)
+        {
+            return -Errno.EAGAIN;
+        }
+        claim.memory = device.txMemory();
+        claim.frame = device.txOffset(claim.slot);
+        writeHeaders(claim, iface, mac, source, destination, Ipv4Packet.PROTOCOL_TCP, total, id, flagsFragment);
+        return 0;
+    }
+
+    private void writeHeaders(final TxClaim claim, final NetworkInterface iface, final long mac, final int source,
+        final int destination, final int protocol, final int total, final int id, final int flagsFragment)
+    {
         claim.iface = iface;
         claim.source = source != 0 ? source : routes.resultSource();
         claim.destination = destination;
@@ -295,7 +384,6 @@ public final class Ipv4Layer implements Ipv4Output
         outIp.wrap(claim.memory, claim.frame + EthernetFrame.HEADER_LENGTH, total);
         outIp.emit(0, total, id, flagsFragment, Ipv4Packet.DEFAULT_TTL,
             protocol, claim.source, destination);
-        return 0;
     }
 
     @Override

@@ -29,6 +29,8 @@ public final class NetworkInterface implements FrameReceiver, Transmitter
     private boolean transmitPending;
     private boolean linkUp;
     private long framesReceived;
+    /* Receive offload, or null when stack.gro is off. */
+    private final Gro gro;
 
     public NetworkInterface(final StackContext stack, final Ipv4Layer ipv4, final NetDevice device, final int address,
         final int prefixLength, final boolean loopback)
@@ -51,6 +53,7 @@ public final class NetworkInterface implements FrameReceiver, Transmitter
         this.loopback = loopback;
         this.arp = loopback ? null : new ArpCache(stack, ipv4, this);
         this.linkUp = device.linkUp();
+        this.gro = stack.config().gro() && !loopback ? new Gro(this::up, device.macAddress()) : null;
     }
 
     public String name()
@@ -134,14 +137,34 @@ public final class NetworkInterface implements FrameReceiver, Transmitter
         stack.enterSoftirq();
         try
         {
-            stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackRxPacketPs());
             framesReceived++;
-            stack.stats().received(input(memory, offset, length, rawChecksum));
+            if (gro != null)
+            {
+                stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().groFramePs());
+                gro.receive(memory, offset, length, rawChecksum);
+            }
+            else
+            {
+                up(memory, offset, length, rawChecksum);
+            }
         }
         finally
         {
             stack.exitSoftirq();
         }
+    }
+
+    /* One packet (a frame, or GRO's merged packet) up through the layers, at the stack's per-packet cost. */
+    private void up(final MemorySegment memory, final long offset, final int length, final int rawChecksum)
+    {
+        stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackRxPacketPs());
+        stack.stats().received(input(memory, offset, length, rawChecksum));
+    }
+
+    /** Received frames GRO merged into the packet before them (0 with GRO off). */
+    public long groMerged()
+    {
+        return gro == null ? 0 : gro.merged();
     }
 
     /** One frame through the layers: its outcome, {@link DropReason#ACCEPTED} or why it was dropped. */
@@ -176,6 +199,10 @@ public final class NetworkInterface implements FrameReceiver, Transmitter
     public void receiveBatchDone()
     {
         stack.enterSoftirq();
+        if (gro != null)
+        {
+            gro.flushAll();
+        }
         stack.flushTransmit();
         stack.exitSoftirq();
     }

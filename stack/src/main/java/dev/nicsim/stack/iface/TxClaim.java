@@ -21,6 +21,9 @@ public final class TxClaim
     int source;
     int destination;
     int protocol;
+    /* The flow's hash (picks the TX queue) and, for a TSO segment, the MSS the device cuts it at (else 0). */
+    int flowHash;
+    int tsoMss;
     NetworkInterface iface;
 
     /** The memory the packet is being built in. */

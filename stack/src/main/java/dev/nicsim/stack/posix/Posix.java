@@ -61,6 +61,8 @@ public final class Posix
     private final MemorySegment tcpInfo = Arena.ofAuto().allocate(TcpInfo.SIZE, 8);
     private final int[] name = new int[2];
     private int errno;
+    /* The core this process's thread runs on (setCore). */
+    private int core;
 
     /* poll(2)'s arguments while it waits. */
     private long pollFds;
@@ -76,6 +78,27 @@ public final class Posix
         files.installFile();
         files.installFile();
         files.installFile();
+    }
+
+    /**
+     * Places this process's thread on core {@code core} of the host's CPU, as {@code sched_setaffinity(2)} pins a
+     * thread: its system calls from now on, and the handlers of watches armed from now on, run there.
+     *
+     * @throws IllegalArgumentException if the host has no such core
+     */
+    public void setCore(final int core)
+    {
+        if (core < 0 || core >= stack.cpu().cores())
+        {
+            throw new IllegalArgumentException(stack.cpu().name() + " has cores 0 to " + (stack.cpu().cores() - 1) +
+                "; a process cannot run on core " + core);
+        }
+        this.core = core;
+    }
+
+    public int core()
+    {
+        return core;
     }
 
     /** The errno of the last failed call. */
@@ -174,7 +197,7 @@ public final class Posix
     /** socket(2). */
     public int socket(final int domain, final int type, final int protocol)
     {
-        stack.enterSyscall();
+        stack.enterSyscall(core);
         try
         {
             final Socket socket = sockets.create(domain, type, protocol);
@@ -199,7 +222,7 @@ public final class Posix
     /** pipe(2): two non-socket descriptors (they carry no data in this model; they exist for ENOTSOCK). */
     public int pipe(final long fdsPointer)
     {
-        stack.enterSyscall();
+        stack.enterSyscall(core);
         try
         {
             if (!memory.accessible(fdsPointer, 8))
@@ -230,7 +253,7 @@ public final class Posix
     /** connect(2): EBADF, then the address copy (EINVAL, EFAULT), then ENOTSOCK, then the socket's own checks. */
     public int connect(final int fd, final long address, final int length)
     {
-        stack.enterSyscall();
+        stack.enterSyscall(core);
         try
         {
             if (badFd(fd))
@@ -257,7 +280,7 @@ public final class Posix
     /** bind(2): EBADF, ENOTSOCK, then the address copy, then the bind rules. */
     public int bind(final int fd, final long address, final int length)
     {
-        stack.enterSyscall();
+        stack.enterSyscall(core);
         try
         {
             final int checked = checkSocket(fd);
@@ -295,7 +318,7 @@ public final class Posix
     /** listen(2). */
     public int listen(final int fd, final int backlog)
     {
-        stack.enterSyscall();
+        stack.enterSyscall(core);
         try
         {
             final int checked = checkSocket(fd);
@@ -316,7 +339,7 @@ public final class Posix
     /** accept4(2) with SOCK_NONBLOCK/SOCK_CLOEXEC flags. */
     public int accept4(final int fd, final long address, final long lengthPointer, final int flags)
     {
-        stack.enterSyscall();
+        stack.enterSyscall(core);
         try
         {
             if ((flags & ~(SocketConstants.SOCK_NONBLOCK | SocketConstants.SOCK_CLOEXEC)) != 0)
@@ -371,7 +394,7 @@ public final class Posix
     public int sendto(final int fd, final long buffer, final int length, final int flags, final long address,
         final int addressLength)
     {
-        stack.enterSyscall();
+        stack.enterSyscall(core);
         try
         {
             final int checked = checkSocket(fd);
@@ -427,7 +450,7 @@ public final class Posix
     public int recvfrom(final int fd, final long buffer, final int length, final int flags, final long address,
         final long lengthPointer)
     {
-        stack.enterSyscall();
+        stack.enterSyscall(core);
         try
         {
             final int checked = checkSocket(fd);
@@ -461,7 +484,7 @@ public final class Posix
     /** close(2). */
     public int close(final int fd)
     {
-        stack.enterSyscall();
+        stack.enterSyscall(core);
         try
         {
             if (badFd(fd))
@@ -498,7 +521,7 @@ public final class Posix
      */
     public int watch(final int fd, final int events, final ReadinessHandler handler)
     {
-        stack.enterSyscall();
+        stack.enterSyscall(core);
         try
         {
             final int checked = checkSocket(fd);
@@ -531,7 +554,7 @@ public final class Posix
     /** Disarms the watch on {@code fd}. Returns 0, or -1 with EBADF, or ENOENT when none is armed. */
     public int unwatch(final int fd)
     {
-        stack.enterSyscall();
+        stack.enterSyscall(core);
         try
         {
             if (badFd(fd))
@@ -554,7 +577,7 @@ public final class Posix
     /** shutdown(2). */
     public int shutdown(final int fd, final int how)
     {
-        stack.enterSyscall();
+        stack.enterSyscall(core);
         try
         {
             final int checked = checkSocket(fd);
@@ -569,7 +592,7 @@ public final class Posix
     /** fcntl(2): F_GETFL and F_SETFL (O_NONBLOCK). */
     public int fcntl(final int fd, final int command, final int argument)
     {
-        stack.enterSyscall();
+        stack.enterSyscall(core);
         try
         {
             if (badFd(fd))
@@ -606,7 +629,7 @@ public final class Posix
      */
     public int poll(final long fds, final int count, final int timeoutMs)
     {
-        stack.enterSyscall();
+        stack.enterSyscall(core);
         try
         {
             // Linux's do_sys_poll: more entries than RLIMIT_NOFILE is EINVAL.
@@ -683,7 +706,7 @@ public final class Posix
     public int getsockopt(final int fd, final int level, final int option, final long value,
         final long lengthPointer)
     {
-        stack.enterSyscall();
+        stack.enterSyscall(core);
         try
         {
             final int checked = checkSocket(fd);
@@ -748,7 +771,7 @@ public final class Posix
      */
     public int setsockopt(final int fd, final int level, final int option, final long value, final int length)
     {
-        stack.enterSyscall();
+        stack.enterSyscall(core);
         try
         {
             final int checked = checkSocket(fd);
@@ -825,7 +848,7 @@ public final class Posix
 
     private int socketName(final int fd, final boolean peer, final long address, final long lengthPointer)
     {
-        stack.enterSyscall();
+        stack.enterSyscall(core);
         try
         {
             final int checked = checkSocket(fd);
@@ -860,6 +883,7 @@ public final class Posix
         private Socket socket;
         private int events;
         private ReadinessHandler handler;
+        private int handlerCore;
 
         Watch(final int fd)
         {
@@ -877,6 +901,7 @@ public final class Posix
             socket = watched;
             events = interest | SocketConstants.POLLERR | SocketConstants.POLLHUP;
             handler = target;
+            handlerCore = core;
             watched.readinessListener = this;
             readinessChanged(watched);
         }
@@ -904,7 +929,7 @@ public final class Posix
         @Override
         protected void fire()
         {
-            stack.cpu().begin(CpuUse.SYSCALL);
+            stack.cpu().begin(handlerCore, CpuUse.SYSCALL);
             try
             {
                 stack.cpu().charge(stack.cpu().costs().wakeupPs());

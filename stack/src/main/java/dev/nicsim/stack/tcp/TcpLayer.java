@@ -22,6 +22,7 @@ import dev.nicsim.stack.sock.SockCommon;
 import dev.nicsim.stack.sock.SocketPool;
 import dev.nicsim.stack.sock.SocketState;
 import dev.nicsim.stack.wire.DropReason;
+import dev.nicsim.stack.wire.EthernetFrame;
 import dev.nicsim.stack.wire.IcmpMessage;
 import dev.nicsim.stack.wire.Ipv4Address;
 import dev.nicsim.stack.wire.Ipv4Packet;
@@ -528,7 +529,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     {
         final int optionsLength = TcpSegment.optionsLength(true, request.sackOk, request.timestampsOk,
             request.wscaleOk);
-        if (beginSegment(request.localAddress, request.remoteAddress, TcpSegment.HEADER_LENGTH + optionsLength) < 0)
+        if (beginSegment(request.localAddress, request.remoteAddress, request.localPort, request.remotePort,
+            TcpSegment.HEADER_LENGTH + optionsLength) < 0)
         {
             return;
         }
@@ -708,7 +710,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         // The ACK a TIME_WAIT connection answers with (tcp_v4_timewait_ack).
         final int optionsLength = timeWait.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0;
-        if (beginSegment(timeWait.localAddress, timeWait.remoteAddress, TcpSegment.HEADER_LENGTH + optionsLength) == 0)
+        if (beginSegment(timeWait.localAddress, timeWait.remoteAddress, timeWait.localPort, timeWait.remotePort,
+            TcpSegment.HEADER_LENGTH + optionsLength) == 0)
         {
             out.emit(timeWait.localPort, timeWait.remotePort, timeWait.sndNxt, timeWait.rcvNxt, TcpSegment.ACK,
                 timeWait.window, optionsLength);
@@ -1097,7 +1100,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             sendAck(socket, tcb);
             return outcome;
         }
-        if (++tcb.segmentsUnacked >= 2 || (segFlags & TcpSegment.PSH) != 0 && segLength < tcb.sendMss)
+        // A GRO packet of more than one full segment counts as two: Linux acknowledges more than one rcv_mss at once
+        // (__tcp_ack_snd_check).
+        tcb.segmentsUnacked += segLength > tcb.sendMss ? 2 : 1;
+        if (tcb.segmentsUnacked >= 2 || (segFlags & TcpSegment.PSH) != 0 && segLength < tcb.sendMss)
         {
             sendAck(socket, tcb);
         }
@@ -1636,6 +1642,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         {
             return;
         }
+        final int tsoPayload = tcb.unsent() > tcb.sendMss ? tsoPayload(socket, tcb) : 0;
         while (true)
         {
             final int unsent = tcb.unsent();
@@ -1652,6 +1659,21 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                     break;
                 }
                 final int mss = currentMss(tcb);
+                if (tsoPayload > mss && mss == tcb.sendMss)
+                {
+                    // TSO: whole MSS-sized frames' worth in one segment, or the tail of what there is to send.
+                    int large = Math.min(unsent, Math.min(tsoPayload, room));
+                    if (large < unsent)
+                    {
+                        large -= large % mss;
+                    }
+                    final boolean fin = large == unsent && tcb.finQueued;
+                    if (large > mss && sendTso(socket, tcb, large, fin, mss) == 0)
+                    {
+                        advance(tcb, large, fin);
+                        continue;
+                    }
+                }
                 final int length = Math.min(unsent, Math.min(mss, room));
                 final boolean last = length == unsent;
                 if (length < mss && !tcb.noDelay && !tcb.finQueued && inFlight > 0 &&
@@ -1730,6 +1752,60 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         return tcb.sendMss - OutOfOrderQueue.sackLength(sackBlocks(tcb));
     }
 
+    /*
+     * The most payload one TSO segment of this connection may carry: what the device takes (tsoMaxBytes, headers
+     * included) and an IPv4 total length allows, in whole MSS-sized frames; 0 without TSO. Linux sizes it further
+     * by the pacing rate (tcp_tso_autosize); here the window and the send buffer are the only other limits.
+     */
+    private int tsoPayload(final TcpSocket socket, final Tcb tcb)
+    {
+        final int deviceMax = output.tsoMaxBytes(socket.remoteAddress);
+        if (deviceMax == 0)
+        {
+            return 0;
+        }
+        final int headers = Ipv4Packet.HEADER_LENGTH + TcpSegment.HEADER_LENGTH +
+            (tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0);
+        final int payload = Math.min(deviceMax - EthernetFrame.HEADER_LENGTH, Ipv4Packet.MAX_TOTAL_LENGTH) - headers;
+        return payload - payload % tcb.sendMss;
+    }
+
+    /*
+     * New data of {@code length} bytes (more than one MSS) from sndNxt as one TSO segment that the device cuts at
+     * {@code mss}: PSH and FIN as sendData sets them (the device keeps them for the last frame). Returns 0, or -1 when
+     * it cannot go as one segment now, and nothing was sent.
+     */
+    private int sendTso(final TcpSocket socket, final Tcb tcb, final int length, final boolean fin, final int mss)
+    {
+        if (sackBlocks(tcb) > 0)
+        {
+            return -1;
+        }
+        final int optionsLength = tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0;
+        final int headerLength = TcpSegment.HEADER_LENGTH + optionsLength;
+        if (output.claimTso(claim, socket.localAddress, socket.remoteAddress, headerLength + length,
+            flowHash(socket.localAddress, socket.remoteAddress, socket.localPort, socket.remotePort), mss) < 0)
+        {
+            return -1;
+        }
+        stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
+        final long at = claim.transportOffset();
+        out.wrap(claim.memory(), at, headerLength + length);
+        final int flags = TcpSegment.ACK | (fin ? TcpSegment.FIN : 0) | (!fin && length == tcb.unsent() ?
+            TcpSegment.PSH : 0);
+        out.emit(socket.localPort, socket.remotePort, tcb.sndNxt, tcb.rcvNxt, flags, windowToAdvertise(socket, tcb),
+            optionsLength);
+        if (tcb.timestampsOk)
+        {
+            out.writeOptions(-1, false, true, tsNow(tcb.tsOffset), tcb.tsRecent, -1);
+        }
+        socket.sendBuffer.copyOut(tcb.sndNxt - tcb.sndUna, claim.memory(), at + headerLength, length);
+        stack.stats().bytesSent += length;
+        output.commitTso(claim, TcpSegment.CHECKSUM, headerLength);
+        acknowledged(tcb);
+        return 0;
+    }
+
     /**
      * One segment of {@code length} data bytes from sequence {@code seq} (plus FIN), with ACK, timestamps when
      * negotiated and SACK blocks when the receive side holds out-of-order data.
@@ -1739,8 +1815,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final int timestampLength = tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0;
         final int blocks = sackBlocks(tcb);
         final int optionsLength = timestampLength + OutOfOrderQueue.sackLength(blocks);
-        final int begun = beginSegment(socket.localAddress, socket.remoteAddress,
-            TcpSegment.HEADER_LENGTH + optionsLength + length);
+        final int begun = beginSegment(socket.localAddress, socket.remoteAddress, socket.localPort,
+            socket.remotePort, TcpSegment.HEADER_LENGTH + optionsLength + length);
         if (begun < 0)
         {
             socket.softError = -begun;
@@ -1809,8 +1885,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final boolean timestamps = tcb.timestampsOk;
         final boolean sack = tcb.sackOk;
         final int optionsLength = TcpSegment.optionsLength(true, sack, timestamps, wscale);
-        final int begun = beginSegment(socket.localAddress, socket.remoteAddress,
-            TcpSegment.HEADER_LENGTH + optionsLength);
+        final int begun = beginSegment(socket.localAddress, socket.remoteAddress, socket.localPort,
+            socket.remotePort, TcpSegment.HEADER_LENGTH + optionsLength);
         if (begun < 0)
         {
             socket.softError = -begun;
@@ -1836,7 +1912,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private void sendReset(final int source, final int destination, final int sourcePort, final int destinationPort,
         final int seq, final int ack, final boolean withAck)
     {
-        if (beginSegment(source, destination, TcpSegment.HEADER_LENGTH) < 0)
+        if (beginSegment(source, destination, sourcePort, destinationPort, TcpSegment.HEADER_LENGTH) < 0)
         {
             return;
         }
@@ -1851,9 +1927,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
      * Starts a segment of {@code length} TCP bytes (header, options, payload) in the transmit buffer: the IPv4
      * header, the per-packet CPU cost, {@link #out} over it. Returns 0, or -errno when it cannot be sent.
      */
-    private int beginSegment(final int source, final int destination, final int length)
+    private int beginSegment(final int source, final int destination, final int sourcePort,
+        final int destinationPort, final int length)
     {
-        final int begun = output.claim(claim, source, destination, Ipv4Packet.PROTOCOL_TCP, length);
+        final int begun = output.claim(claim, source, destination, Ipv4Packet.PROTOCOL_TCP, length,
+            flowHash(source, destination, sourcePort, destinationPort));
         if (begun < 0)
         {
             return begun;
@@ -1861,6 +1939,20 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
         out.wrap(claim.memory(), claim.transportOffset(), length);
         return 0;
+    }
+
+    /* A connection's hash for TX queue selection: the 4-tuple mixed (MurmurHash3's finaliser), the same for every
+     * segment of the connection. */
+    private static int flowHash(final int source, final int destination, final int sourcePort,
+        final int destinationPort)
+    {
+        int h = source * 0x9E3779B1 ^ destination;
+        h = h * 0x85EBCA6B ^ (sourcePort << 16 | destinationPort);
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        return h ^ h >>> 16;
     }
 
     /** RFC 7323 timestamp clock: milliseconds plus the connection's offset. */

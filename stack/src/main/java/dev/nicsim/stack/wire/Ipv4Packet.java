@@ -32,6 +32,8 @@ public final class Ipv4Packet extends WireView
     public static final int SOURCE = 12;
     public static final int DESTINATION = 16;
     public static final int HEADER_LENGTH = 20;
+    /** Largest total length the 16-bit field holds. */
+    public static final int MAX_TOTAL_LENGTH = 65_535;
 
     public static final int FLAG_DONT_FRAGMENT = 0x4000;
     public static final int FLAG_MORE_FRAGMENTS = 0x2000;

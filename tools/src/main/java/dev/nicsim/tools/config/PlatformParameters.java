@@ -2,6 +2,7 @@ package dev.nicsim.tools.config;
 
 import dev.nicsim.hw.eth.EthernetConfig;
 import dev.nicsim.hw.host.CpuCosts;
+import dev.nicsim.hw.host.HostCpu;
 import dev.nicsim.hw.pcie.PcieConfig;
 import dev.nicsim.hw.sim.Time;
 
@@ -36,6 +37,7 @@ public final class PlatformParameters
     public static final String PCIE_MMIO_ISSUE = "pcie.mmio_write_issue_ns";
 
     public static final String HOST_MEMORY = "host.memory_mib";
+    public static final String HOST_CORES = "host.cores";
     public static final String HOST_IRQ_LATENCY = "host.irq_latency_ns";
     public static final String HOST_SYSCALL = "host.syscall_ns";
     public static final String HOST_WAKEUP = "host.wakeup_ns";
@@ -44,6 +46,7 @@ public final class PlatformParameters
     public static final String HOST_DRIVER_TX = "host.driver_tx_frame_ns";
     public static final String HOST_DRIVER_RX = "host.driver_rx_frame_ns";
     public static final String HOST_COPY = "host.copy_ns_per_kib";
+    public static final String HOST_GRO = "host.gro_frame_ns";
 
     public static final String FAULT_DROP = "fault.drop";
     public static final String FAULT_CORRUPT = "fault.corrupt";
@@ -105,6 +108,8 @@ public final class PlatformParameters
 
             Parameter.integer(HOST_MEMORY, 64, "MiB", 4, 512, "host memory per host (reserved and zeroed at " +
                 "start-up; the JVM's direct-memory limit must hold every host's)"),
+            Parameter.integer(HOST_CORES, 1, "", 1, HostCpu.MAX_CORES, "CPU cores per host: queue i's interrupt " +
+                "and its softirq run on core i mod cores; perf places flow f's programs on core f mod cores"),
             Parameter.nanos(HOST_IRQ_LATENCY, cpu.interruptPs(),
                 "MSI arrival to interrupt handler running: CPU time of taking the interrupt (estimate)"),
             Parameter.nanos(HOST_SYSCALL, cpu.syscallPs(),
@@ -116,6 +121,8 @@ public final class PlatformParameters
             Parameter.nanos(HOST_DRIVER_RX, cpu.driverRxPs(), "driver CPU work per frame received (estimate)"),
             Parameter.nanos(HOST_COPY, cpu.copyPsPerKiB(), "CPU time to copy 1 KiB between a program and the " +
                 "kernel in send() and recv() (estimate: ~10 GB/s memcpy)"),
+            Parameter.nanos(HOST_GRO, cpu.groFramePs(), "GRO's CPU work per received frame when stack.gro is on " +
+                "(estimate); the merged packets then cost host.stack_rx_packet_ns each"),
 
             Parameter.decimal(FAULT_DROP, 0, "", 0, 1, "probability a frame is lost on the link"),
             Parameter.decimal(FAULT_CORRUPT, 0, "", 0, 1, "probability a frame gets one bit flipped (FCS then fails)"),
@@ -147,6 +154,7 @@ public final class PlatformParameters
         return new CpuCosts(settings.picosFromNanos(HOST_SYSCALL), settings.picosFromNanos(HOST_WAKEUP),
             settings.picosFromNanos(HOST_STACK_TX), settings.picosFromNanos(HOST_STACK_RX),
             settings.picosFromNanos(HOST_DRIVER_TX), settings.picosFromNanos(HOST_DRIVER_RX),
-            settings.picosFromNanos(HOST_COPY), settings.picosFromNanos(HOST_IRQ_LATENCY));
+            settings.picosFromNanos(HOST_COPY), settings.picosFromNanos(HOST_IRQ_LATENCY),
+            settings.picosFromNanos(HOST_GRO));
     }
 }

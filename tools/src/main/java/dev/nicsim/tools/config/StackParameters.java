@@ -28,6 +28,7 @@ public final class StackParameters
     public static final String EPHEMERAL_HIGH = "tcp.ephemeral_high";
     public static final String SYN_COOKIES = "tcp.syncookies";
     public static final String ABORT_ON_OVERFLOW = "tcp.abort_on_overflow";
+    public static final String GRO = "stack.gro";
     public static final String ARP_PROBES = "arp.probes";
     public static final String ARP_RETRANSMIT = "arp.retransmit_ms";
 
@@ -67,6 +68,8 @@ public final class StackParameters
                 "is full (tcp_syncookies=1)"),
             Parameter.bool(ABORT_ON_OVERFLOW, stack.abortOnOverflow(), "reset a handshake whose final ACK finds " +
                 "the accept queue full (tcp_abort_on_overflow; off drops the ACK and lets the SYN-ACK retry)"),
+            Parameter.bool(GRO, stack.gro(), "generic receive offload: in-order TCP segments of a flow received in " +
+                "one NAPI poll go up the stack as one packet of up to 64 KiB (ethtool -K gro; Linux's default is on)"),
             Parameter.integer(ARP_PROBES, stack.arpProbes(), "", 1, 100,
                 "ARP requests before giving up (mcast_solicit)"),
             Parameter.decimal(ARP_RETRANSMIT, stack.arpRetransmitPs() / (double) Time.MS, "ms", 1, 60_000,
@@ -98,6 +101,7 @@ public final class StackParameters
             .withEphemeralRange(settings.integer32(EPHEMERAL_LOW), settings.integer32(EPHEMERAL_HIGH))
             .withSynCookies(settings.bool(SYN_COOKIES))
             .withAbortOnOverflow(settings.bool(ABORT_ON_OVERFLOW))
+            .withGro(settings.bool(GRO))
             .withArp(defaults.arpReachablePs(), Math.round(settings.decimal(ARP_RETRANSMIT) * Time.MS),
                 settings.integer32(ARP_PROBES))
             .withSeed(settings.integer(PlatformParameters.SEED) * 0x9E37_79B9L + index);

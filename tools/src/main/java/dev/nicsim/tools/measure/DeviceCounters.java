@@ -7,6 +7,7 @@ import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.hw.pcie.PcieLink;
 import dev.nicsim.hw.pcie.device.DmaEngine;
 import dev.nicsim.nic.regs.Counters;
+import dev.nicsim.nic.regs.QueueCounters;
 import dev.nicsim.stack.context.StackStats;
 import dev.nicsim.tools.testbed.Host;
 import dev.nicsim.tools.testbed.Network;
@@ -68,6 +69,18 @@ public final class DeviceCounters
             values.put(h + "cpu." + use.label() + "_ps", host.cpu().busyPs(use));
         }
         values.put(h + "cpu.busy_ps", host.cpu().busyPs());
+        if (host.cpu().cores() > 1)
+        {
+            for (int core = 0; core < host.cpu().cores(); core++)
+            {
+                final String c = h + "cpu" + core + ".";
+                for (final CpuUse use : CpuUse.ALL)
+                {
+                    values.put(c + use.label() + "_ps", host.cpu().busyPs(core, use));
+                }
+                values.put(c + "busy_ps", host.cpu().busyPs(core));
+            }
+        }
 
         if (host.driver() instanceof NicDriver driver)
         {
@@ -80,6 +93,17 @@ public final class DeviceCounters
             values.put(h + "driver.frames_sent", driver.framesSent());
             values.put(h + "driver.frames_received", driver.framesReceived());
             values.put(h + "driver.tx_ring_full", driver.txNoSlot());
+            for (int q = 0; driver.rxQueues() > 1 && q < driver.rxQueues(); q++)
+            {
+                // Per queue: the NIC's QPRC/QBRC/QPTC/QBTC and the driver's handlers.
+                final String queue = h + "queue" + q + ".";
+                values.put(queue + "rx_frames", host.nic().queueCounter(q, QueueCounters.QPRC));
+                values.put(queue + "rx_bytes", host.nic().queueCounter(q, QueueCounters.QBRC));
+                values.put(queue + "tx_frames", host.nic().queueCounter(q, QueueCounters.QPTC));
+                values.put(queue + "tx_bytes", host.nic().queueCounter(q, QueueCounters.QBTC));
+                values.put(queue + "rx_interrupts", driver.rxInterrupts(q));
+                values.put(queue + "tx_interrupts", driver.txInterrupts(q));
+            }
         }
 
         values.put(h + "mmio.reads", host.nic().function().bar0().reads());
@@ -104,6 +128,10 @@ public final class DeviceCounters
         final StackStats stack = host.stack().stats();
         values.put(h + "stack.frames_received", stack.framesReceived);
         values.put(h + "stack.frames_dropped", stack.framesDropped());
+        if (host.stack().config().gro())
+        {
+            values.put(h + "stack.gro_merged", host.eth0().groMerged());
+        }
         values.put(h + "stack.segments_sent", stack.segmentsSent);
         values.put(h + "stack.segments_received", stack.segmentsReceived);
         values.put(h + "stack.datagrams_sent", stack.datagramsSent);

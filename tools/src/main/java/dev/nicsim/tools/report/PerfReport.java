@@ -112,13 +112,26 @@ public final class PerfReport
         final Map<String, Object> cpu = new LinkedHashMap<>();
         for (final PerfResult.HostCpuShare host : result.cpu())
         {
-            final Map<String, Object> shares = new LinkedHashMap<>();
-            shares.put("busy_pct", 100 * host.busy());
-            for (final CpuUse use : CpuUse.ALL)
+            final Map<String, Object> shares = cpuShares(host.busy(), host.byUse());
+            final List<Map<String, Long>> queues = queues(result, host.host());
+            final List<Object> cores = new ArrayList<>();
+            for (int core = 0; core < host.byCore().size(); core++)
             {
-                shares.put(use.label() + "_pct", 100 * host.byUse().get(use));
+                final Map<String, Object> coreShares = cpuShares(host.busy(core), host.byCore().get(core));
+                coreShares.put("core", core);
+                final Map<String, Long> traffic = new LinkedHashMap<>();
+                for (final Map<String, Long> queue : queues)
+                {
+                    if (queue.get("core") == core)
+                    {
+                        QUEUE_COUNTERS.forEach(name -> traffic.merge(name, queue.get(name), Long::sum));
+                    }
+                }
+                coreShares.putAll(traffic);
+                cores.add(coreShares);
             }
-            shares.put("idle_pct", 100 * (1 - host.busy()));
+            shares.put("cores", cores);
+            shares.put("queues", queues);
             cpu.put(host.host(), shares);
         }
         json.put("cpu", cpu);
@@ -195,14 +208,60 @@ public final class PerfReport
         text.append(String.format(Locale.ROOT, "%nCPU       busy  syscall    stack   driver      irq     idle%n"));
         for (final PerfResult.HostCpuShare host : result.cpu())
         {
-            text.append(String.format(Locale.ROOT, "%-6s %6.1f %%", host.host(), 100 * host.busy()));
-            for (final CpuUse use : CpuUse.ALL)
+            cpuRow(text, host.host(), host.busy(), host.byUse());
+            for (int core = 0; host.byCore().size() > 1 && core < host.byCore().size(); core++)
             {
-                text.append(String.format(Locale.ROOT, " %6.1f %%", 100 * host.byUse().get(use)));
+                cpuRow(text, " cpu" + core, host.busy(core), host.byCore().get(core));
             }
-            text.append(String.format(Locale.ROOT, " %6.1f %%%n", 100 * (1 - host.busy())));
         }
         return text.toString();
+    }
+
+    /* Per-queue counters (DeviceCounters: H.queueQ.*), present on a host whose driver uses several queues. */
+    private static final List<String> QUEUE_COUNTERS =
+        List.of("rx_frames", "rx_bytes", "tx_frames", "tx_bytes", "rx_interrupts", "tx_interrupts");
+
+    /* Each queue's counters in the window, with the core its vectors reach (HostCpu.irqCore: queue mod cores). */
+    private static List<Map<String, Long>> queues(final PerfResult result, final String host)
+    {
+        final int cores = result.cpu().stream().filter(share -> share.host().equals(host)).findFirst()
+            .orElseThrow().byCore().size();
+        final List<Map<String, Long>> queues = new ArrayList<>();
+        for (int q = 0; result.counters().values().containsKey(host + ".queue" + q + ".rx_frames"); q++)
+        {
+            final Map<String, Long> queue = new LinkedHashMap<>();
+            queue.put("queue", (long) q);
+            queue.put("core", (long) (q % cores));
+            for (final String name : QUEUE_COUNTERS)
+            {
+                queue.put(name, result.counters().get(host + ".queue" + q + "." + name));
+            }
+            queues.add(queue);
+        }
+        return queues;
+    }
+
+    private static void cpuRow(final StringBuilder text, final String name, final double busy,
+        final Map<CpuUse, Double> byUse)
+    {
+        text.append(String.format(Locale.ROOT, "%-6s %6.1f %%", name, 100 * busy));
+        for (final CpuUse use : CpuUse.ALL)
+        {
+            text.append(String.format(Locale.ROOT, " %6.1f %%", 100 * byUse.get(use)));
+        }
+        text.append(String.format(Locale.ROOT, " %6.1f %%%n", 100 * (1 - busy)));
+    }
+
+    private static Map<String, Object> cpuShares(final double busy, final Map<CpuUse, Double> byUse)
+    {
+        final Map<String, Object> shares = new LinkedHashMap<>();
+        shares.put("busy_pct", 100 * busy);
+        for (final CpuUse use : CpuUse.ALL)
+        {
+            shares.put(use.label() + "_pct", 100 * byUse.get(use));
+        }
+        shares.put("idle_pct", 100 * (1 - busy));
+        return shares;
     }
 
     private static void row(final StringBuilder text, final String name, final String format, final Object... values)

@@ -2,6 +2,7 @@ package dev.nicsim.tools.report;
 
 import dev.nicsim.hw.eth.EthernetLink;
 import dev.nicsim.hw.host.CpuUse;
+import dev.nicsim.hw.host.HostCpu;
 import dev.nicsim.hw.sim.CausalityLog;
 import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.CriticalPath;
@@ -100,8 +101,8 @@ public final class RunEvidence
         for (final Host host : network.hosts())
         {
             final String process = "host " + host.name();
-            host.cpu().setActivityListener((cpu, use, start, end) ->
-                perfetto.slice(process, "cpu " + cpuTrack(use), use.label(), "cpu", start, end, Map.of()));
+            host.cpu().setActivityListener((cpu, core, use, start, end) ->
+                perfetto.slice(process, cpuTrack(cpu, core, use), use.label(), "cpu", start, end, Map.of()));
         }
     }
 
@@ -219,13 +220,14 @@ public final class RunEvidence
      * Where Linux runs each activity: system calls in process context; a NAPI poll or reclaim (started as driver work)
      * and protocol timers (stack work) in softirq; interrupt entry in hardirq. The slice's name keeps the use.
      */
-    private static String cpuTrack(final CpuUse use)
+    private static String cpuTrack(final HostCpu cpu, final int core, final CpuUse use)
     {
-        return switch (use)
+        final String context = switch (use)
         {
             case SYSCALL -> "syscall";
             case DRIVER, STACK -> "softirq";
             case IRQ -> "hardirq";
         };
+        return cpu.cores() == 1 ? "cpu " + context : "cpu" + core + " " + context;
     }
 }

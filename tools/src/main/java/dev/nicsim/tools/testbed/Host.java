@@ -68,7 +68,8 @@ public final class Host
         this.slot = new PcieSlot(root, PlatformParameters.pcie(settings), name + ".nic", DeviceIdentity.PCI_VENDOR_ID,
             DeviceIdentity.PCI_DEVICE_ID, DeviceIdentity.PCI_REVISION);
         this.nic = new Nic(slot, port, DeviceParameters.nic(settings, 0x02_00_00_00_00_00L + index));
-        this.cpu = new HostCpu(sim, PlatformParameters.cpuCosts(settings), name + ".cpu");
+        this.cpu = new HostCpu(sim, PlatformParameters.cpuCosts(settings), name + ".cpu",
+            settings.integer32(PlatformParameters.HOST_CORES));
         this.driver = DriverFactory.create(DeviceParameters.driverSpec(settings, name), new DriverContext(
             name + ".eth0", nic.function(), root, allocator, cpu, DeviceParameters.driver(settings)));
         driver.probe();

@@ -5,9 +5,10 @@ import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.tools.testbed.Host;
 
 /**
- * The one process a perf run starts on a host, in which all of that host's clients and servers run (netperf forks;
- * here they share a descriptor table, which changes nothing they measure). Its memory holds the buffers every
- * program sends from and receives into, and scratch room for getsockopt.
+ * A process a perf run starts on a host, pinned to one of its cores, in which the host's clients placed on that core
+ * run, and on core 0 its servers (netperf forks; here programs on one core share a descriptor table, which changes
+ * nothing they measure). Its memory holds the buffers its programs send from and receive into, and scratch room for
+ * getsockopt.
  */
 final class HostProcess
 {
@@ -22,10 +23,11 @@ final class HostProcess
     private final long optionValue;
     private final long optionLength;
 
-    HostProcess(final Host host, final int largestSend)
+    HostProcess(final Host host, final int core, final int largestSend)
     {
         this.host = host;
         this.posix = host.newProcess();
+        posix.setCore(core);
         this.sendBuffer = posix.memory().allocate(largestSend);
         this.receiveBuffer = posix.memory().allocate(RECEIVE_BYTES);
         this.optionValue = posix.memory().allocate(4);

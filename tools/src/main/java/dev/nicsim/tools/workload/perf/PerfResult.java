@@ -38,10 +38,24 @@ public record PerfResult(PerfOptions options, long seed, Settings settings, long
                          long applicationTransactions, double[] sampleEndS, double[] sampleGbps, double[] sampleTps,
                          long eventsFired)
 {
-    /** One host's CPU use in the window: fraction of the window per use; idle is what is left. */
-    public record HostCpuShare(String host, Map<CpuUse, Double> byUse)
+    /**
+     * One host's CPU use in the window: fraction of the window per use, averaged over the host's cores; idle is what
+     * is left. {@code byCore} holds each core's own fractions.
+     */
+    public record HostCpuShare(String host, Map<CpuUse, Double> byUse, List<Map<CpuUse, Double>> byCore)
     {
         public double busy()
+        {
+            return busy(byUse);
+        }
+
+        /** Core {@code core}'s busy fraction. */
+        public double busy(final int core)
+        {
+            return busy(byCore.get(core));
+        }
+
+        private static double busy(final Map<CpuUse, Double> byUse)
         {
             double busy = 0;
             for (final double share : byUse.values())

@@ -88,11 +88,15 @@ public final class PerfRun
         final PerfTest test = options.test();
         final int largestSend = Math.max(options.messageBytes(), Math.max(options.requestBytes(),
             options.responseBytes()));
-        final List<HostProcess> processes = new ArrayList<>();
-        for (final Host host : network.hosts())
+        // Placement: a process per host and core, created for the first program placed there. A host's servers run
+        // in its core-0 process (each accepted connection then on its own core, see TcpServer); its n-th client on
+        // core n mod host.cores.
+        final HostProcess[][] processes = new HostProcess[options.hosts()][];
+        for (int h = 0; h < processes.length; h++)
         {
-            processes.add(new HostProcess(host, largestSend));
+            processes[h] = new HostProcess[network.hosts().get(h).cpu().cores()];
         }
+        final int[] clientsOn = new int[options.hosts()];
         final List<TrafficPattern.Pair> pairs = options.pattern().pairs(options.hosts());
         final boolean[] serving = new boolean[options.hosts()];
         for (final TrafficPattern.Pair pair : pairs)
@@ -102,7 +106,7 @@ public final class PerfRun
                 continue;
             }
             serving[pair.server()] = true;
-            final HostProcess process = processes.get(pair.server());
+            final HostProcess process = process(processes, pair.server(), 0, largestSend);
             if (test.tcp())
             {
                 final TcpServer server = new TcpServer(test, process, meter, options);
@@ -118,11 +122,12 @@ public final class PerfRun
             UDP_FRAME_OVERHEAD);
         for (final TrafficPattern.Pair pair : pairs)
         {
-            final HostProcess client = processes.get(pair.client());
             final Host server = network.hosts().get(pair.server());
-            final long address = client.sockaddr(server.address(), SERVER_PORT);
             for (int flow = 0; flow < options.flows(); flow++)
             {
+                final int core = clientsOn[pair.client()]++ % processes[pair.client()].length;
+                final HostProcess client = process(processes, pair.client(), core, largestSend);
+                final long address = client.sockaddr(server.address(), SERVER_PORT);
                 final String name = client.host.name() + ".flow" + (tcpClients.size() + udpClients.size());
                 if (test.tcp())
                 {
@@ -137,6 +142,16 @@ public final class PerfRun
         }
         tcpClients.forEach(TcpClient::start);
         udpClients.forEach(UdpClient::start);
+    }
+
+    private HostProcess process(final HostProcess[][] processes, final int host, final int core,
+        final int largestSend)
+    {
+        if (processes[host][core] == null)
+        {
+            processes[host][core] = new HostProcess(network.hosts().get(host), core, largestSend);
+        }
+        return processes[host][core];
     }
 
     /** Runs the simulation for {@code ps} more picoseconds. */
@@ -232,19 +247,33 @@ public final class PerfRun
         return errors;
     }
 
+    /* A host's share is the average over its cores (mpstat's "all"); each core's share is its own. */
     private static List<PerfResult.HostCpuShare> cpuShares(final Network network, final DeviceCounters window,
         final long windowPs)
     {
         final List<PerfResult.HostCpuShare> shares = new ArrayList<>();
         for (final Host host : network.hosts())
         {
-            final Map<CpuUse, Double> byUse = new EnumMap<>(CpuUse.class);
-            for (final CpuUse use : CpuUse.ALL)
+            final int cores = host.cpu().cores();
+            final String h = host.name() + ".";
+            final Map<CpuUse, Double> byUse = shares(window, h + "cpu.", windowPs * (double) cores);
+            final List<Map<CpuUse, Double>> byCore = new ArrayList<>();
+            for (int core = 0; core < cores; core++)
             {
-                byUse.put(use, window.get(host.name() + ".cpu." + use.label() + "_ps") / (double) windowPs);
+                byCore.add(cores == 1 ? byUse : shares(window, h + "cpu" + core + ".", windowPs));
             }
-            shares.add(new PerfResult.HostCpuShare(host.name(), byUse));
+            shares.add(new PerfResult.HostCpuShare(host.name(), byUse, byCore));
         }
         return shares;
+    }
+
+    private static Map<CpuUse, Double> shares(final DeviceCounters window, final String prefix, final double ps)
+    {
+        final Map<CpuUse, Double> byUse = new EnumMap<>(CpuUse.class);
+        for (final CpuUse use : CpuUse.ALL)
+        {
+            byUse.put(use, window.get(prefix + use.label() + "_ps") / ps);
+        }
+        return byUse;
     }
 }

@@ -36,6 +36,9 @@ final class TcpServer implements ReadinessHandler
     /* Request bytes received towards the next complete request, and response bytes still to send. */
     private final int[] requestReceived = new int[MAX_FDS];
     private final int[] responseLeft = new int[MAX_FDS];
+    /* The core each connection's thread runs on: the n-th accepted on core n mod cores (netserver's children). */
+    private final int[] core = new int[MAX_FDS];
+    private int accepted;
     private int listener = -1;
     private boolean stopped;
 
@@ -74,6 +77,7 @@ final class TcpServer implements ReadinessHandler
             acceptAll();
             return;
         }
+        posix.setCore(core[fd]);
         switch (test)
         {
             case TCP_STREAM -> receiveBulk(fd);
@@ -90,7 +94,9 @@ final class TcpServer implements ReadinessHandler
             connection[fd] = test == PerfTest.TCP_STREAM ? meter.newConnection() : -1;
             requestReceived[fd] = 0;
             responseLeft[fd] = 0;
+            core[fd] = accepted++ % process.host.cpu().cores();
             ready(fd, 0);
+            posix.setCore(0);
         }
         if (posix.errno() != Errno.EAGAIN)
         {

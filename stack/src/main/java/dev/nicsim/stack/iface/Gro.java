@@ -1,0 +1,342 @@
+package dev.nicsim.stack.iface;
+
+import dev.nicsim.stack.device.FrameReceiver;
+import dev.nicsim.stack.wire.Bytes;
+import dev.nicsim.stack.wire.Checksum;
+import dev.nicsim.stack.wire.EthernetFrame;
+import dev.nicsim.stack.wire.Ipv4Packet;
+import dev.nicsim.stack.wire.TcpSegment;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Generic receive offload for TCP/IPv4, as Linux's NAPI does it ({@code net/core/gro.c}, {@code tcp_gro_receive},
+ * {@code inet_gro_receive}): within one poll, in-order data segments of a flow are merged into one packet of up to
+ * 64 KiB, which then goes up the stack once, so IP and TCP input run once per merged packet instead of once per frame.
+ *
+ * <p>Which frames merge, Linux's rules:
+ * <ul>
+ *   <li>only TCP over IPv4 without IP options, not a fragment, addressed to this interface's MAC, with payload, with a
+ *   correct TCP checksum and no Ethernet padding; anything else goes up as it is, after the held packet of its own
+ *   flow;</li>
+ *   <li>a frame joins its flow's held packet when its sequence number is the next expected, its ACK number, TTL, TOS,
+ *   DF bit and TCP option bytes (timestamps included, so segments with another TSval start a new packet) are the
+ *   held packet's, its flags differ in nothing but PSH, it carries no SYN, FIN, RST, URG or CWR, and its payload is
+ *   no larger than the held packet's first segment (the gso_size);</li>
+ *   <li>a frame that does not join flushes the held packet and starts a new one (or goes up alone if it cannot be
+ *   held); a segment with PSH or shorter than the first one is the last of its packet (a PSH segment that joins
+ *   nothing goes up at once); a packet that would pass 64 KiB is flushed first;</li>
+ *   <li>at most {@value #FLOWS} flows are held at a time (Linux's {@code MAX_GRO_SKBS}); the oldest goes up to make
+ *   room; everything held goes up at the end of the poll ({@code napi_gro_flush}).</li>
+ * </ul>
+ * The merged packet has its IP total length and both checksums rewritten, so the layers above check it as they check
+ * any packet; TCP acknowledges it as Linux does a GRO packet of several segments (at once).
+ *
+ * <p>Held packets are copied into buffers allocated on first use and reused after: frames are lent by the device
+ * only for the duration of the receive call.
+ */
+final class Gro
+{
+    /** Linux's {@code MAX_GRO_SKBS}: flows held per NAPI context. */
+    static final int FLOWS = 8;
+    /** Largest merged IP packet (Linux's {@code GRO_LEGACY_MAX_SIZE}: 64 KiB, an IP total length fits 16 bits). */
+    static final int MAX_PACKET = 65_535;
+
+    private static final int IP_HEADER = Ipv4Packet.HEADER_LENGTH;
+    private static final int ETH = EthernetFrame.HEADER_LENGTH;
+    private static final int NOT_HELD = -1;
+    private static final int STOPPING_FLAGS = TcpSegment.SYN | TcpSegment.FIN | TcpSegment.RST | TcpSegment.URG |
+        0x80; // CWR
+
+    /** Where merged packets go up: the interface's input path. */
+    interface Deliver
+    {
+        void deliver(MemorySegment memory, long offset, int length, int rawChecksum);
+    }
+
+    private final Deliver up;
+    private final long localMac;
+    /* Per held flow (struct of arrays): the merged frame (Ethernet header on) and what identifies and continues it. */
+    private final MemorySegment[] buffer = new MemorySegment[FLOWS];
+    private final boolean[] held = new boolean[FLOWS];
+    private final long[] addresses = new long[FLOWS];
+    private final int[] ports = new int[FLOWS];
+    private final int[] nextSequence = new int[FLOWS];
+    private final int[] headerLength = new int[FLOWS];
+    private final int[] length = new int[FLOWS];
+    private final int[] firstPayload = new int[FLOWS];
+    private final int[] payloadSum = new int[FLOWS];
+    private final int[] segments = new int[FLOWS];
+    private final long[] age = new long[FLOWS];
+    private long clock;
+    private long merged;
+    private long packets;
+
+    Gro(final Deliver up, final long localMac)
+    {
+        this.up = up;
+        this.localMac = localMac;
+    }
+
+    /** Frames that joined a held packet (each saved one pass through IP and TCP). */
+    long merged()
+    {
+        return merged;
+    }
+
+    /** Packets sent up after coalescing (merged or alone). */
+    long packets()
+    {
+        return packets;
+    }
+
+    /** One received frame: held, merged into its flow's packet, or sent up (after its flow's held packet). */
+    void receive(final MemorySegment memory, final long offset, final int frameLength, final int rawChecksum)
+    {
+        final int ipLength = frameLength - ETH;
+        if (!candidate(memory, offset, frameLength))
+        {
+            flushFlowOf(memory, offset, frameLength);
+            deliver(memory, offset, frameLength, rawChecksum);
+            return;
+        }
+        final long ip = offset + ETH;
+        final long tcp = ip + IP_HEADER;
+        final int tcpHeader = (Bytes.u8(memory, tcp + TcpSegment.DATA_OFFSET) >>> 4) * 4;
+        final int payload = ipLength - IP_HEADER - tcpHeader;
+        final int sum = payloadSum(memory, ip, tcpHeader, payload, rawChecksum);
+        if (sum < 0)
+        {
+            // A bad checksum: let the stack drop and count it, as Linux's GRO passes such a frame on unmerged.
+            flushFlowOf(memory, offset, frameLength);
+            deliver(memory, offset, frameLength, rawChecksum);
+            return;
+        }
+        final long flowAddresses = Bytes.i32(memory, ip + Ipv4Packet.SOURCE) & 0xFFFF_FFFFL |
+            (long) Bytes.i32(memory, ip + Ipv4Packet.DESTINATION) << 32;
+        final int flowPorts = Bytes.i32(memory, tcp + TcpSegment.SOURCE_PORT);
+        final int flow = find(flowAddresses, flowPorts);
+        if (flow != NOT_HELD)
+        {
+            if (joins(flow, memory, offset, tcpHeader, payload))
+            {
+                append(flow, memory, tcp + tcpHeader, payload, sum);
+                final int flags = Bytes.u8(memory, tcp + TcpSegment.FLAGS);
+                if ((flags & TcpSegment.PSH) != 0 || payload < firstPayload[flow])
+                {
+                    flush(flow);
+                }
+                return;
+            }
+            flush(flow);
+        }
+        if ((Bytes.u8(memory, tcp + TcpSegment.FLAGS) & TcpSegment.PSH) != 0)
+        {
+            // Nothing to wait for: a PSH segment that joins nothing goes up at once (tcp_gro_receive's flush).
+            deliver(memory, offset, frameLength, rawChecksum);
+            return;
+        }
+        hold(memory, offset, frameLength, tcpHeader, payload, sum, flowAddresses, flowPorts);
+    }
+
+    /** The end of a poll: every held packet goes up. */
+    void flushAll()
+    {
+        for (int flow = 0; flow < FLOWS; flow++)
+        {
+            if (held[flow])
+            {
+                flush(flow);
+            }
+        }
+    }
+
+    /* A TCP/IPv4 data segment for us that GRO may hold: no IP options, not a fragment, no padding, no stopping flag. */
+    private boolean candidate(final MemorySegment memory, final long offset, final int frameLength)
+    {
+        if (frameLength < ETH + IP_HEADER + TcpSegment.HEADER_LENGTH ||
+            Bytes.u16(memory, offset + EthernetFrame.TYPE) != EthernetFrame.TYPE_IPV4 ||
+            Bytes.u48(memory, offset) != localMac)
+        {
+            return false;
+        }
+        final long ip = offset + ETH;
+        if (Bytes.u8(memory, ip + Ipv4Packet.VERSION_IHL) != 0x45 || Bytes.u8(memory, ip + Ipv4Packet.PROTOCOL) != Ipv4Packet.PROTOCOL_TCP ||
+            (Bytes.u16(memory, ip + Ipv4Packet.FLAGS_FRAGMENT) & 0x3FFF) != 0 || Bytes.u16(memory, ip + Ipv4Packet.TOTAL_LENGTH) != frameLength - ETH)
+        {
+            return false;
+        }
+        final long tcp = ip + IP_HEADER;
+        final int tcpHeader = (Bytes.u8(memory, tcp + TcpSegment.DATA_OFFSET) >>> 4) * 4;
+        final int flags = Bytes.u8(memory, tcp + TcpSegment.FLAGS);
+        return tcpHeader >= TcpSegment.HEADER_LENGTH && frameLength - ETH - IP_HEADER > tcpHeader &&
+            (flags & TcpSegment.ACK) != 0 && (flags & STOPPING_FLAGS) == 0;
+    }
+
+    /*
+     * The ones'-complement sum of the segment's payload, or -1 when its TCP checksum is wrong. With the device's raw
+     * sum of everything after the Ethernet header, only the headers are summed here.
+     */
+    private static int payloadSum(final MemorySegment memory, final long ip, final int tcpHeader, final int payload,
+        final int rawChecksum)
+    {
+        final int headers = Checksum.sum(memory, ip, IP_HEADER + tcpHeader, 0);
+        final int sum = rawChecksum != FrameReceiver.NO_CHECKSUM ? Checksum.subtract(rawChecksum, headers) :
+            Checksum.sum(memory, ip + IP_HEADER + tcpHeader, payload, 0);
+        final int ipHeader = Checksum.sum(memory, ip, IP_HEADER, 0);
+        final int tcp = Checksum.add(Checksum.subtract(headers, ipHeader), sum);
+        final int pseudo = Checksum.pseudoHeader(Bytes.i32(memory, ip + Ipv4Packet.SOURCE),
+            Bytes.i32(memory, ip + Ipv4Packet.DESTINATION), Ipv4Packet.PROTOCOL_TCP, tcpHeader + payload);
+        return Checksum.verifies(Checksum.add(pseudo, tcp)) ? sum : -1;
+    }
+
+    private int find(final long flowAddresses, final int flowPorts)
+    {
+        for (int flow = 0; flow < FLOWS; flow++)
+        {
+            if (held[flow] && addresses[flow] == flowAddresses && ports[flow] == flowPorts)
+            {
+                return flow;
+            }
+        }
+        return NOT_HELD;
+    }
+
+    /* tcp_gro_receive's and inet_gro_receive's flush conditions, the other way round. */
+    private boolean joins(final int flow, final MemorySegment memory, final long offset, final int tcpHeader,
+        final int payload)
+    {
+        final MemorySegment into = buffer[flow];
+        final long ip = offset + ETH;
+        final long tcp = ip + IP_HEADER;
+        final long heldIp = ETH;
+        final long heldTcp = heldIp + IP_HEADER;
+        if (tcpHeader != headerLength[flow] || payload > firstPayload[flow] ||
+            length[flow] + payload - ETH > MAX_PACKET ||
+            Bytes.i32(memory, tcp + TcpSegment.SEQUENCE) != nextSequence[flow] ||
+            Bytes.i32(memory, tcp + TcpSegment.ACKNOWLEDGMENT) != Bytes.i32(into, heldTcp + TcpSegment.ACKNOWLEDGMENT) ||
+            Bytes.u8(memory, ip + Ipv4Packet.TOS) != Bytes.u8(into, heldIp + Ipv4Packet.TOS) ||
+            Bytes.u8(memory, ip + Ipv4Packet.TTL) != Bytes.u8(into, heldIp + Ipv4Packet.TTL) ||
+            Bytes.u16(memory, ip + Ipv4Packet.FLAGS_FRAGMENT) != Bytes.u16(into, heldIp + Ipv4Packet.FLAGS_FRAGMENT) ||
+            ((Bytes.u8(memory, tcp + TcpSegment.FLAGS) ^ Bytes.u8(into, heldTcp + TcpSegment.FLAGS)) &
+                ~TcpSegment.PSH) != 0)
+        {
+            return false;
+        }
+        for (int at = TcpSegment.HEADER_LENGTH; at < tcpHeader; at += 4)
+        {
+            if (Bytes.i32(memory, tcp + at) != Bytes.i32(into, heldTcp + at))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void append(final int flow, final MemorySegment memory, final long payloadAt, final int payload,
+        final int sum)
+    {
+        final int payloadOffset = length[flow] - ETH - IP_HEADER - headerLength[flow];
+        MemorySegment.copy(memory, payloadAt, buffer[flow], length[flow], payload);
+        // A block added at an odd offset contributes its sum byte-swapped (RFC 1071 §2(B)).
+        final int placed = (payloadOffset & 1) == 0 ? sum : ((sum << 8) | (sum >>> 8)) & 0xFFFF;
+        payloadSum[flow] = Checksum.add(payloadSum[flow], placed);
+        length[flow] += payload;
+        nextSequence[flow] += payload;
+        segments[flow]++;
+        merged++;
+        final long heldTcp = ETH + IP_HEADER + TcpSegment.FLAGS;
+        Bytes.put8(buffer[flow], heldTcp, Bytes.u8(buffer[flow], heldTcp) |
+            Bytes.u8(memory, payloadAt - headerLength[flow] + TcpSegment.FLAGS) & TcpSegment.PSH);
+    }
+
+    private void hold(final MemorySegment memory, final long offset, final int frameLength, final int tcpHeader,
+        final int payload, final int sum, final long flowAddresses, final int flowPorts)
+    {
+        int flow = NOT_HELD;
+        int oldest = 0;
+        for (int f = 0; f < FLOWS; f++)
+        {
+            if (!held[f])
+            {
+                flow = f;
+                break;
+            }
+            if (age[f] < age[oldest])
+            {
+                oldest = f;
+            }
+        }
+        if (flow == NOT_HELD)
+        {
+            flush(oldest);
+            flow = oldest;
+        }
+        if (buffer[flow] == null)
+        {
+            buffer[flow] = Arena.ofAuto().allocate(ETH + MAX_PACKET, 8);
+        }
+        MemorySegment.copy(memory, offset, buffer[flow], 0, frameLength);
+        held[flow] = true;
+        addresses[flow] = flowAddresses;
+        ports[flow] = flowPorts;
+        headerLength[flow] = tcpHeader;
+        length[flow] = frameLength;
+        firstPayload[flow] = payload;
+        payloadSum[flow] = sum;
+        segments[flow] = 1;
+        age[flow] = clock++;
+        nextSequence[flow] = Bytes.i32(memory, offset + ETH + IP_HEADER + TcpSegment.SEQUENCE) + payload;
+    }
+
+    /* Sends the flow's packet up: a lone segment as it came, a merged one with new lengths and checksums. */
+    private void flush(final int flow)
+    {
+        held[flow] = false;
+        final MemorySegment packet = buffer[flow];
+        final int ipLength = length[flow] - ETH;
+        final int tcpLength = ipLength - IP_HEADER;
+        if (segments[flow] > 1)
+        {
+            Bytes.put16(packet, ETH + Ipv4Packet.TOTAL_LENGTH, ipLength);
+            Bytes.put16(packet, ETH + Ipv4Packet.CHECKSUM, 0);
+            Bytes.put16(packet, ETH + Ipv4Packet.CHECKSUM, Checksum.finish(Checksum.sum(packet, ETH, IP_HEADER, 0)));
+            final long tcp = ETH + IP_HEADER;
+            Bytes.put16(packet, tcp + TcpSegment.CHECKSUM, 0);
+            final int pseudo = Checksum.pseudoHeader(Bytes.i32(packet, ETH + Ipv4Packet.SOURCE),
+                Bytes.i32(packet, ETH + Ipv4Packet.DESTINATION), Ipv4Packet.PROTOCOL_TCP, tcpLength);
+            final int header = Checksum.sum(packet, tcp, headerLength[flow], 0);
+            Bytes.put16(packet, tcp + TcpSegment.CHECKSUM,
+                Checksum.finish(Checksum.add(Checksum.add(pseudo, header), payloadSum[flow])));
+        }
+        // The raw sum a device would have given for this packet: its headers plus the payload's.
+        final int raw = Checksum.add(Checksum.sum(packet, ETH, IP_HEADER + headerLength[flow], 0), payloadSum[flow]);
+        packets++;
+        up.deliver(packet, 0, length[flow], raw);
+    }
+
+    private void flushFlowOf(final MemorySegment memory, final long offset, final int frameLength)
+    {
+        if (frameLength < ETH + IP_HEADER + TcpSegment.HEADER_LENGTH ||
+            Bytes.u16(memory, offset + EthernetFrame.TYPE) != EthernetFrame.TYPE_IPV4 ||
+            Bytes.u8(memory, offset + ETH + Ipv4Packet.PROTOCOL) != Ipv4Packet.PROTOCOL_TCP ||
+            (Bytes.u8(memory, offset + ETH + Ipv4Packet.VERSION_IHL) & 0x0F) != 5)
+        {
+            return;
+        }
+        final long ip = offset + ETH;
+        final int flow = find(Bytes.i32(memory, ip + Ipv4Packet.SOURCE) & 0xFFFF_FFFFL |
+            (long) Bytes.i32(memory, ip + Ipv4Packet.DESTINATION) << 32, Bytes.i32(memory, ip + IP_HEADER));
+        if (flow != NOT_HELD)
+        {
+            flush(flow);
+        }
+    }
+
+    private void deliver(final MemorySegment memory, final long offset, final int frameLength, final int rawChecksum)
+    {
+        packets++;
+        up.deliver(memory, offset, frameLength, rawChecksum);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.nicsim.stack.iface;
+
+import dev.nicsim.stack.device.FrameReceiver;
+import dev.nicsim.stack.wire.Bytes;
+import dev.nicsim.stack.wire.Checksum;
+import dev.nicsim.stack.wire.TcpSegment;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** GRO's merge and flush rules, frame by frame, and the merged packet's lengths and checksums. */
+class GroTest
+{
+    private static final long US = 0x02_00_00_00_00_02L;
+    private static final int A = 0x0A00_0001;
+    private static final int B = 0x0A00_0002;
+    private static final int MSS = 1448;
+
+    private final MemorySegment frame = Arena.ofAuto().allocate(2048, 8);
+    private final List<String> up = new ArrayList<>();
+    private final Gro gro = new Gro(this::deliver, US);
+
+    /* What went up: payload bytes, first sequence number, flags, and "invalid" when a length or checksum is wrong. */
+    private void deliver(final MemorySegment memory, final long offset, final int length, final int raw)
+    {
+        final long ip = offset + 14;
+        final int tcpLength = length - 34;
+        final int pseudo = Checksum.pseudoHeader(A, B, 6, tcpLength);
+        final boolean valid = length - 14 == Bytes.u16(memory, ip + 2) &&
+            Checksum.verifies(Checksum.sum(memory, ip, 20, 0)) &&
+            Checksum.verifies(Checksum.add(pseudo, Checksum.sum(memory, ip + 20, tcpLength, 0))) &&
+            (raw == FrameReceiver.NO_CHECKSUM || raw == Checksum.sum(memory, ip, length - 14, 0));
+        final int header = (Bytes.u8(memory, ip + 20 + TcpSegment.DATA_OFFSET) >>> 4) * 4;
+        up.add((tcpLength - header) + "@" + Bytes.i32(memory, ip + 20 + TcpSegment.SEQUENCE) + "/" +
+            Bytes.u8(memory, ip + 20 + TcpSegment.FLAGS) + (valid ? "" : " invalid"));
+    }
+
+    /* A frame from A to B with timestamps (TSval tsVal), raw sum as a device reports it. */
+    private void receive(final int seq, final int payload, final int flags, final int tsVal)
+    {
+        final int tcpHeader = 32;
+        final int length = 14 + 20 + tcpHeader + payload;
+        Bytes.put48(frame, 0, US);
+        Bytes.put48(frame, 6, 0x02_00_00_00_00_01L);
+        Bytes.put16(frame, 12, 0x0800);
+        Bytes.put8(frame, 14, 0x45);
+        Bytes.put8(frame, 15, 0);
+        Bytes.put16(frame, 16, length - 14);
+        Bytes.put16(frame, 18, seq & 0xFFFF);
+        Bytes.put16(frame, 20, 0x4000);
+        Bytes.put8(frame, 22, 64);
+        Bytes.put8(frame, 23, 6);
+        Bytes.put16(frame, 24, 0);
+        Bytes.put32(frame, 26, A);
+        Bytes.put32(frame, 30, B);
+        Bytes.put16(frame, 24, Checksum.finish(Checksum.sum(frame, 14, 20, 0)));
+        final long tcp = 34;
+        Bytes.put16(frame, tcp, 40000);
+        Bytes.put16(frame, tcp + 2, 12866);
+        Bytes.put32(frame, tcp + 4, seq);
+        Bytes.put32(frame, tcp + 8, 1);
+        Bytes.put8(frame, tcp + 12, (tcpHeader / 4) << 4);
+        Bytes.put8(frame, tcp + 13, flags);
+        Bytes.put16(frame, tcp + 14, 512);
+        Bytes.put16(frame, tcp + 16, 0);
+        Bytes.put16(frame, tcp + 18, 0);
+        Bytes.put32(frame, tcp + 20, 0x0101_080A);
+        Bytes.put32(frame, tcp + 24, tsVal);
+        Bytes.put32(frame, tcp + 28, 7);
+        for (int i = 0; i < payload; i++)
+        {
+            Bytes.put8(frame, tcp + tcpHeader + i, seq + i);
+        }
+        final int tcpLength = tcpHeader + payload;
+        Bytes.put16(frame, tcp + 16, Checksum.finish(Checksum.add(Checksum.pseudoHeader(A, B, 6, tcpLength),
+            Checksum.sum(frame, tcp, tcpLength, 0))));
+        gro.receive(frame, 0, length, Checksum.sum(frame, 14, length - 14, 0));
+    }
+
+    @Test
+    void inOrderSegmentsOfAFlowGoUpAsOnePacketWithItsLengthsAndChecksumsRewritten()
+    {
+        receive(1000, MSS, TcpSegment.ACK, 5);
+        receive(1000 + MSS, MSS, TcpSegment.ACK, 5);
+        receive(1000 + 2 * MSS, 101, TcpSegment.ACK, 5);
+        receive(1000 + 2 * MSS + 101, MSS, TcpSegment.ACK, 5);
+        gro.flushAll();
+
+        assertEquals(List.of((2 * MSS + 101) + "@1000/16", MSS + "@" + (1000 + 2 * MSS + 101) + "/16"), up,
+            "a segment shorter than the first ends its packet; the next starts another");
+        assertEquals(2, gro.merged());
+    }
+
+    @Test
+    void aGapOtherOptionsOrAStoppingFlagFlushTheHeldPacket()
+    {
+        receive(1000, MSS, TcpSegment.ACK, 5);
+        receive(1000 + 2 * MSS, MSS, TcpSegment.ACK, 5);
+        receive(1000 + 3 * MSS, MSS, TcpSegment.ACK, 6);
+        receive(1000 + 4 * MSS, MSS, TcpSegment.ACK | TcpSegment.FIN, 6);
+        receive(1000 + 5 * MSS + 1, MSS, TcpSegment.ACK | TcpSegment.PSH, 6);
+        receive(1000 + 6 * MSS + 1, MSS, TcpSegment.ACK, 6);
+        gro.flushAll();
+
+        assertEquals(List.of(MSS + "@1000/16", MSS + "@" + (1000 + 2 * MSS) + "/16",
+            MSS + "@" + (1000 + 3 * MSS) + "/16", MSS + "@" + (1000 + 4 * MSS) + "/17",
+            MSS + "@" + (1000 + 5 * MSS + 1) + "/24", MSS + "@" + (1000 + 6 * MSS + 1) + "/16"), up,
+            "a gap, another TSval, a FIN (up alone) and a PSH (last of its packet) each end a packet");
+        assertEquals(0, gro.merged());
+    }
+
+    @Test
+    void aFrameWithABadChecksumGoesUpAloneForTheStackToDrop()
+    {
+        receive(1000, MSS, TcpSegment.ACK, 5);
+        Bytes.put8(frame, 100, Bytes.u8(frame, 100) ^ 1);
+        gro.receive(frame, 0, 14 + 20 + 32 + MSS, FrameReceiver.NO_CHECKSUM);
+        assertEquals(List.of(MSS + "@1000/16", MSS + "@1000/16 invalid"), up,
+            "the held packet goes first, then the bad frame as it came");
+        assertEquals(0, gro.merged());
+    }
+}
