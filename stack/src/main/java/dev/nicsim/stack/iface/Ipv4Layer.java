@@ -34,7 +34,8 @@ public final class Ipv4Layer implements Ipv4Output
 {
     static final int HEADERS = EthernetFrame.HEADER_LENGTH + Ipv4Packet.HEADER_LENGTH;
     private static final int ALL_HOSTS = 0xE000_0001;
-    private static final int HELD_CAPACITY = 64;
+    /** Frames held at once, all neighbours together: room for one neighbour's full ARP queue (101) and more. */
+    private static final int HELD_CAPACITY = 128;
     private static final int HELD_FREE = 0;
     private static final int HELD_WAIT_ARP = 1;
     private static final int HELD_WAIT_SLOT = 2;

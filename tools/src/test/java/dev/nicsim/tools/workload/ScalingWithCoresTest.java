@@ -41,5 +41,7 @@ class ScalingWithCoresTest
                 "the receiver's core " + core + " does protocol work: " + four.cpu().get(1).byCore().get(core));
         }
         assertEquals(0, four.retransmissions(), "one flow, one TX queue: no reordering, no retransmission");
+        assertEquals(16, one.connectionBytes().length, "every flow connected");
+        assertEquals(16, four.connectionBytes().length, "every flow connected");
     }
 }
