@@ -80,7 +80,22 @@ public final class PairedDevice extends SlottedDevice
         this.txView = txMemory().asByteBuffer();
         this.rxBuffer = Arena.ofAuto().allocate(port.link().config().maxFrameBytes(), 64);
         this.rxView = rxBuffer.asByteBuffer();
-        port.connect(new Arrival());
+        port.connect(new FrameSink.Hinted()
+        {
+            @Override
+            public void receiveFrame(final MemorySegment frame, final long offset, final int length,
+                final boolean fcsIntact)
+            {
+                arrive(frame, offset, length, fcsIntact);
+            }
+
+            // An intact FCS is never read: arrive() skips the check.
+            @Override
+            public boolean ignoresIntactFcs()
+            {
+                return true;
+            }
+        });
         port.setLinkStateListener(this::linkChanged);
     }
 
@@ -130,29 +145,6 @@ public final class PairedDevice extends SlottedDevice
         }
         final long wireFree = port.transmit(memory, offset, padded + FCS, true);
         sim.schedule(slotFree[slot], wireFree);
-    }
-
-    /** The device's end of the link: told when the wire vouches for a frame's FCS, which then is not checked. */
-    private final class Arrival implements FrameSink
-    {
-        @Override
-        public void receiveFrame(final MemorySegment frame, final long offset, final int length)
-        {
-            arrive(frame, offset, length, false);
-        }
-
-        @Override
-        public void receiveFrame(final MemorySegment frame, final long offset, final int length,
-            final boolean fcsIntact)
-        {
-            arrive(frame, offset, length, fcsIntact);
-        }
-
-        @Override
-        public boolean ignoresIntactFcs()
-        {
-            return true;
-        }
     }
 
     private void arrive(final MemorySegment frame, final long offset, final int length, final boolean fcsIntact)
