@@ -105,21 +105,7 @@ public final class EthernetLink
         private EthernetPort peer;
         private FrameSink receiver;
         private final List<FrameStage> faults = new ArrayList<>();
-        private final FrameSink arrival = new FrameSink()
-        {
-            @Override
-            public void receiveFrame(final MemorySegment frame, final long offset, final int length)
-            {
-                arrive(frame, offset, length, false);
-            }
-
-            @Override
-            public void receiveFrame(final MemorySegment frame, final long offset, final int length,
-                final boolean fcsIntact)
-            {
-                arrive(frame, offset, length, fcsIntact);
-            }
-        };
+        private final FrameSink arrival = (FrameSink.Hinted) this::arrive;
         private LinkStateListener linkListener;
         private long busyUntil;
         private long framesSent;

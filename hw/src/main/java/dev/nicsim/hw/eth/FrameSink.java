@@ -30,4 +30,18 @@ public interface FrameSink
     {
         return false;
     }
+
+    /** A sink taking every frame with the wire's hint in one method; a plain call passes {@code fcsIntact} false. */
+    @FunctionalInterface
+    interface Hinted extends FrameSink
+    {
+        @Override
+        void receiveFrame(MemorySegment frame, long offset, int length, boolean fcsIntact);
+
+        @Override
+        default void receiveFrame(final MemorySegment frame, final long offset, final int length)
+        {
+            receiveFrame(frame, offset, length, false);
+        }
+    }
 }

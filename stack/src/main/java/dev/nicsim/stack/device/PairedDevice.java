@@ -2,6 +2,7 @@ package dev.nicsim.stack.device;
 
 import dev.nicsim.hw.eth.EthernetConfig;
 import dev.nicsim.hw.eth.EthernetLink;
+import dev.nicsim.hw.eth.FrameSink;
 import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
 import dev.nicsim.hw.sim.Simulator;
@@ -21,7 +22,9 @@ import java.util.zip.CRC32;
  * <p>Transmit: a flushed frame gets its padding and FCS (the JDK's CRC32) in its slot and goes onto the link, which
  * queues it behind frames already on the wire; the slot is free again when the frame has left the wire. Receive: an
  * arriving frame is copied into the device's receive buffer (what a NIC's DMA does), its FCS checked (a bad one is
- * counted and dropped), and lent to the stack in place. Checksum offload in both directions is optional, so both
+ * counted and dropped), and lent to the stack in place. As the NIC model's MAC, the CRC is skipped where its result
+ * is known: no FCS is computed that nobody reads (no tap, no fault stage), and an arriving frame the wire vouches
+ * for is not checked. Checksum offload in both directions is optional, so both
  * paths can be tested.
  */
 public final class PairedDevice extends SlottedDevice
@@ -77,7 +80,22 @@ public final class PairedDevice extends SlottedDevice
         this.txView = txMemory().asByteBuffer();
         this.rxBuffer = Arena.ofAuto().allocate(port.link().config().maxFrameBytes(), 64);
         this.rxView = rxBuffer.asByteBuffer();
-        port.connect(this::arrive);
+        port.connect(new FrameSink.Hinted()
+        {
+            @Override
+            public void receiveFrame(final MemorySegment frame, final long offset, final int length,
+                final boolean fcsIntact)
+            {
+                arrive(frame, offset, length, fcsIntact);
+            }
+
+            // An intact FCS is never read: arrive() skips the check.
+            @Override
+            public boolean ignoresIntactFcs()
+            {
+                return true;
+            }
+        });
         port.setLinkStateListener(this::linkChanged);
     }
 
@@ -117,16 +135,19 @@ public final class PairedDevice extends SlottedDevice
         {
             MemorySegment.copy(ZEROS, 0, memory, offset + length, padded - length);
         }
-        crc.reset();
-        txView.limit((int) offset + padded).position((int) offset);
-        crc.update(txView);
-        final int fcs = (int) crc.getValue();
-        memory.set(ValueLayout.JAVA_INT_UNALIGNED, offset + padded, fcs);
-        final long wireFree = port.transmit(memory, offset, padded + FCS);
+        // As the NIC model's MAC: the FCS is computed only when someone will read it (a tap, a fault stage).
+        if (port.fcsBytesRead())
+        {
+            crc.reset();
+            txView.limit((int) offset + padded).position((int) offset);
+            crc.update(txView);
+            memory.set(ValueLayout.JAVA_INT_UNALIGNED, offset + padded, (int) crc.getValue());
+        }
+        final long wireFree = port.transmit(memory, offset, padded + FCS, true);
         sim.schedule(slotFree[slot], wireFree);
     }
 
-    private void arrive(final MemorySegment frame, final long offset, final int length)
+    private void arrive(final MemorySegment frame, final long offset, final int length, final boolean fcsIntact)
     {
         if (length < MIN_FRAME_WITHOUT_FCS + FCS || length > rxBuffer.byteSize())
         {
@@ -134,10 +155,7 @@ public final class PairedDevice extends SlottedDevice
             return;
         }
         MemorySegment.copy(frame, offset, rxBuffer, 0, length);
-        crc.reset();
-        rxView.limit(length - FCS).position(0);
-        crc.update(rxView);
-        if ((int) crc.getValue() != rxBuffer.get(ValueLayout.JAVA_INT_UNALIGNED, length - FCS))
+        if (!fcsIntact && !fcsMatches(length))
         {
             fcsErrors++;
             return;
@@ -149,6 +167,14 @@ public final class PairedDevice extends SlottedDevice
             ? Checksum.sum(frame, offset + 14, frameLength - 14, 0) : FrameReceiver.NO_CHECKSUM;
         receiver.receiveFrame(rxBuffer, 0, frameLength, raw);
         receiver.receiveBatchDone();
+    }
+
+    private boolean fcsMatches(final int length)
+    {
+        crc.reset();
+        rxView.limit(length - FCS).position(0);
+        crc.update(rxView);
+        return (int) crc.getValue() == rxBuffer.get(ValueLayout.JAVA_INT_UNALIGNED, length - FCS);
     }
 
     private void linkChanged(final boolean up)
