@@ -13,13 +13,14 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
     long delayedAckPs, long rtoMinPs, int dataRetries, long challengeAckIntervalPs, int somaxconn, long arpReachablePs,
     long arpRetransmitPs, int arpProbes, int arpQueueFrames, long reassemblyTimeoutPs, int reassemblySlots,
     int maxSockets, int openFilesPerProcess, long socketMemoryBytes, boolean synCookies, boolean abortOnOverflow,
-    long seed)
+    CongestionAlgorithm congestionControl, long seed)
 {
     public StackConfig
     {
         require(synPolicy, "synPolicy");
         require(icmpErrorPolicy, "icmpErrorPolicy");
         require(timeWaitReuse, "timeWaitReuse");
+        require(congestionControl, "congestionControl");
         if (ephemeralLow < 1 || ephemeralHigh > 65535 || ephemeralLow > ephemeralHigh)
         {
             throw new IllegalArgumentException("ephemeral port range must satisfy 1 <= low <= high <= 65535, got " +
@@ -60,7 +61,8 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
         return new StackConfig(SynRetransmitPolicy.LINUX, IcmpErrorPolicy.LINUX_ABORT_WHILE_CONNECTING,
             TimeWaitReuse.LOOPBACK_ONLY, 32768, 60999, 64 * 1024, 64 * 1024, 64 * 1024, 7, true, true, true,
             60 * Time.S, 60 * Time.S, 40 * Time.MS, 200 * Time.MS, 15, 500 * Time.MS, 4096, 30 * Time.S, Time.S, 3, 3,
-            30 * Time.S, 8, 1 << 20, 1024, 768L << 20, true, false, 0x6E_6963_7369_6DL);
+            30 * Time.S, 8, 1 << 20, 1024, 768L << 20, true, false, CongestionAlgorithm.CUBIC,
+            0x6E_6963_7369_6DL);
     }
 
     public StackConfig withSynPolicy(final SynRetransmitPolicy policy)
@@ -69,7 +71,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     public StackConfig withIcmpErrorPolicy(final IcmpErrorPolicy policy)
@@ -78,7 +80,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     public StackConfig withTimeWaitReuse(final TimeWaitReuse reuse)
@@ -87,7 +89,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     /** {@code net.ipv4.ip_local_port_range}: inclusive bounds, default 32768-60999. */
@@ -97,7 +99,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs, delayedAckPs,
             rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs, arpProbes,
             arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess, socketMemoryBytes,
-            synCookies, abortOnOverflow, seed);
+            synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     /** Socket buffer sizes in bytes, each in [4 KiB, 16 MiB]. */
@@ -107,7 +109,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceive, udpReceive, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     /** The window-scale shift offered in SYNs (Linux derives 7 from its default tcp_rmem). */
@@ -117,7 +119,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, shift, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     /** Whether SYNs offer (and SYN-ACKs accept) TCP timestamps ({@code net.ipv4.tcp_timestamps}, on). */
@@ -127,7 +129,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, enabled, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     /** Whether SYNs offer (and SYN-ACKs accept) SACK ({@code net.ipv4.tcp_sack}, on). */
@@ -137,7 +139,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, enabled, windowScaling, timeWaitPs,
             finTimeoutPs, delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs,
             arpRetransmitPs, arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets,
-            openFilesPerProcess, socketMemoryBytes, synCookies, abortOnOverflow, seed);
+            openFilesPerProcess, socketMemoryBytes, synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     /** Whether SYNs offer (and SYN-ACKs accept) window scaling ({@code net.ipv4.tcp_window_scaling}, on). */
@@ -147,7 +149,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, enabled, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     /** TIME_WAIT duration ({@code TCP_TIMEWAIT_LEN}, 60 s); 0 frees the 4-tuple as soon as the close completes. */
@@ -157,7 +159,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, ps, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     /** How long an orphaned FIN_WAIT_2 lingers ({@code tcp_fin_timeout}, 60 s). */
@@ -167,7 +169,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, ps,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     /** Delayed-ACK timeout ({@code TCP_DELACK_MIN}, 40 ms). */
@@ -177,7 +179,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             ps, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs, arpProbes,
             arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess, socketMemoryBytes,
-            synCookies, abortOnOverflow, seed);
+            synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     /** Lower bound on the data RTO ({@code TCP_RTO_MIN}, 200 ms; RFC 6298 says 1 s). */
@@ -187,7 +189,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, ps, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     /** Data retransmissions before ETIMEDOUT ({@code tcp_retries2}, 15). */
@@ -197,7 +199,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, retries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     /** Per-socket rate limit of RFC 5961 challenge ACKs ({@code tcp_invalid_ratelimit}, 500 ms). */
@@ -207,7 +209,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, ps, somaxconn, arpReachablePs, arpRetransmitPs, arpProbes,
             arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess, socketMemoryBytes,
-            synCookies, abortOnOverflow, seed);
+            synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     /**
@@ -220,7 +222,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, reachablePs, retransmitPs, probes,
             arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess, socketMemoryBytes,
-            synCookies, abortOnOverflow, seed);
+            synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     /** Fragment reassembly: timeout ({@code ipfrag_time}, 30 s) and datagrams reassembled at once (memory bound). */
@@ -230,7 +232,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, timeoutPs, slots, maxSockets, openFilesPerProcess, socketMemoryBytes, synCookies,
-            abortOnOverflow, seed);
+            abortOnOverflow, congestionControl, seed);
     }
 
     /**
@@ -243,7 +245,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, count, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     /** Descriptors per process ({@code RLIMIT_NOFILE}, Linux's default soft limit 1024): past it, EMFILE. */
@@ -253,7 +255,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, count, socketMemoryBytes,
-            synCookies, abortOnOverflow, seed);
+            synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     /**
@@ -266,7 +268,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess, bytes,
-            synCookies, abortOnOverflow, seed);
+            synCookies, abortOnOverflow, congestionControl, seed);
     }
 
     /** SYN cookies when a listener's SYN queue is full ({@code net.ipv4.tcp_syncookies=1}, Linux's default). */
@@ -276,7 +278,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, enabled, abortOnOverflow, seed);
+            socketMemoryBytes, enabled, abortOnOverflow, congestionControl, seed);
     }
 
     /**
@@ -290,7 +292,17 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, enabled, seed);
+            socketMemoryBytes, synCookies, enabled, congestionControl, seed);
+    }
+
+    /** The congestion control of new connections ({@code net.ipv4.tcp_congestion_control}; Linux's default cubic). */
+    public StackConfig withCongestionControl(final CongestionAlgorithm algorithm)
+    {
+        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
+            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
+            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
+            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
+            socketMemoryBytes, synCookies, abortOnOverflow, algorithm, seed);
     }
 
     /** Seeds the ISN/port secret and the stack's random choices: same seed, same run. */
@@ -300,7 +312,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, value);
+            socketMemoryBytes, synCookies, abortOnOverflow, congestionControl, value);
     }
 
     private static void require(final Object value, final String name)
