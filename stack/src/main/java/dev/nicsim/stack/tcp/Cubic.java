@@ -103,12 +103,6 @@ final class Cubic implements CongestionControl
         tcb.cwnd = tcb.ssthresh;
     }
 
-    @Override
-    public void exitRecovery(final Tcb tcb)
-    {
-        tcb.cwnd = tcb.ssthresh;
-    }
-
     /**
      * Linux's {@code tcp_enter_loss}: ssthresh from beta, one segment, and CUBIC's state reset
      * ({@code cubictcp_state} on TCP_CA_Loss clears W_max and the epoch), so growth after slow start is convex.

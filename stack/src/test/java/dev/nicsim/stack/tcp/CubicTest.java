@@ -25,6 +25,14 @@ class CubicTest
         tcb.srttPs = rttPs;
     }
 
+    /** A fast-retransmit loss and its recovery at a window of {@code segments}. */
+    private void lossAt(final int segments, final long rttPs)
+    {
+        connection(segments, rttPs);
+        cubic.enterRecovery(tcb);
+        cubic.exitRecovery(tcb);
+    }
+
     /** One RTT of cwnd-limited ACKs, one per segment, then the clock moves on by the RTT. */
     private void roundTrip(final long rttPs)
     {
@@ -40,9 +48,7 @@ class CubicTest
     void lossReducesByBetaAndRegainsWmaxAtK()
     {
         final long rtt = 100 * Time.MS;
-        connection(1000, rtt);
-        cubic.enterRecovery(tcb);
-        cubic.exitRecovery(tcb);
+        lossAt(1000, rtt);
         assertEquals(700 * MSS, tcb.cwnd);
         assertEquals(tcb.cwnd, tcb.ssthresh);
         final double k = Cubic.k(1000 * MSS, MSS);
@@ -87,9 +93,7 @@ class CubicTest
         // 20 segments at 100 us: K = cbrt(20 * 0.3 / 0.4) ~ 2.5 s, ~25,000 RTTs; the cubic curve is flat there,
         // so W_est (alpha = 3 * 0.3 / 1.7 segments per RTT) sets the window.
         final long rtt = 100 * Time.US;
-        connection(20, rtt);
-        cubic.enterRecovery(tcb);
-        cubic.exitRecovery(tcb);
+        lossAt(20, rtt);
         assertEquals(14 * MSS, tcb.cwnd);
         for (int i = 0; i < 10; i++)
         {
@@ -128,9 +132,7 @@ class CubicTest
     @Test
     void timeoutAsLinux()
     {
-        connection(100, 10 * Time.MS);
-        cubic.enterRecovery(tcb);
-        cubic.exitRecovery(tcb);
+        lossAt(100, 10 * Time.MS);
         cubic.timeout(tcb);
         assertEquals(MSS, tcb.cwnd);
         assertEquals(49 * MSS, tcb.ssthresh);
