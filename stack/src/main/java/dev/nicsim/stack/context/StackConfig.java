@@ -13,13 +13,14 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
     long delayedAckPs, long rtoMinPs, int dataRetries, long challengeAckIntervalPs, int somaxconn, long arpReachablePs,
     long arpRetransmitPs, int arpProbes, int arpQueueFrames, long reassemblyTimeoutPs, int reassemblySlots,
     int maxSockets, int openFilesPerProcess, long socketMemoryBytes, boolean synCookies, boolean abortOnOverflow,
-    boolean gro, long seed)
+    boolean gro, CongestionAlgorithm congestionControl, long seed)
 {
     public StackConfig
     {
         require(synPolicy, "synPolicy");
         require(icmpErrorPolicy, "icmpErrorPolicy");
         require(timeWaitReuse, "timeWaitReuse");
+        require(congestionControl, "congestionControl");
         if (ephemeralLow < 1 || ephemeralHigh > 65535 || ephemeralLow > ephemeralHigh)
         {
             throw new IllegalArgumentException("ephemeral port range must satisfy 1 <= low <= high <= 65535, got " +
@@ -62,7 +63,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             // ARP holds up to 101 packets per unresolved neighbour: Linux's unres_qlen as derived from the default
             // unres_qlen_bytes (212 992) since 3.3 (the 3 of older kernels dropped all but 3 of a burst of connects).
             60 * Time.S, 60 * Time.S, 40 * Time.MS, 200 * Time.MS, 15, 500 * Time.MS, 4096, 30 * Time.S, Time.S, 3, 101,
-            30 * Time.S, 8, 1 << 20, 1024, 768L << 20, true, false, false,
+            30 * Time.S, 8, 1 << 20, 1024, 768L << 20, true, false, false, CongestionAlgorithm.CUBIC,
             0x6E_6963_7369_6DL);
     }
 
@@ -72,7 +73,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     public StackConfig withIcmpErrorPolicy(final IcmpErrorPolicy policy)
@@ -81,7 +82,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     public StackConfig withTimeWaitReuse(final TimeWaitReuse reuse)
@@ -90,7 +91,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     /** {@code net.ipv4.ip_local_port_range}: inclusive bounds, default 32768-60999. */
@@ -100,7 +101,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs, delayedAckPs,
             rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs, arpProbes,
             arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess, socketMemoryBytes,
-            synCookies, abortOnOverflow, gro, seed);
+            synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     /** Socket buffer sizes in bytes, each in [4 KiB, 16 MiB]. */
@@ -110,7 +111,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceive, udpReceive, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     /** The window-scale shift offered in SYNs (Linux derives 7 from its default tcp_rmem). */
@@ -120,7 +121,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, shift, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     /** Whether SYNs offer (and SYN-ACKs accept) TCP timestamps ({@code net.ipv4.tcp_timestamps}, on). */
@@ -130,7 +131,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, enabled, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     /** Whether SYNs offer (and SYN-ACKs accept) SACK ({@code net.ipv4.tcp_sack}, on). */
@@ -140,7 +141,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, enabled, windowScaling, timeWaitPs,
             finTimeoutPs, delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs,
             arpRetransmitPs, arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets,
-            openFilesPerProcess, socketMemoryBytes, synCookies, abortOnOverflow, gro, seed);
+            openFilesPerProcess, socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     /** Whether SYNs offer (and SYN-ACKs accept) window scaling ({@code net.ipv4.tcp_window_scaling}, on). */
@@ -150,7 +151,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, enabled, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     /** TIME_WAIT duration ({@code TCP_TIMEWAIT_LEN}, 60 s); 0 frees the 4-tuple as soon as the close completes. */
@@ -160,7 +161,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, ps, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     /** How long an orphaned FIN_WAIT_2 lingers ({@code tcp_fin_timeout}, 60 s). */
@@ -170,7 +171,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, ps,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     /** Delayed-ACK timeout ({@code TCP_DELACK_MIN}, 40 ms). */
@@ -180,7 +181,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             ps, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs, arpProbes,
             arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess, socketMemoryBytes,
-            synCookies, abortOnOverflow, gro, seed);
+            synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     /** Lower bound on the data RTO ({@code TCP_RTO_MIN}, 200 ms; RFC 6298 says 1 s). */
@@ -190,7 +191,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, ps, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     /** Data retransmissions before ETIMEDOUT ({@code tcp_retries2}, 15). */
@@ -200,7 +201,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, retries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     /** Per-socket rate limit of RFC 5961 challenge ACKs ({@code tcp_invalid_ratelimit}, 500 ms). */
@@ -210,7 +211,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, ps, somaxconn, arpReachablePs, arpRetransmitPs, arpProbes,
             arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess, socketMemoryBytes,
-            synCookies, abortOnOverflow, gro, seed);
+            synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     /**
@@ -223,7 +224,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, reachablePs, retransmitPs, probes,
             arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess, socketMemoryBytes,
-            synCookies, abortOnOverflow, gro, seed);
+            synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     /** Fragment reassembly: timeout ({@code ipfrag_time}, 30 s) and datagrams reassembled at once (memory bound). */
@@ -233,7 +234,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, timeoutPs, slots, maxSockets, openFilesPerProcess, socketMemoryBytes, synCookies,
-            abortOnOverflow, gro, seed);
+            abortOnOverflow, gro, congestionControl, seed);
     }
 
     /**
@@ -246,7 +247,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, count, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     /** Descriptors per process ({@code RLIMIT_NOFILE}, Linux's default soft limit 1024): past it, EMFILE. */
@@ -256,7 +257,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, count, socketMemoryBytes,
-            synCookies, abortOnOverflow, gro, seed);
+            synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     /**
@@ -269,7 +270,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess, bytes,
-            synCookies, abortOnOverflow, gro, seed);
+            synCookies, abortOnOverflow, gro, congestionControl, seed);
     }
 
     /** SYN cookies when a listener's SYN queue is full ({@code net.ipv4.tcp_syncookies=1}, Linux's default). */
@@ -279,7 +280,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, enabled, abortOnOverflow, gro, seed);
+            socketMemoryBytes, enabled, abortOnOverflow, gro, congestionControl, seed);
     }
 
     /**
@@ -293,7 +294,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, enabled, gro, seed);
+            socketMemoryBytes, synCookies, enabled, gro, congestionControl, seed);
     }
 
     /**
@@ -307,7 +308,17 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, enabled, seed);
+            socketMemoryBytes, synCookies, abortOnOverflow, enabled, congestionControl, seed);
+    }
+
+    /** The congestion control of new connections ({@code net.ipv4.tcp_congestion_control}; Linux's default cubic). */
+    public StackConfig withCongestionControl(final CongestionAlgorithm algorithm)
+    {
+        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
+            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
+            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
+            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
+            socketMemoryBytes, synCookies, abortOnOverflow, gro, algorithm, seed);
     }
 
     /** Seeds the ISN/port secret and the stack's random choices: same seed, same run. */
@@ -317,7 +328,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
             delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
             arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, value);
+            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, value);
     }
 
     private static void require(final Object value, final String name)

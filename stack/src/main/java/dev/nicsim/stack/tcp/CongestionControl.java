@@ -17,8 +17,11 @@ interface CongestionControl
     /** The third duplicate ACK: the window to recover with (fast retransmit follows). */
     void enterRecovery(Tcb tcb);
 
-    /** Everything outstanding when recovery began is acknowledged. */
-    void exitRecovery(Tcb tcb);
+    /** Everything outstanding when recovery began is acknowledged: the window is the reduced one (RFC 6582 step 3). */
+    default void exitRecovery(final Tcb tcb)
+    {
+        tcb.cwnd = tcb.ssthresh;
+    }
 
     /** The retransmission timer ran out. */
     void timeout(Tcb tcb);

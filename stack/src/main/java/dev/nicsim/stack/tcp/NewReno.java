@@ -52,12 +52,6 @@ final class NewReno implements CongestionControl
     }
 
     @Override
-    public void exitRecovery(final Tcb tcb)
-    {
-        tcb.cwnd = tcb.ssthresh;
-    }
-
-    @Override
     public void timeout(final Tcb tcb)
     {
         tcb.ssthresh = halfFlight(tcb);

@@ -73,6 +73,15 @@ public final class Tcb
     /** Fast recovery (RFC 6582 NewReno): on until everything sent before it started is acknowledged. */
     public boolean inRecovery;
     public int recoveryPoint;
+    /* CUBIC (RFC 9438) per connection, in bytes and seconds; see Cubic. */
+    public double cubicWMax;
+    public double cubicCwndPrior;
+    public double cubicOrigin;
+    public double cubicK;
+    public double cubicWEst;
+    public double cubicCarry;
+    /** Start of the congestion avoidance epoch in simulated time, 0 for none. */
+    public long cubicEpochPs;
     public boolean synRetransmitted;
     /** End of the last segment shorter than the MSS, for Nagle's test (Minshall). */
     public int smallSegmentEnd;
@@ -143,6 +152,13 @@ public final class Tcb
         dupAcks = 0;
         inRecovery = false;
         recoveryPoint = 0;
+        cubicWMax = 0;
+        cubicCwndPrior = 0;
+        cubicOrigin = 0;
+        cubicK = 0;
+        cubicWEst = 0;
+        cubicCarry = 0;
+        cubicEpochPs = 0;
         synRetransmitted = false;
         smallSegmentEnd = 0;
         finQueued = false;

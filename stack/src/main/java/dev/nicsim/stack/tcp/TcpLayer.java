@@ -63,7 +63,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private final TcpSegment in = new TcpSegment();
     private final TcpSegment out = new TcpSegment();
     private final SecretHash secret;
-    private final CongestionControl congestion = NewReno.INSTANCE;
+    private final CongestionControl congestion;
     private final EphemeralPorts ephemeral;
     /** The socket whose port {@link #hashConnect} is choosing. */
     private TcpSocket connecting;
@@ -99,6 +99,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         this.secret = new SecretHash(stack.config().seed());
         this.cookies = new SynCookies(secret);
         this.ephemeral = ephemeral;
+        this.congestion = switch (stack.config().congestionControl())
+        {
+            case CUBIC -> new Cubic(stack.sim());
+            case NEWRENO -> NewReno.INSTANCE;
+        };
         final int sendBuffer = stack.config().tcpSendBuffer();
         final int receiveBuffer = stack.config().tcpReceiveBuffer();
         this.sockets = new SocketPool<>(hostSockets, memory -> new TcpSocket(memory, sendBuffer, receiveBuffer, this));

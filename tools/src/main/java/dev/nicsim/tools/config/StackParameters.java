@@ -1,6 +1,7 @@
 package dev.nicsim.tools.config;
 
 import dev.nicsim.hw.sim.Time;
+import dev.nicsim.stack.context.CongestionAlgorithm;
 import dev.nicsim.stack.context.IcmpErrorPolicy;
 import dev.nicsim.stack.context.StackConfig;
 import dev.nicsim.stack.context.SynRetransmitPolicy;
@@ -29,11 +30,13 @@ public final class StackParameters
     public static final String SYN_COOKIES = "tcp.syncookies";
     public static final String ABORT_ON_OVERFLOW = "tcp.abort_on_overflow";
     public static final String GRO = "stack.gro";
+    public static final String CONGESTION_CONTROL = "tcp.congestion_control";
     public static final String ARP_PROBES = "arp.probes";
     public static final String ARP_RETRANSMIT = "arp.retransmit_ms";
 
     private static final List<String> SYN_PROFILES = List.of("linux", "rfc6298", "rfc9293");
     private static final List<String> ICMP_POLICIES = List.of("linux", "rfc9293");
+    private static final List<String> CONGESTION_CONTROLS = List.of("cubic", "newreno");
 
     private StackParameters()
     {
@@ -70,6 +73,8 @@ public final class StackParameters
                 "the accept queue full (tcp_abort_on_overflow; off drops the ACK and lets the SYN-ACK retry)"),
             Parameter.bool(GRO, stack.gro(), "generic receive offload: in-order TCP segments of a flow received in " +
                 "one NAPI poll go up the stack as one packet of up to 64 KiB (ethtool -K gro; Linux's default is on)"),
+            Parameter.choice(CONGESTION_CONTROL, "cubic", CONGESTION_CONTROLS, "congestion control " +
+                "(tcp_congestion_control): cubic (RFC 9438, Linux's default) or newreno (RFC 5681/6582)"),
             Parameter.integer(ARP_PROBES, stack.arpProbes(), "", 1, 100,
                 "ARP requests before giving up (mcast_solicit)"),
             Parameter.decimal(ARP_RETRANSMIT, stack.arpRetransmitPs() / (double) Time.MS, "ms", 1, 60_000,
@@ -102,6 +107,8 @@ public final class StackParameters
             .withSynCookies(settings.bool(SYN_COOKIES))
             .withAbortOnOverflow(settings.bool(ABORT_ON_OVERFLOW))
             .withGro(settings.bool(GRO))
+            .withCongestionControl(settings.text(CONGESTION_CONTROL).equals("newreno") ? CongestionAlgorithm.NEWRENO :
+                CongestionAlgorithm.CUBIC)
             .withArp(defaults.arpReachablePs(), Math.round(settings.decimal(ARP_RETRANSMIT) * Time.MS),
                 settings.integer32(ARP_PROBES))
             .withSeed(settings.integer(PlatformParameters.SEED) * 0x9E37_79B9L + index);

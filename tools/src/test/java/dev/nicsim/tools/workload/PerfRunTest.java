@@ -12,6 +12,7 @@ import dev.nicsim.tools.workload.perf.TrafficPattern;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -142,6 +143,23 @@ class PerfRunTest
             result.goodputGbps());
         assertEquals(4, result.connectionBytes().length);
         assertTrue(result.jainFairness() > 0.25 && result.jainFairness() <= 1, "Jain " + result.jainFairness());
+    }
+
+    @Test
+    void congestionControlSettingSelectsTheAlgorithm()
+    {
+        // Incast loses segments, so the algorithms' reactions to loss (beta 0.5 against 0.7, CUBIC's curve) show.
+        final PerfOptions options = PerfOptions.defaults(PerfTest.TCP_STREAM).withDuration(0.02).withWarmup(0.001)
+            .withHosts(5, TrafficPattern.INCAST).withSamples(10);
+        final PerfResult cubic = run(options, "link.switch_port_buffer_kib=16");
+        final PerfResult newReno = run(options, "link.switch_port_buffer_kib=16", "tcp.congestion_control=newreno");
+
+        // The figures this run gave before CUBIC existed (main at 1d034a3, NewReno the only algorithm): newreno
+        // restores that behaviour byte for byte.
+        assertEquals(16_626_622, newReno.bytes());
+        assertEquals(16, newReno.retransmissions());
+        assertTrue(cubic.retransmissions() > 0, "CUBIC recovers from the drops too");
+        assertNotEquals(newReno.bytes(), cubic.bytes(), "cubic, the default, is a different algorithm");
     }
 
     private static long sum(final long[] values)
