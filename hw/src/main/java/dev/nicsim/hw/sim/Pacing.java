@@ -1,5 +1,7 @@
 package dev.nicsim.hw.sim;
 
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * Ties simulated time to wall-clock time for runs attached to the real world. {@code speed} is simulated seconds per
  * wall second: 1.0 is real time, 0.5 runs the simulation at half speed (useful for a slow serial link).
@@ -23,7 +25,32 @@ public final class Pacing
      */
     public static final long SLIP_TOLERANCE_NANOS = 1_000_000;
 
+    /** Where pacing reads and waits for wall-clock time: the system's, or a test's own. */
+    interface WallClock
+    {
+        WallClock SYSTEM = new WallClock()
+        {
+            @Override
+            public long nanoTime()
+            {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void park(final Object blocker, final long nanos)
+            {
+                LockSupport.parkNanos(blocker, nanos);
+            }
+        };
+
+        long nanoTime();
+
+        /** Waits up to {@code nanos} (less if woken by {@link LockSupport#unpark}). */
+        void park(Object blocker, long nanos);
+    }
+
     private final double speed;
+    private final WallClock clock;
     private long simStart;
     private long wallStartNanos;
     private long longestLateNanos;
@@ -32,12 +59,18 @@ public final class Pacing
 
     public Pacing(final double speed)
     {
+        this(speed, WallClock.SYSTEM);
+    }
+
+    Pacing(final double speed, final WallClock clock)
+    {
         if (!(speed > 0) || Double.isInfinite(speed))
         {
             throw new IllegalArgumentException("pacing speed must be a positive, finite number of simulated seconds " +
                 "per wall second; got " + speed);
         }
         this.speed = speed;
+        this.clock = clock;
     }
 
     public static Pacing realTime()
@@ -53,7 +86,7 @@ public final class Pacing
     void start(final long simNow)
     {
         simStart = simNow;
-        wallStartNanos = System.nanoTime();
+        wallStartNanos = clock.nanoTime();
     }
 
     /**
@@ -102,14 +135,20 @@ public final class Pacing
             slips++;
             slippedNanos += lateNanos;
             simStart = simNow;
-            wallStartNanos = System.nanoTime();
+            wallStartNanos = clock.nanoTime();
         }
+    }
+
+    /** Waits on the wall clock for at most {@code nanos}. */
+    void park(final Object blocker, final long nanos)
+    {
+        clock.park(blocker, nanos);
     }
 
     /** The simulated time that corresponds to this wall-clock instant. */
     long simulatedNow()
     {
-        final double wallPs = (System.nanoTime() - wallStartNanos) * 1000.0;
+        final double wallPs = (clock.nanoTime() - wallStartNanos) * 1000.0;
         return simStart + (long) (wallPs * speed);
     }
 
@@ -121,6 +160,6 @@ public final class Pacing
             return Long.MAX_VALUE;
         }
         final long dueWall = wallStartNanos + (long) ((simTime - simStart) / 1000.0 / speed);
-        return dueWall - System.nanoTime();
+        return dueWall - clock.nanoTime();
     }
 }

@@ -486,7 +486,7 @@ public final class Simulator
             {
                 return true;
             }
-            LockSupport.parkNanos(this, waitNanos);
+            pacing.park(this, waitNanos);
         }
     }
 
