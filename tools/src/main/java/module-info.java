@@ -9,6 +9,7 @@ module dev.nicsim.tools {
     requires org.knowm.xchart;
     requires VectorGraphics2D;
     requires java.desktop;
+    requires java.management;
     requires jssc;
     requires HdrHistogram;
 

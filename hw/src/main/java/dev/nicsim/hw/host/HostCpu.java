@@ -200,18 +200,28 @@ public final class HostCpu
             coreBusyPs[core] += activityPs;
             final long[] uses = usePs[core];
             uses[activityUse.ordinal()] += activityPs - chargedAwayPs;
-            if (chargedAwayPs > 0)
+            if (chargedAwayPs > 0 || activityListener != null)
             {
-                for (int use = 0; use < uses.length; use++)
-                {
-                    uses[use] += chargedElsewherePs[use];
-                    chargedElsewherePs[use] = 0;
-                }
+                endRarely(core, end);
             }
-            if (activityListener != null)
+        }
+    }
+
+    /** The parts of {@link #end()} most activities skip, kept out of it so that it stays small enough to inline. */
+    private void endRarely(final int core, final long end)
+    {
+        if (chargedAwayPs > 0)
+        {
+            final long[] uses = usePs[core];
+            for (int use = 0; use < uses.length; use++)
             {
-                activityListener.activity(this, core, activityUse, activityStart, end);
+                uses[use] += chargedElsewherePs[use];
+                chargedElsewherePs[use] = 0;
             }
+        }
+        if (activityListener != null)
+        {
+            activityListener.activity(this, core, activityUse, activityStart, end);
         }
     }
 

@@ -40,10 +40,11 @@ public final class SocketPool<S extends Socket>
         else
         {
             socket = factory.apply(host.memory());
+            socket.reset();
             remember(socket);
         }
+        // A socket is reset once per use, when freed (and once when built), not again when it is taken.
         socket.nextFree = null;
-        socket.reset();
         socket.open = true;
         host.opened();
         return (S) socket;
