@@ -24,6 +24,8 @@ public abstract class Socket extends SockCommon
 
     /** {@link SocketConstants#SOCK_STREAM} or {@link SocketConstants#SOCK_DGRAM}. */
     public final int type;
+    /** The socket calls of its type ({@code sock->ops}), set by the socket layer when it hands the socket out. */
+    public ProtoOps ops;
     public final ByteRing sendBuffer;
     public final ByteRing receiveBuffer;
 
