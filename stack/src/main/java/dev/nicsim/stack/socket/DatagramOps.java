@@ -118,7 +118,8 @@ final class DatagramOps implements ProtoOps
         return socket.localPort != 0 || ephemeralPorts.bindAny(socket, udp.ports(), socket.localAddress) >= 0;
     }
 
-    /** Routes to {@code destination} from the socket's address: 0, or -errno (EACCES: broadcast without SO_BROADCAST). */
+    /** Routes to {@code destination} from the socket's address: 0, or -errno (EACCES for a broadcast without
+     *  SO_BROADCAST). */
     private int route(final Socket socket, final int destination)
     {
         final int routed = routes.lookupFrom(destination, socket.localAddress);
