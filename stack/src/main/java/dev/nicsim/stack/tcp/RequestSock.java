@@ -13,18 +13,11 @@ public final class RequestSock extends MiniSock
     /** The peer's SYN window (never scaled) and the ACK field it carried. */
     public int peerWindow;
     public int peerAck;
-    public int peerMss;
-    public boolean wscaleOk;
-    public int sndWscale;
-    public boolean timestampsOk;
-    public boolean sackOk;
-    public int tsRecent;
-    public long tsRecentStamp;
-    public int tsOffset;
-    public int userMss;
+    /** MSS both ways, options and timestamps, as the socket made from the request takes them. */
+    public final SynOptions options = new SynOptions();
+    /** The listener's TCP_NODELAY, for the socket made from the request. */
     public boolean noDelay;
-    /** MSS and window this side's SYN-ACK offers. */
-    public int advertisedMss;
+    /** The window this side's SYN-ACK offers. */
     public int window;
     public long firstSynTime;
     public long rtoPs;

@@ -261,7 +261,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         request.iss = isn(request.localAddress, request.remoteAddress, request.localPort, request.remotePort);
         queue.addRequest(request);
         connections.add(request);
-        sendSynAck(request, tsNow(request.tsOffset));
+        sendSynAck(request, tsNow(request.options.tsOffset));
         stack.sim().schedule(request.timer, stack.sim().now() + request.rtoPs);
         return DropReason.ACCEPTED;
     }
@@ -270,34 +270,36 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private void requestFromSyn(final InboundSegment seg, final RequestSock request, final TcpSocket listener)
     {
         final StackConfig config = stack.config();
+        requestFor(seg, request, listener);
+        request.irs = seg.seq;
+        request.peerWindow = seg.window;
+        request.peerAck = seg.ack;
+        request.options.clearOptions();
+        request.options.agreeTo(seg, config.windowScaling(), config.timestamps(), config.sack(), stack.sim().now());
+        requestDefaults(request, listener);
+    }
+
+    /** A request of {@code listener} for the connection {@code seg} belongs to: its 4-tuple. */
+    private static void requestFor(final InboundSegment seg, final RequestSock request, final TcpSocket listener)
+    {
         request.listener = listener;
         request.reuseAddress = listener.reuseAddress;
         request.localAddress = seg.destination;
         request.localPort = seg.destinationPort;
         request.remoteAddress = seg.source;
         request.remotePort = seg.sourcePort;
-        request.irs = seg.seq;
-        request.peerWindow = seg.window;
-        request.peerAck = seg.ack;
-        request.peerMss = seg.mss() > 0 ? seg.mss() : DEFAULT_PEER_MSS;
-        request.wscaleOk = seg.wscale() >= 0 && config.windowScaling();
-        request.sndWscale = request.wscaleOk ? seg.wscale() : 0;
-        request.timestampsOk = seg.hasTimestamps() && config.timestamps();
-        request.tsRecent = request.timestampsOk ? seg.tsVal() : 0;
-        request.tsRecentStamp = request.timestampsOk ? stack.sim().now() : 0;
-        request.sackOk = seg.sackPermitted() && config.sack();
-        requestDefaults(request, listener);
     }
 
     /** A request's local choices: MSS and window to offer, timestamp offset, the first RTO. */
     private void requestDefaults(final RequestSock request, final TcpSocket listener)
     {
-        request.userMss = listener.tcb.userMss;
+        final SynOptions options = request.options;
+        options.userMss = listener.tcb.userMss;
         request.noDelay = listener.tcb.noDelay;
-        request.tsOffset = (int) secret.hash(SecretHash.PURPOSE_TIMESTAMP_OFFSET, request.localAddress,
+        options.tsOffset = (int) secret.hash(SecretHash.PURPOSE_TIMESTAMP_OFFSET, request.localAddress,
             request.remoteAddress, 0, 0);
         final int routed = routes.lookup(request.remoteAddress);
-        request.advertisedMss = mss(request.userMss, routed == 0 ? routes.resultInterface().mtu() : 576);
+        options.advertisedMss = mss(options.userMss, routed == 0 ? routes.resultInterface().mtu() : 576);
         // A fresh socket's receive buffer is empty: the SYN-ACK offers all of it, unscaled (RFC 7323 §2.2).
         request.window = Math.min(stack.config().tcpReceiveBuffer(), MAX_WINDOW);
         request.firstSynTime = stack.sim().now();
@@ -314,18 +316,19 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     {
         final RequestSock request = cookieRequest;
         requestFromSyn(seg, request, listener);
-        if (!request.timestampsOk)
+        final SynOptions options = request.options;
+        if (!options.timestampsOk)
         {
-            request.wscaleOk = false;
-            request.sndWscale = 0;
-            request.sackOk = false;
+            options.wscaleOk = false;
+            options.sndWscale = 0;
+            options.sackOk = false;
         }
-        final int clamp = request.userMss > 0 ? Math.min(request.peerMss, request.userMss) : request.peerMss;
+        final int clamp = options.userMss > 0 ? Math.min(options.peerMss, options.userMss) : options.peerMss;
         request.iss = cookies.cookie(request.localAddress, request.remoteAddress, request.localPort,
             request.remotePort, seg.seq, SynCookies.mssIndex(clamp), stack.sim().now());
         listener.listenQueue.synOverflowed(stack.sim().now());
-        sendSynAck(request, request.timestampsOk ? SynCookies.timestamp(tsNow(request.tsOffset), request.wscaleOk,
-            request.sndWscale, request.sackOk) : 0);
+        sendSynAck(request, options.timestampsOk ? SynCookies.timestamp(tsNow(options.tsOffset), options.wscaleOk,
+            options.sndWscale, options.sackOk) : 0);
         stack.stats().synCookiesSent++;
     }
 
@@ -354,23 +357,20 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             return acceptOverflow(seg, null);
         }
         final RequestSock request = cookieRequest;
-        request.listener = listener;
-        request.reuseAddress = listener.reuseAddress;
-        request.localAddress = seg.destination;
-        request.localPort = seg.destinationPort;
-        request.remoteAddress = seg.source;
-        request.remotePort = seg.sourcePort;
+        requestFor(seg, request, listener);
         request.iss = seg.ack - 1;
         request.irs = seg.seq - 1;
         request.peerWindow = 0;
         request.peerAck = 0;
-        request.peerMss = SynCookies.MSS_TABLE[index];
-        request.wscaleOk = wscale != SynCookies.TS_WSCALE_MASK;
-        request.sndWscale = request.wscaleOk ? wscale : 0;
-        request.timestampsOk = timestamps;
-        request.tsRecent = timestamps ? seg.tsVal() : 0;
-        request.tsRecentStamp = timestamps ? stack.sim().now() : 0;
-        request.sackOk = sack;
+        // What the cookie kept of the SYN: the MSS by its index, window scaling and SACK in the timestamp.
+        final SynOptions agreed = request.options;
+        agreed.peerMss = SynCookies.MSS_TABLE[index];
+        agreed.wscaleOk = wscale != SynCookies.TS_WSCALE_MASK;
+        agreed.sndWscale = agreed.wscaleOk ? wscale : 0;
+        agreed.timestampsOk = timestamps;
+        agreed.tsRecent = timestamps ? seg.tsVal() : 0;
+        agreed.tsRecentStamp = timestamps ? stack.sim().now() : 0;
+        agreed.sackOk = sack;
         requestDefaults(request, listener);
         // No SYN-ACK was timed: the handshake gives no RTT sample.
         request.firstSynTime = -1;
@@ -393,11 +393,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private int requestInput(final InboundSegment seg, final RequestSock request)
     {
         final int flags = seg.flags & (TcpSegment.SYN | TcpSegment.ACK | TcpSegment.RST);
-        final boolean pawsRejects = request.timestampsOk && seg.hasTimestamps() &&
-            Tcb.before(seg.tsVal(), request.tsRecent);
+        final boolean pawsRejects = request.options.timestampsOk && seg.hasTimestamps() &&
+            Tcb.before(seg.tsVal(), request.options.tsRecent);
         if (flags == TcpSegment.SYN && seg.seq == request.irs && !pawsRejects)
         {
-            sendSynAck(request, tsNow(request.tsOffset));
+            sendSynAck(request, tsNow(request.options.tsOffset));
             return DropReason.ACCEPTED;
         }
         if (flags == TcpSegment.ACK && seg.ack == request.iss + 1 && seg.seq == request.rcvNxt() && !pawsRejects &&
@@ -459,24 +459,16 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         child.remotePort = request.remotePort;
         final Tcb tcb = child.tcb;
         tcb.passive = true;
-        tcb.userMss = request.userMss;
+        tcb.copyOptions(request.options);
         tcb.noDelay = request.noDelay;
         tcb.irs = request.irs;
         tcb.rcvNxt = request.rcvNxt();
-        tcb.peerMss = request.peerMss;
-        tcb.wscaleOk = request.wscaleOk;
-        tcb.sndWscale = request.sndWscale;
-        tcb.rcvWscale = request.wscaleOk ? stack.config().windowScale() : 0;
-        tcb.timestampsOk = request.timestampsOk;
-        tcb.tsRecent = request.tsRecent;
-        tcb.tsRecentStamp = request.tsRecentStamp;
-        tcb.sackOk = request.sackOk;
+        tcb.rcvWscale = tcb.wscaleOk ? stack.config().windowScale() : 0;
         tcb.sndWnd = request.peerWindow;
         tcb.maxSndWnd = request.peerWindow;
         tcb.sndWl1 = request.irs;
         tcb.sndWl2 = request.peerAck;
         tcb.iss = request.iss;
-        tcb.tsOffset = request.tsOffset;
         tcb.sndUna = request.iss;
         tcb.sndNxt = request.iss + 1;
         tcb.sndMax = tcb.sndNxt;
@@ -485,7 +477,6 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         tcb.rtoPs = request.rtoPs;
         tcb.retransmits = request.retransmits;
         tcb.synRetransmitted = request.retransmits > 0;
-        tcb.advertisedMss = request.advertisedMss;
         tcb.rcvAdvertisedEdge = tcb.rcvNxt + request.window;
         ports.add(child, request.localPort, false);
         setState(child, TcpState.SYN_RECEIVED);
@@ -505,8 +496,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     /** The SYN-ACK of a request, options in Linux's order, echoing only what the SYN offered. */
     private void sendSynAck(final RequestSock request, final int tsVal)
     {
-        final int optionsLength = TcpSegment.optionsLength(true, request.sackOk, request.timestampsOk,
-            request.wscaleOk);
+        final SynOptions options = request.options;
+        final int optionsLength = TcpSegment.optionsLength(true, options.sackOk, options.timestampsOk,
+            options.wscaleOk);
         if (beginSegment(request.localAddress, request.remoteAddress, request.localPort, request.remotePort,
             TcpSegment.HEADER_LENGTH + optionsLength) < 0)
         {
@@ -514,8 +506,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         out.emit(request.localPort, request.remotePort, request.iss, request.rcvNxt(),
             TcpSegment.SYN | TcpSegment.ACK, request.window, optionsLength);
-        out.writeOptions(request.advertisedMss, request.sackOk, request.timestampsOk, tsVal, request.tsRecent,
-            request.wscaleOk ? stack.config().windowScale() : -1);
+        out.writeOptions(options.advertisedMss, options.sackOk, options.timestampsOk, tsVal, options.tsRecent,
+            options.wscaleOk ? stack.config().windowScale() : -1);
         output.commit(claim, TcpSegment.CHECKSUM);
         stack.stats().segmentsSent++;
     }
@@ -532,7 +524,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         {
             request.retransmits++;
             stack.stats().retransmissions++;
-            sendSynAck(request, tsNow(request.tsOffset));
+            sendSynAck(request, tsNow(request.options.tsOffset));
             request.rtoPs = RttEstimator.backOff(request.rtoPs);
             stack.sim().schedule(request.timer, stack.sim().now() + request.rtoPs);
         }
@@ -548,17 +540,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     {
         tcb.irs = seg.seq;
         tcb.rcvNxt = seg.seq + 1;
-        tcb.peerMss = seg.mss() > 0 ? seg.mss() : DEFAULT_PEER_MSS;
-        tcb.wscaleOk = seg.wscale() >= 0 && tcb.wscaleOk;
-        tcb.sndWscale = tcb.wscaleOk ? seg.wscale() : 0;
+        tcb.agreeTo(seg, tcb.wscaleOk, tcb.timestampsOk, tcb.sackOk, stack.sim().now());
         tcb.rcvWscale = tcb.wscaleOk ? stack.config().windowScale() : 0;
-        tcb.timestampsOk = seg.hasTimestamps() && tcb.timestampsOk;
-        if (tcb.timestampsOk)
-        {
-            tcb.tsRecent = seg.tsVal();
-            tcb.tsRecentStamp = stack.sim().now();
-        }
-        tcb.sackOk = seg.sackPermitted() && tcb.sackOk;
         // RFC 7323 §2.2: the window field of a SYN is never scaled.
         tcb.sndWnd = seg.window;
         tcb.maxSndWnd = seg.window;
