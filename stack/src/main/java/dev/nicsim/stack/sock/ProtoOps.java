@@ -12,6 +12,9 @@ import java.lang.foreign.MemorySegment;
  */
 public interface ProtoOps
 {
+    /** SOCK_STREAM or SOCK_DGRAM. */
+    int type();
+
     /** IPPROTO_TCP or IPPROTO_UDP: the protocol socket() accepts for this type, and the option level it owns. */
     int protocol();
 

@@ -42,6 +42,12 @@ final class DatagramOps implements ProtoOps
     }
 
     @Override
+    public int type()
+    {
+        return SocketConstants.SOCK_DGRAM;
+    }
+
+    @Override
     public int protocol()
     {
         return SocketConstants.IPPROTO_UDP;

@@ -332,7 +332,7 @@ public final class SocketLayer
                     socket.softError = 0;
                     return soft;
                 case SocketConstants.SO_TYPE:
-                    return socket.type;
+                    return socket.ops.type();
                 case SocketConstants.SO_REUSEADDR:
                     return socket.reuseAddress ? 1 : 0;
                 case SocketConstants.SO_BROADCAST:

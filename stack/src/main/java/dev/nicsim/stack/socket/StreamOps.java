@@ -52,6 +52,12 @@ final class StreamOps implements ProtoOps
     }
 
     @Override
+    public int type()
+    {
+        return SocketConstants.SOCK_STREAM;
+    }
+
+    @Override
     public int protocol()
     {
         return SocketConstants.IPPROTO_TCP;
