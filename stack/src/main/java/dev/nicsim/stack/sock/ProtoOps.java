@@ -67,6 +67,12 @@ public interface ProtoOps
     /** setsockopt(2) at the level this type owns ({@link #protocol()}): 0 or -errno. */
     int setOption(Socket socket, int name, int value);
 
+    /**
+     * getsockopt(TCP_INFO): the protocol's {@code struct tcp_info} ({@code tcp_get_info}) written to {@code out},
+     * which has room for it; its length, or -errno (a datagram socket does not own the level: EOPNOTSUPP).
+     */
+    int info(Socket socket, MemorySegment out);
+
     /** Whether getpeername(2) may name the peer the socket holds ({@code inet_getname}). */
     boolean peerKnown(Socket socket);
 

@@ -269,6 +269,13 @@ final class DatagramOps implements ProtoOps
         return -Errno.ENOPROTOOPT;
     }
 
+    /** TCP_INFO at a level a UDP socket does not own falls through to {@code ip_getsockopt}: EOPNOTSUPP. */
+    @Override
+    public int info(final Socket socket, final MemorySegment out)
+    {
+        return -Errno.EOPNOTSUPP;
+    }
+
     @Override
     public boolean peerKnown(final Socket socket)
     {

@@ -13,6 +13,7 @@ import dev.nicsim.stack.sock.ProtoOps;
 import dev.nicsim.stack.sock.SockCommon;
 import dev.nicsim.stack.sock.Socket;
 import dev.nicsim.stack.sock.SocketMemory;
+import dev.nicsim.stack.tcp.TcpInfo;
 import dev.nicsim.stack.tcp.TcpLayer;
 import dev.nicsim.stack.udp.UdpLayer;
 import dev.nicsim.stack.wire.Ipv4Address;
@@ -40,6 +41,9 @@ import static dev.nicsim.stack.context.SocketConstants.AF_UNSPEC;
  */
 public final class SocketLayer
 {
+    /** The room {@link #info} needs: {@code sizeof(struct tcp_info)}. */
+    public static final int INFO_SIZE = TcpInfo.SIZE;
+
     private final StackContext stack;
     private final RouteTable routes;
     private final HostSockets hostSockets;
@@ -379,6 +383,15 @@ public final class SocketLayer
             return socket.ops.setOption(socket, name, value);
         }
         return -Errno.ENOPROTOOPT;
+    }
+
+    /**
+     * getsockopt(IPPROTO_TCP, TCP_INFO): Linux's {@code struct tcp_info} written to {@code out} (at least
+     * {@link #INFO_SIZE} bytes). Returns its length, or -errno.
+     */
+    public int info(final Socket socket, final MemorySegment out)
+    {
+        return socket.ops.info(socket, out);
     }
 
     /** SO_LINGER. */

@@ -10,6 +10,7 @@ import dev.nicsim.stack.sock.ProtoOps;
 import dev.nicsim.stack.sock.Socket;
 import dev.nicsim.stack.sock.SocketState;
 import dev.nicsim.stack.tcp.Tcb;
+import dev.nicsim.stack.tcp.TcpInfo;
 import dev.nicsim.stack.tcp.TcpLayer;
 import dev.nicsim.stack.tcp.TcpSocket;
 import dev.nicsim.stack.tcp.TcpState;
@@ -404,6 +405,13 @@ final class StreamOps implements ProtoOps
             default:
                 return -Errno.ENOPROTOOPT;
         }
+    }
+
+    @Override
+    public int info(final Socket socket, final MemorySegment out)
+    {
+        TcpInfo.write(tcp(socket), stack.config(), out);
+        return TcpInfo.SIZE;
     }
 
     /** {@code inet_getname}: a TCP peer exists only once past SYN_SENT. */
