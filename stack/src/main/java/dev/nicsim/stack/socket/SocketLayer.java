@@ -207,7 +207,6 @@ public final class SocketLayer
         return false;
     }
 
-
     /** listen(2); a datagram socket gives EOPNOTSUPP. */
     public int listen(final Socket socket, final int backlog)
     {
