@@ -13,10 +13,8 @@ public final class RequestSock extends MiniSock
     /** The peer's SYN window (never scaled) and the ACK field it carried. */
     public int peerWindow;
     public int peerAck;
-    /** MSS both ways, options and timestamps, as the socket made from the request takes them. */
+    /** MSS both ways, options, timestamps, the listener's TCP_MAXSEG and TCP_NODELAY: for the socket made from it. */
     public final SynOptions options = new SynOptions();
-    /** The listener's TCP_NODELAY, for the socket made from the request. */
-    public boolean noDelay;
     /** The window this side's SYN-ACK offers. */
     public int window;
     public long firstSynTime;

@@ -3,14 +3,16 @@ package dev.nicsim.stack.tcp;
 /**
  * What a connection's SYN exchange settled, as Linux keeps it in {@code tcp_options_received} (with
  * {@code ts_off}): the MSS both ways, the options both sides agreed to, this side's timestamp offset and the peer's
- * last timestamp. A {@link RequestSock} holds one until its socket is made; a {@link Tcb} is one (it extends this
- * class, so the fields its every segment reads stay in the block itself), and takes a request's with
- * {@link #copyOptions}.
+ * last timestamp; and the listener's TCP_MAXSEG and TCP_NODELAY, which its connections inherit. A
+ * {@link RequestSock} holds one until its socket is made; a {@link Tcb} is one (it extends this class, so the fields
+ * its every segment reads stay in the block itself), and takes a request's with {@link #copyOptions}.
  */
 public class SynOptions
 {
     /** TCP_MAXSEG, or 0. */
     public int userMss;
+    /** TCP_NODELAY: like TCP_MAXSEG, a listener's setting its connections inherit. */
+    public boolean noDelay;
     /** MSS the peer announced (536 when it announced none). */
     public int peerMss;
     /** MSS this side announced. */
@@ -49,6 +51,7 @@ public class SynOptions
     void copyOptions(final SynOptions settled)
     {
         userMss = settled.userMss;
+        noDelay = settled.noDelay;
         peerMss = settled.peerMss;
         advertisedMss = settled.advertisedMss;
         wscaleOk = settled.wscaleOk;
@@ -64,6 +67,7 @@ public class SynOptions
     void clearOptions()
     {
         userMss = 0;
+        noDelay = false;
         peerMss = 0;
         advertisedMss = 0;
         wscaleOk = false;

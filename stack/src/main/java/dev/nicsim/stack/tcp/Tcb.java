@@ -40,7 +40,6 @@ public final class Tcb extends SynOptions
     public int rcvWscale;
     /** Payload bytes per full segment, options excluded. */
     public int sendMss;
-    public boolean noDelay;
     /** TCP_SYNCNT, or 0 for the policy's default. */
     public int synCount;
     /** True when the connection came from a listener (passive open), for RST-in-SYN_RECEIVED handling. */
@@ -117,7 +116,6 @@ public final class Tcb extends SynOptions
         clearOptions();
         rcvWscale = 0;
         sendMss = 0;
-        noDelay = false;
         synCount = 0;
         passive = false;
         rtoPs = 0;

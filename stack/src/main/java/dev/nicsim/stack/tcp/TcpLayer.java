@@ -295,7 +295,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     {
         final SynOptions options = request.options;
         options.userMss = listener.tcb.userMss;
-        request.noDelay = listener.tcb.noDelay;
+        options.noDelay = listener.tcb.noDelay;
         options.tsOffset = (int) secret.hash(SecretHash.PURPOSE_TIMESTAMP_OFFSET, request.localAddress,
             request.remoteAddress, 0, 0);
         final int routed = routes.lookup(request.remoteAddress);
@@ -460,7 +460,6 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final Tcb tcb = child.tcb;
         tcb.passive = true;
         tcb.copyOptions(request.options);
-        tcb.noDelay = request.noDelay;
         tcb.irs = request.irs;
         tcb.rcvNxt = request.rcvNxt();
         tcb.rcvWscale = tcb.wscaleOk ? stack.config().windowScale() : 0;
