@@ -36,6 +36,7 @@ class LayeringTest
         Map.entry("", 8),
         Map.entry("api", 9));
     private static final Path SOURCES = Path.of("src/main/java/dev/nicsim/stack");
+    private static final Pattern TYPE_TEST = Pattern.compile("instanceof\\s+(?:TcpSocket|UdpSocket)\\b");
     private static final Pattern REFERENCE = Pattern.compile("dev\\.nicsim\\.stack\\.(?:([a-z]+)\\.|[A-Z])");
 
     @Test
@@ -66,6 +67,29 @@ class LayeringTest
         assertEquals(List.of("udp/UdpLayer.java -> tcp"),
             violations("udp", "UdpLayer.java", "import dev.nicsim.stack.tcp.TcpSocket;"));
         assertEquals(List.of(), violations("tcp", "TcpLayer.java", "import dev.nicsim.stack.iface.Ipv4Layer;"));
+    }
+
+    /**
+     * Above the transports, a socket's type is asked of its operations ({@code ProtoOps}, Linux's
+     * {@code sock->ops}), chosen once when it was made; no code there branches on the class of a socket.
+     */
+    @Test
+    void noLayerAboveTheTransportsBranchesOnASocketsClass() throws IOException
+    {
+        final List<String> found = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(SOURCES))
+        {
+            for (final Path file : walk.filter(path -> path.toString().endsWith(".java")).toList())
+            {
+                final String pkg = SOURCES.relativize(file.getParent()).toString().replace('/', '.');
+                if (RANK.get(pkg) > RANK.get("tcp") && TYPE_TEST.matcher(Files.readString(file)).find())
+                {
+                    found.add(SOURCES.relativize(file).toString());
+                }
+            }
+        }
+        assertEquals(List.of(), found, "instanceof TcpSocket/UdpSocket above the transports");
+        assertTrue(TYPE_TEST.matcher("return socket instanceof TcpSocket stream ? 1 : 0;").find());
     }
 
     private static List<String> violations(final String pkg, final String file, final String source)

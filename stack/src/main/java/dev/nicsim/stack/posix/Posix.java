@@ -11,8 +11,6 @@ import dev.nicsim.stack.context.StackContext;
 import dev.nicsim.stack.sock.ReadinessListener;
 import dev.nicsim.stack.sock.Socket;
 import dev.nicsim.stack.socket.SocketLayer;
-import dev.nicsim.stack.tcp.TcpInfo;
-import dev.nicsim.stack.tcp.TcpSocket;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -58,7 +56,7 @@ public final class Posix
     private final ProcessMemory memory;
     private final FdTable<Watch> files;
     private final MemorySegment kernelAddress = Arena.ofAuto().allocate(SocketConstants.SOCKADDR_STORAGE_SIZE, 8);
-    private final MemorySegment tcpInfo = Arena.ofAuto().allocate(TcpInfo.SIZE, 8);
+    private final MemorySegment tcpInfo = Arena.ofAuto().allocate(SocketLayer.INFO_SIZE, 8);
     private final int[] name = new int[2];
     private int errno;
     /* The core this process's thread runs on (setCore). */
@@ -701,7 +699,7 @@ public final class Posix
     /**
      * getsockopt(2). Int options (SO_ERROR get-and-clear, SO_TYPE, SO_REUSEADDR, SO_BROADCAST, SO_SNDBUF, SO_RCVBUF,
      * TCP_NODELAY, TCP_MAXSEG, TCP_SYNCNT) write up to 4 bytes and the length used; TCP_INFO up to
-     * {@link TcpInfo#SIZE}.
+     * {@link SocketLayer#INFO_SIZE}.
      */
     public int getsockopt(final int fd, final int level, final int option, final long value,
         final long lengthPointer)
@@ -724,9 +722,9 @@ public final class Posix
                 return fail(Errno.EINVAL);
             }
             final Socket socket = files.socket(fd);
-            if (level == SocketConstants.IPPROTO_TCP && option == SocketConstants.TCP_INFO && socket instanceof TcpSocket tcp)
+            if (level == SocketConstants.IPPROTO_TCP && option == SocketConstants.TCP_INFO)
             {
-                return tcpInfo(tcp, value, lengthPointer, room);
+                return tcpInfo(socket, value, lengthPointer, room);
             }
             final int got = sockets.getOption(socket, level, option);
             if (got < 0)
@@ -752,10 +750,14 @@ public final class Posix
     }
 
     /** TCP_INFO: Linux's {@code struct tcp_info}, cut to the caller's length (tcp_get_info, then copy_to_user). */
-    private int tcpInfo(final TcpSocket socket, final long value, final long lengthPointer, final int room)
+    private int tcpInfo(final Socket socket, final long value, final long lengthPointer, final int room)
     {
-        TcpInfo.write(socket, stack.config(), tcpInfo);
-        final int length = Math.min(room, TcpInfo.SIZE);
+        final int size = sockets.info(socket, tcpInfo);
+        if (size < 0)
+        {
+            return result(size);
+        }
+        final int length = Math.min(room, size);
         if (length > 0 && !memory.accessible(value, length))
         {
             return fail(Errno.EFAULT);

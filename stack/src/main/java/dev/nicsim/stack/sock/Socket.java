@@ -22,8 +22,11 @@ public abstract class Socket extends SockCommon
     public static final int SEND_SHUTDOWN = 2;
     public static final int SHUTDOWN_MASK = 3;
 
-    /** {@link SocketConstants#SOCK_STREAM} or {@link SocketConstants#SOCK_DGRAM}. */
-    public final int type;
+    /**
+     * The socket calls of its type ({@code sock->ops}), set by the socket layer when it hands the socket out; they
+     * also say the type ({@link ProtoOps#type()}), so the socket keeps no field of its own for it.
+     */
+    public ProtoOps ops;
     public final ByteRing sendBuffer;
     public final ByteRing receiveBuffer;
 
@@ -61,17 +64,16 @@ public abstract class Socket extends SockCommon
     /** Pool link. */
     public Socket nextFree;
 
-    protected Socket(final int type, final SocketMemory memory, final int sendBufferBytes,
-        final int receiveBufferBytes)
+    protected Socket(final SocketMemory memory, final int sendBufferBytes, final int receiveBufferBytes)
     {
-        this.type = type;
         this.sendBuffer = sendBufferBytes > 0 ? new ByteRing(memory, sendBufferBytes) : null;
         this.receiveBuffer = new ByteRing(memory, receiveBufferBytes);
     }
 
+    /** Whether it is a stream socket; only for a socket handed out (one with its {@link #ops}). */
     public boolean isStream()
     {
-        return type == SocketConstants.SOCK_STREAM;
+        return ops.type() == SocketConstants.SOCK_STREAM;
     }
 
     /** Resets every field to a fresh socket's, keeping the buffers' memory and the timers. */

@@ -9,16 +9,13 @@ import dev.nicsim.stack.sock.ByteRing;
 import dev.nicsim.stack.sock.EphemeralPorts;
 import dev.nicsim.stack.sock.HostSockets;
 import dev.nicsim.stack.sock.PortTable;
+import dev.nicsim.stack.sock.ProtoOps;
 import dev.nicsim.stack.sock.SockCommon;
 import dev.nicsim.stack.sock.Socket;
 import dev.nicsim.stack.sock.SocketMemory;
-import dev.nicsim.stack.sock.SocketState;
-import dev.nicsim.stack.tcp.Tcb;
+import dev.nicsim.stack.tcp.TcpInfo;
 import dev.nicsim.stack.tcp.TcpLayer;
-import dev.nicsim.stack.tcp.TcpSocket;
-import dev.nicsim.stack.tcp.TcpState;
 import dev.nicsim.stack.udp.UdpLayer;
-import dev.nicsim.stack.udp.UdpSocket;
 import dev.nicsim.stack.wire.Ipv4Address;
 
 import java.lang.foreign.MemorySegment;
@@ -34,30 +31,31 @@ import static dev.nicsim.stack.context.SocketConstants.AF_UNSPEC;
  * accept, send or receive) runs the simulation until the socket is ready, as "the non-blocking call plus run until
  * ready".
  *
+ * <p>This class holds what every socket type shares: socket() with its {@code inetsw} choice, bind(), the checks
+ * made before the type is asked, the socket-level options, the names, and the wait of a blocking receive. What
+ * differs by type is in the socket's {@link ProtoOps}, chosen once when it is made: {@link StreamOps} for TCP
+ * ({@code inet_stream_ops}), {@link DatagramOps} for UDP ({@code inet_dgram_ops}).
+ *
  * <p>Addresses arrive as {@code sockaddr_in} bytes ({@link SockaddrIn}) already copied in from the caller: family
  * (host order), port and address (network order).
  */
 public final class SocketLayer
 {
+    /** The room {@link #info} needs: {@code sizeof(struct tcp_info)}. */
+    public static final int INFO_SIZE = TcpInfo.SIZE;
+
     private final StackContext stack;
     private final RouteTable routes;
-    private final TcpLayer tcp;
-    private final UdpLayer udp;
     private final HostSockets hostSockets;
     private final EphemeralPorts ephemeralPorts;
+    private final ProtoOps streamOps;
+    private final ProtoOps datagramOps;
     private int lastError;
+    private final int[] acceptError = new int[1];
 
-    /* What a blocking call is waiting for: one preallocated condition per kind, reading this field. */
+    /* What a blocking receive is waiting for, read by its preallocated condition. */
     private Socket waiting;
-    private final BooleanSupplier connectDone = () -> !((TcpSocket) waiting).tcb.state.handshaking();
-    private final BooleanSupplier acceptReady = () -> ((TcpSocket) waiting).tcb.state != TcpState.LISTEN ||
-        ((TcpSocket) waiting).listenQueue.acceptCount() > 0;
-    private final BooleanSupplier sendReady = () -> waiting.sendBuffer.free() > 0 || waiting.error != 0 ||
-        ((TcpSocket) waiting).tcb.state != TcpState.ESTABLISHED &&
-            ((TcpSocket) waiting).tcb.state != TcpState.CLOSE_WAIT;
-    private final BooleanSupplier receiveReady = () -> !waiting.receiveBuffer.isEmpty() || waiting.error != 0 ||
-        waiting.done || (waiting.shutdown & Socket.RECEIVE_SHUTDOWN) != 0 ||
-        waiting instanceof TcpSocket stream && stream.tcb.state == TcpState.CLOSED;
+    private final BooleanSupplier receiveReady = () -> waiting.ops.receiveReady(waiting);
     private final int[] address = new int[2];
 
     public SocketLayer(final StackContext stack, final RouteTable routes, final TcpLayer tcp, final UdpLayer udp,
@@ -65,10 +63,10 @@ public final class SocketLayer
     {
         this.stack = stack;
         this.routes = routes;
-        this.tcp = tcp;
-        this.udp = udp;
         this.hostSockets = hostSockets;
         this.ephemeralPorts = ephemeralPorts;
+        this.streamOps = new StreamOps(stack, tcp);
+        this.datagramOps = new DatagramOps(routes, udp, ephemeralPorts);
     }
 
     /** The host's socket buffer memory. */
@@ -107,17 +105,18 @@ public final class SocketLayer
         {
             return fail(Errno.EINVAL);
         }
-        final int expected = kind == SocketConstants.SOCK_STREAM ? SocketConstants.IPPROTO_TCP
-            : SocketConstants.IPPROTO_UDP;
-        if (protocol != 0 && protocol != expected)
+        // inet_create: the type picks the entry of inetsw, and with it the socket's operations.
+        final ProtoOps ops = kind == SocketConstants.SOCK_STREAM ? streamOps : datagramOps;
+        if (protocol != 0 && protocol != ops.protocol())
         {
             return fail(Errno.EPROTONOSUPPORT);
         }
-        final Socket socket = kind == SocketConstants.SOCK_STREAM ? tcp.allocate() : udp.allocate();
+        final Socket socket = ops.allocate();
         if (socket == null)
         {
             return fail(Errno.ENFILE);
         }
+        socket.ops = ops;
         socket.owned = true;
         socket.nonBlocking = (type & SocketConstants.SOCK_NONBLOCK) != 0;
         return socket;
@@ -136,126 +135,7 @@ public final class SocketLayer
         {
             return -Errno.EINVAL;
         }
-        final int family = SockaddrIn.family(address, offset);
-        return socket instanceof TcpSocket stream ? streamConnect(stream, address, offset, length, family)
-            : datagramConnect((UdpSocket) socket, address, offset, length, family);
-    }
-
-    private int streamConnect(final TcpSocket socket, final MemorySegment address, final long offset, final int length,
-        final int family)
-    {
-        final Tcb tcb = socket.tcb;
-        if (family == AF_UNSPEC)
-        {
-            tcp.disconnect(socket);
-            socket.state = SocketState.UNCONNECTED;
-            return 0;
-        }
-        int result;
-        switch (socket.state)
-        {
-            case SocketState.CONNECTED:
-                return -Errno.EISCONN;
-            case SocketState.CONNECTING:
-                result = -Errno.EALREADY;
-                break;
-            case SocketState.UNCONNECTED:
-                if (tcb.state != TcpState.CLOSED)
-                {
-                    return -Errno.EISCONN;
-                }
-                if (length < SocketConstants.SOCKADDR_IN_SIZE)
-                {
-                    return -Errno.EINVAL;
-                }
-                if (family != AF_INET)
-                {
-                    return -Errno.EAFNOSUPPORT;
-                }
-                final int started = tcp.connect(socket, SockaddrIn.address(address, offset),
-                    SockaddrIn.port(address, offset));
-                if (started < 0)
-                {
-                    return started;
-                }
-                socket.state = SocketState.CONNECTING;
-                result = -Errno.EINPROGRESS;
-                break;
-            default:
-                return -Errno.EINVAL;
-        }
-        if (tcb.state.handshaking())
-        {
-            if (socket.nonBlocking)
-            {
-                return result;
-            }
-            waiting = socket;
-            if (!stack.block(connectDone, socket.sendTimeoutPs))
-            {
-                // SO_SNDTIMEO ran out: the handshake goes on in the background.
-                return result;
-            }
-        }
-        if (tcb.state == TcpState.CLOSED)
-        {
-            final int error = socket.takeError();
-            socket.state = SocketState.UNCONNECTED;
-            tcp.disconnect(socket);
-            return error != 0 ? -error : -Errno.ECONNABORTED;
-        }
-        socket.state = SocketState.CONNECTED;
-        return 0;
-    }
-
-    private int datagramConnect(final UdpSocket socket, final MemorySegment address, final long offset,
-        final int length, final int family)
-    {
-        if (family == AF_UNSPEC)
-        {
-            // __udp_disconnect: forget the peer; release what bind() did not choose.
-            socket.remoteAddress = 0;
-            socket.remotePort = 0;
-            if (!socket.addressLocked)
-            {
-                socket.localAddress = 0;
-            }
-            if (!socket.portLocked)
-            {
-                udp.ports().remove(socket);
-                socket.localPort = 0;
-            }
-            return 0;
-        }
-        if (socket.localPort == 0 && ephemeralPorts.bindAny(socket, udp.ports(), socket.localAddress) < 0)
-        {
-            return -Errno.EAGAIN;
-        }
-        if (length < SocketConstants.SOCKADDR_IN_SIZE)
-        {
-            return -Errno.EINVAL;
-        }
-        if (family != AF_INET)
-        {
-            return -Errno.EAFNOSUPPORT;
-        }
-        final int destination = RouteTable.destination(SockaddrIn.address(address, offset), socket.localAddress);
-        final int routed = routes.lookupFrom(destination, socket.localAddress);
-        if (routed < 0)
-        {
-            return routed;
-        }
-        if (routes.resultKind() == RouteTable.Kind.BROADCAST && !socket.broadcast)
-        {
-            return -Errno.EACCES;
-        }
-        if (socket.localAddress == 0)
-        {
-            socket.localAddress = routes.resultSource();
-        }
-        socket.remoteAddress = destination;
-        socket.remotePort = SockaddrIn.port(address, offset);
-        return 0;
+        return socket.ops.connect(socket, address, offset, length, SockaddrIn.family(address, offset));
     }
 
     /** bind(2): {@code __inet_bind}. */
@@ -277,11 +157,11 @@ public final class SocketLayer
         {
             return -Errno.EADDRNOTAVAIL;
         }
-        if (socket.localPort != 0 || socket instanceof TcpSocket stream && stream.tcb.state != TcpState.CLOSED)
+        if (socket.localPort != 0 || !socket.ops.bindable(socket))
         {
             return -Errno.EINVAL;
         }
-        final PortTable ports = socket.isStream() ? tcp.ports() : udp.ports();
+        final PortTable ports = socket.ops.ports();
         final int port = SockaddrIn.port(address, offset);
         if (port == 0)
         {
@@ -327,49 +207,25 @@ public final class SocketLayer
         return false;
     }
 
-    /** listen(2). */
+    /** listen(2); a datagram socket gives EOPNOTSUPP. */
     public int listen(final Socket socket, final int backlog)
     {
-        if (!(socket instanceof TcpSocket stream))
-        {
-            return -Errno.EOPNOTSUPP;
-        }
-        final TcpState state = stream.tcb.state;
-        if (socket.state != SocketState.UNCONNECTED || state != TcpState.CLOSED && state != TcpState.LISTEN)
-        {
-            return -Errno.EINVAL;
-        }
-        return tcp.listen(stream, backlog);
+        return socket.ops.listen(socket, backlog);
     }
 
-    /** accept(2): the next established connection, waiting for one unless non-blocking. Null with lastError. */
+    /**
+     * accept(2): the next established connection, waiting for one unless non-blocking. Null with lastError. The
+     * connection gets its listener's operations ({@code do_accept}: {@code newsock->ops = sock->ops}).
+     */
     public Socket accept(final Socket listener, final boolean nonBlocking)
     {
-        if (!(listener instanceof TcpSocket stream))
+        final Socket child = listener.ops.accept(listener, nonBlocking || listener.nonBlocking, acceptError);
+        if (child == null)
         {
-            return fail(Errno.EOPNOTSUPP);
+            return fail(acceptError[0]);
         }
-        while (true)
-        {
-            if (stream.tcb.state != TcpState.LISTEN)
-            {
-                return fail(Errno.EINVAL);
-            }
-            final Socket child = tcp.accept(stream);
-            if (child != null)
-            {
-                return child;
-            }
-            if (nonBlocking || listener.nonBlocking)
-            {
-                return fail(Errno.EAGAIN);
-            }
-            waiting = listener;
-            if (!stack.block(acceptReady, listener.receiveTimeoutPs))
-            {
-                return fail(Errno.EAGAIN);
-            }
-        }
+        child.ops = listener.ops;
+        return child;
     }
 
     /**
@@ -380,118 +236,7 @@ public final class SocketLayer
         final int flags, final MemorySegment address, final long addressOffset, final int addressLength)
     {
         final boolean nonBlocking = socket.nonBlocking || (flags & SocketConstants.MSG_DONTWAIT) != 0;
-        if (socket instanceof TcpSocket stream)
-        {
-            // A stream socket ignores sendto()'s address, as Linux's tcp_sendmsg does.
-            return streamSend(stream, data, offset, length, nonBlocking);
-        }
-        return datagramSend((UdpSocket) socket, data, offset, length, address, addressOffset, addressLength);
-    }
-
-    private int streamSend(final TcpSocket socket, final MemorySegment data, final long offset, final int length,
-        final boolean nonBlocking)
-    {
-        final Tcb tcb = socket.tcb;
-        if (tcb.state.handshaking())
-        {
-            if (socket.error != 0)
-            {
-                return -socket.takeError();
-            }
-            if (nonBlocking)
-            {
-                return -Errno.EAGAIN;
-            }
-            waiting = socket;
-            if (!stack.block(connectDone, socket.sendTimeoutPs))
-            {
-                return -Errno.EAGAIN;
-            }
-        }
-        int sent = 0;
-        while (true)
-        {
-            if (socket.error != 0)
-            {
-                return sent > 0 ? sent : -socket.takeError();
-            }
-            if ((socket.shutdown & Socket.SEND_SHUTDOWN) != 0 ||
-                tcb.state != TcpState.ESTABLISHED && tcb.state != TcpState.CLOSE_WAIT)
-            {
-                return sent > 0 ? sent : -Errno.EPIPE;
-            }
-            sent += tcp.write(socket, data, offset + sent, length - sent);
-            if (sent == length)
-            {
-                return sent;
-            }
-            if (nonBlocking)
-            {
-                return sent > 0 ? sent : -Errno.EAGAIN;
-            }
-            waiting = socket;
-            if (!stack.block(sendReady, socket.sendTimeoutPs))
-            {
-                return sent > 0 ? sent : -Errno.EAGAIN;
-            }
-        }
-    }
-
-    private int datagramSend(final UdpSocket socket, final MemorySegment data, final long offset, final int length,
-        final MemorySegment address, final long addressOffset, final int addressLength)
-    {
-        int destination;
-        final int port;
-        if (address != null && addressLength > 0)
-        {
-            if (addressLength < SocketConstants.SOCKADDR_IN_SIZE)
-            {
-                return -Errno.EINVAL;
-            }
-            final int family = SockaddrIn.family(address, addressOffset);
-            if (family != AF_INET && family != AF_UNSPEC)
-            {
-                return -Errno.EAFNOSUPPORT;
-            }
-            destination = SockaddrIn.address(address, addressOffset);
-            port = SockaddrIn.port(address, addressOffset);
-            if (port == 0)
-            {
-                return -Errno.EINVAL;
-            }
-        }
-        else
-        {
-            if (socket.remoteAddress == 0)
-            {
-                return -Errno.EDESTADDRREQ;
-            }
-            destination = socket.remoteAddress;
-            port = socket.remotePort;
-        }
-        if ((socket.shutdown & Socket.SEND_SHUTDOWN) != 0)
-        {
-            return -Errno.EPIPE;
-        }
-        if (socket.localPort == 0 && ephemeralPorts.bindAny(socket, udp.ports(), socket.localAddress) < 0)
-        {
-            return -Errno.EAGAIN;
-        }
-        destination = RouteTable.destination(destination, socket.localAddress);
-        final int routed = routes.lookupFrom(destination, socket.localAddress);
-        if (routed < 0)
-        {
-            return routed;
-        }
-        if (routes.resultKind() == RouteTable.Kind.BROADCAST && !socket.broadcast)
-        {
-            return -Errno.EACCES;
-        }
-        if (socket.error != 0)
-        {
-            return -socket.takeError();
-        }
-        return udp.send(socket, data, offset, length, destination, port);
+        return socket.ops.send(socket, data, offset, length, nonBlocking, address, addressOffset, addressLength);
     }
 
     /**
@@ -505,8 +250,7 @@ public final class SocketLayer
         final boolean peek = (flags & SocketConstants.MSG_PEEK) != 0;
         while (true)
         {
-            final int result = socket instanceof TcpSocket stream ? streamReceive(stream, data, offset, length, peek, from)
-                : datagramReceive((UdpSocket) socket, data, offset, length, peek, from);
+            final int result = socket.ops.receive(socket, data, offset, length, peek, from == null ? address : from);
             if (result != -Errno.EAGAIN || nonBlocking)
             {
                 return result;
@@ -519,66 +263,11 @@ public final class SocketLayer
         }
     }
 
-    private int streamReceive(final TcpSocket socket, final MemorySegment data, final long offset, final int length,
-        final boolean peek, final int[] from)
+    /** What a waiting receive of any type wakes for: data, an error, the end of the stream, or SHUT_RD. */
+    static boolean receivable(final Socket socket)
     {
-        final ByteRing ring = socket.receiveBuffer;
-        if (!ring.isEmpty())
-        {
-            final int count = Math.min(length, ring.size());
-            ring.copyOut(0, data, offset, count);
-            if (!peek)
-            {
-                ring.consume(count);
-                tcp.consumed(socket);
-            }
-            if (from != null)
-            {
-                from[0] = socket.remoteAddress;
-                from[1] = socket.remotePort;
-            }
-            return count;
-        }
-        if (socket.tcb.state == TcpState.LISTEN)
-        {
-            return -Errno.ENOTCONN;
-        }
-        if (socket.done)
-        {
-            return 0;
-        }
-        if (socket.error != 0)
-        {
-            return -socket.takeError();
-        }
-        if ((socket.shutdown & Socket.RECEIVE_SHUTDOWN) != 0)
-        {
-            return 0;
-        }
-        if (socket.tcb.state == TcpState.CLOSED)
-        {
-            return -Errno.ENOTCONN;
-        }
-        return -Errno.EAGAIN;
-    }
-
-    private int datagramReceive(final UdpSocket socket, final MemorySegment data, final long offset, final int length,
-        final boolean peek, final int[] from)
-    {
-        if (socket.error != 0)
-        {
-            return -socket.takeError();
-        }
-        final int received = udp.receiveInto(socket, data, offset, length, peek, from == null ? address : from);
-        if (received >= 0)
-        {
-            return Math.min(received, length);
-        }
-        if ((socket.shutdown & Socket.RECEIVE_SHUTDOWN) != 0)
-        {
-            return 0;
-        }
-        return -Errno.EAGAIN;
+        return !socket.receiveBuffer.isEmpty() || socket.error != 0 || socket.done ||
+            (socket.shutdown & Socket.RECEIVE_SHUTDOWN) != 0;
     }
 
     /** shutdown(2): {@code inet_shutdown}. */
@@ -588,106 +277,36 @@ public final class SocketLayer
         {
             return -Errno.EINVAL;
         }
-        final int bits = how + 1;
-        if (!(socket instanceof TcpSocket stream))
-        {
-            socket.shutdown |= bits;
-            return socket.remoteAddress == 0 ? -Errno.ENOTCONN : 0;
-        }
-        final Tcb tcb = stream.tcb;
-        if (socket.state == SocketState.CONNECTING)
-        {
-            socket.state = tcb.state.handshaking() || tcb.state == TcpState.CLOSED ? SocketState.DISCONNECTING
-                : SocketState.CONNECTED;
-        }
-        switch (tcb.state)
-        {
-            case CLOSED:
-                socket.shutdown |= bits;
-                return -Errno.ENOTCONN;
-            case LISTEN:
-                if ((bits & Socket.RECEIVE_SHUTDOWN) == 0)
-                {
-                    return 0;
-                }
-                tcp.disconnect(stream);
-                socket.state = SocketState.UNCONNECTED;
-                return 0;
-            case SYN_SENT:
-                tcp.disconnect(stream);
-                socket.state = SocketState.UNCONNECTED;
-                return 0;
-            default:
-                socket.shutdown |= bits;
-                if ((bits & Socket.SEND_SHUTDOWN) != 0)
-                {
-                    tcp.shutdownWrite(stream);
-                }
-                return 0;
-        }
+        return socket.ops.shutdown(socket, how + 1);
     }
 
     /** close(2) of the last reference. */
     public int close(final Socket socket)
     {
-        if (socket instanceof TcpSocket stream)
-        {
-            tcp.close(stream);
-        }
-        else
-        {
-            udp.close((UdpSocket) socket);
-        }
+        socket.ops.release(socket);
         return 0;
     }
 
     /** The poll(2) events of a socket now: {@code tcp_poll} and {@code datagram_poll}. */
     public int poll(final Socket socket)
     {
+        return socket.ops.poll(socket);
+    }
+
+    /**
+     * The poll events both {@code tcp_poll} and {@code datagram_poll} derive from the shutdown bits and the pending
+     * error: POLLHUP when shut both ways (or {@code hungUp}), POLLIN and POLLRDHUP once reading is shut, POLLERR.
+     */
+    static int commonPollEvents(final Socket socket, final boolean hungUp)
+    {
         int mask = 0;
-        final int shutdown = socket.shutdown;
-        if (socket instanceof TcpSocket stream)
+        if (socket.shutdown == Socket.SHUTDOWN_MASK || hungUp)
         {
-            final TcpState state = stream.tcb.state;
-            if (state == TcpState.LISTEN)
-            {
-                return stream.listenQueue.acceptCount() > 0 ? SocketConstants.POLLIN | SocketConstants.POLLRDNORM : 0;
-            }
-            if (shutdown == Socket.SHUTDOWN_MASK || state == TcpState.CLOSED)
-            {
-                mask |= SocketConstants.POLLHUP;
-            }
-            if ((shutdown & Socket.RECEIVE_SHUTDOWN) != 0)
-            {
-                mask |= SocketConstants.POLLIN | SocketConstants.POLLRDNORM | SocketConstants.POLLRDHUP;
-            }
-            if (state != TcpState.SYN_SENT && state != TcpState.SYN_RECEIVED)
-            {
-                if (!socket.receiveBuffer.isEmpty())
-                {
-                    mask |= SocketConstants.POLLIN | SocketConstants.POLLRDNORM;
-                }
-                if ((shutdown & Socket.SEND_SHUTDOWN) != 0 || socket.sendBuffer.free() > 0)
-                {
-                    mask |= SocketConstants.POLLOUT | SocketConstants.POLLWRNORM;
-                }
-            }
+            mask |= SocketConstants.POLLHUP;
         }
-        else
+        if ((socket.shutdown & Socket.RECEIVE_SHUTDOWN) != 0)
         {
-            if (shutdown == Socket.SHUTDOWN_MASK)
-            {
-                mask |= SocketConstants.POLLHUP;
-            }
-            if ((shutdown & Socket.RECEIVE_SHUTDOWN) != 0)
-            {
-                mask |= SocketConstants.POLLIN | SocketConstants.POLLRDNORM | SocketConstants.POLLRDHUP;
-            }
-            if (((UdpSocket) socket).datagrams > 0)
-            {
-                mask |= SocketConstants.POLLIN | SocketConstants.POLLRDNORM;
-            }
-            mask |= SocketConstants.POLLOUT | SocketConstants.POLLWRNORM | SocketConstants.POLLWRBAND;
+            mask |= SocketConstants.POLLIN | SocketConstants.POLLRDNORM | SocketConstants.POLLRDHUP;
         }
         if (socket.error != 0)
         {
@@ -716,7 +335,7 @@ public final class SocketLayer
                     socket.softError = 0;
                     return soft;
                 case SocketConstants.SO_TYPE:
-                    return socket.type;
+                    return socket.ops.type();
                 case SocketConstants.SO_REUSEADDR:
                     return socket.reuseAddress ? 1 : 0;
                 case SocketConstants.SO_BROADCAST:
@@ -729,25 +348,12 @@ public final class SocketLayer
                     return -Errno.ENOPROTOOPT;
             }
         }
-        if (level == SocketConstants.IPPROTO_TCP && socket instanceof TcpSocket stream)
+        if (level == socket.ops.protocol())
         {
-            final Tcb tcb = stream.tcb;
-            switch (name)
-            {
-                case SocketConstants.TCP_NODELAY:
-                    return tcb.noDelay ? 1 : 0;
-                case SocketConstants.TCP_MAXSEG:
-                    return tcb.sendMss > 0 ? tcb.sendMss : (tcb.userMss > 0 ? tcb.userMss : TcpLayer.DEFAULT_PEER_MSS);
-                case SocketConstants.TCP_SYNCNT:
-                    return tcb.synCount > 0 ? tcb.synCount : stack.config().synPolicy().defaultRetries();
-                default:
-                    return -Errno.ENOPROTOOPT;
-            }
+            return socket.ops.getOption(socket, name);
         }
         // A level the socket's protocol does not own falls through to ip_getsockopt, which knows only SOL_IP.
-        final boolean ownLevel = level == SocketConstants.IPPROTO_IP ||
-            level == (socket.isStream() ? SocketConstants.IPPROTO_TCP : SocketConstants.IPPROTO_UDP);
-        return ownLevel ? -Errno.ENOPROTOOPT : -Errno.EOPNOTSUPP;
+        return level == SocketConstants.IPPROTO_IP ? -Errno.ENOPROTOOPT : -Errno.EOPNOTSUPP;
     }
 
     /** setsockopt(2) for an int-valued option. Returns 0 or -errno. */
@@ -771,38 +377,20 @@ public final class SocketLayer
                     return -Errno.ENOPROTOOPT;
             }
         }
-        if (level == SocketConstants.IPPROTO_TCP && socket instanceof TcpSocket stream)
+        if (level == socket.ops.protocol())
         {
-            final Tcb tcb = stream.tcb;
-            switch (name)
-            {
-                case SocketConstants.TCP_NODELAY:
-                    tcb.noDelay = value != 0;
-                    if (tcb.noDelay)
-                    {
-                        tcp.output(stream, tcb);
-                    }
-                    return 0;
-                case SocketConstants.TCP_MAXSEG:
-                    // Linux: 0 or TCP_MIN_MSS (88) .. MAX_TCP_WINDOW (32767).
-                    if (value != 0 && (value < 88 || value > 32767))
-                    {
-                        return -Errno.EINVAL;
-                    }
-                    tcb.userMss = value;
-                    return 0;
-                case SocketConstants.TCP_SYNCNT:
-                    if (value < 1 || value > 127)
-                    {
-                        return -Errno.EINVAL;
-                    }
-                    tcb.synCount = value;
-                    return 0;
-                default:
-                    return -Errno.ENOPROTOOPT;
-            }
+            return socket.ops.setOption(socket, name, value);
         }
         return -Errno.ENOPROTOOPT;
+    }
+
+    /**
+     * getsockopt(IPPROTO_TCP, TCP_INFO): Linux's {@code struct tcp_info} written to {@code out} (at least
+     * {@link #INFO_SIZE} bytes). Returns its length, or -errno.
+     */
+    public int info(final Socket socket, final MemorySegment out)
+    {
+        return socket.ops.info(socket, out);
     }
 
     /** SO_LINGER. */
@@ -837,8 +425,7 @@ public final class SocketLayer
             result[1] = socket.localPort;
             return 0;
         }
-        if (socket.remotePort == 0 || socket instanceof TcpSocket stream &&
-            (stream.tcb.state == TcpState.CLOSED || stream.tcb.state == TcpState.SYN_SENT))
+        if (socket.remotePort == 0 || !socket.ops.peerKnown(socket))
         {
             return -Errno.ENOTCONN;
         }
@@ -856,27 +443,13 @@ public final class SocketLayer
      */
     public int sendRegion(final Socket socket)
     {
-        if (!(socket instanceof TcpSocket stream))
-        {
-            return -Errno.EOPNOTSUPP;
-        }
-        final TcpState state = stream.tcb.state;
-        if (socket.error != 0)
-        {
-            return -socket.takeError();
-        }
-        if ((socket.shutdown & Socket.SEND_SHUTDOWN) != 0 || state != TcpState.ESTABLISHED &&
-            state != TcpState.CLOSE_WAIT)
-        {
-            return -Errno.EPIPE;
-        }
-        return socket.sendBuffer.writableRegionLength();
+        return socket.ops.sendRegion(socket);
     }
 
     /** Zero-copy send, step 2: queue {@code length} bytes written in place, and send. */
     public void sendCommit(final Socket socket, final int length)
     {
-        tcp.commitWritten((TcpSocket) socket, length);
+        socket.ops.sendCommit(socket, length);
     }
 
     /**
@@ -891,7 +464,6 @@ public final class SocketLayer
     /** Zero-copy receive, step 2: release {@code length} bytes read in place (the window opens). */
     public void receiveRelease(final Socket socket, final int length)
     {
-        socket.receiveBuffer.consume(length);
-        tcp.consumed((TcpSocket) socket);
+        socket.ops.receiveRelease(socket, length);
     }
 }

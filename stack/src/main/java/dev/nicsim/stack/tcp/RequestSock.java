@@ -13,18 +13,9 @@ public final class RequestSock extends MiniSock
     /** The peer's SYN window (never scaled) and the ACK field it carried. */
     public int peerWindow;
     public int peerAck;
-    public int peerMss;
-    public boolean wscaleOk;
-    public int sndWscale;
-    public boolean timestampsOk;
-    public boolean sackOk;
-    public int tsRecent;
-    public long tsRecentStamp;
-    public int tsOffset;
-    public int userMss;
-    public boolean noDelay;
-    /** MSS and window this side's SYN-ACK offers. */
-    public int advertisedMss;
+    /** MSS both ways, options, timestamps, the listener's TCP_MAXSEG and TCP_NODELAY: for the socket made from it. */
+    public final SynOptions options = new SynOptions();
+    /** The window this side's SYN-ACK offers. */
     public int window;
     public long firstSynTime;
     public long rtoPs;

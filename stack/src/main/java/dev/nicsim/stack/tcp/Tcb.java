@@ -4,11 +4,12 @@ import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
 
 /**
- * A TCP control block (RFC 9293 §3.3.1): sequence variables, negotiated options, RTT state and the connection's
- * timers. Like {@link TcpSocket}, a plain record of state read and written by {@link TcpLayer}; its timers are created
- * once with the block and rescheduled, never allocated per connection.
+ * A TCP control block (RFC 9293 §3.3.1): sequence variables, negotiated options (those the SYN exchange settled are
+ * its {@link SynOptions}), RTT state and the connection's timers. Like {@link TcpSocket}, a plain record of state read
+ * and written by {@link TcpLayer}; its timers are created once with the block and rescheduled, never allocated per
+ * connection.
  */
-public final class Tcb
+public final class Tcb extends SynOptions
 {
     public TcpState state = TcpState.CLOSED;
     /** The socket this block belongs to (set once when the pooled socket is built). */
@@ -34,24 +35,11 @@ public final class Tcb
     public boolean finAfterGap;
     public int finAfterGapSeq;
 
-    /* Options. */
-    public int sndWscale;
+    /* Options: those the SYN exchange settled are in SynOptions. */
+    /** This side's window-scale shift (RFC 7323 Rcv.Wind.Shift), 0 without window scaling. */
     public int rcvWscale;
-    public boolean wscaleOk;
-    public boolean timestampsOk;
-    public boolean sackOk;
-    public int tsRecent;
-    public long tsRecentStamp;
-    public int tsOffset;
-    /** TCP_MAXSEG, or 0. */
-    public int userMss;
-    /** MSS the peer announced (536 when it announced none). */
-    public int peerMss;
     /** Payload bytes per full segment, options excluded. */
     public int sendMss;
-    /** MSS this side announced. */
-    public int advertisedMss;
-    public boolean noDelay;
     /** TCP_SYNCNT, or 0 for the policy's default. */
     public int synCount;
     /** True when the connection came from a listener (passive open), for RST-in-SYN_RECEIVED handling. */
@@ -125,19 +113,9 @@ public final class Tcb
         outOfOrder.clear();
         finAfterGap = false;
         finAfterGapSeq = 0;
-        sndWscale = 0;
+        clearOptions();
         rcvWscale = 0;
-        wscaleOk = false;
-        timestampsOk = false;
-        sackOk = false;
-        tsRecent = 0;
-        tsRecentStamp = 0;
-        tsOffset = 0;
-        userMss = 0;
-        peerMss = 0;
         sendMss = 0;
-        advertisedMss = 0;
-        noDelay = false;
         synCount = 0;
         passive = false;
         rtoPs = 0;

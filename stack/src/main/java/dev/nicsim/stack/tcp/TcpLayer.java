@@ -60,7 +60,6 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private final ConnectionTable connections = new ConnectionTable();
     private final ListenerTable listeners = new ListenerTable();
     private final PortTable ports = new PortTable();
-    private final TcpSegment in = new TcpSegment();
     private final TcpSegment out = new TcpSegment();
     private final SecretHash secret;
     private final CongestionControl congestion;
@@ -68,18 +67,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     /** The socket whose port {@link #hashConnect} is choosing. */
     private TcpSocket connecting;
 
-    /* The segment being processed, unpacked once. */
-    private MemorySegment segMemory;
-    private long segPayload;
-    private int segLength;
-    private int segSeq;
-    private int segAck;
-    private int segFlags;
-    private int segWindow;
-    private int segSource;
-    private int segDestination;
-    private int segSourcePort;
-    private int segDestinationPort;
+    /** The segment being processed: unpacked once on arrival, passed to every step that looks at it. */
+    private final InboundSegment segment = new InboundSegment();
 
     /* A TIME_WAIT connection that connect() may take over, found by the last uniqueness check. */
     private TimeWaitSock recyclable;
@@ -164,8 +153,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private int receive(final MemorySegment memory, final long offset, final int length, final int source,
         final int destination, final int transportSum)
     {
-        in.wrap(memory, offset, length);
-        final int invalid = in.validate();
+        final InboundSegment seg = segment;
+        seg.header.wrap(memory, offset, length);
+        final int invalid = seg.header.validate();
         if (invalid != 0)
         {
             return invalid;
@@ -175,98 +165,81 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         {
             return DropReason.TCP_CHECKSUM;
         }
-        segMemory = memory;
-        segPayload = offset + in.headerLength();
-        segLength = in.payloadLength();
-        segSeq = in.sequence();
-        segAck = in.acknowledgment();
-        segFlags = in.flags();
-        segWindow = in.window();
-        segSource = source;
-        segDestination = destination;
-        segSourcePort = in.sourcePort();
-        segDestinationPort = in.destinationPort();
+        seg.unpack(memory, offset, source, destination);
         stack.stats().segmentsReceived++;
-        final SockCommon found = connections.find(destination, segDestinationPort, source, segSourcePort);
+        final SockCommon found = connections.find(destination, seg.destinationPort, source, seg.sourcePort);
         if (found instanceof TimeWaitSock timeWait)
         {
-            return timeWaitInput(timeWait);
+            return timeWaitInput(seg, timeWait);
         }
         if (found instanceof RequestSock request)
         {
-            return requestInput(request);
+            return requestInput(seg, request);
         }
-        final TcpSocket socket = found != null ? (TcpSocket) found : listeners.find(destination, segDestinationPort);
+        final TcpSocket socket = found != null ? (TcpSocket) found : listeners.find(destination, seg.destinationPort);
         if (socket == null)
         {
-            resetForSegment();
+            resetForSegment(seg);
             return DropReason.TCP_NO_SOCKET;
         }
         final Tcb tcb = socket.tcb;
         final int outcome = switch (tcb.state)
         {
-            case LISTEN -> listenInput(socket);
-            case SYN_SENT -> synSentInput(socket, tcb);
+            case LISTEN -> listenInput(seg, socket);
+            case SYN_SENT -> synSentInput(seg, socket, tcb);
             case CLOSED ->
             {
-                resetForSegment();
+                resetForSegment(seg);
                 yield DropReason.TCP_NO_SOCKET;
             }
-            default -> synchronizedInput(socket, tcb);
+            default -> synchronizedInput(seg, socket, tcb);
         };
         socket.readinessChanged();
         return outcome;
     }
 
     /** RFC 9293 §3.10.7.1: a segment for no connection is answered with a reset, unless it is one. */
-    private void resetForSegment()
+    private void resetForSegment(final InboundSegment seg)
     {
-        if ((segFlags & TcpSegment.RST) != 0)
+        if (seg.has(TcpSegment.RST))
         {
             return;
         }
-        if ((segFlags & TcpSegment.ACK) != 0)
+        if (seg.has(TcpSegment.ACK))
         {
-            sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
+            sendResetFor(seg, seg.ack, 0, false);
         }
         else
         {
-            sendReset(segDestination, segSource, segDestinationPort, segSourcePort, 0, segSeq + segmentSpan(),
-                true);
+            sendResetFor(seg, 0, seg.seq + seg.span(), true);
         }
-    }
-
-    /** SEG.LEN: payload plus one for each of SYN and FIN. */
-    private int segmentSpan()
-    {
-        return segLength + ((segFlags & TcpSegment.SYN) != 0 ? 1 : 0) + ((segFlags & TcpSegment.FIN) != 0 ? 1 : 0);
     }
 
     /**
      * A segment for a listener: Linux's {@code tcp_v4_conn_request} for a SYN, {@code cookie_v4_check} for an ACK
      * that may carry a SYN cookie. A SYN becomes a request in the SYN queue, or a cookie when that queue is full.
      */
-    private int listenInput(final TcpSocket listener)
+    private int listenInput(final InboundSegment seg, final TcpSocket listener)
     {
-        if ((segFlags & TcpSegment.RST) != 0)
+        if (seg.has(TcpSegment.RST))
         {
             return DropReason.TCP_BAD_SEGMENT;
         }
-        if ((segFlags & TcpSegment.ACK) != 0)
+        if (seg.has(TcpSegment.ACK))
         {
-            if ((segFlags & TcpSegment.SYN) == 0 && stack.config().synCookies() &&
+            if (!seg.has(TcpSegment.SYN) && stack.config().synCookies() &&
                 listener.listenQueue.recentlyOverflowed(stack.sim().now()))
             {
-                final int outcome = cookieAckInput(listener);
+                final int outcome = cookieAckInput(seg, listener);
                 if (outcome != MORE)
                 {
                     return outcome;
                 }
             }
-            sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
+            sendResetFor(seg, seg.ack, 0, false);
             return DropReason.TCP_BAD_SEGMENT;
         }
-        if ((segFlags & TcpSegment.SYN) == 0)
+        if (!seg.has(TcpSegment.SYN))
         {
             return DropReason.TCP_BAD_SEGMENT;
         }
@@ -280,51 +253,53 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         if (synQueueFull)
         {
-            sendCookie(listener);
+            sendCookie(seg, listener);
             return DropReason.ACCEPTED;
         }
         final RequestSock request = requests.take();
-        requestFromSyn(request, listener);
+        requestFromSyn(seg, request, listener);
         request.iss = isn(request.localAddress, request.remoteAddress, request.localPort, request.remotePort);
         queue.addRequest(request);
         connections.add(request);
-        sendSynAck(request, tsNow(request.tsOffset));
+        sendSynAck(request, tsNow(request.options.tsOffset));
         stack.sim().schedule(request.timer, stack.sim().now() + request.rtoPs);
         return DropReason.ACCEPTED;
     }
 
     /** What the SYN being processed offers, as a request of {@code listener} would keep it. */
-    private void requestFromSyn(final RequestSock request, final TcpSocket listener)
+    private void requestFromSyn(final InboundSegment seg, final RequestSock request, final TcpSocket listener)
     {
         final StackConfig config = stack.config();
+        requestFor(seg, request, listener);
+        request.irs = seg.seq;
+        request.peerWindow = seg.window;
+        request.peerAck = seg.ack;
+        request.options.clearOptions();
+        request.options.agreeTo(seg, config.windowScaling(), config.timestamps(), config.sack(), stack.sim().now());
+        requestDefaults(request, listener);
+    }
+
+    /** A request of {@code listener} for the connection {@code seg} belongs to: its 4-tuple. */
+    private static void requestFor(final InboundSegment seg, final RequestSock request, final TcpSocket listener)
+    {
         request.listener = listener;
         request.reuseAddress = listener.reuseAddress;
-        request.localAddress = segDestination;
-        request.localPort = segDestinationPort;
-        request.remoteAddress = segSource;
-        request.remotePort = segSourcePort;
-        request.irs = segSeq;
-        request.peerWindow = segWindow;
-        request.peerAck = segAck;
-        request.peerMss = in.mss() > 0 ? in.mss() : DEFAULT_PEER_MSS;
-        request.wscaleOk = in.wscale() >= 0 && config.windowScaling();
-        request.sndWscale = request.wscaleOk ? in.wscale() : 0;
-        request.timestampsOk = in.hasTimestamps() && config.timestamps();
-        request.tsRecent = request.timestampsOk ? in.tsVal() : 0;
-        request.tsRecentStamp = request.timestampsOk ? stack.sim().now() : 0;
-        request.sackOk = in.sackPermitted() && config.sack();
-        requestDefaults(request, listener);
+        request.localAddress = seg.destination;
+        request.localPort = seg.destinationPort;
+        request.remoteAddress = seg.source;
+        request.remotePort = seg.sourcePort;
     }
 
     /** A request's local choices: MSS and window to offer, timestamp offset, the first RTO. */
     private void requestDefaults(final RequestSock request, final TcpSocket listener)
     {
-        request.userMss = listener.tcb.userMss;
-        request.noDelay = listener.tcb.noDelay;
-        request.tsOffset = (int) secret.hash(SecretHash.PURPOSE_TIMESTAMP_OFFSET, request.localAddress,
+        final SynOptions options = request.options;
+        options.userMss = listener.tcb.userMss;
+        options.noDelay = listener.tcb.noDelay;
+        options.tsOffset = (int) secret.hash(SecretHash.PURPOSE_TIMESTAMP_OFFSET, request.localAddress,
             request.remoteAddress, 0, 0);
         final int routed = routes.lookup(request.remoteAddress);
-        request.advertisedMss = mss(request.userMss, routed == 0 ? routes.resultInterface().mtu() : 576);
+        options.advertisedMss = mss(options.userMss, routed == 0 ? routes.resultInterface().mtu() : 576);
         // A fresh socket's receive buffer is empty: the SYN-ACK offers all of it, unscaled (RFC 7323 §2.2).
         request.window = Math.min(stack.config().tcpReceiveBuffer(), MAX_WINDOW);
         request.firstSynTime = stack.sim().now();
@@ -337,22 +312,23 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
      * Answers a SYN with a cookie: no request is kept ({@code cookie_v4_init_sequence}). Without timestamps the
      * cookie has nowhere to keep window scaling and SACK, so the SYN-ACK offers neither.
      */
-    private void sendCookie(final TcpSocket listener)
+    private void sendCookie(final InboundSegment seg, final TcpSocket listener)
     {
         final RequestSock request = cookieRequest;
-        requestFromSyn(request, listener);
-        if (!request.timestampsOk)
+        requestFromSyn(seg, request, listener);
+        final SynOptions options = request.options;
+        if (!options.timestampsOk)
         {
-            request.wscaleOk = false;
-            request.sndWscale = 0;
-            request.sackOk = false;
+            options.wscaleOk = false;
+            options.sndWscale = 0;
+            options.sackOk = false;
         }
-        final int clamp = request.userMss > 0 ? Math.min(request.peerMss, request.userMss) : request.peerMss;
+        final int clamp = options.userMss > 0 ? Math.min(options.peerMss, options.userMss) : options.peerMss;
         request.iss = cookies.cookie(request.localAddress, request.remoteAddress, request.localPort,
-            request.remotePort, segSeq, SynCookies.mssIndex(clamp), stack.sim().now());
+            request.remotePort, seg.seq, SynCookies.mssIndex(clamp), stack.sim().now());
         listener.listenQueue.synOverflowed(stack.sim().now());
-        sendSynAck(request, request.timestampsOk ? SynCookies.timestamp(tsNow(request.tsOffset), request.wscaleOk,
-            request.sndWscale, request.sackOk) : 0);
+        sendSynAck(request, options.timestampsOk ? SynCookies.timestamp(tsNow(options.tsOffset), options.wscaleOk,
+            options.sndWscale, options.sackOk) : 0);
         stack.stats().synCookiesSent++;
     }
 
@@ -360,13 +336,13 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
      * An ACK for a listener: when it carries a valid cookie ({@code cookie_v4_check}), the connection is built from
      * it and the ACK goes on to it. Returns {@link #MORE} when it is no cookie of ours (the caller resets).
      */
-    private int cookieAckInput(final TcpSocket listener)
+    private int cookieAckInput(final InboundSegment seg, final TcpSocket listener)
     {
-        final int index = cookies.check(segAck - 1, segDestination, segSource, segDestinationPort, segSourcePort,
-            segSeq - 1, stack.sim().now());
+        final int index = cookies.check(seg.ack - 1, seg.destination, seg.source, seg.destinationPort, seg.sourcePort,
+            seg.seq - 1, stack.sim().now());
         final StackConfig config = stack.config();
-        final boolean timestamps = in.hasTimestamps();
-        final int options = timestamps ? in.tsEcr() : SynCookies.TS_WSCALE_MASK;
+        final boolean timestamps = seg.hasTimestamps();
+        final int options = timestamps ? seg.tsEcr() : SynCookies.TS_WSCALE_MASK;
         final boolean sack = timestamps && (options & SynCookies.TS_SACK) != 0;
         final int wscale = options & SynCookies.TS_WSCALE_MASK;
         // cookie_timestamp_decode: options this host does not allow now make the cookie invalid.
@@ -378,26 +354,23 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         if (listener.listenQueue.acceptFull())
         {
-            return acceptOverflow(null);
+            return acceptOverflow(seg, null);
         }
         final RequestSock request = cookieRequest;
-        request.listener = listener;
-        request.reuseAddress = listener.reuseAddress;
-        request.localAddress = segDestination;
-        request.localPort = segDestinationPort;
-        request.remoteAddress = segSource;
-        request.remotePort = segSourcePort;
-        request.iss = segAck - 1;
-        request.irs = segSeq - 1;
+        requestFor(seg, request, listener);
+        request.iss = seg.ack - 1;
+        request.irs = seg.seq - 1;
         request.peerWindow = 0;
         request.peerAck = 0;
-        request.peerMss = SynCookies.MSS_TABLE[index];
-        request.wscaleOk = wscale != SynCookies.TS_WSCALE_MASK;
-        request.sndWscale = request.wscaleOk ? wscale : 0;
-        request.timestampsOk = timestamps;
-        request.tsRecent = timestamps ? in.tsVal() : 0;
-        request.tsRecentStamp = timestamps ? stack.sim().now() : 0;
-        request.sackOk = sack;
+        // What the cookie kept of the SYN: the MSS by its index, window scaling and SACK in the timestamp.
+        final SynOptions agreed = request.options;
+        agreed.peerMss = SynCookies.MSS_TABLE[index];
+        agreed.wscaleOk = wscale != SynCookies.TS_WSCALE_MASK;
+        agreed.sndWscale = agreed.wscaleOk ? wscale : 0;
+        agreed.timestampsOk = timestamps;
+        agreed.tsRecent = timestamps ? seg.tsVal() : 0;
+        agreed.tsRecentStamp = timestamps ? stack.sim().now() : 0;
+        agreed.sackOk = sack;
         requestDefaults(request, listener);
         // No SYN-ACK was timed: the handshake gives no RTT sample.
         request.firstSynTime = -1;
@@ -407,7 +380,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             return DropReason.TCP_LISTEN_OVERFLOW;
         }
         stack.stats().synCookiesReceived++;
-        final int outcome = synchronizedInput(child, child.tcb);
+        final int outcome = synchronizedInput(seg, child, child.tcb);
         child.readinessChanged();
         return outcome;
     }
@@ -417,20 +390,20 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
      * again; the final ACK with the accept queue full is an overflow; anything else turns the request into its
      * socket (SYN_RECEIVED) and goes on to it, so every check of RFC 9293 §3.10.7.4 applies as to any connection.
      */
-    private int requestInput(final RequestSock request)
+    private int requestInput(final InboundSegment seg, final RequestSock request)
     {
-        final int flags = segFlags & (TcpSegment.SYN | TcpSegment.ACK | TcpSegment.RST);
-        final boolean pawsRejects = request.timestampsOk && in.hasTimestamps() &&
-            Tcb.before(in.tsVal(), request.tsRecent);
-        if (flags == TcpSegment.SYN && segSeq == request.irs && !pawsRejects)
+        final int flags = seg.flags & (TcpSegment.SYN | TcpSegment.ACK | TcpSegment.RST);
+        final boolean pawsRejects = request.options.timestampsOk && seg.hasTimestamps() &&
+            Tcb.before(seg.tsVal(), request.options.tsRecent);
+        if (flags == TcpSegment.SYN && seg.seq == request.irs && !pawsRejects)
         {
-            sendSynAck(request, tsNow(request.tsOffset));
+            sendSynAck(request, tsNow(request.options.tsOffset));
             return DropReason.ACCEPTED;
         }
-        if (flags == TcpSegment.ACK && segAck == request.iss + 1 && segSeq == request.rcvNxt() && !pawsRejects &&
+        if (flags == TcpSegment.ACK && seg.ack == request.iss + 1 && seg.seq == request.rcvNxt() && !pawsRejects &&
             request.listener.listenQueue.acceptFull())
         {
-            return acceptOverflow(request);
+            return acceptOverflow(seg, request);
         }
         final TcpSocket child = childOf(request);
         if (child == null)
@@ -439,7 +412,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         stack.sim().schedule(child.tcb.retransmitTimer, request.timer.time());
         dropRequest(request);
-        final int outcome = synchronizedInput(child, child.tcb);
+        final int outcome = synchronizedInput(seg, child, child.tcb);
         child.readinessChanged();
         return outcome;
     }
@@ -449,11 +422,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
      * {@code tcp_abort_on_overflow} a reset ends it; without (Linux's default) the ACK is dropped and the request
      * kept, so the SYN-ACK's retransmission (or the peer's next segment) tries again.
      */
-    private int acceptOverflow(final RequestSock request)
+    private int acceptOverflow(final InboundSegment seg, final RequestSock request)
     {
         if (stack.config().abortOnOverflow())
         {
-            sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
+            sendResetFor(seg, seg.ack, 0, false);
             if (request != null)
             {
                 dropRequest(request);
@@ -486,24 +459,15 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         child.remotePort = request.remotePort;
         final Tcb tcb = child.tcb;
         tcb.passive = true;
-        tcb.userMss = request.userMss;
-        tcb.noDelay = request.noDelay;
+        tcb.copyOptions(request.options);
         tcb.irs = request.irs;
         tcb.rcvNxt = request.rcvNxt();
-        tcb.peerMss = request.peerMss;
-        tcb.wscaleOk = request.wscaleOk;
-        tcb.sndWscale = request.sndWscale;
-        tcb.rcvWscale = request.wscaleOk ? stack.config().windowScale() : 0;
-        tcb.timestampsOk = request.timestampsOk;
-        tcb.tsRecent = request.tsRecent;
-        tcb.tsRecentStamp = request.tsRecentStamp;
-        tcb.sackOk = request.sackOk;
+        tcb.rcvWscale = tcb.wscaleOk ? stack.config().windowScale() : 0;
         tcb.sndWnd = request.peerWindow;
         tcb.maxSndWnd = request.peerWindow;
         tcb.sndWl1 = request.irs;
         tcb.sndWl2 = request.peerAck;
         tcb.iss = request.iss;
-        tcb.tsOffset = request.tsOffset;
         tcb.sndUna = request.iss;
         tcb.sndNxt = request.iss + 1;
         tcb.sndMax = tcb.sndNxt;
@@ -512,7 +476,6 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         tcb.rtoPs = request.rtoPs;
         tcb.retransmits = request.retransmits;
         tcb.synRetransmitted = request.retransmits > 0;
-        tcb.advertisedMss = request.advertisedMss;
         tcb.rcvAdvertisedEdge = tcb.rcvNxt + request.window;
         ports.add(child, request.localPort, false);
         setState(child, TcpState.SYN_RECEIVED);
@@ -532,8 +495,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     /** The SYN-ACK of a request, options in Linux's order, echoing only what the SYN offered. */
     private void sendSynAck(final RequestSock request, final int tsVal)
     {
-        final int optionsLength = TcpSegment.optionsLength(true, request.sackOk, request.timestampsOk,
-            request.wscaleOk);
+        final SynOptions options = request.options;
+        final int optionsLength = TcpSegment.optionsLength(true, options.sackOk, options.timestampsOk,
+            options.wscaleOk);
         if (beginSegment(request.localAddress, request.remoteAddress, request.localPort, request.remotePort,
             TcpSegment.HEADER_LENGTH + optionsLength) < 0)
         {
@@ -541,8 +505,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         out.emit(request.localPort, request.remotePort, request.iss, request.rcvNxt(),
             TcpSegment.SYN | TcpSegment.ACK, request.window, optionsLength);
-        out.writeOptions(request.advertisedMss, request.sackOk, request.timestampsOk, tsVal, request.tsRecent,
-            request.wscaleOk ? stack.config().windowScale() : -1);
+        out.writeOptions(options.advertisedMss, options.sackOk, options.timestampsOk, tsVal, options.tsRecent,
+            options.wscaleOk ? stack.config().windowScale() : -1);
         output.commit(claim, TcpSegment.CHECKSUM);
         stack.stats().segmentsSent++;
     }
@@ -559,7 +523,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         {
             request.retransmits++;
             stack.stats().retransmissions++;
-            sendSynAck(request, tsNow(request.tsOffset));
+            sendSynAck(request, tsNow(request.options.tsOffset));
             request.rtoPs = RttEstimator.backOff(request.rtoPs);
             stack.sim().schedule(request.timer, stack.sim().now() + request.rtoPs);
         }
@@ -571,26 +535,17 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
      * Records what the peer's SYN-ACK (or crossed SYN) says to a connecting socket: its ISN, window and the options
      * it agrees to of those the SYN offered. A listener's SYN is kept by {@link #requestFromSyn} instead.
      */
-    private void acceptPeerSyn(final Tcb tcb)
+    private void acceptPeerSyn(final InboundSegment seg, final Tcb tcb)
     {
-        tcb.irs = segSeq;
-        tcb.rcvNxt = segSeq + 1;
-        tcb.peerMss = in.mss() > 0 ? in.mss() : DEFAULT_PEER_MSS;
-        tcb.wscaleOk = in.wscale() >= 0 && tcb.wscaleOk;
-        tcb.sndWscale = tcb.wscaleOk ? in.wscale() : 0;
+        tcb.irs = seg.seq;
+        tcb.rcvNxt = seg.seq + 1;
+        tcb.agreeTo(seg, tcb.wscaleOk, tcb.timestampsOk, tcb.sackOk, stack.sim().now());
         tcb.rcvWscale = tcb.wscaleOk ? stack.config().windowScale() : 0;
-        tcb.timestampsOk = in.hasTimestamps() && tcb.timestampsOk;
-        if (tcb.timestampsOk)
-        {
-            tcb.tsRecent = in.tsVal();
-            tcb.tsRecentStamp = stack.sim().now();
-        }
-        tcb.sackOk = in.sackPermitted() && tcb.sackOk;
         // RFC 7323 §2.2: the window field of a SYN is never scaled.
-        tcb.sndWnd = segWindow;
-        tcb.maxSndWnd = segWindow;
-        tcb.sndWl1 = segSeq;
-        tcb.sndWl2 = segAck;
+        tcb.sndWnd = seg.window;
+        tcb.maxSndWnd = seg.window;
+        tcb.sndWl1 = seg.seq;
+        tcb.sndWl2 = seg.ack;
     }
 
     /** Sizes segments once both sides' MSS and the options are known. */
@@ -606,27 +561,27 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     }
 
     /** RFC 9293 §3.10.7.3 in Linux's order ({@code tcp_rcv_synsent_state_process}). */
-    private int synSentInput(final TcpSocket socket, final Tcb tcb)
+    private int synSentInput(final InboundSegment seg, final TcpSocket socket, final Tcb tcb)
     {
-        final boolean ack = (segFlags & TcpSegment.ACK) != 0;
-        final boolean rst = (segFlags & TcpSegment.RST) != 0;
+        final boolean ack = seg.has(TcpSegment.ACK);
+        final boolean rst = seg.has(TcpSegment.RST);
         if (ack)
         {
-            if (!Tcb.after(segAck, tcb.iss) || Tcb.after(segAck, tcb.sndMax))
+            if (!Tcb.after(seg.ack, tcb.iss) || Tcb.after(seg.ack, tcb.sndMax))
             {
                 if (!rst)
                 {
                     // An old duplicate or a stale peer (Fig. 8/9): reset it and retry the SYN soon.
-                    sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
+                    sendResetFor(seg, seg.ack, 0, false);
                     quickSynRetry(tcb);
                 }
                 return DropReason.TCP_BAD_SEGMENT;
             }
-            if (in.hasTimestamps() && tcb.timestampsOk && in.tsEcr() != 0 &&
-                !Tcb.between(in.tsEcr(), tcb.firstSynTsVal, tsNow(tcb.tsOffset)))
+            if (seg.hasTimestamps() && tcb.timestampsOk && seg.tsEcr() != 0 &&
+                !Tcb.between(seg.tsEcr(), tcb.firstSynTsVal, tsNow(tcb.tsOffset)))
             {
                 // Linux: PAWSActiveRejected, answered like an unacceptable ACK.
-                sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
+                sendResetFor(seg, seg.ack, 0, false);
                 quickSynRetry(tcb);
                 return DropReason.TCP_PAWS;
             }
@@ -640,17 +595,17 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             reset(socket, tcb);
             return DropReason.ACCEPTED;
         }
-        if ((segFlags & TcpSegment.SYN) == 0)
+        if (!seg.has(TcpSegment.SYN))
         {
             // Linux discards an acceptable ACK without SYN silently ("discard_and_undo").
             return DropReason.TCP_BAD_SEGMENT;
         }
-        acceptPeerSyn(tcb);
+        acceptPeerSyn(seg, tcb);
         // The window our SYN offered (never scaled, RFC 7323 §2.2) is open from the peer's ISN on.
         tcb.rcvAdvertisedEdge = tcb.rcvNxt + synWindow(socket);
         if (ack)
         {
-            tcb.sndUna = segAck;
+            tcb.sndUna = seg.ack;
             if (!tcb.synRetransmitted)
             {
                 rttSample(tcb, stack.sim().now() - tcb.firstSynTime);
@@ -658,9 +613,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             output.confirmNeighbour(socket.remoteAddress);
             settleMss(tcb);
             establish(socket, tcb);
-            if (segLength > 0 || (segFlags & TcpSegment.FIN) != 0)
+            if (seg.length > 0 || seg.has(TcpSegment.FIN))
             {
-                dataAndFin(socket, tcb);
+                dataAndFin(seg, socket, tcb);
             }
             sendAck(socket, tcb);
             output(socket, tcb);
@@ -689,27 +644,27 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     }
 
     /** A segment for a connection in TIME_WAIT: Linux's {@code tcp_timewait_state_process}. */
-    private int timeWaitInput(final TimeWaitSock timeWait)
+    private int timeWaitInput(final InboundSegment seg, final TimeWaitSock timeWait)
     {
-        if ((segFlags & TcpSegment.RST) != 0)
+        if (seg.has(TcpSegment.RST))
         {
             endTimeWait(timeWait);
             return DropReason.ACCEPTED;
         }
-        if ((segFlags & TcpSegment.SYN) != 0 && (segFlags & TcpSegment.ACK) == 0 &&
-            Tcb.after(segSeq, timeWait.rcvNxt))
+        if (seg.has(TcpSegment.SYN) && !seg.has(TcpSegment.ACK) &&
+            Tcb.after(seg.seq, timeWait.rcvNxt))
         {
             // A new incarnation (RFC 9293 §3.10.7.4 note, Linux TCP_TW_SYN): end TIME_WAIT, let a listener take it.
-            final TcpSocket listener = listeners.find(segDestination, segDestinationPort);
+            final TcpSocket listener = listeners.find(seg.destination, seg.destinationPort);
             if (listener != null)
             {
                 endTimeWait(timeWait);
-                final int outcome = listenInput(listener);
+                final int outcome = listenInput(seg, listener);
                 listener.readinessChanged();
                 return outcome;
             }
         }
-        if ((segFlags & TcpSegment.FIN) != 0)
+        if (seg.has(TcpSegment.FIN))
         {
             stack.sim().reschedule(timeWait.timer, stack.sim().now() + stack.config().timeWaitPs());
         }
@@ -731,20 +686,20 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     }
 
     /** Segment arrival in SYN_RECEIVED and the synchronized states: RFC 9293 §3.10.7.4, first to eighth. */
-    private int synchronizedInput(final TcpSocket socket, final Tcb tcb)
+    private int synchronizedInput(final InboundSegment seg, final TcpSocket socket, final Tcb tcb)
     {
-        final boolean rst = (segFlags & TcpSegment.RST) != 0;
-        final boolean syn = (segFlags & TcpSegment.SYN) != 0;
-        if (tcb.timestampsOk && in.hasTimestamps() && !rst && Tcb.before(in.tsVal(), tcb.tsRecent))
+        final boolean rst = seg.has(TcpSegment.RST);
+        final boolean syn = seg.has(TcpSegment.SYN);
+        if (tcb.timestampsOk && seg.hasTimestamps() && !rst && Tcb.before(seg.tsVal(), tcb.tsRecent))
         {
-            duplicateAck(socket, tcb);
+            duplicateAck(seg, socket, tcb);
             return DropReason.TCP_PAWS;
         }
         // First: sequence acceptability (Linux's tcp_sequence: the segment must touch the receive window).
         final int window = Math.max(0, tcb.rcvAdvertisedEdge - tcb.rcvNxt);
-        final int end = segSeq + segmentSpan();
-        if (Tcb.before(end, tcb.rcvNxt) || Tcb.after(segSeq, tcb.rcvNxt + window) ||
-            end == tcb.rcvNxt && segmentSpan() > 0 && !syn)
+        final int end = seg.seq + seg.span();
+        if (Tcb.before(end, tcb.rcvNxt) || Tcb.after(seg.seq, tcb.rcvNxt + window) ||
+            end == tcb.rcvNxt && seg.span() > 0 && !syn)
         {
             if (rst)
             {
@@ -756,13 +711,13 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                 challengeAck(socket, tcb);
                 return DropReason.TCP_CHALLENGED;
             }
-            duplicateAck(socket, tcb);
+            duplicateAck(seg, socket, tcb);
             return DropReason.TCP_OUT_OF_WINDOW;
         }
         // Second: RST. RFC 5961 §3.2: only an exact match resets; anything else in the window is challenged.
         if (rst)
         {
-            if (segSeq != tcb.rcvNxt)
+            if (seg.seq != tcb.rcvNxt)
             {
                 challengeAck(socket, tcb);
                 return DropReason.TCP_CHALLENGED;
@@ -782,10 +737,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         if (syn)
         {
             final boolean crossedSynAck = tcb.state == TcpState.SYN_RECEIVED && !tcb.passive &&
-                (segFlags & TcpSegment.ACK) != 0 && segSeq + 1 == tcb.rcvNxt && segAck == tcb.sndNxt;
+                seg.has(TcpSegment.ACK) && seg.seq + 1 == tcb.rcvNxt && seg.ack == tcb.sndNxt;
             if (!crossedSynAck)
             {
-                if (tcb.state == TcpState.SYN_RECEIVED && tcb.passive && segSeq == tcb.irs)
+                if (tcb.state == TcpState.SYN_RECEIVED && tcb.passive && seg.seq == tcb.irs)
                 {
                     sendSyn(socket, tcb, true);
                     return DropReason.ACCEPTED;
@@ -795,15 +750,15 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             }
         }
         // Fifth: ACK.
-        if ((segFlags & TcpSegment.ACK) == 0)
+        if (!seg.has(TcpSegment.ACK))
         {
             return DropReason.TCP_BAD_SEGMENT;
         }
         if (tcb.state == TcpState.SYN_RECEIVED)
         {
-            if (!Tcb.after(segAck, tcb.sndUna) || Tcb.after(segAck, tcb.sndMax))
+            if (!Tcb.after(seg.ack, tcb.sndUna) || Tcb.after(seg.ack, tcb.sndMax))
             {
-                sendReset(segDestination, segSource, segDestinationPort, segSourcePort, segAck, 0, false);
+                sendResetFor(seg, seg.ack, 0, false);
                 return DropReason.TCP_BAD_SEGMENT;
             }
             if (tcb.passive && socket.parent != null && socket.parent.listenQueue.acceptFull() &&
@@ -812,11 +767,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                 // tcp_abort_on_overflow=0: the ACK is dropped; the SYN-ACK's retransmission tries again.
                 return DropReason.TCP_LISTEN_OVERFLOW;
             }
-            tcb.sndUna = segAck;
-            tcb.sndWnd = segWindow << tcb.sndWscale;
+            tcb.sndUna = seg.ack;
+            tcb.sndWnd = seg.window << tcb.sndWscale;
             tcb.maxSndWnd = Math.max(tcb.maxSndWnd, tcb.sndWnd);
-            tcb.sndWl1 = segSeq;
-            tcb.sndWl2 = segAck;
+            tcb.sndWl1 = seg.seq;
+            tcb.sndWl2 = seg.ack;
             if (!tcb.synRetransmitted && tcb.firstSynTime >= 0)
             {
                 rttSample(tcb, stack.sim().now() - tcb.firstSynTime);
@@ -839,29 +794,29 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         else
         {
-            final int acked = ackInput(socket, tcb);
+            final int acked = ackInput(seg, socket, tcb);
             if (acked != MORE)
             {
                 return acked;
             }
         }
-        if (tcb.timestampsOk && in.hasTimestamps() && !Tcb.after(segSeq, tcb.rcvNxt))
+        if (tcb.timestampsOk && seg.hasTimestamps() && !Tcb.after(seg.seq, tcb.rcvNxt))
         {
-            tcb.tsRecent = in.tsVal();
+            tcb.tsRecent = seg.tsVal();
             tcb.tsRecentStamp = stack.sim().now();
         }
         // Seventh and eighth: data and FIN.
         int outcome = DropReason.ACCEPTED;
-        if (segLength > 0 || (segFlags & TcpSegment.FIN) != 0)
+        if (seg.length > 0 || seg.has(TcpSegment.FIN))
         {
-            if (!socket.owned && segLength > 0 && (socket.shutdown & TcpSocket.RECEIVE_SHUTDOWN) != 0)
+            if (!socket.owned && seg.length > 0 && (socket.shutdown & TcpSocket.RECEIVE_SHUTDOWN) != 0)
             {
                 // Linux: data for a closed socket aborts the connection with a reset.
-                sendReset(segDestination, segSource, segDestinationPort, segSourcePort, tcb.sndNxt, 0, false);
+                sendResetFor(seg, tcb.sndNxt, 0, false);
                 done(socket, tcb);
                 return DropReason.ACCEPTED;
             }
-            outcome = dataAndFin(socket, tcb);
+            outcome = dataAndFin(seg, socket, tcb);
         }
         output(socket, tcb);
         return outcome;
@@ -871,9 +826,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
      * ACK processing in the synchronized states. Returns {@link #MORE} when the segment goes on to its data, else
      * its outcome.
      */
-    private int ackInput(final TcpSocket socket, final Tcb tcb)
+    private int ackInput(final InboundSegment seg, final TcpSocket socket, final Tcb tcb)
     {
-        if (Tcb.after(segAck, tcb.sndMax))
+        if (Tcb.after(seg.ack, tcb.sndMax))
         {
             // An ACK for something not yet sent: Linux's tcp_ack refuses it; outside ESTABLISHED
             // tcp_rcv_state_process answers with a (rate-limited) challenge ACK.
@@ -883,32 +838,32 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             }
             return DropReason.TCP_BAD_SEGMENT;
         }
-        if (Tcb.before(segAck, tcb.sndUna - tcb.maxSndWnd))
+        if (Tcb.before(seg.ack, tcb.sndUna - tcb.maxSndWnd))
         {
             // RFC 5961 §5.2: too old to be a duplicate.
             challengeAck(socket, tcb);
             return DropReason.TCP_CHALLENGED;
         }
-        if (Tcb.after(segAck, tcb.sndUna))
+        if (Tcb.after(seg.ack, tcb.sndUna))
         {
-            int acked = segAck - tcb.sndUna;
-            final boolean finAcked = tcb.finSent && Tcb.after(segAck, tcb.finSeq);
+            int acked = seg.ack - tcb.sndUna;
+            final boolean finAcked = tcb.finSent && Tcb.after(seg.ack, tcb.finSeq);
             if (finAcked)
             {
                 acked--;
             }
             socket.sendBuffer.consume(Math.min(acked, socket.sendBuffer.size()));
             final int flightBefore = tcb.sndMax - tcb.sndUna;
-            tcb.sndUna = segAck;
+            tcb.sndUna = seg.ack;
             if (Tcb.before(tcb.sndNxt, tcb.sndUna))
             {
                 tcb.sndNxt = tcb.sndUna;
             }
-            if (tcb.timestampsOk && in.hasTimestamps() && in.tsEcr() != 0)
+            if (tcb.timestampsOk && seg.hasTimestamps() && seg.tsEcr() != 0)
             {
-                rttSample(tcb, (long) (tsNow(tcb.tsOffset) - in.tsEcr()) * Time.MS);
+                rttSample(tcb, (long) (tsNow(tcb.tsOffset) - seg.tsEcr()) * Time.MS);
             }
-            else if (tcb.rttTiming && Tcb.after(segAck, tcb.rttSeq))
+            else if (tcb.rttTiming && Tcb.after(seg.ack, tcb.rttSeq))
             {
                 tcb.rttTiming = false;
                 rttSample(tcb, stack.sim().now() - tcb.rttStart);
@@ -919,7 +874,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             {
                 congestion.acked(tcb, acked, flightBefore);
             }
-            else if (Tcb.before(segAck, tcb.recoveryPoint))
+            else if (Tcb.before(seg.ack, tcb.recoveryPoint))
             {
                 // RFC 6582 partial ACK: the next segment was lost too; resend it now rather than at the RTO.
                 retransmitFirst(socket, tcb);
@@ -947,20 +902,20 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                 }
             }
         }
-        else if (segAck == tcb.sndUna && segLength == 0 && tcb.sndMax != tcb.sndUna &&
-            (segWindow << tcb.sndWscale) == tcb.sndWnd && (segFlags & TcpSegment.FIN) == 0)
+        else if (seg.ack == tcb.sndUna && seg.length == 0 && tcb.sndMax != tcb.sndUna &&
+            (seg.window << tcb.sndWscale) == tcb.sndWnd && !seg.has(TcpSegment.FIN))
         {
             if (++tcb.dupAcks == 3 && !tcb.inRecovery)
             {
                 fastRetransmit(socket, tcb);
             }
         }
-        if (Tcb.before(tcb.sndWl1, segSeq) || tcb.sndWl1 == segSeq && !Tcb.before(segAck, tcb.sndWl2))
+        if (Tcb.before(tcb.sndWl1, seg.seq) || tcb.sndWl1 == seg.seq && !Tcb.before(seg.ack, tcb.sndWl2))
         {
-            tcb.sndWnd = segWindow << tcb.sndWscale;
+            tcb.sndWnd = seg.window << tcb.sndWscale;
             tcb.maxSndWnd = Math.max(tcb.maxSndWnd, tcb.sndWnd);
-            tcb.sndWl1 = segSeq;
-            tcb.sndWl2 = segAck;
+            tcb.sndWl1 = seg.seq;
+            tcb.sndWl2 = seg.ack;
         }
         return MORE;
     }
@@ -1014,9 +969,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
      * beyond it, within the window, is written where it belongs in the ring and remembered in the out-of-order queue
      * until the gap fills. Returns the outcome.
      */
-    private int dataAndFin(final TcpSocket socket, final Tcb tcb)
+    private int dataAndFin(final InboundSegment seg, final TcpSocket socket, final Tcb tcb)
     {
-        final boolean fin = (segFlags & TcpSegment.FIN) != 0;
+        final boolean fin = seg.has(TcpSegment.FIN);
         final boolean receiving = tcb.state == TcpState.ESTABLISHED || tcb.state == TcpState.FIN_WAIT_1 ||
             tcb.state == TcpState.FIN_WAIT_2;
         if (!receiving)
@@ -1025,23 +980,23 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             return DropReason.ACCEPTED;
         }
         final ByteRing ring = socket.receiveBuffer;
-        final int ahead = segSeq - tcb.rcvNxt;
+        final int ahead = seg.seq - tcb.rcvNxt;
         final int room = Math.min(ring.free(), tcb.rcvAdvertisedEdge - tcb.rcvNxt);
         if (ahead > 0)
         {
             // Beyond RCV.NXT: keep what fits in the window, and say so at once (RFC 5681 §4.2: duplicate ACK).
-            final int length = Math.max(0, Math.min(segLength, room - ahead));
+            final int length = Math.max(0, Math.min(seg.length, room - ahead));
             final boolean memory = length == 0 || ring.ensure(ring.size() + ahead + length);
-            final boolean kept = length > 0 && memory && tcb.outOfOrder.add(segSeq, segSeq + length);
+            final boolean kept = length > 0 && memory && tcb.outOfOrder.add(seg.seq, seg.seq + length);
             if (kept)
             {
-                ring.writeAhead(ring.size() + ahead, segMemory, segPayload, length);
+                ring.writeAhead(ring.size() + ahead, seg.memory, seg.payload, length);
             }
-            final boolean finKept = fin && length == segLength && (kept || segLength == 0);
+            final boolean finKept = fin && length == seg.length && (kept || seg.length == 0);
             if (finKept)
             {
                 tcb.finAfterGap = true;
-                tcb.finAfterGapSeq = segSeq + segLength;
+                tcb.finAfterGapSeq = seg.seq + seg.length;
             }
             sendAck(socket, tcb);
             return kept || finKept ? DropReason.ACCEPTED : memory ? DropReason.TCP_OUT_OF_ORDER :
@@ -1050,16 +1005,16 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final boolean gap = !tcb.outOfOrder.isEmpty();
         int outcome = DropReason.ACCEPTED;
         boolean complete = true;
-        if (segLength > 0)
+        if (seg.length > 0)
         {
             final int skip = -ahead;
-            final int fits = Math.max(0, Math.min(segLength - skip, room));
+            final int fits = Math.max(0, Math.min(seg.length - skip, room));
             // Short of fits only when the host's socket memory is exhausted (tcp_mem): the rest is dropped.
-            final int accepted = ring.write(segMemory, segPayload + skip, fits);
+            final int accepted = ring.write(seg.memory, seg.payload + skip, fits);
             tcb.rcvNxt += accepted;
             stack.stats().bytesReceived += accepted;
-            complete = accepted == segLength - skip;
-            if (accepted == 0 && skip < segLength)
+            complete = accepted == seg.length - skip;
+            if (accepted == 0 && skip < seg.length)
             {
                 outcome = fits == 0 ? DropReason.TCP_ZERO_WINDOW : DropReason.SOCKET_MEMORY;
             }
@@ -1072,7 +1027,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                 tcb.rcvNxt = reached;
             }
         }
-        final boolean finNow = fin && complete && segSeq + segLength == tcb.rcvNxt ||
+        final boolean finNow = fin && complete && seg.seq + seg.length == tcb.rcvNxt ||
             tcb.finAfterGap && tcb.rcvNxt == tcb.finAfterGapSeq;
         if (finNow)
         {
@@ -1099,7 +1054,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             sendAck(socket, tcb);
             return outcome;
         }
-        if (!complete || segLength == 0 || gap)
+        if (!complete || seg.length == 0 || gap)
         {
             // A gap filled (RFC 5681 §4.2), a window overrun, or a bare FIN out of turn: acknowledge at once.
             sendAck(socket, tcb);
@@ -1107,8 +1062,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         // A GRO packet of more than one full segment counts as two: Linux acknowledges more than one rcv_mss at once
         // (__tcp_ack_snd_check).
-        tcb.segmentsUnacked += segLength > tcb.sendMss ? 2 : 1;
-        if (tcb.segmentsUnacked >= 2 || (segFlags & TcpSegment.PSH) != 0 && segLength < tcb.sendMss)
+        tcb.segmentsUnacked += seg.length > tcb.sendMss ? 2 : 1;
+        if (tcb.segmentsUnacked >= 2 || seg.has(TcpSegment.PSH) && seg.length < tcb.sendMss)
         {
             sendAck(socket, tcb);
         }
@@ -1124,9 +1079,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
      * {@code tcp_oow_rate_limited} does unless the segment carried data: a forged or looping stream of bare segments
      * gets at most one answer per {@code tcp_invalid_ratelimit}.
      */
-    private void duplicateAck(final TcpSocket socket, final Tcb tcb)
+    private void duplicateAck(final InboundSegment seg, final TcpSocket socket, final Tcb tcb)
     {
-        if (segLength > 0 && (segFlags & TcpSegment.SYN) == 0 || !outOfWindowRateLimited(tcb))
+        if (seg.length > 0 && !seg.has(TcpSegment.SYN) || !outOfWindowRateLimited(tcb))
         {
             sendAck(socket, tcb);
         }
@@ -1926,6 +1881,12 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         output.commit(claim, TcpSegment.CHECKSUM);
         stack.stats().resetsSent++;
         stack.stats().segmentsSent++;
+    }
+
+    /** A reset answering {@code seg}, sent back to where it came from. */
+    private void sendResetFor(final InboundSegment seg, final int seq, final int ack, final boolean withAck)
+    {
+        sendReset(seg.destination, seg.source, seg.destinationPort, seg.sourcePort, seq, ack, withAck);
     }
 
     /**

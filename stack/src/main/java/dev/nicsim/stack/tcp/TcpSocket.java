@@ -1,6 +1,5 @@
 package dev.nicsim.stack.tcp;
 
-import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.sock.Socket;
 import dev.nicsim.stack.sock.SocketMemory;
 
@@ -23,7 +22,7 @@ public final class TcpSocket extends Socket
 
     TcpSocket(final SocketMemory memory, final int sendBufferBytes, final int receiveBufferBytes, final TcpLayer tcp)
     {
-        super(SocketConstants.SOCK_STREAM, memory, sendBufferBytes, receiveBufferBytes);
+        super(memory, sendBufferBytes, receiveBufferBytes);
         this.tcb = new Tcb(tcp);
         tcb.socket = this;
     }

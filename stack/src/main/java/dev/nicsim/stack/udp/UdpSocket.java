@@ -1,6 +1,5 @@
 package dev.nicsim.stack.udp;
 
-import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.sock.Socket;
 import dev.nicsim.stack.sock.SocketMemory;
 
@@ -12,7 +11,7 @@ public final class UdpSocket extends Socket
 
     UdpSocket(final SocketMemory memory, final int receiveBufferBytes)
     {
-        super(SocketConstants.SOCK_DGRAM, memory, 0, receiveBufferBytes);
+        super(memory, 0, receiveBufferBytes);
     }
 
     @Override

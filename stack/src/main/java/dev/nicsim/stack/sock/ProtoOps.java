@@ -1,0 +1,87 @@
+package dev.nicsim.stack.sock;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The socket calls of one socket type, as Linux's {@code struct proto_ops}: {@code inet_stream_ops} for TCP,
+ * {@code inet_dgram_ops} for UDP. A socket's operations are chosen once, when it is made ({@link Socket#ops}, as
+ * {@code inet_create} sets {@code sock->ops} from its {@code inetsw} table), so the socket layer never asks a socket
+ * its type. The socket layer makes the checks every type shares before it calls these (address length and family,
+ * shutdown's {@code how}, the option level); each returns a count or {@code -errno}, and one that waits runs the
+ * simulation until the socket is ready, with the socket's SO_SNDTIMEO or SO_RCVTIMEO.
+ */
+public interface ProtoOps
+{
+    /** SOCK_STREAM or SOCK_DGRAM. */
+    int type();
+
+    /** IPPROTO_TCP or IPPROTO_UDP: the protocol socket() accepts for this type, and the option level it owns. */
+    int protocol();
+
+    /** A fresh socket of this type, or null when the host's socket limit is reached (ENFILE). */
+    Socket allocate();
+
+    /** The port table bind() takes a port in. */
+    PortTable ports();
+
+    /** Whether bind() may bind the socket now, its port aside: Linux's {@code sk_state == TCP_CLOSE}. */
+    boolean bindable(Socket socket);
+
+    /** connect(2) once the address length (at least 2) and its {@code family} were read. */
+    int connect(Socket socket, MemorySegment address, long offset, int length, int family);
+
+    /** listen(2). */
+    int listen(Socket socket, int backlog);
+
+    /**
+     * accept(2): the next established connection, waiting for one unless {@code nonBlocking}. Null with the errno in
+     * {@code errno[0]}.
+     */
+    Socket accept(Socket listener, boolean nonBlocking, int[] errno);
+
+    /** send(2)/sendto(2); {@code address} null (or {@code addressLength} 0) sends to the connected peer. */
+    int send(Socket socket, MemorySegment data, long offset, int length, boolean nonBlocking, MemorySegment address,
+        long addressOffset, int addressLength);
+
+    /**
+     * recv(2)/recvfrom(2) without waiting: bytes, 0 at the end, or -errno; -EAGAIN when nothing is there yet, which the
+     * socket layer waits out until {@link #receiveReady}. {@code from} gets the sender's address and port.
+     */
+    int receive(Socket socket, MemorySegment data, long offset, int length, boolean peek, int[] from);
+
+    /** What a receive waiting on the socket wakes for: data, an error, the end of the stream, or of the socket. */
+    boolean receiveReady(Socket socket);
+
+    /** shutdown(2) with {@code bits}, {@link Socket#RECEIVE_SHUTDOWN} and {@link Socket#SEND_SHUTDOWN}. */
+    int shutdown(Socket socket, int bits);
+
+    /** close(2) of the last reference ({@code release}). */
+    void release(Socket socket);
+
+    /** The poll(2) events of the socket now. */
+    int poll(Socket socket);
+
+    /** getsockopt(2) at the level this type owns ({@link #protocol()}): the value (>= 0) or -errno. */
+    int getOption(Socket socket, int name);
+
+    /** setsockopt(2) at the level this type owns ({@link #protocol()}): 0 or -errno. */
+    int setOption(Socket socket, int name, int value);
+
+    /**
+     * getsockopt(TCP_INFO): the protocol's {@code struct tcp_info} ({@code tcp_get_info}) written to {@code out},
+     * which has room for it; its length, or -errno (a datagram socket does not own the level: EOPNOTSUPP).
+     */
+    int info(Socket socket, MemorySegment out);
+
+    /** Whether getpeername(2) may name the peer the socket holds ({@code inet_getname}). */
+    boolean peerKnown(Socket socket);
+
+    /** Zero-copy send, step 1: bytes the application may write in place into the send buffer, or -errno. */
+    int sendRegion(Socket socket);
+
+    /** Zero-copy send, step 2: queue {@code length} bytes written in place, and send. */
+    void sendCommit(Socket socket, int length);
+
+    /** Zero-copy receive, step 2: release {@code length} bytes read in place from the receive buffer. */
+    void receiveRelease(Socket socket, int length);
+}

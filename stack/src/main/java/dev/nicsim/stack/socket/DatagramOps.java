@@ -1,0 +1,305 @@
+package dev.nicsim.stack.socket;
+
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SockaddrIn;
+import dev.nicsim.stack.context.SocketConstants;
+import dev.nicsim.stack.iface.RouteTable;
+import dev.nicsim.stack.sock.EphemeralPorts;
+import dev.nicsim.stack.sock.PortTable;
+import dev.nicsim.stack.sock.ProtoOps;
+import dev.nicsim.stack.sock.Socket;
+import dev.nicsim.stack.udp.UdpLayer;
+import dev.nicsim.stack.udp.UdpSocket;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.nicsim.stack.context.SocketConstants.AF_INET;
+import static dev.nicsim.stack.context.SocketConstants.AF_UNSPEC;
+
+/**
+ * The calls of a datagram (UDP) socket, as Linux's {@code inet_dgram_ops}: {@code inet_dgram_connect},
+ * {@code udp_sendmsg}, {@code udp_recvmsg}, {@code datagram_poll}; listen and accept are {@code sock_no_listen} and
+ * {@code sock_no_accept} (EOPNOTSUPP). Every socket it is given is a {@link UdpSocket} (it was made for this type),
+ * so {@link #udp(Socket)} is Linux's {@code udp_sk()}.
+ */
+final class DatagramOps implements ProtoOps
+{
+    private final RouteTable routes;
+    private final UdpLayer udp;
+    private final EphemeralPorts ephemeralPorts;
+
+    DatagramOps(final RouteTable routes, final UdpLayer udp, final EphemeralPorts ephemeralPorts)
+    {
+        this.routes = routes;
+        this.udp = udp;
+        this.ephemeralPorts = ephemeralPorts;
+    }
+
+    /** Linux's {@code udp_sk()}: a socket of this type is a UDP socket. */
+    private static UdpSocket udp(final Socket socket)
+    {
+        return (UdpSocket) socket;
+    }
+
+    @Override
+    public int type()
+    {
+        return SocketConstants.SOCK_DGRAM;
+    }
+
+    @Override
+    public int protocol()
+    {
+        return SocketConstants.IPPROTO_UDP;
+    }
+
+    @Override
+    public Socket allocate()
+    {
+        return udp.allocate();
+    }
+
+    @Override
+    public PortTable ports()
+    {
+        return udp.ports();
+    }
+
+    @Override
+    public boolean bindable(final Socket socket)
+    {
+        return true;
+    }
+
+    @Override
+    public int connect(final Socket socket, final MemorySegment address, final long offset, final int length,
+        final int family)
+    {
+        if (family == AF_UNSPEC)
+        {
+            // __udp_disconnect: forget the peer; release what bind() did not choose.
+            socket.remoteAddress = 0;
+            socket.remotePort = 0;
+            if (!socket.addressLocked)
+            {
+                socket.localAddress = 0;
+            }
+            if (!socket.portLocked)
+            {
+                udp.ports().remove(socket);
+                socket.localPort = 0;
+            }
+            return 0;
+        }
+        if (!autobound(socket))
+        {
+            return -Errno.EAGAIN;
+        }
+        if (length < SocketConstants.SOCKADDR_IN_SIZE)
+        {
+            return -Errno.EINVAL;
+        }
+        if (family != AF_INET)
+        {
+            return -Errno.EAFNOSUPPORT;
+        }
+        final int destination = RouteTable.destination(SockaddrIn.address(address, offset), socket.localAddress);
+        final int routed = route(socket, destination);
+        if (routed < 0)
+        {
+            return routed;
+        }
+        if (socket.localAddress == 0)
+        {
+            socket.localAddress = routes.resultSource();
+        }
+        socket.remoteAddress = destination;
+        socket.remotePort = SockaddrIn.port(address, offset);
+        return 0;
+    }
+
+    /** {@code inet_autobind}: an ephemeral port unless the socket has one. False when none is free. */
+    private boolean autobound(final Socket socket)
+    {
+        return socket.localPort != 0 || ephemeralPorts.bindAny(socket, udp.ports(), socket.localAddress) >= 0;
+    }
+
+    /** Routes to {@code destination} from the socket's address: 0, or -errno (EACCES for a broadcast without
+     *  SO_BROADCAST). */
+    private int route(final Socket socket, final int destination)
+    {
+        final int routed = routes.lookupFrom(destination, socket.localAddress);
+        if (routed < 0)
+        {
+            return routed;
+        }
+        return routes.resultKind() == RouteTable.Kind.BROADCAST && !socket.broadcast ? -Errno.EACCES : 0;
+    }
+
+    @Override
+    public int listen(final Socket socket, final int backlog)
+    {
+        return -Errno.EOPNOTSUPP;
+    }
+
+    @Override
+    public Socket accept(final Socket listener, final boolean nonBlocking, final int[] errno)
+    {
+        errno[0] = Errno.EOPNOTSUPP;
+        return null;
+    }
+
+    /** {@code udp_sendmsg}: no send buffer, the datagram goes straight into a frame. */
+    @Override
+    public int send(final Socket socket, final MemorySegment data, final long offset, final int length,
+        final boolean nonBlocking, final MemorySegment address, final long addressOffset, final int addressLength)
+    {
+        int destination;
+        final int port;
+        if (address != null && addressLength > 0)
+        {
+            if (addressLength < SocketConstants.SOCKADDR_IN_SIZE)
+            {
+                return -Errno.EINVAL;
+            }
+            final int family = SockaddrIn.family(address, addressOffset);
+            if (family != AF_INET && family != AF_UNSPEC)
+            {
+                return -Errno.EAFNOSUPPORT;
+            }
+            destination = SockaddrIn.address(address, addressOffset);
+            port = SockaddrIn.port(address, addressOffset);
+            if (port == 0)
+            {
+                return -Errno.EINVAL;
+            }
+        }
+        else
+        {
+            if (socket.remoteAddress == 0)
+            {
+                return -Errno.EDESTADDRREQ;
+            }
+            destination = socket.remoteAddress;
+            port = socket.remotePort;
+        }
+        if ((socket.shutdown & Socket.SEND_SHUTDOWN) != 0)
+        {
+            return -Errno.EPIPE;
+        }
+        if (!autobound(socket))
+        {
+            return -Errno.EAGAIN;
+        }
+        destination = RouteTable.destination(destination, socket.localAddress);
+        final int routed = route(socket, destination);
+        if (routed < 0)
+        {
+            return routed;
+        }
+        if (socket.error != 0)
+        {
+            return -socket.takeError();
+        }
+        return udp.send(udp(socket), data, offset, length, destination, port);
+    }
+
+    @Override
+    public int receive(final Socket socket, final MemorySegment data, final long offset, final int length,
+        final boolean peek, final int[] from)
+    {
+        if (socket.error != 0)
+        {
+            return -socket.takeError();
+        }
+        final int received = udp.receiveInto(udp(socket), data, offset, length, peek, from);
+        if (received >= 0)
+        {
+            return Math.min(received, length);
+        }
+        if ((socket.shutdown & Socket.RECEIVE_SHUTDOWN) != 0)
+        {
+            return 0;
+        }
+        return -Errno.EAGAIN;
+    }
+
+    @Override
+    public boolean receiveReady(final Socket socket)
+    {
+        return SocketLayer.receivable(socket);
+    }
+
+    /** {@code inet_shutdown} of a datagram socket: the bits are kept; ENOTCONN unless connected. */
+    @Override
+    public int shutdown(final Socket socket, final int bits)
+    {
+        socket.shutdown |= bits;
+        return socket.remoteAddress == 0 ? -Errno.ENOTCONN : 0;
+    }
+
+    @Override
+    public void release(final Socket socket)
+    {
+        udp.close(udp(socket));
+    }
+
+    /** {@code datagram_poll}: always writable (no send buffer). */
+    @Override
+    public int poll(final Socket socket)
+    {
+        int mask = SocketLayer.commonPollEvents(socket, false);
+        if (udp(socket).datagrams > 0)
+        {
+            mask |= SocketConstants.POLLIN | SocketConstants.POLLRDNORM;
+        }
+        return mask | SocketConstants.POLLOUT | SocketConstants.POLLWRNORM | SocketConstants.POLLWRBAND;
+    }
+
+    /** {@code udp_getsockopt}: none of UDP's own options is modelled. */
+    @Override
+    public int getOption(final Socket socket, final int name)
+    {
+        return -Errno.ENOPROTOOPT;
+    }
+
+    @Override
+    public int setOption(final Socket socket, final int name, final int value)
+    {
+        return -Errno.ENOPROTOOPT;
+    }
+
+    /** TCP_INFO at a level a UDP socket does not own falls through to {@code ip_getsockopt}: EOPNOTSUPP. */
+    @Override
+    public int info(final Socket socket, final MemorySegment out)
+    {
+        return -Errno.EOPNOTSUPP;
+    }
+
+    @Override
+    public boolean peerKnown(final Socket socket)
+    {
+        return true;
+    }
+
+    /** Zero-copy send is for stream sockets: a datagram has no send buffer. */
+    @Override
+    public int sendRegion(final Socket socket)
+    {
+        return -Errno.EOPNOTSUPP;
+    }
+
+    @Override
+    public void sendCommit(final Socket socket, final int length)
+    {
+        throw new IllegalStateException("sendCommit on a datagram socket: zero-copy send is for stream sockets, " +
+            "and sendRegion() said EOPNOTSUPP");
+    }
+
+    @Override
+    public void receiveRelease(final Socket socket, final int length)
+    {
+        throw new IllegalStateException("receiveRelease on a datagram socket: its receive buffer holds datagrams " +
+            "with their headers; read them with receive()");
+    }
+}

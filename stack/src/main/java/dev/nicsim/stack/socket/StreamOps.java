@@ -1,0 +1,453 @@
+package dev.nicsim.stack.socket;
+
+import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SockaddrIn;
+import dev.nicsim.stack.context.SocketConstants;
+import dev.nicsim.stack.context.StackContext;
+import dev.nicsim.stack.sock.ByteRing;
+import dev.nicsim.stack.sock.PortTable;
+import dev.nicsim.stack.sock.ProtoOps;
+import dev.nicsim.stack.sock.Socket;
+import dev.nicsim.stack.sock.SocketState;
+import dev.nicsim.stack.tcp.Tcb;
+import dev.nicsim.stack.tcp.TcpInfo;
+import dev.nicsim.stack.tcp.TcpLayer;
+import dev.nicsim.stack.tcp.TcpSocket;
+import dev.nicsim.stack.tcp.TcpState;
+
+import java.lang.foreign.MemorySegment;
+import java.util.function.BooleanSupplier;
+
+import static dev.nicsim.stack.context.SocketConstants.AF_INET;
+import static dev.nicsim.stack.context.SocketConstants.AF_UNSPEC;
+
+/**
+ * The calls of a stream (TCP) socket, as Linux's {@code inet_stream_ops}: {@code __inet_stream_connect},
+ * {@code inet_listen}, {@code inet_accept}, {@code tcp_sendmsg}, {@code tcp_recvmsg}, {@code inet_shutdown},
+ * {@code tcp_poll}, {@code do_tcp_getsockopt}/{@code do_tcp_setsockopt}. Every socket it is given is a
+ * {@link TcpSocket} (it was made for this type), so {@link #tcp(Socket)} is Linux's {@code tcp_sk()}.
+ */
+final class StreamOps implements ProtoOps
+{
+    private final StackContext stack;
+    private final TcpLayer tcp;
+
+    /* What a blocking call is waiting for: one preallocated condition per kind, reading this field. */
+    private TcpSocket waiting;
+    private final BooleanSupplier connectDone = () -> !waiting.tcb.state.handshaking();
+    private final BooleanSupplier acceptReady = () -> waiting.tcb.state != TcpState.LISTEN ||
+        waiting.listenQueue.acceptCount() > 0;
+    private final BooleanSupplier sendReady = () -> waiting.sendBuffer.free() > 0 || waiting.error != 0 ||
+        waiting.tcb.state != TcpState.ESTABLISHED && waiting.tcb.state != TcpState.CLOSE_WAIT;
+
+    StreamOps(final StackContext stack, final TcpLayer tcp)
+    {
+        this.stack = stack;
+        this.tcp = tcp;
+    }
+
+    /** Linux's {@code tcp_sk()}: a socket of this type is a TCP socket. */
+    private static TcpSocket tcp(final Socket socket)
+    {
+        return (TcpSocket) socket;
+    }
+
+    @Override
+    public int type()
+    {
+        return SocketConstants.SOCK_STREAM;
+    }
+
+    @Override
+    public int protocol()
+    {
+        return SocketConstants.IPPROTO_TCP;
+    }
+
+    @Override
+    public Socket allocate()
+    {
+        return tcp.allocate();
+    }
+
+    @Override
+    public PortTable ports()
+    {
+        return tcp.ports();
+    }
+
+    @Override
+    public boolean bindable(final Socket socket)
+    {
+        return tcp(socket).tcb.state == TcpState.CLOSED;
+    }
+
+    @Override
+    public int connect(final Socket socket, final MemorySegment address, final long offset, final int length,
+        final int family)
+    {
+        final TcpSocket stream = tcp(socket);
+        final Tcb tcb = stream.tcb;
+        if (family == AF_UNSPEC)
+        {
+            tcp.disconnect(stream);
+            socket.state = SocketState.UNCONNECTED;
+            return 0;
+        }
+        int result;
+        switch (socket.state)
+        {
+            case SocketState.CONNECTED:
+                return -Errno.EISCONN;
+            case SocketState.CONNECTING:
+                result = -Errno.EALREADY;
+                break;
+            case SocketState.UNCONNECTED:
+                if (tcb.state != TcpState.CLOSED)
+                {
+                    return -Errno.EISCONN;
+                }
+                if (length < SocketConstants.SOCKADDR_IN_SIZE)
+                {
+                    return -Errno.EINVAL;
+                }
+                if (family != AF_INET)
+                {
+                    return -Errno.EAFNOSUPPORT;
+                }
+                final int started = tcp.connect(stream, SockaddrIn.address(address, offset),
+                    SockaddrIn.port(address, offset));
+                if (started < 0)
+                {
+                    return started;
+                }
+                socket.state = SocketState.CONNECTING;
+                result = -Errno.EINPROGRESS;
+                break;
+            default:
+                return -Errno.EINVAL;
+        }
+        if (tcb.state.handshaking())
+        {
+            if (socket.nonBlocking)
+            {
+                return result;
+            }
+            waiting = stream;
+            if (!stack.block(connectDone, socket.sendTimeoutPs))
+            {
+                // SO_SNDTIMEO ran out: the handshake goes on in the background.
+                return result;
+            }
+        }
+        if (tcb.state == TcpState.CLOSED)
+        {
+            final int error = socket.takeError();
+            socket.state = SocketState.UNCONNECTED;
+            tcp.disconnect(stream);
+            return error != 0 ? -error : -Errno.ECONNABORTED;
+        }
+        socket.state = SocketState.CONNECTED;
+        return 0;
+    }
+
+    @Override
+    public int listen(final Socket socket, final int backlog)
+    {
+        final TcpSocket stream = tcp(socket);
+        final TcpState state = stream.tcb.state;
+        if (socket.state != SocketState.UNCONNECTED || state != TcpState.CLOSED && state != TcpState.LISTEN)
+        {
+            return -Errno.EINVAL;
+        }
+        return tcp.listen(stream, backlog);
+    }
+
+    @Override
+    public Socket accept(final Socket listener, final boolean nonBlocking, final int[] errno)
+    {
+        final TcpSocket stream = tcp(listener);
+        while (true)
+        {
+            if (stream.tcb.state != TcpState.LISTEN)
+            {
+                errno[0] = Errno.EINVAL;
+                return null;
+            }
+            final Socket child = tcp.accept(stream);
+            if (child != null)
+            {
+                return child;
+            }
+            waiting = stream;
+            if (nonBlocking || !stack.block(acceptReady, listener.receiveTimeoutPs))
+            {
+                errno[0] = Errno.EAGAIN;
+                return null;
+            }
+        }
+    }
+
+    /** {@code tcp_sendmsg}: a stream socket ignores sendto()'s address. Waits for the handshake, then for room. */
+    @Override
+    public int send(final Socket socket, final MemorySegment data, final long offset, final int length,
+        final boolean nonBlocking, final MemorySegment address, final long addressOffset, final int addressLength)
+    {
+        final TcpSocket stream = tcp(socket);
+        final Tcb tcb = stream.tcb;
+        if (tcb.state.handshaking())
+        {
+            if (socket.error != 0)
+            {
+                return -socket.takeError();
+            }
+            if (nonBlocking)
+            {
+                return -Errno.EAGAIN;
+            }
+            waiting = stream;
+            if (!stack.block(connectDone, socket.sendTimeoutPs))
+            {
+                return -Errno.EAGAIN;
+            }
+        }
+        int sent = 0;
+        while (true)
+        {
+            if (socket.error != 0)
+            {
+                return sent > 0 ? sent : -socket.takeError();
+            }
+            if ((socket.shutdown & Socket.SEND_SHUTDOWN) != 0 ||
+                tcb.state != TcpState.ESTABLISHED && tcb.state != TcpState.CLOSE_WAIT)
+            {
+                return sent > 0 ? sent : -Errno.EPIPE;
+            }
+            sent += tcp.write(stream, data, offset + sent, length - sent);
+            if (sent == length)
+            {
+                return sent;
+            }
+            if (nonBlocking)
+            {
+                return sent > 0 ? sent : -Errno.EAGAIN;
+            }
+            waiting = stream;
+            if (!stack.block(sendReady, socket.sendTimeoutPs))
+            {
+                return sent > 0 ? sent : -Errno.EAGAIN;
+            }
+        }
+    }
+
+    @Override
+    public int receive(final Socket socket, final MemorySegment data, final long offset, final int length,
+        final boolean peek, final int[] from)
+    {
+        final TcpSocket stream = tcp(socket);
+        final ByteRing ring = socket.receiveBuffer;
+        if (!ring.isEmpty())
+        {
+            final int count = Math.min(length, ring.size());
+            ring.copyOut(0, data, offset, count);
+            if (!peek)
+            {
+                ring.consume(count);
+                tcp.consumed(stream);
+            }
+            from[0] = socket.remoteAddress;
+            from[1] = socket.remotePort;
+            return count;
+        }
+        if (stream.tcb.state == TcpState.LISTEN)
+        {
+            return -Errno.ENOTCONN;
+        }
+        if (socket.done)
+        {
+            return 0;
+        }
+        if (socket.error != 0)
+        {
+            return -socket.takeError();
+        }
+        if ((socket.shutdown & Socket.RECEIVE_SHUTDOWN) != 0)
+        {
+            return 0;
+        }
+        if (stream.tcb.state == TcpState.CLOSED)
+        {
+            return -Errno.ENOTCONN;
+        }
+        return -Errno.EAGAIN;
+    }
+
+    @Override
+    public boolean receiveReady(final Socket socket)
+    {
+        return SocketLayer.receivable(socket) || tcp(socket).tcb.state == TcpState.CLOSED;
+    }
+
+    @Override
+    public int shutdown(final Socket socket, final int bits)
+    {
+        final TcpSocket stream = tcp(socket);
+        final Tcb tcb = stream.tcb;
+        if (socket.state == SocketState.CONNECTING)
+        {
+            socket.state = tcb.state.handshaking() || tcb.state == TcpState.CLOSED ? SocketState.DISCONNECTING
+                : SocketState.CONNECTED;
+        }
+        switch (tcb.state)
+        {
+            case CLOSED:
+                socket.shutdown |= bits;
+                return -Errno.ENOTCONN;
+            case LISTEN:
+                if ((bits & Socket.RECEIVE_SHUTDOWN) == 0)
+                {
+                    return 0;
+                }
+                tcp.disconnect(stream);
+                socket.state = SocketState.UNCONNECTED;
+                return 0;
+            case SYN_SENT:
+                tcp.disconnect(stream);
+                socket.state = SocketState.UNCONNECTED;
+                return 0;
+            default:
+                socket.shutdown |= bits;
+                if ((bits & Socket.SEND_SHUTDOWN) != 0)
+                {
+                    tcp.shutdownWrite(stream);
+                }
+                return 0;
+        }
+    }
+
+    @Override
+    public void release(final Socket socket)
+    {
+        tcp.close(tcp(socket));
+    }
+
+    /** {@code tcp_poll}. */
+    @Override
+    public int poll(final Socket socket)
+    {
+        final TcpState state = tcp(socket).tcb.state;
+        if (state == TcpState.LISTEN)
+        {
+            return tcp(socket).listenQueue.acceptCount() > 0 ? SocketConstants.POLLIN | SocketConstants.POLLRDNORM
+                : 0;
+        }
+        int mask = SocketLayer.commonPollEvents(socket, state == TcpState.CLOSED);
+        if (state != TcpState.SYN_SENT && state != TcpState.SYN_RECEIVED)
+        {
+            if (!socket.receiveBuffer.isEmpty())
+            {
+                mask |= SocketConstants.POLLIN | SocketConstants.POLLRDNORM;
+            }
+            if ((socket.shutdown & Socket.SEND_SHUTDOWN) != 0 || socket.sendBuffer.free() > 0)
+            {
+                mask |= SocketConstants.POLLOUT | SocketConstants.POLLWRNORM;
+            }
+        }
+        return mask;
+    }
+
+    @Override
+    public int getOption(final Socket socket, final int name)
+    {
+        final Tcb tcb = tcp(socket).tcb;
+        switch (name)
+        {
+            case SocketConstants.TCP_NODELAY:
+                return tcb.noDelay ? 1 : 0;
+            case SocketConstants.TCP_MAXSEG:
+                return tcb.sendMss > 0 ? tcb.sendMss : (tcb.userMss > 0 ? tcb.userMss : TcpLayer.DEFAULT_PEER_MSS);
+            case SocketConstants.TCP_SYNCNT:
+                return tcb.synCount > 0 ? tcb.synCount : stack.config().synPolicy().defaultRetries();
+            default:
+                return -Errno.ENOPROTOOPT;
+        }
+    }
+
+    @Override
+    public int setOption(final Socket socket, final int name, final int value)
+    {
+        final TcpSocket stream = tcp(socket);
+        final Tcb tcb = stream.tcb;
+        switch (name)
+        {
+            case SocketConstants.TCP_NODELAY:
+                tcb.noDelay = value != 0;
+                if (tcb.noDelay)
+                {
+                    tcp.output(stream, tcb);
+                }
+                return 0;
+            case SocketConstants.TCP_MAXSEG:
+                // Linux: 0 or TCP_MIN_MSS (88) .. MAX_TCP_WINDOW (32767).
+                if (value != 0 && (value < 88 || value > 32767))
+                {
+                    return -Errno.EINVAL;
+                }
+                tcb.userMss = value;
+                return 0;
+            case SocketConstants.TCP_SYNCNT:
+                if (value < 1 || value > 127)
+                {
+                    return -Errno.EINVAL;
+                }
+                tcb.synCount = value;
+                return 0;
+            default:
+                return -Errno.ENOPROTOOPT;
+        }
+    }
+
+    @Override
+    public int info(final Socket socket, final MemorySegment out)
+    {
+        TcpInfo.write(tcp(socket), stack.config(), out);
+        return TcpInfo.SIZE;
+    }
+
+    /** {@code inet_getname}: a TCP peer exists only once past SYN_SENT. */
+    @Override
+    public boolean peerKnown(final Socket socket)
+    {
+        final TcpState state = tcp(socket).tcb.state;
+        return state != TcpState.CLOSED && state != TcpState.SYN_SENT;
+    }
+
+    @Override
+    public int sendRegion(final Socket socket)
+    {
+        final TcpState state = tcp(socket).tcb.state;
+        if (socket.error != 0)
+        {
+            return -socket.takeError();
+        }
+        if ((socket.shutdown & Socket.SEND_SHUTDOWN) != 0 || state != TcpState.ESTABLISHED &&
+            state != TcpState.CLOSE_WAIT)
+        {
+            return -Errno.EPIPE;
+        }
+        return socket.sendBuffer.writableRegionLength();
+    }
+
+    @Override
+    public void sendCommit(final Socket socket, final int length)
+    {
+        tcp.commitWritten(tcp(socket), length);
+    }
+
+    @Override
+    public void receiveRelease(final Socket socket, final int length)
+    {
+        socket.receiveBuffer.consume(length);
+        tcp.consumed(tcp(socket));
+    }
+}
