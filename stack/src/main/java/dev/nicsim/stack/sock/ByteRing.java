@@ -170,53 +170,11 @@ public final class ByteRing
         }
     }
 
-    /** Marks {@code count} bytes written in place (after {@link #writableRegionLength()}) as appended. */
+    /** Appends the first {@code count} bytes written ahead of the tail ({@link #writeAhead}): a filled gap. */
     public void commitWritten(final int count)
     {
         size += count;
         extent = Math.max(extent, size);
-    }
-
-    /** The memory holding the ring, for zero-copy access through the region methods. */
-    public MemorySegment memory()
-    {
-        return memory;
-    }
-
-    /** Where the contiguous readable bytes start in {@link #memory()}. */
-    public long readableRegionOffset()
-    {
-        return head;
-    }
-
-    /** How many bytes can be read in place from {@link #readableRegionOffset()} without wrapping. */
-    public int readableRegionLength()
-    {
-        return (int) Math.min(size, capacity - head);
-    }
-
-    /** Where the contiguous free space starts in {@link #memory()} (after {@link #writableRegionLength()}). */
-    public long writableRegionOffset()
-    {
-        return capacity == 0 ? 0 : (head + size) % capacity;
-    }
-
-    /**
-     * How many bytes can be written in place from {@link #writableRegionOffset()} without wrapping. A zero-copy
-     * writer is a bulk writer: the ring grows to its limit here, or by what the host's memory allows.
-     */
-    public int writableRegionLength()
-    {
-        if (free() > 0 && !ensure(limit))
-        {
-            ensure(size + 1);
-        }
-        if (capacity == 0)
-        {
-            return 0;
-        }
-        final long tail = (head + size) % capacity;
-        return (int) Math.min(Math.min(free(), capacity - size), capacity - tail);
     }
 
     private void copy(final MemorySegment other, final long otherOffset, final boolean into, final int distance,

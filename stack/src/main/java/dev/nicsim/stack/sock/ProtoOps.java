@@ -75,13 +75,4 @@ public interface ProtoOps
 
     /** Whether getpeername(2) may name the peer the socket holds ({@code inet_getname}). */
     boolean peerKnown(Socket socket);
-
-    /** Zero-copy send, step 1: bytes the application may write in place into the send buffer, or -errno. */
-    int sendRegion(Socket socket);
-
-    /** Zero-copy send, step 2: queue {@code length} bytes written in place, and send. */
-    void sendCommit(Socket socket, int length);
-
-    /** Zero-copy receive, step 2: release {@code length} bytes read in place from the receive buffer. */
-    void receiveRelease(Socket socket, int length);
 }

@@ -281,25 +281,4 @@ final class DatagramOps implements ProtoOps
     {
         return true;
     }
-
-    /** Zero-copy send is for stream sockets: a datagram has no send buffer. */
-    @Override
-    public int sendRegion(final Socket socket)
-    {
-        return -Errno.EOPNOTSUPP;
-    }
-
-    @Override
-    public void sendCommit(final Socket socket, final int length)
-    {
-        throw new IllegalStateException("sendCommit on a datagram socket: zero-copy send is for stream sockets, " +
-            "and sendRegion() said EOPNOTSUPP");
-    }
-
-    @Override
-    public void receiveRelease(final Socket socket, final int length)
-    {
-        throw new IllegalStateException("receiveRelease on a datagram socket: its receive buffer holds datagrams " +
-            "with their headers; read them with receive()");
-    }
 }

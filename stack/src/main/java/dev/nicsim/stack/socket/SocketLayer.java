@@ -433,37 +433,4 @@ public final class SocketLayer
         result[1] = socket.remotePort;
         return 0;
     }
-
-    /* ---------------------------------------------------------------------------------------------------------- */
-    /* Zero-copy                                                                                                    */
-
-    /**
-     * Zero-copy send, step 1: how many bytes the application may write in place into {@code socket.sendBuffer}'s
-     * memory at {@link ByteRing#writableRegionOffset()} (contiguous). -errno when the socket cannot send.
-     */
-    public int sendRegion(final Socket socket)
-    {
-        return socket.ops.sendRegion(socket);
-    }
-
-    /** Zero-copy send, step 2: queue {@code length} bytes written in place, and send. */
-    public void sendCommit(final Socket socket, final int length)
-    {
-        socket.ops.sendCommit(socket, length);
-    }
-
-    /**
-     * Zero-copy receive, step 1: how many received bytes lie contiguous in {@code socket.receiveBuffer}'s memory at
-     * {@link ByteRing#readableRegionOffset()}, for the application to read in place.
-     */
-    public int receiveRegion(final Socket socket)
-    {
-        return socket.receiveBuffer.readableRegionLength();
-    }
-
-    /** Zero-copy receive, step 2: release {@code length} bytes read in place (the window opens). */
-    public void receiveRelease(final Socket socket, final int length)
-    {
-        socket.ops.receiveRelease(socket, length);
-    }
 }

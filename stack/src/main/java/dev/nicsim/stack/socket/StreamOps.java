@@ -421,33 +421,4 @@ final class StreamOps implements ProtoOps
         final TcpState state = tcp(socket).tcb.state;
         return state != TcpState.CLOSED && state != TcpState.SYN_SENT;
     }
-
-    @Override
-    public int sendRegion(final Socket socket)
-    {
-        final TcpState state = tcp(socket).tcb.state;
-        if (socket.error != 0)
-        {
-            return -socket.takeError();
-        }
-        if ((socket.shutdown & Socket.SEND_SHUTDOWN) != 0 || state != TcpState.ESTABLISHED &&
-            state != TcpState.CLOSE_WAIT)
-        {
-            return -Errno.EPIPE;
-        }
-        return socket.sendBuffer.writableRegionLength();
-    }
-
-    @Override
-    public void sendCommit(final Socket socket, final int length)
-    {
-        tcp.commitWritten(tcp(socket), length);
-    }
-
-    @Override
-    public void receiveRelease(final Socket socket, final int length)
-    {
-        socket.receiveBuffer.consume(length);
-        tcp.consumed(tcp(socket));
-    }
 }

@@ -1417,13 +1417,6 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         return written;
     }
 
-    /** Marks bytes written in place into the send buffer (zero-copy send) as queued, and sends. */
-    public void commitWritten(final TcpSocket socket, final int length)
-    {
-        socket.sendBuffer.commitWritten(length);
-        output(socket, socket.tcb);
-    }
-
     /** After the application consumed received bytes: advertise the larger window if it grew enough. */
     public void consumed(final TcpSocket socket)
     {
