@@ -27,6 +27,15 @@ public final class SocketConstants
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     public static final int SO_LINGER = 13;
+    /**
+     * The bounds of SO_SNDBUF/SO_RCVBUF: {@code net.core.wmem_max}/{@code rmem_max}'s default (212 992), and
+     * {@code SOCK_MIN_SNDBUF}/{@code SOCK_MIN_RCVBUF} on x86-64 (2 x and 1 x 2 048 plus an aligned
+     * {@code struct sk_buff}).
+     */
+    public static final int WMEM_MAX = 212992;
+    public static final int RMEM_MAX = 212992;
+    public static final int SOCK_MIN_SNDBUF = 4608;
+    public static final int SOCK_MIN_RCVBUF = 2304;
     public static final int SO_RCVTIMEO = 20;
     public static final int SO_SNDTIMEO = 21;
 

@@ -15,7 +15,10 @@ import java.lang.foreign.MemorySegment;
 public final class ByteRing
 {
     private final SocketMemory host;
-    private final int limit;
+    /** The stack's configured size: what a socket starts with. */
+    private final int defaultLimit;
+    /** SO_SNDBUF/SO_RCVBUF: the most bytes the ring may hold. */
+    private int limit;
     private MemorySegment memory = MemorySegment.NULL;
     /** Bytes of the chunk held now: the ring's modulus (0 while it holds no memory). */
     private int capacity;
@@ -27,7 +30,23 @@ public final class ByteRing
     public ByteRing(final SocketMemory host, final int limit)
     {
         this.host = host;
+        this.defaultLimit = limit;
         this.limit = limit;
+    }
+
+    /**
+     * Sets the most bytes the ring may hold (setsockopt SO_SNDBUF/SO_RCVBUF). Bytes already held above a lower limit
+     * stay; nothing more is taken until the ring is below it again.
+     */
+    public void setLimit(final int bytes)
+    {
+        limit = bytes;
+    }
+
+    /** Back to the stack's configured size, for a socket taken afresh from the pool. */
+    public void resetLimit()
+    {
+        limit = defaultLimit;
     }
 
     /** The most bytes the ring can hold: its SO_SNDBUF/SO_RCVBUF. */
@@ -49,7 +68,7 @@ public final class ByteRing
 
     public int free()
     {
-        return limit - size;
+        return Math.max(0, limit - size);
     }
 
     public boolean isEmpty()

@@ -60,6 +60,8 @@ public abstract class Socket extends SockCommon
 
     /** Told when the poll state may have changed (an armed readiness watch), or null. */
     public ReadinessListener readinessListener;
+    /** SO_SNDBUF as set on a socket without a send buffer (UDP sends straight into the frame); 0 when unset. */
+    public int sendBufferBytes;
 
     /** Pool link. */
     public Socket nextFree;
@@ -96,11 +98,14 @@ public abstract class Socket extends SockCommon
         sendTimeoutPs = 0;
         receiveTimeoutPs = 0;
         readinessListener = null;
+        sendBufferBytes = 0;
         if (sendBuffer != null)
         {
             sendBuffer.clear();
+            sendBuffer.resetLimit();
         }
         receiveBuffer.clear();
+        receiveBuffer.resetLimit();
     }
 
     /** The socket's poll state may have changed ({@code sk_data_ready}, {@code sk_state_change}): tells its

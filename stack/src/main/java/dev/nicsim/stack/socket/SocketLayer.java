@@ -341,7 +341,11 @@ public final class SocketLayer
                 case SocketConstants.SO_BROADCAST:
                     return socket.broadcast ? 1 : 0;
                 case SocketConstants.SO_SNDBUF:
-                    return socket.sendBuffer != null ? socket.sendBuffer.capacity() : stack.config().udpReceiveBuffer();
+                    if (socket.sendBuffer != null)
+                    {
+                        return socket.sendBuffer.capacity();
+                    }
+                    return socket.sendBufferBytes != 0 ? socket.sendBufferBytes : stack.config().udpReceiveBuffer();
                 case SocketConstants.SO_RCVBUF:
                     return socket.receiveBuffer.capacity();
                 default:
@@ -370,8 +374,17 @@ public final class SocketLayer
                     socket.broadcast = value != 0;
                     return 0;
                 case SocketConstants.SO_SNDBUF:
+                    final int sendBytes = bufferSize(value, SocketConstants.WMEM_MAX, SocketConstants.SOCK_MIN_SNDBUF);
+                    if (socket.sendBuffer != null)
+                    {
+                        socket.sendBuffer.setLimit(sendBytes);
+                    }
+                    socket.sendBufferBytes = sendBytes;
+                    socket.readinessChanged();
+                    return 0;
                 case SocketConstants.SO_RCVBUF:
-                    // Buffers are sized per stack (StackConfig.buffers); accepted as Linux does, not resized.
+                    socket.receiveBuffer.setLimit(
+                        bufferSize(value, SocketConstants.RMEM_MAX, SocketConstants.SOCK_MIN_RCVBUF));
                     return 0;
                 default:
                     return -Errno.ENOPROTOOPT;
@@ -432,5 +445,15 @@ public final class SocketLayer
         result[0] = socket.remoteAddress;
         result[1] = socket.remotePort;
         return 0;
+    }
+
+    /**
+     * sock_setsockopt's SO_SNDBUF/SO_RCVBUF: the request read as unsigned and capped at {@code max}, then doubled
+     * (Linux keeps room for its own bookkeeping) and raised to at least {@code min}.
+     */
+    private static int bufferSize(final int requested, final int max, final int min)
+    {
+        final long capped = Math.min(Integer.toUnsignedLong(requested), max);
+        return (int) Math.max(capped * 2, min);
     }
 }
