@@ -2073,11 +2073,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         if (tcb.sndWnd == 0 && tcb.unsent() > 0)
         {
-            // Zero-window probe: one byte beyond the window (RFC 9293 §3.8.6.1).
-            if (sendData(socket, tcb, tcb.sndNxt, 1, false) == 0)
-            {
-                advance(tcb, 1, false);
-            }
+            // Zero-window probe as Linux's tcp_xmit_probe_skb: no data and sequence number SND.UNA - 1, already
+            // acknowledged, which the peer answers with an ACK carrying its window (RFC 9293 §3.8.6.1 lets a probe
+            // carry one byte beyond the window instead; Linux does not).
+            sendData(socket, tcb, tcb.sndUna - 1, 0, false);
         }
         else
         {
