@@ -725,6 +725,8 @@ public final class SocketLayer
                     return socket.sendBuffer != null ? socket.sendBuffer.capacity() : stack.config().udpReceiveBuffer();
                 case SocketConstants.SO_RCVBUF:
                     return socket.receiveBuffer.capacity();
+                case SocketConstants.SO_KEEPALIVE:
+                    return socket instanceof TcpSocket stream && stream.tcb.keepalive ? 1 : 0;
                 default:
                     return -Errno.ENOPROTOOPT;
             }
@@ -740,6 +742,12 @@ public final class SocketLayer
                     return tcb.sendMss > 0 ? tcb.sendMss : (tcb.userMss > 0 ? tcb.userMss : TcpLayer.DEFAULT_PEER_MSS);
                 case SocketConstants.TCP_SYNCNT:
                     return tcb.synCount > 0 ? tcb.synCount : stack.config().synPolicy().defaultRetries();
+                case SocketConstants.TCP_KEEPIDLE:
+                    return TcpLayer.keepIdleSeconds(tcb);
+                case SocketConstants.TCP_KEEPINTVL:
+                    return TcpLayer.keepIntervalSeconds(tcb);
+                case SocketConstants.TCP_KEEPCNT:
+                    return TcpLayer.keepCount(tcb);
                 default:
                     return -Errno.ENOPROTOOPT;
             }
@@ -766,6 +774,13 @@ public final class SocketLayer
                 case SocketConstants.SO_SNDBUF:
                 case SocketConstants.SO_RCVBUF:
                     // Buffers are sized per stack (StackConfig.buffers); accepted as Linux does, not resized.
+                    return 0;
+                case SocketConstants.SO_KEEPALIVE:
+                    // Linux accepts it on any socket; only TCP acts on it.
+                    if (socket instanceof TcpSocket stream)
+                    {
+                        tcp.setKeepalive(stream, value != 0);
+                    }
                     return 0;
                 default:
                     return -Errno.ENOPROTOOPT;
@@ -797,6 +812,30 @@ public final class SocketLayer
                         return -Errno.EINVAL;
                     }
                     tcb.synCount = value;
+                    return 0;
+                case SocketConstants.TCP_KEEPIDLE:
+                case SocketConstants.TCP_KEEPINTVL:
+                    // Linux: 1 .. MAX_TCP_KEEPIDLE / MAX_TCP_KEEPINTVL (32767 s).
+                    if (value < 1 || value > 32767)
+                    {
+                        return -Errno.EINVAL;
+                    }
+                    if (name == SocketConstants.TCP_KEEPIDLE)
+                    {
+                        tcp.setKeepIdle(stream, value);
+                    }
+                    else
+                    {
+                        tcb.keepIntervalSeconds = value;
+                    }
+                    return 0;
+                case SocketConstants.TCP_KEEPCNT:
+                    // Linux: 1 .. MAX_TCP_KEEPCNT (127).
+                    if (value < 1 || value > 127)
+                    {
+                        return -Errno.EINVAL;
+                    }
+                    tcb.keepCount = value;
                     return 0;
                 default:
                     return -Errno.ENOPROTOOPT;

@@ -47,6 +47,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     public static final int DEFAULT_PEER_MSS = 536;
     /** Linux's {@code tcp_synack_retries}. */
     public static final int SYNACK_RETRIES = 5;
+    /** Linux's keepalive defaults: tcp_keepalive_time, tcp_keepalive_intvl (seconds), tcp_keepalive_probes. */
+    private static final int KEEPALIVE_IDLE_SECONDS = 7200;
+    private static final int KEEPALIVE_INTERVAL_SECONDS = 75;
+    private static final int KEEPALIVE_PROBES = 9;
     private static final int MAX_WINDOW = 65535;
     /** From {@link #ackInput}: the segment goes on to its data and FIN. */
     private static final int MORE = -1;
@@ -685,7 +689,12 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     {
         stack.sim().cancel(tcb.retransmitTimer);
         tcb.retransmits = 0;
+        tcb.lastReceivedPs = stack.sim().now();
         setState(socket, TcpState.ESTABLISHED);
+        if (tcb.keepalive)
+        {
+            stack.sim().reschedule(tcb.keepaliveTimer, stack.sim().now() + keepIdlePs(tcb));
+        }
     }
 
     /** A segment for a connection in TIME_WAIT: Linux's {@code tcp_timewait_state_process}. */
@@ -844,6 +853,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             {
                 return acked;
             }
+            // The peer is alive (Linux's tcp_ack: rcv_tstamp, icsk_probes_out = 0).
+            tcb.lastReceivedPs = stack.sim().now();
+            tcb.keepaliveProbes = 0;
         }
         if (tcb.timestampsOk && in.hasTimestamps() && !Tcb.after(segSeq, tcb.rcvNxt))
         {
@@ -1546,8 +1558,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final Tcb tcb = socket.tcb;
         if (tcb.state.synchronizedState() && tcb.state != TcpState.TIME_WAIT || tcb.state == TcpState.SYN_RECEIVED)
         {
-            sendReset(socket.localAddress, socket.remoteAddress, socket.localPort, socket.remotePort, tcb.sndNxt,
-                tcb.rcvNxt, true);
+            sendActiveReset(socket, tcb);
         }
         done(socket, tcb);
     }
@@ -1917,12 +1928,29 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private void sendReset(final int source, final int destination, final int sourcePort, final int destinationPort,
         final int seq, final int ack, final boolean withAck)
     {
+        sendReset(source, destination, sourcePort, destinationPort, seq, ack, withAck, 0);
+    }
+
+    /**
+     * A connection resetting itself (abort, keepalive giving up): RST+ACK from SND.NXT advertising the current
+     * window, as Linux's tcp_send_active_reset goes through tcp_transmit_skb (a reset answering a stray segment,
+     * tcp_v4_send_reset, has window 0).
+     */
+    private void sendActiveReset(final TcpSocket socket, final Tcb tcb)
+    {
+        sendReset(socket.localAddress, socket.remoteAddress, socket.localPort, socket.remotePort, tcb.sndNxt,
+            tcb.rcvNxt, true, windowToAdvertise(socket, tcb));
+    }
+
+    private void sendReset(final int source, final int destination, final int sourcePort, final int destinationPort,
+        final int seq, final int ack, final boolean withAck, final int window)
+    {
         if (beginSegment(source, destination, sourcePort, destinationPort, TcpSegment.HEADER_LENGTH) < 0)
         {
             return;
         }
         out.emit(sourcePort, destinationPort, seq, withAck ? ack : 0,
-            TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), 0, 0);
+            TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), window, 0);
         output.commit(claim, TcpSegment.CHECKSUM);
         stack.stats().resetsSent++;
         stack.stats().segmentsSent++;
@@ -2085,6 +2113,112 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
     }
 
+    /* Keepalive: Linux's tcp_set_keepalive, tcp_sock_set_keepidle and tcp_keepalive_timer. */
+
+    private static long keepIdlePs(final Tcb tcb)
+    {
+        return (tcb.keepIdleSeconds > 0 ? tcb.keepIdleSeconds : KEEPALIVE_IDLE_SECONDS) * Time.S;
+    }
+
+    private static long keepIntervalPs(final Tcb tcb)
+    {
+        return (tcb.keepIntervalSeconds > 0 ? tcb.keepIntervalSeconds : KEEPALIVE_INTERVAL_SECONDS) * Time.S;
+    }
+
+    /** TCP_KEEPCNT, or the default. */
+    public static int keepCount(final Tcb tcb)
+    {
+        return tcb.keepCount > 0 ? tcb.keepCount : KEEPALIVE_PROBES;
+    }
+
+    /** TCP_KEEPIDLE, or the default, in seconds. */
+    public static int keepIdleSeconds(final Tcb tcb)
+    {
+        return (int) (keepIdlePs(tcb) / Time.S);
+    }
+
+    /** TCP_KEEPINTVL, or the default, in seconds. */
+    public static int keepIntervalSeconds(final Tcb tcb)
+    {
+        return (int) (keepIntervalPs(tcb) / Time.S);
+    }
+
+    /** SO_KEEPALIVE: turning it on arms the timer for the idle time from now, off stops it. */
+    public void setKeepalive(final TcpSocket socket, final boolean on)
+    {
+        final Tcb tcb = socket.tcb;
+        if (on && !tcb.keepalive && keepaliveApplies(tcb))
+        {
+            stack.sim().reschedule(tcb.keepaliveTimer, stack.sim().now() + keepIdlePs(tcb));
+        }
+        else if (!on)
+        {
+            stack.sim().cancel(tcb.keepaliveTimer);
+        }
+        tcb.keepalive = on;
+    }
+
+    /** TCP_KEEPIDLE: a running timer is moved to the new idle time after the peer was last heard from. */
+    public void setKeepIdle(final TcpSocket socket, final int seconds)
+    {
+        final Tcb tcb = socket.tcb;
+        tcb.keepIdleSeconds = seconds;
+        if (tcb.keepalive && keepaliveApplies(tcb))
+        {
+            final long idle = stack.sim().now() - tcb.lastReceivedPs;
+            stack.sim().reschedule(tcb.keepaliveTimer, stack.sim().now() + Math.max(0, keepIdlePs(tcb) - idle));
+        }
+    }
+
+    /** Linux runs the keepalive timer in every state but CLOSE, LISTEN and SYN_SENT. */
+    private static boolean keepaliveApplies(final Tcb tcb)
+    {
+        return tcb.state != TcpState.CLOSED && tcb.state != TcpState.LISTEN && tcb.state != TcpState.SYN_SENT &&
+            tcb.state != TcpState.SYN_RECEIVED;
+    }
+
+    void keepaliveTimeout(final Tcb tcb)
+    {
+        stack.enterSoftirq();
+        if (tcb.keepalive && keepaliveApplies(tcb))
+        {
+            keepalive(tcb.socket, tcb);
+        }
+        stack.flushTransmit();
+        stack.exitSoftirq();
+    }
+
+    private void keepalive(final TcpSocket socket, final Tcb tcb)
+    {
+        final long now = stack.sim().now();
+        long next;
+        if (tcb.sndMax != tcb.sndUna || tcb.unsent() > 0)
+        {
+            // Data outstanding: the retransmission timer watches the peer.
+            next = keepIntervalPs(tcb);
+        }
+        else if (now - tcb.lastReceivedPs >= keepIdlePs(tcb))
+        {
+            if (tcb.keepaliveProbes >= keepCount(tcb))
+            {
+                // No answer to TCP_KEEPCNT probes: reset and ETIMEDOUT (tcp_send_active_reset, tcp_write_err).
+                sendActiveReset(socket, tcb);
+                socket.error = socket.softError != 0 ? socket.softError : Errno.ETIMEDOUT;
+                done(socket, tcb);
+                return;
+            }
+            // The probe is Linux's tcp_xmit_probe_skb, as for a zero window: no data, SND.UNA - 1.
+            sendData(socket, tcb, tcb.sndUna - 1, 0, false);
+            tcb.keepaliveProbes++;
+            next = keepIntervalPs(tcb);
+        }
+        else
+        {
+            next = keepIdlePs(tcb) - (now - tcb.lastReceivedPs);
+        }
+        stack.sim().reschedule(tcb.keepaliveTimer, now + next);
+    }
+
     void delayedAckTimeout(final Tcb tcb)
     {
         stack.enterSoftirq();
@@ -2196,6 +2330,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         stack.sim().cancel(tcb.retransmitTimer);
         stack.sim().cancel(tcb.delayedAckTimer);
         stack.sim().cancel(tcb.closeTimer);
+        stack.sim().cancel(tcb.keepaliveTimer);
         connections.remove(socket);
         if (!socket.portLocked)
         {
