@@ -68,6 +68,8 @@ static void hex(const uint8_t *bytes, int length, char *text)
 
 static const char *errno_name(int e)
 {
+    if (e == 0)
+        return "0";
     static const struct {
         int value;
         const char *name;

@@ -33,14 +33,14 @@ import java.util.Map;
  */
 final class NicsimSegmentRunner
 {
-    /** Linux's numbers for the sysctls and socket options the scenarios use. */
+    /** The socket options the scenarios use: level and name. */
     private static final Map<String, int[]> OPTIONS = Map.of(
-        "SO_KEEPALIVE", new int[] {SocketConstants.SOL_SOCKET, 9},
+        "SO_KEEPALIVE", new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_KEEPALIVE},
         "SO_RCVBUF", new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUF},
         "TCP_NODELAY", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NODELAY},
-        "TCP_KEEPIDLE", new int[] {SocketConstants.IPPROTO_TCP, 4},
-        "TCP_KEEPINTVL", new int[] {SocketConstants.IPPROTO_TCP, 5},
-        "TCP_KEEPCNT", new int[] {SocketConstants.IPPROTO_TCP, 6});
+        "TCP_KEEPIDLE", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_KEEPIDLE},
+        "TCP_KEEPINTVL", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_KEEPINTVL},
+        "TCP_KEEPCNT", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_KEEPCNT});
     private static final int DATA_SIZE = 1 << 20;
 
     private final Simulator sim = new Simulator();

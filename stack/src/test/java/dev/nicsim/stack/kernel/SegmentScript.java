@@ -33,6 +33,8 @@ import java.util.Map;
  *                                                   ack relative to the SUT's ISN, ecr * echoes its last TSval)
  *   +10  accept | send N | recv N | close | shutdown-wr | abort | so-error | setsockopt NAME V | sysctl NAME V
  *   +500 end                                        recording stops
+ *   differs: why                                    a known difference, with its reason: the test shows it and
+ *                                                   fails once it is gone, so that the line goes too
  * </pre>
  */
 final class SegmentScript
@@ -44,8 +46,11 @@ final class SegmentScript
     /** The peer's packets have no IP options. */
     static final int IP_HEADER = 20;
 
-    /** One scenario: its name, the steps, and whether the SUT listens (its port is known) or connects. */
-    record Scenario(String name, String description, List<String> steps)
+    /**
+     * One scenario: its name, what it shows, the steps, and the reason nicsim is known to differ from the kernel in
+     * it (a {@code differs:} line), or null.
+     */
+    record Scenario(String name, String description, List<String> steps, String knownDifference)
     {
         /** The steps file for segment_runner.c. */
         List<String> runnerLines()
@@ -106,11 +111,14 @@ final class SegmentScript
         final int colon = header.indexOf(':');
         final String name = header.substring(0, colon).strip();
         final String description = header.substring(colon + 1).strip();
-        final List<String> steps = body.stream().filter(line -> !line.startsWith("subsets ")).toList();
+        final List<String> steps = body.stream().filter(line -> !line.startsWith("subsets ") &&
+            !line.startsWith("differs:")).toList();
+        final String differs = body.stream().filter(line -> line.startsWith("differs:"))
+            .map(line -> line.substring("differs:".length()).strip()).findFirst().orElse(null);
         final List<String> subsets = body.stream().filter(line -> line.startsWith("subsets ")).toList();
         if (subsets.isEmpty())
         {
-            into.add(compile(name, description, steps, Map.of()));
+            into.add(compile(name, description, steps, Map.of(), differs));
             return;
         }
         final String spec = subsets.get(0).substring("subsets ".length());
@@ -138,12 +146,12 @@ final class SegmentScript
                 "$ts", timestamps ? "nop,nop,TS val 101 ecr *" : "");
             into.add(compile(name + "-" + (chosen.isEmpty() ? "none" : String.join("-", chosen)),
                 description + " (" + key + ": " + (chosen.isEmpty() ? "none" : String.join(", ", chosen)) + ")",
-                steps, placeholders));
+                steps, placeholders, differs));
         }
     }
 
     private static Scenario compile(final String name, final String description, final List<String> lines,
-        final Map<String, String> placeholders)
+        final Map<String, String> placeholders, final String differs)
     {
         final List<String> steps = new ArrayList<>();
         long previousMs = 0;
@@ -176,7 +184,7 @@ final class SegmentScript
         {
             throw new IllegalArgumentException(name + ": the last step must be `end`");
         }
-        return new Scenario(name, description, steps);
+        return new Scenario(name, description, steps, differs);
     }
 
     /** "inject ECHO HEX": the peer's IPv4 packet, destination port and ACK offset patched by the runner. */
