@@ -152,13 +152,14 @@ class KernelSegmentDifferentialTest
     }
 
     /**
-     * The tolerance on the time since the previous line: 0.05 RTO (10 ms: scheduling of the kernel-side runner, which
-     * injects and reads in real time on a shared machine) plus 1/8 of the kernel's gap (Linux's timer wheel fires a
+     * The tolerance on the time since the previous line: 0.1 RTO (20 ms: the kernel-side runner injects and reads in
+     * real time on a shared 2-core machine, and was seen descheduled for 15 ms, reading an immediate ACK that late;
+     * still less than the 40 ms of a delayed ACK) plus 1/8 of the kernel's gap (Linux's timer wheel fires a
      * timer up to one bucket late, and a bucket is an eighth of the timeout's range at each level: 8 ms for timers of
      * 64-511 ms, 64 ms for 0.5-4 s at HZ 1000).
      */
     static boolean matchesInTime(final long kernelGapUs, final long nicsimGapUs)
     {
-        return Math.abs(kernelGapUs - nicsimGapUs) <= 0.05 * RTO_US + kernelGapUs / 8;
+        return Math.abs(kernelGapUs - nicsimGapUs) <= 0.1 * RTO_US + kernelGapUs / 8;
     }
 }
