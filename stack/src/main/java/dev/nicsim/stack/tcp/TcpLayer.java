@@ -887,12 +887,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     {
         if (Tcb.after(segAck, tcb.sndMax))
         {
-            // An ACK for something not yet sent: Linux's tcp_ack refuses it; outside ESTABLISHED
-            // tcp_rcv_state_process answers with a (rate-limited) challenge ACK.
-            if (tcb.state != TcpState.ESTABLISHED)
-            {
-                challengeAck(socket, tcb);
-            }
+            // An ACK for something not yet sent: dropped, and answered with a (rate-limited) challenge ACK in every
+            // state (RFC 5961 §5.2; Linux 6.18 does in ESTABLISHED too: the segment differential's ack-unsent-data).
+            challengeAck(socket, tcb);
             return DropReason.TCP_BAD_SEGMENT;
         }
         if (Tcb.before(segAck, tcb.sndUna - tcb.maxSndWnd))
