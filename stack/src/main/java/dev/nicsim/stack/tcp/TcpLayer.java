@@ -1759,10 +1759,22 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         return tcb.sackOk ? Math.min(tcb.outOfOrder.ranges(), tcb.timestampsOk ? 3 : 4) : 0;
     }
 
-    /** Payload bytes that fit in one segment now: the MSS less the SACK blocks it has to carry. */
+    /**
+     * Payload bytes that fit in one segment now: the MSS less the SACK blocks it has to carry, and no more than half
+     * the peer's largest window (all of it when that is at most 536 bytes), as Linux's tcp_bound_to_half_wnd: a peer
+     * with a small window gets two segments per window rather than one full and one runt (the segment differential's
+     * small-peer-window).
+     */
     private static int currentMss(final Tcb tcb)
     {
-        return tcb.sendMss - OutOfOrderQueue.sackLength(sackBlocks(tcb));
+        final int mss = tcb.sendMss - OutOfOrderQueue.sackLength(sackBlocks(tcb));
+        final int cutoff = tcb.maxSndWnd > DEFAULT_PEER_MSS ? tcb.maxSndWnd / 2 : tcb.maxSndWnd;
+        if (cutoff > 0 && mss > cutoff)
+        {
+            // Linux's floor: 68 bytes of TCP header and payload.
+            return Math.max(cutoff, 68 - TcpSegment.HEADER_LENGTH - (tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0));
+        }
+        return mss;
     }
 
     /*
