@@ -7,7 +7,8 @@
  * The program runs inside a fresh network namespace whose tun0 (a TUN device, IP packets without link layer) is
  * 10.0.0.1/24: the kernel's TCP is the system under test on 10.0.0.1, and this program is the scripted peer 10.0.0.2
  * at the other end of tun0. It injects the script's segments (writing them to tun0) and records every TCP segment the
- * kernel sends between the scenario's ports (reading tun0), and it makes the kernel's socket calls (non-blocking).
+ * kernel sends between the scenario's ports (from a packet socket on tun0, stamped when the kernel sent them), and
+ * it makes the kernel's socket calls (non-blocking).
  *
  * Step lines, each at a time in microseconds from the scenario's start:
  *   ports SUT PEER                     the kernel's listening port (0 when it connects) and the peer's port
@@ -29,6 +30,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if.h>
+#include <linux/if_packet.h>
 #include <linux/if_tun.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -37,12 +39,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/ethernet.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 static int tun;
+static int tap;
 static int listener = -1;
 static int sock = -1;
 static int sut_port;
@@ -55,7 +59,7 @@ static struct timespec start;
 static long long now_us(void)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(CLOCK_REALTIME, &t);
     return (t.tv_sec - start.tv_sec) * 1000000LL + (t.tv_nsec - start.tv_nsec) / 1000;
 }
 
@@ -104,15 +108,36 @@ static int timestamp_offset(const uint8_t *tcp)
     return -1;
 }
 
-/* Reads what the kernel sent on tun0; records the scenario's TCP segments and learns its port, ISN and TSval. */
+/* Reads what the kernel sent: tun0 is only drained; each packet is taken, with the time the kernel sent it, from the
+ * packet socket on tun0 (SO_TIMESTAMPNS stamps it when dev_queue_xmit hands it to the taps, so a runner descheduled
+ * for a while on a busy machine still records when the kernel sent it). Records the scenario's TCP segments and
+ * learns the kernel's port, ISN and TSval. */
 static void receive(void)
 {
     uint8_t packet[65536];
     char text[2 * sizeof packet + 1];
     ssize_t n;
-    while ((n = read(tun, packet, sizeof packet)) > 0) {
-        if (n < 40 || (packet[0] >> 4) != 4 || packet[9] != IPPROTO_TCP)
+    while (read(tun, packet, sizeof packet) > 0) {
+    }
+    for (;;) {
+        struct sockaddr_ll from;
+        char control[256];
+        struct iovec iov = {.iov_base = packet, .iov_len = sizeof packet};
+        struct msghdr msg = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov, .msg_iovlen = 1,
+            .msg_control = control, .msg_controllen = sizeof control};
+        n = recvmsg(tap, &msg, MSG_DONTWAIT);
+        if (n <= 0)
+            return;
+        if (from.sll_pkttype != PACKET_OUTGOING || n < 40 || (packet[0] >> 4) != 4 || packet[9] != IPPROTO_TCP)
             continue;
+        long long sent_us = now_us();
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+                struct timespec t;
+                memcpy(&t, CMSG_DATA(c), sizeof t);
+                sent_us = (t.tv_sec - start.tv_sec) * 1000000LL + (t.tv_nsec - start.tv_nsec) / 1000;
+            }
+        }
         const uint8_t *tcp = packet + (packet[0] & 0xF) * 4;
         int source = tcp[0] << 8 | tcp[1];
         int destination = tcp[2] << 8 | tcp[3];
@@ -127,7 +152,7 @@ static void receive(void)
         if (ts > 0)
             last_tsval = ntohl(*(const uint32_t *) (tcp + ts));
         hex(packet, (int) n, text);
-        printf("sent %lld %s\n", now_us(), text);
+        printf("sent %lld %s\n", sent_us, text);
     }
 }
 
@@ -139,8 +164,8 @@ static void run_until(long long until)
         long long left = until - now_us();
         if (left <= 0)
             return;
-        struct pollfd p = {.fd = tun, .events = POLLIN};
-        poll(&p, 1, (int) ((left + 999) / 1000));
+        struct pollfd p[2] = {{.fd = tun, .events = POLLIN}, {.fd = tap, .events = POLLIN}};
+        poll(p, 2, (int) ((left + 999) / 1000));
     }
 }
 
@@ -330,6 +355,18 @@ int main(int argc, char **argv)
         perror("tun0");
         return 2;
     }
+    tap = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK, htons(ETH_P_ALL));
+    if (tap < 0 || ioctl(tap, SIOCGIFINDEX, &ifr) != 0) {
+        perror("packet socket on tun0");
+        return 2;
+    }
+    struct sockaddr_ll on = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL), .sll_ifindex = ifr.ifr_ifindex};
+    int one = 1;
+    if (bind(tap, (struct sockaddr *) &on, sizeof on) != 0 ||
+        setsockopt(tap, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0) {
+        perror("packet socket on tun0");
+        return 2;
+    }
     FILE *steps = fopen(argv[1], "r");
     if (steps == NULL) {
         perror(argv[1]);
@@ -337,7 +374,7 @@ int main(int argc, char **argv)
     }
     wait_until_ready();
     char line[8192];
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    clock_gettime(CLOCK_REALTIME, &start);
     while (fgets(line, sizeof line, steps)) {
         line[strcspn(line, "\n")] = 0;
         char *save;
