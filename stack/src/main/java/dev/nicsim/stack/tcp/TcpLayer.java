@@ -853,9 +853,14 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             {
                 return acked;
             }
-            // The peer is alive (Linux's tcp_ack: rcv_tstamp, icsk_probes_out = 0).
+            // The peer is alive (Linux's tcp_ack: rcv_tstamp, icsk_probes_out = 0): keepalive and zero-window probes
+            // start counting again.
             tcb.lastReceivedPs = stack.sim().now();
             tcb.keepaliveProbes = 0;
+            if (tcb.sndMax == tcb.sndUna)
+            {
+                tcb.retransmits = 0;
+            }
         }
         if (tcb.timestampsOk && in.hasTimestamps() && !Tcb.after(segSeq, tcb.rcvNxt))
         {
@@ -2097,6 +2102,15 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             return;
         }
         tcb.retransmits++;
+        if (tcb.sndWnd == 0 && tcb.sndMax == tcb.sndUna)
+        {
+            // Zero-window probe (Linux's tcp_probe_timer): nothing is in flight, so nothing was lost and the congestion
+            // state stays. The interval doubles from the RTO, which itself stays (the probe backoff is apart).
+            sendZeroWindowProbe(socket, tcb);
+            stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() +
+                Math.min(tcb.rtoPs << Math.min(tcb.retransmits, 16), RttEstimator.RTO_MAX_PS));
+            return;
+        }
         congestion.timeout(tcb);
         tcb.inRecovery = false;
         tcb.dupAcks = 0;
@@ -2110,10 +2124,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         if (tcb.sndWnd == 0 && tcb.unsent() > 0)
         {
-            // Zero-window probe as Linux's tcp_xmit_probe_skb: no data and sequence number SND.UNA - 1, already
-            // acknowledged, which the peer answers with an ACK carrying its window (RFC 9293 §3.8.6.1 lets a probe
-            // carry one byte beyond the window instead; Linux does not).
-            sendData(socket, tcb, tcb.sndUna - 1, 0, false);
+            // The window shrank to zero under data in flight: what went back to SND.UNA waits behind it.
+            sendZeroWindowProbe(socket, tcb);
         }
         else
         {
@@ -2216,8 +2228,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                 done(socket, tcb);
                 return;
             }
-            // The probe is Linux's tcp_xmit_probe_skb, as for a zero window: no data, SND.UNA - 1.
-            sendData(socket, tcb, tcb.sndUna - 1, 0, false);
+            sendZeroWindowProbe(socket, tcb);
             tcb.keepaliveProbes++;
             next = keepIntervalPs(tcb);
         }
@@ -2226,6 +2237,16 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             next = keepIdlePs(tcb) - (now - tcb.lastReceivedPs);
         }
         stack.sim().reschedule(tcb.keepaliveTimer, now + next);
+    }
+
+    /**
+     * A zero-window probe as Linux's tcp_xmit_probe_skb: no data and sequence number SND.UNA - 1, already
+     * acknowledged, which the peer answers with an ACK carrying its window (RFC 9293 §3.8.6.1 lets a probe carry one
+     * byte beyond the window instead; Linux does not). The keepalive probe is the same segment.
+     */
+    private void sendZeroWindowProbe(final TcpSocket socket, final Tcb tcb)
+    {
+        sendData(socket, tcb, tcb.sndUna - 1, 0, false);
     }
 
     void delayedAckTimeout(final Tcb tcb)
