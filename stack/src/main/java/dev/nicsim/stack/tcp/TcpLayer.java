@@ -840,11 +840,6 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             {
                 return DropReason.TCP_LISTEN_OVERFLOW;
             }
-            if (syn)
-            {
-                // The SYN of a crossed SYN-ACK is a duplicate now: acknowledge it (Linux's tcp_send_dupack).
-                sendAck(socket, tcb);
-            }
         }
         else
         {
@@ -866,6 +861,12 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         {
             tcb.tsRecent = in.tsVal();
             tcb.tsRecentStamp = stack.sim().now();
+        }
+        if (syn)
+        {
+            // Only a crossed SYN-ACK gets here, and its SYN is a duplicate now: acknowledge it (Linux's
+            // tcp_send_dupack), echoing its TSval, which Linux's tcp_ack stored first (RFC 7323 §4.3).
+            sendAck(socket, tcb);
         }
         // Seventh and eighth: data and FIN.
         int outcome = DropReason.ACCEPTED;
