@@ -126,13 +126,13 @@ class KernelSegmentDifferentialTest
             same &= line;
             if (line)
             {
-                text.append(String.format(Locale.ROOT, "           +%.3f  %s%n", kGap / RTO_US, k.line()));
+                text.append(String.format(Locale.ROOT, "           %+.3f  %s%n", kGap / RTO_US, k.line()));
             }
             else
             {
-                text.append(k == null ? "  kernel   (none)\n" : String.format(Locale.ROOT, "  kernel   +%.3f  %s%n",
+                text.append(k == null ? "  kernel   (none)\n" : String.format(Locale.ROOT, "  kernel   %+.3f  %s%n",
                     kGap / RTO_US, k.line()));
-                text.append(n == null ? "  nicsim   (none)\n" : String.format(Locale.ROOT, "  nicsim   +%.3f  %s%n",
+                text.append(n == null ? "  nicsim   (none)\n" : String.format(Locale.ROOT, "  nicsim   %+.3f  %s%n",
                     nGap / RTO_US, n.line()));
             }
         }
