@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,13 +52,20 @@ class KernelSegmentDifferentialTest
     private static final int PARALLEL = 6;
 
     @Test
-    void everyScenarioMatchesTheKernel(@TempDir final Path dir) throws IOException, InterruptedException,
-        ExecutionException
+    void everyScenarioMatchesTheKernel(@TempDir final Path dir) throws IOException, InterruptedException
     {
         final List<SegmentScript.Scenario> scenarios = SegmentScript.parse(Files.readAllLines(SCENARIOS));
         assertTrue(scenarios.size() >= MINIMUM_SCENARIOS, "scenarios: " + scenarios.size());
         final Path binary = KernelNamespaces.compile(dir, "segment_runner.c");
         Files.createDirectories(EVIDENCE);
+        try (Stream<Path> previous = Files.list(EVIDENCE))
+        {
+            // This run's evidence only: a renamed scenario's files would mislead.
+            for (final Path file : previous.toList())
+            {
+                Files.delete(file);
+            }
+        }
         final List<Future<List<String>>> kernel = new ArrayList<>();
         final ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
         try
@@ -76,7 +84,7 @@ class KernelSegmentDifferentialTest
             for (int i = 0; i < scenarios.size(); i++)
             {
                 final SegmentScript.Scenario scenario = scenarios.get(i);
-                final List<String> kernelLines = kernel.get(i).get();
+                final List<String> kernelLines = await(kernel.get(i));
                 final List<String> nicsimLines = NicsimSegmentRunner.run(scenario);
                 Files.write(EVIDENCE.resolve(scenario.name() + ".kernel"), kernelLines);
                 Files.write(EVIDENCE.resolve(scenario.name() + ".nicsim"), nicsimLines);
@@ -102,6 +110,24 @@ class KernelSegmentDifferentialTest
         finally
         {
             pool.shutdownNow();
+        }
+    }
+
+    /** The kernel side's lines; a skip (no namespaces) or a failure inside the pool surfaces as itself. */
+    private static List<String> await(final Future<List<String>> run) throws InterruptedException
+    {
+        try
+        {
+            return run.get();
+        }
+        catch (final ExecutionException e)
+        {
+            switch (e.getCause())
+            {
+                case RuntimeException unchecked -> throw unchecked;
+                case Error error -> throw error;
+                default -> throw new IllegalStateException(e.getCause());
+            }
         }
     }
 
