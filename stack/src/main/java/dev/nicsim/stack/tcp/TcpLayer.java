@@ -47,6 +47,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     public static final int DEFAULT_PEER_MSS = 536;
     /** Linux's {@code tcp_synack_retries}. */
     public static final int SYNACK_RETRIES = 5;
+    /** The ISN clock's tick: Linux's secure_tcp_seq adds ktime_get_real_ns() >> 6. */
+    static final long ISN_CLOCK_TICK_PS = 64 * Time.NS;
     /** Linux's keepalive defaults: tcp_keepalive_time, tcp_keepalive_intvl (seconds), tcp_keepalive_probes. */
     private static final int KEEPALIVE_IDLE_SECONDS = 7200;
     private static final int KEEPALIVE_INTERVAL_SECONDS = 75;
@@ -1349,7 +1351,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private int isn(final int localAddress, final int remoteAddress, final int localPort, final int remotePort)
     {
         final long hash = secret.hash(SecretHash.PURPOSE_ISN, localAddress, remoteAddress, localPort, remotePort);
-        return (int) hash + (int) (stack.sim().now() / (4 * Time.US));
+        // RFC 6528's clock as Linux's secure_tcp_seq runs it (seq_scale): one tick per 64 ns, not RFC 793's 4 us.
+        return (int) hash + (int) (stack.sim().now() / ISN_CLOCK_TICK_PS);
     }
 
     /**
