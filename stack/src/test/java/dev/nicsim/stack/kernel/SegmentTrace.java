@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Turns what a runner printed (segment_runner.c on the kernel, {@link NicsimSegmentRunner} on nicsim: "sent US HEX",
  * "inject US HEX", "call US TEXT = RESULT") into the normalised trace the differential compares. Normalised, because
- * they legitimately differ: the SUT's ISN (sequence numbers are offsets from it; the peer's ISN is 0), its TSval (a
+ * they legitimately differ: the SUT's ISN (sequence numbers are offsets from the ISN of the SUT's latest SYN, "=0"
+ * marks a reset's literal 0; the peer's ISN is 0), its TSval (a
  * clock with a random offset: only the presence of the option and its echo of the peer's value are kept) and its
  * ephemeral port (not printed), the PSH flag of its segments (see {@link #describe}). Everything else stays: flags,
  * offsets, length, ACK, window (compared with a tolerance by the test), and the options in their order with their
@@ -39,7 +40,6 @@ final class SegmentTrace
     static List<Entry> normalise(final List<String> raw)
     {
         int isn = 0;
-        boolean haveIsn = false;
         int sutScale = -1;
         int peerScale = -1;
         final List<Entry> trace = new ArrayList<>();
@@ -56,10 +56,10 @@ final class SegmentTrace
                     final MemorySegment packet = MemorySegment.ofArray(bytes);
                     final int at = (Bytes.u8(packet, 0) & 0xF) * 4;
                     final boolean sent = words[0].equals("sent");
-                    if (sent && !haveIsn && (Bytes.u8(packet, at + TcpSegment.FLAGS) & TcpSegment.SYN) != 0)
+                    if (sent && (Bytes.u8(packet, at + TcpSegment.FLAGS) & TcpSegment.SYN) != 0)
                     {
+                        // Each SYN the SUT sends starts a connection: its sequence numbers count from there.
                         isn = Bytes.i32(packet, at + TcpSegment.SEQUENCE);
-                        haveIsn = true;
                     }
                     final int flags = Bytes.u8(packet, at + TcpSegment.FLAGS);
                     if ((flags & TcpSegment.SYN) != 0)
@@ -89,7 +89,10 @@ final class SegmentTrace
     {
         final int flags = Bytes.u8(packet, at + TcpSegment.FLAGS);
         final int header = (Bytes.u8(packet, at + TcpSegment.DATA_OFFSET) >>> 4) * 4;
-        final int seq = Bytes.i32(packet, at + TcpSegment.SEQUENCE) - (sent ? isn : 0);
+        final int raw = Bytes.i32(packet, at + TcpSegment.SEQUENCE);
+        // A reset answering a segment without ACK has sequence number 0 itself (RFC 9293 §3.10.7.1), not an offset.
+        final boolean absolute = !sent || (flags & TcpSegment.RST) != 0 && raw == 0;
+        final int seq = raw - (absolute ? 0 : isn);
         final int ack = Bytes.i32(packet, at + TcpSegment.ACKNOWLEDGMENT) - (sent ? 0 : isn);
         final int payload = length - header;
         final StringBuilder text = new StringBuilder(sent ? "> " : "< ");
@@ -100,7 +103,7 @@ final class SegmentTrace
         text.append((flags & TcpSegment.SYN) != 0 ? "S" : "").append((flags & TcpSegment.FIN) != 0 ? "F" : "")
             .append((flags & TcpSegment.RST) != 0 ? "R" : "").append((flags & TcpSegment.PSH) != 0 && !sent ? "P" : "")
             .append((flags & TcpSegment.ACK) != 0 ? "." : "");
-        text.append(' ').append(Integer.toUnsignedString(seq)).append(':')
+        text.append(' ').append(sent && absolute ? "=" : "").append(Integer.toUnsignedString(seq)).append(':')
             .append(Integer.toUnsignedString(seq + payload)).append('(').append(payload).append(')');
         if ((flags & TcpSegment.ACK) != 0)
         {
