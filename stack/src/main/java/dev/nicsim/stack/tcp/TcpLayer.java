@@ -430,7 +430,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             Tcb.before(in.tsVal(), request.tsRecent);
         if (flags == TcpSegment.SYN && segSeq == request.irs && !pawsRejects)
         {
+            // The SYN-ACK again, and its timer restarts from now at the current backoff (Linux's tcp_check_req:
+            // inet_rtx_syn_ack, then mod_timer_pending to reqsk_timeout).
             sendSynAck(request, tsNow(request.tsOffset));
+            stack.sim().reschedule(request.timer, stack.sim().now() + request.rtoPs);
             return DropReason.ACCEPTED;
         }
         if (flags == TcpSegment.ACK && segAck == request.iss + 1 && segSeq == request.rcvNxt() && !pawsRejects &&
