@@ -24,6 +24,7 @@ public final class SocketConstants
     public static final int SO_TYPE = 3;
     public static final int SO_ERROR = 4;
     public static final int SO_BROADCAST = 6;
+    public static final int SO_KEEPALIVE = 9;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     public static final int SO_LINGER = 13;
@@ -41,6 +42,9 @@ public final class SocketConstants
 
     public static final int TCP_NODELAY = 1;
     public static final int TCP_MAXSEG = 2;
+    public static final int TCP_KEEPIDLE = 4;
+    public static final int TCP_KEEPINTVL = 5;
+    public static final int TCP_KEEPCNT = 6;
     public static final int TCP_SYNCNT = 7;
     public static final int TCP_INFO = 11;
 

@@ -73,6 +73,12 @@ public interface ProtoOps
      */
     int info(Socket socket, MemorySegment out);
 
+    /** SO_KEEPALIVE ({@code SOCK_KEEPOPEN}): TCP starts or stops its keepalive timer ({@code sk_prot->keepalive}). */
+    void setKeepalive(Socket socket, boolean on);
+
+    /** Whether SO_KEEPALIVE is on. */
+    boolean keepalive(Socket socket);
+
     /** Whether getpeername(2) may name the peer the socket holds ({@code inet_getname}). */
     boolean peerKnown(Socket socket);
 }

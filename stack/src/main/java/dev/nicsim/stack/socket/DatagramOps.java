@@ -269,6 +269,19 @@ final class DatagramOps implements ProtoOps
         return -Errno.ENOPROTOOPT;
     }
 
+    /** A datagram socket keeps the flag for getsockopt, as Linux does, and has no timer to run. */
+    @Override
+    public void setKeepalive(final Socket socket, final boolean on)
+    {
+        udp(socket).keepalive = on;
+    }
+
+    @Override
+    public boolean keepalive(final Socket socket)
+    {
+        return udp(socket).keepalive;
+    }
+
     /** TCP_INFO at a level a UDP socket does not own falls through to {@code ip_getsockopt}: EOPNOTSUPP. */
     @Override
     public int info(final Socket socket, final MemorySegment out)

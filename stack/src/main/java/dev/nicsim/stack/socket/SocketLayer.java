@@ -348,6 +348,8 @@ public final class SocketLayer
                     return socket.sendBufferBytes != 0 ? socket.sendBufferBytes : stack.config().udpReceiveBuffer();
                 case SocketConstants.SO_RCVBUF:
                     return socket.receiveBuffer.capacity();
+                case SocketConstants.SO_KEEPALIVE:
+                    return socket.ops.keepalive(socket) ? 1 : 0;
                 default:
                     return -Errno.ENOPROTOOPT;
             }
@@ -385,6 +387,10 @@ public final class SocketLayer
                 case SocketConstants.SO_RCVBUF:
                     socket.receiveBuffer.setLimit(
                         bufferSize(value, SocketConstants.RMEM_MAX, SocketConstants.SOCK_MIN_RCVBUF));
+                    return 0;
+                case SocketConstants.SO_KEEPALIVE:
+                    // Linux accepts it on any socket (SOCK_KEEPOPEN); only TCP acts on it (sk_prot->keepalive).
+                    socket.ops.setKeepalive(socket, value != 0);
                     return 0;
                 default:
                     return -Errno.ENOPROTOOPT;

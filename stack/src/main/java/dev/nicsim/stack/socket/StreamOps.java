@@ -368,6 +368,12 @@ final class StreamOps implements ProtoOps
                 return tcb.sendMss > 0 ? tcb.sendMss : (tcb.userMss > 0 ? tcb.userMss : TcpLayer.DEFAULT_PEER_MSS);
             case SocketConstants.TCP_SYNCNT:
                 return tcb.synCount > 0 ? tcb.synCount : stack.config().synPolicy().defaultRetries();
+            case SocketConstants.TCP_KEEPIDLE:
+                return TcpLayer.keepIdleSeconds(tcb);
+            case SocketConstants.TCP_KEEPINTVL:
+                return TcpLayer.keepIntervalSeconds(tcb);
+            case SocketConstants.TCP_KEEPCNT:
+                return TcpLayer.keepCount(tcb);
             default:
                 return -Errno.ENOPROTOOPT;
         }
@@ -402,9 +408,45 @@ final class StreamOps implements ProtoOps
                 }
                 tcb.synCount = value;
                 return 0;
+            case SocketConstants.TCP_KEEPIDLE:
+            case SocketConstants.TCP_KEEPINTVL:
+                // Linux: 1 .. MAX_TCP_KEEPIDLE / MAX_TCP_KEEPINTVL (32767 s).
+                if (value < 1 || value > 32767)
+                {
+                    return -Errno.EINVAL;
+                }
+                if (name == SocketConstants.TCP_KEEPIDLE)
+                {
+                    tcp.setKeepIdle(stream, value);
+                }
+                else
+                {
+                    tcb.keepIntervalSeconds = value;
+                }
+                return 0;
+            case SocketConstants.TCP_KEEPCNT:
+                // Linux: 1 .. MAX_TCP_KEEPCNT (127).
+                if (value < 1 || value > 127)
+                {
+                    return -Errno.EINVAL;
+                }
+                tcb.keepCount = value;
+                return 0;
             default:
                 return -Errno.ENOPROTOOPT;
         }
+    }
+
+    @Override
+    public void setKeepalive(final Socket socket, final boolean on)
+    {
+        tcp.setKeepalive(tcp(socket), on);
+    }
+
+    @Override
+    public boolean keepalive(final Socket socket)
+    {
+        return tcp(socket).tcb.keepalive;
     }
 
     @Override

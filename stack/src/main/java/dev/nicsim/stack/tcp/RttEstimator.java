@@ -3,9 +3,12 @@ package dev.nicsim.stack.tcp;
 import dev.nicsim.hw.sim.Time;
 
 /**
- * The retransmission timeout from round-trip samples, RFC 6298 §2: SRTT and RTTVAR smoothed with gains 1/8 and 1/4,
- * RTO = SRTT + 4 RTTVAR, bounded below by the configured minimum (Linux's {@code TCP_RTO_MIN}, 200 ms) and above
- * by {@link #RTO_MAX_PS}. It keeps its state in the connection's {@link Tcb}.
+ * The retransmission timeout from round-trip samples as Linux computes it: SRTT and RTTVAR smoothed with gains 1/8
+ * and 1/4 (RFC 6298 §2), and RTO = SRTT + max(4 RTTVAR, the configured minimum), as Linux's tcp_rtt_estimator and
+ * __tcp_set_rto, where the minimum (TCP_RTO_MIN, 200 ms) bounds the variance term rather than the RTO (RFC 6298's
+ * max(minimum, SRTT + 4 RTTVAR) would retransmit a 50 ms path at 200 ms where Linux waits 250 ms: the segment
+ * differential's rto-after-rtt). Linux's per-round maximum hold of the variance (mdev_max) is not modelled. Bounded
+ * above by {@link #RTO_MAX_PS}. It keeps its state in the connection's {@link Tcb}.
  */
 final class RttEstimator
 {
@@ -30,7 +33,7 @@ final class RttEstimator
             tcb.rttvarPs = (3 * tcb.rttvarPs + Math.abs(tcb.srttPs - rtt)) / 4;
             tcb.srttPs = (7 * tcb.srttPs + rtt) / 8;
         }
-        tcb.rtoPs = Math.min(RTO_MAX_PS, Math.max(rtoMinPs, tcb.srttPs + 4 * tcb.rttvarPs));
+        tcb.rtoPs = Math.min(RTO_MAX_PS, tcb.srttPs + Math.max(rtoMinPs, 4 * tcb.rttvarPs));
     }
 
     /** RFC 6298 §5.5: back the timer off, doubling up to the maximum. */

@@ -83,8 +83,20 @@ public final class Tcb extends SynOptions
     public int segmentsUnacked;
     public long lastOutOfWindowAck = Long.MIN_VALUE;
 
+    /*
+     * Keepalive (SO_KEEPALIVE; TCP_KEEPIDLE, TCP_KEEPINTVL in seconds and TCP_KEEPCNT, 0 for Linux's defaults), the
+     * probes sent since the peer was last heard from, and when that was (Linux's rcv_tstamp).
+     */
+    public boolean keepalive;
+    public int keepIdleSeconds;
+    public int keepIntervalSeconds;
+    public int keepCount;
+    public int keepaliveProbes;
+    public long lastReceivedPs;
+
     public final Event retransmitTimer;
     public final Event delayedAckTimer;
+    public final Event keepaliveTimer;
     /** TIME_WAIT expiry, or the orphaned FIN_WAIT_2 timeout. */
     public final Event closeTimer;
 
@@ -92,6 +104,7 @@ public final class Tcb extends SynOptions
     {
         retransmitTimer = new Event("tcp.retransmit", Component.TIMER, () -> layer.retransmitTimeout(this));
         delayedAckTimer = new Event("tcp.delayed-ack", Component.TIMER, () -> layer.delayedAckTimeout(this));
+        keepaliveTimer = new Event("tcp.keepalive", Component.TIMER, () -> layer.keepaliveTimeout(this));
         closeTimer = new Event("tcp.close-timer", Component.TIMER, () -> layer.closeTimeout(this));
     }
 
@@ -144,6 +157,12 @@ public final class Tcb extends SynOptions
         finSeq = 0;
         segmentsUnacked = 0;
         lastOutOfWindowAck = Long.MIN_VALUE;
+        keepalive = false;
+        keepIdleSeconds = 0;
+        keepIntervalSeconds = 0;
+        keepCount = 0;
+        keepaliveProbes = 0;
+        lastReceivedPs = 0;
     }
 
     /** Unsent bytes in the send buffer. */

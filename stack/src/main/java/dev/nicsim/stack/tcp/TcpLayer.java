@@ -47,6 +47,12 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     public static final int DEFAULT_PEER_MSS = 536;
     /** Linux's {@code tcp_synack_retries}. */
     public static final int SYNACK_RETRIES = 5;
+    /** The ISN clock's tick: Linux's secure_tcp_seq adds ktime_get_real_ns() >> 6. */
+    static final long ISN_CLOCK_TICK_PS = 64 * Time.NS;
+    /** Linux's keepalive defaults: tcp_keepalive_time, tcp_keepalive_intvl (seconds), tcp_keepalive_probes. */
+    private static final int KEEPALIVE_IDLE_SECONDS = 7200;
+    private static final int KEEPALIVE_INTERVAL_SECONDS = 75;
+    private static final int KEEPALIVE_PROBES = 9;
     private static final int MAX_WINDOW = 65535;
     /** From {@link #ackInput}: the segment goes on to its data and FIN. */
     private static final int MORE = -1;
@@ -397,7 +403,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             Tcb.before(seg.tsVal(), request.options.tsRecent);
         if (flags == TcpSegment.SYN && seg.seq == request.irs && !pawsRejects)
         {
+            // The SYN-ACK again, and its timer restarts from now at the current backoff (Linux's tcp_check_req:
+            // inet_rtx_syn_ack, then mod_timer_pending to reqsk_timeout).
             sendSynAck(request, tsNow(request.options.tsOffset));
+            stack.sim().reschedule(request.timer, stack.sim().now() + request.rtoPs);
             return DropReason.ACCEPTED;
         }
         if (flags == TcpSegment.ACK && seg.ack == request.iss + 1 && seg.seq == request.rcvNxt() && !pawsRejects &&
@@ -640,7 +649,12 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     {
         stack.sim().cancel(tcb.retransmitTimer);
         tcb.retransmits = 0;
+        tcb.lastReceivedPs = stack.sim().now();
         setState(socket, TcpState.ESTABLISHED);
+        if (tcb.keepalive)
+        {
+            stack.sim().reschedule(tcb.keepaliveTimer, stack.sim().now() + keepIdlePs(tcb));
+        }
     }
 
     /** A segment for a connection in TIME_WAIT: Linux's {@code tcp_timewait_state_process}. */
@@ -786,11 +800,6 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             {
                 return DropReason.TCP_LISTEN_OVERFLOW;
             }
-            if (syn)
-            {
-                // The SYN of a crossed SYN-ACK is a duplicate now: acknowledge it (Linux's tcp_send_dupack).
-                sendAck(socket, tcb);
-            }
         }
         else
         {
@@ -799,11 +808,25 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             {
                 return acked;
             }
+            // The peer is alive (Linux's tcp_ack: rcv_tstamp, icsk_probes_out = 0): keepalive and zero-window probes
+            // start counting again.
+            tcb.lastReceivedPs = stack.sim().now();
+            tcb.keepaliveProbes = 0;
+            if (tcb.sndMax == tcb.sndUna)
+            {
+                tcb.retransmits = 0;
+            }
         }
         if (tcb.timestampsOk && seg.hasTimestamps() && !Tcb.after(seg.seq, tcb.rcvNxt))
         {
             tcb.tsRecent = seg.tsVal();
             tcb.tsRecentStamp = stack.sim().now();
+        }
+        if (syn)
+        {
+            // Only a crossed SYN-ACK gets here, and its SYN is a duplicate now: acknowledge it (Linux's
+            // tcp_send_dupack), echoing its TSval, which Linux's tcp_ack stored first (RFC 7323 §4.3).
+            sendAck(socket, tcb);
         }
         // Seventh and eighth: data and FIN.
         int outcome = DropReason.ACCEPTED;
@@ -830,12 +853,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     {
         if (Tcb.after(seg.ack, tcb.sndMax))
         {
-            // An ACK for something not yet sent: Linux's tcp_ack refuses it; outside ESTABLISHED
-            // tcp_rcv_state_process answers with a (rate-limited) challenge ACK.
-            if (tcb.state != TcpState.ESTABLISHED)
-            {
-                challengeAck(socket, tcb);
-            }
+            // An ACK for something not yet sent: dropped, and answered with a (rate-limited) challenge ACK in every
+            // state (RFC 5961 §5.2; Linux 6.18 does in ESTABLISHED too: the segment differential's ack-unsent-data).
+            challengeAck(socket, tcb);
             return DropReason.TCP_BAD_SEGMENT;
         }
         if (Tcb.before(seg.ack, tcb.sndUna - tcb.maxSndWnd))
@@ -1289,7 +1309,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private int isn(final int localAddress, final int remoteAddress, final int localPort, final int remotePort)
     {
         final long hash = secret.hash(SecretHash.PURPOSE_ISN, localAddress, remoteAddress, localPort, remotePort);
-        return (int) hash + (int) (stack.sim().now() / (4 * Time.US));
+        // RFC 6528's clock as Linux's secure_tcp_seq runs it (seq_scale): one tick per 64 ns, not RFC 793's 4 us.
+        return (int) hash + (int) (stack.sim().now() / ISN_CLOCK_TICK_PS);
     }
 
     /**
@@ -1494,8 +1515,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final Tcb tcb = socket.tcb;
         if (tcb.state.synchronizedState() && tcb.state != TcpState.TIME_WAIT || tcb.state == TcpState.SYN_RECEIVED)
         {
-            sendReset(socket.localAddress, socket.remoteAddress, socket.localPort, socket.remotePort, tcb.sndNxt,
-                tcb.rcvNxt, true);
+            sendActiveReset(socket, tcb);
         }
         done(socket, tcb);
     }
@@ -1699,10 +1719,22 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         return tcb.sackOk ? Math.min(tcb.outOfOrder.ranges(), tcb.timestampsOk ? 3 : 4) : 0;
     }
 
-    /** Payload bytes that fit in one segment now: the MSS less the SACK blocks it has to carry. */
+    /**
+     * Payload bytes that fit in one segment now: the MSS less the SACK blocks it has to carry, and no more than half
+     * the peer's largest window (all of it when that is at most 536 bytes), as Linux's tcp_bound_to_half_wnd: a peer
+     * with a small window gets two segments per window rather than one full and one runt (the segment differential's
+     * small-peer-window).
+     */
     private static int currentMss(final Tcb tcb)
     {
-        return tcb.sendMss - OutOfOrderQueue.sackLength(sackBlocks(tcb));
+        final int mss = tcb.sendMss - OutOfOrderQueue.sackLength(sackBlocks(tcb));
+        final int cutoff = tcb.maxSndWnd > DEFAULT_PEER_MSS ? tcb.maxSndWnd / 2 : tcb.maxSndWnd;
+        if (cutoff > 0 && mss > cutoff)
+        {
+            // Linux's floor: 68 bytes of TCP header and payload.
+            return Math.max(cutoff, 68 - TcpSegment.HEADER_LENGTH - (tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0));
+        }
+        return mss;
     }
 
     /*
@@ -1865,12 +1897,29 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private void sendReset(final int source, final int destination, final int sourcePort, final int destinationPort,
         final int seq, final int ack, final boolean withAck)
     {
+        sendReset(source, destination, sourcePort, destinationPort, seq, ack, withAck, 0);
+    }
+
+    /**
+     * A connection resetting itself (abort, keepalive giving up): RST+ACK from SND.NXT advertising the current
+     * window, as Linux's tcp_send_active_reset goes through tcp_transmit_skb (a reset answering a stray segment,
+     * tcp_v4_send_reset, has window 0).
+     */
+    private void sendActiveReset(final TcpSocket socket, final Tcb tcb)
+    {
+        sendReset(socket.localAddress, socket.remoteAddress, socket.localPort, socket.remotePort, tcb.sndNxt,
+            tcb.rcvNxt, true, windowToAdvertise(socket, tcb));
+    }
+
+    private void sendReset(final int source, final int destination, final int sourcePort, final int destinationPort,
+        final int seq, final int ack, final boolean withAck, final int window)
+    {
         if (beginSegment(source, destination, sourcePort, destinationPort, TcpSegment.HEADER_LENGTH) < 0)
         {
             return;
         }
         out.emit(sourcePort, destinationPort, seq, withAck ? ack : 0,
-            TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), 0, 0);
+            TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), window, 0);
         output.commit(claim, TcpSegment.CHECKSUM);
         stack.stats().resetsSent++;
         stack.stats().segmentsSent++;
@@ -2014,6 +2063,15 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             return;
         }
         tcb.retransmits++;
+        if (tcb.sndWnd == 0 && tcb.sndMax == tcb.sndUna)
+        {
+            // Zero-window probe (Linux's tcp_probe_timer): nothing is in flight, so nothing was lost and the congestion
+            // state stays. The interval doubles from the RTO, which itself stays (the probe backoff is apart).
+            sendZeroWindowProbe(socket, tcb);
+            stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() +
+                Math.min(tcb.rtoPs << Math.min(tcb.retransmits, 16), RttEstimator.RTO_MAX_PS));
+            return;
+        }
         congestion.timeout(tcb);
         tcb.inRecovery = false;
         tcb.dupAcks = 0;
@@ -2027,17 +2085,129 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         if (tcb.sndWnd == 0 && tcb.unsent() > 0)
         {
-            // Zero-window probe: one byte beyond the window (RFC 9293 §3.8.6.1).
-            if (sendData(socket, tcb, tcb.sndNxt, 1, false) == 0)
-            {
-                advance(tcb, 1, false);
-            }
+            // The window shrank to zero under data in flight: what went back to SND.UNA waits behind it.
+            sendZeroWindowProbe(socket, tcb);
         }
         else
         {
             output(socket, tcb);
         }
         stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
+    }
+
+    /* Keepalive: Linux's tcp_set_keepalive, tcp_sock_set_keepidle and tcp_keepalive_timer. */
+
+    private static long keepIdlePs(final Tcb tcb)
+    {
+        return (tcb.keepIdleSeconds > 0 ? tcb.keepIdleSeconds : KEEPALIVE_IDLE_SECONDS) * Time.S;
+    }
+
+    private static long keepIntervalPs(final Tcb tcb)
+    {
+        return (tcb.keepIntervalSeconds > 0 ? tcb.keepIntervalSeconds : KEEPALIVE_INTERVAL_SECONDS) * Time.S;
+    }
+
+    /** TCP_KEEPCNT, or the default. */
+    public static int keepCount(final Tcb tcb)
+    {
+        return tcb.keepCount > 0 ? tcb.keepCount : KEEPALIVE_PROBES;
+    }
+
+    /** TCP_KEEPIDLE, or the default, in seconds. */
+    public static int keepIdleSeconds(final Tcb tcb)
+    {
+        return (int) (keepIdlePs(tcb) / Time.S);
+    }
+
+    /** TCP_KEEPINTVL, or the default, in seconds. */
+    public static int keepIntervalSeconds(final Tcb tcb)
+    {
+        return (int) (keepIntervalPs(tcb) / Time.S);
+    }
+
+    /** SO_KEEPALIVE: turning it on arms the timer for the idle time from now, off stops it. */
+    public void setKeepalive(final TcpSocket socket, final boolean on)
+    {
+        final Tcb tcb = socket.tcb;
+        if (on && !tcb.keepalive && keepaliveApplies(tcb))
+        {
+            stack.sim().reschedule(tcb.keepaliveTimer, stack.sim().now() + keepIdlePs(tcb));
+        }
+        else if (!on)
+        {
+            stack.sim().cancel(tcb.keepaliveTimer);
+        }
+        tcb.keepalive = on;
+    }
+
+    /** TCP_KEEPIDLE: a running timer is moved to the new idle time after the peer was last heard from. */
+    public void setKeepIdle(final TcpSocket socket, final int seconds)
+    {
+        final Tcb tcb = socket.tcb;
+        tcb.keepIdleSeconds = seconds;
+        if (tcb.keepalive && keepaliveApplies(tcb))
+        {
+            final long idle = stack.sim().now() - tcb.lastReceivedPs;
+            stack.sim().reschedule(tcb.keepaliveTimer, stack.sim().now() + Math.max(0, keepIdlePs(tcb) - idle));
+        }
+    }
+
+    /** Linux runs the keepalive timer in every state but CLOSE, LISTEN and SYN_SENT. */
+    private static boolean keepaliveApplies(final Tcb tcb)
+    {
+        return tcb.state != TcpState.CLOSED && tcb.state != TcpState.LISTEN && tcb.state != TcpState.SYN_SENT &&
+            tcb.state != TcpState.SYN_RECEIVED;
+    }
+
+    void keepaliveTimeout(final Tcb tcb)
+    {
+        stack.enterSoftirq();
+        if (tcb.keepalive && keepaliveApplies(tcb))
+        {
+            keepalive(tcb.socket, tcb);
+        }
+        stack.flushTransmit();
+        stack.exitSoftirq();
+    }
+
+    private void keepalive(final TcpSocket socket, final Tcb tcb)
+    {
+        final long now = stack.sim().now();
+        long next;
+        if (tcb.sndMax != tcb.sndUna || tcb.unsent() > 0)
+        {
+            // Data outstanding: the retransmission timer watches the peer.
+            next = keepIntervalPs(tcb);
+        }
+        else if (now - tcb.lastReceivedPs >= keepIdlePs(tcb))
+        {
+            if (tcb.keepaliveProbes >= keepCount(tcb))
+            {
+                // No answer to TCP_KEEPCNT probes: reset and ETIMEDOUT (tcp_send_active_reset, tcp_write_err).
+                sendActiveReset(socket, tcb);
+                socket.error = socket.softError != 0 ? socket.softError : Errno.ETIMEDOUT;
+                done(socket, tcb);
+                return;
+            }
+            sendZeroWindowProbe(socket, tcb);
+            tcb.keepaliveProbes++;
+            next = keepIntervalPs(tcb);
+        }
+        else
+        {
+            next = keepIdlePs(tcb) - (now - tcb.lastReceivedPs);
+        }
+        stack.sim().reschedule(tcb.keepaliveTimer, now + next);
+    }
+
+    /**
+     * A zero-window probe as Linux's tcp_xmit_probe_skb: no data and sequence number SND.UNA - 1, already
+     * acknowledged, which the peer answers with an ACK carrying its window (RFC 9293 §3.8.6.1 lets a probe carry one
+     * byte beyond the window instead; Linux does not). The keepalive probe is the same segment.
+     */
+    private void sendZeroWindowProbe(final TcpSocket socket, final Tcb tcb)
+    {
+        sendData(socket, tcb, tcb.sndUna - 1, 0, false);
     }
 
     void delayedAckTimeout(final Tcb tcb)
@@ -2151,6 +2321,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         stack.sim().cancel(tcb.retransmitTimer);
         stack.sim().cancel(tcb.delayedAckTimer);
         stack.sim().cancel(tcb.closeTimer);
+        stack.sim().cancel(tcb.keepaliveTimer);
         connections.remove(socket);
         if (!socket.portLocked)
         {

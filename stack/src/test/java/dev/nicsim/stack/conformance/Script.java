@@ -427,6 +427,8 @@ final class Script
         Map.entry("SO_REUSEADDR", SocketConstants.SO_REUSEADDR),
         Map.entry("SO_BROADCAST", SocketConstants.SO_BROADCAST), Map.entry("SO_LINGER", SocketConstants.SO_LINGER),
         Map.entry("SO_SNDTIMEO", SocketConstants.SO_SNDTIMEO), Map.entry("TCP_MAXSEG", SocketConstants.TCP_MAXSEG),
+        Map.entry("SO_KEEPALIVE", SocketConstants.SO_KEEPALIVE), Map.entry("TCP_KEEPIDLE", SocketConstants.TCP_KEEPIDLE),
+        Map.entry("TCP_KEEPINTVL", SocketConstants.TCP_KEEPINTVL), Map.entry("TCP_KEEPCNT", SocketConstants.TCP_KEEPCNT),
         Map.entry("TCP_SYNCNT", SocketConstants.TCP_SYNCNT), Map.entry("TCP_NODELAY", SocketConstants.TCP_NODELAY),
         Map.entry("F_SETFL", SocketConstants.F_SETFL), Map.entry("F_GETFL", SocketConstants.F_GETFL),
         Map.entry("O_NONBLOCK", SocketConstants.O_NONBLOCK), Map.entry("SHUT_WR", SocketConstants.SHUT_WR),

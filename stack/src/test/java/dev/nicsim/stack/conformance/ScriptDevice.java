@@ -15,26 +15,26 @@ import java.util.List;
  * The far side of the stack under test in a conformance script: every flushed frame is recorded with its time (no
  * wire delay), ARP requests are answered at once unless the script turns that off, and the script injects frames.
  */
-final class ScriptDevice extends SlottedDevice
+public final class ScriptDevice extends SlottedDevice
 {
     /** A frame the stack sent. */
-    record Sent(long time, byte[] bytes)
+    public record Sent(long time, byte[] bytes)
     {
     }
 
-    static final long REMOTE_MAC = 0x0200_0000_00FEL;
+    public static final long REMOTE_MAC = 0x0200_0000_00FEL;
 
     private final List<Sent> sent = new ArrayList<>();
     private final MemorySegment inject = Arena.ofAuto().allocate(2048, 8);
     private final ArpPacket arp = new ArpPacket();
     boolean answerArp = true;
 
-    ScriptDevice(final Simulator sim)
+    public ScriptDevice(final Simulator sim)
     {
         super(sim, "sut.eth0", 0x0200_0000_0001L, 1500, 0, 64, 0);
     }
 
-    List<Sent> sent()
+    public List<Sent> sent()
     {
         return sent;
     }
@@ -92,7 +92,7 @@ final class ScriptDevice extends SlottedDevice
     }
 
     /** Hands a frame to the stack as received now. */
-    void deliver(final MemorySegment frame, final int length)
+    public void deliver(final MemorySegment frame, final int length)
     {
         receiver.receiveFrame(frame, 0, length, FrameReceiver.NO_CHECKSUM);
         receiver.receiveBatchDone();

@@ -12,7 +12,7 @@ import java.util.List;
  * wscale 7>}. Flags: S, F, R, P and a trailing '.' for ACK ('.' alone is a bare ACK). A {@code *} value matches
  * anything when checking a sent segment. SACK blocks of a sent segment read {@code sack 1001:2001 3001:4001}.
  */
-final class SegmentSpec
+public final class SegmentSpec
 {
     private static final long ANY = Long.MIN_VALUE;
 
@@ -24,7 +24,7 @@ final class SegmentSpec
     private long window = ANY;
     private List<String[]> options;
 
-    static SegmentSpec parse(final String text)
+    public static SegmentSpec parse(final String text)
     {
         final SegmentSpec spec = new SegmentSpec();
         String rest = text;
@@ -127,7 +127,7 @@ final class SegmentSpec
     }
 
     /** Writes this segment for injection; returns its length. {@code ecr *} echoes {@code tsVal}. */
-    int emit(final MemorySegment buffer, final long at, final int sourcePort, final int destinationPort,
+    public int emit(final MemorySegment buffer, final long at, final int sourcePort, final int destinationPort,
         final int isn, final int tsVal)
     {
         int optionLength = 0;
@@ -240,7 +240,7 @@ final class SegmentSpec
     }
 
     /** Where the TSval of a sent segment is, or -1. */
-    static long timestampOffset(final MemorySegment frame, final long at)
+    public static long timestampOffset(final MemorySegment frame, final long at)
     {
         final int header = (Bytes.u8(frame, at + 12) >>> 4) * 4;
         int i = 20;

@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * two fresh network namespaces joined by a veth pair (A 10.0.0.1/24 on veth0, B 10.0.0.2/24 on veth1, the addresses
  * of nicsim's TwoHosts), deleting them afterwards. The program gets A's and B's namespace paths as its first two
  * arguments and starts in A. Needs root, iproute2 and gcc: without them the test is skipped with the reason, and
- * under {@code NICSIM_REQUIRE_TOOLS=1} (CI) it fails.
+ * under {@code NICSIM_REQUIRE_TOOLS=1} (CI) it fails. The segment differential uses one namespace with a TUN
+ * device instead ({@link #runWithTun}), its program playing the peer.
  */
 final class KernelNamespaces
 {
@@ -42,12 +43,12 @@ final class KernelNamespaces
         final String tag = "-" + ProcessHandle.current().pid() + "-" + binary.getFileName();
         final String a = "nicsim-a" + tag;
         final String b = "nicsim-b" + tag;
-        try
+        final String[] command = new String[2 + arguments.length];
+        command[0] = "/var/run/netns/" + a;
+        command[1] = "/var/run/netns/" + b;
+        System.arraycopy(arguments, 0, command, 2, arguments.length);
+        return inNamespaces(dir, new String[] {a, b}, binary, command, () ->
         {
-            final ExternalTool.Result added = ExternalTool.run(dir, "ip", "netns", "add", a);
-            ExternalTool.require(added.exitCode() == 0, "cannot create a network namespace (" +
-                added.stderr().strip() + ")");
-            ip(dir, "netns", "add", b);
             ip(dir, "-n", a, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1", "netns", b);
             ip(dir, "-n", a, "addr", "add", "10.0.0.1/24", "dev", "veth0");
             ip(dir, "-n", b, "addr", "add", "10.0.0.2/24", "dev", "veth1");
@@ -55,23 +56,61 @@ final class KernelNamespaces
             {
                 ip(dir, "-n", link[0], "link", "set", link[1], "up");
             }
-            final String[] command = new String[7 + arguments.length];
+        });
+    }
+
+    /**
+     * Runs {@code binary} with {@code arguments} in one fresh namespace {@code nicsim-<name>} whose tun0 (a TUN
+     * device the binary attaches to) is 10.0.0.1/24, with the namespace's {@code sysctls} ("net.ipv4.x=v") set first;
+     * returns its stdout lines. Namespaces of different names may run at the same time.
+     */
+    static java.util.List<String> runWithTun(final Path dir, final Path binary, final String name,
+        final java.util.List<String> sysctls, final String... arguments)
+    {
+        final String ns = "nicsim-" + ProcessHandle.current().pid() + "-" + name;
+        return inNamespaces(dir, new String[] {ns}, binary, arguments, () ->
+        {
+            ip(dir, "-n", ns, "tuntap", "add", "dev", "tun0", "mode", "tun");
+            ip(dir, "-n", ns, "addr", "add", "10.0.0.1/24", "dev", "tun0");
+            ip(dir, "-n", ns, "link", "set", "lo", "up");
+            ip(dir, "-n", ns, "link", "set", "tun0", "up");
+            for (final String sysctl : sysctls)
+            {
+                ip(dir, "netns", "exec", ns, "sysctl", "-q", "-w", sysctl);
+            }
+        });
+    }
+
+    /** Makes the namespaces, sets them up, runs the binary in the first, and deletes them whatever happened. */
+    private static java.util.List<String> inNamespaces(final Path dir, final String[] namespaces, final Path binary,
+        final String[] arguments, final Runnable setUp)
+    {
+        try
+        {
+            for (final String ns : namespaces)
+            {
+                final ExternalTool.Result added = ExternalTool.run(dir, "ip", "netns", "add", ns);
+                ExternalTool.require(added.exitCode() == 0, "cannot create a network namespace (" +
+                    added.stderr().strip() + ")");
+            }
+            setUp.run();
+            final String[] command = new String[5 + arguments.length];
             command[0] = "ip";
             command[1] = "netns";
             command[2] = "exec";
-            command[3] = a;
+            command[3] = namespaces[0];
             command[4] = binary.toString();
-            command[5] = "/var/run/netns/" + a;
-            command[6] = "/var/run/netns/" + b;
-            System.arraycopy(arguments, 0, command, 7, arguments.length);
+            System.arraycopy(arguments, 0, command, 5, arguments.length);
             final ExternalTool.Result run = ExternalTool.run(dir, command);
             assertEquals(0, run.exitCode(), () -> binary.getFileName() + " failed: " + run.stderr());
             return run.stdout().lines().toList();
         }
         finally
         {
-            ExternalTool.run(dir, "ip", "netns", "del", a);
-            ExternalTool.run(dir, "ip", "netns", "del", b);
+            for (final String ns : namespaces)
+            {
+                ExternalTool.run(dir, "ip", "netns", "del", ns);
+            }
         }
     }
 

@@ -20,8 +20,6 @@ import java.util.Map;
  */
 final class NicsimApiRunner
 {
-    /** Linux's numbers for the options SocketConstants does not name. */
-    private static final int SO_KEEPALIVE = 9;
     /** {@code sizeof(struct tcp_info)} on Linux 6.x. */
     private static final int TCP_INFO_SIZE = 248;
     private static final int DATA_SIZE = 1 << 16;
@@ -283,7 +281,7 @@ final class NicsimApiRunner
             case "SO_RCVBUF" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUF};
             case "SO_RCVTIMEO" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVTIMEO};
             case "SO_SNDTIMEO" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_SNDTIMEO};
-            case "SO_KEEPALIVE" -> new int[] {SocketConstants.SOL_SOCKET, SO_KEEPALIVE};
+            case "SO_KEEPALIVE" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_KEEPALIVE};
             case "TCP_NODELAY" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NODELAY};
             case "TCP_MAXSEG" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_MAXSEG};
             case "TCP_INFO" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_INFO};
