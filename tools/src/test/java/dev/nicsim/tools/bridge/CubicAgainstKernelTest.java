@@ -113,7 +113,7 @@ class CubicAgainstKernelTest
         {
             final Network network = Network.build(scenario(), 2);
             final ChecksumSink sink = ChecksumSink.start(network.host('B'), PORT);
-            try (TapBridge bridge = network.bridgeToKernel(namespace.tapName()))
+            try (TapBridge _ = network.bridgeToKernel(namespace.tapName()))
             {
                 // No IPv6 chatter from the namespace: every frame counted at the scripted drops is the test's.
                 namespace.inside("python3", "-c", QUIET_IPV6);
@@ -173,22 +173,25 @@ class CubicAgainstKernelTest
         {
             assertEquals(reduction.k(), reduction.measuredK(), 3 * rtt, "K: " + seen);
         }
-        // Epoch 1 runs well past K. In CUBIC's region it is steep at first, flat around W_max, steep again (concave,
-        // then convex). Where slow start ended early (Linux's HyStart) W_max is small, and the Reno-friendly estimate
-        // is above W_cubic at K (RFC 9438 §4.3): the window does not stall there but grows by alpha per round trip.
+        // Epoch 1 runs well past K: concave, then convex. Where W_cubic is above the Reno-friendly estimate at K
+        // (W_est grows alpha per round trip from ssthresh, RFC 9438 §4.3) it is also flat around W_max. Where slow
+        // start ended early (Linux's HyStart), W_max is small and W_est may be above it at K: then the window does
+        // not stall there but grows about alpha per round trip. Within 3 segments of the boundary, only the shape.
         final CwndTrace.Reduction first = reductions.getFirst();
-        assertTrue(first.end() - first.at() > 2 * first.k(), "epoch 1 ends past 2K: " + seen);
+        assertTrue(first.end() - first.at() > 1.8 * first.k(), "epoch 1 ends past 1.8 K: " + seen);
         final Growth growth = Growth.of(trace, first);
-        final double renoPerSecond = CwndTrace.ALPHA / rtt;
-        if (first.ssthresh() + renoPerSecond * first.k() < first.wMax())
+        final double renoPerSecond = CwndTrace.ALPHA / trace.meanRtt();
+        final double renoAtK = first.ssthresh() + renoPerSecond * first.k();
+        final String shape = trace.name() + ": W_max " + first.wMax() + ", W_est at K " + renoAtK + ", " + growth;
+        assertTrue(growth.early() > growth.flat() && growth.late() > growth.flat(), shape);
+        if (renoAtK < first.wMax() - 3)
         {
             assertTrue(growth.early() > 3 * Math.max(growth.flat(), 1) &&
-                growth.late() > 3 * Math.max(growth.flat(), 1), trace.name() + ", CUBIC region: " + growth);
+                growth.late() > 3 * Math.max(growth.flat(), 1), "CUBIC region: " + shape);
         }
-        else
+        else if (renoAtK > first.wMax() + 3)
         {
-            assertTrue(growth.flat() > renoPerSecond / 2 && growth.late() > growth.flat(),
-                trace.name() + ", Reno-friendly at K (alpha " + renoPerSecond + " segments/s): " + growth);
+            assertTrue(growth.flat() > renoPerSecond / 2, "Reno-friendly region: " + shape);
         }
     }
 
@@ -214,6 +217,7 @@ class CubicAgainstKernelTest
         final StringBuilder out = new StringBuilder();
         out.append("| | ").append(kernel.name()).append(" | nicsim |\n|---|---|---|\n");
         row(out, "min RTT (ms)", "%.1f", kernel.minRtt() * 1000, nicsim.minRtt() * 1000);
+        row(out, "mean smoothed RTT (ms)", "%.1f", kernel.meanRtt() * 1000, nicsim.meanRtt() * 1000);
         final List<CwndTrace.Reduction> k = kernel.reductions();
         final List<CwndTrace.Reduction> n = nicsim.reductions();
         for (int i = 0; i < Math.min(k.size(), n.size()); i++)
@@ -271,7 +275,6 @@ class CubicAgainstKernelTest
             .yAxisTitle("segments").build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setYAxisMin(0.0);
-        chart.getStyler().setYAxisMax(200.0);
         chart.getStyler().setMarkerSize(0);
         series(chart, kernel, "kernel cwnd", new Color(0x1F77B4), false);
         series(chart, nicsim, "nicsim cwnd", new Color(0xD62728), false);

@@ -21,6 +21,8 @@ final class CwndTrace
 
     /** tcpi_ca_state TCP_CA_Open: not in recovery. */
     static final int OPEN = 0;
+    /** tcpi_ca_state TCP_CA_CWR; Recovery (3) and Loss (4) follow: the states a window is reduced in. */
+    static final int CWR = 2;
 
     /** One TCP_INFO reading: seconds since the connection was established, windows in segments. */
     record Sample(double seconds, int cwnd, int ssthresh, int rttMicros, int caState)
@@ -36,9 +38,10 @@ final class CwndTrace
     record Reduction(double at, int cwndBefore, boolean observed, int ssthresh, double wMax, double k,
                      double recovered, double measuredK, double end)
     {
+        /** ssthresh over the window before; NaN when that window was not observed (slow start). */
         double beta()
         {
-            return ssthresh / (double) cwndBefore;
+            return observed ? ssthresh / (double) cwndBefore : Double.NaN;
         }
 
         boolean fastConvergence()
@@ -98,9 +101,10 @@ final class CwndTrace
         for (int i = 1; i < samples.size(); i++)
         {
             final int ssthresh = samples.get(i).ssthresh();
-            // Linux's HyStart ends slow start by setting ssthresh to cwnd in the Open state, without a reduction.
+            // Linux's HyStart ends slow start by setting ssthresh to cwnd without a reduction, in the Open state or
+            // in Disorder (the first duplicate ACKs of a loss): only a change in CWR, Recovery or Loss counts.
             if (ssthresh != samples.get(i - 1).ssthresh() && ssthresh != INFINITE &&
-                samples.get(i).caState() != OPEN)
+                samples.get(i).caState() >= CWR)
             {
                 at.add(i);
             }
@@ -201,6 +205,12 @@ final class CwndTrace
     double minRtt()
     {
         return samples.stream().mapToInt(Sample::rttMicros).filter(rtt -> rtt > 0).min().orElse(0) / 1e6;
+    }
+
+    /** The sender's smoothed RTT averaged over the samples that have one, in seconds. */
+    double meanRtt()
+    {
+        return samples.stream().mapToInt(Sample::rttMicros).filter(rtt -> rtt > 0).average().orElse(0) / 1e6;
     }
 
     Sample last()
