@@ -251,4 +251,17 @@ class EthernetLinkTest
         final long sentAt = start + Time.US;
         assertEquals(5 * Time.US + (8 + 64) * 800 + 10_000, arrivals.get(0) - sentAt);
     }
+
+    @Test
+    void shouldDropExactlyTheScriptedFrames()
+    {
+        final ScriptedDropFault drop = new ScriptedDropFault(1, 5, 6, 200, 201);
+        final List<Integer> arrived = runFaulted(drop);
+        assertEquals(196, arrived.size(), "frames 1, 5, 6 and 200 lost; there is no 201st");
+        assertEquals(List.of(1, 2, 3, 6, 7), arrived.subList(0, 5), "the first frame carries 0");
+        assertEquals(198, arrived.getLast());
+        assertEquals(4, drop.dropped());
+        assertThrows(IllegalArgumentException.class, () -> new ScriptedDropFault(5, 5));
+        assertThrows(IllegalArgumentException.class, () -> new ScriptedDropFault(0));
+    }
 }

@@ -42,9 +42,11 @@ final class Cubic implements CongestionControl
             NewReno.INSTANCE.acked(tcb, bytes, flightBefore);
             return;
         }
-        if (flightBefore < tcb.cwnd)
+        if (tcb.cwnd - flightBefore >= tcb.sendMss)
         {
-            return; // not cwnd-limited (Linux's tcp_is_cwnd_limited)
+            // Not cwnd-limited (Linux's tcp_is_cwnd_limited: packets_out >= cwnd, in whole segments). Counted in
+            // bytes, a flight a part-segment short of cwnd (a small segment Nagle holds back) is still limited.
+            return;
         }
         final double mss = tcb.sendMss;
         if (tcb.cubicEpochPs == 0)

@@ -10,7 +10,8 @@ import java.lang.foreign.ValueLayout;
 /**
  * getsockopt(TCP_INFO): Linux's {@code struct tcp_info} (include/uapi/linux/tcp.h) as {@code tcp_get_info} fills it,
  * for the fields nicsim has; the others stay 0. A listener reports only its state, cwnd, reordering and its queue
- * (the accept queue's length in {@code unacked}), as Linux's does.
+ * (the accept queue's length in {@code unacked}), as Linux's does. {@code ca_state} is Open or Recovery: nicsim has
+ * no Disorder, CWR or Loss state.
  *
  * <pre>
  *   0  u8 state, ca_state, retransmits, probes, backoff, options, wscale (snd:4 | rcv:4 << 4), flags
@@ -33,6 +34,8 @@ public final class TcpInfo
     private static final int INFINITE_SSTHRESH = 0x7FFF_FFFF;
     /** Linux's default tcp_reordering. */
     private static final int REORDERING = 3;
+    /** tcpi_ca_state TCP_CA_Recovery (include/net/tcp.h): fast recovery after three duplicate ACKs. */
+    private static final int CA_RECOVERY = 3;
     private static final int OPTION_TIMESTAMPS = 1;
     private static final int OPTION_SACK = 2;
     private static final int OPTION_WSCALE = 4;
@@ -70,6 +73,7 @@ public final class TcpInfo
             putInt(out, 24, socket.listenQueue.acceptCount());
             return;
         }
+        out.set(ValueLayout.JAVA_BYTE, 1, (byte) (tcb.inRecovery ? CA_RECOVERY : 0));
         out.set(ValueLayout.JAVA_BYTE, 2, (byte) Math.min(tcb.retransmits, 255));
         out.set(ValueLayout.JAVA_BYTE, 4, (byte) Math.min(tcb.retransmits, 255));
         out.set(ValueLayout.JAVA_BYTE, 5, (byte) ((tcb.timestampsOk ? OPTION_TIMESTAMPS : 0) |

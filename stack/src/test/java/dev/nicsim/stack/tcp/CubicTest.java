@@ -142,4 +142,21 @@ class CubicTest
         cubic.acked(tcb, MSS, tcb.cwnd);
         assertEquals(2 * MSS, tcb.cwnd);
     }
+
+    @Test
+    void growsWhileTheFlightIsWithinASegmentOfCwnd()
+    {
+        lossAt(100, 100 * Time.MS);
+        sim.consume(Time.S);
+        final int cwnd = tcb.cwnd;
+        // A whole segment of room left: the sender is not cwnd-limited, so no growth (RFC 7661, Linux).
+        cubic.acked(tcb, MSS, cwnd - MSS);
+        assertEquals(cwnd, tcb.cwnd);
+        // Less than a segment of room (a small segment held back by Nagle): limited, as Linux counts segments.
+        for (int i = 0; i < 10; i++)
+        {
+            cubic.acked(tcb, MSS, tcb.cwnd - MSS / 2);
+        }
+        assertTrue(tcb.cwnd > cwnd, "grew from " + cwnd + " to " + tcb.cwnd);
+    }
 }

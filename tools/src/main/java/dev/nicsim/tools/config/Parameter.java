@@ -18,7 +18,9 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
     /** The kinds of value a parameter takes. */
     public enum Kind
     {
-        INTEGER, DECIMAL, BOOLEAN, CHOICE, TEXT
+        INTEGER, DECIMAL, BOOLEAN, CHOICE, TEXT,
+        /** Strictly increasing integers in [min, max], comma-separated; empty for none. */
+        ORDINALS
     }
 
     /** Stands for a host's letter in a per-host key ({@code host.<host>.driver} is set as {@code host.B.driver}). */
@@ -84,6 +86,12 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
         return new Parameter(key, Kind.TEXT, defaultValue, "", 0, 0, 1, List.of(form), meaning);
     }
 
+    /** Places in a sequence (frame numbers, say): strictly increasing integers in [min, max]; none by default. */
+    public static Parameter ordinals(final String key, final long min, final long max, final String meaning)
+    {
+        return new Parameter(key, Kind.ORDINALS, "", "", min, max, 1, List.of(), meaning);
+    }
+
     /** Whether this key is a per-host template holding {@link #HOST_PLACEHOLDER}. */
     public boolean perHost()
     {
@@ -102,6 +110,8 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
             case BOOLEAN -> "true or false";
             case CHOICE -> "one of " + String.join(", ", choices);
             case TEXT -> choices.getFirst();
+            case ORDINALS -> "strictly increasing integers in [" + (long) min + ", " + (long) max + "], " +
+                "comma-separated, or nothing";
         };
     }
 
@@ -152,6 +162,21 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
                 {
                     return value;
                 }
+                case ORDINALS ->
+                {
+                    final StringBuilder canonical = new StringBuilder();
+                    long previous = Long.MIN_VALUE;
+                    for (final long ordinal : parseOrdinals(value))
+                    {
+                        if (ordinal < min || ordinal > max || ordinal <= previous)
+                        {
+                            throw outOfRange(value);
+                        }
+                        previous = ordinal;
+                        canonical.append(canonical.isEmpty() ? "" : ",").append(ordinal);
+                    }
+                    return canonical.toString();
+                }
                 default ->
                 {
                     if (!choices.contains(value))
@@ -166,6 +191,22 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
         {
             throw outOfRange(value);
         }
+    }
+
+    /** The numbers of an {@link Kind#ORDINALS} value, unchecked; an empty value has none. */
+    static long[] parseOrdinals(final String value)
+    {
+        if (value.isBlank())
+        {
+            return new long[0];
+        }
+        final String[] parts = value.split(",");
+        final long[] ordinals = new long[parts.length];
+        for (int i = 0; i < parts.length; i++)
+        {
+            ordinals[i] = Long.parseLong(parts[i].trim().replace("_", ""));
+        }
+        return ordinals;
     }
 
     private ConfigException outOfRange(final String value)

@@ -49,6 +49,7 @@ public final class PlatformParameters
     public static final String HOST_GRO = "host.gro_frame_ns";
 
     public static final String FAULT_DROP = "fault.drop";
+    public static final String FAULT_DROP_FRAMES = "fault.drop_frames";
     public static final String FAULT_CORRUPT = "fault.corrupt";
     public static final String FAULT_DUPLICATE = "fault.duplicate";
     public static final String FAULT_REORDER = "fault.reorder";
@@ -125,6 +126,9 @@ public final class PlatformParameters
                 "(estimate); the merged packets then cost host.stack_rx_packet_ns each"),
 
             Parameter.decimal(FAULT_DROP, 0, "", 0, 1, "probability a frame is lost on the link"),
+            Parameter.ordinals(FAULT_DROP_FRAMES, 1, Long.MAX_VALUE, "frames lost on purpose: each receiving end " +
+                "loses the frames it receives at these places, counted from 1 (e.g. 300,20000): the same losses " +
+                "in every run"),
             Parameter.decimal(FAULT_CORRUPT, 0, "", 0, 1, "probability a frame gets one bit flipped (FCS then fails)"),
             Parameter.decimal(FAULT_DUPLICATE, 0, "", 0, 1, "probability a frame arrives twice"),
             Parameter.decimal(FAULT_REORDER, 0, "", 0, 1, "probability a frame swaps places with the next one"),

@@ -153,6 +153,12 @@ public final class Settings
         return Boolean.parseBoolean(text(key));
     }
 
+    /** The numbers of an {@link Parameter.Kind#ORDINALS} key, in order; none when it is empty. */
+    public long[] ordinals(final String key)
+    {
+        return Parameter.parseOrdinals(text(key));
+    }
+
     /** A duration given in nanoseconds (possibly fractional), in whole picoseconds. */
     public long picosFromNanos(final String key)
     {

@@ -115,7 +115,7 @@ public final class RunSummary
             case INTEGER -> Long.parseLong(value);
             case DECIMAL -> Double.parseDouble(value);
             case BOOLEAN -> Boolean.parseBoolean(value);
-            case CHOICE, TEXT -> value;
+            case CHOICE, TEXT, ORDINALS -> value;
         };
     }
 

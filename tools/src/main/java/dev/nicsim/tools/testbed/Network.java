@@ -9,6 +9,7 @@ import dev.nicsim.hw.eth.EthernetLink;
 import dev.nicsim.hw.eth.EthernetSwitch;
 import dev.nicsim.hw.eth.FrameTap;
 import dev.nicsim.hw.eth.ReorderFault;
+import dev.nicsim.hw.eth.ScriptedDropFault;
 import dev.nicsim.hw.sim.Pacing;
 import dev.nicsim.hw.sim.Simulator;
 import dev.nicsim.hw.sim.Time;
@@ -125,6 +126,11 @@ public final class Network
         if (drop > 0)
         {
             end.addReceiveFault(new DropFault(drop, seed));
+        }
+        final long[] dropFrames = settings.ordinals(PlatformParameters.FAULT_DROP_FRAMES);
+        if (dropFrames.length > 0)
+        {
+            end.addReceiveFault(new ScriptedDropFault(dropFrames));
         }
         if (corrupt > 0)
         {

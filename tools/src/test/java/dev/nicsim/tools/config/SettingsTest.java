@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,6 +98,22 @@ class SettingsTest
             () -> TestbedParameters.defaults().assign("fault.dorp=0.1"));
         assertTrue(error.getMessage().contains("did you mean 'fault.drop'?"), error.getMessage());
         assertThrows(ConfigException.class, () -> TestbedParameters.defaults().assign("no-equals-sign"));
+    }
+
+    @Test
+    void shouldTakeFramesToDropAsIncreasingPlacesAndRefuseAnythingElse()
+    {
+        final Settings settings = TestbedParameters.defaults().assign("fault.drop_frames= 300, 20_000 ,25000");
+        assertEquals("300,20000,25000", settings.text("fault.drop_frames"));
+        assertArrayEquals(new long[] {300, 20_000, 25_000}, settings.ordinals("fault.drop_frames"));
+        assertArrayEquals(new long[0], TestbedParameters.defaults().ordinals("fault.drop_frames"));
+        for (final String bad : new String[] {"5,5", "9,3", "0", "-1", "3,x", "3,,4"})
+        {
+            final ConfigException error = assertThrows(ConfigException.class,
+                () -> TestbedParameters.defaults().assign("fault.drop_frames=" + bad));
+            assertTrue(error.getMessage().contains("fault.drop_frames") &&
+                error.getMessage().contains("strictly increasing"), error.getMessage());
+        }
     }
 
     @Test

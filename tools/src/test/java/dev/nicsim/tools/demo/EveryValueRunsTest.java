@@ -123,6 +123,7 @@ class EveryValueRunsTest
             case CHOICE -> parameter.choices();
             // A driver: the built-in one and the reference C driver (its library is built with the project).
             case TEXT -> parameter.perHost() ? List.of() : List.of(parameter.defaultValue(), "c:ns1");
+            case ORDINALS -> List.of("", (long) parameter.min() + "," + (long) parameter.max());
         };
     }
 }
