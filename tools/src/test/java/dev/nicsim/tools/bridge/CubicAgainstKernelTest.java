@@ -178,7 +178,9 @@ class CubicAgainstKernelTest
         // start ended early (Linux's HyStart), W_max is small and W_est may be above it at K: then the window does
         // not stall there but grows about alpha per round trip. Within 3 segments of the boundary, only the shape.
         final CwndTrace.Reduction first = reductions.getFirst();
-        assertTrue(first.end() - first.at() > 1.8 * first.k(), "epoch 1 ends past 1.8 K: " + seen);
+        // 1.5 K puts the last third of K (Growth.late) past K. The next loss comes at a fixed frame, so a run whose
+        // slow start HyStart did not end early (W_max 156, K 4.9 s) has the shortest epoch: 1.79 K was seen.
+        assertTrue(first.end() - first.at() > 1.5 * first.k(), "epoch 1 ends past 1.5 K: " + seen);
         final Growth growth = Growth.of(trace, first);
         final double renoPerSecond = CwndTrace.ALPHA / trace.meanRtt();
         final double renoAtK = first.ssthresh() + renoPerSecond * first.k();
