@@ -52,41 +52,32 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 3, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
 public class SimulationSpeedBenchmark
 {
-    /** The simulated time the ops covered; JMH divides it by the iteration's wall time. */
+    /**
+     * The simulated time the ops covered and the payload a perf run's servers received in it (0 for the other
+     * benchmarks); JMH divides each by the iteration's wall time.
+     */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.OPERATIONS)
     public static class SimulatedTime
     {
         long picoseconds;
+        long payloadBytes;
 
         @Setup(Level.Iteration)
         public void reset()
         {
             picoseconds = 0;
+            payloadBytes = 0;
         }
 
         public double simulatedSeconds()
         {
             return (double) picoseconds / Time.S;
         }
-    }
-
-    /** The payload a perf run's servers received; JMH divides it by the iteration's wall time. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Delivered
-    {
-        long bytes;
-
-        @Setup(Level.Iteration)
-        public void reset()
-        {
-            bytes = 0;
-        }
 
         public double payloadMegabytes()
         {
-            return bytes / 1e6;
+            return payloadBytes / 1e6;
         }
     }
 
@@ -166,24 +157,24 @@ public class SimulationSpeedBenchmark
     }
 
     @Benchmark
-    public long perfOffloaded(final PerfOffloaded perf, final SimulatedTime time, final Delivered delivered)
+    public long perfOffloaded(final PerfOffloaded perf, final SimulatedTime time)
     {
-        return step(perf.run, time, delivered);
+        return step(perf.run, time);
     }
 
     @Benchmark
-    public long perf(final Perf perf, final SimulatedTime time, final Delivered delivered)
+    public long perf(final Perf perf, final SimulatedTime time)
     {
-        return step(perf.run, time, delivered);
+        return step(perf.run, time);
     }
 
     /* One perf op: PERF_STEP_PS more of the run, counting the simulated time and the payload delivered in it. */
-    private static long step(final PerfRun run, final SimulatedTime time, final Delivered delivered)
+    private static long step(final PerfRun run, final SimulatedTime time)
     {
         final long before = run.meter().bytesTotal();
         run.advance(PERF_STEP_PS);
         time.picoseconds += PERF_STEP_PS;
-        delivered.bytes += run.meter().bytesTotal() - before;
+        time.payloadBytes += run.meter().bytesTotal() - before;
         return run.sim().now();
     }
 
