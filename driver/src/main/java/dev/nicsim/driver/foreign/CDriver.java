@@ -17,6 +17,8 @@ import dev.nicsim.hw.pcie.PciFunction;
 import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
 import dev.nicsim.hw.sim.Simulator;
+import dev.nicsim.nic.regs.DeviceIdentity;
+import dev.nicsim.nic.regs.NicRegisters;
 import dev.nicsim.nic.regs.QueueRegisters;
 import dev.nicsim.stack.device.FrameReceiver;
 
@@ -176,6 +178,8 @@ public final class CDriver implements DeviceDriver
     private int features;
     private int txCapacity;
     private int queues = 1;
+    /* The device's RX queue count, from the QUEUES register the driver reads at probe: where TX vectors start. */
+    private int deviceRxQueues;
     private int tsoMax;
     private int itr;
     private long rxUnclaimed;
@@ -354,9 +358,7 @@ public final class CDriver implements DeviceDriver
 
         private void handle()
         {
-            // MSI-X entry q is RX queue q's vector (datasheet §6) and reaches that queue's core; the others' work is
-            // queue 0's.
-            final int queue = entry < queues ? entry : 0;
+            final int queue = queueOf(entry);
             if (cpuBusy(queue, handler))
             {
                 return;
@@ -377,6 +379,18 @@ public final class CDriver implements DeviceDriver
             }
             rethrowFailure();
         }
+    }
+
+    /**
+     * The queue whose core MSI-X entry {@code entry} reaches: entry q is RX queue q's vector and entry rxQueues + q TX
+     * queue q's (datasheet §6), and both of a queue pair reach its core, as the Java driver and Linux's per-channel
+     * affinity have it (TX completions are reclaimed where the queue's NAPI runs). The link and error vector is
+     * queue 0's.
+     */
+    private int queueOf(final int entry)
+    {
+        final int queue = entry < deviceRxQueues ? entry : entry - deviceRxQueues;
+        return queue < queues ? queue : 0;
     }
 
     /**
@@ -807,7 +821,12 @@ public final class CDriver implements DeviceDriver
         }
         try
         {
-            return bar.read32(offset & 0xFFFF_FFFFL);
+            final int value = bar.read32(offset & 0xFFFF_FFFFL);
+            if (offset == NicRegisters.QUEUES)
+            {
+                deviceRxQueues = DeviceIdentity.queuesField(value, DeviceIdentity.QUEUES_RX_SHIFT);
+            }
+            return value;
         }
         catch (final RuntimeException e)
         {

@@ -940,7 +940,12 @@ public final class Posix
                 {
                     final ReadinessHandler target = handler;
                     disarm();
+                    // The handler may run inside another call of this process (one made outside events lets the
+                    // simulation catch up before it returns): like a signal handler, it must leave that call's
+                    // errno as it found it.
+                    final int interrupted = errno;
                     target.ready(fd, revents);
+                    errno = interrupted;
                 }
             }
             finally

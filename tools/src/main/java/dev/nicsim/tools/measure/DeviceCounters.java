@@ -122,6 +122,7 @@ public final class DeviceCounters
         values.put(h + "dma.msix_messages", dma.messagesSent());
         values.put(h + "dma.read_tag_ps", dma.tagTimePs());
         values.put(h + "dma.read_tag_waits", dma.tagWaits());
+        values.put(h + "dma.completer_busy_ps", dma.completerBusyPs());
         direction(values, h + "pcie.upstream.", host.slot().link().upstream());
         direction(values, h + "pcie.downstream.", host.slot().link().downstream());
 

@@ -130,6 +130,20 @@ class PerfRunTest
         }
     }
 
+    /**
+     * With two cores, the clients on one core share a process, and each connect() (made outside events) lets earlier
+     * clients' handlers run before it returns; their EAGAINs once replaced its EINPROGRESS and two flows gave up.
+     */
+    @Test
+    void everyFlowConnectsOnTwoCores()
+    {
+        final PerfResult result = run(PerfOptions.defaults(PerfTest.TCP_STREAM).withFlows(16).withDuration(0.0005)
+            .withWarmup(0.0005).withSamples(1), "host.cores=2", "nic.queues=2", "driver.queues=2");
+
+        assertEquals(16, result.connectionBytes().length, "connections accepted");
+        assertTrue(result.errors().isEmpty(), "no client failed: " + result.errors());
+    }
+
     @Test
     void incastThroughFiniteSwitchBuffersDropsAndRecovers()
     {

@@ -67,6 +67,7 @@ public final class DmaEngine
     private long tagsChangedAt;
     private long tagWaits;
     private long completerFreeAt;
+    private long completerBusyPs;
 
     private DmaFaultListener faultListener;
     private DmaFault lastFault;
@@ -311,6 +312,16 @@ public final class DmaEngine
         return tagTimePs + tagsInUse * (sim.now() - tagsChangedAt);
     }
 
+    /**
+     * Picoseconds the root complex spent streaming this device's read data ({@link PcieConfig#completerPsPerByte()}
+     * per byte, one request after another), counted when each request is issued: over a window, divided by its
+     * length, how busy the completer was. Near 1, reads wait for it and it caps the device's read bandwidth.
+     */
+    public long completerBusyPs()
+    {
+        return completerBusyPs;
+    }
+
     /** Read requests that found every tag in use and waited for one (PcieConfig.maxOutstandingReads). */
     public long tagWaits()
     {
@@ -324,6 +335,7 @@ public final class DmaEngine
         final long requestSent = link.upstream().transmit(sim.now(), PcieConfig.REQUEST_OVERHEAD_BYTES);
         final long streamStart = Math.max(requestSent, completerFreeAt);
         completerFreeAt = streamStart + request.length * pcie.completerPsPerByte();
+        completerBusyPs += completerFreeAt - streamStart;
         sim.schedule(request, completerFreeAt + pcie.readLatencyPs());
     }
 

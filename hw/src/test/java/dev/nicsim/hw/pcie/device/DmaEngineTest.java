@@ -85,6 +85,8 @@ class DmaEngineTest
         assertEquals(545_972, completions.get(0)[2]);
         assertEquals(545_972 + 64 * pcie.completerPsPerByte(), completions.get(1)[2],
             "the second request waits only for the root complex to stream the first one's data");
+        assertEquals(128 * pcie.completerPsPerByte(), dma.completerBusyPs(),
+            "the completer was busy streaming both requests' bytes, one after the other");
     }
 
     @Test

@@ -1,0 +1,51 @@
+package dev.nicsim.tools.workload;
+
+import dev.nicsim.tools.workload.perf.PerfOptions;
+import dev.nicsim.tools.workload.perf.PerfResult;
+import dev.nicsim.tools.workload.perf.PerfTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue #18's fifth "must show": at 100 Gb/s with TSO, GRO and 8 cores, what stops 16 TCP_STREAM flows short of the
+ * line is the sender's DMA reads. The root complex streams read data one request after another at
+ * {@code pcie.completer_ps_per_byte} (265 ps/B by default, fitted to pcie-bench's single-read latencies: 3.8 GB/s),
+ * so the sending NIC's completer is busy the whole window and its TX rings fill while both hosts' cores have time to
+ * spare. A root complex that streams at 15 GB/s on a Gen4 x16 link lets the same hosts reach the line's payload rate.
+ */
+class LineRateTest
+{
+    /** 1448 payload bytes per 1538 bytes of wire time (timestamps on; preamble, FCS and gap counted). */
+    private static final double PAYLOAD_RATE_GBPS = 100.0 * 1448 / 1538;
+
+    private static PerfResult run(final String... platform)
+    {
+        final String[] assignments = {"link.rate_gbps=100", "host.cores=8", "nic.queues=8", "driver.queues=8",
+            "nic.tso=true", "stack.gro=true"};
+        final String[] all = Arrays.copyOf(assignments, assignments.length + platform.length);
+        System.arraycopy(platform, 0, all, assignments.length, platform.length);
+        return PerfRunTest.run(PerfOptions.defaults(PerfTest.TCP_STREAM).withFlows(16).withDuration(0.0005)
+            .withWarmup(0.0005).withSamples(1), all);
+    }
+
+    @Test
+    void theSendersReadCompleterStopsTheDefaultsAndAFasterRootComplexReachesTheLine()
+    {
+        final PerfResult defaults = run();
+        final double completerBusy = defaults.counters().get("A.dma.completer_busy_ps") /
+            (double) defaults.windowPs();
+        assertTrue(completerBusy > 0.95, "A's read completer is busy the whole window: " + completerBusy);
+        assertTrue(defaults.counters().get("A.driver.tx_ring_full") > 0, "A's TX rings fill behind it");
+        assertTrue(defaults.goodputGbps() < 0.4 * PAYLOAD_RATE_GBPS, "capped: " + defaults.goodputGbps());
+        assertTrue(defaults.cpu().get(1).busy() < 0.9, "B's cores have time to spare: " + defaults.cpu().get(1));
+
+        final PerfResult faster = run("pcie.completer_ps_per_byte=66", "pcie.generation=4", "pcie.lanes=16");
+        assertTrue(faster.goodputGbps() >= 0.9 * PAYLOAD_RATE_GBPS, "at least 90 % of the line's payload rate: " +
+            faster.goodputGbps() + " of " + PAYLOAD_RATE_GBPS + " Gb/s");
+        assertEquals(0, faster.retransmissions(), "no loss on the way");
+    }
+}
