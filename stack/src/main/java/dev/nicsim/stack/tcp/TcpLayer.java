@@ -466,6 +466,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         child.localAddress = request.localAddress;
         child.remoteAddress = request.remoteAddress;
         child.remotePort = request.remotePort;
+        // sk_clone_lock copies sk_sndbuf and sk_rcvbuf: SO_SNDBUF/SO_RCVBUF set on a listener hold for its children.
+        child.sendBuffer.setLimit(listener.sendBuffer.capacity());
+        child.receiveBuffer.setLimit(listener.receiveBuffer.capacity());
         final Tcb tcb = child.tcb;
         tcb.passive = true;
         tcb.copyOptions(request.options);
