@@ -84,6 +84,16 @@ final class UdpClient implements ReadinessHandler
         {
             return;
         }
+        // A sender that would find its core busy runs when the core frees instead, behind what is already waiting
+        // there: an interrupt handler waits for a busy core the same way, and a sender that queued ahead of it each
+        // time (its next datagram is always due before the core frees when the CPU is the bottleneck) would keep it
+        // off the core for ever. Linux preempts the sender for the interrupt; the receive path then still runs.
+        final long free = process.host.cpu().busyUntil(posix.core());
+        if (free > sim.now())
+        {
+            sim.schedule(tick, free);
+            return;
+        }
         if (posix.sendto(fd, process.sendBuffer, messageBytes, 0, server, SOCKADDR_IN_SIZE) >= 0)
         {
             meter.datagramSent();
