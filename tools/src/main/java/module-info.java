@@ -9,7 +9,6 @@ module dev.nicsim.tools {
     requires org.knowm.xchart;
     requires VectorGraphics2D;
     requires java.desktop;
-    requires java.management;
     requires jssc;
     requires HdrHistogram;
 

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 3, jvmArgsAppend = {"-XX:MaxInlineLevel=30", "-Xms2g", "-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
+@Fork(value = 3, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
 @State(Scope.Thread)
 public class FlatConnectBenchmark
 {

@@ -19,7 +19,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.File;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -323,15 +322,9 @@ final class SweepCommand implements Runnable
         }
         final String java = ProcessHandle.current().info().command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        final List<String> command = new ArrayList<>();
-        command.add(java);
-        // The JIT flags this JVM runs with (./nicsim's -XX:MaxInlineLevel), so every point runs the same code.
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(flag -> flag.startsWith("-XX:"))
-            .forEach(command::add);
-        command.addAll(List.of("--enable-native-access=" + SweepCommand.class.getModule().getName(), "-p",
+        return List.of(java, "--enable-native-access=" + SweepCommand.class.getModule().getName(), "-p",
             String.join(File.pathSeparator, entries), "-m",
-            SweepCommand.class.getModule().getName() + "/" + Main.class.getName()));
-        return command;
+            SweepCommand.class.getModule().getName() + "/" + Main.class.getName());
     }
 
     /** A progress bar on a terminal; nothing when the output is piped or captured. */
