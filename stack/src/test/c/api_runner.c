@@ -36,6 +36,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "runner_common.h"
 
 #define MAX_VARS 16
 #define MAX_TOKENS 8
@@ -49,32 +50,6 @@ static struct {
     int fd;
 } vars[MAX_VARS];
 static int var_count;
-
-static const struct {
-    int value;
-    const char *name;
-} errnos[] = {
-    {EBADF, "EBADF"}, {EFAULT, "EFAULT"}, {EINVAL, "EINVAL"}, {ENOTSOCK, "ENOTSOCK"},
-    {EAFNOSUPPORT, "EAFNOSUPPORT"}, {EISCONN, "EISCONN"}, {EALREADY, "EALREADY"}, {EINPROGRESS, "EINPROGRESS"},
-    {ECONNREFUSED, "ECONNREFUSED"}, {ECONNABORTED, "ECONNABORTED"}, {ECONNRESET, "ECONNRESET"},
-    {ETIMEDOUT, "ETIMEDOUT"}, {EADDRNOTAVAIL, "EADDRNOTAVAIL"}, {EADDRINUSE, "EADDRINUSE"}, {EACCES, "EACCES"},
-    {ENETUNREACH, "ENETUNREACH"}, {EHOSTUNREACH, "EHOSTUNREACH"}, {EAGAIN, "EAGAIN"}, {ENOTCONN, "ENOTCONN"},
-    {EPIPE, "EPIPE"}, {EOPNOTSUPP, "EOPNOTSUPP"}, {EDESTADDRREQ, "EDESTADDRREQ"}, {EMSGSIZE, "EMSGSIZE"},
-    {ENOPROTOOPT, "ENOPROTOOPT"}, {EPROTONOSUPPORT, "EPROTONOSUPPORT"}, {EDOM, "EDOM"}, {EPERM, "EPERM"},
-    {ENOBUFS, "ENOBUFS"}, {EPROTOTYPE, "EPROTOTYPE"},
-};
-
-static const char *errno_name(int e)
-{
-    if (e == 0)
-        return "0";
-    for (unsigned i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
-        if (errnos[i].value == e)
-            return errnos[i].name;
-    static char unknown[32];
-    snprintf(unknown, sizeof unknown, "errno %d", e);
-    return unknown;
-}
 
 static const struct {
     short value;
@@ -190,30 +165,6 @@ static void sleep_ms(int ms)
 {
     struct timespec t = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
     nanosleep(&t, NULL);
-}
-
-static int option(const char *name, int *level)
-{
-    static const struct {
-        const char *name;
-        int level;
-        int option;
-    } options[] = {
-        {"SO_ERROR", SOL_SOCKET, SO_ERROR}, {"SO_TYPE", SOL_SOCKET, SO_TYPE},
-        {"SO_REUSEADDR", SOL_SOCKET, SO_REUSEADDR}, {"SO_BROADCAST", SOL_SOCKET, SO_BROADCAST},
-        {"SO_SNDBUF", SOL_SOCKET, SO_SNDBUF}, {"SO_RCVBUF", SOL_SOCKET, SO_RCVBUF},
-        {"SO_RCVTIMEO", SOL_SOCKET, SO_RCVTIMEO}, {"SO_SNDTIMEO", SOL_SOCKET, SO_SNDTIMEO},
-        {"SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE}, {"TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY},
-        {"TCP_MAXSEG", IPPROTO_TCP, TCP_MAXSEG}, {"TCP_INFO", IPPROTO_TCP, TCP_INFO},
-    };
-    for (unsigned i = 0; i < sizeof options / sizeof options[0]; i++) {
-        if (strcmp(options[i].name, name) == 0) {
-            *level = options[i].level;
-            return options[i].option;
-        }
-    }
-    fprintf(stderr, "unknown option %s\n", name);
-    exit(2);
 }
 
 /* Runs one step; writes its result (without the "= ") into out. */

@@ -44,6 +44,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "runner_common.h"
 
 static int tun;
 static int tap;
@@ -68,26 +69,6 @@ static void hex(const uint8_t *bytes, int length, char *text)
     for (int i = 0; i < length; i++)
         sprintf(text + 2 * i, "%02x", bytes[i]);
     text[2 * length] = 0;
-}
-
-static const char *errno_name(int e)
-{
-    if (e == 0)
-        return "0";
-    static const struct {
-        int value;
-        const char *name;
-    } names[] = {
-        {EAGAIN, "EAGAIN"}, {EINPROGRESS, "EINPROGRESS"}, {ECONNRESET, "ECONNRESET"}, {ECONNREFUSED,
-        "ECONNREFUSED"}, {ETIMEDOUT, "ETIMEDOUT"}, {EPIPE, "EPIPE"}, {ENOTCONN, "ENOTCONN"}, {EBADF, "EBADF"},
-        {EINVAL, "EINVAL"}, {ENOPROTOOPT, "ENOPROTOOPT"}, {EISCONN, "EISCONN"}, {EALREADY, "EALREADY"},
-    };
-    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (names[i].value == e)
-            return names[i].name;
-    static char unknown[32];
-    snprintf(unknown, sizeof unknown, "errno %d", e);
-    return unknown;
 }
 
 /* Where the TCP header's timestamp option is (offset of TSval from the TCP header), or -1. */
@@ -219,27 +200,6 @@ static void result(const char *call, long value)
         printf("call %lld %s = %s\n", now_us(), call, errno_name(errno));
     else
         printf("call %lld %s = %ld\n", now_us(), call, value);
-}
-
-static int option(const char *name, int *level)
-{
-    static const struct {
-        const char *name;
-        int level;
-        int option;
-    } options[] = {
-        {"SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE}, {"SO_RCVBUF", SOL_SOCKET, SO_RCVBUF},
-        {"TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE}, {"TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL},
-        {"TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT}, {"TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY},
-    };
-    for (unsigned i = 0; i < sizeof options / sizeof options[0]; i++) {
-        if (strcmp(options[i].name, name) == 0) {
-            *level = options[i].level;
-            return options[i].option;
-        }
-    }
-    fprintf(stderr, "unknown socket option %s\n", name);
-    exit(2);
 }
 
 static struct sockaddr_in address(const char *ip, int port)

@@ -1,0 +1,67 @@
+/* What both kernel-differential runners name the same way: errno values and socket options. */
+#ifndef RUNNER_COMMON_H
+#define RUNNER_COMMON_H
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* errno values by name, as the runners print them (0 as "0"). */
+static const struct {
+    int value;
+    const char *name;
+} errnos[] = {
+    {EBADF, "EBADF"}, {EFAULT, "EFAULT"}, {EINVAL, "EINVAL"}, {ENOTSOCK, "ENOTSOCK"},
+    {EAFNOSUPPORT, "EAFNOSUPPORT"}, {EISCONN, "EISCONN"}, {EALREADY, "EALREADY"}, {EINPROGRESS, "EINPROGRESS"},
+    {ECONNREFUSED, "ECONNREFUSED"}, {ECONNABORTED, "ECONNABORTED"}, {ECONNRESET, "ECONNRESET"},
+    {ETIMEDOUT, "ETIMEDOUT"}, {EADDRNOTAVAIL, "EADDRNOTAVAIL"}, {EADDRINUSE, "EADDRINUSE"}, {EACCES, "EACCES"},
+    {ENETUNREACH, "ENETUNREACH"}, {EHOSTUNREACH, "EHOSTUNREACH"}, {EAGAIN, "EAGAIN"}, {ENOTCONN, "ENOTCONN"},
+    {EPIPE, "EPIPE"}, {EOPNOTSUPP, "EOPNOTSUPP"}, {EDESTADDRREQ, "EDESTADDRREQ"}, {EMSGSIZE, "EMSGSIZE"},
+    {ENOPROTOOPT, "ENOPROTOOPT"}, {EPROTONOSUPPORT, "EPROTONOSUPPORT"}, {EDOM, "EDOM"}, {EPERM, "EPERM"},
+    {ENOBUFS, "ENOBUFS"}, {EPROTOTYPE, "EPROTOTYPE"},
+};
+
+static const char *errno_name(int e)
+{
+    if (e == 0)
+        return "0";
+    for (unsigned i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
+        if (errnos[i].value == e)
+            return errnos[i].name;
+    static char unknown[32];
+    snprintf(unknown, sizeof unknown, "errno %d", e);
+    return unknown;
+}
+
+/* The option named `name`, with its level in *level; exits 2 on a name the table does not have. */
+static int option(const char *name, int *level)
+{
+    static const struct {
+        const char *name;
+        int level;
+        int option;
+    } options[] = {
+        {"SO_ERROR", SOL_SOCKET, SO_ERROR}, {"SO_TYPE", SOL_SOCKET, SO_TYPE},
+        {"SO_REUSEADDR", SOL_SOCKET, SO_REUSEADDR}, {"SO_BROADCAST", SOL_SOCKET, SO_BROADCAST},
+        {"SO_SNDBUF", SOL_SOCKET, SO_SNDBUF}, {"SO_RCVBUF", SOL_SOCKET, SO_RCVBUF},
+        {"SO_RCVTIMEO", SOL_SOCKET, SO_RCVTIMEO}, {"SO_SNDTIMEO", SOL_SOCKET, SO_SNDTIMEO},
+        {"SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE}, {"TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY},
+        {"TCP_MAXSEG", IPPROTO_TCP, TCP_MAXSEG}, {"TCP_INFO", IPPROTO_TCP, TCP_INFO},
+        {"TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE}, {"TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL},
+        {"TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT},
+    };
+    for (unsigned i = 0; i < sizeof options / sizeof options[0]; i++) {
+        if (strcmp(options[i].name, name) == 0) {
+            *level = options[i].level;
+            return options[i].option;
+        }
+    }
+    fprintf(stderr, "unknown socket option %s\n", name);
+    exit(2);
+}
+
+#endif
