@@ -45,9 +45,16 @@ public final class TwoHosts
      *  (0: A has no default route). */
     public TwoHosts(final StackConfig configA, final StackConfig configB, final int features, final int gatewayOfA)
     {
+        this(configA, configB, features, gatewayOfA, 1);
+    }
+
+    /** As {@link #TwoHosts(StackConfig, StackConfig, int, int)}, with {@code coresOfA} cores on A. */
+    public TwoHosts(final StackConfig configA, final StackConfig configB, final int features, final int gatewayOfA,
+        final int coresOfA)
+    {
         pair = PairedDevice.pair(sim, EthernetConfig.tenGigabit(), "a.eth0", 0x0200_0000_0001L, "b.eth0",
             0x0200_0000_0002L, features);
-        a = new NetworkStack(sim, new HostCpu(sim, CpuCosts.defaults(), "a.cpu"), configA, "a");
+        a = new NetworkStack(sim, new HostCpu(sim, CpuCosts.defaults(), "a.cpu", coresOfA), configA, "a");
         b = new NetworkStack(sim, new HostCpu(sim, CpuCosts.defaults(), "b.cpu"), configB, "b");
         ethA = a.addInterface(pair.a(), A, 24);
         ethB = b.addInterface(pair.b(), B, 24);

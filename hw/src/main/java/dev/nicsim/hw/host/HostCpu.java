@@ -14,8 +14,9 @@ import dev.nicsim.hw.sim.Simulator;
  *
  * <p>Where work runs, as on a Linux host with IRQ affinity set per queue (Intel's {@code set_irq_affinity} layout):
  * the interrupt of queue {@code i} and the softirq work it starts run on core {@link #irqCore(int) i mod cores};
- * a program's system calls run on the core it is placed on; work that names no core (the host's other interrupts,
- * protocol timers) runs on core 0.
+ * a program's system calls run on the core it is placed on; a caller may name a core for other work (the stack runs
+ * a connection's timers where its protocol work last ran); work that names no core (the host's other interrupts,
+ * ARP and TIME_WAIT timers) runs on core 0.
  *
  * <p>Busy time is split by {@link CpuUse}, per core: each activity has a use, and a charge made for another use
  * inside it counts there; whatever else the activity's time holds (an MMIO read the CPU stalls on, say) counts for

@@ -127,6 +127,12 @@ public final class StackContext
         cpu.begin(CpuUse.STACK);
     }
 
+    /** Starts protocol work from an event on {@code core} (a connection's timer, on the core it was armed from). */
+    public void enterSoftirq(final int core)
+    {
+        cpu.begin(core, CpuUse.STACK);
+    }
+
     public void exitSoftirq()
     {
         cpu.end();

@@ -82,6 +82,11 @@ public final class Tcb extends SynOptions
     /* ACK scheduling, and the rate limit of challenge and out-of-window ACKs (Linux's last_oow_ack_time). */
     public int segmentsUnacked;
     public long lastOutOfWindowAck = Long.MIN_VALUE;
+    /**
+     * The core that last ran this connection's protocol work (its softirq or a system call): its timers fire there, as
+     * Linux's mod_timer queues a timer on the CPU that arms it, so a flow's timers follow its queue's core.
+     */
+    public int core;
 
     /*
      * Keepalive (SO_KEEPALIVE; TCP_KEEPIDLE, TCP_KEEPINTVL in seconds and TCP_KEEPCNT, 0 for Linux's defaults), the
@@ -157,6 +162,7 @@ public final class Tcb extends SynOptions
         finSeq = 0;
         segmentsUnacked = 0;
         lastOutOfWindowAck = Long.MIN_VALUE;
+        core = 0;
         keepalive = false;
         keepIdleSeconds = 0;
         keepIntervalSeconds = 0;

@@ -189,6 +189,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             return DropReason.TCP_NO_SOCKET;
         }
         final Tcb tcb = socket.tcb;
+        tcb.core = stack.cpu().runningCore();
         final int outcome = switch (tcb.state)
         {
             case LISTEN -> listenInput(seg, socket);
@@ -470,6 +471,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         child.sendBuffer.setLimit(listener.sendBuffer.capacity());
         child.receiveBuffer.setLimit(listener.receiveBuffer.capacity());
         final Tcb tcb = child.tcb;
+        tcb.core = stack.cpu().runningCore();
         tcb.passive = true;
         tcb.copyOptions(request.options);
         tcb.irs = request.irs;
@@ -1284,6 +1286,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         socket.shutdown = 0;
         socket.done = false;
         connections.add(socket);
+        tcb.core = stack.cpu().runningCore();
         sendSyn(socket, tcb, false);
         stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
         return 0;
@@ -1612,6 +1615,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     /** Sends what the send buffer, the peer's window and the congestion window allow, then a FIN if it is due. */
     public void output(final TcpSocket socket, final Tcb tcb)
     {
+        tcb.core = stack.cpu().runningCore();
         final TcpState state = tcb.state;
         if (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT && state != TcpState.FIN_WAIT_1 &&
             state != TcpState.LAST_ACK && state != TcpState.CLOSING)
@@ -1982,7 +1986,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
 
     void retransmitTimeout(final Tcb tcb)
     {
-        stack.enterSoftirq();
+        stack.enterSoftirq(tcb.core);
         final TcpSocket socket = tcb.socket;
         switch (tcb.state)
         {
@@ -2164,7 +2168,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
 
     void keepaliveTimeout(final Tcb tcb)
     {
-        stack.enterSoftirq();
+        stack.enterSoftirq(tcb.core);
         if (tcb.keepalive && keepaliveApplies(tcb))
         {
             keepalive(tcb.socket, tcb);
@@ -2215,7 +2219,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
 
     void delayedAckTimeout(final Tcb tcb)
     {
-        stack.enterSoftirq();
+        stack.enterSoftirq(tcb.core);
         if (tcb.state.synchronizedState() && tcb.segmentsUnacked > 0)
         {
             sendAck(tcb.socket, tcb);
@@ -2226,7 +2230,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
 
     void closeTimeout(final Tcb tcb)
     {
-        stack.enterSoftirq();
+        stack.enterSoftirq(tcb.core);
         if (tcb.state == TcpState.FIN_WAIT_2)
         {
             done(tcb.socket, tcb);
