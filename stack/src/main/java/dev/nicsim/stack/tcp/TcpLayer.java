@@ -1904,7 +1904,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private void sendReset(final int source, final int destination, final int sourcePort, final int destinationPort,
         final int seq, final int ack, final boolean withAck)
     {
-        sendReset(source, destination, sourcePort, destinationPort, seq, ack, withAck, 0);
+        sendReset(source, destination, sourcePort, destinationPort, seq, ack, withAck, 0, null);
     }
 
     /**
@@ -1915,18 +1915,30 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private void sendActiveReset(final TcpSocket socket, final Tcb tcb)
     {
         sendReset(socket.localAddress, socket.remoteAddress, socket.localPort, socket.remotePort, tcb.sndNxt,
-            tcb.rcvNxt, true, windowToAdvertise(socket, tcb));
+            tcb.rcvNxt, true, windowToAdvertise(socket, tcb), tcb);
     }
 
+    /**
+     * A reset with {@code window}; with {@code connection} (an active reset, Linux's tcp_send_active_reset through
+     * tcp_transmit_skb) it carries the timestamp option the connection uses, which a reset answering a segment
+     * (tcp_v4_send_reset, {@code connection} null) does not.
+     */
     private void sendReset(final int source, final int destination, final int sourcePort, final int destinationPort,
-        final int seq, final int ack, final boolean withAck, final int window)
+        final int seq, final int ack, final boolean withAck, final int window, final Tcb connection)
     {
-        if (beginSegment(source, destination, sourcePort, destinationPort, TcpSegment.HEADER_LENGTH) < 0)
+        final boolean timestamps = connection != null && connection.timestampsOk;
+        final int optionsLength = timestamps ? TcpSegment.TIMESTAMP_BLOCK : 0;
+        final int headerLength = TcpSegment.HEADER_LENGTH + optionsLength;
+        if (beginSegment(source, destination, sourcePort, destinationPort, headerLength) < 0)
         {
             return;
         }
         out.emit(sourcePort, destinationPort, seq, withAck ? ack : 0,
-            TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), window, 0);
+            TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), window, optionsLength);
+        if (timestamps)
+        {
+            out.writeOptions(-1, false, true, tsNow(connection.tsOffset), connection.tsRecent, -1);
+        }
         output.commit(claim, TcpSegment.CHECKSUM);
         stack.stats().resetsSent++;
         stack.stats().segmentsSent++;
