@@ -472,6 +472,12 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         child.receiveBuffer.setLimit(listener.receiveBuffer.capacity());
         final Tcb tcb = child.tcb;
         tcb.core = stack.cpu().runningCore();
+        // sk_clone_lock copies SOCK_KEEPOPEN and the keepalive settings: the connection probes as its listener says
+        // (tcp_create_openreq_child; the timer starts when it is established).
+        tcb.keepalive = listener.tcb.keepalive;
+        tcb.keepIdleSeconds = listener.tcb.keepIdleSeconds;
+        tcb.keepIntervalSeconds = listener.tcb.keepIntervalSeconds;
+        tcb.keepCount = listener.tcb.keepCount;
         tcb.passive = true;
         tcb.copyOptions(request.options);
         tcb.irs = request.irs;
