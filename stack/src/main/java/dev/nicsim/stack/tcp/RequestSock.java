@@ -22,6 +22,8 @@ public final class RequestSock extends MiniSock
     public int retransmits;
     /** The final ACK came while the accept queue was full and was dropped ({@code inet_rsk(req)->acked}). */
     public boolean acked;
+    /** When a repeated SYN last got the SYN-ACK again ({@code last_oow_ack_time}); Long.MIN_VALUE: never. */
+    public long lastOutOfWindowAck;
     /* The listener's SYN queue, doubly linked; and the pool. */
     RequestSock previousInQueue;
     RequestSock nextInQueue;

@@ -307,12 +307,14 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             request.remoteAddress, 0, 0);
         final int routed = routes.lookup(request.remoteAddress);
         options.advertisedMss = mss(options.userMss, routed == 0 ? routes.resultInterface().mtu() : 576);
-        // A fresh socket's receive buffer is empty: the SYN-ACK offers all of it, unscaled (RFC 7323 §2.2).
-        request.window = Math.min(stack.config().tcpReceiveBuffer(), MAX_WINDOW);
+        // The socket made from it inherits the listener's receive buffer size (SO_RCVBUF) and starts empty: the
+        // SYN-ACK offers all of it, unscaled (RFC 7323 §2.2).
+        request.window = Math.min(listener.receiveBuffer.capacity(), MAX_WINDOW);
         request.firstSynTime = stack.sim().now();
         request.rtoPs = stack.config().synPolicy().initialRtoPs();
         request.retransmits = 0;
         request.acked = false;
+        request.lastOutOfWindowAck = Long.MIN_VALUE;
     }
 
     /**
@@ -405,9 +407,16 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         if (flags == TcpSegment.SYN && seg.seq == request.irs && !pawsRejects)
         {
             // The SYN-ACK again, and its timer restarts from now at the current backoff (Linux's tcp_check_req:
-            // inet_rtx_syn_ack, then mod_timer_pending to reqsk_timeout).
-            sendSynAck(request, tsNow(request.options.tsOffset));
-            stack.sim().reschedule(request.timer, stack.sim().now() + request.rtoPs);
+            // inet_rtx_syn_ack, then mod_timer_pending to reqsk_timeout), at most once per tcp_invalid_ratelimit
+            // (tcp_oow_rate_limited on the request's last_oow_ack_time).
+            final long now = stack.sim().now();
+            if (request.lastOutOfWindowAck == Long.MIN_VALUE ||
+                now - request.lastOutOfWindowAck >= stack.config().challengeAckIntervalPs())
+            {
+                request.lastOutOfWindowAck = now;
+                sendSynAck(request, tsNow(request.options.tsOffset));
+                stack.sim().reschedule(request.timer, now + request.rtoPs);
+            }
             return DropReason.ACCEPTED;
         }
         if (flags == TcpSegment.ACK && seg.ack == request.iss + 1 && seg.seq == request.rcvNxt() && !pawsRejects &&
