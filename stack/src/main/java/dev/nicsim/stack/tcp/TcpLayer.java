@@ -493,7 +493,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         tcb.rcvNxt = request.rcvNxt();
         tcb.rcvWscale = tcb.wscaleOk ? stack.config().windowScale() : 0;
         tcb.sndWnd = request.peerWindow;
-        tcb.maxSndWnd = request.peerWindow;
+        // The largest window is the final ACK's, which the child processes next (tcp_create_openreq_child sets
+        // max_window from the ACK), not the SYN's: a SYN offering 65,535 then an ACK of 1,000 caps segments at 500.
+        tcb.maxSndWnd = 0;
         tcb.sndWl1 = request.irs;
         tcb.sndWl2 = request.peerAck;
         tcb.iss = request.iss;
