@@ -4,6 +4,7 @@ import dev.nicsim.hw.testsupport.ExternalTool;
 import org.junit.jupiter.api.Assertions;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,19 +14,19 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Slurm cluster of one node, in a folder of its own: a munge key and munged, a slurm.conf with this machine's CPUs,
  * slurmctld and slurmd, all on private sockets and ports so nothing of the system's Slurm (if any) is touched.
- * The daemons run in the foreground as child processes of the test, so closing it stops exactly the three it
- * started, with no pid files to read.
+ * slurmctld and slurmd run in the foreground as child processes of the test, and munged as a daemon stopped through
+ * its own socket, so closing it stops exactly the three it started.
  */
 final class OneNodeSlurm implements AutoCloseable
 {
     private final Path dir;
     private final Path conf;
     private final List<Process> daemons = new ArrayList<>();
+    private boolean mungeStarted;
 
     private OneNodeSlurm(final Path dir)
     {
@@ -105,44 +106,27 @@ final class OneNodeSlurm implements AutoCloseable
             "NodeName=" + host + " NodeAddr=127.0.0.1 CPUs=" + Runtime.getRuntime().availableProcessors() +
                 " RealMemory=2000 State=UNKNOWN",
             "PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP", ""));
+        // Nothing here reads or waits on a clock: each step blocks on the daemons' own sign that they are ready.
+        // munged without --foreground returns once its socket is up (the parent exits when the daemon has
+        // initialised); slurmctld and slurmd run in the foreground; a first job submitted with sbatch --wait returns
+        // once the controller took it and the node, registered, has run it.
         final Path mungeSocket = dir.resolve("munge.socket");
-        daemon("munged", "--foreground", "--force", "--socket=" + mungeSocket, "--key-file=" + keyFile,
-            "--log-file=" + dir.resolve("munged.log"), "--seed-file=" + dir.resolve("munge.seed"),
-            "--pid-file=" + dir.resolve("munged.pid"));
-        // Real daemons, not the simulation: the only things to wait on are their own signs of life (munged's socket,
-        // the node reported idle), checked with a bound so a broken installation fails with its logs instead of
-        // hanging. Nothing here asserts a duration.
-        awaitReady(() -> Files.exists(mungeSocket), "munged made no socket", "munged.log");
+        final Process munged = new ProcessBuilder("munged", "--force", "--socket=" + mungeSocket,
+            "--key-file=" + keyFile, "--log-file=" + dir.resolve("munged.log"), "--seed-file=" +
+            dir.resolve("munge.seed"), "--pid-file=" + dir.resolve("munged.pid")).redirectErrorStream(true)
+            .redirectOutput(dir.resolve("munged.out").toFile()).start();
+        if (munged.waitFor() != 0)
+        {
+            Assertions.fail("munged exited with " + munged.exitValue() + "; " + logTails("munged.out", "munged.log"));
+        }
+        mungeStarted = true;
         daemon("slurmctld", "-D", "-i", "-f", conf.toString());
         daemon("slurmd", "-D", "-f", conf.toString());
-        awaitReady(() -> run("sinfo", "-h", "-o", "%T").contains("idle"), "the one-node Slurm cluster did not come up",
-            "slurmctld.log", "slurmd.log");
-    }
-
-    private interface Check
-    {
-        boolean holds() throws IOException, InterruptedException;
-    }
-
-    private void awaitReady(final Check ready, final String failure, final String... logs)
-        throws IOException, InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!ready.holds())
+        final String first = run("sbatch", "--wait", "--output=/dev/null", "--wrap=true");
+        if (!first.contains("Submitted batch job"))
         {
-            for (final Process daemon : daemons)
-            {
-                if (!daemon.isAlive())
-                {
-                    Assertions.fail(daemon.info().command().orElse("a daemon") + " exited with " +
-                        daemon.exitValue() + "; " + logTails(logs));
-                }
-            }
-            if (System.nanoTime() > deadline)
-            {
-                Assertions.fail(failure + " within 60 s; " + logTails(logs));
-            }
-            Thread.sleep(100);
+            Assertions.fail("the one-node Slurm cluster ran no job: " + first + "; " +
+                logTails("slurmctld.log", "slurmd.log"));
         }
     }
 
@@ -176,7 +160,7 @@ final class OneNodeSlurm implements AutoCloseable
         return output;
     }
 
-    String tail(final String log)
+    private String tail(final String log)
     {
         try
         {
@@ -198,10 +182,7 @@ final class OneNodeSlurm implements AutoCloseable
             daemon.destroy();
             try
             {
-                if (!daemon.waitFor(15, TimeUnit.SECONDS))
-                {
-                    daemon.destroyForcibly();
-                }
+                daemon.waitFor();
             }
             catch (final InterruptedException e)
             {
@@ -210,6 +191,25 @@ final class OneNodeSlurm implements AutoCloseable
             }
         }
         daemons.clear();
+        if (mungeStarted)
+        {
+            // munged runs as a daemon of its own: stopped through its socket, which waits for it to exit.
+            try
+            {
+                new ProcessBuilder("munged", "--stop", "--socket=" + dir.resolve("munge.socket"))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("munged-stop.out").toFile()).start()
+                    .waitFor();
+            }
+            catch (final IOException e)
+            {
+                throw new UncheckedIOException(e);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+            mungeStarted = false;
+        }
     }
 
     private static String hostname() throws IOException, InterruptedException
