@@ -61,7 +61,7 @@ public abstract class Socket extends SockCommon
     /** Told when the poll state may have changed (an armed readiness watch), or null. */
     public ReadinessListener readinessListener;
     /** SO_SNDBUF as set on a socket without a send buffer (UDP sends straight into the frame); 0 when unset. */
-    public int sendBufferBytes;
+    public int datagramSendBufferBytes;
 
     /** Pool link. */
     public Socket nextFree;
@@ -98,7 +98,7 @@ public abstract class Socket extends SockCommon
         sendTimeoutPs = 0;
         receiveTimeoutPs = 0;
         readinessListener = null;
-        sendBufferBytes = 0;
+        datagramSendBufferBytes = 0;
         if (sendBuffer != null)
         {
             sendBuffer.clear();

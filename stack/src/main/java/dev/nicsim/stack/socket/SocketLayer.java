@@ -345,7 +345,8 @@ public final class SocketLayer
                     {
                         return socket.sendBuffer.capacity();
                     }
-                    return socket.sendBufferBytes != 0 ? socket.sendBufferBytes : stack.config().udpReceiveBuffer();
+                    return socket.datagramSendBufferBytes != 0 ? socket.datagramSendBufferBytes :
+                        stack.config().udpReceiveBuffer();
                 case SocketConstants.SO_RCVBUF:
                     return socket.receiveBuffer.capacity();
                 case SocketConstants.SO_KEEPALIVE:
@@ -380,9 +381,12 @@ public final class SocketLayer
                     if (socket.sendBuffer != null)
                     {
                         socket.sendBuffer.setLimit(sendBytes);
+                        socket.readinessChanged();
                     }
-                    socket.sendBufferBytes = sendBytes;
-                    socket.readinessChanged();
+                    else
+                    {
+                        socket.datagramSendBufferBytes = sendBytes;
+                    }
                     return 0;
                 case SocketConstants.SO_RCVBUF:
                     socket.receiveBuffer.setLimit(
