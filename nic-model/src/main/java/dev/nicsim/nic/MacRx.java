@@ -33,8 +33,8 @@ final class MacRx implements FrameSink
     private final Nic nic;
     private final RxEngine engine;
     private final PacketFifo fifo;
-    private final SlotQueue pipeline;
     private final long latency;
+    private final String pipelineStage;
     private final long psPerByte;
 
     MacRx(final Nic nic, final long psPerByte)
@@ -44,8 +44,7 @@ final class MacRx implements FrameSink
         this.fifo = engine.fifo;
         this.psPerByte = psPerByte;
         this.latency = nic.config.phyRxLatencyPs() + nic.mac.cycles(nic.config.macRxPipelineCycles());
-        this.pipeline = new SlotQueue(nic.sim, nic.name + ".mac-rx", Component.MAC_WIRE, fifo.slots(),
-            this::leftMac);
+        this.pipelineStage = nic.name + ".mac-rx";
     }
 
     @Override
@@ -115,7 +114,11 @@ final class MacRx implements FrameSink
         engine.queue[slot] = nic.rss.queueOf(memory, at, payload);
         engine.rawSum[slot] = start < payload ? OnesComplement.sum(memory, at + start, payload - start) : 0;
         engine.levelChanged();
-        pipeline.add(slot, now + latency);
+        // The pipeline and synchronizer have fixed latencies and keep order: the engine is told now when the frame
+        // reaches the core domain (no event for the MAC pipeline, one per frame before).
+        final int enclosing = nic.sim.enterStage(pipelineStage, Component.MAC_WIRE, now + latency);
+        engine.frameArrived(slot, nic.core.nextEdge(now + latency) + nic.core.cycles(nic.config.fifoSyncCycles()));
+        nic.sim.leaveStage(enclosing);
     }
 
     /** The FCS of an intact frame is neither checked nor passed on: the RX engine writes frames without it. */
@@ -143,15 +146,4 @@ final class MacRx implements FrameSink
         return station || (rctl & NicRegisters.RCTL_UPE) != 0 ? UNICAST : -1;
     }
 
-    /** The frame leaves the MAC pipeline into the FIFO; the core sees it after the synchronizer. */
-    private void leftMac(final int slot)
-    {
-        engine.frameArrived(slot, nic.core.nextEdge(nic.sim.now()) + nic.core.cycles(nic.config.fifoSyncCycles()));
-    }
-
-    /** Software reset: frames in the MAC pipeline are gone (the FIFO is emptied by the engine). */
-    void reset()
-    {
-        pipeline.clear();
-    }
 }

@@ -54,12 +54,15 @@ final class MacTx
         this.readyAt = new long[fifo.slots()];
     }
 
-    /** A frame is complete in the TX FIFO now; it can start on the wire after the crossing, MAC and PHY. */
-    void enqueue(final int slot)
+    /**
+     * A frame is complete in the TX FIFO at {@code complete} (now or later, in the order frames complete); it can
+     * start on the wire after the crossing, MAC and PHY.
+     */
+    void enqueue(final int slot, final long complete)
     {
         final int tail = (head + count) % waiting.length;
         waiting[tail] = slot;
-        readyAt[tail] = nic.sim.now() + latency;
+        readyAt[tail] = complete + latency;
         count++;
         next();
     }

@@ -292,7 +292,6 @@ public final class Nic
         }
         txEngine.reset();
         macTx.reset();
-        macRx.reset();
         rxEngine.reset();
         rss.reset();
         interrupts.reset();

@@ -65,7 +65,7 @@ final class TxEngine implements DmaClient
      * fire only to find that; a descriptor arriving commits the place instead (fetched() wakes the engine).
      */
     private final Reservation idleStep;
-    private final SlotQueue checksum;
+    private final String checksumStage;
     private final int maxFrame;
     private final int[] assembling;
     private int nextQueue;
@@ -111,8 +111,7 @@ final class TxEngine implements DmaClient
         this.fifo = new PacketFifo(config.txFifoBytes(), slotBytes(config));
         this.step = new Event(nic.name + ".tx-engine", Component.NIC_PIPELINE, this::step);
         this.idleStep = new Reservation(nic.sim, step);
-        this.checksum = new SlotQueue(nic.sim, nic.name + ".checksum", Component.NIC_PIPELINE, fifo.slots(),
-            this::checksummed);
+        this.checksumStage = nic.name + ".checksum";
         this.maxFrame = config.maxFrameBytes() - 4;
         this.assembling = new int[config.txQueues()];
         Arrays.fill(assembling, -1);
@@ -418,7 +417,11 @@ final class TxEngine implements DmaClient
         }
     }
 
-    /** Every byte of the frame is in the FIFO: through the checksum unit, one datapath width per cycle. */
+    /**
+     * Every byte of the frame is in the FIFO: through the checksum unit, one datapath width per cycle, then to the MAC.
+     * The unit's result depends only on bytes already here, so it is computed now and the frame is handed to the MAC
+     * with the time it leaves the unit: no event for the unit (one per frame before).
+     */
     private void frameRead(final int slot)
     {
         if (dropped[slot])
@@ -431,7 +434,11 @@ final class TxEngine implements DmaClient
         final long beats = ClockDomain.beats(length[slot], nic.config.coreDatapathBytes());
         final long start = Math.max(core.nextEdge(nic.sim.now()), checksumFreeAt);
         checksumFreeAt = start + core.cycles(beats);
-        checksum.add(slot, start + core.cycles(beats + nic.config.checksumPipelineCycles()));
+        checksum(slot);
+        final long checksummed = start + core.cycles(beats + nic.config.checksumPipelineCycles());
+        final int enclosing = nic.sim.enterStage(checksumStage, Component.NIC_PIPELINE, checksummed);
+        nic.macTx.enqueue(slot, checksummed);
+        nic.sim.leaveStage(enclosing);
     }
 
     /** One read of a descriptor's buffer has landed: the descriptor completes when all its bytes have. */
@@ -444,7 +451,7 @@ final class TxEngine implements DmaClient
         }
     }
 
-    private void checksummed(final int slot)
+    private void checksum(final int slot)
     {
         if (segmentIpHeader[slot] > 0)
         {
@@ -456,7 +463,6 @@ final class TxEngine implements DmaClient
             final int sum = OnesComplement.sum(fifo.storage(), at + css[slot], length[slot] - css[slot]);
             OnesComplement.store(fifo.storage(), at + cso[slot], sum);
         }
-        nic.macTx.enqueue(slot);
     }
 
     /** The frame in {@code slot} has left (or was dropped): its FIFO room is free again. */
@@ -810,7 +816,6 @@ final class TxEngine implements DmaClient
     {
         nic.sim.cancel(step);
         idleStep.cancel();
-        checksum.clear();
         checksumFreeAt = 0;
         Arrays.fill(assembling, -1);
         Arrays.fill(tsoState, TSO_IDLE);

@@ -15,6 +15,7 @@ public final class PcieLink
         private final PcieConfig config;
         /* Serialization time by TLP size: a 64-bit division per TLP was a measurable share of DMA's cost. */
         private final long[] serializationPs = new long[TABULATED_BYTES + 1];
+        private Runnable deferredTraffic = () -> { };
         private long busyUntil;
         private long bytesSent;
         private long tlpsSent;
@@ -35,6 +36,7 @@ public final class PcieLink
          */
         public long transmit(final long readyAt, final int bytes)
         {
+            deferredTraffic.run();
             final long start = Math.max(readyAt, busyUntil);
             final long serialization = bytes <= TABULATED_BYTES ? serializationPs[bytes] : config.serializationPs(bytes);
             busyUntil = start + serialization;
@@ -44,24 +46,37 @@ public final class PcieLink
             return busyUntil;
         }
 
+        /**
+         * Registers the one sender that defers TLPs due on this direction (a DMA engine's read completions):
+         * {@code catchUp} sends those whose time has passed, and runs before any other TLP or any count is taken.
+         */
+        public void deferFor(final Runnable catchUp)
+        {
+            this.deferredTraffic = catchUp;
+        }
+
         public long busyUntil()
         {
+            deferredTraffic.run();
             return busyUntil;
         }
 
         public long bytesSent()
         {
+            deferredTraffic.run();
             return bytesSent;
         }
 
         public long tlpsSent()
         {
+            deferredTraffic.run();
             return tlpsSent;
         }
 
         /** Time this direction has spent serializing TLPs: over a window, its utilisation. */
         public long busyPs()
         {
+            deferredTraffic.run();
             return busyPs;
         }
     }

@@ -28,6 +28,11 @@ public final class CausalityLog
         return append(name, component, time, cause, time);
     }
 
+    int recordStage(final String name, final Component component, final long time, final int cause, final long issued)
+    {
+        return append(name, component, time, cause, issued);
+    }
+
     private int append(final String name, final Component component, final long time, final int cause,
         final long issued)
     {

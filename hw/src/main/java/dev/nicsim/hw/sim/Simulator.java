@@ -69,6 +69,8 @@ public final class Simulator
 
     private CausalityLog causality;
     private int currentRecord = -1;
+    /* Inside enterStage: the stage's end, when what is scheduled counts as issued; else Long.MIN_VALUE. */
+    private long stageUntil = Long.MIN_VALUE;
     private int lastCallRecord = -1;
 
     private Pacing pacing;
@@ -391,6 +393,31 @@ public final class Simulator
         return currentRecord;
     }
 
+    /**
+     * Starts code that acts as the output of a fixed-latency stage ending at {@code until}: a block that folds such a
+     * stage into the next block's event, instead of giving the stage an event of its own, brackets the hand-over with
+     * this and {@link #leaveStage(int)}. Events scheduled in between count as scheduled by the stage at
+     * {@code until}, and the critical path charges the stage's time to {@code component}, as if it had been an event.
+     * Returns what {@code leaveStage} needs.
+     */
+    public int enterStage(final String name, final Component component, final long until)
+    {
+        final int enclosing = currentRecord;
+        if (causality != null)
+        {
+            currentRecord = causality.recordStage(name, component, until, enclosing, now());
+        }
+        stageUntil = until;
+        return enclosing;
+    }
+
+    /** Ends a stage begun with {@link #enterStage}. */
+    public void leaveStage(final int enclosing)
+    {
+        currentRecord = enclosing;
+        stageUntil = Long.MIN_VALUE;
+    }
+
     /** The record of the firing event (or of the last external mark), or -1. */
     public int currentRecord()
     {
@@ -521,7 +548,7 @@ public final class Simulator
         event.time = time;
         event.scheduled = true;
         event.causeRecord = currentRecord;
-        event.issuedAt = now;
+        event.issuedAt = Math.max(now, stageUntil);
         insert(event, time, nextSequence++);
     }
 
@@ -558,7 +585,7 @@ public final class Simulator
             throw new IllegalArgumentException("event '" + event.name() + "' reserved in the past: " +
                 Time.format(time) + " < now " + Time.format(now));
         }
-        reservation.held(time, nextSequence++, currentRecord, now);
+        reservation.held(time, nextSequence++, currentRecord, Math.max(now, stageUntil));
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.nicsim.hw.pcie.PcieLink;
 import dev.nicsim.hw.pcie.RootComplex;
 import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
+import dev.nicsim.hw.sim.Reservation;
 import dev.nicsim.hw.sim.Simulator;
 
 import java.lang.foreign.Arena;
@@ -22,6 +23,15 @@ import java.lang.foreign.ValueLayout;
  * TLP crosses the link upstream; the root complex answers after {@link PcieConfig#readLatencyPs()}, streaming the
  * data at {@link PcieConfig#completerPsPerByte()} (one request after another); the completion TLPs (at most max
  * payload each) then cross the link downstream. The data is copied from host memory when the completions arrive.
+ *
+ * <p>Only a read's last request is an event at each of its two steps (at the root complex, completions arriving): the
+ * client hears of nothing before it. The requests before it are deferred: each keeps the place in the event order
+ * that its step would take ({@link Reservation}) and is carried out when something could tell, exactly where the event
+ * would have fired: before any other TLP enters the downstream direction, before a tag is taken or counted, before
+ * the read's last request. A request that waits for a tag turns the earliest deferred step into a real event, since
+ * its tag comes free there. A 1,448-byte TSO segment's read (three 512-byte requests) is two events instead of six.
+ * One difference only: a deferred request copies its data from host memory when it is carried out, not when its
+ * completions arrive, which software that leaves its buffers alone until the read is done cannot tell.
  *
  * <h2>Writes</h2>
  * A write is split into TLPs of at most max payload, copied out of the device at once (the TLPs carry the data), sent
@@ -59,6 +69,10 @@ public final class DmaEngine
     private ReadRequest freeReadRequests;
     private ReadRequest waitingHead;
     private ReadRequest waitingTail;
+    /* Issued requests in issue order: those before their step at the root, then those whose completions are coming. */
+    private final RequestQueue atRoot = new RequestQueue();
+    private final RequestQueue completing = new RequestQueue();
+    private boolean catchingUp;
     private WriteJob freeWriteJobs;
     private PostedWrite freePostedWrites;
     private int tagsInUse;
@@ -96,6 +110,7 @@ public final class DmaEngine
         this.root = root;
         this.config = config;
         this.device = device;
+        link.downstream().deferFor(this::catchUp);
     }
 
     public void setFaultListener(final DmaFaultListener listener)
@@ -122,6 +137,7 @@ public final class DmaEngine
         job.client = client;
         job.tag = tag;
         job.status = OK;
+        catchUp();
         readsIssued++;
         inFlight++;
         final String refusal = refusal(busAddress, length, false);
@@ -153,9 +169,10 @@ public final class DmaEngine
             request.length = Math.min(maxRequest, length - done);
             request.destination = destination;
             request.destinationOffset = destinationOffset + done;
+            request.last = done + maxRequest >= length;
             if (tagsInUse < pcie.maxOutstandingReads())
             {
-                issue(request);
+                issue(request, sim.now());
             }
             else
             {
@@ -172,6 +189,10 @@ public final class DmaEngine
             }
         }
         bytesRead += length;
+        if (waitingHead != null)
+        {
+            tagEventComing();
+        }
     }
 
     /**
@@ -297,11 +318,10 @@ public final class DmaEngine
         return posted;
     }
 
-    private void tagsChanged(final int delta)
+    private void tagsChanged(final int delta, final long at)
     {
-        final long now = sim.now();
-        tagTimePs += tagsInUse * (now - tagsChangedAt);
-        tagsChangedAt = now;
+        tagTimePs += tagsInUse * (at - tagsChangedAt);
+        tagsChangedAt = at;
         tagsInUse += delta;
     }
 
@@ -309,6 +329,7 @@ public final class DmaEngine
      * number of outstanding reads. */
     public long tagTimePs()
     {
+        catchUp();
         return tagTimePs + tagsInUse * (sim.now() - tagsChangedAt);
     }
 
@@ -328,15 +349,143 @@ public final class DmaEngine
         return tagWaits;
     }
 
-    private void issue(final ReadRequest request)
+    /** Sends a request upstream at {@code at}; the root complex streams its data one request after another. */
+    private void issue(final ReadRequest request, final long at)
     {
-        tagsChanged(1);
-        request.phase = ReadRequest.AT_ROOT;
-        final long requestSent = link.upstream().transmit(sim.now(), PcieConfig.REQUEST_OVERHEAD_BYTES);
+        tagsChanged(1, at);
+        final long requestSent = link.upstream().transmit(at, PcieConfig.REQUEST_OVERHEAD_BYTES);
         final long streamStart = Math.max(requestSent, completerFreeAt);
         completerFreeAt = streamStart + request.length * pcie.completerPsPerByte();
         completerBusyPs += completerFreeAt - streamStart;
-        sim.schedule(request, completerFreeAt + pcie.readLatencyPs());
+        request.phase = ReadRequest.AT_ROOT;
+        atRoot.add(request);
+        next(request, completerFreeAt + pcie.readLatencyPs());
+    }
+
+    /** The request's next step at {@code time}: an event for a read's last request, a kept place for the others. */
+    private void next(final ReadRequest request, final long time)
+    {
+        request.dueAt = time;
+        request.deferred = !request.last;
+        if (!request.deferred)
+        {
+            sim.schedule(request, time);
+        }
+        else if (time >= sim.now())
+        {
+            request.place.hold(time);
+        }
+        else
+        {
+            request.place.cancel(); // carried out late, its next step is already due
+        }
+    }
+
+    /** The request's completions enter the downstream direction at {@code at}. */
+    private void reachRoot(final ReadRequest request, final long at)
+    {
+        final int maxPayload = pcie.maxPayloadBytes();
+        final int completions = (request.length + maxPayload - 1) / maxPayload;
+        final long arrived = link.downstream().transmit(at,
+            request.length + completions * PcieConfig.COMPLETION_OVERHEAD_BYTES);
+        request.phase = ReadRequest.COMPLETING;
+        completing.add(request);
+        next(request, arrived);
+        if (waitingHead != null)
+        {
+            tagEventComing();
+        }
+    }
+
+    /** The request's completions have arrived at {@code at}: its data lands, its tag is free. */
+    private void complete(final ReadRequest request, final long at)
+    {
+        MemorySegment.copy(root.memory().segment(), root.memory().offset(request.busAddress), request.destination,
+            request.destinationOffset, request.length);
+        final ReadJob owner = request.job;
+        request.job = null;
+        request.destination = null;
+        request.next = freeReadRequests;
+        freeReadRequests = request;
+        tagsChanged(-1, at);
+        final ReadRequest waiting = waitingHead;
+        if (waiting != null)
+        {
+            waitingHead = waiting.next;
+            if (waitingHead == null)
+            {
+                waitingTail = null;
+            }
+            waiting.next = null;
+            issue(waiting, at);
+            if (waitingHead != null)
+            {
+                tagEventComing();
+            }
+        }
+        if (--owner.remaining == 0)
+        {
+            owner.finish();
+        }
+    }
+
+    /**
+     * Carries out, in time order, the deferred steps whose places have passed: what their events would have done by
+     * now. A queue's head that is a real event stops that queue (nothing behind it can have passed before it fires).
+     */
+    private void catchUp()
+    {
+        if (catchingUp)
+        {
+            return;
+        }
+        catchingUp = true;
+        try
+        {
+            while (true)
+            {
+                final ReadRequest root = due(atRoot.head);
+                final ReadRequest landed = due(completing.head);
+                if (root != null && (landed == null || root.dueAt < landed.dueAt))
+                {
+                    atRoot.poll();
+                    reachRoot(root, root.dueAt);
+                }
+                else if (landed != null)
+                {
+                    completing.poll();
+                    complete(landed, landed.dueAt);
+                }
+                else
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            catchingUp = false;
+        }
+    }
+
+    /** The request if its step is deferred and its place has passed, else null. */
+    private static ReadRequest due(final ReadRequest request)
+    {
+        return request != null && request.deferred && !request.place.isHeld() ? request : null;
+    }
+
+    /**
+     * A request waits for a tag: the earliest tag to come free must come as an event. That is the step of the first
+     * request whose completions are coming, or else of the first still before the root complex.
+     */
+    private void tagEventComing()
+    {
+        final ReadRequest first = completing.head != null ? completing.head : atRoot.head;
+        if (first != null && first.deferred)
+        {
+            first.deferred = false;
+            first.place.commit();
+        }
     }
 
     private String refusal(final long busAddress, final int length, final boolean write)
@@ -412,6 +561,7 @@ public final class DmaEngine
 
     public int tagsInUse()
     {
+        catchUp();
         return tagsInUse;
     }
 
@@ -453,13 +603,20 @@ public final class DmaEngine
         static final int AT_ROOT = 0;
         static final int COMPLETING = 1;
 
+        /* Where the next step's event would fire, while that step is deferred. */
+        final Reservation place = new Reservation(sim, this);
         ReadJob job;
         long busAddress;
         int length;
         MemorySegment destination;
         long destinationOffset;
+        /* The read's last request: the only one the client waits for, so never deferred. */
+        boolean last;
         int phase;
-        /* The next request waiting for a tag, or the next free one. */
+        /* The next step is only a kept place (not queued); it is due at dueAt. */
+        boolean deferred;
+        long dueAt;
+        /* The next request in the queue this one is in: waiting for a tag, at the root, completing, or free. */
         ReadRequest next;
 
         ReadRequest()
@@ -470,38 +627,46 @@ public final class DmaEngine
         @Override
         protected void fire()
         {
+            catchUp();
             if (phase == AT_ROOT)
             {
-                final int maxPayload = pcie.maxPayloadBytes();
-                final int completions = (length + maxPayload - 1) / maxPayload;
-                final long arrived = link.downstream().transmit(sim.now(),
-                    length + completions * PcieConfig.COMPLETION_OVERHEAD_BYTES);
-                phase = COMPLETING;
-                sim.schedule(this, arrived);
-                return;
+                atRoot.poll();
+                reachRoot(this, sim.now());
             }
-            MemorySegment.copy(root.memory().segment(), root.memory().offset(busAddress), destination,
-                destinationOffset, length);
-            final ReadJob owner = job;
-            job = null;
-            destination = null;
-            next = freeReadRequests;
-            freeReadRequests = this;
-            tagsChanged(-1);
-            final ReadRequest waiting = waitingHead;
-            if (waiting != null)
+            else
             {
-                waitingHead = waiting.next;
-                if (waitingHead == null)
-                {
-                    waitingTail = null;
-                }
-                waiting.next = null;
-                issue(waiting);
+                completing.poll();
+                complete(this, sim.now());
             }
-            if (--owner.remaining == 0)
+        }
+    }
+
+    /** Requests in issue order, linked through {@link ReadRequest#next}. */
+    private static final class RequestQueue
+    {
+        ReadRequest head;
+        ReadRequest tail;
+
+        void add(final ReadRequest request)
+        {
+            request.next = null;
+            if (tail == null)
             {
-                owner.finish();
+                head = request;
+            }
+            else
+            {
+                tail.next = request;
+            }
+            tail = request;
+        }
+
+        void poll()
+        {
+            head = head.next;
+            if (head == null)
+            {
+                tail = null;
             }
         }
     }

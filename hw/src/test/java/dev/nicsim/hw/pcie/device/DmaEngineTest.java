@@ -3,8 +3,11 @@ package dev.nicsim.hw.pcie.device;
 import dev.nicsim.hw.mem.DmaBuffer;
 import dev.nicsim.hw.mem.DmaFault;
 import dev.nicsim.hw.mem.Iommu;
+import dev.nicsim.hw.pcie.Mmio;
 import dev.nicsim.hw.pcie.PcieConfig;
 import dev.nicsim.hw.pcie.RegisterSpace;
+import dev.nicsim.hw.sim.Component;
+import dev.nicsim.hw.sim.Event;
 import dev.nicsim.hw.sim.Time;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +112,90 @@ class DmaEngineTest
         assertEquals(secondDataReady + completions512, completions.get(0)[2]);
         assertEquals(1, completions.size(), "one completion for the whole read");
         assertArrayEquals(pattern, local.asSlice(0, 1024).toArray(ValueLayout.JAVA_BYTE));
+    }
+
+    @Test
+    void shouldSpendTwoEventsOnALongReadWhateverItsRequestCount()
+    {
+        final DmaBuffer buffer = mapped(4096, Iommu.Access.READ_ONLY);
+        final byte[] pattern = new byte[4096];
+        new SplittableRandom(2).nextBytes(pattern);
+        MemorySegment.copy(pattern, 0, buffer.memory(), ValueLayout.JAVA_BYTE, buffer.offset(), 4096);
+
+        dma.read(buffer.busAddress(), 4096, local, 0, recorder, 4);
+        platform.sim.run(Time.ms(1));
+
+        // Eight 512-byte requests: the root complex streams them one after the other; the completions of each cross
+        // the link faster than the next one's data is streamed, so the read ends with the last request's completions.
+        final long request = pcie.serializationPs(PcieConfig.REQUEST_OVERHEAD_BYTES);
+        final long stream = 512 * pcie.completerPsPerByte();
+        final long completions512 = pcie.serializationPs(512 + 2 * PcieConfig.COMPLETION_OVERHEAD_BYTES);
+        assertEquals(request + 8 * stream + pcie.readLatencyPs() + completions512, completions.get(0)[2]);
+        assertEquals(2, platform.sim.firedCount(), "the last request at the root complex and its completions");
+        assertEquals(0, dma.tagsInUse());
+        assertArrayEquals(pattern, local.asSlice(0, 4096).toArray(ValueLayout.JAVA_BYTE));
+    }
+
+    @Test
+    void shouldIssueAWaitingRequestWhenADeferredRequestsTagFrees()
+    {
+        final Platform capped = new Platform(pcie.withMaxOutstandingReads(2)).enableBusMaster();
+        final DmaBuffer buffer = capped.allocator.allocate(2048, 64, "test");
+        capped.iommu.map(buffer, Iommu.Access.READ_ONLY);
+        final List<Long> done = new ArrayList<>();
+
+        capped.slot.dma().read(buffer.busAddress(), 2048, local, 0, (tag, status) -> done.add(capped.sim.now()), 1);
+        assertEquals(2, capped.slot.dma().tagsInUse());
+        capped.sim.run(Time.ms(1));
+
+        // Requests 3 and 4 wait for the tags of requests 1 and 2 (both deferred) and go out as their completions land.
+        final long request = pcie.serializationPs(PcieConfig.REQUEST_OVERHEAD_BYTES);
+        final long stream = 512 * pcie.completerPsPerByte();
+        final long completions512 = pcie.serializationPs(512 + 2 * PcieConfig.COMPLETION_OVERHEAD_BYTES);
+        final long firstLands = request + stream + pcie.readLatencyPs() + completions512;
+        assertEquals(List.of(firstLands + request + 2 * stream + pcie.readLatencyPs() + completions512), done);
+        assertEquals(0, capped.slot.dma().tagsInUse());
+    }
+
+    @Test
+    void shouldSendDeferredCompletionsAheadOfAnMmioWriteDueAfterThem()
+    {
+        final DmaBuffer buffer = mapped(1024, Iommu.Access.READ_ONLY);
+        final Mmio bar = platform.slot.plug(new RegisterSpace()
+        {
+            @Override
+            public long size()
+            {
+                return 4096;
+            }
+
+            @Override
+            public int read32(final long offset)
+            {
+                return 0;
+            }
+
+            @Override
+            public void write32(final long offset, final int value)
+            {
+            }
+        }).bar0();
+        final long request = pcie.serializationPs(PcieConfig.REQUEST_OVERHEAD_BYTES);
+        final long stream = 512 * pcie.completerPsPerByte();
+        final long secondAtRoot = request + 2 * stream + pcie.readLatencyPs();
+        // An MMIO write enters the downstream direction 1 ns before the second request's completions would: after the
+        // first (deferred) request's completions have crossed, so it delays only the second one's.
+        final long mmioSent = secondAtRoot - 1_000;
+        platform.sim.schedule(new Event("cpu", Component.HOST_CPU, () -> bar.write32(0, 1)),
+            mmioSent - pcie.mmioWriteIssuePs());
+
+        dma.read(buffer.busAddress(), 1024, local, 0, recorder, 5);
+        platform.sim.run(Time.ms(1));
+
+        final long mmioTlp = pcie.serializationPs(PcieConfig.REQUEST_OVERHEAD_BYTES + 4);
+        final long completions512 = pcie.serializationPs(512 + 2 * PcieConfig.COMPLETION_OVERHEAD_BYTES);
+        assertEquals(mmioSent + mmioTlp + completions512, completions.get(0)[2]);
+        assertEquals(2 * completions512 + mmioTlp, platform.slot.link().downstream().busyPs());
     }
 
     @Test
