@@ -66,6 +66,12 @@ final class PacketFifo
         return freeSlots.length;
     }
 
+    /** Whether a frame of {@code bytes} would get a slot and room now. */
+    boolean fits(final int bytes)
+    {
+        return freeCount > 0 && usedBytes + bytes <= depth;
+    }
+
     /** A free slot, or -1 when every slot holds a frame. */
     int allocate()
     {

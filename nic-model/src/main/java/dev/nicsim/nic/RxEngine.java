@@ -159,7 +159,7 @@ final class RxEngine implements DmaClient
         final int bytes = length[slot];
         final int index = queue.head();
         nic.errors.dmaContext("buffer write", queue, index);
-        nic.dma.write(buffer, bytes, fifo.storage(), fifo.offset(slot), null, 0);
+        nic.dma.writeUnannounced(buffer, bytes, fifo.storage(), fifo.offset(slot));
         if (nic.errors.refused())
         {
             queue.halt();

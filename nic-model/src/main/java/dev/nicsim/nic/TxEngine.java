@@ -170,11 +170,14 @@ final class TxEngine implements DmaClient
         stepAt(time);
     }
 
-    /** The next step comes at {@code time}: queued, or only its place held while no descriptor is cached. */
+    /**
+     * The next step comes at {@code time}: queued, or only its place held while it would find nothing to do (no
+     * descriptor cached, or a TSO frame to cut and no FIFO room for it: once per frame while the wire is the limit).
+     */
     private void stepAt(final long time)
     {
         nic.sim.cancel(step);
-        if (descriptorCached())
+        if (descriptorCached() && !waitsForRoom(time))
         {
             idleStep.cancel();
             nic.sim.schedule(step, time);
@@ -183,6 +186,27 @@ final class TxEngine implements DmaClient
         {
             idleStep.hold(time);
         }
+    }
+
+    /**
+     * Whether a step at {@code time} would stop at once: the first queue it would serve is cutting a TSO packet whose
+     * next frame is ready but does not fit in the FIFO. Room comes only with {@link #release} or
+     * {@link #queueStopped}, which commit the step's place.
+     */
+    private boolean waitsForRoom(final long time)
+    {
+        final TxQueue[] queues = nic.txQueues;
+        for (int k = 0; k < queues.length; k++)
+        {
+            final int q = (nextQueue + k) % queues.length;
+            final TxQueue queue = queues[q];
+            if (queue.active() && tsoState[q] != TSO_HEADER)
+            {
+                return tsoState[q] == TSO_SEGMENTING && segmentReadyAt(queue, time) <= time &&
+                    !fifo.fits(tsoHeaderBytes[q] + segmentPayload(queue));
+            }
+        }
+        return false;
     }
 
     /** Whether any TX queue holds a fetched descriptor the engine has not taken: without one a step does nothing. */
@@ -809,6 +833,10 @@ final class TxEngine implements DmaClient
             }
         }
         levelChanged();
+        if (descriptorCached())
+        {
+            idleStep.commit(); // room freed: a step whose place is held for want of room may now cut a frame
+        }
     }
 
     /** Software reset: everything in the FIFO is gone, except slots a read is still landing in. */

@@ -74,7 +74,7 @@ class Iperf3Test
             {
                 kernel.take(1500);
                 final Process server = kernel.start("iperf3", "-s", "-1", "-J", "-B", KernelNamespace.ADDRESS);
-                sim.runUntil(() -> false, sim.now() + Time.MS * 300); // the server binds its port meanwhile
+                kernel.awaitListening(sim, Iperf3Client.DEFAULT_PORT);
                 final Iperf3Client.Result result = new Iperf3Client(network.host('B').stack()).run(
                     Ipv4Address.parse(KernelNamespace.ADDRESS), Iperf3Client.DEFAULT_PORT, Time.seconds(2), 14);
                 final String report = KernelNamespace.finish(sim, server, 10);

@@ -79,6 +79,23 @@ public final class KernelNamespace implements AutoCloseable
         return full;
     }
 
+    /**
+     * Runs the simulation in 10 ms steps until a TCP socket in the namespace listens on {@code port} (as {@code ss}
+     * lists it): a server started with {@link #start} binds when the kernel gets to it, later on a loaded machine.
+     */
+    public void awaitListening(final Simulator sim, final int port)
+    {
+        for (int step = 0; step < 1000; step++)
+        {
+            if (!inside("ss", "-Hltn", "sport = :" + port).isBlank())
+            {
+                return;
+            }
+            sim.runUntil(() -> false, sim.now() + 10 * Time.MS);
+        }
+        throw new AssertionError("nothing listens on port " + port + " in " + name + " after 10 simulated seconds");
+    }
+
     /** Starts a program in the namespace (stderr joined to stdout). */
     public Process start(final String... command)
     {

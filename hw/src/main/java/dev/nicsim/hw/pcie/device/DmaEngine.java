@@ -42,7 +42,8 @@ import java.lang.foreign.ValueLayout;
  * <p>Simplification: each TLP's link time is reserved when the write is issued, but the write's bytes all become
  * visible together, when its last TLP lands, rather than TLP by TLP (one event per write instead of one per TLP). Host
  * software cannot tell: it learns of a write only from a later posted write (a descriptor write-back or an MSI),
- * which lands after the last TLP.
+ * which lands after the last TLP. For the same reason a write that the device announces with its very next write (a
+ * received frame and its descriptor's write-back, {@link #writeUnannounced}) lands in that write's event.
  *
  * <h2>Faults</h2>
  * Every transfer is checked when issued: bus mastering must be enabled, the target must not be a device BAR, and the
@@ -75,6 +76,8 @@ public final class DmaEngine
     private boolean catchingUp;
     private WriteJob freeWriteJobs;
     private PostedWrite freePostedWrites;
+    /* A write whose bytes land with the next posted write's (writeUnannounced), or null. */
+    private PostedWrite unannounced;
     private int tagsInUse;
     /* The time integral of tags in use, and when it was last brought up to date: average outstanding reads. */
     private long tagTimePs;
@@ -206,11 +209,62 @@ public final class DmaEngine
         final String refusal = refusal(busAddress, length, true);
         if (refusal != null)
         {
+            landUnannouncedAlone();
             final WriteJob job = takeWriteJob(client, tag, FAULT);
             fault(busAddress, length, true, refusal);
             sim.schedule(job, sim.now());
             return;
         }
+        final PostedWrite posted = post(busAddress, length, source, sourceOffset);
+        posted.carried = unannounced;
+        unannounced = null;
+        sim.schedule(posted, posted.landsAt);
+        if (client != null)
+        {
+            sim.schedule(takeWriteJob(client, tag, OK), posted.leftAt);
+        }
+        else
+        {
+            leavesSilently(posted.leftAt);
+        }
+    }
+
+    /**
+     * As {@link #write} without a client, for a write that software learns of only through the device's next write
+     * (a received frame, announced by its descriptor's write-back): its TLPs take the link now, but its bytes land
+     * together with that next write's, which posted writes' order puts after them: one event for both instead of two.
+     * The device issues the next write at once.
+     */
+    public void writeUnannounced(final long busAddress, final int length, final MemorySegment source,
+        final long sourceOffset)
+    {
+        writesIssued++;
+        landUnannouncedAlone();
+        final String refusal = refusal(busAddress, length, true);
+        if (refusal != null)
+        {
+            fault(busAddress, length, true, refusal);
+            sim.schedule(takeWriteJob(null, 0, FAULT), sim.now());
+            return;
+        }
+        unannounced = post(busAddress, length, source, sourceOffset);
+        leavesSilently(unannounced.leftAt);
+    }
+
+    /** An unannounced write whose announcing write did not come (refused): it lands at its own time. */
+    private void landUnannouncedAlone()
+    {
+        if (unannounced != null)
+        {
+            sim.schedule(unannounced, unannounced.landsAt);
+            unannounced = null;
+        }
+    }
+
+    /** Copies a write's bytes and sends its TLPs upstream, one after another; the write is not yet scheduled. */
+    private PostedWrite post(final long busAddress, final int length, final MemorySegment source,
+        final long sourceOffset)
+    {
         final PostedWrite posted = takePostedWrite(length);
         MemorySegment.copy(source, sourceOffset, posted.staging, 0, length);
         posted.address = busAddress;
@@ -223,16 +277,10 @@ public final class DmaEngine
         {
             sent = upstream.transmit(now, PcieConfig.REQUEST_OVERHEAD_BYTES + Math.min(maxPayload, length - done));
         }
-        sim.schedule(posted, sent + pcie.postedWriteLatencyPs());
+        posted.leftAt = sent;
+        posted.landsAt = sent + pcie.postedWriteLatencyPs();
         bytesWritten += length;
-        if (client != null)
-        {
-            sim.schedule(takeWriteJob(client, tag, OK), sent);
-        }
-        else
-        {
-            leavesSilently(sent);
-        }
+        return posted;
     }
 
     private WriteJob takeWriteJob(final DmaClient client, final int tag, final int status)
@@ -295,6 +343,8 @@ public final class DmaEngine
         posted.staging.set(ValueLayout.JAVA_INT_UNALIGNED, 0, data);
         posted.address = address;
         posted.length = 4;
+        posted.carried = unannounced;
+        unannounced = null;
         final long sent = link.upstream().transmit(sim.now(), PcieConfig.REQUEST_OVERHEAD_BYTES + 4);
         sim.schedule(posted, sent + pcie.postedWriteLatencyPs());
         messagesSent++;
@@ -705,6 +755,10 @@ public final class DmaEngine
         MemorySegment staging = Arena.ofAuto().allocate(pcie.maxPayloadBytes(), 8);
         long address;
         int length;
+        long leftAt;
+        long landsAt;
+        /* An unannounced write issued just before this one, landing with it; or null. */
+        PostedWrite carried;
         PostedWrite nextFree;
 
         PostedWrite()
@@ -714,6 +768,16 @@ public final class DmaEngine
 
         @Override
         protected void fire()
+        {
+            if (carried != null)
+            {
+                carried.land();
+                carried = null;
+            }
+            land();
+        }
+
+        void land()
         {
             root.postedWriteArrived(address, staging, 0, length);
             nextFree = freePostedWrites;
