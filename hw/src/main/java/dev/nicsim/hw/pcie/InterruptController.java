@@ -59,7 +59,7 @@ public final class InterruptController
             final int candidate = FIRST_VECTOR + (nextVector - FIRST_VECTOR + i) % (VECTORS - FIRST_VECTOR);
             if (vectors[candidate] == null)
             {
-                final MsiVector vector = new MsiVector(name, MSI_WINDOW_BASE, candidate, handler);
+                final MsiVector vector = new MsiVector(sim, name, MSI_WINDOW_BASE, candidate, handler);
                 vectors[candidate] = vector;
                 nextVector = candidate + 1;
                 return vector;
@@ -75,7 +75,7 @@ public final class InterruptController
         {
             throw new IllegalArgumentException("interrupt vector " + vector.name() + " is not allocated here");
         }
-        sim.cancel(vector.dispatch());
+        vector.cancel();
         vectors[vector.data()] = null;
     }
 
@@ -88,18 +88,21 @@ public final class InterruptController
     /** Called by the root complex when an MSI write arrives. */
     void deliver(final long address, final int data)
     {
+        deliverAt(address, data, sim.now());
+    }
+
+    /**
+     * An MSI write lands at {@code at} (now or later; a device's messages in landing order). Deciding at once whether
+     * it merges into a handler run still to come spares the landing an event of its own.
+     */
+    void deliverAt(final long address, final int data, final long at)
+    {
         final MsiVector vector = (data >= 0 && data < VECTORS) ? vectors[data] : null;
         if (vector == null || vector.address() != address)
         {
             spurious++;
             return;
         }
-        if (vector.dispatch().isScheduled())
-        {
-            vector.countCoalesced();
-            return;
-        }
-        vector.countDelivery();
-        sim.scheduleIn(vector.dispatch(), latencyPs);
+        vector.land(at, latencyPs);
     }
 }

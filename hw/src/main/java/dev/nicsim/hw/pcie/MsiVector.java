@@ -2,6 +2,7 @@ package dev.nicsim.hw.pcie;
 
 import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
+import dev.nicsim.hw.sim.Simulator;
 
 /**
  * One host interrupt vector and the MSI message (address, data) a device writes to raise it. Software programs the
@@ -12,16 +13,26 @@ public final class MsiVector
     private final String name;
     private final long address;
     private final int data;
+    private final InterruptHandler handler;
+    private final Simulator sim;
     private final Event dispatch;
+    /* Handler runs to come, in time order: the head is the scheduled dispatch, the rest wait behind it. */
+    private long[] dueAt = new long[4];
+    private int dueHead;
+    private int dueCount;
+    private long lastDue = Long.MIN_VALUE;
     private long deliveries;
     private long coalesced;
 
-    MsiVector(final String name, final long address, final int data, final InterruptHandler handler)
+    MsiVector(final Simulator sim, final String name, final long address, final int data,
+        final InterruptHandler handler)
     {
+        this.sim = sim;
         this.name = name;
         this.address = address;
         this.data = data;
-        this.dispatch = new Event(name + ".irq", Component.HOST_CPU, handler::handleInterrupt);
+        this.handler = handler;
+        this.dispatch = new Event(name + ".irq", Component.HOST_CPU, this::dispatch);
     }
 
     public String name()
@@ -53,18 +64,53 @@ public final class MsiVector
         return coalesced;
     }
 
-    Event dispatch()
+    /**
+     * A message for this vector lands at {@code at}: it merges into a handler run still to come, or the handler runs
+     * {@code latencyPs} later. Messages arrive in landing order.
+     */
+    void land(final long at, final long latencyPs)
     {
-        return dispatch;
-    }
-
-    void countDelivery()
-    {
+        if (lastDue > at)
+        {
+            coalesced++;
+            return;
+        }
         deliveries++;
+        lastDue = at + latencyPs;
+        if (dueCount == 0)
+        {
+            sim.schedule(dispatch, lastDue);
+        }
+        if (dueCount == dueAt.length)
+        {
+            final long[] grown = new long[2 * dueCount];
+            for (int i = 0; i < dueCount; i++)
+            {
+                grown[i] = dueAt[(dueHead + i) % dueCount];
+            }
+            dueAt = grown;
+            dueHead = 0;
+        }
+        dueAt[(dueHead + dueCount) % dueAt.length] = lastDue;
+        dueCount++;
     }
 
-    void countCoalesced()
+    /** The vector is freed: no handler runs any more. */
+    void cancel()
     {
-        coalesced++;
+        sim.cancel(dispatch);
+        dueCount = 0;
+        lastDue = Long.MIN_VALUE;
+    }
+
+    private void dispatch()
+    {
+        dueHead = (dueHead + 1) % dueAt.length;
+        dueCount--;
+        if (dueCount > 0)
+        {
+            sim.schedule(dispatch, dueAt[dueHead]);
+        }
+        handler.handleInterrupt();
     }
 }

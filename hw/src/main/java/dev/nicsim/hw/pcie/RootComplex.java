@@ -99,6 +99,15 @@ public final class RootComplex
     }
 
     /**
+     * A device sends an MSI message that will land at {@code at}: the interrupt controller takes it now, the time
+     * of landing with it (no event for the landing). The link's order puts it behind the device's earlier writes.
+     */
+    public void messageLandsAt(final long address, final int data, final long at)
+    {
+        interrupts.deliverAt(address, data, at);
+    }
+
+    /**
      * A posted write from a device has arrived: an MSI message if aimed at the MSI window, otherwise a memory write.
      * Memory writes were checked by the IOMMU when issued.
      */

@@ -149,14 +149,29 @@ final class OneNodeSlurm implements AutoCloseable
         daemons.add(builder.start());
     }
 
-    /** Runs a Slurm client command against this cluster and returns what it printed. */
+    /**
+     * Runs a Slurm client command against this cluster and returns what it printed. A client waits for a controller
+     * that has gone (sbatch --wait retries forever), so a daemon that exits meanwhile ends the client and the test.
+     */
     String run(final String... command) throws IOException, InterruptedException
     {
         final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment());
         final Process process = builder.start();
+        for (final Process daemon : daemons)
+        {
+            daemon.onExit().thenRun(process::destroy);
+        }
         final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor();
+        for (final Process daemon : daemons)
+        {
+            if (!daemon.isAlive())
+            {
+                Assertions.fail(String.join(" ", command) + ": a Slurm daemon exited with " + daemon.exitValue() +
+                    " while it ran; " + logTails("slurmctld.log", "slurmd.log"));
+            }
+        }
         return output;
     }
 

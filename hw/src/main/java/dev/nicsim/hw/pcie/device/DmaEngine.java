@@ -1,6 +1,7 @@
 package dev.nicsim.hw.pcie.device;
 
 import dev.nicsim.hw.mem.DmaFault;
+import dev.nicsim.hw.pcie.InterruptController;
 import dev.nicsim.hw.pcie.PciConfigSpace;
 import dev.nicsim.hw.pcie.PcieConfig;
 import dev.nicsim.hw.pcie.PcieLink;
@@ -65,6 +66,7 @@ public final class DmaEngine
     private final RootComplex root;
     private final PciConfigSpace config;
     private final String device;
+    private final String messageStage;
 
     private ReadJob freeReadJobs;
     private ReadRequest freeReadRequests;
@@ -113,6 +115,7 @@ public final class DmaEngine
         this.root = root;
         this.config = config;
         this.device = device;
+        this.messageStage = device + ".msi";
         link.downstream().deferFor(this::catchUp);
     }
 
@@ -336,18 +339,31 @@ public final class DmaEngine
         return grown;
     }
 
-    /** Sends an MSI message: a 4-byte posted write of {@code data} to {@code address}. */
+    /**
+     * Sends an MSI message: a 4-byte posted write of {@code data} to {@code address}. One aimed at the MSI window
+     * is handed to the root complex with the time it lands, without an event; one aimed elsewhere (a misprogrammed
+     * table) is a memory write like any other.
+     */
     public void sendMessage(final long address, final int data)
     {
+        messagesSent++;
+        final long sent = link.upstream().transmit(sim.now(), PcieConfig.REQUEST_OVERHEAD_BYTES + 4);
+        if (InterruptController.isMsiAddress(address))
+        {
+            landUnannouncedAlone();
+            final long lands = sent + pcie.postedWriteLatencyPs();
+            final int enclosing = sim.enterStage(messageStage, Component.PCIE_DMA, lands);
+            root.messageLandsAt(address, data, lands);
+            sim.leaveStage(enclosing);
+            return;
+        }
         final PostedWrite posted = takePostedWrite(4);
         posted.staging.set(ValueLayout.JAVA_INT_UNALIGNED, 0, data);
         posted.address = address;
         posted.length = 4;
         posted.carried = unannounced;
         unannounced = null;
-        final long sent = link.upstream().transmit(sim.now(), PcieConfig.REQUEST_OVERHEAD_BYTES + 4);
         sim.schedule(posted, sent + pcie.postedWriteLatencyPs());
-        messagesSent++;
     }
 
     private PostedWrite takePostedWrite(final int length)

@@ -163,4 +163,25 @@ class MmioAndMsixTest
         assertEquals(1, vector.coalesced());
         assertEquals(1, platform.interrupts.spurious(), "a message for an unallocated vector");
     }
+
+    @Test
+    void shouldRunTheHandlerAgainForAMessageSentBeforeItRanThatLandsAfter()
+    {
+        final List<Long> handled = new ArrayList<>();
+        final MsiVector vector = platform.interrupts.allocate("dev0-q3", () -> handled.add(platform.sim.now()));
+        final long message = pcie.serializationPs(PcieConfig.REQUEST_OVERHEAD_BYTES + 4) + pcie.postedWriteLatencyPs();
+        final long firstHandler = message + platform.interrupts.latencyPs();
+        // The second message leaves 1 ns before the first handler runs and lands after it: not merged.
+        final long second = firstHandler - 1_000;
+        platform.sim.schedule(new Event("device", Component.NIC_PIPELINE,
+            () -> platform.slot.dma().sendMessage(vector.address(), vector.data())), second);
+
+        platform.slot.dma().sendMessage(vector.address(), vector.data());
+        platform.sim.run(Time.ms(1));
+
+        assertEquals(List.of(firstHandler, second + message + platform.interrupts.latencyPs()), handled);
+        assertEquals(0, vector.coalesced());
+        assertEquals(2, vector.deliveries());
+        assertEquals(2, platform.sim.firedCount() - 1, "one event per handler run, none for a landing");
+    }
 }
