@@ -59,6 +59,9 @@ public final class Ipv4Layer implements Ipv4Output
     /* The TX queue the frame's flow hashes to: it leaves on that queue, after the frames held before it there. */
     private final int[] heldQueue = new int[HELD_CAPACITY];
     private final int[] heldLength = new int[HELD_CAPACITY];
+    /* A held TSO segment's MSS and header length (Ethernet through TCP options), as txCommitTso takes them; else 0. */
+    private final int[] heldTsoMss = new int[HELD_CAPACITY];
+    private final int[] heldTsoHeaderLength = new int[HELD_CAPACITY];
     private final long[] heldOrder = new long[HELD_CAPACITY];
     private final MemorySegment[] heldBuffer = new MemorySegment[HELD_CAPACITY];
     private long heldSequence;
@@ -253,8 +256,18 @@ public final class Ipv4Layer implements Ipv4Output
         Bytes.put16(claim.memory, claim.transportOffset() + checksumField,
             Checksum.pseudoHeader(claim.source, claim.destination, claim.protocol, 0));
         stack.stats().packetsSent++;
-        claim.iface.device().txCommitTso(claim.slot, claim.length, HEADERS + transportHeaderLength, claim.tsoMss);
-        claim.iface.transmitted();
+        if (claim.held < 0)
+        {
+            claim.iface.device().txCommitTso(claim.slot, claim.length, HEADERS + transportHeaderLength,
+                claim.tsoMss);
+            claim.iface.transmitted();
+        }
+        else
+        {
+            heldLength[claim.held] = claim.length;
+            heldTsoMss[claim.held] = claim.tsoMss;
+            heldTsoHeaderLength[claim.held] = HEADERS + transportHeaderLength;
+        }
         claim.tsoMss = 0;
     }
 
@@ -347,14 +360,17 @@ public final class Ipv4Layer implements Ipv4Output
         return 0;
     }
 
-    /* TSO: only straight into a TSO slot, never held (the caller falls back to MSS-sized segments). */
+    /*
+     * TSO: into a TSO slot, or, behind frames waiting for the queue or with its ring full, held whole until it has
+     * room, as Linux's qdisc keeps a GSO packet (the caller falls back to MSS-sized segments only without a resolved
+     * neighbour or a free held buffer).
+     */
     private int startTso(final TxClaim claim, final NetworkInterface iface, final int queue, final int source,
         final int destination, final int total, final int id, final int flagsFragment)
     {
         final NetDevice device = iface.device();
         final int frameLength = EthernetFrame.HEADER_LENGTH + total;
-        if ((device.features() & NetDevice.FEATURE_TSO) == 0 || frameLength > device.tsoMaxBytes() ||
-            iface.framesWaitingForSlot(queue) > 0)
+        if ((device.features() & NetDevice.FEATURE_TSO) == 0 || frameLength > device.tsoMaxBytes())
         {
             return -Errno.EAGAIN;
         }
@@ -364,13 +380,26 @@ public final class Ipv4Layer implements Ipv4Output
             return -Errno.EAGAIN;
         }
         claim.held = -1;
-        claim.slot = device.txReserveTso(queue, frameLength);
-        if (claim.slot == NetDevice.NO_SLOT)
+        claim.slot = NetDevice.NO_SLOT;
+        if (iface.framesWaitingForSlot(queue) == 0)
         {
-            return -Errno.EAGAIN;
+            claim.slot = device.txReserveTso(queue, frameLength);
         }
-        claim.memory = device.txMemory();
-        claim.frame = device.txOffset(claim.slot);
+        if (claim.slot != NetDevice.NO_SLOT)
+        {
+            claim.memory = device.txMemory();
+            claim.frame = device.txOffset(claim.slot);
+        }
+        else
+        {
+            claim.held = hold(iface, routes.resultNextHop(), queue, HELD_WAIT_SLOT, frameLength);
+            if (claim.held < 0)
+            {
+                return -Errno.EAGAIN;
+            }
+            claim.memory = heldBuffer[claim.held];
+            claim.frame = 0;
+        }
         writeHeaders(claim, iface, mac, source, destination, Ipv4Packet.PROTOCOL_TCP, total, id, flagsFragment);
         return 0;
     }
@@ -475,6 +504,7 @@ public final class Ipv4Layer implements Ipv4Output
                 heldInterface[i] = iface;
                 heldNextHop[i] = nextHop;
                 heldQueue[i] = queue;
+                heldTsoMss[i] = 0;
                 heldOrder[i] = heldSequence++;
                 if (state == HELD_WAIT_SLOT)
                 {
@@ -584,14 +614,22 @@ public final class Ipv4Layer implements Ipv4Output
         {
             while (iface.framesWaitingForSlot(queue) > 0)
             {
-                final int slot = device.txReserveOn(queue);
+                final int held = oldestWaitingForSlot(iface, queue);
+                final boolean tso = heldTsoMss[held] > 0;
+                final int slot = tso ? device.txReserveTso(queue, heldLength[held]) : device.txReserveOn(queue);
                 if (slot == NetDevice.NO_SLOT)
                 {
                     break;
                 }
-                final int held = oldestWaitingForSlot(iface, queue);
                 MemorySegment.copy(heldBuffer[held], 0, device.txMemory(), device.txOffset(slot), heldLength[held]);
-                device.txCommit(slot, heldLength[held], -1, -1);
+                if (tso)
+                {
+                    device.txCommitTso(slot, heldLength[held], heldTsoHeaderLength[held], heldTsoMss[held]);
+                }
+                else
+                {
+                    device.txCommit(slot, heldLength[held], -1, -1);
+                }
                 iface.transmitted();
                 release(held);
             }

@@ -51,6 +51,34 @@ class TransmitHoldTest
         return begun;
     }
 
+    /* A TSO segment of flow 1 with {@code frames} frames of {@code mss} bytes of payload, marked {@code mark}. */
+    private int sendTso(final int mark, final int frames, final int mss)
+    {
+        final int header = 20;
+        final int begun = stack.ipv4().claimTso(claim, 0, PEER, header + frames * mss, 1, mss);
+        if (begun == 0)
+        {
+            Bytes.put8(claim.memory(), claim.transportOffset(), 1);
+            Bytes.put8(claim.memory(), claim.transportOffset() + 1, mark);
+            stack.ipv4().commitTso(claim, 16, header);
+        }
+        return begun;
+    }
+
+    @Test
+    void aTsoSegmentThatFindsItsRingFullWaitsWholeAndLeavesAsOneSegment()
+    {
+        eth0.arp().put(PEER, 0x02_00_00_00_00_02L);
+        assertEquals(0, send(1, 1));
+        assertEquals(0, send(1, 2));
+        assertEquals(0, sendTso(3, 2, 1000), "held, not refused (refused, TCP would cut it into MSS-sized frames)");
+        assertEquals(List.of("q1 flow1 #1", "q1 flow1 #2"), device.committed);
+
+        device.complete(1);
+        assertEquals(List.of("q1 flow1 #1", "q1 flow1 #2", "q1 flow1 #3 tso 2054 B mss 1000 headers 54"),
+            device.committed, "the device gets the segment whole, to cut as TSO does");
+    }
+
     @Test
     void aWaitingFrameGoesOutOnItsFlowsQueueInOrderAndAFullRingHoldsBackOnlyItsQueue()
     {
@@ -73,7 +101,7 @@ class TransmitHoldTest
     /** Two TX queues of two slots each; it records every committed frame's queue, flow and mark. */
     private final class TwoQueueDevice implements NetDevice
     {
-        private static final int SLOT_BYTES = 2048;
+        private static final int SLOT_BYTES = 4096;
         private final MemorySegment memory = Arena.ofAuto().allocate(2L * SLOTS_PER_QUEUE * SLOT_BYTES, 64);
         private final int[] used = new int[2];
         private final int[] next = new int[2];
@@ -101,7 +129,27 @@ class TransmitHoldTest
         @Override
         public int features()
         {
-            return 0;
+            return FEATURE_TSO;
+        }
+
+        @Override
+        public int tsoMaxBytes()
+        {
+            return SLOT_BYTES;
+        }
+
+        @Override
+        public int txReserveTso(final int queue, final int length)
+        {
+            return txReserveOn(queue);
+        }
+
+        @Override
+        public void txCommitTso(final int slot, final int length, final int headerLength, final int mss)
+        {
+            txCommit(slot, length, -1, -1);
+            committed.set(committed.size() - 1, committed.getLast() + " tso " + length + " B mss " + mss +
+                " headers " + headerLength);
         }
 
         @Override
