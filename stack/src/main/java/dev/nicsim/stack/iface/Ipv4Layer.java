@@ -487,7 +487,7 @@ public final class Ipv4Layer implements Ipv4Output
         if (state == HELD_WAIT_ARP && heldCount(iface, nextHop) >= stack.config().arpQueueFrames())
         {
             // Linux's neighbour queue drops the oldest packet when it is full.
-            final int oldest = oldestWaitingForArp(iface, nextHop);
+            final int oldest = oldestHeld(iface, HELD_WAIT_ARP, nextHop);
             release(oldest);
             stack.stats().drop(DropReason.ARP_UNRESOLVED);
         }
@@ -529,26 +529,15 @@ public final class Ipv4Layer implements Ipv4Output
         return count;
     }
 
-    private int oldestWaitingForArp(final NetworkInterface iface, final int nextHop)
+    /* The oldest frame held on iface in state: for next hop {@code key} waiting for ARP, for TX queue {@code key}
+     * waiting for a slot. */
+    private int oldestHeld(final NetworkInterface iface, final int state, final int key)
     {
+        final int[] keys = state == HELD_WAIT_ARP ? heldNextHop : heldQueue;
         int oldest = -1;
         for (int i = 0; i < HELD_CAPACITY; i++)
         {
-            if (heldState[i] == HELD_WAIT_ARP && heldInterface[i] == iface && heldNextHop[i] == nextHop &&
-                (oldest < 0 || heldOrder[i] < heldOrder[oldest]))
-            {
-                oldest = i;
-            }
-        }
-        return oldest;
-    }
-
-    private int oldestWaitingForSlot(final NetworkInterface iface, final int queue)
-    {
-        int oldest = -1;
-        for (int i = 0; i < HELD_CAPACITY; i++)
-        {
-            if (heldState[i] == HELD_WAIT_SLOT && heldInterface[i] == iface && heldQueue[i] == queue &&
+            if (heldState[i] == state && heldInterface[i] == iface && keys[i] == key &&
                 (oldest < 0 || heldOrder[i] < heldOrder[oldest]))
             {
                 oldest = i;
@@ -572,7 +561,7 @@ public final class Ipv4Layer implements Ipv4Output
     {
         while (true)
         {
-            final int held = oldestWaitingForArp(iface, nextHop);
+            final int held = oldestHeld(iface, HELD_WAIT_ARP, nextHop);
             if (held < 0)
             {
                 break;
@@ -590,7 +579,7 @@ public final class Ipv4Layer implements Ipv4Output
     {
         while (true)
         {
-            final int held = oldestWaitingForArp(iface, nextHop);
+            final int held = oldestHeld(iface, HELD_WAIT_ARP, nextHop);
             if (held < 0)
             {
                 break;
@@ -614,7 +603,7 @@ public final class Ipv4Layer implements Ipv4Output
         {
             while (iface.framesWaitingForSlot(queue) > 0)
             {
-                final int held = oldestWaitingForSlot(iface, queue);
+                final int held = oldestHeld(iface, HELD_WAIT_SLOT, queue);
                 final boolean tso = heldTsoMss[held] > 0;
                 final int slot = tso ? device.txReserveTso(queue, heldLength[held]) : device.txReserveOn(queue);
                 if (slot == NetDevice.NO_SLOT)
