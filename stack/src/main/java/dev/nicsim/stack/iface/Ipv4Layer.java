@@ -56,11 +56,15 @@ public final class Ipv4Layer implements Ipv4Output
     private final int[] heldState = new int[HELD_CAPACITY];
     private final NetworkInterface[] heldInterface = new NetworkInterface[HELD_CAPACITY];
     private final int[] heldNextHop = new int[HELD_CAPACITY];
+    /* The TX queue the frame's flow hashes to: it leaves on that queue, after the frames held before it there. */
+    private final int[] heldQueue = new int[HELD_CAPACITY];
     private final int[] heldLength = new int[HELD_CAPACITY];
+    /* A held TSO segment's MSS and header length (Ethernet through TCP options), as txCommitTso takes them; else 0. */
+    private final int[] heldTsoMss = new int[HELD_CAPACITY];
+    private final int[] heldTsoHeaderLength = new int[HELD_CAPACITY];
     private final long[] heldOrder = new long[HELD_CAPACITY];
     private final MemorySegment[] heldBuffer = new MemorySegment[HELD_CAPACITY];
     private long heldSequence;
-    private int heldWaitingSlot;
 
     public Ipv4Layer(final StackContext stack, final RouteTable routes)
     {
@@ -252,8 +256,18 @@ public final class Ipv4Layer implements Ipv4Output
         Bytes.put16(claim.memory, claim.transportOffset() + checksumField,
             Checksum.pseudoHeader(claim.source, claim.destination, claim.protocol, 0));
         stack.stats().packetsSent++;
-        claim.iface.device().txCommitTso(claim.slot, claim.length, HEADERS + transportHeaderLength, claim.tsoMss);
-        claim.iface.transmitted();
+        if (claim.held < 0)
+        {
+            claim.iface.device().txCommitTso(claim.slot, claim.length, HEADERS + transportHeaderLength,
+                claim.tsoMss);
+            claim.iface.transmitted();
+        }
+        else
+        {
+            heldLength[claim.held] = claim.length;
+            heldTsoMss[claim.held] = claim.tsoMss;
+            heldTsoHeaderLength[claim.held] = HEADERS + transportHeaderLength;
+        }
         claim.tsoMss = 0;
     }
 
@@ -308,9 +322,10 @@ public final class Ipv4Layer implements Ipv4Output
         final NetworkInterface iface = routes.resultInterface();
         final int total = Ipv4Packet.HEADER_LENGTH + transportLength;
         final NetDevice device = iface.device();
+        final int queue = device.txQueueFor(claim.flowHash);
         if (claim.tsoMss > 0)
         {
-            return startTso(claim, iface, source, destination, total, id, flagsFragment);
+            return startTso(claim, iface, queue, source, destination, total, id, flagsFragment);
         }
         if (total > iface.mtu())
         {
@@ -319,9 +334,10 @@ public final class Ipv4Layer implements Ipv4Output
         final long mac = nextHopMac(iface, routes.resultKind(), routes.resultNextHop(), destination);
         claim.held = -1;
         claim.slot = NetDevice.NO_SLOT;
-        if (mac >= 0 && heldWaitingSlot == 0)
+        if (mac >= 0 && iface.framesWaitingForSlot(queue) == 0)
         {
-            claim.slot = device.txReserveOn(device.txQueueFor(claim.flowHash));
+            // Behind frames already waiting for this queue, a frame waits too: a flow's frames leave in order.
+            claim.slot = device.txReserveOn(queue);
         }
         if (claim.slot != NetDevice.NO_SLOT)
         {
@@ -330,7 +346,7 @@ public final class Ipv4Layer implements Ipv4Output
         }
         else
         {
-            claim.held = hold(iface, routes.resultNextHop(), mac >= 0 ? HELD_WAIT_SLOT : HELD_WAIT_ARP,
+            claim.held = hold(iface, routes.resultNextHop(), queue, mac >= 0 ? HELD_WAIT_SLOT : HELD_WAIT_ARP,
                 EthernetFrame.HEADER_LENGTH + total);
             if (claim.held < 0)
             {
@@ -344,14 +360,17 @@ public final class Ipv4Layer implements Ipv4Output
         return 0;
     }
 
-    /* TSO: only straight into a TSO slot, never held (the caller falls back to MSS-sized segments). */
-    private int startTso(final TxClaim claim, final NetworkInterface iface, final int source, final int destination,
-        final int total, final int id, final int flagsFragment)
+    /*
+     * TSO: into a TSO slot, or, behind frames waiting for the queue or with its ring full, held whole until it has
+     * room, as Linux's qdisc keeps a GSO packet (the caller falls back to MSS-sized segments only without a resolved
+     * neighbour or a free held buffer).
+     */
+    private int startTso(final TxClaim claim, final NetworkInterface iface, final int queue, final int source,
+        final int destination, final int total, final int id, final int flagsFragment)
     {
         final NetDevice device = iface.device();
         final int frameLength = EthernetFrame.HEADER_LENGTH + total;
-        if ((device.features() & NetDevice.FEATURE_TSO) == 0 || frameLength > device.tsoMaxBytes() ||
-            heldWaitingSlot > 0)
+        if ((device.features() & NetDevice.FEATURE_TSO) == 0 || frameLength > device.tsoMaxBytes())
         {
             return -Errno.EAGAIN;
         }
@@ -361,13 +380,26 @@ public final class Ipv4Layer implements Ipv4Output
             return -Errno.EAGAIN;
         }
         claim.held = -1;
-        claim.slot = device.txReserveTso(device.txQueueFor(claim.flowHash), frameLength);
-        if (claim.slot == NetDevice.NO_SLOT)
+        claim.slot = NetDevice.NO_SLOT;
+        if (iface.framesWaitingForSlot(queue) == 0)
         {
-            return -Errno.EAGAIN;
+            claim.slot = device.txReserveTso(queue, frameLength);
         }
-        claim.memory = device.txMemory();
-        claim.frame = device.txOffset(claim.slot);
+        if (claim.slot != NetDevice.NO_SLOT)
+        {
+            claim.memory = device.txMemory();
+            claim.frame = device.txOffset(claim.slot);
+        }
+        else
+        {
+            claim.held = hold(iface, routes.resultNextHop(), queue, HELD_WAIT_SLOT, frameLength);
+            if (claim.held < 0)
+            {
+                return -Errno.EAGAIN;
+            }
+            claim.memory = heldBuffer[claim.held];
+            claim.frame = 0;
+        }
         writeHeaders(claim, iface, mac, source, destination, Ipv4Packet.PROTOCOL_TCP, total, id, flagsFragment);
         return 0;
     }
@@ -449,12 +481,13 @@ public final class Ipv4Layer implements Ipv4Output
     /* ---------------------------------------------------------------------------------------------------------- */
     /* Held frames                                                                                                  */
 
-    private int hold(final NetworkInterface iface, final int nextHop, final int state, final int length)
+    private int hold(final NetworkInterface iface, final int nextHop, final int queue, final int state,
+        final int length)
     {
         if (state == HELD_WAIT_ARP && heldCount(iface, nextHop) >= stack.config().arpQueueFrames())
         {
             // Linux's neighbour queue drops the oldest packet when it is full.
-            final int oldest = oldestHeld(iface, nextHop, HELD_WAIT_ARP);
+            final int oldest = oldestHeld(iface, HELD_WAIT_ARP, nextHop);
             release(oldest);
             stack.stats().drop(DropReason.ARP_UNRESOLVED);
         }
@@ -470,10 +503,12 @@ public final class Ipv4Layer implements Ipv4Output
                 heldState[i] = state;
                 heldInterface[i] = iface;
                 heldNextHop[i] = nextHop;
+                heldQueue[i] = queue;
+                heldTsoMss[i] = 0;
                 heldOrder[i] = heldSequence++;
                 if (state == HELD_WAIT_SLOT)
                 {
-                    heldWaitingSlot++;
+                    iface.countWaitingForSlot(queue, 1);
                 }
                 return i;
             }
@@ -494,13 +529,16 @@ public final class Ipv4Layer implements Ipv4Output
         return count;
     }
 
-    private int oldestHeld(final NetworkInterface iface, final int nextHop, final int state)
+    /* The oldest frame held on iface in state: for next hop {@code key} waiting for ARP, for TX queue {@code key}
+     * waiting for a slot. */
+    private int oldestHeld(final NetworkInterface iface, final int state, final int key)
     {
+        final int[] keys = state == HELD_WAIT_ARP ? heldNextHop : heldQueue;
         int oldest = -1;
         for (int i = 0; i < HELD_CAPACITY; i++)
         {
-            if (heldState[i] == state && heldInterface[i] == iface && (state == HELD_WAIT_SLOT ||
-                heldNextHop[i] == nextHop) && (oldest < 0 || heldOrder[i] < heldOrder[oldest]))
+            if (heldState[i] == state && heldInterface[i] == iface && keys[i] == key &&
+                (oldest < 0 || heldOrder[i] < heldOrder[oldest]))
             {
                 oldest = i;
             }
@@ -512,7 +550,7 @@ public final class Ipv4Layer implements Ipv4Output
     {
         if (heldState[held] == HELD_WAIT_SLOT)
         {
-            heldWaitingSlot--;
+            heldInterface[held].countWaitingForSlot(heldQueue[held], -1);
         }
         heldState[held] = HELD_FREE;
         heldInterface[held] = null;
@@ -523,7 +561,7 @@ public final class Ipv4Layer implements Ipv4Output
     {
         while (true)
         {
-            final int held = oldestHeld(iface, nextHop, HELD_WAIT_ARP);
+            final int held = oldestHeld(iface, HELD_WAIT_ARP, nextHop);
             if (held < 0)
             {
                 break;
@@ -531,7 +569,7 @@ public final class Ipv4Layer implements Ipv4Output
             Bytes.put48(heldBuffer[held], EthernetFrame.DESTINATION, mac);
             heldState[held] = HELD_WAIT_SLOT;
             heldOrder[held] = heldSequence++;
-            heldWaitingSlot++;
+            iface.countWaitingForSlot(heldQueue[held], 1);
         }
         drainHeld(iface);
     }
@@ -541,7 +579,7 @@ public final class Ipv4Layer implements Ipv4Output
     {
         while (true)
         {
-            final int held = oldestHeld(iface, nextHop, HELD_WAIT_ARP);
+            final int held = oldestHeld(iface, HELD_WAIT_ARP, nextHop);
             if (held < 0)
             {
                 break;
@@ -553,26 +591,37 @@ public final class Ipv4Layer implements Ipv4Output
         }
     }
 
-    /** Copies frames waiting for a slot on {@code iface} into the device while it has slots. */
+    /**
+     * Copies frames waiting for a slot on {@code iface} into the device: each queue's, oldest first, onto that queue
+     * while its ring has slots. A full ring stops only its own queue, as Linux's mq qdisc keeps a backlog per TX queue
+     * and {@code netif_tx_stop_queue} stops one.
+     */
     public void drainHeld(final NetworkInterface iface)
     {
         final NetDevice device = iface.device();
-        while (heldWaitingSlot > 0)
+        for (int queue = 0; queue < iface.queuesWithFramesWaiting(); queue++)
         {
-            final int held = oldestHeld(iface, 0, HELD_WAIT_SLOT);
-            if (held < 0)
+            while (iface.framesWaitingForSlot(queue) > 0)
             {
-                return;
+                final int held = oldestHeld(iface, HELD_WAIT_SLOT, queue);
+                final boolean tso = heldTsoMss[held] > 0;
+                final int slot = tso ? device.txReserveTso(queue, heldLength[held]) : device.txReserveOn(queue);
+                if (slot == NetDevice.NO_SLOT)
+                {
+                    break;
+                }
+                MemorySegment.copy(heldBuffer[held], 0, device.txMemory(), device.txOffset(slot), heldLength[held]);
+                if (tso)
+                {
+                    device.txCommitTso(slot, heldLength[held], heldTsoHeaderLength[held], heldTsoMss[held]);
+                }
+                else
+                {
+                    device.txCommit(slot, heldLength[held], -1, -1);
+                }
+                iface.transmitted();
+                release(held);
             }
-            final int slot = device.txReserve();
-            if (slot == NetDevice.NO_SLOT)
-            {
-                return;
-            }
-            MemorySegment.copy(heldBuffer[held], 0, device.txMemory(), device.txOffset(slot), heldLength[held]);
-            device.txCommit(slot, heldLength[held], -1, -1);
-            iface.transmitted();
-            release(held);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.nicsim.stack.wire.EthernetFrame;
 import dev.nicsim.stack.wire.Ipv4Address;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * One network interface: a {@link NetDevice} with an IPv4 address and prefix, its ARP cache, and the receive entry
@@ -31,6 +32,8 @@ public final class NetworkInterface implements FrameReceiver, Transmitter
     private long framesReceived;
     /* Receive offload, or null when stack.gro is off. */
     private final Gro gro;
+    /* Frames the IPv4 layer holds for a transmit slot, by TX queue: Linux's backlog in each queue's qdisc. */
+    private int[] waitingForSlot = new int[1];
 
     public NetworkInterface(final StackContext stack, final Ipv4Layer ipv4, final NetDevice device, final int address,
         final int prefixLength, final boolean loopback)
@@ -205,6 +208,27 @@ public final class NetworkInterface implements FrameReceiver, Transmitter
         }
         stack.flushTransmit();
         stack.exitSoftirq();
+    }
+
+    /** Frames held for a slot of TX queue {@code queue}. */
+    int framesWaitingForSlot(final int queue)
+    {
+        return queue < waitingForSlot.length ? waitingForSlot[queue] : 0;
+    }
+
+    /** Queues 0 to this number less one may have frames waiting for a slot. */
+    int queuesWithFramesWaiting()
+    {
+        return waitingForSlot.length;
+    }
+
+    void countWaitingForSlot(final int queue, final int change)
+    {
+        if (queue >= waitingForSlot.length)
+        {
+            waitingForSlot = Arrays.copyOf(waitingForSlot, queue + 1);
+        }
+        waitingForSlot[queue] += change;
     }
 
     @Override

@@ -54,6 +54,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private static final int KEEPALIVE_INTERVAL_SECONDS = 75;
     private static final int KEEPALIVE_PROBES = 9;
     private static final int MAX_WINDOW = 65535;
+    /**
+     * Linux's {@code TCP_PAWS_WINDOW}: a synchronized connection drops a segment as old (PAWS) only when its TSval is
+     * more than this many ticks behind TS.Recent ({@code tcp_paws_discard}).
+     */
+    private static final int PAWS_WINDOW = 1;
     /** From {@link #ackInput}: the segment goes on to its data and FIN. */
     private static final int MORE = -1;
 
@@ -726,7 +731,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     {
         final boolean rst = seg.has(TcpSegment.RST);
         final boolean syn = seg.has(TcpSegment.SYN);
-        if (tcb.timestampsOk && seg.hasTimestamps() && !rst && Tcb.before(seg.tsVal(), tcb.tsRecent))
+        if (tcb.timestampsOk && seg.hasTimestamps() && !rst && tcb.tsRecent - seg.tsVal() > PAWS_WINDOW)
         {
             duplicateAck(seg, socket, tcb);
             return DropReason.TCP_PAWS;
@@ -839,8 +844,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                 tcb.retransmits = 0;
             }
         }
-        if (tcb.timestampsOk && seg.hasTimestamps() && !Tcb.after(seg.seq, tcb.rcvNxt))
+        if (tcb.timestampsOk && seg.hasTimestamps() && !Tcb.after(seg.seq, tcb.rcvNxt) &&
+            !Tcb.before(seg.tsVal(), tcb.tsRecent))
         {
+            // Never back: a TSval within the PAWS window but behind TS.Recent is taken and not stored
+            // (tcp_replace_ts_recent: tcp_paws_check with a window of 0).
             tcb.tsRecent = seg.tsVal();
             tcb.tsRecentStamp = stack.sim().now();
         }
