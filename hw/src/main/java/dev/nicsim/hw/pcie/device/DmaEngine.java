@@ -44,7 +44,7 @@ import java.lang.foreign.ValueLayout;
  * visible together, when its last TLP lands, rather than TLP by TLP (one event per write instead of one per TLP). Host
  * software cannot tell: it learns of a write only from a later posted write (a descriptor write-back or an MSI),
  * which lands after the last TLP. For the same reason a write that the device announces with its very next write (a
- * received frame and its descriptor's write-back, {@link #writeUnannounced}) lands in that write's event.
+ * received frame and its descriptor's write-back, {@link #writeUnannounced}) is copied into memory when issued.
  *
  * <h2>Faults</h2>
  * Every transfer is checked when issued: bus mastering must be enabled, the target must not be a device BAR, and the
@@ -78,8 +78,6 @@ public final class DmaEngine
     private boolean catchingUp;
     private WriteJob freeWriteJobs;
     private PostedWrite freePostedWrites;
-    /* A write whose bytes land with the next posted write's (writeUnannounced), or null. */
-    private PostedWrite unannounced;
     private int tagsInUse;
     /* The time integral of tags in use, and when it was last brought up to date: average outstanding reads. */
     private long tagTimePs;
@@ -212,15 +210,12 @@ public final class DmaEngine
         final String refusal = refusal(busAddress, length, true);
         if (refusal != null)
         {
-            landUnannouncedAlone();
             final WriteJob job = takeWriteJob(client, tag, FAULT);
             fault(busAddress, length, true, refusal);
             sim.schedule(job, sim.now());
             return;
         }
         final PostedWrite posted = post(busAddress, length, source, sourceOffset);
-        posted.carried = unannounced;
-        unannounced = null;
         sim.schedule(posted, posted.landsAt);
         if (client != null)
         {
@@ -234,15 +229,19 @@ public final class DmaEngine
 
     /**
      * As {@link #write} without a client, for a write that software learns of only through the device's next write
-     * (a received frame, announced by its descriptor's write-back): its TLPs take the link now, but its bytes land
-     * together with that next write's, which posted writes' order puts after them: one event for both instead of two.
-     * The device issues the next write at once.
+     * (a received frame, announced by its descriptor's write-back): its TLPs take the link now, and its bytes go
+     * straight into host memory, without a staging copy or an event of their own. Software that reads the buffer only
+     * after the announcement, which posted writes' order puts after these bytes, cannot tell when they landed.
      */
     public void writeUnannounced(final long busAddress, final int length, final MemorySegment source,
         final long sourceOffset)
     {
+        if (InterruptController.isMsiAddress(busAddress))
+        {
+            write(busAddress, length, source, sourceOffset, null, 0); // not memory: a (misaimed) interrupt message
+            return;
+        }
         writesIssued++;
-        landUnannouncedAlone();
         final String refusal = refusal(busAddress, length, true);
         if (refusal != null)
         {
@@ -250,18 +249,9 @@ public final class DmaEngine
             sim.schedule(takeWriteJob(null, 0, FAULT), sim.now());
             return;
         }
-        unannounced = post(busAddress, length, source, sourceOffset);
-        leavesSilently(unannounced.leftAt);
-    }
-
-    /** An unannounced write whose announcing write did not come (refused): it lands at its own time. */
-    private void landUnannouncedAlone()
-    {
-        if (unannounced != null)
-        {
-            sim.schedule(unannounced, unannounced.landsAt);
-            unannounced = null;
-        }
+        MemorySegment.copy(source, sourceOffset, root.memory().segment(), root.memory().offset(busAddress), length);
+        leavesSilently(sendTlps(length));
+        bytesWritten += length;
     }
 
     /** Copies a write's bytes and sends its TLPs upstream, one after another; the write is not yet scheduled. */
@@ -272,6 +262,15 @@ public final class DmaEngine
         MemorySegment.copy(source, sourceOffset, posted.staging, 0, length);
         posted.address = busAddress;
         posted.length = length;
+        posted.leftAt = sendTlps(length);
+        posted.landsAt = posted.leftAt + pcie.postedWriteLatencyPs();
+        bytesWritten += length;
+        return posted;
+    }
+
+    /** Sends a write's TLPs upstream now, one after another; returns when the last has left. */
+    private long sendTlps(final int length)
+    {
         final int maxPayload = pcie.maxPayloadBytes();
         final PcieLink.Direction upstream = link.upstream();
         final long now = sim.now();
@@ -280,10 +279,7 @@ public final class DmaEngine
         {
             sent = upstream.transmit(now, PcieConfig.REQUEST_OVERHEAD_BYTES + Math.min(maxPayload, length - done));
         }
-        posted.leftAt = sent;
-        posted.landsAt = sent + pcie.postedWriteLatencyPs();
-        bytesWritten += length;
-        return posted;
+        return sent;
     }
 
     private WriteJob takeWriteJob(final DmaClient client, final int tag, final int status)
@@ -350,7 +346,6 @@ public final class DmaEngine
         final long sent = link.upstream().transmit(sim.now(), PcieConfig.REQUEST_OVERHEAD_BYTES + 4);
         if (InterruptController.isMsiAddress(address))
         {
-            landUnannouncedAlone();
             final long lands = sent + pcie.postedWriteLatencyPs();
             final int enclosing = sim.enterStage(messageStage, Component.PCIE_DMA, lands);
             root.messageLandsAt(address, data, lands);
@@ -361,8 +356,6 @@ public final class DmaEngine
         posted.staging.set(ValueLayout.JAVA_INT_UNALIGNED, 0, data);
         posted.address = address;
         posted.length = 4;
-        posted.carried = unannounced;
-        unannounced = null;
         sim.schedule(posted, sent + pcie.postedWriteLatencyPs());
     }
 
@@ -773,8 +766,6 @@ public final class DmaEngine
         int length;
         long leftAt;
         long landsAt;
-        /* An unannounced write issued just before this one, landing with it; or null. */
-        PostedWrite carried;
         PostedWrite nextFree;
 
         PostedWrite()
@@ -784,16 +775,6 @@ public final class DmaEngine
 
         @Override
         protected void fire()
-        {
-            if (carried != null)
-            {
-                carried.land();
-                carried = null;
-            }
-            land();
-        }
-
-        void land()
         {
             root.postedWriteArrived(address, staging, 0, length);
             nextFree = freePostedWrites;
