@@ -30,12 +30,49 @@ class DmaEngineTest
     private final MemorySegment local = Arena.ofAuto().allocate(8192);
     private final List<long[]> completions = new ArrayList<>();
     private final DmaClient recorder = (tag, status) -> completions.add(new long[] {tag, status, platform.sim.now()});
+    /* A read request TLP, the completer streaming 512 bytes, and a 512-byte request's two 256-byte completions. */
+    private final long requestTlp = pcie.serializationPs(PcieConfig.REQUEST_OVERHEAD_BYTES);
+    private final long stream512 = 512 * pcie.completerPsPerByte();
+    private final long completions512 = pcie.serializationPs(512 + 2 * PcieConfig.COMPLETION_OVERHEAD_BYTES);
 
     private DmaBuffer mapped(final int size, final Iommu.Access access)
     {
         final DmaBuffer buffer = platform.allocator.allocate(size, 64, "test");
         platform.iommu.map(buffer, access);
         return buffer;
+    }
+
+    /** A device BAR of {@code size} bytes that reads as zero and ignores writes. */
+    private static RegisterSpace inertRegisters(final long size)
+    {
+        return new RegisterSpace()
+        {
+            @Override
+            public long size()
+            {
+                return size;
+            }
+
+            @Override
+            public int read32(final long offset)
+            {
+                return 0;
+            }
+
+            @Override
+            public void write32(final long offset, final int value)
+            {
+            }
+        };
+    }
+
+    /** Fills {@code buffer} with random bytes from {@code seed} and returns them. */
+    private static byte[] randomContent(final DmaBuffer buffer, final int size, final long seed)
+    {
+        final byte[] pattern = new byte[size];
+        new SplittableRandom(seed).nextBytes(pattern);
+        MemorySegment.copy(pattern, 0, buffer.memory(), ValueLayout.JAVA_BYTE, buffer.offset(), size);
+        return pattern;
     }
 
     @Test
@@ -96,19 +133,14 @@ class DmaEngineTest
     void shouldSplitLongReadsAtTheMaxReadRequestSize()
     {
         final DmaBuffer buffer = mapped(1024, Iommu.Access.READ_ONLY);
-        final byte[] pattern = new byte[1024];
-        new SplittableRandom(1).nextBytes(pattern);
-        MemorySegment.copy(pattern, 0, buffer.memory(), ValueLayout.JAVA_BYTE, buffer.offset(), 1024);
+        final byte[] pattern = randomContent(buffer, 1024, 1);
 
         dma.read(buffer.busAddress(), 1024, local, 0, recorder, 3);
         platform.sim.run(Time.ms(1));
 
         // Two 512-byte requests, sent back to back; the root complex streams them one after the other; each comes
         // back as two 256-byte completions.
-        final long request = pcie.serializationPs(PcieConfig.REQUEST_OVERHEAD_BYTES);
-        final long stream = 512 * pcie.completerPsPerByte();
-        final long completions512 = pcie.serializationPs(512 + 2 * PcieConfig.COMPLETION_OVERHEAD_BYTES);
-        final long secondDataReady = request + stream + stream + pcie.readLatencyPs();
+        final long secondDataReady = requestTlp + stream512 + stream512 + pcie.readLatencyPs();
         assertEquals(secondDataReady + completions512, completions.get(0)[2]);
         assertEquals(1, completions.size(), "one completion for the whole read");
         assertArrayEquals(pattern, local.asSlice(0, 1024).toArray(ValueLayout.JAVA_BYTE));
@@ -118,19 +150,14 @@ class DmaEngineTest
     void shouldSpendTwoEventsOnALongReadWhateverItsRequestCount()
     {
         final DmaBuffer buffer = mapped(4096, Iommu.Access.READ_ONLY);
-        final byte[] pattern = new byte[4096];
-        new SplittableRandom(2).nextBytes(pattern);
-        MemorySegment.copy(pattern, 0, buffer.memory(), ValueLayout.JAVA_BYTE, buffer.offset(), 4096);
+        final byte[] pattern = randomContent(buffer, 4096, 2);
 
         dma.read(buffer.busAddress(), 4096, local, 0, recorder, 4);
         platform.sim.run(Time.ms(1));
 
         // Eight 512-byte requests: the root complex streams them one after the other; the completions of each cross
         // the link faster than the next one's data is streamed, so the read ends with the last request's completions.
-        final long request = pcie.serializationPs(PcieConfig.REQUEST_OVERHEAD_BYTES);
-        final long stream = 512 * pcie.completerPsPerByte();
-        final long completions512 = pcie.serializationPs(512 + 2 * PcieConfig.COMPLETION_OVERHEAD_BYTES);
-        assertEquals(request + 8 * stream + pcie.readLatencyPs() + completions512, completions.get(0)[2]);
+        assertEquals(requestTlp + 8 * stream512 + pcie.readLatencyPs() + completions512, completions.get(0)[2]);
         assertEquals(2, platform.sim.firedCount(), "the last request at the root complex and its completions");
         assertEquals(0, dma.tagsInUse());
         assertArrayEquals(pattern, local.asSlice(0, 4096).toArray(ValueLayout.JAVA_BYTE));
@@ -149,11 +176,8 @@ class DmaEngineTest
         capped.sim.run(Time.ms(1));
 
         // Requests 3 and 4 wait for the tags of requests 1 and 2 (both deferred) and go out as their completions land.
-        final long request = pcie.serializationPs(PcieConfig.REQUEST_OVERHEAD_BYTES);
-        final long stream = 512 * pcie.completerPsPerByte();
-        final long completions512 = pcie.serializationPs(512 + 2 * PcieConfig.COMPLETION_OVERHEAD_BYTES);
-        final long firstLands = request + stream + pcie.readLatencyPs() + completions512;
-        assertEquals(List.of(firstLands + request + 2 * stream + pcie.readLatencyPs() + completions512), done);
+        final long firstLands = requestTlp + stream512 + pcie.readLatencyPs() + completions512;
+        assertEquals(List.of(firstLands + requestTlp + 2 * stream512 + pcie.readLatencyPs() + completions512), done);
         assertEquals(0, capped.slot.dma().tagsInUse());
     }
 
@@ -161,28 +185,8 @@ class DmaEngineTest
     void shouldSendDeferredCompletionsAheadOfAnMmioWriteDueAfterThem()
     {
         final DmaBuffer buffer = mapped(1024, Iommu.Access.READ_ONLY);
-        final Mmio bar = platform.slot.plug(new RegisterSpace()
-        {
-            @Override
-            public long size()
-            {
-                return 4096;
-            }
-
-            @Override
-            public int read32(final long offset)
-            {
-                return 0;
-            }
-
-            @Override
-            public void write32(final long offset, final int value)
-            {
-            }
-        }).bar0();
-        final long request = pcie.serializationPs(PcieConfig.REQUEST_OVERHEAD_BYTES);
-        final long stream = 512 * pcie.completerPsPerByte();
-        final long secondAtRoot = request + 2 * stream + pcie.readLatencyPs();
+        final Mmio bar = platform.slot.plug(inertRegisters(4096)).bar0();
+        final long secondAtRoot = requestTlp + 2 * stream512 + pcie.readLatencyPs();
         // An MMIO write enters the downstream direction 1 ns before the second request's completions would: after the
         // first (deferred) request's completions have crossed, so it delays only the second one's.
         final long mmioSent = secondAtRoot - 1_000;
@@ -193,7 +197,6 @@ class DmaEngineTest
         platform.sim.run(Time.ms(1));
 
         final long mmioTlp = pcie.serializationPs(PcieConfig.REQUEST_OVERHEAD_BYTES + 4);
-        final long completions512 = pcie.serializationPs(512 + 2 * PcieConfig.COMPLETION_OVERHEAD_BYTES);
         assertEquals(mmioSent + mmioTlp + completions512, completions.get(0)[2]);
         assertEquals(2 * completions512 + mmioTlp, platform.slot.link().downstream().busyPs());
     }
@@ -272,25 +275,7 @@ class DmaEngineTest
         assertTrue(faults.get(0).reason().contains("bus mastering is disabled"), faults.get(0).reason());
 
         off.enableBusMaster();
-        off.slot.plug(new RegisterSpace()
-        {
-            @Override
-            public long size()
-            {
-                return 65536;
-            }
-
-            @Override
-            public int read32(final long offset)
-            {
-                return 0;
-            }
-
-            @Override
-            public void write32(final long offset, final int value)
-            {
-            }
-        });
+        off.slot.plug(inertRegisters(65536));
         off.slot.dma().write(off.slot.barAddress() + 0x3818, 4, local, 0, null, 0);
         assertTrue(faults.get(1).reason().contains("inside a BAR of dev0"), faults.get(1).reason());
     }
