@@ -154,6 +154,38 @@ class TcpRecoveryTest
         assertTrue(tcb.cwnd <= 2 * 128 * 1024, "cwnd " + tcb.cwnd + " after 2 MB through a 64 KiB window");
     }
 
+    @Test
+    void dataThatFoundNoRoomWithNothingInFlightGoesOutWhenTheProbeTimerFires()
+    {
+        connect();
+        final Tcb tcb = ((TcpSocket) pa.socketOf(client)).tcb;
+        final int cwnd = tcb.cwnd;
+        final int sink = pb.socket(SocketConstants.AF_INET, SocketConstants.SOCK_DGRAM, 0);
+        TwoHosts.check(pb.bind(sink, address(pb, B, 9), 16), pb);
+        final int udp = pa.socket(SocketConstants.AF_INET, SocketConstants.SOCK_DGRAM, 0);
+        final long datagram = pa.memory().allocate(1400);
+        // In one instant (nothing leaves the wire meanwhile) datagrams fill A's TX ring and the stack's hold, and then
+        // TCP's data finds no room: nothing of it is in flight, so no ACK will come to send it.
+        hosts.sim.beginCall();
+        int taken = 0;
+        while (pa.sendto(udp, datagram, 1400, 0, address(pa, B, 9), 16) == 1400)
+        {
+            taken++;
+        }
+        send(3000);
+        hosts.sim.endCall();
+        assertTrue(taken > 64 && taken < 1000, "the ring and the hold took " + taken + " datagrams");
+        assertEquals(tcb.sndUna, tcb.sndMax, "nothing of the TCP data left");
+
+        // Linux's tcp_check_probe_timer arms the probe timer (the RTO); when it fires the data goes, with no loss
+        // counted and the congestion window as it was.
+        hosts.sim.run(hosts.sim.now() + 2 * Time.S);
+        final long in = pb.memory().allocate(3000);
+        assertEquals(3000, pb.recv(server, in, 3000, SocketConstants.MSG_DONTWAIT));
+        assertEquals(0, hosts.a.stats().retransmissions);
+        assertEquals(cwnd, tcb.cwnd);
+    }
+
     private void connect()
     {
         final int listener = hosts.listenOnB(80);

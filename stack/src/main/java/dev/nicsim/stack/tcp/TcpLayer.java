@@ -1691,6 +1691,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                 final boolean fin = last && tcb.finQueued;
                 if (sendData(socket, tcb, tcb.sndNxt, length, fin) < 0)
                 {
+                    probeLater(tcb);
                     break;
                 }
                 advance(tcb, length, fin);
@@ -1703,6 +1704,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             {
                 if (sendData(socket, tcb, tcb.sndNxt, 0, true) < 0)
                 {
+                    probeLater(tcb);
                     break;
                 }
                 advance(tcb, 0, true);
@@ -1711,6 +1713,18 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             {
                 break;
             }
+        }
+    }
+
+    /**
+     * The device had no room for a segment. With something in flight its ACK will run output again; with nothing,
+     * the timer is armed for the RTO so that the data is not left behind, as Linux's tcp_check_probe_timer does.
+     */
+    private void probeLater(final Tcb tcb)
+    {
+        if (tcb.sndMax == tcb.sndUna && !tcb.retransmitTimer.isScheduled())
+        {
+            stack.sim().schedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
         }
     }
 
@@ -2098,6 +2112,13 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     {
         if (tcb.sndMax == tcb.sndUna && tcb.unsent() == 0)
         {
+            return;
+        }
+        if (tcb.sndMax == tcb.sndUna && tcb.sndWnd > 0)
+        {
+            // Nothing in flight and the window open: armed because the device had no room (probeLater). Nothing was
+            // lost, so neither the congestion state nor the retry count changes (tcp_probe_timer, local congestion).
+            output(socket, tcb);
             return;
         }
         if (tcb.retransmits >= stack.config().dataRetries())
