@@ -2,6 +2,8 @@ package dev.nicsim.stack.context;
 
 import dev.nicsim.hw.sim.Time;
 
+import java.util.function.Consumer;
+
 /**
  * A stack's tunables, with Linux's defaults where Linux has one (each named after its sysctl; see each wither).
  * Immutable, like every configuration of the project: {@link #defaults()} and a {@code with...} per setting. The
@@ -69,149 +71,98 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
 
     public StackConfig withSynPolicy(final SynRetransmitPolicy policy)
     {
-        return new StackConfig(policy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c -> c.synPolicy = policy);
     }
 
     public StackConfig withIcmpErrorPolicy(final IcmpErrorPolicy policy)
     {
-        return new StackConfig(synPolicy, policy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c -> c.icmpErrorPolicy = policy);
     }
 
     public StackConfig withTimeWaitReuse(final TimeWaitReuse reuse)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, reuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c -> c.timeWaitReuse = reuse);
     }
 
     /** {@code net.ipv4.ip_local_port_range}: inclusive bounds, default 32768-60999. */
     public StackConfig withEphemeralRange(final int low, final int high)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, low, high, tcpSendBuffer, tcpReceiveBuffer,
-            udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs, delayedAckPs,
-            rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs, arpProbes,
-            arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess, socketMemoryBytes,
-            synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c ->
+        {
+            c.ephemeralLow = low;
+            c.ephemeralHigh = high;
+        });
     }
 
     /** Socket buffer sizes in bytes, each in [4 KiB, 16 MiB]. */
     public StackConfig withBuffers(final int tcpSend, final int tcpReceive, final int udpReceive)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSend,
-            tcpReceive, udpReceive, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c ->
+        {
+            c.tcpSendBuffer = tcpSend;
+            c.tcpReceiveBuffer = tcpReceive;
+            c.udpReceiveBuffer = udpReceive;
+        });
     }
 
     /** The window-scale shift offered in SYNs (Linux derives 7 from its default tcp_rmem). */
     public StackConfig withWindowScale(final int shift)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, shift, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c -> c.windowScale = shift);
     }
 
     /** Whether SYNs offer (and SYN-ACKs accept) TCP timestamps ({@code net.ipv4.tcp_timestamps}, on). */
     public StackConfig withTimestamps(final boolean enabled)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, enabled, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c -> c.timestamps = enabled);
     }
 
     /** Whether SYNs offer (and SYN-ACKs accept) SACK ({@code net.ipv4.tcp_sack}, on). */
     public StackConfig withSack(final boolean enabled)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, enabled, windowScaling, timeWaitPs,
-            finTimeoutPs, delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs,
-            arpRetransmitPs, arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets,
-            openFilesPerProcess, socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c -> c.sack = enabled);
     }
 
     /** Whether SYNs offer (and SYN-ACKs accept) window scaling ({@code net.ipv4.tcp_window_scaling}, on). */
     public StackConfig withWindowScaling(final boolean enabled)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, enabled, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c -> c.windowScaling = enabled);
     }
 
     /** TIME_WAIT duration ({@code TCP_TIMEWAIT_LEN}, 60 s); 0 frees the 4-tuple as soon as the close completes. */
     public StackConfig withTimeWaitPs(final long ps)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, ps, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c -> c.timeWaitPs = ps);
     }
 
     /** How long an orphaned FIN_WAIT_2 lingers ({@code tcp_fin_timeout}, 60 s). */
     public StackConfig withFinTimeoutPs(final long ps)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, ps,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c -> c.finTimeoutPs = ps);
     }
 
     /** Delayed-ACK timeout ({@code TCP_DELACK_MIN}, 40 ms). */
     public StackConfig withDelayedAckPs(final long ps)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            ps, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs, arpProbes,
-            arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess, socketMemoryBytes,
-            synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c -> c.delayedAckPs = ps);
     }
 
     /** Lower bound on the data RTO ({@code TCP_RTO_MIN}, 200 ms; RFC 6298 says 1 s). */
     public StackConfig withRtoMinPs(final long ps)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, ps, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c -> c.rtoMinPs = ps);
     }
 
     /** Data retransmissions before ETIMEDOUT ({@code tcp_retries2}, 15). */
     public StackConfig withDataRetries(final int retries)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, retries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c -> c.dataRetries = retries);
     }
 
     /** Per-socket rate limit of RFC 5961 challenge ACKs ({@code tcp_invalid_ratelimit}, 500 ms). */
     public StackConfig withChallengeAckIntervalPs(final long ps)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, ps, somaxconn, arpReachablePs, arpRetransmitPs, arpProbes,
-            arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess, socketMemoryBytes,
-            synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c -> c.challengeAckIntervalPs = ps);
     }
 
     /**
@@ -220,21 +171,22 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
      */
     public StackConfig withArp(final long reachablePs, final long retransmitPs, final int probes)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, reachablePs, retransmitPs, probes,
-            arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess, socketMemoryBytes,
-            synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c ->
+        {
+            c.arpReachablePs = reachablePs;
+            c.arpRetransmitPs = retransmitPs;
+            c.arpProbes = probes;
+        });
     }
 
     /** Fragment reassembly: timeout ({@code ipfrag_time}, 30 s) and datagrams reassembled at once (memory bound). */
     public StackConfig withReassembly(final long timeoutPs, final int slots)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, timeoutPs, slots, maxSockets, openFilesPerProcess, socketMemoryBytes, synCookies,
-            abortOnOverflow, gro, congestionControl, seed);
+        return with(c ->
+        {
+            c.reassemblyTimeoutPs = timeoutPs;
+            c.reassemblySlots = slots;
+        });
     }
 
     /**
@@ -243,21 +195,13 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
      */
     public StackConfig withMaxSockets(final int count)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, count, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c -> c.maxSockets = count);
     }
 
     /** Descriptors per process ({@code RLIMIT_NOFILE}, Linux's default soft limit 1024): past it, EMFILE. */
     public StackConfig withOpenFilesPerProcess(final int count)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, count, socketMemoryBytes,
-            synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c -> c.openFilesPerProcess = count);
     }
 
     /**
@@ -266,21 +210,13 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
      */
     public StackConfig withSocketMemoryBytes(final long bytes)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess, bytes,
-            synCookies, abortOnOverflow, gro, congestionControl, seed);
+        return with(c -> c.socketMemoryBytes = bytes);
     }
 
     /** SYN cookies when a listener's SYN queue is full ({@code net.ipv4.tcp_syncookies=1}, Linux's default). */
     public StackConfig withSynCookies(final boolean enabled)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, enabled, abortOnOverflow, gro, congestionControl, seed);
+        return with(c -> c.synCookies = enabled);
     }
 
     /**
@@ -290,11 +226,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
      */
     public StackConfig withAbortOnOverflow(final boolean enabled)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, enabled, gro, congestionControl, seed);
+        return with(c -> c.abortOnOverflow = enabled);
     }
 
     /**
@@ -304,31 +236,112 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
      */
     public StackConfig withGro(final boolean enabled)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, enabled, congestionControl, seed);
+        return with(c -> c.gro = enabled);
     }
 
     /** The congestion control of new connections ({@code net.ipv4.tcp_congestion_control}; Linux's default cubic). */
     public StackConfig withCongestionControl(final CongestionAlgorithm algorithm)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, algorithm, seed);
+        return with(c -> c.congestionControl = algorithm);
     }
 
     /** Seeds the ISN/port secret and the stack's random choices: same seed, same run. */
     public StackConfig withSeed(final long value)
     {
-        return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh, tcpSendBuffer,
-            tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling, timeWaitPs, finTimeoutPs,
-            delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn, arpReachablePs, arpRetransmitPs,
-            arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots, maxSockets, openFilesPerProcess,
-            socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl, value);
+        return with(c -> c.seed = value);
+    }
+
+    /** This configuration with {@code change} made to a copy of its values, checked as any new one is. */
+    private StackConfig with(final Consumer<Copy> change)
+    {
+        final Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.build();
+    }
+
+    /** The values of a configuration, to change one or two and build another: each wither names only its own. */
+    private static final class Copy
+    {
+        SynRetransmitPolicy synPolicy;
+        IcmpErrorPolicy icmpErrorPolicy;
+        TimeWaitReuse timeWaitReuse;
+        int ephemeralLow;
+        int ephemeralHigh;
+        int tcpSendBuffer;
+        int tcpReceiveBuffer;
+        int udpReceiveBuffer;
+        int windowScale;
+        boolean timestamps;
+        boolean sack;
+        boolean windowScaling;
+        long timeWaitPs;
+        long finTimeoutPs;
+        long delayedAckPs;
+        long rtoMinPs;
+        int dataRetries;
+        long challengeAckIntervalPs;
+        int somaxconn;
+        long arpReachablePs;
+        long arpRetransmitPs;
+        int arpProbes;
+        int arpQueueFrames;
+        long reassemblyTimeoutPs;
+        int reassemblySlots;
+        int maxSockets;
+        int openFilesPerProcess;
+        long socketMemoryBytes;
+        boolean synCookies;
+        boolean abortOnOverflow;
+        boolean gro;
+        CongestionAlgorithm congestionControl;
+        long seed;
+
+        Copy(final StackConfig config)
+        {
+            synPolicy = config.synPolicy;
+            icmpErrorPolicy = config.icmpErrorPolicy;
+            timeWaitReuse = config.timeWaitReuse;
+            ephemeralLow = config.ephemeralLow;
+            ephemeralHigh = config.ephemeralHigh;
+            tcpSendBuffer = config.tcpSendBuffer;
+            tcpReceiveBuffer = config.tcpReceiveBuffer;
+            udpReceiveBuffer = config.udpReceiveBuffer;
+            windowScale = config.windowScale;
+            timestamps = config.timestamps;
+            sack = config.sack;
+            windowScaling = config.windowScaling;
+            timeWaitPs = config.timeWaitPs;
+            finTimeoutPs = config.finTimeoutPs;
+            delayedAckPs = config.delayedAckPs;
+            rtoMinPs = config.rtoMinPs;
+            dataRetries = config.dataRetries;
+            challengeAckIntervalPs = config.challengeAckIntervalPs;
+            somaxconn = config.somaxconn;
+            arpReachablePs = config.arpReachablePs;
+            arpRetransmitPs = config.arpRetransmitPs;
+            arpProbes = config.arpProbes;
+            arpQueueFrames = config.arpQueueFrames;
+            reassemblyTimeoutPs = config.reassemblyTimeoutPs;
+            reassemblySlots = config.reassemblySlots;
+            maxSockets = config.maxSockets;
+            openFilesPerProcess = config.openFilesPerProcess;
+            socketMemoryBytes = config.socketMemoryBytes;
+            synCookies = config.synCookies;
+            abortOnOverflow = config.abortOnOverflow;
+            gro = config.gro;
+            congestionControl = config.congestionControl;
+            seed = config.seed;
+        }
+
+        StackConfig build()
+        {
+            return new StackConfig(synPolicy, icmpErrorPolicy, timeWaitReuse, ephemeralLow, ephemeralHigh,
+                tcpSendBuffer, tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling,
+                timeWaitPs, finTimeoutPs, delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn,
+                arpReachablePs, arpRetransmitPs, arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots,
+                maxSockets, openFilesPerProcess, socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl,
+                seed);
+        }
     }
 
     private static void require(final Object value, final String name)
