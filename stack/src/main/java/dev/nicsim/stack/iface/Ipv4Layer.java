@@ -14,6 +14,7 @@ import dev.nicsim.stack.wire.Ipv4Packet;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * IPv4 input and output.
@@ -34,8 +35,14 @@ public final class Ipv4Layer implements Ipv4Output
 {
     static final int HEADERS = EthernetFrame.HEADER_LENGTH + Ipv4Packet.HEADER_LENGTH;
     private static final int ALL_HOSTS = 0xE000_0001;
-    /** Frames held at once, all neighbours together: room for one neighbour's full ARP queue (101) and more. */
-    private static final int HELD_CAPACITY = 128;
+    /**
+     * Frames one TX queue holds for a slot: Linux's default txqueuelen, the limit of each mq child qdisc (pfifo_fast,
+     * fq_codel). With 128 frames for all queues together, 5 of 16 flows on one core sent nothing for 30 ms: their
+     * segments found the hold full (docs/co-design.md).
+     */
+    static final int TX_QUEUE_LENGTH = 1000;
+    /* Held frames, all queues and neighbours together: the arrays start at 128 and double as needed up to this. */
+    private static final int HELD_LIMIT = 1 << 16;
     private static final int HELD_FREE = 0;
     private static final int HELD_WAIT_ARP = 1;
     private static final int HELD_WAIT_SLOT = 2;
@@ -52,18 +59,25 @@ public final class Ipv4Layer implements Ipv4Output
     private int identification;
 
 
-    /* Frames waiting for ARP or for a transmit slot: struct of arrays, buffers allocated on first use. */
-    private final int[] heldState = new int[HELD_CAPACITY];
-    private final NetworkInterface[] heldInterface = new NetworkInterface[HELD_CAPACITY];
-    private final int[] heldNextHop = new int[HELD_CAPACITY];
+    /*
+     * Frames waiting for ARP or for a transmit slot: struct of arrays, buffers allocated on first use. Free entries
+     * are a stack; the frames waiting for a queue's slot are a FIFO linked through heldNext (head and tail kept by
+     * the interface).
+     */
+    private int[] heldState = new int[128];
+    private NetworkInterface[] heldInterface = new NetworkInterface[128];
+    private int[] heldNextHop = new int[128];
     /* The TX queue the frame's flow hashes to: it leaves on that queue, after the frames held before it there. */
-    private final int[] heldQueue = new int[HELD_CAPACITY];
-    private final int[] heldLength = new int[HELD_CAPACITY];
+    private int[] heldQueue = new int[128];
+    private int[] heldLength = new int[128];
     /* A held TSO segment's MSS and header length (Ethernet through TCP options), as txCommitTso takes them; else 0. */
-    private final int[] heldTsoMss = new int[HELD_CAPACITY];
-    private final int[] heldTsoHeaderLength = new int[HELD_CAPACITY];
-    private final long[] heldOrder = new long[HELD_CAPACITY];
-    private final MemorySegment[] heldBuffer = new MemorySegment[HELD_CAPACITY];
+    private int[] heldTsoMss = new int[128];
+    private int[] heldTsoHeaderLength = new int[128];
+    private long[] heldOrder = new long[128];
+    private int[] heldNext = new int[128];
+    private MemorySegment[] heldBuffer = new MemorySegment[128];
+    private int[] freeHeld = freeEntries(0, 128);
+    private int freeHeldCount = 128;
     private long heldSequence;
 
     public Ipv4Layer(final StackContext stack, final RouteTable routes)
@@ -487,39 +501,86 @@ public final class Ipv4Layer implements Ipv4Output
         if (state == HELD_WAIT_ARP && heldCount(iface, nextHop) >= stack.config().arpQueueFrames())
         {
             // Linux's neighbour queue drops the oldest packet when it is full.
-            final int oldest = oldestHeld(iface, HELD_WAIT_ARP, nextHop);
-            release(oldest);
+            release(oldestWaitingForArp(iface, nextHop));
             stack.stats().drop(DropReason.ARP_UNRESOLVED);
         }
-        for (int i = 0; i < HELD_CAPACITY; i++)
+        if (state == HELD_WAIT_SLOT && iface.framesWaitingForSlot(queue) >= TX_QUEUE_LENGTH)
         {
-            if (heldState[i] == HELD_FREE)
-            {
-                final int bufferSize = iface.mtu() + EthernetFrame.HEADER_LENGTH;
-                if (heldBuffer[i] == null || heldBuffer[i].byteSize() < length)
-                {
-                    heldBuffer[i] = Arena.ofAuto().allocate(Math.max(bufferSize, length), 8);
-                }
-                heldState[i] = state;
-                heldInterface[i] = iface;
-                heldNextHop[i] = nextHop;
-                heldQueue[i] = queue;
-                heldTsoMss[i] = 0;
-                heldOrder[i] = heldSequence++;
-                if (state == HELD_WAIT_SLOT)
-                {
-                    iface.countWaitingForSlot(queue, 1);
-                }
-                return i;
-            }
+            return -1;
         }
-        return -1;
+        if (freeHeldCount == 0 && !growHeld())
+        {
+            return -1;
+        }
+        final int i = freeHeld[--freeHeldCount];
+        final int bufferSize = iface.mtu() + EthernetFrame.HEADER_LENGTH;
+        if (heldBuffer[i] == null || heldBuffer[i].byteSize() < length)
+        {
+            heldBuffer[i] = Arena.ofAuto().allocate(Math.max(bufferSize, length), 8);
+        }
+        heldState[i] = state;
+        heldInterface[i] = iface;
+        heldNextHop[i] = nextHop;
+        heldQueue[i] = queue;
+        heldTsoMss[i] = 0;
+        heldOrder[i] = heldSequence++;
+        if (state == HELD_WAIT_SLOT)
+        {
+            waitForSlot(iface, i);
+        }
+        return i;
+    }
+
+    /** Twice the room for held frames, up to HELD_LIMIT; false when there is no more. */
+    private boolean growHeld()
+    {
+        final int size = heldState.length;
+        if (size >= HELD_LIMIT)
+        {
+            return false;
+        }
+        final int grown = 2 * size;
+        heldState = Arrays.copyOf(heldState, grown);
+        heldInterface = Arrays.copyOf(heldInterface, grown);
+        heldNextHop = Arrays.copyOf(heldNextHop, grown);
+        heldQueue = Arrays.copyOf(heldQueue, grown);
+        heldLength = Arrays.copyOf(heldLength, grown);
+        heldTsoMss = Arrays.copyOf(heldTsoMss, grown);
+        heldTsoHeaderLength = Arrays.copyOf(heldTsoHeaderLength, grown);
+        heldOrder = Arrays.copyOf(heldOrder, grown);
+        heldNext = Arrays.copyOf(heldNext, grown);
+        heldBuffer = Arrays.copyOf(heldBuffer, grown);
+        freeHeld = freeEntries(size, grown);
+        freeHeldCount = size;
+        return true;
+    }
+
+    /** A stack of free entries, from..to-1, the lowest on top. */
+    private static int[] freeEntries(final int from, final int to)
+    {
+        final int[] free = new int[to];
+        for (int i = 0; i < to - from; i++)
+        {
+            free[i] = to - 1 - i;
+        }
+        return free;
+    }
+
+    /** Held frame {@code held} joins the end of its queue's backlog. */
+    private void waitForSlot(final NetworkInterface iface, final int held)
+    {
+        heldNext[held] = -1;
+        final int before = iface.enqueueWaiting(heldQueue[held], held);
+        if (before >= 0)
+        {
+            heldNext[before] = held;
+        }
     }
 
     private int heldCount(final NetworkInterface iface, final int nextHop)
     {
         int count = 0;
-        for (int i = 0; i < HELD_CAPACITY; i++)
+        for (int i = 0; i < heldState.length; i++)
         {
             if (heldState[i] == HELD_WAIT_ARP && heldInterface[i] == iface && heldNextHop[i] == nextHop)
             {
@@ -529,15 +590,13 @@ public final class Ipv4Layer implements Ipv4Output
         return count;
     }
 
-    /* The oldest frame held on iface in state: for next hop {@code key} waiting for ARP, for TX queue {@code key}
-     * waiting for a slot. */
-    private int oldestHeld(final NetworkInterface iface, final int state, final int key)
+    /* The oldest frame held on iface waiting for next hop {@code nextHop} to resolve, or -1. */
+    private int oldestWaitingForArp(final NetworkInterface iface, final int nextHop)
     {
-        final int[] keys = state == HELD_WAIT_ARP ? heldNextHop : heldQueue;
         int oldest = -1;
-        for (int i = 0; i < HELD_CAPACITY; i++)
+        for (int i = 0; i < heldState.length; i++)
         {
-            if (heldState[i] == state && heldInterface[i] == iface && keys[i] == key &&
+            if (heldState[i] == HELD_WAIT_ARP && heldInterface[i] == iface && heldNextHop[i] == nextHop &&
                 (oldest < 0 || heldOrder[i] < heldOrder[oldest]))
             {
                 oldest = i;
@@ -546,14 +605,16 @@ public final class Ipv4Layer implements Ipv4Output
         return oldest;
     }
 
+    /** Frees a held frame: one waiting for ARP, or the first of its queue's backlog. */
     private void release(final int held)
     {
         if (heldState[held] == HELD_WAIT_SLOT)
         {
-            heldInterface[held].countWaitingForSlot(heldQueue[held], -1);
+            heldInterface[held].dequeueWaiting(heldQueue[held], heldNext[held]);
         }
         heldState[held] = HELD_FREE;
         heldInterface[held] = null;
+        freeHeld[freeHeldCount++] = held;
     }
 
     /** ARP resolved {@code nextHop}: its held frames get their destination MAC and go out (in order). */
@@ -561,7 +622,7 @@ public final class Ipv4Layer implements Ipv4Output
     {
         while (true)
         {
-            final int held = oldestHeld(iface, HELD_WAIT_ARP, nextHop);
+            final int held = oldestWaitingForArp(iface, nextHop);
             if (held < 0)
             {
                 break;
@@ -569,7 +630,7 @@ public final class Ipv4Layer implements Ipv4Output
             Bytes.put48(heldBuffer[held], EthernetFrame.DESTINATION, mac);
             heldState[held] = HELD_WAIT_SLOT;
             heldOrder[held] = heldSequence++;
-            iface.countWaitingForSlot(heldQueue[held], 1);
+            waitForSlot(iface, held);
         }
         drainHeld(iface);
     }
@@ -579,7 +640,7 @@ public final class Ipv4Layer implements Ipv4Output
     {
         while (true)
         {
-            final int held = oldestHeld(iface, HELD_WAIT_ARP, nextHop);
+            final int held = oldestWaitingForArp(iface, nextHop);
             if (held < 0)
             {
                 break;
@@ -603,7 +664,7 @@ public final class Ipv4Layer implements Ipv4Output
         {
             while (iface.framesWaitingForSlot(queue) > 0)
             {
-                final int held = oldestHeld(iface, HELD_WAIT_SLOT, queue);
+                final int held = iface.firstWaiting(queue);
                 final boolean tso = heldTsoMss[held] > 0;
                 final int slot = tso ? device.txReserveTso(queue, heldLength[held]) : device.txReserveOn(queue);
                 if (slot == NetDevice.NO_SLOT)
@@ -628,14 +689,6 @@ public final class Ipv4Layer implements Ipv4Output
     /** Frames currently held (waiting for ARP or a slot). */
     public int heldFrames()
     {
-        int count = 0;
-        for (int i = 0; i < HELD_CAPACITY; i++)
-        {
-            if (heldState[i] != HELD_FREE)
-            {
-                count++;
-            }
-        }
-        return count;
+        return heldState.length - freeHeldCount;
     }
 }

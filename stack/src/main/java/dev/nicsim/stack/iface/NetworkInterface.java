@@ -32,8 +32,13 @@ public final class NetworkInterface implements FrameReceiver, Transmitter
     private long framesReceived;
     /* Receive offload, or null when stack.gro is off. */
     private final Gro gro;
-    /* Frames the IPv4 layer holds for a transmit slot, by TX queue: Linux's backlog in each queue's qdisc. */
+    /*
+     * Frames the IPv4 layer holds for a transmit slot, by TX queue (Linux's backlog in each queue's qdisc): how many,
+     * and the first and last of each queue's FIFO (indices of held frames, which the IPv4 layer links).
+     */
     private int[] waitingForSlot = new int[1];
+    private int[] firstWaiting = {-1};
+    private int[] lastWaiting = {-1};
 
     public NetworkInterface(final StackContext stack, final Ipv4Layer ipv4, final NetDevice device, final int address,
         final int prefixLength, final boolean loopback)
@@ -222,13 +227,43 @@ public final class NetworkInterface implements FrameReceiver, Transmitter
         return waitingForSlot.length;
     }
 
-    void countWaitingForSlot(final int queue, final int change)
+    /** The first held frame waiting for a slot of {@code queue}, or -1. */
+    int firstWaiting(final int queue)
+    {
+        return queue < firstWaiting.length ? firstWaiting[queue] : -1;
+    }
+
+    /** Held frame {@code held} joins the end of {@code queue}'s backlog; returns the frame before it, or -1. */
+    int enqueueWaiting(final int queue, final int held)
     {
         if (queue >= waitingForSlot.length)
         {
+            final int from = waitingForSlot.length;
             waitingForSlot = Arrays.copyOf(waitingForSlot, queue + 1);
+            firstWaiting = Arrays.copyOf(firstWaiting, queue + 1);
+            lastWaiting = Arrays.copyOf(lastWaiting, queue + 1);
+            Arrays.fill(firstWaiting, from, queue + 1, -1);
+            Arrays.fill(lastWaiting, from, queue + 1, -1);
         }
-        waitingForSlot[queue] += change;
+        final int before = lastWaiting[queue];
+        if (before < 0)
+        {
+            firstWaiting[queue] = held;
+        }
+        lastWaiting[queue] = held;
+        waitingForSlot[queue]++;
+        return before;
+    }
+
+    /** The first frame of {@code queue}'s backlog has gone; {@code next} (-1 if none) is first now. */
+    void dequeueWaiting(final int queue, final int next)
+    {
+        waitingForSlot[queue]--;
+        firstWaiting[queue] = next;
+        if (next < 0)
+        {
+            lastWaiting[queue] = -1;
+        }
     }
 
     @Override
