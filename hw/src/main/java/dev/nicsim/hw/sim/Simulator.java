@@ -397,7 +397,8 @@ public final class Simulator
      * Starts code that acts as the output of a fixed-latency stage ending at {@code until}: a block that folds such a
      * stage into the next block's event, instead of giving the stage an event of its own, brackets the hand-over with
      * this and {@link #leaveStage(int)}. Events scheduled in between count as scheduled by the stage at
-     * {@code until}, and the critical path charges the stage's time to {@code component}, as if it had been an event.
+     * {@code until} (or at their own time, if earlier), and the critical path charges the stage's time to
+     * {@code component}, as if it had been an event.
      * Returns what {@code leaveStage} needs.
      */
     public int enterStage(final String name, final Component component, final long until)
@@ -548,7 +549,7 @@ public final class Simulator
         event.time = time;
         event.scheduled = true;
         event.causeRecord = currentRecord;
-        event.issuedAt = Math.max(now, stageUntil);
+        event.issuedAt = Math.min(Math.max(now, stageUntil), time);
         insert(event, time, nextSequence++);
     }
 
@@ -585,7 +586,7 @@ public final class Simulator
             throw new IllegalArgumentException("event '" + event.name() + "' reserved in the past: " +
                 Time.format(time) + " < now " + Time.format(now));
         }
-        reservation.held(time, nextSequence++, currentRecord, Math.max(now, stageUntil));
+        reservation.held(time, nextSequence++, currentRecord, Math.min(Math.max(now, stageUntil), time));
     }
 
     /**
