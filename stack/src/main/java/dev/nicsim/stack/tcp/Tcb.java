@@ -55,6 +55,9 @@ public final class Tcb extends SynOptions
     public int retransmits;
     public long firstSynTime;
     public int firstSynTsVal;
+    /* The last TSval the connection sent (when tsValSent): a later segment never carries a smaller one. */
+    public int lastTsVal;
+    public boolean tsValSent;
     public int cwnd;
     public int ssthresh;
     public int dupAcks;
@@ -143,6 +146,8 @@ public final class Tcb extends SynOptions
         retransmits = 0;
         firstSynTime = 0;
         firstSynTsVal = 0;
+        lastTsVal = 0;
+        tsValSent = false;
         cwnd = 0;
         ssthresh = 0;
         dupAcks = 0;

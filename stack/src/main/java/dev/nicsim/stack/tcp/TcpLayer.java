@@ -1828,7 +1828,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             optionsLength);
         if (tcb.timestampsOk)
         {
-            out.writeOptions(-1, false, true, tsNow(tcb.tsOffset), tcb.tsRecent, -1);
+            out.writeOptions(-1, false, true, tsVal(tcb), tcb.tsRecent, -1);
         }
         socket.sendBuffer.copyOut(tcb.sndNxt - tcb.sndUna, claim.memory(), at + headerLength, length);
         stack.stats().bytesSent += length;
@@ -1861,7 +1861,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             optionsLength);
         if (tcb.timestampsOk)
         {
-            out.writeOptions(-1, false, true, tsNow(tcb.tsOffset), tcb.tsRecent, -1);
+            out.writeOptions(-1, false, true, tsVal(tcb), tcb.tsRecent, -1);
         }
         if (blocks > 0)
         {
@@ -1926,7 +1926,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final int window = synWindow(socket);
         out.emit(socket.localPort, socket.remotePort, tcb.iss, withAck ? tcb.rcvNxt : 0,
             TcpSegment.SYN | (withAck ? TcpSegment.ACK : 0), window, optionsLength);
-        out.writeOptions(tcb.advertisedMss, sack, timestamps, tsNow(tcb.tsOffset), withAck ? tcb.tsRecent : 0,
+        out.writeOptions(tcb.advertisedMss, sack, timestamps, tsVal(tcb), withAck ? tcb.tsRecent : 0,
             wscale ? stack.config().windowScale() : -1);
         tcb.rcvAdvertisedEdge = tcb.rcvNxt + window;
         output.commit(claim, TcpSegment.CHECKSUM);
@@ -1976,7 +1976,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), window, optionsLength);
         if (timestamps)
         {
-            out.writeOptions(-1, false, true, tsNow(connection.tsOffset), connection.tsRecent, -1);
+            out.writeOptions(-1, false, true, tsVal(connection), connection.tsRecent, -1);
         }
         output.commit(claim, TcpSegment.CHECKSUM);
         stack.stats().resetsSent++;
@@ -2025,6 +2025,23 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private int tsNow(final int offset)
     {
         return (int) (stack.sim().now() / Time.MS) + offset;
+    }
+
+    /**
+     * The TSval for a segment of {@code tcb}: the clock, but never less than one the connection sent before. Linux's
+     * clock is monotonic; here a segment built in an event that started later can read an earlier time (the time an
+     * event's code runs on by its CPU cost), and a TSval a tick behind the last one would be dropped by PAWS.
+     */
+    private int tsVal(final Tcb tcb)
+    {
+        final int clock = tsNow(tcb.tsOffset);
+        if (tcb.tsValSent && clock - tcb.lastTsVal < 0)
+        {
+            return tcb.lastTsVal;
+        }
+        tcb.lastTsVal = clock;
+        tcb.tsValSent = true;
+        return clock;
     }
 
     private void rttSample(final Tcb tcb, final long sample)
