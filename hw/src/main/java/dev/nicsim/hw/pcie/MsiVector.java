@@ -20,7 +20,6 @@ public final class MsiVector
     private long[] dueAt = new long[4];
     private int dueHead;
     private int dueCount;
-    private long lastDue = Long.MIN_VALUE;
     private long deliveries;
     private long coalesced;
 
@@ -70,16 +69,16 @@ public final class MsiVector
      */
     void land(final long at, final long latencyPs)
     {
-        if (lastDue > at)
+        if (dueCount > 0 && dueAt[(dueHead + dueCount - 1) % dueAt.length] > at)
         {
             coalesced++;
             return;
         }
         deliveries++;
-        lastDue = at + latencyPs;
+        final long due = at + latencyPs;
         if (dueCount == 0)
         {
-            sim.schedule(dispatch, lastDue);
+            sim.schedule(dispatch, due);
         }
         if (dueCount == dueAt.length)
         {
@@ -91,7 +90,7 @@ public final class MsiVector
             dueAt = grown;
             dueHead = 0;
         }
-        dueAt[(dueHead + dueCount) % dueAt.length] = lastDue;
+        dueAt[(dueHead + dueCount) % dueAt.length] = due;
         dueCount++;
     }
 
@@ -100,7 +99,6 @@ public final class MsiVector
     {
         sim.cancel(dispatch);
         dueCount = 0;
-        lastDue = Long.MIN_VALUE;
     }
 
     private void dispatch()

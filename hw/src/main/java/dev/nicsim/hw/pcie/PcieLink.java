@@ -55,12 +55,6 @@ public final class PcieLink
             this.deferredTraffic = catchUp;
         }
 
-        public long busyUntil()
-        {
-            deferredTraffic.run();
-            return busyUntil;
-        }
-
         public long bytesSent()
         {
             deferredTraffic.run();

@@ -629,7 +629,6 @@ public final class Ipv4Layer implements Ipv4Output
             }
             Bytes.put48(heldBuffer[held], EthernetFrame.DESTINATION, mac);
             heldState[held] = HELD_WAIT_SLOT;
-            heldOrder[held] = heldSequence++;
             waitForSlot(iface, held);
         }
         drainHeld(iface);
