@@ -7,8 +7,8 @@ import dev.nicsim.hw.sim.Time;
  * RFC 9438 CUBIC, Linux's default ({@code tcp_cubic.c}): after a reduction the window follows
  * W_cubic(t) = C(t-K)^3 + W_max (concave up to the previous maximum, convex beyond), never below the Reno-friendly
  * estimate W_est; fast convergence lowers W_max when the window shrank since the last loss. Slow start is
- * {@link NewReno}'s (no HyStart). Time comes from the simulation clock; the state lives in the {@link Tcb} fields
- * {@code cubic*}, so an ACK allocates nothing. Windows are in bytes here, the RFC's segments times the MSS.
+ * Linux's {@code tcp_slow_start} ({@link NewReno#slowStart}; no HyStart). Time comes from the simulation clock; the
+ * state lives in the {@link Tcb} fields {@code cubic*}, so an ACK allocates nothing. Windows are in bytes here, the RFC's segments times the MSS.
  */
 final class Cubic implements CongestionControl
 {
@@ -37,12 +37,21 @@ final class Cubic implements CongestionControl
     @Override
     public void acked(final Tcb tcb, final int bytes, final int flightBefore)
     {
+        int left = bytes;
         if (tcb.cwnd < tcb.ssthresh)
         {
-            NewReno.INSTANCE.acked(tcb, bytes, flightBefore);
-            return;
+            // cubictcp_cong_avoid: Linux's slow start, then CUBIC's growth for what it leaves past ssthresh.
+            if (tcb.cwnd >= 2 * (long) flightBefore)
+            {
+                return;
+            }
+            left = NewReno.slowStart(tcb, bytes);
+            if (left == 0)
+            {
+                return;
+            }
         }
-        if (tcb.cwnd - flightBefore >= tcb.sendMss)
+        else if (tcb.cwnd - flightBefore >= tcb.sendMss)
         {
             // Not cwnd-limited (Linux's tcp_is_cwnd_limited: packets_out >= cwnd, in whole segments). Counted in
             // bytes, a flight a part-segment short of cwnd (a small segment Nagle holds back) is still limited.
@@ -71,7 +80,7 @@ final class Cubic implements CongestionControl
             1.5 * tcb.cwnd);
         // RFC 9438 §4.3: W_est grows by alpha segments per window, by one once past the window before the loss.
         final double alpha = tcb.cubicWEst >= tcb.cubicCwndPrior ? 1 : ALPHA;
-        tcb.cubicWEst += alpha * mss * bytes / tcb.cwnd;
+        tcb.cubicWEst += alpha * mss * left / tcb.cwnd;
         if (target < tcb.cubicWEst)
         {
             tcb.cwnd = (int) Math.min(tcb.cubicWEst, Integer.MAX_VALUE / 2);
@@ -79,7 +88,7 @@ final class Cubic implements CongestionControl
             return;
         }
         // RFC 9438 §4.4/4.5: (target - cwnd) / cwnd segments per segment acknowledged; fractions carried over.
-        tcb.cubicCarry += (target - tcb.cwnd) * bytes / tcb.cwnd;
+        tcb.cubicCarry += (target - tcb.cwnd) * left / tcb.cwnd;
         final int grow = (int) tcb.cubicCarry;
         tcb.cwnd += grow;
         tcb.cubicCarry -= grow;

@@ -26,22 +26,49 @@ final class NewReno implements CongestionControl
      * Grows the window only while it is what limits the sender (RFC 7661 §4.2; Linux's {@code tcp_is_cwnd_limited}:
      * in slow start while cwnd is under twice what was in flight, in congestion avoidance while the flight filled
      * cwnd). A sender held back by the receiver's window or its application would otherwise grow cwnd by every byte
-     * acknowledged, without bound.
+     * acknowledged, without bound. Then, as Linux's {@code tcp_reno_cong_avoid}: slow start, and whatever it leaves
+     * past ssthresh in congestion avoidance.
      */
     @Override
     public void acked(final Tcb tcb, final int bytes, final int flightBefore)
     {
+        int left = bytes;
         if (tcb.cwnd < tcb.ssthresh)
         {
-            if (tcb.cwnd < 2 * (long) flightBefore)
+            if (tcb.cwnd >= 2 * (long) flightBefore)
             {
-                tcb.cwnd += Math.min(bytes, tcb.sendMss);
+                return;
             }
+            left = slowStart(tcb, bytes);
         }
-        else if (flightBefore >= tcb.cwnd)
+        else if (flightBefore < tcb.cwnd)
         {
-            tcb.cwnd += Math.max(1, tcb.sendMss * tcb.sendMss / Math.max(1, tcb.cwnd));
+            return;
         }
+        // Linux's tcp_cong_avoid_ai: one segment more per cwnd acknowledged, counted across ACKs (snd_cwnd_cnt).
+        tcb.cwndCount += left;
+        if (tcb.cwndCount >= tcb.cwnd)
+        {
+            final int segments = tcb.cwndCount / tcb.cwnd;
+            tcb.cwndCount -= segments * tcb.cwnd;
+            tcb.cwnd += segments * tcb.sendMss;
+        }
+    }
+
+    /**
+     * Linux's {@code tcp_slow_start}: the window grows by the segments this ACK acknowledged, up to ssthresh (not
+     * RFC 5681's one SMSS per ACK, so with a receiver that acknowledges every second segment it doubles per round
+     * trip). Linux counts whole segments (a short one as one); here the bytes acknowledged are rounded up to whole
+     * segments. Returns the bytes left over past ssthresh, for congestion avoidance.
+     */
+    static int slowStart(final Tcb tcb, final int bytes)
+    {
+        final int mss = tcb.sendMss;
+        final long segments = ((long) bytes + mss - 1) / mss;
+        final long grown = Math.min(tcb.cwnd + segments * mss, tcb.ssthresh);
+        final long used = (grown - tcb.cwnd + mss - 1) / mss * mss;
+        tcb.cwnd = (int) grown;
+        return (int) Math.max(0, bytes - used);
     }
 
     @Override
@@ -49,6 +76,7 @@ final class NewReno implements CongestionControl
     {
         tcb.ssthresh = halfFlight(tcb);
         tcb.cwnd = tcb.ssthresh;
+        tcb.cwndCount = 0;
     }
 
     @Override
@@ -56,6 +84,7 @@ final class NewReno implements CongestionControl
     {
         tcb.ssthresh = halfFlight(tcb);
         tcb.cwnd = tcb.sendMss;
+        tcb.cwndCount = 0;
     }
 
     /** RFC 5681 (4): half the data in flight, at least two segments. */

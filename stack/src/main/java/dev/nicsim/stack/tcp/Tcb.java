@@ -61,6 +61,8 @@ public final class Tcb extends SynOptions
     public int cwnd;
     public int ssthresh;
     public int dupAcks;
+    /** Bytes acknowledged in congestion avoidance towards the next one-segment increase (Linux's snd_cwnd_cnt). */
+    public int cwndCount;
     /** Fast recovery (RFC 6582 NewReno): on until everything sent before it started is acknowledged. */
     public boolean inRecovery;
     public int recoveryPoint;
@@ -159,6 +161,7 @@ public final class Tcb extends SynOptions
         cubicK = 0;
         cubicWEst = 0;
         cubicCarry = 0;
+        cwndCount = 0;
         cubicEpochPs = 0;
         synRetransmitted = false;
         smallSegmentEnd = 0;

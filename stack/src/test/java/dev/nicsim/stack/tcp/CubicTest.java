@@ -159,4 +159,64 @@ class CubicTest
         }
         assertTrue(tcb.cwnd > cwnd, "grew from " + cwnd + " to " + tcb.cwnd);
     }
+
+    @Test
+    void slowStartAddsTheSegmentsEachAckAcknowledgesAsLinux()
+    {
+        tcb.sendMss = MSS;
+        cubic.start(tcb);
+        assertEquals(10 * MSS, tcb.cwnd);
+        // A delayed ACK for two full segments: two more (tcp_slow_start), so one round trip of such ACKs doubles cwnd.
+        cubic.acked(tcb, 2 * MSS, tcb.cwnd);
+        assertEquals(12 * MSS, tcb.cwnd);
+        // A short segment counts as a whole one, as Linux counts packets.
+        cubic.acked(tcb, 100, tcb.cwnd);
+        assertEquals(13 * MSS, tcb.cwnd);
+        cubic.acked(tcb, MSS + 1, tcb.cwnd);
+        assertEquals(15 * MSS, tcb.cwnd);
+        cubic.acked(tcb, MSS, tcb.cwnd);
+        // A round trip of delayed ACKs doubles the window.
+        final int start = tcb.cwnd;
+        for (int acked = 0; acked < start; acked += 2 * MSS)
+        {
+            cubic.acked(tcb, 2 * MSS, tcb.cwnd);
+        }
+        assertEquals(2 * start, tcb.cwnd);
+    }
+
+    @Test
+    void slowStartStopsAtSsthreshAndHandsTheRestToCongestionAvoidance()
+    {
+        lossAt(100, 100 * Time.MS);
+        cubic.timeout(tcb);
+        tcb.cwnd = tcb.ssthresh - MSS;
+        // Five segments acknowledged one short of ssthresh: one ends slow start, four count in congestion avoidance
+        // (which starts CUBIC's epoch).
+        cubic.acked(tcb, 5 * MSS, tcb.cwnd);
+        assertTrue(tcb.cwnd >= tcb.ssthresh && tcb.cwnd < tcb.ssthresh + MSS, "cwnd " + tcb.cwnd);
+        assertTrue(tcb.cubicEpochPs != 0, "congestion avoidance began");
+        // An application-limited sender (less than half of cwnd in flight) does not grow in slow start.
+        tcb.ssthresh = Integer.MAX_VALUE;
+        final int cwnd = tcb.cwnd;
+        cubic.acked(tcb, 4 * MSS, cwnd / 2);
+        assertEquals(cwnd, tcb.cwnd);
+    }
+
+    @Test
+    void renoCongestionAvoidanceGrowsOneSegmentPerWindowAcknowledged()
+    {
+        final NewReno reno = NewReno.INSTANCE;
+        tcb.sendMss = MSS;
+        reno.start(tcb);
+        tcb.cwnd = 20 * MSS;
+        tcb.ssthresh = 20 * MSS;
+        // Delayed ACKs of two segments each: a window's worth of them adds one segment (tcp_cong_avoid_ai counts
+        // the segments acknowledged, not the ACKs).
+        for (int i = 0; i < 10; i++)
+        {
+            reno.acked(tcb, 2 * MSS, tcb.cwnd);
+        }
+        assertEquals(21 * MSS, tcb.cwnd);
+        assertEquals(0, tcb.cwndCount);
+    }
 }
