@@ -71,8 +71,8 @@ class LineRateTest
             .withDuration(0.004).withWarmup(0.0001).withSamples(1), platform("pcie.completer_ps_per_byte=0",
             "pcie.generation=4", "pcie.lanes=16", "tcp.send_buffer_bytes=1048576", "tcp.receive_buffer_bytes=1048576"));
         assertTrue(result.counters().get("A.driver.tx_ring_full") > 0, "A's TX rings fill");
-        final long lost = result.counters().getOrDefault("B.nic.rnbc", 0L) +
-            result.counters().getOrDefault("B.nic.mpc", 0L) + result.counters().getOrDefault("B.stack.frames_dropped", 0L);
+        final long lost = result.counters().get("B.nic.rnbc") +
+            result.counters().get("B.nic.mpc") + result.counters().get("B.stack.frames_dropped");
         assertTrue(result.retransmissions() <= lost, result.retransmissions() + " segments resent, " + lost +
             " frames lost at B");
     }
