@@ -52,7 +52,9 @@ static int option(const char *name, int *level)
         {"SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE}, {"TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY},
         {"TCP_MAXSEG", IPPROTO_TCP, TCP_MAXSEG}, {"TCP_INFO", IPPROTO_TCP, TCP_INFO},
         {"TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE}, {"TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL},
-        {"TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT},
+        {"TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT}, {"TCP_SYNCNT", IPPROTO_TCP, TCP_SYNCNT},
+        {"TCP_USER_TIMEOUT", IPPROTO_TCP, TCP_USER_TIMEOUT}, {"SO_ACCEPTCONN", SOL_SOCKET, SO_ACCEPTCONN},
+        {"SO_PROTOCOL", SOL_SOCKET, SO_PROTOCOL}, {"SO_DOMAIN", SOL_SOCKET, SO_DOMAIN},
     };
     for (unsigned i = 0; i < sizeof options / sizeof options[0]; i++) {
         if (strcmp(options[i].name, name) == 0) {

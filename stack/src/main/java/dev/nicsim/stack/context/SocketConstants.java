@@ -39,6 +39,10 @@ public final class SocketConstants
     public static final int SOCK_MIN_RCVBUF = 2304;
     public static final int SO_RCVTIMEO = 20;
     public static final int SO_SNDTIMEO = 21;
+    /** Read-only: whether the socket listens, what protocol and family it has. */
+    public static final int SO_ACCEPTCONN = 30;
+    public static final int SO_PROTOCOL = 38;
+    public static final int SO_DOMAIN = 39;
 
     public static final int TCP_NODELAY = 1;
     public static final int TCP_MAXSEG = 2;
@@ -47,6 +51,7 @@ public final class SocketConstants
     public static final int TCP_KEEPCNT = 6;
     public static final int TCP_SYNCNT = 7;
     public static final int TCP_INFO = 11;
+    public static final int TCP_USER_TIMEOUT = 18;
 
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;

@@ -79,6 +79,9 @@ public interface ProtoOps
     /** Whether SO_KEEPALIVE is on. */
     boolean keepalive(Socket socket);
 
+    /** Whether the socket listens (SO_ACCEPTCONN: {@code sk_state == TCP_LISTEN}). */
+    boolean listening(Socket socket);
+
     /** Whether getpeername(2) may name the peer the socket holds ({@code inet_getname}). */
     boolean peerKnown(Socket socket);
 }

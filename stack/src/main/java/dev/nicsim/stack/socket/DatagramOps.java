@@ -282,6 +282,12 @@ final class DatagramOps implements ProtoOps
         return udp(socket).keepalive;
     }
 
+    @Override
+    public boolean listening(final Socket socket)
+    {
+        return false;
+    }
+
     /** TCP_INFO at a level a UDP socket does not own falls through to {@code ip_getsockopt}: EOPNOTSUPP. */
     @Override
     public int info(final Socket socket, final MemorySegment out)

@@ -351,6 +351,12 @@ public final class SocketLayer
                     return socket.receiveBuffer.capacity();
                 case SocketConstants.SO_KEEPALIVE:
                     return socket.ops.keepalive(socket) ? 1 : 0;
+                case SocketConstants.SO_ACCEPTCONN:
+                    return socket.ops.listening(socket) ? 1 : 0;
+                case SocketConstants.SO_PROTOCOL:
+                    return socket.ops.protocol();
+                case SocketConstants.SO_DOMAIN:
+                    return SocketConstants.AF_INET;
                 default:
                     return -Errno.ENOPROTOOPT;
             }

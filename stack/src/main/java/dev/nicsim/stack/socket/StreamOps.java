@@ -365,7 +365,12 @@ final class StreamOps implements ProtoOps
             case SocketConstants.TCP_NODELAY:
                 return tcb.noDelay ? 1 : 0;
             case SocketConstants.TCP_MAXSEG:
-                return tcb.sendMss > 0 ? tcb.sendMss : (tcb.userMss > 0 ? tcb.userMss : TcpLayer.DEFAULT_PEER_MSS);
+                // do_tcp_getsockopt: mss_cache, or TCP_MAXSEG's value on a closed or listening socket.
+                if (tcb.userMss > 0 && (tcb.state == TcpState.CLOSED || tcb.state == TcpState.LISTEN))
+                {
+                    return tcb.userMss;
+                }
+                return tcb.sendMss > 0 ? tcb.sendMss : tcb.mssCache;
             case SocketConstants.TCP_SYNCNT:
                 return tcb.synCount > 0 ? tcb.synCount : stack.config().synPolicy().defaultRetries();
             case SocketConstants.TCP_KEEPIDLE:
@@ -374,6 +379,8 @@ final class StreamOps implements ProtoOps
                 return TcpLayer.keepIntervalSeconds(tcb);
             case SocketConstants.TCP_KEEPCNT:
                 return TcpLayer.keepCount(tcb);
+            case SocketConstants.TCP_USER_TIMEOUT:
+                return tcb.userTimeoutMs;
             default:
                 return -Errno.ENOPROTOOPT;
         }
@@ -432,6 +439,14 @@ final class StreamOps implements ProtoOps
                 }
                 tcb.keepCount = value;
                 return 0;
+            case SocketConstants.TCP_USER_TIMEOUT:
+                // tcp_sock_set_user_timeout: any non-negative number of milliseconds, 0 for the default.
+                if (value < 0)
+                {
+                    return -Errno.EINVAL;
+                }
+                tcb.userTimeoutMs = value;
+                return 0;
             default:
                 return -Errno.ENOPROTOOPT;
         }
@@ -441,6 +456,12 @@ final class StreamOps implements ProtoOps
     public void setKeepalive(final Socket socket, final boolean on)
     {
         tcp.setKeepalive(tcp(socket), on);
+    }
+
+    @Override
+    public boolean listening(final Socket socket)
+    {
+        return tcp(socket).tcb.state == TcpState.LISTEN;
     }
 
     @Override

@@ -40,6 +40,11 @@ public final class Tcb extends SynOptions
     public int rcvWscale;
     /** Payload bytes per full segment, options excluded. */
     public int sendMss;
+    /**
+     * Linux's {@code mss_cache} until the peer's MSS is known: TCP_MSS_DEFAULT (536) on a new socket, then what
+     * {@code tcp_connect_init} makes of the path and the MSS clamp (TCP_MAXSEG then, or 536), less the timestamps.
+     */
+    public int mssCache;
     /** TCP_SYNCNT, or 0 for the policy's default. */
     public int synCount;
     /** True when the connection came from a listener (passive open), for RST-in-SYN_RECEIVED handling. */
@@ -61,6 +66,8 @@ public final class Tcb extends SynOptions
     public int cwnd;
     public int ssthresh;
     public int dupAcks;
+    /** TCP_USER_TIMEOUT in ms (0: the retry counts decide), and when unacknowledged data was first retransmitted. */
+    public int userTimeoutMs;
     /** Bytes acknowledged in congestion avoidance towards the next one-segment increase (Linux's snd_cwnd_cnt). */
     public int cwndCount;
     /** Fast recovery (RFC 6582 NewReno): on until everything sent before it started is acknowledged. */
@@ -139,6 +146,7 @@ public final class Tcb extends SynOptions
         clearOptions();
         rcvWscale = 0;
         sendMss = 0;
+        mssCache = TcpLayer.DEFAULT_PEER_MSS;
         synCount = 0;
         passive = false;
         rtoPs = 0;
@@ -175,6 +183,7 @@ public final class Tcb extends SynOptions
         keepIdleSeconds = 0;
         keepIntervalSeconds = 0;
         keepCount = 0;
+        userTimeoutMs = 0;
         keepaliveProbes = 0;
         lastReceivedPs = 0;
     }

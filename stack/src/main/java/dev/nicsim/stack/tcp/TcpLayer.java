@@ -486,12 +486,13 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         child.receiveBuffer.setLimit(listener.receiveBuffer.capacity());
         final Tcb tcb = child.tcb;
         tcb.core = stack.cpu().runningCore();
-        // sk_clone_lock copies SOCK_KEEPOPEN and the keepalive settings: the connection probes as its listener says
-        // (tcp_create_openreq_child; the timer starts when it is established).
+        // sk_clone_lock copies SOCK_KEEPOPEN, the keepalive settings and TCP_USER_TIMEOUT: the connection probes and
+        // gives up as its listener says (tcp_create_openreq_child; the keepalive timer starts once established).
         tcb.keepalive = listener.tcb.keepalive;
         tcb.keepIdleSeconds = listener.tcb.keepIdleSeconds;
         tcb.keepIntervalSeconds = listener.tcb.keepIntervalSeconds;
         tcb.keepCount = listener.tcb.keepCount;
+        tcb.userTimeoutMs = listener.tcb.userTimeoutMs;
         tcb.passive = true;
         tcb.copyOptions(request.options);
         tcb.irs = request.irs;
@@ -1308,6 +1309,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         tcb.wscaleOk = stack.config().windowScaling();
         tcb.timestampsOk = stack.config().timestamps();
         tcb.sackOk = stack.config().sack();
+        // tcp_connect_init's tcp_sync_mss: the path's MSS, clamped to TCP_MAXSEG or else TCP_MSS_DEFAULT, less the
+        // timestamp option it will carry. TCP_MAXSEG reads this until the SYN-ACK brings the peer's.
+        tcb.mssCache = mss(tcb.userMss > 0 ? tcb.userMss : DEFAULT_PEER_MSS, mtu) -
+            (tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0);
         socket.shutdown = 0;
         socket.done = false;
         connections.add(socket);

@@ -285,6 +285,14 @@ final class NicsimApiRunner
             case "TCP_NODELAY" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NODELAY};
             case "TCP_MAXSEG" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_MAXSEG};
             case "TCP_INFO" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_INFO};
+            case "TCP_KEEPIDLE" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_KEEPIDLE};
+            case "TCP_KEEPINTVL" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_KEEPINTVL};
+            case "TCP_KEEPCNT" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_KEEPCNT};
+            case "TCP_SYNCNT" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_SYNCNT};
+            case "TCP_USER_TIMEOUT" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_USER_TIMEOUT};
+            case "SO_ACCEPTCONN" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_ACCEPTCONN};
+            case "SO_PROTOCOL" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_PROTOCOL};
+            case "SO_DOMAIN" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_DOMAIN};
             default -> throw new IllegalArgumentException("unknown option " + name);
         };
     }
