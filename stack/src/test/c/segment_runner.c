@@ -15,7 +15,8 @@
  *   at US sysctl NAME VALUE            writes /proc/sys/net/ipv4/NAME (per namespace)
  *   at US listen | connect | accept    socket+bind+listen on SUT / connect to 10.0.0.2:PEER / accept4 the connection
  *   at US send N | recv N | close | shutdown-wr | abort (SO_LINGER 0, close)
- *   at US setsockopt NAME VALUE        SO_KEEPALIVE, SO_RCVBUF, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_NODELAY
+ *   at US setsockopt NAME VALUE        SO_KEEPALIVE, SO_RCVBUF, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_NODELAY,
+ *                                      TCP_USER_TIMEOUT
  *   at US inject ECHO HEX              an IPv4 packet from the peer: its destination port becomes the kernel's port,
  *                                      its ACK number is relative to the kernel's ISN, and with ECHO 1 its TS ecr is
  *                                      the kernel's last TSval; the checksum is computed here

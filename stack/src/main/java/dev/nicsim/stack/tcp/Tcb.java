@@ -66,8 +66,15 @@ public final class Tcb extends SynOptions
     public int cwnd;
     public int ssthresh;
     public int dupAcks;
-    /** TCP_USER_TIMEOUT in ms (0: the retry counts decide), and when unacknowledged data was first retransmitted. */
+    /** TCP_USER_TIMEOUT in ms (0: the retry counts decide). */
     public int userTimeoutMs;
+    /**
+     * Where TCP_USER_TIMEOUT counts from (Linux's retrans_stamp, or icsk_probes_tstamp for zero-window probes): when
+     * the segment first retransmitted was sent, or when the first probe went; 0 while nothing is retransmitted.
+     */
+    public long retransStampPs;
+    /** Zero-window probes sent since the window shut (Linux's icsk_backoff for probes): answers do not reset it. */
+    public int probeBackoff;
     /** Bytes acknowledged in congestion avoidance towards the next one-segment increase (Linux's snd_cwnd_cnt). */
     public int cwndCount;
     /** Fast recovery (RFC 6582 NewReno): on until everything sent before it started is acknowledged. */
@@ -184,6 +191,8 @@ public final class Tcb extends SynOptions
         keepIntervalSeconds = 0;
         keepCount = 0;
         userTimeoutMs = 0;
+        retransStampPs = 0;
+        probeBackoff = 0;
         keepaliveProbes = 0;
         lastReceivedPs = 0;
     }

@@ -43,6 +43,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
 {
     /** Linux's {@code TCP_TIMEOUT_MIN} (2 jiffies at HZ=1000): the quick SYN retry after a suspicious ACK. */
     public static final long TIMEOUT_MIN_PS = 2 * Time.MS;
+    /** One jiffy of a kernel with HZ=1000 (the kernel the differentials run against): the shortest timer. */
+    private static final long JIFFY_PS = Time.MS;
     /** RFC 9293 §3.7.1 MUST-15: the MSS to assume when the peer sends none. */
     public static final int DEFAULT_PEER_MSS = 536;
     /** Linux's {@code tcp_synack_retries}. */
@@ -843,6 +845,17 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             if (tcb.sndMax == tcb.sndUna)
             {
                 tcb.retransmits = 0;
+                if (tcb.sndWnd > 0)
+                {
+                    // The window is open again (tcp_ack_probe: the probes' backoff and icsk_probes_tstamp clear).
+                    tcb.retransStampPs = 0;
+                    tcb.probeBackoff = 0;
+                }
+                else if (tcb.unsent() > 0 && tcb.probeBackoff > 0)
+                {
+                    // tcp_ack_probe: an answer that keeps the window shut re-arms the probe timer from now, backed off.
+                    stack.sim().reschedule(tcb.retransmitTimer, probeTime(tcb));
+                }
             }
         }
         if (tcb.timestampsOk && seg.hasTimestamps() && !Tcb.after(seg.seq, tcb.rcvNxt) &&
@@ -920,6 +933,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                 rttSample(tcb, stack.sim().now() - tcb.rttStart);
             }
             tcb.retransmits = 0;
+            tcb.retransStampPs = 0;
             tcb.dupAcks = 0;
             if (!tcb.inRecovery)
             {
@@ -2091,15 +2105,41 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private void synTimeout(final TcpSocket socket, final Tcb tcb)
     {
         final SynRetransmitPolicy policy = stack.config().synPolicy();
-        if (policy.expired(tcb.retransmits, stack.sim().now() - tcb.firstSynTime, tcb.synCount))
+        // tcp_write_timeout: TCP_SYNCNT's retries, and TCP_USER_TIMEOUT from the first SYN once one was resent.
+        if (policy.expired(tcb.retransmits, stack.sim().now() - tcb.firstSynTime, tcb.synCount) ||
+            userTimedOut(tcb, tcb.firstSynTime))
         {
-            // tcp_write_err: a recorded soft error (e.g. ICMP host unreachable) replaces ETIMEDOUT.
-            socket.error = socket.softError != 0 ? socket.softError : Errno.ETIMEDOUT;
-            done(socket, tcb);
+            timedOut(socket, tcb);
             return;
         }
         tcb.retransmits++;
         retransmitSyn(socket, tcb, tcb.state == TcpState.SYN_RECEIVED, policy.rtoAfter(tcb.retransmits));
+        if (tcb.userTimeoutMs > 0)
+        {
+            stack.sim().reschedule(tcb.retransmitTimer, userTimeoutClamp(tcb, tcb.firstSynTime, tcb.rtoPs, JIFFY_PS));
+        }
+    }
+
+    /**
+     * Linux's retransmits_timed_out with TCP_USER_TIMEOUT set: something was retransmitted, and the timeout has
+     * passed since {@code since}. (Without it the retry counts decide.)
+     */
+    private boolean userTimedOut(final Tcb tcb, final long since)
+    {
+        return tcb.userTimeoutMs > 0 && tcb.retransmits > 0 &&
+            stack.sim().now() - since >= tcb.userTimeoutMs * Time.MS;
+    }
+
+    /**
+     * When the timer fires next under TCP_USER_TIMEOUT (tcp_clamp_rto_to_user_timeout, and for probes
+     * tcp_clamp_probe0_to_user_timeout): after {@code intervalPs}, or when the timeout counted from {@code since}
+     * runs out if that is sooner, but not before {@code floorPs}.
+     */
+    private long userTimeoutClamp(final Tcb tcb, final long since, final long intervalPs, final long floorPs)
+    {
+        final long now = stack.sim().now();
+        final long remaining = since + tcb.userTimeoutMs * Time.MS - now;
+        return now + Math.min(intervalPs, Math.max(remaining, floorPs));
     }
 
     private void synAckTimeout(final TcpSocket socket, final Tcb tcb)
@@ -2143,21 +2183,41 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             output(socket, tcb);
             return;
         }
-        if (tcb.retransmits >= stack.config().dataRetries())
-        {
-            socket.error = socket.softError != 0 ? socket.softError : Errno.ETIMEDOUT;
-            done(socket, tcb);
-            return;
-        }
-        tcb.retransmits++;
+        final long now = stack.sim().now();
         if (tcb.sndWnd == 0 && tcb.sndMax == tcb.sndUna)
         {
             // Zero-window probe (Linux's tcp_probe_timer): nothing is in flight, so nothing was lost and the congestion
-            // state stays. The interval doubles from the RTO, which itself stays (the probe backoff is apart).
+            // state stays. The interval doubles from the RTO, which itself stays (the probe backoff is apart). It gives
+            // up after tcp_retries2 unanswered probes, or with TCP_USER_TIMEOUT once the window has stayed shut that
+            // long since the first probe (icsk_probes_tstamp), answered or not.
+            if (tcb.retransmits >= stack.config().dataRetries() || tcb.userTimeoutMs > 0 &&
+                tcb.retransStampPs != 0 && now - tcb.retransStampPs >= tcb.userTimeoutMs * Time.MS)
+            {
+                timedOut(socket, tcb);
+                return;
+            }
+            if (tcb.retransStampPs == 0)
+            {
+                tcb.retransStampPs = now;
+            }
+            tcb.retransmits++;
+            tcb.probeBackoff++;
             sendZeroWindowProbe(socket, tcb);
-            stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() +
-                Math.min(tcb.rtoPs << Math.min(tcb.retransmits, 16), RttEstimator.RTO_MAX_PS));
+            stack.sim().reschedule(tcb.retransmitTimer, probeTime(tcb));
             return;
+        }
+        // tcp_write_timeout: with TCP_USER_TIMEOUT the time since the first retransmission decides, else the count.
+        if (tcb.userTimeoutMs > 0 ? userTimedOut(tcb, tcb.retransStampPs) :
+            tcb.retransmits >= stack.config().dataRetries())
+        {
+            timedOut(socket, tcb);
+            return;
+        }
+        if (tcb.retransmits++ == 0)
+        {
+            // retrans_stamp: when the first segment resent was sent. The timer was armed then or at the last ACK,
+            // one RTO ago; without a send time per segment, that is the time taken.
+            tcb.retransStampPs = now - tcb.rtoPs;
         }
         congestion.timeout(tcb);
         tcb.inRecovery = false;
@@ -2179,7 +2239,26 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         {
             output(socket, tcb);
         }
-        stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
+        stack.sim().reschedule(tcb.retransmitTimer, tcb.userTimeoutMs > 0 ?
+            userTimeoutClamp(tcb, tcb.retransStampPs, tcb.rtoPs, JIFFY_PS) : now + tcb.rtoPs);
+    }
+
+    /**
+     * When the next zero-window probe goes (tcp_probe0_when, tcp_clamp_probe0_to_user_timeout): the RTO doubled per
+     * probe sent since the window shut (answered or not), at most RTO_MAX, and not past TCP_USER_TIMEOUT.
+     */
+    private long probeTime(final Tcb tcb)
+    {
+        final long interval = Math.min(tcb.rtoPs << Math.min(tcb.probeBackoff, 16), RttEstimator.RTO_MAX_PS);
+        return tcb.userTimeoutMs > 0 ? userTimeoutClamp(tcb, tcb.retransStampPs, interval, TIMEOUT_MIN_PS) :
+            stack.sim().now() + interval;
+    }
+
+    /** tcp_write_err: the connection is given up, with ETIMEDOUT unless a recorded soft error (an ICMP) says more. */
+    private void timedOut(final TcpSocket socket, final Tcb tcb)
+    {
+        socket.error = socket.softError != 0 ? socket.softError : Errno.ETIMEDOUT;
+        done(socket, tcb);
     }
 
     /* Keepalive: Linux's tcp_set_keepalive, tcp_sock_set_keepidle and tcp_keepalive_timer. */
@@ -2268,12 +2347,13 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         else if (now - tcb.lastReceivedPs >= keepIdlePs(tcb))
         {
-            if (tcb.keepaliveProbes >= keepCount(tcb))
+            // tcp_keepalive_timer: TCP_USER_TIMEOUT, counted from the last segment received, replaces TCP_KEEPCNT.
+            if (tcb.userTimeoutMs > 0 ? tcb.keepaliveProbes > 0 &&
+                now - tcb.lastReceivedPs >= tcb.userTimeoutMs * Time.MS : tcb.keepaliveProbes >= keepCount(tcb))
             {
-                // No answer to TCP_KEEPCNT probes: reset and ETIMEDOUT (tcp_send_active_reset, tcp_write_err).
+                // No answer to the probes: reset and ETIMEDOUT (tcp_send_active_reset, tcp_write_err).
                 sendActiveReset(socket, tcb);
-                socket.error = socket.softError != 0 ? socket.softError : Errno.ETIMEDOUT;
-                done(socket, tcb);
+                timedOut(socket, tcb);
                 return;
             }
             sendZeroWindowProbe(socket, tcb);
