@@ -45,9 +45,10 @@ class TcpRecoveryTest
     void aSmallTailLeftUnsentByAGoBackIsSentAgain()
     {
         connect();
-        // 3000 bytes leave as 1448 + 1448 + 104; the last two are lost. After the timeout A goes back to SND.UNA
-        // and must send both again: Nagle holds a small segment only while another small one is in flight.
-        hosts.loseDataSegmentsToB(2, 3);
+        // 3000 bytes leave as 1448 + 1448 + 104; the last two are lost, and so is the tail loss probe that resends
+        // the 104 bytes 2 SRTT + 2 ms later. After the timeout A goes back to SND.UNA and must send both again: Nagle
+        // holds a small segment only while another small one is in flight.
+        hosts.loseDataSegmentsToB(2, 3, 4);
         final long start = hosts.sim.now();
         send(3000);
         receive(3000);
@@ -93,7 +94,9 @@ class TcpRecoveryTest
     {
         connect();
         // 3000 bytes and the FIN leave as 1448, 1448 and 104+FIN; the first is lost. B holds the other two (only
-        // two duplicate ACKs: no fast retransmit), the timeout resends the first, and the stream ends after it.
+        // two duplicate ACKs: no fast retransmit). Two SRTT and 2 ms after the last ACK the tail loss probe resends
+        // 104+FIN (RFC 8985, Linux's default), B's duplicate ACK of it makes A resend the first at once, and the
+        // stream ends after it: without the probe this took the 200 ms RTO.
         hosts.loseDataSegmentsToB(1);
         send(3000);
         assertEquals(0, pa.shutdown(client, SocketConstants.SHUT_WR));
@@ -102,7 +105,10 @@ class TcpRecoveryTest
         final long in = pb.memory().allocate(16);
         assertEquals(0, pb.recv(server, in, 16, 0), "end of stream once the gap is filled");
         final long elapsed = hosts.sim.now() - start;
-        assertTrue(elapsed > 200 * Time.MS && elapsed < 201 * Time.MS, () -> "one RTO: " + Time.format(elapsed));
+        assertTrue(elapsed > 2 * Time.MS && elapsed < 3 * Time.MS, () -> "a probe 2 SRTT + 2 ms on: " +
+            Time.format(elapsed));
+        assertEquals(1, hosts.a.stats().lossProbes);
+        assertEquals(0, hosts.a.stats().timeoutRetransmissions);
         assertEquals(TcpState.CLOSE_WAIT, ((TcpSocket) pb.socketOf(server)).tcb.state);
     }
 

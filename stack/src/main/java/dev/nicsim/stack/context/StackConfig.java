@@ -15,7 +15,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
     long delayedAckPs, long rtoMinPs, int dataRetries, long challengeAckIntervalPs, int somaxconn, long arpReachablePs,
     long arpRetransmitPs, int arpProbes, int arpQueueFrames, long reassemblyTimeoutPs, int reassemblySlots,
     int maxSockets, int openFilesPerProcess, long socketMemoryBytes, boolean synCookies, boolean abortOnOverflow,
-    boolean gro, CongestionAlgorithm congestionControl, long seed)
+    boolean gro, boolean tailLossProbe, CongestionAlgorithm congestionControl, long seed)
 {
     public StackConfig
     {
@@ -65,7 +65,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             // ARP holds up to 101 packets per unresolved neighbour: Linux's unres_qlen as derived from the default
             // unres_qlen_bytes (212 992) since 3.3 (the 3 of older kernels dropped all but 3 of a burst of connects).
             60 * Time.S, 60 * Time.S, 40 * Time.MS, 200 * Time.MS, 15, 500 * Time.MS, 4096, 30 * Time.S, Time.S, 3, 101,
-            30 * Time.S, 8, 1 << 20, 1024, 768L << 20, true, false, false, CongestionAlgorithm.CUBIC,
+            30 * Time.S, 8, 1 << 20, 1024, 768L << 20, true, false, false, true, CongestionAlgorithm.CUBIC,
             0x6E_6963_7369_6DL);
     }
 
@@ -239,6 +239,16 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
         return with(c -> c.gro = enabled);
     }
 
+    /**
+     * The tail loss probe of RFC 8985 (Linux's {@code net.ipv4.tcp_early_retrans} 3, its default): a SACK connection
+     * whose ACKs stop for two round trips (and 2 ms) sends one segment again, so that a lost tail is found without
+     * waiting for the retransmission timeout.
+     */
+    public StackConfig withTailLossProbe(final boolean enabled)
+    {
+        return with(c -> c.tailLossProbe = enabled);
+    }
+
     /** The congestion control of new connections ({@code net.ipv4.tcp_congestion_control}; Linux's default cubic). */
     public StackConfig withCongestionControl(final CongestionAlgorithm algorithm)
     {
@@ -293,6 +303,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
         boolean synCookies;
         boolean abortOnOverflow;
         boolean gro;
+        boolean tailLossProbe;
         CongestionAlgorithm congestionControl;
         long seed;
 
@@ -329,6 +340,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             synCookies = config.synCookies;
             abortOnOverflow = config.abortOnOverflow;
             gro = config.gro;
+            tailLossProbe = config.tailLossProbe;
             congestionControl = config.congestionControl;
             seed = config.seed;
         }
@@ -339,8 +351,8 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
                 tcpSendBuffer, tcpReceiveBuffer, udpReceiveBuffer, windowScale, timestamps, sack, windowScaling,
                 timeWaitPs, finTimeoutPs, delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn,
                 arpReachablePs, arpRetransmitPs, arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots,
-                maxSockets, openFilesPerProcess, socketMemoryBytes, synCookies, abortOnOverflow, gro, congestionControl,
-                seed);
+                maxSockets, openFilesPerProcess, socketMemoryBytes, synCookies, abortOnOverflow, gro, tailLossProbe,
+                congestionControl, seed);
         }
     }
 

@@ -23,6 +23,8 @@ public final class StackStats
     public long fastRetransmissions;
     /** Of {@link #retransmissions}: those sent because a retransmission timer expired (RFC 6298 §5). */
     public long timeoutRetransmissions;
+    /** Tail loss probes sent (RFC 8985 §7; Linux's TCPLossProbes), new data or a segment again. */
+    public long lossProbes;
     public long resetsSent;
     public long resetsReceived;
     public long challengeAcks;

@@ -14,6 +14,8 @@ final class RttEstimator
 {
     /** Linux's {@code TCP_RTO_MAX}. */
     static final long RTO_MAX_PS = 120 * Time.S;
+    /** Linux's {@code TCP_TIMEOUT_INIT}: the RTO before any sample (RFC 6298 §2.1). */
+    static final long INITIAL_RTO_PS = Time.S;
 
     private RttEstimator()
     {

@@ -73,6 +73,11 @@ public final class Tcb extends SynOptions
      * the segment first retransmitted was sent, or when the first probe went; 0 while nothing is retransmitted.
      */
     public long retransStampPs;
+    /** The retransmission timer is armed as a tail loss probe (Linux's ICSK_TIME_LOSS_PROBE), not as the RTO. */
+    public boolean lossProbeArmed;
+    /** A tail loss probe went and SND.NXT then (tlp_high_seq) is not yet acknowledged. */
+    public boolean tlpOutstanding;
+    public int tlpHighSeq;
     /** Zero-window probes sent since the window shut (Linux's icsk_backoff for probes): answers do not reset it. */
     public int probeBackoff;
     /** Bytes acknowledged in congestion avoidance towards the next one-segment increase (Linux's snd_cwnd_cnt). */
@@ -193,6 +198,9 @@ public final class Tcb extends SynOptions
         userTimeoutMs = 0;
         retransStampPs = 0;
         probeBackoff = 0;
+        lossProbeArmed = false;
+        tlpOutstanding = false;
+        tlpHighSeq = 0;
         keepaliveProbes = 0;
         lastReceivedPs = 0;
     }

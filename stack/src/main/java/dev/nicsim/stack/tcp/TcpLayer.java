@@ -949,13 +949,18 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                 tcb.inRecovery = false;
                 congestion.exitRecovery(tcb);
             }
+            if (tcb.tlpOutstanding && !Tcb.before(seg.ack, tcb.tlpHighSeq))
+            {
+                tcb.tlpOutstanding = false;
+            }
             if (tcb.sndUna == tcb.sndMax)
             {
                 stack.sim().cancel(tcb.retransmitTimer);
+                tcb.lossProbeArmed = false;
             }
-            else
+            else if (!scheduleLossProbe(tcb, tcb.rtoPs))
             {
-                stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
+                armRto(tcb);
             }
             output.confirmNeighbour(socket.remoteAddress);
             if (finAcked)
@@ -970,7 +975,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         else if (seg.ack == tcb.sndUna && seg.length == 0 && tcb.sndMax != tcb.sndUna &&
             (seg.window << tcb.sndWscale) == tcb.sndWnd && !seg.has(TcpSegment.FIN))
         {
-            if (++tcb.dupAcks == 3 && !tcb.inRecovery)
+            // The third duplicate ACK; or, with a tail loss probe out, the probe's own duplicate ACK: the probe
+            // resent the last segment, so the peer has data beyond SND.UNA and the segment there is lost (RFC 8985
+            // §7.4, which Linux's RACK concludes from the SACK blocks).
+            if ((++tcb.dupAcks == 3 || tcb.tlpOutstanding) && !tcb.inRecovery)
             {
                 fastRetransmit(socket, tcb);
             }
@@ -1010,6 +1018,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     /** RFC 5681 §3.2 fast retransmit on the third duplicate ACK, entering RFC 6582 (NewReno) recovery. */
     private void fastRetransmit(final TcpSocket socket, final Tcb tcb)
     {
+        tcb.tlpOutstanding = false;
         congestion.enterRecovery(tcb);
         tcb.inRecovery = true;
         tcb.recoveryPoint = tcb.sndMax;
@@ -1667,6 +1676,19 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             return;
         }
         final int tsoPayload = tcb.unsent() > tcb.sendMss ? tsoPayload(socket, tcb) : 0;
+        final int sentBefore = tcb.sndNxt;
+        sendWhatFits(socket, tcb, tsoPayload);
+        if (tcb.sndNxt != sentBefore)
+        {
+            // tcp_write_xmit: once new segments went, the loss probe is due 2 SRTT after the last (RTO permitting).
+            scheduleLossProbe(tcb, tcb.retransmitTimer.isScheduled() && !tcb.lossProbeArmed ?
+                tcb.retransmitTimer.time() - stack.sim().now() : tcb.rtoPs);
+        }
+    }
+
+    /** The segments window, cwnd, Nagle and the device allow now, as TSO segments where they can be. */
+    private void sendWhatFits(final TcpSocket socket, final Tcb tcb, final int tsoPayload)
+    {
         while (true)
         {
             final int unsent = tcb.unsent();
@@ -2095,7 +2117,14 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             case TIME_WAIT:
                 break;
             default:
-                dataTimeout(socket, tcb);
+                if (tcb.lossProbeArmed)
+                {
+                    lossProbe(socket, tcb);
+                }
+                else
+                {
+                    dataTimeout(socket, tcb);
+                }
                 break;
         }
         stack.flushTransmit();
@@ -2220,6 +2249,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             tcb.retransStampPs = now - tcb.rtoPs;
         }
         congestion.timeout(tcb);
+        tcb.tlpOutstanding = false;
         tcb.inRecovery = false;
         tcb.dupAcks = 0;
         tcb.rttTiming = false;
@@ -2241,6 +2271,80 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         stack.sim().reschedule(tcb.retransmitTimer, tcb.userTimeoutMs > 0 ?
             userTimeoutClamp(tcb, tcb.retransStampPs, tcb.rtoPs, JIFFY_PS) : now + tcb.rtoPs);
+    }
+
+    /** The retransmission timer, one RTO from now. */
+    private void armRto(final Tcb tcb)
+    {
+        tcb.lossProbeArmed = false;
+        stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
+    }
+
+    /**
+     * Linux's tcp_schedule_loss_probe (RFC 8985 §7.2): on a SACK connection out of recovery with data in flight, the
+     * timer becomes a loss probe due 2 SRTT from now, plus 2 ms (TCP_TIMEOUT_MIN) for the peer's ACK timing, or plus
+     * the minimum RTO when one segment is in flight (a delayed ACK), and never later than {@code rtoLeftPs} from now,
+     * when the RTO would fire. False when no probe applies.
+     */
+    private boolean scheduleLossProbe(final Tcb tcb, final long rtoLeftPs)
+    {
+        final int inFlight = tcb.sndMax - tcb.sndUna;
+        // Not in recovery, nor after a timeout while what it sent again is unacknowledged (Linux's Loss state), and
+        // one probe per tail: with one out, the RTO stands (Linux's probe timer then only re-arms it).
+        if (!stack.config().tailLossProbe() || !tcb.sackOk || tcb.inRecovery || tcb.retransmits > 0 ||
+            tcb.tlpOutstanding || tcb.sndNxt != tcb.sndMax || inFlight == 0 || !tcb.state.synchronizedState())
+        {
+            return false;
+        }
+        final long timeout = tcb.srttPs == 0 ? RttEstimator.INITIAL_RTO_PS : 2 * tcb.srttPs +
+            (inFlight <= tcb.sendMss ? stack.config().rtoMinPs() : TIMEOUT_MIN_PS);
+        tcb.lossProbeArmed = true;
+        stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + (rtoLeftPs > 0 ?
+            Math.min(timeout, rtoLeftPs) : timeout));
+        return true;
+    }
+
+    /**
+     * Linux's tcp_send_loss_probe (RFC 8985 §7.3): new data if the peer's window takes a segment of it, else the last
+     * segment again; at most one probe until what was sent by then is acknowledged. The RTO follows from now.
+     */
+    private void lossProbe(final TcpSocket socket, final Tcb tcb)
+    {
+        if (!tcb.tlpOutstanding)
+        {
+            final int mss = currentMss(tcb);
+            final int inFlight = tcb.sndNxt - tcb.sndUna;
+            final int fresh = Math.min(tcb.unsent(), mss);
+            int sent = -1;
+            if (fresh > 0 && !tcb.finSent && inFlight + fresh <= tcb.sndWnd)
+            {
+                sent = sendData(socket, tcb, tcb.sndNxt, fresh, fresh == tcb.unsent() && tcb.finQueued);
+                if (sent >= 0)
+                {
+                    advance(tcb, fresh, fresh == tcb.unsent() && tcb.finQueued);
+                }
+            }
+            else
+            {
+                final int dataEnd = tcb.finSent ? tcb.finSeq : tcb.sndMax;
+                final int length = Math.min(mss, dataEnd - tcb.sndUna);
+                if (length > 0 || tcb.finSent)
+                {
+                    sent = sendData(socket, tcb, dataEnd - length, length, tcb.finSent);
+                    if (sent >= 0)
+                    {
+                        stack.stats().retransmissions++;
+                    }
+                }
+            }
+            if (sent >= 0)
+            {
+                tcb.tlpOutstanding = true;
+                tcb.tlpHighSeq = tcb.sndNxt;
+                stack.stats().lossProbes++;
+            }
+        }
+        armRto(tcb);
     }
 
     /**

@@ -80,7 +80,8 @@ final class NicsimSegmentRunner
 
     private void start(final SegmentScript.Scenario scenario)
     {
-        StackConfig config = StackConfig.defaults();
+        // The kernel's namespace runs with tcp_early_retrans 0 (KernelSegmentDifferentialTest.SYSCTLS).
+        StackConfig config = StackConfig.defaults().withTailLossProbe(false);
         for (final String step : scenario.steps())
         {
             final String[] words = step.split(" ");
@@ -92,6 +93,7 @@ final class NicsimSegmentRunner
                     case "tcp_timestamps" -> config.withTimestamps(on);
                     case "tcp_sack" -> config.withSack(on);
                     case "tcp_window_scaling" -> config.withWindowScaling(on);
+                    case "tcp_early_retrans" -> config.withTailLossProbe(Integer.parseInt(words[4]) >= 3);
                     default -> throw new IllegalArgumentException("no nicsim setting for sysctl " + words[3]);
                 };
             }
