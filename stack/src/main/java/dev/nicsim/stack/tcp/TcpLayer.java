@@ -1023,6 +1023,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         tcb.inRecovery = true;
         tcb.recoveryPoint = tcb.sndMax;
         retransmitFirst(socket, tcb);
+        if (tcb.lossProbeArmed)
+        {
+            // No probes in recovery: the head went again, and its RTO runs from now (tcp_xmit_retransmit_queue).
+            armRto(tcb);
+        }
     }
 
     /** Sends the first unacknowledged segment again, out of turn (SND.NXT stays where it is). */
