@@ -43,8 +43,9 @@ class KernelSegmentDifferentialTest
      * The namespace's sysctls. tcp_rmem's maximum picks the window scale Linux offers (tcp_select_initial_window:
      * the smallest shift that fits max(tcp_rmem[2], rmem_max) in 16 bits); 6 MiB, Linux's default before 6.x raised
      * it to 32 MiB, gives 7, nicsim's `windowScale`. tcp_early_retrans 0 turns off the tail loss probe (RFC 8985
-     * TLP), which nicsim does not have (docs/stack.md, known gaps): else Linux resends the last segment 2 SRTT after
-     * a flight and every retransmission scenario would differ in that one line.
+     * TLP), and nicsim's runner turns its own off to match: nicsim recovers from a probe by its duplicate ACK where
+     * Linux's RACK reads the SACK blocks, which the scripted peer does not send, so the retransmission scenarios
+     * compare the RTO path on both sides (TcpRecoveryTest checks nicsim's probe).
      */
     private static final List<String> SYSCTLS = List.of("net.ipv4.tcp_rmem=4096 131072 6291456",
         "net.ipv4.tcp_early_retrans=0");
