@@ -18,7 +18,7 @@
  *   at US setsockopt NAME VALUE        SO_KEEPALIVE, SO_RCVBUF, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_NODELAY,
  *                                      TCP_USER_TIMEOUT
  *   at US inject ECHO HEX              an IPv4 packet from the peer: its destination port becomes the kernel's port,
- *                                      its ACK number is relative to the kernel's ISN, and with ECHO 1 its TS ecr is
+ *                                      its ACK number and SACK blocks are relative to the kernel's ISN, with ECHO 1 its TS ecr is
  *                                      the kernel's last TSval; the checksum is computed here
  *   at US end                          the scenario ends (recording stops)
  * Output lines: "sent US HEX" (a segment the kernel sent), "inject US HEX" (as injected),
@@ -73,7 +73,8 @@ static void hex(const uint8_t *bytes, int length, char *text)
 }
 
 /* Where the TCP header's timestamp option is (offset of TSval from the TCP header), or -1. */
-static int timestamp_offset(const uint8_t *tcp)
+/* Where the TCP option of `kind` starts its value (after kind and length), or -1. */
+static int option_offset(const uint8_t *tcp, int kind)
 {
     int header = (tcp[12] >> 4) * 4;
     for (int i = 20; i < header;) {
@@ -83,11 +84,16 @@ static int timestamp_offset(const uint8_t *tcp)
             i++;
             continue;
         }
-        if (tcp[i] == 8)
+        if (tcp[i] == kind)
             return i + 2;
         i += tcp[i + 1] < 2 ? 2 : tcp[i + 1];
     }
     return -1;
+}
+
+static int timestamp_offset(const uint8_t *tcp)
+{
+    return option_offset(tcp, 8);
 }
 
 /* Reads what the kernel sent: tun0 is only drained; each packet is taken, with the time the kernel sent it, from the
@@ -175,6 +181,11 @@ static void inject(int echo, const char *text)
     if (tcp[13] & 0x10) {
         uint32_t ack = ntohl(*(uint32_t *) (tcp + 8)) + sut_isn;
         *(uint32_t *) (tcp + 8) = htonl(ack);
+        int sack = option_offset(tcp, 5);
+        for (int edge = sack; sack > 0 && edge < sack - 2 + tcp[sack - 1]; edge += 4) {
+            uint32_t value = ntohl(*(uint32_t *) (tcp + edge)) + sut_isn;
+            *(uint32_t *) (tcp + edge) = htonl(value);
+        }
     }
     int ts = timestamp_offset(tcp);
     if (echo && ts > 0)

@@ -169,6 +169,22 @@ public final class SegmentSpec
                             bytes[optionLength++] = (byte) (ecr >>> shift);
                         }
                     }
+                    case "sack" -> {
+                        // Blocks as packetdrill writes them, relative to the receiver's ISN: the runner moves them.
+                        bytes[optionLength++] = 5;
+                        bytes[optionLength++] = (byte) (2 + 8 * (option.length - 1));
+                        for (int block = 1; block < option.length; block++)
+                        {
+                            for (final String edge : option[block].split(":"))
+                            {
+                                final long value = Long.parseLong(edge);
+                                for (int shift = 24; shift >= 0; shift -= 8)
+                                {
+                                    bytes[optionLength++] = (byte) (value >>> shift);
+                                }
+                            }
+                        }
+                    }
                     default -> throw new IllegalArgumentException("unknown option " + option[0]);
                 }
             }
@@ -242,21 +258,27 @@ public final class SegmentSpec
     /** Where the TSval of a sent segment is, or -1. */
     public static long timestampOffset(final MemorySegment frame, final long at)
     {
+        return optionOffset(frame, at, TcpSegment.OPTION_TIMESTAMP);
+    }
+
+    /** Where the option of {@code kind} starts its value (after kind and length), or -1. */
+    public static long optionOffset(final MemorySegment frame, final long at, final int kind)
+    {
         final int header = (Bytes.u8(frame, at + 12) >>> 4) * 4;
         int i = 20;
         while (i < header)
         {
-            final int kind = Bytes.u8(frame, at + i);
-            if (kind == 0)
+            final int found = Bytes.u8(frame, at + i);
+            if (found == 0)
             {
                 break;
             }
-            if (kind == 1)
+            if (found == 1)
             {
                 i++;
                 continue;
             }
-            if (kind == 8)
+            if (found == kind)
             {
                 return at + i + 2;
             }

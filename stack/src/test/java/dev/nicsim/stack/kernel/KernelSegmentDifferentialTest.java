@@ -43,9 +43,8 @@ class KernelSegmentDifferentialTest
      * The namespace's sysctls. tcp_rmem's maximum picks the window scale Linux offers (tcp_select_initial_window:
      * the smallest shift that fits max(tcp_rmem[2], rmem_max) in 16 bits); 6 MiB, Linux's default before 6.x raised
      * it to 32 MiB, gives 7, nicsim's `windowScale`. tcp_early_retrans 0 turns off the tail loss probe (RFC 8985
-     * TLP), and nicsim's runner turns its own off to match: nicsim recovers from a probe by its duplicate ACK where
-     * Linux's RACK reads the SACK blocks, which the scripted peer does not send, so the retransmission scenarios
-     * compare the RTO path on both sides (TcpRecoveryTest checks nicsim's probe).
+     * TLP), and nicsim's runner turns its own off to match, so that the retransmission scenarios compare the RTO path;
+     * the scenario tlp-tail-loss turns it on on both sides.
      */
     private static final List<String> SYSCTLS = List.of("net.ipv4.tcp_rmem=4096 131072 6291456",
         "net.ipv4.tcp_early_retrans=0");

@@ -203,7 +203,8 @@ final class SegmentScript
 
     /**
      * Makes an injected packet ready for the SUT, as segment_runner.c does: the SUT's port as destination, the ACK
-     * number moved by the SUT's ISN (when ACK is set), TS ecr the SUT's last TSval (when {@code echo}), checksum.
+     * number and SACK blocks moved by the SUT's ISN (when ACK is set), TS ecr the SUT's last TSval (when
+     * {@code echo}), checksum.
      */
     static void patch(final MemorySegment packet, final int length, final int sutPort, final int sutIsn,
         final boolean echo, final int lastTsVal)
@@ -214,6 +215,14 @@ final class SegmentScript
         {
             Bytes.put32(packet, header + TcpSegment.ACKNOWLEDGMENT,
                 Bytes.i32(packet, header + TcpSegment.ACKNOWLEDGMENT) + sutIsn);
+        }
+        final long sack = SegmentSpec.optionOffset(packet, header, TcpSegment.OPTION_SACK);
+        if (sack > 0)
+        {
+            for (long edge = sack; edge < sack - 2 + Bytes.u8(packet, sack - 1); edge += 4)
+            {
+                Bytes.put32(packet, edge, Bytes.i32(packet, edge) + sutIsn);
+            }
         }
         final long ts = SegmentSpec.timestampOffset(packet, header);
         if (echo && ts > 0)

@@ -82,7 +82,7 @@ final class SegmentTrace
     /**
      * "&gt; S. 0:0(0) ack 1 win 65535 &lt;mss 1460,sackOK,TS ecr 100,nop,wscale 7&gt;" for a segment the SUT sent
      * (its sequence numbers relative to its ISN, the ACK as is: the peer's ISN is 0), "&lt; ..." for one injected
-     * (its ACK relative to the SUT's ISN, as the script wrote it).
+     * (its ACK and SACK blocks relative to the SUT's ISN, as the script wrote them).
      */
     private static String describe(final MemorySegment packet, final int at, final int length, final boolean sent,
         final int isn)
@@ -113,12 +113,14 @@ final class SegmentTrace
         text.append(" win ").append(sent ? "?" : Integer.toString(Bytes.u16(packet, at + TcpSegment.WINDOW)));
         if (header > TcpSegment.HEADER_LENGTH)
         {
-            text.append(" <").append(options(packet, at, header, sent)).append('>');
+            text.append(" <").append(options(packet, at, header, sent, sent ? 0 : isn)).append('>');
         }
         return text.toString();
     }
 
-    private static String options(final MemorySegment packet, final int at, final int header, final boolean sent)
+    /** The options; SACK blocks less {@code sackBase} (the SUT's ISN in the peer's blocks, as the script wrote them). */
+    private static String options(final MemorySegment packet, final int at, final int header, final boolean sent,
+        final int sackBase)
     {
         final List<String> list = new ArrayList<>();
         int i = TcpSegment.HEADER_LENGTH;
@@ -142,7 +144,7 @@ final class SegmentTrace
                 case 2 -> "mss " + Bytes.u16(packet, at + i + 2);
                 case 3 -> "wscale " + Bytes.u8(packet, at + i + 2);
                 case 4 -> "sackOK";
-                case 5 -> sackBlocks(packet, at + i, size);
+                case 5 -> sackBlocks(packet, at + i, size, sackBase);
                 // The SUT's TSval is its clock (random offset): kept is that it is there, and what it echoes.
                 case 8 -> sent ? "TS ecr " + Integer.toUnsignedString(Bytes.i32(packet, at + i + 6))
                     : "TS val " + Integer.toUnsignedString(Bytes.i32(packet, at + i + 2));
@@ -174,14 +176,14 @@ final class SegmentTrace
         return -1;
     }
 
-    private static String sackBlocks(final MemorySegment packet, final long option, final int size)
+    private static String sackBlocks(final MemorySegment packet, final long option, final int size, final int base)
     {
         final StringBuilder text = new StringBuilder("sack");
         for (int block = 0; block < (size - 2) / 8; block++)
         {
             final long at = option + 2 + 8L * block;
-            text.append(' ').append(Integer.toUnsignedString(Bytes.i32(packet, at))).append(':')
-                .append(Integer.toUnsignedString(Bytes.i32(packet, at + 4)));
+            text.append(' ').append(Integer.toUnsignedString(Bytes.i32(packet, at) - base)).append(':')
+                .append(Integer.toUnsignedString(Bytes.i32(packet, at + 4) - base));
         }
         return text.toString();
     }
