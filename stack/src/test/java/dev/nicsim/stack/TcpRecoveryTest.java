@@ -16,6 +16,7 @@ import java.lang.foreign.MemorySegment;
 import static dev.nicsim.stack.TwoHosts.B;
 import static dev.nicsim.stack.TwoHosts.address;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Data transfer and loss recovery across two stacks, with segments lost on the wire by fault injection. */
@@ -87,6 +88,28 @@ class TcpRecoveryTest
         final Tcb tcb = ((TcpSocket) pa.socketOf(client)).tcb;
         assertEquals(tcb.sndMax, tcb.sndUna);
         assertTrue(!tcb.inRecovery, "recovery ended with the full ACK");
+    }
+
+    @Test
+    void aLostLastSegmentIsResentByTheLossProbeAlone()
+    {
+        connect();
+        // 5000 bytes leave as three segments of 1448 and 656; only the last is lost, so no duplicate ACK comes at
+        // all. With two segments out after B's ACK of the first two, the probe resends the last 2 SRTT + 2 ms later,
+        // and B's ACK of it covers everything: no recovery, no timeout (RFC 8985 §7: a probe that repairs a single
+        // loss). With one segment out the probe would wait 2 SRTT plus the minimum RTO, for a delayed ACK.
+        hosts.loseDataSegmentsToB(4);
+        final long start = hosts.sim.now();
+        send(5000);
+        receive(5000);
+        final long elapsed = hosts.sim.now() - start;
+        assertTrue(elapsed < 3 * Time.MS, () -> Time.format(elapsed));
+        assertEquals(1, hosts.a.stats().lossProbes);
+        assertEquals(1, hosts.a.stats().retransmissions);
+        assertEquals(0, hosts.a.stats().fastRetransmissions + hosts.a.stats().timeoutRetransmissions);
+        final Tcb tcb = ((TcpSocket) pa.socketOf(client)).tcb;
+        assertFalse(tcb.tlpOutstanding, "the probe's episode ended with the ACK of SND.NXT");
+        assertFalse(tcb.retransmitTimer.isScheduled(), "nothing in flight, no timer");
     }
 
     @Test
