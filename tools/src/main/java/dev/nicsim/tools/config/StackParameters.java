@@ -31,6 +31,7 @@ public final class StackParameters
     public static final String ABORT_ON_OVERFLOW = "tcp.abort_on_overflow";
     public static final String GRO = "stack.gro";
     public static final String CONGESTION_CONTROL = "tcp.congestion_control";
+    public static final String TAIL_LOSS_PROBE = "tcp.tail_loss_probe";
     public static final String ARP_PROBES = "arp.probes";
     public static final String ARP_RETRANSMIT = "arp.retransmit_ms";
 
@@ -75,6 +76,9 @@ public final class StackParameters
                 "one NAPI poll go up the stack as one packet of up to 64 KiB (ethtool -K gro; Linux's default is on)"),
             Parameter.choice(CONGESTION_CONTROL, "cubic", CONGESTION_CONTROLS, "congestion control " +
                 "(tcp_congestion_control): cubic (RFC 9438, Linux's default) or newreno (RFC 5681/6582)"),
+            Parameter.bool(TAIL_LOSS_PROBE, stack.tailLossProbe(), "tail loss probe on SACK connections (RFC 8985; " +
+                "tcp_early_retrans=3, Linux's default): a lost tail is found 2 SRTT + 2 ms after the last ACK, not by " +
+                "the RTO"),
             Parameter.integer(ARP_PROBES, stack.arpProbes(), "", 1, 100,
                 "ARP requests before giving up (mcast_solicit)"),
             Parameter.decimal(ARP_RETRANSMIT, stack.arpRetransmitPs() / (double) Time.MS, "ms", 1, 60_000,
@@ -107,6 +111,7 @@ public final class StackParameters
             .withSynCookies(settings.bool(SYN_COOKIES))
             .withAbortOnOverflow(settings.bool(ABORT_ON_OVERFLOW))
             .withGro(settings.bool(GRO))
+            .withTailLossProbe(settings.bool(TAIL_LOSS_PROBE))
             .withCongestionControl(settings.text(CONGESTION_CONTROL).equals("newreno") ? CongestionAlgorithm.NEWRENO :
                 CongestionAlgorithm.CUBIC)
             .withArp(defaults.arpReachablePs(), Math.round(settings.decimal(ARP_RETRANSMIT) * Time.MS),

@@ -184,6 +184,31 @@ class PerfRunTest
         assertNotEquals(newReno.bytes(), cubic.bytes(), "cubic, the default, is a different algorithm");
     }
 
+    @Test
+    void tailLossProbeSettingTurnsTheProbeOff()
+    {
+        // A lost request of TCP_RR is a tail of one segment: the probe (the default, as Linux) resends it when the
+        // RTO would have; without the probe the RTO does.
+        final PerfOptions options = PerfOptions.defaults(PerfTest.TCP_RR).withDuration(0.3).withWarmup(0.001)
+            .withSamples(1);
+        final PerfResult probing = run(options, "fault.drop_frames=100");
+        final PerfResult off = run(options, "fault.drop_frames=100", "tcp.tail_loss_probe=false");
+        assertTrue(lossProbes(probing) > 0, "probes sent by default");
+        assertEquals(0, lossProbes(off));
+        assertTrue(off.counters().get("A.tcp.timeout_retransmissions") + off.counters().get(
+            "B.tcp.timeout_retransmissions") > 0, "the RTO resends it instead");
+    }
+
+    private static long lossProbes(final PerfResult result)
+    {
+        long probes = 0;
+        for (final var counter : result.counters().values().entrySet())
+        {
+            probes += counter.getKey().endsWith(".tcp.loss_probes") ? counter.getValue() : 0;
+        }
+        return probes;
+    }
+
     private static long sum(final long[] values)
     {
         long total = 0;
