@@ -111,6 +111,18 @@ class PerfRunTest
     }
 
     @Test
+    void aSingleSenderBoundByItsCoreLeavesItToTheReceivePath()
+    {
+        // One flow of 1-byte datagrams: each is due the moment the previous send() ends, when the ARP reply's handler
+        // is due too. The sender took the core first every time, and only the datagrams held for ARP (101) ever left
+        // A: none in the window.
+        final PerfResult udp = run(PerfOptions.defaults(PerfTest.UDP_STREAM).withDuration(WINDOW_S)
+            .withWarmup(WARMUP_S).withMessage(1).withSamples(10));
+        assertTrue(udp.bytes() > 0, "bytes delivered in the window: " + udp.bytes());
+        assertTrue(udp.cpu().get(0).busy() > 0.99, "the sender keeps A's core busy " + udp.cpu().get(0).busy());
+    }
+
+    @Test
     void aSaturatedCpuShowsAsFullyBusyAndThroughputFallsShortOfTheWire()
     {
         // 64-byte frames: the wire takes 14.9 million a second, far more than per-packet CPU costs let A send.
