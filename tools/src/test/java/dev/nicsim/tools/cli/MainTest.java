@@ -118,6 +118,19 @@ class MainTest
     }
 
     @Test
+    void shouldKeepTheSummaryOfAPerfRunThatFailed(@TempDir final Path dir) throws IOException
+    {
+        final Path out = dir.resolve("perf");
+        final Path missing = dir.resolve("no-such-driver.so");
+        assertEquals(1, Main.run("perf", "TCP_RR", "--duration", "0.001", "--out", out.toString(), "--set",
+            "host.B.driver=c:" + missing));
+        assertTrue(err.toString().contains("C driver library " + missing + " does not exist"), err.toString());
+        final String summary = Files.readString(out.resolve("summary.json"));
+        assertTrue(summary.contains("\"outcome\": \"failed\"") && summary.contains("does not exist") &&
+            summary.contains("\"test\": \"TCP_RR\""), "the failed run's summary: " + summary);
+    }
+
+    @Test
     void shouldServeSimulatedClients()
     {
         assertEquals(0, Main.run("serve", "13", "--clients", "2"));
