@@ -45,8 +45,9 @@ public final class Settings
      */
     public Settings set(final String key, final String value)
     {
-        final Parameter parameter = catalog.require(key.trim());
-        overrides.put(parameter.perHost() ? key.trim() : parameter.key(), parameter.canonical(value));
+        final Parameter template = catalog.require(key.trim());
+        final Parameter parameter = template.perHost() ? template.ofHost(key.trim()) : template;
+        overrides.put(parameter.key(), parameter.canonical(value));
         return this;
     }
 

@@ -128,6 +128,11 @@ class MainTest
         final String summary = Files.readString(out.resolve("summary.json"));
         assertTrue(summary.contains("\"outcome\": \"failed\"") && summary.contains("does not exist") &&
             summary.contains("\"test\": \"TCP_RR\""), "the failed run's summary: " + summary);
+
+        final Path refused = dir.resolve("refused");
+        assertEquals(2, Main.run("perf", "TCP_RR", "--out", refused.toString(), "--set", "host.driver=python"));
+        assertTrue(err.toString().contains("bad value 'python' for host.driver"), err.toString());
+        assertFalse(Files.exists(refused), "a malformed driver is refused before the output folder is created");
     }
 
     @Test
