@@ -136,6 +136,17 @@ class MainTest
     }
 
     @Test
+    void shouldRefuseAPerfWindowShorterThanItsSamples(@TempDir final Path dir)
+    {
+        // 1 ps in 100 samples: samples of no time, whose rates (0/0) perf.json cannot hold; the run failed after the
+        // simulation with "JSON has no NaN" and an empty folder.
+        final Path out = dir.resolve("perf");
+        assertEquals(2, Main.run("perf", "TCP_RR", "--duration", "1e-12", "--out", out.toString()));
+        assertTrue(err.toString().contains("--duration must be in [1.0E-6, 3600]"), err.toString());
+        assertFalse(Files.exists(out), "refused before the output folder is created");
+    }
+
+    @Test
     void shouldServeSimulatedClients()
     {
         assertEquals(0, Main.run("serve", "13", "--clients", "2"));
