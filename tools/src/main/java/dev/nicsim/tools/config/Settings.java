@@ -86,7 +86,10 @@ public final class Settings
         final Settings staged = copy();
         for (int number = 1; number <= lines.size(); number++)
         {
-            final String line = withoutComment(lines.get(number - 1)).strip();
+            // A byte order mark (Windows editors write one) starts the file; it is not part of the first key.
+            final String raw = number == 1 && lines.get(0).startsWith("\uFEFF") ? lines.get(0).substring(1) :
+                lines.get(number - 1);
+            final String line = withoutComment(raw).strip();
             if (line.isEmpty())
             {
                 continue;

@@ -54,6 +54,15 @@ class SettingsTest
     }
 
     @Test
+    void shouldReadAFileThatStartsWithAByteOrderMark(@TempDir final Path dir) throws IOException
+    {
+        // Windows editors save UTF-8 with a BOM; it was read as part of the first key ("unknown key '\uFEFFpcie.lanes'").
+        final Path file = dir.resolve("bom.properties");
+        Files.writeString(file, "\uFEFFpcie.lanes = 16\n");
+        assertEquals(16, PlatformParameters.pcie(TestbedParameters.defaults().load(file)).lanes());
+    }
+
+    @Test
     void shouldRejectABadFileEntirelyNamingTheFileAndKey(@TempDir final Path dir) throws IOException
     {
         final Path file = dir.resolve("bad.properties");
