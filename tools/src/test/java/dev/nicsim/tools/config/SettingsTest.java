@@ -56,7 +56,7 @@ class SettingsTest
     @Test
     void shouldReadAFileThatStartsWithAByteOrderMark(@TempDir final Path dir) throws IOException
     {
-        // Windows editors save UTF-8 with a BOM; it was read as part of the first key ("unknown key '\uFEFFpcie.lanes'").
+        // Windows editors save UTF-8 with a BOM; it was read as part of the first key (an unknown key).
         final Path file = dir.resolve("bom.properties");
         Files.writeString(file, "\uFEFFpcie.lanes = 16\n");
         assertEquals(16, PlatformParameters.pcie(TestbedParameters.defaults().load(file)).lanes());
