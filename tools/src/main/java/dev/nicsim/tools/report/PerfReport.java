@@ -210,10 +210,13 @@ public final class PerfReport
         if (options.test().transactional())
         {
             row(text, "transactions/s", "%.1f", result.transactionsPerSecond());
-            row(text, "latency mean", "%.3f us", result.meanLatencyUs());
-            row(text, "latency p50 / p90", "%.3f / %.3f us", result.latencyUs(50), result.latencyUs(90));
-            row(text, "latency p99 / p99.9", "%.3f / %.3f us", result.latencyUs(99), result.latencyUs(99.9));
-            row(text, "latency max", "%.3f us", result.maxLatencyUs());
+            if (result.latencyNs().getTotalCount() > 0)
+            {
+                row(text, "latency mean", "%.3f us", result.meanLatencyUs());
+                row(text, "latency p50 / p90", "%.3f / %.3f us", result.latencyUs(50), result.latencyUs(90));
+                row(text, "latency p99 / p99.9", "%.3f / %.3f us", result.latencyUs(99), result.latencyUs(99.9));
+                row(text, "latency max", "%.3f us", result.maxLatencyUs());
+            }
             if (result.transactionsLost() > 0)
             {
                 row(text, "transactions lost", "%d", result.transactionsLost());
@@ -232,6 +235,12 @@ public final class PerfReport
                 row(text, "Jain's fairness", "%.4f over %d connections", result.jainFairness(),
                     result.connectionBytes().length);
             }
+        }
+        if (result.bytes() == 0 && result.transactions() == 0)
+        {
+            // Said rather than left as a bare 0 (or latencies of no transaction): the run measured nothing.
+            row(text, "nothing measured", "no data or transaction reached the programs in the %.6g s window; %d " +
+                "frames crossed the links over the whole run", options.durationS(), result.wire().frames());
         }
         row(text, "frames/s (all NICs)", "%.0f", result.framesPerSecond());
         row(text, "interrupts/s", "%.0f", result.interruptsPerSecond());

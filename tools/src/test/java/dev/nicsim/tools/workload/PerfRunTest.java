@@ -12,6 +12,7 @@ import dev.nicsim.tools.workload.perf.TrafficPattern;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,6 +109,15 @@ class PerfRunTest
             .withWarmup(WARMUP_S).withSamples(10));
         assertTrue(udp.goodputGbps() > 1, "UDP_STREAM with 4 flows: goodput " + udp.goodputGbps());
         assertTrue(udp.cpu().get(0).busy() > 0.99, "the senders keep A's core busy " + udp.cpu().get(0).busy());
+    }
+
+    @Test
+    void aRunThatMeasuredNothingSaysSoInsteadOfPrintingNaN()
+    {
+        // Every frame lost: no transaction completes, and the table printed "latency mean NaN us".
+        final String table = PerfReport.table(run(PerfTest.TCP_RR, "fault.drop=1"));
+        assertFalse(table.contains("NaN"), table);
+        assertTrue(table.contains("nothing measured"), table);
     }
 
     @Test
