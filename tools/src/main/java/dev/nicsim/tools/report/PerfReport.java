@@ -230,7 +230,7 @@ public final class PerfReport
                 row(text, "datagrams sent", "%d (%d refused by the stack)", result.datagramsSent(),
                     result.sendFailures());
             }
-            if (result.connectionBytes().length > 1)
+            if (result.connectionBytes().length > 1 && result.bytes() > 0)
             {
                 row(text, "Jain's fairness", "%.4f over %d connections", result.jainFairness(),
                     result.connectionBytes().length);

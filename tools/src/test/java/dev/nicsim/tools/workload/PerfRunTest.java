@@ -118,6 +118,10 @@ class PerfRunTest
         final String table = PerfReport.table(run(PerfTest.TCP_RR, "fault.drop=1"));
         assertFalse(table.contains("NaN"), table);
         assertTrue(table.contains("nothing measured"), table);
+        // Nor does a fairness of nothing (1.0 for all-zero shares) stand next to it.
+        final String streams = PerfReport.table(run(PerfOptions.defaults(PerfTest.UDP_STREAM).withDuration(WINDOW_S)
+            .withWarmup(WARMUP_S).withSamples(10).withHosts(4, TrafficPattern.PAIRS), "fault.drop=1"));
+        assertTrue(streams.contains("nothing measured") && !streams.contains("Jain"), streams);
     }
 
     @Test
