@@ -43,14 +43,8 @@ public final class HostCpu
     private CpuUse activityUse = CpuUse.SYSCALL;
     private final long[] chargedElsewherePs = new long[CpuUse.ALL.length];
     private long chargedAwayPs;
-    /*
-     * Per core, its last activity: start, use, and the time charged to other uses (split by use in lastSplitPs when
-     * any). An activity runs ahead in local time, so its end may lie after the time the counters are read at.
-     */
-    private final long[] lastStart;
-    private final int[] lastUse;
-    private final long[] lastAwayPs;
-    private final long[][] lastSplitPs;
+    /* Per core, its activities that end ahead of the clock of the event that ran them. */
+    private final ActivitiesAhead[] ahead;
     private ActivityListener activityListener;
 
     /** Told of each finished activity (a timeline's CPU track); one branch when nobody listens. */
@@ -84,10 +78,11 @@ public final class HostCpu
         this.busyUntil = new long[cores];
         this.coreBusyPs = new long[cores];
         this.usePs = new long[cores][CpuUse.ALL.length];
-        this.lastStart = new long[cores];
-        this.lastUse = new int[cores];
-        this.lastAwayPs = new long[cores];
-        this.lastSplitPs = new long[cores][CpuUse.ALL.length];
+        this.ahead = new ActivitiesAhead[cores];
+        for (int core = 0; core < cores; core++)
+        {
+            ahead[core] = new ActivitiesAhead();
+        }
     }
 
     public String name()
@@ -213,9 +208,9 @@ public final class HostCpu
             coreBusyPs[core] += activityPs;
             final long[] uses = usePs[core];
             uses[activityUse.ordinal()] += activityPs - chargedAwayPs;
-            lastStart[core] = activityStart;
-            lastUse[core] = activityUse.ordinal();
-            lastAwayPs[core] = chargedAwayPs;
+            // Later readings come at this event's time or after: what ended by then is never ahead again.
+            ahead[core].record(sim.inEvent() ? sim.eventTime() : end, activityStart, end, activityUse.ordinal(),
+                chargedAwayPs, chargedElsewherePs);
             if (chargedAwayPs > 0 || activityListener != null)
             {
                 endRarely(core, end);
@@ -232,7 +227,6 @@ public final class HostCpu
             for (int use = 0; use < uses.length; use++)
             {
                 uses[use] += chargedElsewherePs[use];
-                lastSplitPs[core][use] = chargedElsewherePs[use];
                 chargedElsewherePs[use] = 0;
             }
         }
@@ -244,8 +238,9 @@ public final class HostCpu
 
     /*
      * The busy figures count time up to now: an activity is recorded whole when it ends, and its end may lie ahead of
-     * the simulator's time (its code consumed time), so a figure read at a window's edge leaves out the part still to
-     * come; the next window counts it. Without this a window could hold more than its length (550 % of one core).
+     * the simulator's time (its code consumed time, or waited for activities queued on the core before it), so a
+     * figure read at a window's edge leaves out the part still to come, by use ({@link ActivitiesAhead}); the next
+     * window counts it. Without this a window could hold more than its length (550 % of one core).
      */
 
     /** Time all cores spent on {@code use} so far; the uses add up to {@link #busyPs()}. */
@@ -281,61 +276,13 @@ public final class HostCpu
     public long busyPs(final int core)
     {
         checkCore(core);
-        return coreBusyPs[core] - aheadPs(core);
+        return coreBusyPs[core] - aheadPs(core, -1);
     }
 
-    /* Core's recorded busy time that lies after now. */
-    private long aheadPs(final int core)
-    {
-        return Math.clamp(busyUntil[core] - sim.now(), 0, coreBusyPs[core]);
-    }
-
-    /*
-     * Of it, the part for one use: the last activity's split, in proportion; activities before it that also end ahead
-     * (one waited for the other) count for the last one's own use.
-     */
+    /* Core's recorded busy time that lies after now, for one use or (-1) all. */
     private long aheadPs(final int core, final int use)
     {
-        final long ahead = aheadPs(core);
-        if (ahead == 0)
-        {
-            return 0;
-        }
-        final long length = busyUntil[core] - lastStart[core];
-        final int own = lastUse[core];
-        final long result;
-        if (ahead >= length)
-        {
-            result = lastPartPs(core, use, length) + (use == own ? ahead - length : 0);
-        }
-        else if (use != own)
-        {
-            result = share(ahead, lastPartPs(core, use, length), length);
-        }
-        else
-        {
-            long others = 0;
-            for (int other = 0; other < CpuUse.ALL.length; other++)
-            {
-                others += other == own ? 0 : share(ahead, lastPartPs(core, other, length), length);
-            }
-            result = ahead - others;
-        }
-        return Math.clamp(result, 0, usePs[core][use]);
-    }
-
-    private long lastPartPs(final int core, final int use, final long length)
-    {
-        if (use == lastUse[core])
-        {
-            return length - lastAwayPs[core];
-        }
-        return lastAwayPs[core] > 0 ? lastSplitPs[core][use] : 0;
-    }
-
-    private static long share(final long ahead, final long part, final long length)
-    {
-        return (long) (ahead * (double) part / length);
+        return ahead[core].after(sim.now(), use);
     }
 
     /** When core {@code core}'s last activity ended. */

@@ -72,6 +72,31 @@ class HostCpuTest
     }
 
     @Test
+    void shouldSplitTimeAheadByTheActivityItBelongsToWhenActivitiesQueueOnTheCore()
+    {
+        // A 10 us system call from 1 us, and a 10 us interrupt at 2 us that waits for it (11 to 21 us).
+        sim.schedule(new Event("send", Component.HOST_CPU, () ->
+        {
+            cpu.begin(CpuUse.SYSCALL);
+            cpu.charge(10 * Time.US);
+            cpu.end();
+        }), Time.US);
+        sim.schedule(new Event("irq", Component.HOST_CPU, () ->
+        {
+            cpu.begin(CpuUse.IRQ);
+            cpu.charge(10 * Time.US);
+            cpu.end();
+        }), 2 * Time.US);
+        sim.run(6 * Time.US);
+        assertEquals(5 * Time.US, cpu.busyPs(CpuUse.SYSCALL));
+        assertEquals(0, cpu.busyPs(CpuUse.IRQ), "the interrupt has not started by 6 us");
+        sim.run(16 * Time.US);
+        assertEquals(10 * Time.US, cpu.busyPs(CpuUse.SYSCALL));
+        assertEquals(5 * Time.US, cpu.busyPs(CpuUse.IRQ));
+        assertEquals(15 * Time.US, cpu.busyPs());
+    }
+
+    @Test
     void shouldRunCoresInParallelAndAccountEachApart()
     {
         final HostCpu quad = new HostCpu(sim, CpuCosts.defaults(), "B.cpu", 4);
