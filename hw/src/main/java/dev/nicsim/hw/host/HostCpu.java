@@ -43,6 +43,8 @@ public final class HostCpu
     private CpuUse activityUse = CpuUse.SYSCALL;
     private final long[] chargedElsewherePs = new long[CpuUse.ALL.length];
     private long chargedAwayPs;
+    /* Per core, its activities that end ahead of the clock of the event that ran them. */
+    private final ActivitiesAhead[] ahead;
     private ActivityListener activityListener;
 
     /** Told of each finished activity (a timeline's CPU track); one branch when nobody listens. */
@@ -76,6 +78,11 @@ public final class HostCpu
         this.busyUntil = new long[cores];
         this.coreBusyPs = new long[cores];
         this.usePs = new long[cores][CpuUse.ALL.length];
+        this.ahead = new ActivitiesAhead[cores];
+        for (int core = 0; core < cores; core++)
+        {
+            ahead[core] = new ActivitiesAhead();
+        }
     }
 
     public String name()
@@ -201,6 +208,9 @@ public final class HostCpu
             coreBusyPs[core] += activityPs;
             final long[] uses = usePs[core];
             uses[activityUse.ordinal()] += activityPs - chargedAwayPs;
+            // Later readings come at this event's time or after: what ended by then is never ahead again.
+            ahead[core].record(sim.inEvent() ? sim.eventTime() : end, activityStart, end, activityUse.ordinal(),
+                chargedAwayPs, chargedElsewherePs);
             if (chargedAwayPs > 0 || activityListener != null)
             {
                 endRarely(core, end);
@@ -226,40 +236,53 @@ public final class HostCpu
         }
     }
 
-    /** Time all cores spent on {@code use}; the uses add up to {@link #busyPs()}. */
+    /*
+     * The busy figures count time up to now: an activity is recorded whole when it ends, and its end may lie ahead of
+     * the simulator's time (its code consumed time, or waited for activities queued on the core before it), so a
+     * figure read at a window's edge leaves out the part still to come, by use ({@link ActivitiesAhead}); the next
+     * window counts it. Without this a window could hold more than its length (550 % of one core).
+     */
+
+    /** Time all cores spent on {@code use} so far; the uses add up to {@link #busyPs()}. */
     public long busyPs(final CpuUse use)
     {
         long sum = 0;
         for (int core = 0; core < cores; core++)
         {
-            sum += usePs[core][use.ordinal()];
+            sum += busyPs(core, use);
         }
         return sum;
     }
 
-    /** Total time all cores spent in activities. */
+    /** Total time all cores spent in activities so far. */
     public long busyPs()
     {
         long sum = 0;
         for (int core = 0; core < cores; core++)
         {
-            sum += coreBusyPs[core];
+            sum += busyPs(core);
         }
         return sum;
     }
 
-    /** Time core {@code core} spent on {@code use}. */
+    /** Time core {@code core} spent on {@code use} so far. */
     public long busyPs(final int core, final CpuUse use)
     {
         checkCore(core);
-        return usePs[core][use.ordinal()];
+        return usePs[core][use.ordinal()] - aheadPs(core, use.ordinal());
     }
 
-    /** Time core {@code core} spent in activities. */
+    /** Time core {@code core} spent in activities so far. */
     public long busyPs(final int core)
     {
         checkCore(core);
-        return coreBusyPs[core];
+        return coreBusyPs[core] - aheadPs(core, -1);
+    }
+
+    /* Core's recorded busy time that lies after now, for one use or (-1) all. */
+    private long aheadPs(final int core, final int use)
+    {
+        return ahead[core].after(sim.now(), use);
     }
 
     /** When core {@code core}'s last activity ended. */

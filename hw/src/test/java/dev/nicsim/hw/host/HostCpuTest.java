@@ -50,6 +50,53 @@ class HostCpuTest
     }
 
     @Test
+    void shouldCountOnlyTheTimeUpToNowOfAnActivityThatRunsAhead()
+    {
+        // A 10 us system call that charged 2 us to the stack, started at 1 us: read at 6 us, half of it lies ahead.
+        sim.schedule(new Event("send", Component.HOST_CPU, () ->
+        {
+            cpu.begin(CpuUse.SYSCALL);
+            cpu.charge(8 * Time.US);
+            cpu.charge(CpuUse.STACK, 2 * Time.US);
+            cpu.end();
+        }), Time.US);
+        sim.run(6 * Time.US);
+        assertEquals(5 * Time.US, cpu.busyPs(), "a window ending at 6 us holds no more than 5 us of it");
+        assertEquals(4 * Time.US, cpu.busyPs(CpuUse.SYSCALL));
+        assertEquals(Time.US, cpu.busyPs(CpuUse.STACK));
+
+        sim.run(20 * Time.US);
+        assertEquals(10 * Time.US, cpu.busyPs(), "the rest counts once its time has come");
+        assertEquals(8 * Time.US, cpu.busyPs(CpuUse.SYSCALL));
+        assertEquals(2 * Time.US, cpu.busyPs(0, CpuUse.STACK));
+    }
+
+    @Test
+    void shouldSplitTimeAheadByTheActivityItBelongsToWhenActivitiesQueueOnTheCore()
+    {
+        // A 10 us system call from 1 us, and a 10 us interrupt at 2 us that waits for it (11 to 21 us).
+        sim.schedule(new Event("send", Component.HOST_CPU, () ->
+        {
+            cpu.begin(CpuUse.SYSCALL);
+            cpu.charge(10 * Time.US);
+            cpu.end();
+        }), Time.US);
+        sim.schedule(new Event("irq", Component.HOST_CPU, () ->
+        {
+            cpu.begin(CpuUse.IRQ);
+            cpu.charge(10 * Time.US);
+            cpu.end();
+        }), 2 * Time.US);
+        sim.run(6 * Time.US);
+        assertEquals(5 * Time.US, cpu.busyPs(CpuUse.SYSCALL));
+        assertEquals(0, cpu.busyPs(CpuUse.IRQ), "the interrupt has not started by 6 us");
+        sim.run(16 * Time.US);
+        assertEquals(10 * Time.US, cpu.busyPs(CpuUse.SYSCALL));
+        assertEquals(5 * Time.US, cpu.busyPs(CpuUse.IRQ));
+        assertEquals(15 * Time.US, cpu.busyPs());
+    }
+
+    @Test
     void shouldRunCoresInParallelAndAccountEachApart()
     {
         final HostCpu quad = new HostCpu(sim, CpuCosts.defaults(), "B.cpu", 4);

@@ -61,7 +61,9 @@ public final class Main implements Runnable
             {
                 return 1;
             }
-            commandLine.getErr().println("nicsim " + commandLine.getCommandName() + ": " + failure.getMessage());
+            // A failure without a message of its own is named by its class rather than printed as "null".
+            commandLine.getErr().println("nicsim " + commandLine.getCommandName() + ": " +
+                (failure.getMessage() != null ? failure.getMessage() : failure.toString()));
             return failure instanceof ConfigException || failure instanceof UsageException ||
                 failure instanceof OutputDirectory.UnusableFolderException ? USAGE : 1;
         }

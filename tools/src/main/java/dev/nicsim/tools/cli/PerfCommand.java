@@ -93,10 +93,11 @@ final class PerfCommand implements Runnable
         final OutputDirectory output = OutputDirectory.open(out);
         final Console console = System.console();
         final long wallStart = System.nanoTime();
-        final PerfResult result;
+        PerfRun run = null;
         try
         {
-            result = PerfRun.run(resolved, options, (simulated, total) -> progress(console, simulated, total,
+            run = PerfRun.start(resolved, options);
+            final PerfResult result = run.measure((simulated, total) -> progress(console, simulated, total,
                 System.nanoTime() - wallStart));
             PerfReport.write(result, output);
             final double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
@@ -113,7 +114,9 @@ final class PerfCommand implements Runnable
         }
         catch (final RuntimeException e)
         {
-            output.abandon();
+            PerfReport.writeFailed(output, options, resolved, run, e);
+            System.err.println("nicsim perf: the run failed; its summary and counters up to the failure are in " +
+                output.target());
             throw e;
         }
     }

@@ -23,7 +23,9 @@ final class SettingsOptions
     /** The settings these options describe, checked against the cross-key rules; throws ConfigException. */
     Settings resolve()
     {
-        return resolve(assignments);
+        final Settings settings = unchecked(assignments);
+        CrossKeyRules.check(settings);
+        return settings;
     }
 
     /** The --set assignments as given, for a command that gives some of them a meaning of its own (sweep). */
@@ -32,8 +34,11 @@ final class SettingsOptions
         return List.copyOf(assignments);
     }
 
-    /** The --config file's settings with {@code chosen} assignments applied after it. */
-    Settings resolve(final List<String> chosen)
+    /**
+     * The --config file's settings with {@code chosen} assignments applied after it, each value checked but not the
+     * rules between keys: a sweep checks those for each point, with its swept values.
+     */
+    Settings unchecked(final List<String> chosen)
     {
         final Settings settings = TestbedParameters.defaults();
         if (configFile != null)
@@ -44,7 +49,6 @@ final class SettingsOptions
         {
             settings.assign(assignment);
         }
-        CrossKeyRules.check(settings);
         return settings;
     }
 }

@@ -191,7 +191,7 @@ final class SweepCommand implements Runnable
         {
             (SweepPlan.listsValues(assignment) ? swept : fixed).add(assignment);
         }
-        final Settings base = options.resolve(fixed);
+        final Settings base = options.unchecked(fixed);
         return SweepPlan.of(TARGETS, target.isEmpty() ? List.of(SweepTargets.DEFAULT) : target, base, swept, grid);
     }
 

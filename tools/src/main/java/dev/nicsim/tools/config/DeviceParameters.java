@@ -110,10 +110,24 @@ public final class DeviceParameters
             Parameter.integer(DRIVER_QUEUES, driver.queues(), "queues", 1, QueueRegisters.MAX_QUEUES,
                 "queue pairs the driver uses (at most " + NIC_QUEUES + "); more than 1 turns RSS on and picks a TX " +
                     "queue per flow"),
-            Parameter.text(HOST_DRIVER, DriverFactory.BUILT_IN, DRIVER_FORMS,
+            Parameter.text(HOST_DRIVER, DriverFactory.BUILT_IN, DRIVER_FORMS, DeviceParameters::driverForm,
                 "the driver every host binds to its NIC (docs/driver-guide.md)"),
             Parameter.text(HOST_DRIVER_PER_HOST, "", DRIVER_FORMS + "; empty: as host.driver",
-                "one host's driver, e.g. host.B.driver=c:ns1"));
+                spec -> spec.isEmpty() || driverForm(spec), "one host's driver, e.g. host.B.driver=c:ns1"));
+    }
+
+    /* Whether a driver specification has one of the forms (whether its library or provider exists is seen later). */
+    private static boolean driverForm(final String spec)
+    {
+        try
+        {
+            DriverFactory.validate(spec);
+            return true;
+        }
+        catch (final IllegalArgumentException e)
+        {
+            return false;
+        }
     }
 
     /** The NIC configuration; {@code macAddress} distinguishes the hosts' NICs. */
@@ -147,23 +161,12 @@ public final class DeviceParameters
 
     /**
      * The driver specification for host {@code host} ("A", "B", ...): {@code host.<host>.driver} if set, else
-     * {@code host.driver}.
-     *
-     * @throws ConfigException naming the key if the value is not a driver specification
+     * {@code host.driver}; its form was checked when it was set.
      */
     public static String driverSpec(final Settings settings, final String host)
     {
-        final String perHost = "host." + host + ".driver";
-        final String own = settings.text(perHost);
-        final String key = own.isEmpty() ? HOST_DRIVER : perHost;
-        try
-        {
-            return DriverFactory.validate(settings.text(key));
-        }
-        catch (final IllegalArgumentException e)
-        {
-            throw new ConfigException(key + ": " + e.getMessage());
-        }
+        final String own = settings.text("host." + host + ".driver");
+        return own.isEmpty() ? settings.text(HOST_DRIVER) : own;
     }
 
     /**

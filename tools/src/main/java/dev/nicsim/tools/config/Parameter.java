@@ -2,15 +2,16 @@ package dev.nicsim.tools.config;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * One configurable knob of the testbed: its key ({@code pcie.dma_read_latency_ns}), what kind of value it takes, its
  * default, its unit, the values it accepts and what it means. The unit is part of the key where there is one, so a
  * value is never ambiguous. For a choice, {@code choices} lists the values; for a number, the words it takes besides
- * numbers ({@link #AUTO} for a value derived from other settings).
+ * numbers ({@link #AUTO} for a value derived from other settings). Text is checked against its form when it is set.
  */
 public record Parameter(String key, Kind kind, String defaultValue, String unit, double min, double max,
-                        long step, List<String> choices, String meaning)
+                        long step, List<String> choices, String meaning, Predicate<String> textForm)
 {
     /** The value of a parameter derived from other settings unless given (e.g. the MAC clock from the line rate). */
     public static final String AUTO = "auto";
@@ -22,6 +23,9 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
         /** Strictly increasing integers in [min, max], comma-separated; empty for none. */
         ORDINALS
     }
+
+    /** The form check of every kind but text: the kind's own parsing checks the value. */
+    private static final Predicate<String> ANY_TEXT = value -> true;
 
     /** Stands for a host's letter in a per-host key ({@code host.<host>.driver} is set as {@code host.B.driver}). */
     public static final String HOST_PLACEHOLDER = "<host>";
@@ -37,20 +41,20 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
         final long max, final long step, final String meaning)
     {
         return new Parameter(key, Kind.INTEGER, Long.toString(defaultValue), unit, min, max, step, List.of(),
-            meaning);
+            meaning, ANY_TEXT);
     }
 
     public static Parameter decimal(final String key, final double defaultValue, final String unit, final double min,
         final double max, final String meaning)
     {
-        return new Parameter(key, Kind.DECIMAL, plain(defaultValue), unit, min, max, 1, List.of(), meaning);
+        return new Parameter(key, Kind.DECIMAL, plain(defaultValue), unit, min, max, 1, List.of(), meaning, ANY_TEXT);
     }
 
     /** A number that defaults to {@link #AUTO}: derived from other settings unless given. */
     public static Parameter derived(final String key, final String unit, final double min, final double max,
         final String meaning)
     {
-        return new Parameter(key, Kind.DECIMAL, AUTO, unit, min, max, 1, List.of(AUTO), meaning);
+        return new Parameter(key, Kind.DECIMAL, AUTO, unit, min, max, 1, List.of(AUTO), meaning, ANY_TEXT);
     }
 
     /** A duration in nanoseconds (fractions allowed), from 0 to 1 ms, whose default is given in picoseconds. */
@@ -68,34 +72,42 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
 
     public static Parameter bool(final String key, final boolean defaultValue, final String meaning)
     {
-        return new Parameter(key, Kind.BOOLEAN, Boolean.toString(defaultValue), "", 0, 1, 1, List.of(), meaning);
+        return new Parameter(key, Kind.BOOLEAN, Boolean.toString(defaultValue), "", 0, 1, 1, List.of(), meaning,
+            ANY_TEXT);
     }
 
     public static Parameter choice(final String key, final String defaultValue, final List<String> choices,
         final String meaning)
     {
-        return new Parameter(key, Kind.CHOICE, defaultValue, "", 0, 0, 1, List.copyOf(choices), meaning);
+        return new Parameter(key, Kind.CHOICE, defaultValue, "", 0, 0, 1, List.copyOf(choices), meaning, ANY_TEXT);
     }
 
     /**
-     * Free text in the given {@code form} (for help texts); the code that reads it checks it before the run and
-     * names the key when it is wrong.
+     * Free text in the given {@code form} (for help texts), accepted when {@code inForm} holds: a malformed value is
+     * refused when it is set, before any run, naming the key.
      */
-    public static Parameter text(final String key, final String defaultValue, final String form, final String meaning)
+    public static Parameter text(final String key, final String defaultValue, final String form,
+        final Predicate<String> inForm, final String meaning)
     {
-        return new Parameter(key, Kind.TEXT, defaultValue, "", 0, 0, 1, List.of(form), meaning);
+        return new Parameter(key, Kind.TEXT, defaultValue, "", 0, 0, 1, List.of(form), meaning, inForm);
     }
 
     /** Places in a sequence (frame numbers, say): strictly increasing integers in [min, max]; none by default. */
     public static Parameter ordinals(final String key, final long min, final long max, final String meaning)
     {
-        return new Parameter(key, Kind.ORDINALS, "", "", min, max, 1, List.of(), meaning);
+        return new Parameter(key, Kind.ORDINALS, "", "", min, max, 1, List.of(), meaning, ANY_TEXT);
     }
 
     /** Whether this key is a per-host template holding {@link #HOST_PLACEHOLDER}. */
     public boolean perHost()
     {
         return key.contains(HOST_PLACEHOLDER);
+    }
+
+    /** This per-host parameter as one host's key ({@code host.B.driver}), so that its errors name that key. */
+    public Parameter ofHost(final String hostKey)
+    {
+        return new Parameter(hostKey, kind, defaultValue, unit, min, max, step, choices, meaning, textForm);
     }
 
     /** What the parameter accepts, for help texts and errors: {@code integer in [1, 16]}, {@code one of a, b}. */
@@ -160,6 +172,10 @@ public record Parameter(String key, Kind kind, String defaultValue, String unit,
                 }
                 case TEXT ->
                 {
+                    if (!textForm.test(value))
+                    {
+                        throw outOfRange(value);
+                    }
                     return value;
                 }
                 case ORDINALS ->

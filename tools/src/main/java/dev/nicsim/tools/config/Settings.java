@@ -45,8 +45,9 @@ public final class Settings
      */
     public Settings set(final String key, final String value)
     {
-        final Parameter parameter = catalog.require(key.trim());
-        overrides.put(parameter.perHost() ? key.trim() : parameter.key(), parameter.canonical(value));
+        final Parameter template = catalog.require(key.trim());
+        final Parameter parameter = template.perHost() ? template.ofHost(key.trim()) : template;
+        overrides.put(parameter.key(), parameter.canonical(value));
         return this;
     }
 
@@ -85,7 +86,10 @@ public final class Settings
         final Settings staged = copy();
         for (int number = 1; number <= lines.size(); number++)
         {
-            final String line = withoutComment(lines.get(number - 1)).strip();
+            // A byte order mark (Windows editors write one) starts the file; it is not part of the first key.
+            final String raw = number == 1 && lines.get(0).startsWith("\uFEFF") ? lines.get(0).substring(1) :
+                lines.get(number - 1);
+            final String line = withoutComment(raw).strip();
             if (line.isEmpty())
             {
                 continue;

@@ -47,7 +47,10 @@ public final class OutputDirectory
             {
                 throw new UnusableFolderException("--out " + target + " is not writable; choose another folder");
             }
-            final Path staging = Files.createTempDirectory(absolute.getParent(), "." + absolute.getFileName() + ".");
+            // Staged next to the target, or inside it when it has no parent (the root folder).
+            final Path parent = absolute.getParent();
+            final Path staging = Files.createTempDirectory(parent != null ? parent : absolute,
+                "." + (parent != null ? absolute.getFileName() : "nicsim") + ".");
             return new OutputDirectory(absolute, staging);
         }
         catch (final IOException e)

@@ -1,8 +1,11 @@
 package dev.nicsim.tools.report;
 
 import dev.nicsim.hw.host.CpuUse;
+import dev.nicsim.tools.config.Settings;
+import dev.nicsim.tools.measure.DeviceCounters;
 import dev.nicsim.tools.workload.perf.PerfOptions;
 import dev.nicsim.tools.workload.perf.PerfResult;
+import dev.nicsim.tools.workload.perf.PerfRun;
 import org.HdrHistogram.HistogramIterationValue;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -59,19 +62,7 @@ public final class PerfReport
         final PerfOptions options = result.options();
         // The same head as every run's summary: version, command, outcome, every setting (typed, by section).
         final Map<String, Object> json = RunSummary.start("perf " + options.test().name(), result.settings());
-        json.put("schema", SCHEMA);
-        json.put("test", options.test().name());
-        final Map<String, Object> run = new LinkedHashMap<>();
-        run.put("duration_s", options.durationS());
-        run.put("warmup_s", options.warmupS());
-        run.put("message_bytes", options.messageBytes());
-        run.put("request_bytes", options.requestBytes());
-        run.put("response_bytes", options.responseBytes());
-        run.put("flows", options.flows());
-        run.put("hosts", options.hosts());
-        run.put("pattern", options.pattern().label());
-        run.put("samples", options.samples());
-        json.put("options", run);
+        head(json, options);
         json.put("seed", result.seed());
 
         final Map<String, Object> results = new LinkedHashMap<>();
@@ -158,6 +149,54 @@ public final class PerfReport
         return json;
     }
 
+    /**
+     * Writes the evidence of a run that {@code failure} ended into {@code out} and moves it into place: {@value
+     * RunEvidence#SUMMARY} (perf.json's head, outcome "failed", the error and the simulated time reached) and, when the
+     * testbed was built, {@value #STATS} with every counter up to the failure. A problem writing them is added to the
+     * failure as suppressed, so that its own message still reaches the user.
+     *
+     * @param run the run, or null when the testbed could not be built
+     */
+    public static void writeFailed(final OutputDirectory out, final PerfOptions options, final Settings settings,
+        final PerfRun run, final RuntimeException failure)
+    {
+        try
+        {
+            final Map<String, Object> json = RunSummary.start("perf " + options.test().name(), settings);
+            RunSummary.failed(json, failure.getMessage() != null ? failure.getMessage() : failure.toString());
+            head(json, options);
+            if (run != null)
+            {
+                json.put("failed_at_ps", run.sim().now());
+                out.writeString(STATS, DeviceCounters.of(run.network()).text());
+            }
+            out.writeString(RunEvidence.SUMMARY, Json.write(json));
+            out.commit();
+        }
+        catch (final RuntimeException writing)
+        {
+            failure.addSuppressed(writing);
+        }
+    }
+
+    /* perf.json's and a failed run's summary's fields after the common head: the schema, the test and its options. */
+    private static void head(final Map<String, Object> json, final PerfOptions options)
+    {
+        json.put("schema", SCHEMA);
+        json.put("test", options.test().name());
+        final Map<String, Object> run = new LinkedHashMap<>();
+        run.put("duration_s", options.durationS());
+        run.put("warmup_s", options.warmupS());
+        run.put("message_bytes", options.messageBytes());
+        run.put("request_bytes", options.requestBytes());
+        run.put("response_bytes", options.responseBytes());
+        run.put("flows", options.flows());
+        run.put("hosts", options.hosts());
+        run.put("pattern", options.pattern().label());
+        run.put("samples", options.samples());
+        json.put("options", run);
+    }
+
     /** The results as a short table for the terminal. */
     public static String table(final PerfResult result)
     {
@@ -171,10 +210,13 @@ public final class PerfReport
         if (options.test().transactional())
         {
             row(text, "transactions/s", "%.1f", result.transactionsPerSecond());
-            row(text, "latency mean", "%.3f us", result.meanLatencyUs());
-            row(text, "latency p50 / p90", "%.3f / %.3f us", result.latencyUs(50), result.latencyUs(90));
-            row(text, "latency p99 / p99.9", "%.3f / %.3f us", result.latencyUs(99), result.latencyUs(99.9));
-            row(text, "latency max", "%.3f us", result.maxLatencyUs());
+            if (result.latencyNs().getTotalCount() > 0)
+            {
+                row(text, "latency mean", "%.3f us", result.meanLatencyUs());
+                row(text, "latency p50 / p90", "%.3f / %.3f us", result.latencyUs(50), result.latencyUs(90));
+                row(text, "latency p99 / p99.9", "%.3f / %.3f us", result.latencyUs(99), result.latencyUs(99.9));
+                row(text, "latency max", "%.3f us", result.maxLatencyUs());
+            }
             if (result.transactionsLost() > 0)
             {
                 row(text, "transactions lost", "%d", result.transactionsLost());
@@ -188,11 +230,17 @@ public final class PerfReport
                 row(text, "datagrams sent", "%d (%d refused by the stack)", result.datagramsSent(),
                     result.sendFailures());
             }
-            if (result.connectionBytes().length > 1)
+            if (result.connectionBytes().length > 1 && result.bytes() > 0)
             {
                 row(text, "Jain's fairness", "%.4f over %d connections", result.jainFairness(),
                     result.connectionBytes().length);
             }
+        }
+        if (result.bytes() == 0 && result.transactions() == 0)
+        {
+            // Said rather than left as a bare 0 (or latencies of no transaction): the run measured nothing.
+            row(text, "nothing measured", "no data or transaction reached the programs in the %.6g s window; %d " +
+                "frames crossed the links over the whole run", options.durationS(), result.wire().frames());
         }
         row(text, "frames/s (all NICs)", "%.0f", result.framesPerSecond());
         row(text, "interrupts/s", "%.0f", result.interruptsPerSecond());

@@ -1,6 +1,7 @@
 package dev.nicsim.tools.sweep;
 
 import dev.nicsim.tools.config.ConfigException;
+import dev.nicsim.tools.config.CrossKeyRules;
 import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.config.TestbedParameters;
 
@@ -116,7 +117,21 @@ public final class SweepPlan
                 }
             }
         }
-        return new SweepPlan(targets, targetWords, base, swept, grid);
+        final SweepPlan plan = new SweepPlan(targets, targetWords, base, swept, grid);
+        // The rules between keys hold for each point's settings, not for the fixed ones alone (driver.queues=4 fixed
+        // with nic.queues=4,8 swept is sound); every point is checked before any runs.
+        for (final Point point : plan.points())
+        {
+            try
+            {
+                CrossKeyRules.check(plan.settings(point));
+            }
+            catch (final ConfigException e)
+            {
+                throw new ConfigException("point " + point.index() + " (" + point.label() + "): " + e.getMessage());
+            }
+        }
+        return plan;
     }
 
     private List<Point> enumerate()

@@ -118,6 +118,35 @@ class MainTest
     }
 
     @Test
+    void shouldKeepTheSummaryOfAPerfRunThatFailed(@TempDir final Path dir) throws IOException
+    {
+        final Path out = dir.resolve("perf");
+        final Path missing = dir.resolve("no-such-driver.so");
+        assertEquals(1, Main.run("perf", "TCP_RR", "--duration", "0.001", "--out", out.toString(), "--set",
+            "host.B.driver=c:" + missing));
+        assertTrue(err.toString().contains("C driver library " + missing + " does not exist"), err.toString());
+        final String summary = Files.readString(out.resolve("summary.json"));
+        assertTrue(summary.contains("\"outcome\": \"failed\"") && summary.contains("does not exist") &&
+            summary.contains("\"test\": \"TCP_RR\""), "the failed run's summary: " + summary);
+
+        final Path refused = dir.resolve("refused");
+        assertEquals(2, Main.run("perf", "TCP_RR", "--out", refused.toString(), "--set", "host.driver=python"));
+        assertTrue(err.toString().contains("bad value 'python' for host.driver"), err.toString());
+        assertFalse(Files.exists(refused), "a malformed driver is refused before the output folder is created");
+    }
+
+    @Test
+    void shouldRefuseAPerfWindowShorterThanItsSamples(@TempDir final Path dir)
+    {
+        // 1 ps in 100 samples: samples of no time, whose rates (0/0) perf.json cannot hold; the run failed after the
+        // simulation with "JSON has no NaN" and an empty folder.
+        final Path out = dir.resolve("perf");
+        assertEquals(2, Main.run("perf", "TCP_RR", "--duration", "1e-12", "--out", out.toString()));
+        assertTrue(err.toString().contains("--duration must be in [1.0E-6, 3600]"), err.toString());
+        assertFalse(Files.exists(out), "refused before the output folder is created");
+    }
+
+    @Test
     void shouldServeSimulatedClients()
     {
         assertEquals(0, Main.run("serve", "13", "--clients", "2"));

@@ -54,6 +54,15 @@ class SettingsTest
     }
 
     @Test
+    void shouldReadAFileThatStartsWithAByteOrderMark(@TempDir final Path dir) throws IOException
+    {
+        // Windows editors save UTF-8 with a BOM; it was read as part of the first key (an unknown key).
+        final Path file = dir.resolve("bom.properties");
+        Files.writeString(file, "\uFEFFpcie.lanes = 16\n");
+        assertEquals(16, PlatformParameters.pcie(TestbedParameters.defaults().load(file)).lanes());
+    }
+
+    @Test
     void shouldRejectABadFileEntirelyNamingTheFileAndKey(@TempDir final Path dir) throws IOException
     {
         final Path file = dir.resolve("bad.properties");
@@ -127,9 +136,12 @@ class SettingsTest
         assertEquals("java", DeviceParameters.driverSpec(TestbedParameters.defaults(), "C"), "the built-in default");
         assertEquals("java:ns1", settings.overrides().get("host.B.driver"), "kept under the host's own key");
         final ConfigException bad = assertThrows(ConfigException.class,
-            () -> DeviceParameters.driverSpec(TestbedParameters.defaults().assign("host.C.driver=ns1"), "C"));
-        assertTrue(bad.getMessage().startsWith("host.C.driver: driver 'ns1' is not a driver specification"),
+            () -> TestbedParameters.defaults().assign("host.C.driver=ns1"), "refused when set, before any run");
+        assertTrue(bad.getMessage().startsWith("bad value 'ns1' for host.C.driver: it takes java, java:NAME"),
             bad.getMessage());
+        assertThrows(ConfigException.class, () -> TestbedParameters.defaults().assign("host.driver=c:"));
+        assertEquals("", TestbedParameters.defaults().assign("host.C.driver=").text("host.C.driver"),
+            "empty: as host.driver");
         assertThrows(ConfigException.class, () -> TestbedParameters.defaults().assign("host.b.driver=java"),
             "host letters are upper case, as the hosts are named");
     }

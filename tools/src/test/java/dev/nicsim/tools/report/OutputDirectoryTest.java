@@ -61,4 +61,20 @@ class OutputDirectoryTest
             () -> OutputDirectory.open(file.resolve("sub")));
         assertTrue(under.getMessage().startsWith("cannot write to --out"), under.getMessage());
     }
+
+    @Test
+    void shouldOpenTheRootFolderOrSayWhyNot()
+    {
+        // The root has no parent to stage next to: it stages inside it. Before, open("/") failed with a bare
+        // NullPointerException ("nicsim perf: null").
+        try
+        {
+            final OutputDirectory root = OutputDirectory.open(Path.of("/"));
+            root.abandon();
+        }
+        catch (final OutputDirectory.UnusableFolderException notWritable)
+        {
+            assertTrue(notWritable.getMessage().contains("--out /"), notWritable.getMessage());
+        }
+    }
 }

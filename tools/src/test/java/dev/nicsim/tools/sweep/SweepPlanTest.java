@@ -50,6 +50,19 @@ class SweepPlanTest
     }
 
     @Test
+    void shouldCheckTheRulesBetweenKeysForEveryPointBeforeAnyRuns()
+    {
+        // A fixed driver.queues=4 breaks the rule with the default nic.queues=2, but holds at every point.
+        final Settings base = TestbedParameters.defaults().assign("driver.queues=4");
+        assertEquals(2, plan(base, List.of("nic.queues=4,8"), false).points().size());
+
+        final ConfigException e = assertThrows(ConfigException.class, () -> plan(TestbedParameters.defaults(),
+            List.of("driver.queues=1,4"), false));
+        assertTrue(e.getMessage().startsWith("point 1 (driver.queues=4): settings that cannot work together: " +
+            "driver.queues=4, nic.queues=2"), e.getMessage());
+    }
+
+    @Test
     void shouldRefuseABadValueOrTargetBeforeAnythingRuns()
     {
         assertThrows(ConfigException.class, () -> plan(TestbedParameters.defaults(),

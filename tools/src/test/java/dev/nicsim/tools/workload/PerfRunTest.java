@@ -12,6 +12,7 @@ import dev.nicsim.tools.workload.perf.TrafficPattern;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,6 +109,31 @@ class PerfRunTest
             .withWarmup(WARMUP_S).withSamples(10));
         assertTrue(udp.goodputGbps() > 1, "UDP_STREAM with 4 flows: goodput " + udp.goodputGbps());
         assertTrue(udp.cpu().get(0).busy() > 0.99, "the senders keep A's core busy " + udp.cpu().get(0).busy());
+    }
+
+    @Test
+    void aRunThatMeasuredNothingSaysSoInsteadOfPrintingNaN()
+    {
+        // Every frame lost: no transaction completes, and the table printed "latency mean NaN us".
+        final String table = PerfReport.table(run(PerfTest.TCP_RR, "fault.drop=1"));
+        assertFalse(table.contains("NaN"), table);
+        assertTrue(table.contains("nothing measured"), table);
+        // Nor does a fairness of nothing (1.0 for all-zero shares) stand next to it.
+        final String streams = PerfReport.table(run(PerfOptions.defaults(PerfTest.UDP_STREAM).withDuration(WINDOW_S)
+            .withWarmup(WARMUP_S).withSamples(10).withHosts(4, TrafficPattern.PAIRS), "fault.drop=1"));
+        assertTrue(streams.contains("nothing measured") && !streams.contains("Jain"), streams);
+    }
+
+    @Test
+    void aSingleSenderBoundByItsCoreLeavesItToTheReceivePath()
+    {
+        // One flow of 1-byte datagrams: each is due the moment the previous send() ends, when the ARP reply's handler
+        // is due too. The sender took the core first every time, and only the datagrams held for ARP (101) ever left
+        // A: none in the window.
+        final PerfResult udp = run(PerfOptions.defaults(PerfTest.UDP_STREAM).withDuration(WINDOW_S)
+            .withWarmup(WARMUP_S).withMessage(1).withSamples(10));
+        assertTrue(udp.bytes() > 0, "bytes delivered in the window: " + udp.bytes());
+        assertTrue(udp.cpu().get(0).busy() > 0.99, "the sender keeps A's core busy " + udp.cpu().get(0).busy());
     }
 
     @Test

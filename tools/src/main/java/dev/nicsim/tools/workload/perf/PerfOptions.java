@@ -30,12 +30,18 @@ public record PerfOptions(PerfTest test, double durationS, double warmupS, int m
     public static final int MAX_FLOWS = 256;
     /** Each host's programs run in one process, whose descriptor table has 1024 entries. */
     public static final int MAX_CONNECTIONS_PER_HOST = 1000;
+    /**
+     * The shortest window: 1 us holds at least one picosecond per sample even at the most samples (100,000); a
+     * window shorter than its samples had samples of no time, and rates of 0/0.
+     */
+    public static final double MIN_DURATION_S = 1e-6;
 
     public PerfOptions
     {
-        if (!(durationS > 0) || durationS > 3600)
+        if (!(durationS >= MIN_DURATION_S) || durationS > 3600)
         {
-            throw new ConfigException("--duration must be in (0, 3600] simulated seconds, got " + durationS);
+            throw new ConfigException("--duration must be in [" + MIN_DURATION_S + ", 3600] simulated seconds, got " +
+                durationS);
         }
         if (!(warmupS >= 0) || warmupS > 3600)
         {

@@ -182,8 +182,8 @@ public final class PerfRun
         return meter;
     }
 
-    /* Warm-up, the window in samples, then the drain; returns the results. */
-    private PerfResult measure(final Progress progress)
+    /** Runs a started run: the warm-up, the window in samples, then the drain; returns the results. */
+    public PerfResult measure(final Progress progress)
     {
         final long start = sim.now();
         final long warmupPs = Math.round(options.warmupS() * Time.S);

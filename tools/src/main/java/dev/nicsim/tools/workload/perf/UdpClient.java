@@ -40,6 +40,8 @@ final class UdpClient implements ReadinessHandler
     private int fd;
     private boolean stopped;
     private long nextSendAt;
+    /** The time this sender last let work waiting for its core go first, so that it yields once per time. */
+    private long yieldedAt = -1;
     private long transactionStart;
 
     UdpClient(final PerfTest test, final HostProcess process, final Simulator sim, final PerfMeter meter,
@@ -88,9 +90,13 @@ final class UdpClient implements ReadinessHandler
         // there: an interrupt handler waits for a busy core the same way, and a sender that queued ahead of it each
         // time (its next datagram is always due before the core frees when the CPU is the bottleneck) would keep it
         // off the core for ever. Linux preempts the sender for the interrupt; the receive path then still runs.
+        // A sender whose core frees just now (a CPU-bound sender's next datagram is due the moment its last send()
+        // ends) yields once too: an interrupt handler that found the core busy is due at the same time but was
+        // scheduled after this tick, and would otherwise be put behind the sender again at every send.
         final long free = process.host.cpu().busyUntil(posix.core());
-        if (free > sim.now())
+        if (free > sim.now() || free == sim.now() && yieldedAt != free)
         {
+            yieldedAt = free;
             sim.schedule(tick, free);
             return;
         }
