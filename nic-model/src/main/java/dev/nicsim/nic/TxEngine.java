@@ -579,6 +579,8 @@ final class TxEngine implements DmaClient
             {
                 tsoDropped(q);
             }
+            // The queue's rest of the chain (to skip) and what follows may be cached already: nothing else wakes us.
+            wake(nic.sim.now());
             return;
         }
         tsoState[q] = TSO_SEGMENTING;

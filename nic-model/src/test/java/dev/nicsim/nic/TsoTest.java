@@ -80,6 +80,16 @@ class TsoTest
     private static int handOver(final TestHost host, final DmaBuffer ring, final DmaBuffer buffer,
         final int headerLength)
     {
+        return handOver(host, ring, buffer, headerLength, 6, 0);
+    }
+
+    /**
+     * The same with IPv4 protocol {@code protocol} in the headers and, after the packet's chain, {@code frames}
+     * 60-byte frames, all made visible by one tail write (as a driver's flush does).
+     */
+    private static int handOver(final TestHost host, final DmaBuffer ring, final DmaBuffer buffer,
+        final int headerLength, final int protocol, final int frames)
+    {
         final MemorySegment m = host.memory.segment();
         final long p = buffer.offset();
         m.set(BE16, p + 12, (short) 0x0800);
@@ -88,7 +98,7 @@ class TsoTest
         m.set(BE16, p + 18, (short) 0xFFF0);
         m.set(BE16, p + 20, (short) 0x4000);
         m.set(ValueLayout.JAVA_BYTE, p + 22, (byte) 64);
-        m.set(ValueLayout.JAVA_BYTE, p + 23, (byte) 6);
+        m.set(ValueLayout.JAVA_BYTE, p + 23, (byte) protocol);
         m.set(BE32, p + 26, 0x0A000001);
         m.set(BE32, p + 30, 0x0A000002);
         final long tcp = p + 34;
@@ -118,8 +128,13 @@ class TsoTest
                 TxDescriptor.fields(length, cmd, 0, 0);
             TxDescriptor.write(m, ring.offset() + 16L * n, buffer.busAddress(at), fields);
         }
+        for (int f = 0; f < frames; f++)
+        {
+            TxDescriptor.write(m, ring.offset() + 16L * (n + f), buffer.busAddress(), 60,
+                TxDescriptor.CMD_EOP | TxDescriptor.CMD_IFCS | TxDescriptor.CMD_RS, 0, 0);
+        }
         host.txRing(0, ring);
-        host.write(QueueRegisters.tx(0, QueueRegisters.TAIL), n);
+        host.write(QueueRegisters.tx(0, QueueRegisters.TAIL), n + frames);
         return n;
     }
 
@@ -178,17 +193,16 @@ class TsoTest
         }
     }
 
-    @ParameterizedTest(name = "TSO on the device: {0}, header length given: {1}")
-    @CsvSource({"false, 66", "true, 62"})
-    void shouldDropAnInvalidTsoPacketInSiliconModeAndGoOn(final boolean tso, final int headerLength)
+    /** The packet and the frame after it come with one tail write: the refused packet must not stall the queue. */
+    @ParameterizedTest(name = "TSO on the device: {0}, header length given: {1}, IPv4 protocol: {2}")
+    @CsvSource({"false, 66, 6", "true, 62, 6", "true, 66, 17"})
+    void shouldDropAnInvalidTsoPacketInSiliconModeAndGoOn(final boolean tso, final int headerLength,
+        final int protocol)
     {
         final TestHost host = host(NicConfig.builder().tso(tso).misuseMode(MisuseMode.SILICON).build());
         final DmaBuffer ring = host.mapped(16 * 8, 128, "ring");
         final DmaBuffer buffer = host.mapped(HEADER + PAYLOAD, 64, "packet");
-        final int descriptors = handOver(host, ring, buffer, headerLength);
-        TxDescriptor.write(host.memory.segment(), ring.offset() + 16L * descriptors, buffer.busAddress(), 60,
-            TxDescriptor.CMD_EOP | TxDescriptor.CMD_IFCS | TxDescriptor.CMD_RS, 0, 0);
-        host.write(QueueRegisters.tx(0, QueueRegisters.TAIL), descriptors + 1);
+        final int descriptors = handOver(host, ring, buffer, headerLength, protocol, 1);
         sim.run(sim.now() + Time.us(50));
 
         assertEquals(1, host.nic.counter(Counters.TXDROPS), "the TSO packet counts as one dropped frame");
