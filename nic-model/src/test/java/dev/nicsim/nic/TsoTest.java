@@ -225,5 +225,25 @@ class TsoTest
         final NicMisuseException error = assertThrows(NicMisuseException.class, () -> sim.run(sim.now() +
             Time.us(20)));
         assertTrue(error.getMessage().contains("TX_TSO_INVALID"), error.getMessage());
+        assertTrue(error.getMessage().contains("field CMD = 0x12 "), error.getMessage());
+    }
+
+    /** Strict mode names the descriptor field at fault and its value, the rule and the time. */
+    @ParameterizedTest(name = "header length {0}, MSS {1}")
+    @CsvSource({"66, 0, 'field special (MSS) = 0x0 (0)'", "53, 1448, 'field CSS (header length) = 0x35 (53)'",
+        "66, 1453, 'field special (MSS) = 0x5ad (1453)'"})
+    void shouldNameTheTsoFieldAtFault(final int headerLength, final int mss, final String field)
+    {
+        final TestHost host = host(true);
+        final DmaBuffer ring = host.mapped(16 * 8, 128, "ring");
+        final DmaBuffer buffer = host.mapped(HEADER + PAYLOAD, 64, "packet");
+        TxDescriptor.write(host.memory.segment(), ring.offset(), buffer.busAddress(), TxDescriptor.tsoFields(
+            HEADER + MSS, TxDescriptor.CMD_EOP | TxDescriptor.CMD_IFCS, headerLength, mss));
+        host.txRing(0, ring);
+        host.write(QueueRegisters.tx(0, QueueRegisters.TAIL), 1);
+        final NicMisuseException error = assertThrows(NicMisuseException.class, () -> sim.run(sim.now() +
+            Time.us(20)));
+        assertTrue(error.getMessage().contains("TX_TSO_INVALID at ") && error.getMessage().contains(field),
+            error.getMessage());
     }
 }
