@@ -32,8 +32,9 @@ import java.lang.foreign.MemorySegment;
  *   on a packet's first segment, as TSO puts it); a segment with PSH or FIN, or shorter than the first one, is the
  *   last of its packet (one that joins nothing goes up at once); a packet that would pass 64 KiB is flushed
  *   first;</li>
- *   <li>at most {@value #FLOWS} flows are held at a time (Linux's {@code MAX_GRO_SKBS}); the oldest goes up to make
- *   room; everything held goes up at the end of the poll ({@code napi_gro_flush}).</li>
+ *   <li>a flow is held in one of {@value #BUCKETS} buckets by its hash, each holding at most
+ *   {@value #FLOWS_PER_BUCKET} flows ({@code GRO_HASH_BUCKETS}, {@code MAX_GRO_SKBS}); the bucket's oldest goes up
+ *   to make room; everything held goes up at the end of the poll ({@code napi_gro_flush}).</li>
  * </ul>
  * The merged packet has its IP total length and both checksums rewritten, so the layers above check it as they check
  * any packet; TCP acknowledges it as Linux does a GRO packet of several segments (at once).
@@ -43,8 +44,11 @@ import java.lang.foreign.MemorySegment;
  */
 final class Gro
 {
-    /** Linux's {@code MAX_GRO_SKBS}: flows held per NAPI context. */
-    static final int FLOWS = 8;
+    /** Linux's {@code GRO_HASH_BUCKETS}: a flow is held in the bucket its hash picks. */
+    static final int BUCKETS = 8;
+    /** Linux's {@code MAX_GRO_SKBS}: flows held per bucket. */
+    static final int FLOWS_PER_BUCKET = 8;
+    static final int FLOWS = BUCKETS * FLOWS_PER_BUCKET;
     /** Largest merged IP packet (Linux's {@code GRO_LEGACY_MAX_SIZE}: 64 KiB, an IP total length fits 16 bits). */
     static final int MAX_PACKET = 65_535;
 
@@ -222,7 +226,8 @@ final class Gro
 
     private int find(final long flowAddresses, final int flowPorts)
     {
-        for (int flow = 0; flow < FLOWS; flow++)
+        final int first = firstOfBucket(flowAddresses, flowPorts);
+        for (int flow = first; flow < first + FLOWS_PER_BUCKET; flow++)
         {
             if (held[flow] && addresses[flow] == flowAddresses && ports[flow] == flowPorts)
             {
@@ -230,6 +235,22 @@ final class Gro
             }
         }
         return NOT_HELD;
+    }
+
+    /*
+     * The first slot of the flow's bucket. Linux picks the bucket by the packet's hash (skb_get_hash_raw, the NIC's
+     * RSS hash); the stack gets none from the device, so the 4-tuple is mixed here (MurmurHash3's finaliser).
+     */
+    private static int firstOfBucket(final long flowAddresses, final int flowPorts)
+    {
+        int h = (int) flowAddresses * 0x9E3779B1 ^ (int) (flowAddresses >>> 32);
+        h = h * 0x85EBCA6B ^ flowPorts;
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        h ^= h >>> 16;
+        return (h & BUCKETS - 1) * FLOWS_PER_BUCKET;
     }
 
     /* tcp_gro_receive's and inet_gro_receive's flush conditions, the other way round. */
@@ -300,8 +321,9 @@ final class Gro
         final int payload, final int sum, final long flowAddresses, final int flowPorts)
     {
         int flow = NOT_HELD;
-        int oldest = 0;
-        for (int f = 0; f < FLOWS; f++)
+        final int first = firstOfBucket(flowAddresses, flowPorts);
+        int oldest = first;
+        for (int f = first; f < first + FLOWS_PER_BUCKET; f++)
         {
             if (!held[f])
             {

@@ -27,6 +27,7 @@ class GroTest
     private int fragment = 0x4000;
     private int ttl = 64;
     private int window = 512;
+    private int sourcePort = 40000;
     private final List<String> up = new ArrayList<>();
     private final Gro gro = new Gro(this::deliver, US);
 
@@ -65,7 +66,7 @@ class GroTest
         Bytes.put32(frame, 30, B);
         Bytes.put16(frame, 24, Checksum.finish(Checksum.sum(frame, 14, 20, 0)));
         final long tcp = 34;
-        Bytes.put16(frame, tcp, 40000);
+        Bytes.put16(frame, tcp, sourcePort);
         Bytes.put16(frame, tcp + 2, 12866);
         Bytes.put32(frame, tcp + 4, seq);
         Bytes.put32(frame, tcp + 8, 1);
@@ -140,6 +141,25 @@ class GroTest
             MSS + "@" + (1000 + 5 * MSS) + "/16"), up,
             "the window is part of tcp_flag_word; CWR never joins but starts a packet the next segments join; a " +
             "skipped IPv4 ID and another TTL end a packet (inet_gro_flush)");
+    }
+
+    @Test
+    void moreThanEightFlowsAreHeldAtOnceInHashBuckets()
+    {
+        final int flows = 16;
+        for (int segment = 0; segment < 2; segment++)
+        {
+            for (int flow = 0; flow < flows; flow++)
+            {
+                sourcePort = 40000 + flow;
+                ipId = 100 * flow + segment;
+                receive(1000 + segment * MSS, MSS, TcpSegment.ACK, 5);
+            }
+        }
+        gro.flushAll();
+        assertEquals(flows, gro.merged(), "16 flows over 8 buckets of 8 (GRO_HASH_BUCKETS, MAX_GRO_SKBS): each " +
+            "flow's second segment finds its first held");
+        assertEquals(flows, up.size());
     }
 
     @Test
