@@ -25,13 +25,12 @@ import java.lang.foreign.MemorySegment;
  *   <li>a frame joins its flow's held packet when its sequence number is the next expected, its ACK number, TTL, TOS,
  *   DF bit and TCP option bytes (timestamps included, so segments with another TSval start a new packet) are the
  *   held packet's, its header word of data offset, flags and window ({@code tcp_flag_word}) differs in nothing but
- *   CWR, FIN and PSH, it carries no CWR, its IPv4 ID is the first segment's plus the segments held (or, with DF, the
- *   first segment's for all: {@code inet_gro_flush}'s fixed ID) and its payload is no larger than the held packet's
- *   first segment (the gso_size);</li>
- *   <li>a frame that does not join flushes the held packet and starts a new one (a CWR segment too: CWR is only ever
- *   on a packet's first segment, as TSO puts it); a segment with PSH or FIN, or shorter than the first one, is the
- *   last of its packet (one that joins nothing goes up at once); a packet that would pass 64 KiB is flushed
- *   first;</li>
+ *   FIN and PSH, it carries no CWR, its IPv4 ID is the first segment's plus the segments held (or the first
+ *   segment's for all, when the second segment carried it: {@code inet_gro_flush}'s fixed ID, with or without DF)
+ *   and its payload is no larger than the held packet's first segment (the gso_size);</li>
+ *   <li>a frame that does not join flushes the held packet and starts a new one; so a CWR segment goes up alone. A
+ *   segment with PSH or FIN, or shorter than the first one, is the last of its packet (one that joins nothing goes
+ *   up at once); a packet that would pass 64 KiB is flushed first.</li>
  *   <li>a flow is held in one of {@value #BUCKETS} buckets by its hash, each holding at most
  *   {@value #FLOWS_PER_BUCKET} flows ({@code GRO_HASH_BUCKETS}, {@code MAX_GRO_SKBS}); the bucket's oldest goes up
  *   to make room; everything held goes up at the end of the poll ({@code napi_gro_flush}).</li>
@@ -59,8 +58,12 @@ final class Gro
     /* Flags with which a segment cannot be held (tcp_gro_receive's final flush), and those that end a packet. */
     private static final int STOPPING_FLAGS = TcpSegment.SYN | TcpSegment.RST | TcpSegment.URG;
     private static final int ENDING_FLAGS = TcpSegment.PSH | TcpSegment.FIN;
-    /* tcp_flag_word (data offset, flags, window): a joining segment's differs from the packet's in these bits only. */
-    private static final int FLAG_WORD_MAY_DIFFER = (CWR | TcpSegment.FIN | TcpSegment.PSH) << 16;
+    /*
+     * tcp_flag_word (data offset, flags, window): a joining segment's differs from the packet's in these bits only.
+     * Linux 6.18 (this machine's kernel, veth GRO between two namespaces) counts CWR among the flags that must match,
+     * as AccECN needs; kernels before it let a CWR-led packet take segments without CWR.
+     */
+    private static final int FLAG_WORD_MAY_DIFFER = (TcpSegment.FIN | TcpSegment.PSH) << 16;
     private static final int IP_DF = 0x4000;
     private static final int IP_FRAGMENT = 0x3FFF;
     /* What GRO does with a frame it cannot hold. */
@@ -87,7 +90,7 @@ final class Gro
     private final int[] firstPayload = new int[FLOWS];
     private final int[] payloadSum = new int[FLOWS];
     private final int[] segments = new int[FLOWS];
-    /** Whether the flow's segments all carry the first one's IPv4 ID with DF ({@code NAPI_GRO_CB(p)->ip_fixedid}). */
+    /** Whether the flow's segments all carry the first one's IPv4 ID ({@code NAPI_GRO_CB(p)->ip_fixedid}). */
     private final boolean[] fixedId = new boolean[FLOWS];
     private final long[] age = new long[FLOWS];
     private long clock;
@@ -204,7 +207,7 @@ final class Gro
         return Bytes.u48(memory, offset) == localMac && (fragment & ~IP_DF) == 0 &&
             Bytes.u16(memory, ip + Ipv4Packet.TOTAL_LENGTH) == frameLength - ETH &&
             tcpHeader >= TcpSegment.HEADER_LENGTH && frameLength - ETH - IP_HEADER > tcpHeader &&
-            (flags & TcpSegment.ACK) != 0 && (flags & STOPPING_FLAGS) == 0 ? HOLDABLE : FLUSH_AND_PASS;
+            (flags & STOPPING_FLAGS) == 0 ? HOLDABLE : FLUSH_AND_PASS;
     }
 
     /*
@@ -286,14 +289,15 @@ final class Gro
     }
 
     /*
-     * inet_gro_flush's IPv4 ID rule: the frame's ID is the first segment's plus the segments held, or, with DF, the
-     * first segment's, when the second segment carried it too (a sender with fixed IDs, as SKB_GSO_TCP_FIXEDID).
+     * inet_gro_flush's IPv4 ID rule: the frame's ID is the first segment's plus the segments held, or the first
+     * segment's, when the second segment carried it too (a sender with fixed IDs, as SKB_GSO_TCP_FIXEDID). Linux 6.18
+     * takes fixed IDs with DF clear too (measured on this machine's kernel); older kernels wanted DF for them.
      */
     private boolean nextIpId(final int flow, final MemorySegment memory, final long ip)
     {
         final int offset = (Bytes.u16(memory, ip + Ipv4Packet.IDENTIFICATION) -
             Bytes.u16(buffer[flow], ETH + Ipv4Packet.IDENTIFICATION)) & 0xFFFF;
-        if (segments[flow] == 1 && offset == 0 && (Bytes.u16(memory, ip + Ipv4Packet.FLAGS_FRAGMENT) & IP_DF) != 0)
+        if (segments[flow] == 1 && offset == 0)
         {
             fixedId[flow] = true;
         }

@@ -137,10 +137,25 @@ class GroTest
         gro.flushAll();
 
         assertEquals(List.of(MSS + "@1000/16", MSS + "@" + (1000 + MSS) + "/16",
-            2 * MSS + "@" + (1000 + 2 * MSS) + "/144", MSS + "@" + (1000 + 4 * MSS) + "/16",
-            MSS + "@" + (1000 + 5 * MSS) + "/16"), up,
-            "the window is part of tcp_flag_word; CWR never joins but starts a packet the next segments join; a " +
-            "skipped IPv4 ID and another TTL end a packet (inet_gro_flush)");
+            MSS + "@" + (1000 + 2 * MSS) + "/144", MSS + "@" + (1000 + 3 * MSS) + "/16",
+            MSS + "@" + (1000 + 4 * MSS) + "/16", MSS + "@" + (1000 + 5 * MSS) + "/16"), up,
+            "the window is part of tcp_flag_word; a CWR segment goes up alone (Linux 6.18); a skipped IPv4 ID and " +
+            "another TTL end a packet (inet_gro_flush)");
+    }
+
+    @Test
+    void aRetransmissionOrAPureAckFlushesAndDataWithoutAckMergesAsLinux618Does()
+    {
+        receive(1000, MSS, TcpSegment.ACK, 5);
+        receive(1000 + MSS, MSS, TcpSegment.ACK, 5);
+        receive(1000 + MSS, MSS, TcpSegment.ACK, 5);
+        receive(1000 + 2 * MSS, MSS, TcpSegment.ACK, 5);
+        receive(1000 + 3 * MSS, 0, TcpSegment.ACK, 5);
+        receive(1000 + 3 * MSS, MSS, 0, 5);
+        receive(1000 + 4 * MSS, MSS, 0, 5);
+        gro.flushAll();
+        assertEquals(List.of(2 * MSS + "@1000/16", 2 * MSS + "@" + (1000 + MSS) + "/16",
+            "0@" + (1000 + 3 * MSS) + "/16", 2 * MSS + "@" + (1000 + 3 * MSS) + "/0"), up);
     }
 
     @Test
@@ -163,20 +178,24 @@ class GroTest
     }
 
     @Test
-    void fixedIpIdsMergeWithDfButNotWithout()
+    void fixedIpIdsMergeWithOrWithoutDfButOthersOutOfSequenceDoNot()
     {
-        for (final int df : new int[] {0x4000, 0})
+        for (final int[] ids : new int[][] {{7, 7, 7, 0x4000}, {7, 7, 7, 0}, {7, 7, 8, 0x4000}, {7, 50, 90, 0}})
         {
-            fragment = df;
+            fragment = ids[3];
             for (int i = 0; i < 3; i++)
             {
-                ipId = 7;
+                ipId = ids[i];
                 receive(1000 + i * MSS, MSS, TcpSegment.ACK, 5);
             }
             gro.flushAll();
         }
-        assertEquals(List.of(3 * MSS + "@1000/16", MSS + "@1000/16", MSS + "@" + (1000 + MSS) + "/16",
-            MSS + "@" + (1000 + 2 * MSS) + "/16"), up, "one fixed ID is a sequence only with DF (SKB_GSO_TCP_FIXEDID)");
+        final String one = MSS + "@1000/16";
+        final String two = MSS + "@" + (1000 + MSS) + "/16";
+        final String three = MSS + "@" + (1000 + 2 * MSS) + "/16";
+        assertEquals(List.of(3 * MSS + "@1000/16", 3 * MSS + "@1000/16", 2 * MSS + "@1000/16", three, one, two, three),
+            up, "one fixed ID is a sequence, with DF or without (Linux 6.18); fixed then incrementing, or random, " +
+            "is not");
     }
 
     @Test
