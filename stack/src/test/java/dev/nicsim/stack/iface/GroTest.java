@@ -159,6 +159,19 @@ class GroTest
     }
 
     @Test
+    void aPacketStopsBelow64KiBAsOnTheKernel()
+    {
+        for (int i = 0; i < 47; i++)
+        {
+            receive(1000 + i * MSS, MSS, TcpSegment.ACK, 5);
+        }
+        gro.flushAll();
+        assertEquals(List.of(45 * MSS + "@1000/16", 2 * MSS + "@" + (1000 + 45 * MSS) + "/16"), up,
+            "45 segments of 1448 bytes and 52 bytes of headers are 65,212 bytes; a 46th would pass 65,535 " +
+            "(skb_gro_receive's -E2BIG), as Linux 6.18 merged the same 47 frames");
+    }
+
+    @Test
     void moreThanEightFlowsAreHeldAtOnceInHashBuckets()
     {
         final int flows = 16;
