@@ -573,7 +573,7 @@ final class TxEngine implements DmaClient
         final String problem = headerProblem(q);
         if (problem != null)
         {
-            nic.errors.descriptor(NicErrors.TX_TSO_INVALID, queue, tsoIndex[q], "headers", tsoHeaderBytes[q],
+            nic.errors.descriptor(NicErrors.TX_TSO_INVALID, queue, tsoIndex[q], "CSS (header length)", tsoHeaderBytes[q],
                 problem);
             issuedAll[q][tsoEntry[q]] = true;
             tsoLeft[q] = 0;
