@@ -573,8 +573,8 @@ final class TxEngine implements DmaClient
         final String problem = headerProblem(q);
         if (problem != null)
         {
-            nic.errors.descriptor(NicErrors.TX_TSO_INVALID, queue, tsoIndex[q], "CSS (header length)", tsoHeaderBytes[q],
-                problem);
+            nic.errors.descriptor(NicErrors.TX_TSO_INVALID, queue, tsoIndex[q], "CSS (header length)",
+                tsoHeaderBytes[q], problem);
             issuedAll[q][tsoEntry[q]] = true;
             tsoLeft[q] = 0;
             tsoState[q] = TSO_DROPPING;

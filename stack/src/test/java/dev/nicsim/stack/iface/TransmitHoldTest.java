@@ -90,9 +90,9 @@ class TransmitHoldTest
         assertEquals(0, sendTso(3, 3, 1000));
         device.complete(1);
         assertEquals(0, send(1, 4));
-        assertEquals(List.of(0, 0, 2, 3, 6), device.ids, "flow 1: a segment of 2 frames takes IDs 0 and 1 (the device " +
-            "numbers its frames), one of 3 frames 3 to 5 (ip_select_ident_segs with gso_segs); flow 3 counts apart " +
-            "(inet_id per socket)");
+        assertEquals(List.of(0, 0, 2, 3, 6), device.ids, "flow 1: a segment of 2 frames takes IDs 0 and 1 (the " +
+            "device numbers its frames), one of 3 frames 3 to 5 (ip_select_ident_segs with gso_segs); flow 3 counts " +
+            "apart (inet_id per socket)");
     }
 
     @Test
