@@ -46,6 +46,8 @@ class TsoTest
     private int payloadBytes = PAYLOAD;
     private int mss = 1448;
     private int flags = 0x80 | 0x10 | 0x08 | 0x01;
+    private int sourcePort = 40000;
+    private int queue;
 
     private final Simulator sim = new Simulator();
     private final EthernetLink link = new EthernetLink(sim,
@@ -112,7 +114,7 @@ class TsoTest
         m.set(BE32, p + 26, 0x0A000001);
         m.set(BE32, p + 30, 0x0A000002);
         final long tcp = p + 34;
-        m.set(BE16, tcp, (short) 40000);
+        m.set(BE16, tcp, (short) sourcePort);
         m.set(BE16, tcp + 2, (short) 5001);
         m.set(BE32, tcp + 4, 0xFFFF_F000);
         m.set(BE32, tcp + 8, 77);
@@ -145,8 +147,8 @@ class TsoTest
             TxDescriptor.write(m, ring.offset() + 16L * (n + f), buffer.busAddress(), 60,
                 TxDescriptor.CMD_EOP | TxDescriptor.CMD_IFCS | TxDescriptor.CMD_RS, 0, 0);
         }
-        host.txRing(0, ring);
-        host.write(QueueRegisters.tx(0, QueueRegisters.TAIL), n + frames);
+        host.txRing(queue, ring);
+        host.write(QueueRegisters.tx(queue, QueueRegisters.TAIL), n + frames);
         return n;
     }
 
@@ -185,13 +187,19 @@ class TsoTest
      */
     private int assertFrames(final byte[] packet)
     {
+        return assertFrames(packet, wire);
+    }
+
+    /** {@link #assertFrames(byte[])} for the frames {@code cut} (those of one packet, in wire order). */
+    private int assertFrames(final byte[] packet, final List<byte[]> cut)
+    {
         final int header = header();
         final int frames = (payloadBytes + mss - 1) / mss;
-        assertEquals(frames, wire.size(), "one frame per MSS of payload");
+        assertEquals(frames, cut.size(), "one frame per MSS of payload");
         final byte[] payload = new byte[payloadBytes];
         for (int i = 0; i < frames; i++)
         {
-            final MemorySegment f = MemorySegment.ofArray(wire.get(i));
+            final MemorySegment f = MemorySegment.ofArray(cut.get(i));
             final int bytes = Math.min(mss, payloadBytes - i * mss);
             assertEquals(Math.max(60, header + bytes), (int) f.byteSize(), "frame " + i + " length (padded to 60)");
             assertEquals(header - 14 + bytes, f.get(BE16, 16) & 0xFFFF, "IPv4 total length of frame " + i);
@@ -203,11 +211,11 @@ class TsoTest
             final int tcpLength = tcpHeader + bytes;
             final int tcpSum = OnesComplement.sum(f, 34, tcpLength) + PSEUDO + tcpLength;
             assertEquals(0xFFFF, (tcpSum & 0xFFFF) + (tcpSum >>> 16), "TCP checksum of frame " + i);
-            assertArrayEquals(Arrays.copyOfRange(packet, 0, 14), Arrays.copyOfRange(wire.get(i), 0, 14),
+            assertArrayEquals(Arrays.copyOfRange(packet, 0, 14), Arrays.copyOfRange(cut.get(i), 0, 14),
                 "Ethernet header copied");
-            assertArrayEquals(Arrays.copyOfRange(packet, 54, header), Arrays.copyOfRange(wire.get(i), 54, header),
+            assertArrayEquals(Arrays.copyOfRange(packet, 54, header), Arrays.copyOfRange(cut.get(i), 54, header),
                 "TCP options copied");
-            System.arraycopy(wire.get(i), header, payload, i * mss, bytes);
+            System.arraycopy(cut.get(i), header, payload, i * mss, bytes);
         }
         assertArrayEquals(Arrays.copyOfRange(packet, header, header + payloadBytes), payload,
             "the frames carry the packet's payload in order");
@@ -233,6 +241,34 @@ class TsoTest
             .toArray(ValueLayout.JAVA_BYTE);
         sim.run(sim.now() + Time.ms(1));
         assertFrames(packet);
+    }
+
+    /** Two TX queues cutting a packet each: their frames interleave on the wire, each packet's right. */
+    @Test
+    void shouldCutPacketsOfTwoQueuesAtOnce()
+    {
+        payloadBytes = 40 * mss + 7;
+        final TestHost host = host(true);
+        final byte[][] packets = new byte[2][];
+        for (queue = 0; queue < 2; queue++)
+        {
+            sourcePort = 40000 + queue;
+            final DmaBuffer ring = host.mapped(16 * 8, 128, "ring" + queue);
+            final DmaBuffer buffer = host.mapped(header() + payloadBytes, 64, "packet" + queue);
+            handOver(host, ring, buffer);
+            packets[queue] = host.memory.segment().asSlice(buffer.offset(), header() + payloadBytes)
+                .toArray(ValueLayout.JAVA_BYTE);
+        }
+        sim.run(sim.now() + Time.us(300));
+        for (int q = 0; q < 2; q++)
+        {
+            final int port = 40000 + q;
+            assertFrames(packets[q], wire.stream().filter(f -> MemorySegment.ofArray(f).get(BE16, 34) == (short) port)
+                .toList());
+        }
+        final List<Short> ports = wire.stream().map(f -> MemorySegment.ofArray(f).get(BE16, 34)).toList();
+        assertTrue(ports.indexOf((short) 40001) < ports.lastIndexOf((short) 40000),
+            "the engine serves the queues round robin, a frame each: the packets' frames interleave " + ports);
     }
 
     /** The packet and the frame after it come with one tail write: the refused packet must not stall the queue. */
