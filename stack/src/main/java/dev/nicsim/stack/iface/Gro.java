@@ -31,7 +31,7 @@ import java.lang.foreign.MemorySegment;
  *   <li>a frame that does not join flushes the held packet and starts a new one; so a CWR segment goes up alone. A
  *   segment with PSH or FIN, or shorter than the first one, is the last of its packet (one that joins nothing goes
  *   up at once); a packet that would pass 64 KiB is flushed first.</li>
- *   <li>a flow is held in one of {@value #BUCKETS} buckets by its hash, each holding at most
+ *   <li>a flow falls in one of {@value #BUCKETS} buckets by its hash, each holding at most
  *   {@value #FLOWS_PER_BUCKET} flows ({@code GRO_HASH_BUCKETS}, {@code MAX_GRO_SKBS}); the bucket's oldest goes up
  *   to make room; everything held goes up at the end of the poll ({@code napi_gro_flush}).</li>
  * </ul>
@@ -93,6 +93,9 @@ final class Gro
     /** Whether the flow's segments all carry the first one's IPv4 ID ({@code NAPI_GRO_CB(p)->ip_fixedid}). */
     private final boolean[] fixedId = new boolean[FLOWS];
     private final long[] age = new long[FLOWS];
+    /* Each held flow's bucket, and the flows each bucket holds. */
+    private final int[] flowBucket = new int[FLOWS];
+    private final int[] bucketHeld = new int[BUCKETS];
     private long clock;
     private long merged;
     private long packets;
@@ -168,7 +171,11 @@ final class Gro
         hold(memory, offset, frameLength, tcpHeader, payload, sum, flowAddresses, flowPorts);
     }
 
-    /** The end of a poll: every held packet goes up. */
+    /**
+     * The end of a poll: every held packet goes up, in table order. Linux goes bucket by bucket (napi_gro_flush), but
+     * its buckets come from the NIC's RSS hash, which the stack does not get; the table keeps flows in the order
+     * they were first held while slots stay free.
+     */
     void flushAll()
     {
         for (int flow = 0; flow < FLOWS; flow++)
@@ -229,8 +236,7 @@ final class Gro
 
     private int find(final long flowAddresses, final int flowPorts)
     {
-        final int first = firstOfBucket(flowAddresses, flowPorts);
-        for (int flow = first; flow < first + FLOWS_PER_BUCKET; flow++)
+        for (int flow = 0; flow < FLOWS; flow++)
         {
             if (held[flow] && addresses[flow] == flowAddresses && ports[flow] == flowPorts)
             {
@@ -241,10 +247,10 @@ final class Gro
     }
 
     /*
-     * The first slot of the flow's bucket. Linux picks the bucket by the packet's hash (skb_get_hash_raw, the NIC's
-     * RSS hash); the stack gets none from the device, so the 4-tuple is mixed here (MurmurHash3's finaliser).
+     * The flow's bucket. Linux picks it by the packet's hash (skb_get_hash_raw, the NIC's RSS hash); the stack gets
+     * none from the device, so the 4-tuple is mixed here (MurmurHash3's finaliser).
      */
-    private static int firstOfBucket(final long flowAddresses, final int flowPorts)
+    private static int bucketOf(final long flowAddresses, final int flowPorts)
     {
         int h = (int) flowAddresses * 0x9E3779B1 ^ (int) (flowAddresses >>> 32);
         h = h * 0x85EBCA6B ^ flowPorts;
@@ -253,7 +259,7 @@ final class Gro
         h ^= h >>> 13;
         h *= 0xC2B2AE35;
         h ^= h >>> 16;
-        return (h & BUCKETS - 1) * FLOWS_PER_BUCKET;
+        return h & BUCKETS - 1;
     }
 
     /* tcp_gro_receive's and inet_gro_receive's flush conditions, the other way round. */
@@ -324,26 +330,27 @@ final class Gro
     private void hold(final MemorySegment memory, final long offset, final int frameLength, final int tcpHeader,
         final int payload, final int sum, final long flowAddresses, final int flowPorts)
     {
-        int flow = NOT_HELD;
-        final int first = firstOfBucket(flowAddresses, flowPorts);
-        int oldest = first;
-        for (int f = first; f < first + FLOWS_PER_BUCKET; f++)
+        final int bucket = bucketOf(flowAddresses, flowPorts);
+        if (bucketHeld[bucket] == FLOWS_PER_BUCKET)
         {
-            if (!held[f])
+            // The bucket is full: its oldest packet goes up (gro_flush_oldest).
+            int oldest = NOT_HELD;
+            for (int f = 0; f < FLOWS; f++)
             {
-                flow = f;
-                break;
+                if (held[f] && flowBucket[f] == bucket && (oldest == NOT_HELD || age[f] < age[oldest]))
+                {
+                    oldest = f;
+                }
             }
-            if (age[f] < age[oldest])
-            {
-                oldest = f;
-            }
-        }
-        if (flow == NOT_HELD)
-        {
             flush(oldest);
-            flow = oldest;
         }
+        int flow = 0;
+        while (held[flow])
+        {
+            flow++;
+        }
+        flowBucket[flow] = bucket;
+        bucketHeld[bucket]++;
         if (buffer[flow] == null)
         {
             buffer[flow] = Arena.ofAuto().allocate(ETH + MAX_PACKET, 8);
@@ -366,6 +373,7 @@ final class Gro
     private void flush(final int flow)
     {
         held[flow] = false;
+        bucketHeld[flowBucket[flow]]--;
         final MemorySegment packet = buffer[flow];
         final int ipLength = length[flow] - ETH;
         final int tcpLength = ipLength - IP_HEADER;
