@@ -514,15 +514,19 @@ final class TxEngine implements DmaClient
         tsoEntry[q] = entry;
         tsoIndex[q] = index;
         tsoEop[q] = (command & TxDescriptor.CMD_EOP) != 0;
+        // The field at fault and its value, for the message: CMD, CSS (the header length) or special (the MSS).
+        final boolean badCommand = !nic.config.tso() || (command & (TxDescriptor.CMD_DEXT | TxDescriptor.CMD_VLE)) != 0;
+        final boolean badHeader = !badCommand && (header < MIN_TSO_HEADER || header > bytes);
         final String problem = !nic.config.tso() ? "the device has no TSO (FEATURES.TSO is clear)" :
-            (command & (TxDescriptor.CMD_DEXT | TxDescriptor.CMD_VLE)) != 0 ? "DEXT and VLE must be clear" :
-            header < MIN_TSO_HEADER || header > bytes ? "the headers (CSS = " + header + " bytes) must be at least " +
-                MIN_TSO_HEADER + " and lie in the first descriptor's " + bytes + " bytes" :
+            badCommand ? "DEXT and VLE must be clear" :
+            badHeader ? "the headers (CSS = " + header + " bytes) must be at least " + MIN_TSO_HEADER +
+                " and lie in the first descriptor's " + bytes + " bytes" :
             mss < 1 || header + mss > maxFrame ? "MSS " + mss + " must be 1 or more and, with " + header +
                 " bytes of headers, fit a frame of " + maxFrame + " bytes" : null;
         if (problem != null)
         {
-            nic.errors.descriptor(NicErrors.TX_TSO_INVALID, queue, index, "CMD/CSS/special", fields >>> 24, problem);
+            nic.errors.descriptor(NicErrors.TX_TSO_INVALID, queue, index, badCommand ? "CMD" : badHeader ?
+                "CSS (header length)" : "special (MSS)", badCommand ? command : badHeader ? header : mss, problem);
             tsoLeft[q] = 0;
             queue.dataDone(entry);
             tsoState[q] = TSO_DROPPING;
@@ -569,8 +573,8 @@ final class TxEngine implements DmaClient
         final String problem = headerProblem(q);
         if (problem != null)
         {
-            nic.errors.descriptor(NicErrors.TX_TSO_INVALID, queue, tsoIndex[q], "headers", tsoHeaderBytes[q],
-                problem);
+            nic.errors.descriptor(NicErrors.TX_TSO_INVALID, queue, tsoIndex[q], "CSS (header length)",
+                tsoHeaderBytes[q], problem);
             issuedAll[q][tsoEntry[q]] = true;
             tsoLeft[q] = 0;
             tsoState[q] = TSO_DROPPING;
@@ -579,6 +583,8 @@ final class TxEngine implements DmaClient
             {
                 tsoDropped(q);
             }
+            // The queue's rest of the chain (to skip) and what follows may be cached already: nothing else wakes us.
+            wake(nic.sim.now());
             return;
         }
         tsoState[q] = TSO_SEGMENTING;

@@ -136,6 +136,8 @@ class RssTest
             expected[((int) v[4] & 127) % 8]++;
             send(v, 6, 0x2000);
             expected[((int) v[4] & 127) % 8]++;
+            send(v, 6, 0, 0x86DD);
+            expected[0]++; // not IPv4: no hash
         }
         sim.run(sim.now() + Time.us(50));
         for (int q = 0; q < QUEUES; q++)
@@ -152,6 +154,12 @@ class RssTest
     /** An IPv4 frame of the vector's addresses and ports, protocol {@code protocol}, flags/offset {@code frag}. */
     private void send(final Object[] vector, final int protocol, final int frag)
     {
+        send(vector, protocol, frag, 0x0800);
+    }
+
+    /** The same frame with EtherType {@code type}. */
+    private void send(final Object[] vector, final int protocol, final int frag, final int type)
+    {
         final int length = 14 + 20 + 20 + 26;
         final MemorySegment frame = Arena.ofAuto().allocate(length + 4);
         final ValueLayout.OfShort be16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -160,7 +168,7 @@ class RssTest
             frame.set(ValueLayout.JAVA_BYTE, i, (byte) (STATION >>> (40 - 8 * i)));
         }
         frame.set(ValueLayout.JAVA_BYTE, 6, (byte) 0x02);
-        frame.set(be16, 12, (short) 0x0800);
+        frame.set(be16, 12, (short) type);
         frame.set(ValueLayout.JAVA_BYTE, 14, (byte) 0x45);
         frame.set(be16, 16, (short) (length - 14));
         frame.set(be16, 20, (short) frag);

@@ -17,18 +17,23 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Which frames merge, Linux's rules:
  * <ul>
- *   <li>only TCP over IPv4 without IP options, not a fragment, addressed to this interface's MAC, with payload, with a
- *   correct TCP checksum and no Ethernet padding; anything else goes up as it is, after the held packet of its own
- *   flow;</li>
+ *   <li>only TCP over IPv4 without IP options, not a fragment, addressed to this interface's MAC, with payload, with
+ *   correct IPv4 header and TCP checksums and no Ethernet padding. A frame {@code inet_gro_receive} or
+ *   {@code tcp4_gro_receive} refuses (IP options, a fragment, a bad checksum) goes up as it is and leaves its flow's
+ *   held packet held; a TCP segment GRO cannot hold for another reason (no payload, SYN, RST, URG, padding) goes up
+ *   after its flow's held packet;</li>
  *   <li>a frame joins its flow's held packet when its sequence number is the next expected, its ACK number, TTL, TOS,
  *   DF bit and TCP option bytes (timestamps included, so segments with another TSval start a new packet) are the
- *   held packet's, its flags differ in nothing but PSH, it carries no SYN, FIN, RST, URG or CWR, and its payload is
- *   no larger than the held packet's first segment (the gso_size);</li>
- *   <li>a frame that does not join flushes the held packet and starts a new one (or goes up alone if it cannot be
- *   held); a segment with PSH or shorter than the first one is the last of its packet (a PSH segment that joins
- *   nothing goes up at once); a packet that would pass 64 KiB is flushed first;</li>
- *   <li>at most {@value #FLOWS} flows are held at a time (Linux's {@code MAX_GRO_SKBS}); the oldest goes up to make
- *   room; everything held goes up at the end of the poll ({@code napi_gro_flush}).</li>
+ *   held packet's, its header word of data offset, flags and window ({@code tcp_flag_word}) differs in nothing but
+ *   FIN and PSH, it carries no CWR, its IPv4 ID is the first segment's plus the segments held (or the first
+ *   segment's for all, when the second segment carried it: {@code inet_gro_flush}'s fixed ID, with or without DF)
+ *   and its payload is no larger than the held packet's first segment (the gso_size);</li>
+ *   <li>a frame that does not join flushes the held packet and starts a new one; so a CWR segment goes up alone. A
+ *   segment with PSH or FIN, or shorter than the first one, is the last of its packet (one that joins nothing goes
+ *   up at once); a packet that would pass 64 KiB is flushed first.</li>
+ *   <li>a flow falls in one of {@value #BUCKETS} buckets by its hash, each holding at most
+ *   {@value #FLOWS_PER_BUCKET} flows ({@code GRO_HASH_BUCKETS}, {@code MAX_GRO_SKBS}); the bucket's oldest goes up
+ *   to make room; everything held goes up at the end of the poll ({@code napi_gro_flush}).</li>
  * </ul>
  * The merged packet has its IP total length and both checksums rewritten, so the layers above check it as they check
  * any packet; TCP acknowledges it as Linux does a GRO packet of several segments (at once).
@@ -38,16 +43,33 @@ import java.lang.foreign.MemorySegment;
  */
 final class Gro
 {
-    /** Linux's {@code MAX_GRO_SKBS}: flows held per NAPI context. */
-    static final int FLOWS = 8;
+    /** Linux's {@code GRO_HASH_BUCKETS}: a flow is held in the bucket its hash picks. */
+    static final int BUCKETS = 8;
+    /** Linux's {@code MAX_GRO_SKBS}: flows held per bucket. */
+    static final int FLOWS_PER_BUCKET = 8;
+    static final int FLOWS = BUCKETS * FLOWS_PER_BUCKET;
     /** Largest merged IP packet (Linux's {@code GRO_LEGACY_MAX_SIZE}: 64 KiB, an IP total length fits 16 bits). */
     static final int MAX_PACKET = 65_535;
 
     private static final int IP_HEADER = Ipv4Packet.HEADER_LENGTH;
     private static final int ETH = EthernetFrame.HEADER_LENGTH;
     private static final int NOT_HELD = -1;
-    private static final int STOPPING_FLAGS = TcpSegment.SYN | TcpSegment.FIN | TcpSegment.RST | TcpSegment.URG |
-        0x80; // CWR
+    private static final int CWR = 0x80;
+    /* Flags with which a segment cannot be held (tcp_gro_receive's final flush), and those that end a packet. */
+    private static final int STOPPING_FLAGS = TcpSegment.SYN | TcpSegment.RST | TcpSegment.URG;
+    private static final int ENDING_FLAGS = TcpSegment.PSH | TcpSegment.FIN;
+    /*
+     * tcp_flag_word (data offset, flags, window): a joining segment's differs from the packet's in these bits only.
+     * Linux 6.18 (this machine's kernel, veth GRO between two namespaces) counts CWR among the flags that must match,
+     * as AccECN needs; kernels before it let a CWR-led packet take segments without CWR.
+     */
+    private static final int FLAG_WORD_MAY_DIFFER = (TcpSegment.FIN | TcpSegment.PSH) << 16;
+    private static final int IP_DF = 0x4000;
+    private static final int IP_FRAGMENT = 0x3FFF;
+    /* What GRO does with a frame it cannot hold. */
+    private static final int HOLDABLE = 0;
+    private static final int PASS = 1;
+    private static final int FLUSH_AND_PASS = 2;
 
     /** Where merged packets go up: the interface's input path. */
     interface Deliver
@@ -68,7 +90,12 @@ final class Gro
     private final int[] firstPayload = new int[FLOWS];
     private final int[] payloadSum = new int[FLOWS];
     private final int[] segments = new int[FLOWS];
+    /** Whether the flow's segments all carry the first one's IPv4 ID ({@code NAPI_GRO_CB(p)->ip_fixedid}). */
+    private final boolean[] fixedId = new boolean[FLOWS];
     private final long[] age = new long[FLOWS];
+    /* Each held flow's bucket, and the flows each bucket holds. */
+    private final int[] flowBucket = new int[FLOWS];
+    private final int[] bucketHeld = new int[BUCKETS];
     private long clock;
     private long merged;
     private long packets;
@@ -95,9 +122,13 @@ final class Gro
     void receive(final MemorySegment memory, final long offset, final int frameLength, final int rawChecksum)
     {
         final int ipLength = frameLength - ETH;
-        if (!candidate(memory, offset, frameLength))
+        final int verdict = candidate(memory, offset, frameLength);
+        if (verdict != HOLDABLE)
         {
-            flushFlowOf(memory, offset, frameLength);
+            if (verdict == FLUSH_AND_PASS)
+            {
+                flushFlowOf(memory, offset, frameLength);
+            }
             deliver(memory, offset, frameLength, rawChecksum);
             return;
         }
@@ -108,8 +139,8 @@ final class Gro
         final int sum = payloadSum(memory, ip, tcpHeader, payload, rawChecksum);
         if (sum < 0)
         {
-            // A bad checksum: let the stack drop and count it, as Linux's GRO passes such a frame on unmerged.
-            flushFlowOf(memory, offset, frameLength);
+            // A bad checksum: tcp4_gro_receive passes the frame on for the stack to drop and count; the flow's held
+            // packet stays held.
             deliver(memory, offset, frameLength, rawChecksum);
             return;
         }
@@ -123,7 +154,7 @@ final class Gro
             {
                 append(flow, memory, tcp + tcpHeader, payload, sum);
                 final int flags = Bytes.u8(memory, tcp + TcpSegment.FLAGS);
-                if ((flags & TcpSegment.PSH) != 0 || payload < firstPayload[flow])
+                if ((flags & ENDING_FLAGS) != 0 || payload < firstPayload[flow])
                 {
                     flush(flow);
                 }
@@ -131,16 +162,20 @@ final class Gro
             }
             flush(flow);
         }
-        if ((Bytes.u8(memory, tcp + TcpSegment.FLAGS) & TcpSegment.PSH) != 0)
+        if ((Bytes.u8(memory, tcp + TcpSegment.FLAGS) & ENDING_FLAGS) != 0)
         {
-            // Nothing to wait for: a PSH segment that joins nothing goes up at once (tcp_gro_receive's flush).
+            // Nothing to wait for: a PSH or FIN segment that joins nothing goes up at once (tcp_gro_receive's flush).
             deliver(memory, offset, frameLength, rawChecksum);
             return;
         }
         hold(memory, offset, frameLength, tcpHeader, payload, sum, flowAddresses, flowPorts);
     }
 
-    /** The end of a poll: every held packet goes up. */
+    /**
+     * The end of a poll: every held packet goes up, in table order. Linux goes bucket by bucket (napi_gro_flush), but
+     * its buckets come from the NIC's RSS hash, which the stack does not get; the table keeps flows in the order
+     * they were first held while slots stay free.
+     */
     void flushAll()
     {
         for (int flow = 0; flow < FLOWS; flow++)
@@ -152,26 +187,34 @@ final class Gro
         }
     }
 
-    /* A TCP/IPv4 data segment for us that GRO may hold: no IP options, not a fragment, no padding, no stopping flag. */
-    private boolean candidate(final MemorySegment memory, final long offset, final int frameLength)
+    /*
+     * Whether GRO may hold the frame: a TCP/IPv4 data segment for us. If not, whether its flow's held packet goes up
+     * first: not for what inet_gro_receive refuses before looking at flows (IP options, a fragment, a bad header
+     * checksum), but for a TCP segment tcp_gro_receive cannot hold (no payload, SYN, RST, URG, padding, another IP
+     * flag than DF).
+     */
+    private int candidate(final MemorySegment memory, final long offset, final int frameLength)
     {
         if (frameLength < ETH + IP_HEADER + TcpSegment.HEADER_LENGTH ||
-            Bytes.u16(memory, offset + EthernetFrame.TYPE) != EthernetFrame.TYPE_IPV4 ||
-            Bytes.u48(memory, offset) != localMac)
+            Bytes.u16(memory, offset + EthernetFrame.TYPE) != EthernetFrame.TYPE_IPV4)
         {
-            return false;
+            return PASS;
         }
         final long ip = offset + ETH;
-        if (Bytes.u8(memory, ip + Ipv4Packet.VERSION_IHL) != 0x45 || Bytes.u8(memory, ip + Ipv4Packet.PROTOCOL) != Ipv4Packet.PROTOCOL_TCP ||
-            (Bytes.u16(memory, ip + Ipv4Packet.FLAGS_FRAGMENT) & 0x3FFF) != 0 || Bytes.u16(memory, ip + Ipv4Packet.TOTAL_LENGTH) != frameLength - ETH)
+        final int fragment = Bytes.u16(memory, ip + Ipv4Packet.FLAGS_FRAGMENT);
+        if (Bytes.u8(memory, ip + Ipv4Packet.VERSION_IHL) != 0x45 ||
+            Bytes.u8(memory, ip + Ipv4Packet.PROTOCOL) != Ipv4Packet.PROTOCOL_TCP || (fragment & IP_FRAGMENT) != 0 ||
+            !Checksum.verifies(Checksum.sum(memory, ip, IP_HEADER, 0)))
         {
-            return false;
+            return PASS;
         }
         final long tcp = ip + IP_HEADER;
         final int tcpHeader = (Bytes.u8(memory, tcp + TcpSegment.DATA_OFFSET) >>> 4) * 4;
         final int flags = Bytes.u8(memory, tcp + TcpSegment.FLAGS);
-        return tcpHeader >= TcpSegment.HEADER_LENGTH && frameLength - ETH - IP_HEADER > tcpHeader &&
-            (flags & TcpSegment.ACK) != 0 && (flags & STOPPING_FLAGS) == 0;
+        return Bytes.u48(memory, offset) == localMac && (fragment & ~IP_DF) == 0 &&
+            Bytes.u16(memory, ip + Ipv4Packet.TOTAL_LENGTH) == frameLength - ETH &&
+            tcpHeader >= TcpSegment.HEADER_LENGTH && frameLength - ETH - IP_HEADER > tcpHeader &&
+            (flags & STOPPING_FLAGS) == 0 ? HOLDABLE : FLUSH_AND_PASS;
     }
 
     /*
@@ -203,6 +246,22 @@ final class Gro
         return NOT_HELD;
     }
 
+    /*
+     * The flow's bucket. Linux picks it by the packet's hash (skb_get_hash_raw, the NIC's RSS hash); the stack gets
+     * none from the device, so the 4-tuple is mixed here (MurmurHash3's finaliser).
+     */
+    private static int bucketOf(final long flowAddresses, final int flowPorts)
+    {
+        int h = (int) flowAddresses * 0x9E3779B1 ^ (int) (flowAddresses >>> 32);
+        h = h * 0x85EBCA6B ^ flowPorts;
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        h ^= h >>> 16;
+        return h & BUCKETS - 1;
+    }
+
     /* tcp_gro_receive's and inet_gro_receive's flush conditions, the other way round. */
     private boolean joins(final int flow, final MemorySegment memory, final long offset, final int tcpHeader,
         final int payload)
@@ -212,6 +271,7 @@ final class Gro
         final long tcp = ip + IP_HEADER;
         final long heldIp = ETH;
         final long heldTcp = heldIp + IP_HEADER;
+        final int flagWord = Bytes.i32(memory, tcp + TcpSegment.DATA_OFFSET);
         if (tcpHeader != headerLength[flow] || payload > firstPayload[flow] ||
             length[flow] + payload - ETH > MAX_PACKET ||
             Bytes.i32(memory, tcp + TcpSegment.SEQUENCE) != nextSequence[flow] ||
@@ -219,8 +279,8 @@ final class Gro
             Bytes.u8(memory, ip + Ipv4Packet.TOS) != Bytes.u8(into, heldIp + Ipv4Packet.TOS) ||
             Bytes.u8(memory, ip + Ipv4Packet.TTL) != Bytes.u8(into, heldIp + Ipv4Packet.TTL) ||
             Bytes.u16(memory, ip + Ipv4Packet.FLAGS_FRAGMENT) != Bytes.u16(into, heldIp + Ipv4Packet.FLAGS_FRAGMENT) ||
-            ((Bytes.u8(memory, tcp + TcpSegment.FLAGS) ^ Bytes.u8(into, heldTcp + TcpSegment.FLAGS)) &
-                ~TcpSegment.PSH) != 0)
+            ((flagWord ^ Bytes.i32(into, heldTcp + TcpSegment.DATA_OFFSET)) & ~FLAG_WORD_MAY_DIFFER) != 0 ||
+            (flagWord & CWR << 16) != 0 || !nextIpId(flow, memory, ip))
         {
             return false;
         }
@@ -232,6 +292,22 @@ final class Gro
             }
         }
         return true;
+    }
+
+    /*
+     * inet_gro_flush's IPv4 ID rule: the frame's ID is the first segment's plus the segments held, or the first
+     * segment's, when the second segment carried it too (a sender with fixed IDs, as SKB_GSO_TCP_FIXEDID). Linux 6.18
+     * takes fixed IDs with DF clear too (measured on this machine's kernel); older kernels wanted DF for them.
+     */
+    private boolean nextIpId(final int flow, final MemorySegment memory, final long ip)
+    {
+        final int offset = (Bytes.u16(memory, ip + Ipv4Packet.IDENTIFICATION) -
+            Bytes.u16(buffer[flow], ETH + Ipv4Packet.IDENTIFICATION)) & 0xFFFF;
+        if (segments[flow] == 1 && offset == 0)
+        {
+            fixedId[flow] = true;
+        }
+        return offset == (fixedId[flow] ? 0 : segments[flow]);
     }
 
     private void append(final int flow, final MemorySegment memory, final long payloadAt, final int payload,
@@ -248,31 +324,33 @@ final class Gro
         merged++;
         final long heldTcp = ETH + IP_HEADER + TcpSegment.FLAGS;
         Bytes.put8(buffer[flow], heldTcp, Bytes.u8(buffer[flow], heldTcp) |
-            Bytes.u8(memory, payloadAt - headerLength[flow] + TcpSegment.FLAGS) & TcpSegment.PSH);
+            Bytes.u8(memory, payloadAt - headerLength[flow] + TcpSegment.FLAGS) & ENDING_FLAGS);
     }
 
     private void hold(final MemorySegment memory, final long offset, final int frameLength, final int tcpHeader,
         final int payload, final int sum, final long flowAddresses, final int flowPorts)
     {
-        int flow = NOT_HELD;
-        int oldest = 0;
-        for (int f = 0; f < FLOWS; f++)
+        final int bucket = bucketOf(flowAddresses, flowPorts);
+        if (bucketHeld[bucket] == FLOWS_PER_BUCKET)
         {
-            if (!held[f])
+            // The bucket is full: its oldest packet goes up (gro_flush_oldest).
+            int oldest = NOT_HELD;
+            for (int f = 0; f < FLOWS; f++)
             {
-                flow = f;
-                break;
+                if (held[f] && flowBucket[f] == bucket && (oldest == NOT_HELD || age[f] < age[oldest]))
+                {
+                    oldest = f;
+                }
             }
-            if (age[f] < age[oldest])
-            {
-                oldest = f;
-            }
-        }
-        if (flow == NOT_HELD)
-        {
             flush(oldest);
-            flow = oldest;
         }
+        int flow = 0;
+        while (held[flow])
+        {
+            flow++;
+        }
+        flowBucket[flow] = bucket;
+        bucketHeld[bucket]++;
         if (buffer[flow] == null)
         {
             buffer[flow] = Arena.ofAuto().allocate(ETH + MAX_PACKET, 8);
@@ -286,6 +364,7 @@ final class Gro
         firstPayload[flow] = payload;
         payloadSum[flow] = sum;
         segments[flow] = 1;
+        fixedId[flow] = false;
         age[flow] = clock++;
         nextSequence[flow] = Bytes.i32(memory, offset + ETH + IP_HEADER + TcpSegment.SEQUENCE) + payload;
     }
@@ -294,6 +373,7 @@ final class Gro
     private void flush(final int flow)
     {
         held[flow] = false;
+        bucketHeld[flowBucket[flow]]--;
         final MemorySegment packet = buffer[flow];
         final int ipLength = length[flow] - ETH;
         final int tcpLength = ipLength - IP_HEADER;

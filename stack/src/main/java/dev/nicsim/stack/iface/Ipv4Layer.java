@@ -56,7 +56,14 @@ public final class Ipv4Layer implements Ipv4Output
     private final RouteTable routes;
     /* The transports by IP protocol number: Linux's inet_protos. */
     private final InetProtocol[] protocols = new InetProtocol[256];
-    private int identification;
+    /*
+     * IPv4 IDs, one counter per bucket of flow hashes: a flow's packets carry consecutive IDs, whatever other flows
+     * send in between, as Linux gives a connected socket its own counter (inet_id, ip_select_ident_segs) and other
+     * packets one of IP_IDENTS_SZ (2048) counters. Receivers' GRO merges a flow's segments only while their IDs
+     * follow on (inet_gro_flush), so one counter for the host would stop merging whenever flows interleave.
+     */
+    private static final int ID_BUCKETS = 2048;
+    private final int[] identifications = new int[ID_BUCKETS];
 
 
     /*
@@ -244,8 +251,8 @@ public final class Ipv4Layer implements Ipv4Output
     {
         claim.flowHash = flowHash;
         claim.tsoMss = 0;
-        return start(claim, source, destination, protocol, transportLength, identification++ & 0xFFFF,
-            Ipv4Packet.FLAG_DONT_FRAGMENT);
+        return start(claim, source, destination, protocol, transportLength,
+            identifications[flowHash & ID_BUCKETS - 1]++ & 0xFFFF, Ipv4Packet.FLAG_DONT_FRAGMENT);
     }
 
     @Override
@@ -254,14 +261,9 @@ public final class Ipv4Layer implements Ipv4Output
     {
         claim.flowHash = flowHash;
         claim.tsoMss = mss;
-        final int started = start(claim, source, destination, Ipv4Packet.PROTOCOL_TCP, transportLength,
-            identification & 0xFFFF, Ipv4Packet.FLAG_DONT_FRAGMENT);
-        if (started == 0)
-        {
-            // The device gives the segment's frames consecutive IDs from this one (tcp_gso_segment).
-            identification += (transportLength + mss - 1) / mss;
-        }
-        return started;
+        // The device gives the segment's frames consecutive IDs from this one; commitTso moves the counter past them.
+        return start(claim, source, destination, Ipv4Packet.PROTOCOL_TCP, transportLength,
+            identifications[flowHash & ID_BUCKETS - 1] & 0xFFFF, Ipv4Packet.FLAG_DONT_FRAGMENT);
     }
 
     @Override
@@ -269,6 +271,9 @@ public final class Ipv4Layer implements Ipv4Output
     {
         Bytes.put16(claim.memory, claim.transportOffset() + checksumField,
             Checksum.pseudoHeader(claim.source, claim.destination, claim.protocol, 0));
+        // One ID per frame the device cuts, payload bytes over the MSS (ip_select_ident_segs with gso_segs).
+        final int payload = claim.length - HEADERS - transportHeaderLength;
+        identifications[claim.flowHash & ID_BUCKETS - 1] += Math.max(1, (payload + claim.tsoMss - 1) / claim.tsoMss);
         stack.stats().packetsSent++;
         if (claim.held < 0)
         {
@@ -315,7 +320,7 @@ public final class Ipv4Layer implements Ipv4Output
     /** An identification for a datagram sent in fragments: every fragment carries it. */
     public int newIdentification()
     {
-        return identification++ & 0xFFFF;
+        return identifications[0]++ & 0xFFFF;
     }
 
     /** The MTU of the interface the route to {@code destination} leaves by, or {@code -errno} with no route. */

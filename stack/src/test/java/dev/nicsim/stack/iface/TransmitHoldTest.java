@@ -80,6 +80,22 @@ class TransmitHoldTest
     }
 
     @Test
+    void aFlowsIpv4IdsFollowOnAcrossTsoSegmentsWhateverOtherFlowsSend()
+    {
+        eth0.arp().put(PEER, 0x02_00_00_00_00_02L);
+        assertEquals(0, sendTso(1, 2, 1000));
+        device.complete(1);
+        assertEquals(0, send(3, 1));
+        assertEquals(0, send(1, 2));
+        assertEquals(0, sendTso(3, 3, 1000));
+        device.complete(1);
+        assertEquals(0, send(1, 4));
+        assertEquals(List.of(0, 0, 2, 3, 6), device.ids, "flow 1: a segment of 2 frames takes IDs 0 and 1 (the " +
+            "device numbers its frames), one of 3 frames 3 to 5 (ip_select_ident_segs with gso_segs); flow 3 counts " +
+            "apart (inet_id per socket)");
+    }
+
+    @Test
     void aWaitingFrameGoesOutOnItsFlowsQueueInOrderAndAFullRingHoldsBackOnlyItsQueue()
     {
         eth0.arp().put(PEER, 0x02_00_00_00_00_02L);
@@ -106,6 +122,8 @@ class TransmitHoldTest
         private final int[] used = new int[2];
         private final int[] next = new int[2];
         private final List<String> committed = new ArrayList<>();
+        /* Each committed packet's IPv4 ID. */
+        private final List<Integer> ids = new ArrayList<>();
         private FrameReceiver receiver;
 
         @Override
@@ -217,6 +235,7 @@ class TransmitHoldTest
         public void txCommit(final int slot, final int length, final int checksumStart, final int checksumOffset)
         {
             final long udp = txOffset(slot) + Ipv4Layer.HEADERS;
+            ids.add(Bytes.u16(memory, txOffset(slot) + 14 + Ipv4Packet.IDENTIFICATION));
             committed.add("q" + slot / SLOTS_PER_QUEUE + " flow" + Bytes.u8(memory, udp) + " #" +
                 Bytes.u8(memory, udp + 1));
         }
