@@ -31,6 +31,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -1293,12 +1294,26 @@ public final class CDriver implements DeviceDriver
         table.set(JAVA_INT, field(HOST, "queues"), config.queues());
         table.set(JAVA_INT, field(HOST, "tso"), config.tso() ? 1 : 0);
         final MethodHandles.Lookup lookup = MethodHandles.lookup();
+        // The JVM holds every upcall's target until the stub's arena is closed, and the arena closes only once this
+        // host is unreachable: a target bound to the host itself would keep both (and the host's memory) for good,
+        // so each reaches the host through a weak reference. Nothing calls back after the simulation is dropped.
+        final MethodHandle self;
+        try
+        {
+            self = lookup.findVirtual(WeakReference.class, "get", MethodType.methodType(Object.class))
+                .bindTo(new WeakReference<>(this)).asType(MethodType.methodType(CDriver.class));
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new IllegalStateException("WeakReference.get", e);
+        }
         for (final HostCall call : HostCall.values())
         {
             try
             {
                 final MethodType type = call.descriptor.toMethodType();
-                final MethodHandle target = lookup.findVirtual(CDriver.class, call.method, type).bindTo(this);
+                final MethodHandle target = MethodHandles.collectArguments(
+                    lookup.findVirtual(CDriver.class, call.method, type), 0, self);
                 table.set(ADDRESS, field(HOST, call.name()),
                     LINKER.upcallStub(target, call.descriptor, arena));
             }
