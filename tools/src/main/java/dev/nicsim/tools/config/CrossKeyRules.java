@@ -18,6 +18,10 @@ public final class CrossKeyRules
         new Rule(List.of(StackParameters.EPHEMERAL_LOW, StackParameters.EPHEMERAL_HIGH),
             StackParameters.EPHEMERAL_LOW + " <= " + StackParameters.EPHEMERAL_HIGH,
             s -> s.integer(StackParameters.EPHEMERAL_LOW) <= s.integer(StackParameters.EPHEMERAL_HIGH)),
+        new Rule(List.of(DeviceParameters.NIC_TSO, DeviceParameters.NIC_CACHE),
+            "with " + DeviceParameters.NIC_TSO + ", " + DeviceParameters.NIC_CACHE + " >= 2 (a frame's payload can " +
+                "span two of the drivers' 16 KiB TSO descriptors, which the cache must hold at once: datasheet §4.3)",
+            s -> !s.bool(DeviceParameters.NIC_TSO) || s.integer(DeviceParameters.NIC_CACHE) >= 2),
         new Rule(List.of(DeviceParameters.NIC_PREFETCH, DeviceParameters.NIC_CACHE),
             DeviceParameters.NIC_PREFETCH + " <= " + DeviceParameters.NIC_CACHE + " (a fetch lands in the cache)",
             s -> s.integer(DeviceParameters.NIC_PREFETCH) <= s.integer(DeviceParameters.NIC_CACHE)),
