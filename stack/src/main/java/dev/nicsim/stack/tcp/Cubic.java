@@ -8,7 +8,8 @@ import dev.nicsim.hw.sim.Time;
  * W_cubic(t) = C(t-K)^3 + W_max (concave up to the previous maximum, convex beyond), never below the Reno-friendly
  * estimate W_est; fast convergence lowers W_max when the window shrank since the last loss. Slow start is
  * Linux's {@code tcp_slow_start} ({@link NewReno#slowStart}; no HyStart). Time comes from the simulation clock; the
- * state lives in the {@link Tcb} fields {@code cubic*}, so an ACK allocates nothing. Windows are in bytes here, the RFC's segments times the MSS.
+ * state lives in the {@link Tcb} fields {@code cubic*}, so an ACK allocates nothing. Windows are in bytes here, the
+ * RFC's segments times the MSS.
  */
 final class Cubic implements CongestionControl
 {
@@ -41,11 +42,7 @@ final class Cubic implements CongestionControl
         if (tcb.cwnd < tcb.ssthresh)
         {
             // cubictcp_cong_avoid: Linux's slow start, then CUBIC's growth for what it leaves past ssthresh.
-            if (tcb.cwnd >= 2 * (long) flightBefore)
-            {
-                return;
-            }
-            left = NewReno.slowStart(tcb, bytes);
+            left = NewReno.slowStart(tcb, bytes, flightBefore);
             if (left == 0)
             {
                 return;

@@ -35,11 +35,7 @@ final class NewReno implements CongestionControl
         int left = bytes;
         if (tcb.cwnd < tcb.ssthresh)
         {
-            if (tcb.cwnd >= 2 * (long) flightBefore)
-            {
-                return;
-            }
-            left = slowStart(tcb, bytes);
+            left = slowStart(tcb, bytes, flightBefore);
         }
         else if (flightBefore < tcb.cwnd)
         {
@@ -59,10 +55,15 @@ final class NewReno implements CongestionControl
      * Linux's {@code tcp_slow_start}: the window grows by the segments this ACK acknowledged, up to ssthresh (not
      * RFC 5681's one SMSS per ACK, so with a receiver that acknowledges every second segment it doubles per round
      * trip). Linux counts whole segments (a short one as one); here the bytes acknowledged are rounded up to whole
-     * segments. Returns the bytes left over past ssthresh, for congestion avoidance.
+     * segments. Nothing grows while cwnd is already twice what was in flight ({@code tcp_is_cwnd_limited} in slow
+     * start). Returns the bytes left over past ssthresh, for congestion avoidance (0 when none are).
      */
-    static int slowStart(final Tcb tcb, final int bytes)
+    static int slowStart(final Tcb tcb, final int bytes, final int flightBefore)
     {
+        if (tcb.cwnd >= 2 * (long) flightBefore)
+        {
+            return 0;
+        }
         final int mss = tcb.sendMss;
         final long segments = ((long) bytes + mss - 1) / mss;
         final long grown = Math.min(tcb.cwnd + segments * mss, tcb.ssthresh);

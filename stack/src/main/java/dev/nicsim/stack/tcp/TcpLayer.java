@@ -2160,8 +2160,13 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
      */
     private boolean userTimedOut(final Tcb tcb, final long since)
     {
-        return tcb.userTimeoutMs > 0 && tcb.retransmits > 0 &&
-            stack.sim().now() - since >= tcb.userTimeoutMs * Time.MS;
+        return tcb.retransmits > 0 && userTimeoutPassed(tcb, since);
+    }
+
+    /** TCP_USER_TIMEOUT is set and has passed since {@code since}. */
+    private boolean userTimeoutPassed(final Tcb tcb, final long since)
+    {
+        return tcb.userTimeoutMs > 0 && stack.sim().now() - since >= tcb.userTimeoutMs * Time.MS;
     }
 
     /**
@@ -2224,8 +2229,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             // state stays. The interval doubles from the RTO, which itself stays (the probe backoff is apart). It gives
             // up after tcp_retries2 unanswered probes, or with TCP_USER_TIMEOUT once the window has stayed shut that
             // long since the first probe (icsk_probes_tstamp), answered or not.
-            if (tcb.retransmits >= stack.config().dataRetries() || tcb.userTimeoutMs > 0 &&
-                tcb.retransStampPs != 0 && now - tcb.retransStampPs >= tcb.userTimeoutMs * Time.MS)
+            if (tcb.retransmits >= stack.config().dataRetries() ||
+                tcb.retransStampPs != 0 && userTimeoutPassed(tcb, tcb.retransStampPs))
             {
                 timedOut(socket, tcb);
                 return;
@@ -2323,10 +2328,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             int sent = -1;
             if (fresh > 0 && !tcb.finSent && inFlight + fresh <= tcb.sndWnd)
             {
-                sent = sendData(socket, tcb, tcb.sndNxt, fresh, fresh == tcb.unsent() && tcb.finQueued);
+                final boolean fin = fresh == tcb.unsent() && tcb.finQueued;
+                sent = sendData(socket, tcb, tcb.sndNxt, fresh, fin);
                 if (sent >= 0)
                 {
-                    advance(tcb, fresh, fresh == tcb.unsent() && tcb.finQueued);
+                    advance(tcb, fresh, fin);
                 }
             }
             else
@@ -2457,8 +2463,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         else if (now - tcb.lastReceivedPs >= keepIdlePs(tcb))
         {
             // tcp_keepalive_timer: TCP_USER_TIMEOUT, counted from the last segment received, replaces TCP_KEEPCNT.
-            if (tcb.userTimeoutMs > 0 ? tcb.keepaliveProbes > 0 &&
-                now - tcb.lastReceivedPs >= tcb.userTimeoutMs * Time.MS : tcb.keepaliveProbes >= keepCount(tcb))
+            if (tcb.userTimeoutMs > 0 ? tcb.keepaliveProbes > 0 && userTimeoutPassed(tcb, tcb.lastReceivedPs) :
+                tcb.keepaliveProbes >= keepCount(tcb))
             {
                 // No answer to the probes: reset and ETIMEDOUT (tcp_send_active_reset, tcp_write_err).
                 sendActiveReset(socket, tcb);
