@@ -134,6 +134,15 @@ abstract class DescriptorRing implements DmaClient
         return Math.min(unfetched(), Math.min(nic.config.descriptorPrefetch(), count() - fetchPosition));
     }
 
+    /**
+     * Whether the cache's consumer cannot go on without descriptors not fetched yet: then a fetch takes what fits
+     * instead of waiting for room for a whole burst, which might only come once the consumer goes on.
+     */
+    boolean starved()
+    {
+        return false;
+    }
+
     private boolean canFetch()
     {
         if (!enabled || halted || fetchBusy || !fetchAllowed() || !nic.dmaAllowed())
@@ -141,7 +150,8 @@ abstract class DescriptorRing implements DmaClient
             return false;
         }
         final int burst = burst();
-        return burst > 0 && burst <= cacheFree();
+        final int free = cacheFree();
+        return burst > 0 && (burst <= free || free > 0 && starved());
     }
 
     private void issueFetch()
@@ -150,7 +160,7 @@ abstract class DescriptorRing implements DmaClient
         {
             return;
         }
-        final int n = burst();
+        final int n = Math.min(burst(), cacheFree());
         nic.stats.add(tx ? Counters.TDFETCH : Counters.RDFETCH, n);
         fetchBusy = true;
         fetchCount = n;

@@ -253,6 +253,17 @@ final class TxEngine implements DmaClient
                     }
                     return;
                 }
+                if (ready == Long.MAX_VALUE)
+                {
+                    if (cachedSpan(queue) >= queue.cacheEntries)
+                    {
+                        // Returns only in silicon mode, with the packet's rest to drop as its descriptors come.
+                        refuseFrameSpan(queue);
+                        continue;
+                    }
+                    // The fetch may now take what fits instead of a whole burst (TxQueue.starved).
+                    queue.kick(nic.config.fetchIssueCycles());
+                }
                 earliest = Math.min(earliest, ready);
                 continue;
             }
@@ -646,6 +657,65 @@ final class TxEngine implements DmaClient
                 return now;
             }
         }
+    }
+
+    /**
+     * How many cached descriptors queue q's next TSO frame spans when they do not hold all its payload, or -1 when
+     * they do (or no frame is being cut). When the span reaches the cache's size the frame can never be cut: every
+     * cached descriptor is one of it and none retires before it is read (the i40e bounds the descriptors per segment
+     * alike and stops the queue; its driver linearizes such packets, {@code i40e_chk_linearize}).
+     */
+    private int cachedSpan(final TxQueue queue)
+    {
+        final int q = queue.queue;
+        if (tsoState[q] != TSO_SEGMENTING || tsoEop[q])
+        {
+            return -1;
+        }
+        int have = tsoLeft[q];
+        int span = have > 0 ? 1 : 0;
+        for (int ahead = 0; have < tsoMss[q] && queue.readyAtAhead(ahead) != Long.MAX_VALUE; ahead++)
+        {
+            final long fields = queue.fieldsAhead(ahead);
+            have += TxDescriptor.length(fields);
+            span++;
+            if ((TxDescriptor.cmd(fields) & TxDescriptor.CMD_EOP) != 0)
+            {
+                return -1;
+            }
+        }
+        return have >= tsoMss[q] ? -1 : span;
+    }
+
+    /** Whether queue q's TSO frame waits for descriptors that are not fetched yet. */
+    boolean waitsForDescriptors(final TxQueue queue)
+    {
+        return cachedSpan(queue) >= 0;
+    }
+
+    /**
+     * A TSO frame that outgrows the descriptor cache is TX_TSO_INVALID; in silicon mode the packet's frames cut so far
+     * have gone, its rest is dropped (TXDROPS counts the packet at its EOP) and the queue goes on.
+     */
+    private void refuseFrameSpan(final TxQueue queue)
+    {
+        final int q = queue.queue;
+        final int entry = tsoEntry[q];
+        nic.errors.descriptor(NicErrors.TX_TSO_INVALID, queue, tsoIndex[q], "length",
+            TxDescriptor.length(queue.fields(entry)), "frame " + tsoFrame[q] + "'s " + tsoMss[q] +
+            " bytes of payload span more descriptors than the queue's descriptor cache holds (" + queue.cacheEntries +
+            "): the descriptors one frame spans must be cached together (datasheet §4.3)");
+        if (tsoLeft[q] > 0)
+        {
+            tsoLeft[q] = 0;
+            issuedAll[q][entry] = true;
+            if (reads[q][entry] == 0)
+            {
+                queue.dataDone(entry);
+            }
+        }
+        tsoState[q] = TSO_DROPPING;
+        wake(nic.sim.now());
     }
 
     /**

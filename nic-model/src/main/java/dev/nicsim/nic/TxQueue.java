@@ -68,6 +68,13 @@ final class TxQueue extends DescriptorRing
         filled++;
     }
 
+    /** A TSO frame spans more descriptors than are cached (datasheet §4.3). */
+    @Override
+    boolean starved()
+    {
+        return nic.txEngine.waitsForDescriptors(this);
+    }
+
     @Override
     void fetched(final long ready)
     {

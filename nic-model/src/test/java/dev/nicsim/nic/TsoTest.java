@@ -38,7 +38,6 @@ class TsoTest
     private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int HEADER = 14 + 20 + 32;
     private static final int PAYLOAD = 64_000;
-    private static final int PIECE = 16_384;
     private static final int PSEUDO = 0x0A00 + 0x0001 + 0x0A00 + 0x0002 + 6;
 
     /* The packet handed over: TCP header length (timestamps, the rest NOPs), payload, MSS and flags. */
@@ -48,6 +47,8 @@ class TsoTest
     private int flags = 0x80 | 0x10 | 0x08 | 0x01;
     private int sourcePort = 40000;
     private int queue;
+    /* Bytes per descriptor of the chain (the built-in drivers' 16 KiB). */
+    private int piece = 16_384;
 
     private final Simulator sim = new Simulator();
     private final EthernetLink link = new EthernetLink(sim,
@@ -82,7 +83,7 @@ class TsoTest
         return 14 + 20 + tcpHeader;
     }
 
-    /** Writes the packet into {@code buffer} and its descriptor chain (16 KiB pieces) into {@code ring}; returns n. */
+    /** Writes the packet into {@code buffer} and its descriptor chain ({@link #piece}s) into {@code ring}; returns n. */
     private int handOver(final TestHost host, final DmaBuffer ring, final DmaBuffer buffer)
     {
         return handOver(host, ring, buffer, header());
@@ -133,9 +134,9 @@ class TsoTest
         }
         final int total = header() + payloadBytes;
         int n = 0;
-        for (int at = 0; at < total; at += PIECE, n++)
+        for (int at = 0; at < total; at += piece, n++)
         {
-            final int length = Math.min(PIECE, total - at);
+            final int length = Math.min(piece, total - at);
             final int cmd = TxDescriptor.CMD_IFCS | (at + length == total ? TxDescriptor.CMD_EOP | TxDescriptor.CMD_RS :
                 0);
             final long fields = n == 0 ? TxDescriptor.tsoFields(length, cmd, headerLength, mss) :
@@ -290,6 +291,52 @@ class TsoTest
         assertEquals(TxDescriptor.STA_DD, TxDescriptor.status(host.memory.segment(),
             ring.offset() + 16L * (descriptors - 1)), "the refused packet's descriptors are completed");
         assertEquals(descriptors + 1, host.read(QueueRegisters.tx(0, QueueRegisters.HEAD)));
+    }
+
+    /**
+     * 200-byte descriptors, MSS 1448: frames 0 and 1 span 8 descriptors, frame 2 spans 9 (it starts with the last 38
+     * bytes of one). A cache of fewer entries can never hold a frame's descriptors together. Strict mode names the
+     * frame and the rule; silicon mode sends the frames before it, drops the rest and the frame behind the packet still
+     * goes. A cache of 9 cuts the whole packet, though its prefetch of 4 leaves room for less than a burst while a
+     * frame waits.
+     */
+    @ParameterizedTest(name = "descriptor cache {0}, mode {1}: frame {2} refused")
+    @CsvSource({"4, STRICT, 0", "4, SILICON, 0", "8, STRICT, 2", "8, SILICON, 2", "9, STRICT, -1"})
+    void shouldRefuseAFrameSpanningMoreDescriptorsThanTheCacheHolds(final int cacheEntries, final MisuseMode mode,
+        final int refused)
+    {
+        piece = 200;
+        payloadBytes = 3 * mss;
+        final TestHost host = host(NicConfig.builder().tso(true).descriptorCacheEntries(cacheEntries)
+            .descriptorPrefetch(4).misuseMode(mode).build());
+        final DmaBuffer ring = host.mapped(16 * 32, 128, "ring");
+        final DmaBuffer buffer = host.mapped(header() + payloadBytes, 64, "packet");
+        final int descriptors = handOver(host, ring, buffer, header(), 6, 1);
+        final byte[] packet = host.memory.segment().asSlice(buffer.offset(), header() + payloadBytes)
+            .toArray(ValueLayout.JAVA_BYTE);
+        if (refused < 0)
+        {
+            sim.run(sim.now() + Time.us(50));
+            assertFrames(packet, wire.subList(0, 3));
+            assertEquals(4, wire.size());
+            return;
+        }
+        if (mode == MisuseMode.STRICT)
+        {
+            final NicMisuseException error = assertThrows(NicMisuseException.class, () -> sim.run(sim.now() +
+                Time.us(50)));
+            assertTrue(error.getMessage().contains("TX_TSO_INVALID at ") && error.getMessage().contains("frame " +
+                refused + "'s 1448 bytes of payload span more descriptors than the queue's descriptor cache holds (" +
+                cacheEntries + ")"), error.getMessage());
+            return;
+        }
+        sim.run(sim.now() + Time.us(50));
+        assertEquals(1, host.nic.counter(Counters.MISUSE));
+        assertEquals(1, host.nic.counter(Counters.TXDROPS), "the packet's rest counts as one dropped frame");
+        assertEquals(refused + 1, wire.size(), "the frames cut before, then the frame after the packet");
+        assertEquals(60, wire.get(refused).length);
+        assertEquals(descriptors + 1, host.read(QueueRegisters.tx(0, QueueRegisters.HEAD)),
+            "the refused packet's descriptors are completed, the queue went on");
     }
 
     @Test

@@ -59,7 +59,8 @@ public final class NicErrors
         "every RETA entry names an RX queue the device has",
         "a TSO packet (CMD.TSE on its first descriptor) is a TCP/IPv4 packet whose Ethernet, IPv4 and TCP headers " +
             "take exactly CSS bytes inside the first descriptor, with an MSS (the special field) of 1 or more that " +
-            "keeps every frame within MAX_FRAME - 4 bytes, on a device that offers TSO (FEATURES.TSO)"};
+            "keeps every frame within MAX_FRAME - 4 bytes, on a device that offers TSO (FEATURES.TSO), and no frame's " +
+            "payload spans more descriptors than the queue's descriptor cache holds"};
 
     private NicErrors()
     {
