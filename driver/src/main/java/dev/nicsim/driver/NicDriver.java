@@ -73,6 +73,8 @@ public final class NicDriver implements DeviceDriver
     private final Event[] rxIrq;
     private final Event[] txIrq;
     private final Event otherIrq;
+    /* Whether queue q's last poll used its whole budget (the stack may hold GRO packets over to the next). */
+    private final boolean[] budgetSpent;
 
     private FrameReceiver receiver;
     private boolean up;
@@ -137,6 +139,7 @@ public final class NicDriver implements DeviceDriver
         this.poll = new Event[pairs];
         this.rxIrq = new Event[pairs];
         this.txIrq = new Event[pairs];
+        this.budgetSpent = new boolean[pairs];
         this.rxVector = new MsiVector[pairs];
         this.txVector = new MsiVector[pairs];
         this.tx = new TxRing[pairs];
@@ -555,10 +558,18 @@ public final class NicDriver implements DeviceDriver
         begin(q, CpuUse.DRIVER);
         polls++;
         final int done = rx[q].poll(receiver, config.napiBudget(), cpu, cpu.costs().driverRxPs());
-        if (done > 0 && receiver != null)
+        if (receiver != null)
         {
-            receiver.receiveBatchDone(q);
+            if (done == config.napiBudget())
+            {
+                receiver.receiveBudgetSpent(q);
+            }
+            else if (done > 0 || budgetSpent[q])
+            {
+                receiver.receiveBatchDone(q);
+            }
         }
+        budgetSpent[q] = done == config.napiBudget();
         if (done < config.napiBudget())
         {
             if (moderation != null)

@@ -35,6 +35,17 @@ public interface FrameReceiver
         receiveBatchDone();
     }
 
+    /**
+     * The end of a NAPI poll of RX queue {@code rxQueue} that used its whole budget, so that another poll follows at
+     * once; the next poll that does not is followed by {@link #receiveBatchDone(int)}, whether it found frames or not.
+     * Linux then sends up only the GRO packets begun before the current jiffy ({@code __napi_poll}'s
+     * {@code gro_flush_normal(&n->gro, HZ >= 1000)}). By default the same as any batch's end.
+     */
+    default void receiveBudgetSpent(final int rxQueue)
+    {
+        receiveBatchDone(rxQueue);
+    }
+
     /** Transmit slots have been freed after the device said {@link NetDevice#NO_SLOT}. */
     void txSpaceAvailable();
 

@@ -7,8 +7,11 @@ import dev.nicsim.stack.wire.EthernetFrame;
 import dev.nicsim.stack.wire.Ipv4Packet;
 import dev.nicsim.stack.wire.TcpSegment;
 
+import dev.nicsim.hw.sim.Time;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.function.LongSupplier;
 
 /**
  * Generic receive offload for TCP/IPv4, as Linux's NAPI does it ({@code net/core/gro.c}, {@code tcp_gro_receive},
@@ -33,7 +36,11 @@ import java.lang.foreign.MemorySegment;
  *   up at once); a packet that would pass 64 KiB is flushed first.</li>
  *   <li>a flow falls in one of {@value #BUCKETS} buckets by its hash, each holding at most
  *   {@value #FLOWS_PER_BUCKET} flows ({@code GRO_HASH_BUCKETS}, {@code MAX_GRO_SKBS}); the bucket's oldest goes up
- *   to make room; everything held goes up at the end of the poll ({@code napi_gro_flush}).</li>
+ *   to make room;</li>
+ *   <li>everything held goes up at the end of a poll that did not use its whole budget ({@code napi_complete_done});
+ *   after one that did, another poll follows at once and only packets begun before the current jiffy go up
+ *   ({@code __napi_poll}'s {@code gro_flush_normal(&n->gro, HZ >= 1000)}, HZ 1000 as Debian's kernels), so under
+ *   load a packet grows across polls.</li>
  * </ul>
  * The merged packet has its IP total length and both checksums rewritten, so the layers above check it as they check
  * any packet; TCP acknowledges it as Linux does a GRO packet of several segments (at once).
@@ -50,6 +57,8 @@ final class Gro
     static final int FLOWS = BUCKETS * FLOWS_PER_BUCKET;
     /** Largest merged IP packet (Linux's {@code GRO_LEGACY_MAX_SIZE}: 64 KiB, an IP total length fits 16 bits). */
     static final int MAX_PACKET = 65_535;
+    /** A jiffy at HZ 1000 (CONFIG_HZ_1000, Debian's and this machine's kernel). */
+    static final long JIFFY_PS = Time.MS;
 
     private static final int IP_HEADER = Ipv4Packet.HEADER_LENGTH;
     private static final int ETH = EthernetFrame.HEADER_LENGTH;
@@ -79,6 +88,7 @@ final class Gro
 
     private final Deliver up;
     private final long localMac;
+    private final LongSupplier clock;
     /* Per held flow (struct of arrays): the merged frame (Ethernet header on) and what identifies and continues it. */
     private final MemorySegment[] buffer = new MemorySegment[FLOWS];
     private final boolean[] held = new boolean[FLOWS];
@@ -93,17 +103,23 @@ final class Gro
     /** Whether the flow's segments all carry the first one's IPv4 ID ({@code NAPI_GRO_CB(p)->ip_fixedid}). */
     private final boolean[] fixedId = new boolean[FLOWS];
     private final long[] age = new long[FLOWS];
+    /** The jiffy in which each held packet was begun ({@code NAPI_GRO_CB(skb)->age}). */
+    private final long[] jiffy = new long[FLOWS];
     /* Each held flow's bucket, and the flows each bucket holds. */
     private final int[] flowBucket = new int[FLOWS];
     private final int[] bucketHeld = new int[BUCKETS];
-    private long clock;
+    private int heldCount;
+    /* The flow found last: a poll's frames mostly belong to the flow of the one before. */
+    private int lastFound;
+    private long holds;
     private long merged;
     private long packets;
 
-    Gro(final Deliver up, final long localMac)
+    Gro(final Deliver up, final long localMac, final LongSupplier clock)
     {
         this.up = up;
         this.localMac = localMac;
+        this.clock = clock;
     }
 
     /** Frames that joined a held packet (each saved one pass through IP and TCP). */
@@ -178,9 +194,22 @@ final class Gro
      */
     void flushAll()
     {
-        for (int flow = 0; flow < FLOWS; flow++)
+        for (int flow = 0; flow < FLOWS && heldCount > 0; flow++)
         {
             if (held[flow])
+            {
+                flush(flow);
+            }
+        }
+    }
+
+    /** The end of a poll that used its whole budget: only packets begun before the current jiffy go up. */
+    void flushOld()
+    {
+        final long now = clock.getAsLong() / JIFFY_PS;
+        for (int flow = 0; flow < FLOWS && heldCount > 0; flow++)
+        {
+            if (held[flow] && jiffy[flow] != now)
             {
                 flush(flow);
             }
@@ -236,10 +265,19 @@ final class Gro
 
     private int find(final long flowAddresses, final int flowPorts)
     {
+        if (heldCount == 0)
+        {
+            return NOT_HELD;
+        }
+        if (held[lastFound] && addresses[lastFound] == flowAddresses && ports[lastFound] == flowPorts)
+        {
+            return lastFound;
+        }
         for (int flow = 0; flow < FLOWS; flow++)
         {
             if (held[flow] && addresses[flow] == flowAddresses && ports[flow] == flowPorts)
             {
+                lastFound = flow;
                 return flow;
             }
         }
@@ -357,6 +395,9 @@ final class Gro
         }
         MemorySegment.copy(memory, offset, buffer[flow], 0, frameLength);
         held[flow] = true;
+        heldCount++;
+        lastFound = flow;
+        jiffy[flow] = clock.getAsLong() / JIFFY_PS;
         addresses[flow] = flowAddresses;
         ports[flow] = flowPorts;
         headerLength[flow] = tcpHeader;
@@ -365,7 +406,7 @@ final class Gro
         payloadSum[flow] = sum;
         segments[flow] = 1;
         fixedId[flow] = false;
-        age[flow] = clock++;
+        age[flow] = holds++;
         nextSequence[flow] = Bytes.i32(memory, offset + ETH + IP_HEADER + TcpSegment.SEQUENCE) + payload;
     }
 
@@ -373,6 +414,7 @@ final class Gro
     private void flush(final int flow)
     {
         held[flow] = false;
+        heldCount--;
         bucketHeld[flowBucket[flow]]--;
         final MemorySegment packet = buffer[flow];
         final int ipLength = length[flow] - ETH;
@@ -398,7 +440,7 @@ final class Gro
 
     private void flushFlowOf(final MemorySegment memory, final long offset, final int frameLength)
     {
-        if (frameLength < ETH + IP_HEADER + TcpSegment.HEADER_LENGTH ||
+        if (heldCount == 0 || frameLength < ETH + IP_HEADER + TcpSegment.HEADER_LENGTH ||
             Bytes.u16(memory, offset + EthernetFrame.TYPE) != EthernetFrame.TYPE_IPV4 ||
             Bytes.u8(memory, offset + ETH + Ipv4Packet.PROTOCOL) != Ipv4Packet.PROTOCOL_TCP ||
             (Bytes.u8(memory, offset + ETH + Ipv4Packet.VERSION_IHL) & 0x0F) != 5)

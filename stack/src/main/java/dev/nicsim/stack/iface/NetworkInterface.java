@@ -61,7 +61,8 @@ public final class NetworkInterface implements FrameReceiver, Transmitter
         this.loopback = loopback;
         this.arp = loopback ? null : new ArpCache(stack, ipv4, this);
         this.linkUp = device.linkUp();
-        this.gro = stack.config().gro() && !loopback ? new Gro(this::up, device.macAddress()) : null;
+        this.gro = stack.config().gro() && !loopback ? new Gro(this::up, device.macAddress(), stack.sim()::now) :
+            null;
     }
 
     public String name()
@@ -210,6 +211,18 @@ public final class NetworkInterface implements FrameReceiver, Transmitter
         if (gro != null)
         {
             gro.flushAll();
+        }
+        stack.flushTransmit();
+        stack.exitSoftirq();
+    }
+
+    @Override
+    public void receiveBudgetSpent(final int rxQueue)
+    {
+        stack.enterSoftirq();
+        if (gro != null)
+        {
+            gro.flushOld();
         }
         stack.flushTransmit();
         stack.exitSoftirq();

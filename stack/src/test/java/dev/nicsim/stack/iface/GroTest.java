@@ -29,7 +29,9 @@ class GroTest
     private int window = 512;
     private int sourcePort = 40000;
     private final List<String> up = new ArrayList<>();
-    private final Gro gro = new Gro(this::deliver, US);
+    /* Simulated time, for the jiffy a packet is begun in. */
+    private long now = 5 * Gro.JIFFY_PS + 1;
+    private final Gro gro = new Gro(this::deliver, US, () -> now);
 
     /* What went up: payload bytes, first sequence number, flags, and "invalid" when a length or checksum is wrong. */
     private void deliver(final MemorySegment memory, final long offset, final int length, final int raw)
@@ -227,5 +229,39 @@ class GroTest
             4 * MSS + "@1000/16"), up, "bad TCP and IPv4 header checksums go up as they came (tcp4_gro_receive, " +
             "inet_gro_receive); the flow's packet goes on merging");
         assertEquals(3, gro.merged());
+    }
+
+    /**
+     * At the end of a poll that used its budget, a packet begun in the current jiffy stays held and grows in the next
+     * poll; one begun in an earlier jiffy goes up (__napi_poll's gro_flush_normal(&n->gro, HZ >= 1000)).
+     */
+    @Test
+    void aPollThatUsedItsBudgetKeepsPacketsOfTheCurrentJiffyHeld()
+    {
+        segment(40000, 0);
+        segment(40001, 0);
+        now += Gro.JIFFY_PS - 2;
+        gro.flushOld();
+        assertEquals(List.of(), up, "both packets were begun in this jiffy");
+
+        segment(40001, 1);
+        now += 1;
+        segment(40000, 1);
+        gro.flushOld();
+        assertEquals(List.of(2 * MSS + "@1000/16", 2 * MSS + "@1000/16"), up,
+            "the next jiffy: the packets that grew across the poll go up, merged");
+
+        segment(40002, 0);
+        gro.flushAll();
+        assertEquals(3, up.size(), "a poll under budget sends up everything");
+        assertEquals(2, gro.merged());
+    }
+
+    /* Segment k of the flow from {@code port}, with the flow's own IPv4 IDs. */
+    private void segment(final int port, final int k)
+    {
+        sourcePort = port;
+        ipId = port + k;
+        receive(1000 + k * MSS, MSS, TcpSegment.ACK, 5);
     }
 }

@@ -37,4 +37,18 @@ class GroTest
         assertEquals(on.wire().tcpPayloadBytes(), on.applicationBytes(),
             "the applications receive exactly the TCP payload the wire carried");
     }
+
+    /**
+     * A NAPI budget of one frame: every poll uses its whole budget, so Linux keeps the packet of the current jiffy held
+     * from poll to poll (__napi_poll's gro_flush_normal(&n->gro, HZ >= 1000)); flushing at every poll's end merged
+     * nothing.
+     */
+    @Test
+    void packetsGrowAcrossPollsThatUseTheirWholeBudget()
+    {
+        final PerfResult result = PerfRunTest.run(PerfTest.TCP_STREAM, "stack.gro=true", "driver.napi_budget=1");
+        assertTrue(result.counters().get("B.stack.gro_merged") > result.counters().get("B.nic.gprc") / 2,
+            "merged " + result.counters().get("B.stack.gro_merged") + " of " + result.counters().get("B.nic.gprc"));
+        assertEquals(result.wire().tcpPayloadBytes(), result.applicationBytes());
+    }
 }
