@@ -11,6 +11,8 @@ import dev.nicsim.tools.workload.perf.PerfTest;
 import dev.nicsim.tools.workload.perf.TrafficPattern;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -134,6 +136,27 @@ class PerfRunTest
             .withWarmup(WARMUP_S).withMessage(1).withSamples(10));
         assertTrue(udp.bytes() > 0, "bytes delivered in the window: " + udp.bytes());
         assertTrue(udp.cpu().get(0).busy() > 0.99, "the sender keeps A's core busy " + udp.cpu().get(0).busy());
+    }
+
+    /**
+     * Thirty-two flows of 1-byte send()s on A's one core: each socket takes data faster than the core can give it, so
+     * a sender that looped until EAGAIN kept the core for milliseconds, the ACKs' interrupts waiting behind it, and
+     * the first flows to connect took the core in turn while the others carried nothing in the window.
+     */
+    @Test
+    void tcpSendersThatSaturateTheirCoreShareItWithEachOtherAndTheReceivePath()
+    {
+        final PerfResult result = run(PerfOptions.defaults(PerfTest.TCP_STREAM).withFlows(32).withMessage(1)
+            .withDuration(WINDOW_S).withWarmup(WARMUP_S).withSamples(1));
+
+        assertTrue(result.goodputGbps() > 0, "goodput " + result.goodputGbps());
+        assertEquals(32, result.connectionBytes().length, "connections accepted");
+        for (final long bytes : result.connectionBytes())
+        {
+            assertTrue(bytes > 0, "every flow carries data in the window: " + Arrays.toString(
+                result.connectionBytes()));
+        }
+        assertTrue(result.cpu().get(0).busy() > 0.99, "the senders keep A's core busy " + result.cpu().get(0).busy());
     }
 
     @Test
