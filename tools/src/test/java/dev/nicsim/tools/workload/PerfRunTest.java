@@ -1,5 +1,6 @@
 package dev.nicsim.tools.workload;
 
+import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.tools.config.Settings;
 import dev.nicsim.tools.config.TestbedParameters;
 import dev.nicsim.tools.report.Json;
@@ -157,6 +158,28 @@ class PerfRunTest
                 result.connectionBytes()));
         }
         assertTrue(result.cpu().get(0).busy() > 0.99, "the senders keep A's core busy " + result.cpu().get(0).busy());
+    }
+
+    /**
+     * Sixteen flows on two cores at 100 Gb/s: the ACKs of many flows land on one of A's cores, whose NAPI polls then
+     * come back one after another. Senders that gave way to every one of them had 8 % of that core for their send()s
+     * (and their flows a fraction of the others' bytes); sharing it as ksoftirqd and a task do leaves them about a
+     * quarter on each core, as when they looped until their sockets were full.
+     */
+    @Test
+    void sendersShareACoreBusyWithSoftirqWorkEvenly()
+    {
+        final PerfResult result = run(PerfOptions.defaults(PerfTest.TCP_STREAM).withFlows(16).withDuration(0.001)
+            .withWarmup(0.001).withSamples(1), "link.rate_gbps=100", "host.cores=2", "nic.queues=2",
+            "driver.queues=2");
+
+        for (int core = 0; core < 2; core++)
+        {
+            final double sending = result.cpu().get(0).byCore().get(core).get(CpuUse.SYSCALL);
+            assertTrue(sending > 0.15, "A's core " + core + " spends " + sending + " on the senders' calls");
+        }
+        assertTrue(result.jainFairness() > 0.95, "Jain " + result.jainFairness() + " over " + Arrays.toString(
+            result.connectionBytes()));
     }
 
     @Test
