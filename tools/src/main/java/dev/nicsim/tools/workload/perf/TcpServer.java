@@ -141,7 +141,7 @@ final class TcpServer implements ReadinessHandler
         posix.setCore(core[fd]);
         if (posix.send(fd, process.sendBuffer, messageBytes, 0) >= 0)
         {
-            process.runQueue(core[fd]).wake(senders[fd]);
+            process.runQueue(core[fd]).wake(sender(fd));
         }
         else if (posix.errno() == Errno.EAGAIN)
         {
