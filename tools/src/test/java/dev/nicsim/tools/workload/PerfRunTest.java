@@ -141,8 +141,9 @@ class PerfRunTest
 
     /**
      * Thirty-two flows of 1-byte send()s on A's one core: each socket takes data faster than the core can give it, so
-     * a sender that looped until EAGAIN kept the core for milliseconds, the ACKs' interrupts waiting behind it, and
-     * the first flows to connect took the core in turn while the others carried nothing in the window.
+     * a sender that looped until EAGAIN kept the core for milliseconds, the ACKs' interrupts waiting behind it. In
+     * this window one flow then carried all the data, 27 carried none and 4 had not connected (A 99.8 % in system
+     * calls, B 2 % busy).
      */
     @Test
     void tcpSendersThatSaturateTheirCoreShareItWithEachOtherAndTheReceivePath()
