@@ -8,7 +8,8 @@ import dev.nicsim.tools.testbed.Host;
  * A process a perf run starts on a host, pinned to one of its cores, in which the host's clients placed on that core
  * run, and on core 0 its servers (netperf forks; here programs on one core share a descriptor table, which changes
  * nothing they measure). Its memory holds the buffers its programs send from and receive into, and scratch room for
- * getsockopt.
+ * getsockopt. Its senders take turns on their core through the host's run queue for that core, shared with the other
+ * processes there.
  */
 final class HostProcess
 {
@@ -19,19 +20,28 @@ final class HostProcess
     final Posix posix;
     final long sendBuffer;
     final long receiveBuffer;
+    /* The host's run queues, one per core. */
+    private final CoreRunQueue[] runQueues;
     /* getsockopt(SO_ERROR)'s value and length. */
     private final long optionValue;
     private final long optionLength;
 
-    HostProcess(final Host host, final int core, final int largestSend)
+    HostProcess(final Host host, final CoreRunQueue[] runQueues, final int core, final int largestSend)
     {
         this.host = host;
+        this.runQueues = runQueues;
         this.posix = host.newProcess();
         posix.setCore(core);
         this.sendBuffer = posix.memory().allocate(largestSend);
         this.receiveBuffer = posix.memory().allocate(RECEIVE_BYTES);
         this.optionValue = posix.memory().allocate(4);
         this.optionLength = posix.memory().allocate(4);
+    }
+
+    /** The run queue of the host's core {@code core}. */
+    CoreRunQueue runQueue(final int core)
+    {
+        return runQueues[core];
     }
 
     /** A sockaddr_in for {@code address}:{@code port} in this process's memory. */

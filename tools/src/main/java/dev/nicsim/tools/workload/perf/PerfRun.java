@@ -2,6 +2,7 @@ package dev.nicsim.tools.workload.perf;
 
 import dev.nicsim.hw.eth.EthernetLink;
 import dev.nicsim.hw.host.CpuUse;
+import dev.nicsim.hw.host.HostCpu;
 import dev.nicsim.hw.sim.Simulator;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.stack.context.Errno;
@@ -51,6 +52,8 @@ public final class PerfRun
     private final List<TcpClient> tcpClients = new ArrayList<>();
     private final List<TcpServer> tcpServers = new ArrayList<>();
     private final List<UdpClient> udpClients = new ArrayList<>();
+    /* Per host, per core: the run queue its senders share. */
+    private final CoreRunQueue[][] runQueues;
 
     private PerfRun(final Settings settings, final PerfOptions options)
     {
@@ -59,6 +62,16 @@ public final class PerfRun
         this.network = Network.build(settings, options.hosts());
         this.sim = network.sim();
         this.meter = new PerfMeter(sim);
+        this.runQueues = new CoreRunQueue[options.hosts()][];
+        for (int h = 0; h < runQueues.length; h++)
+        {
+            final HostCpu cpu = network.hosts().get(h).cpu();
+            runQueues[h] = new CoreRunQueue[cpu.cores()];
+            for (int core = 0; core < cpu.cores(); core++)
+            {
+                runQueues[h][core] = new CoreRunQueue(sim, cpu, core);
+            }
+        }
         final boolean switched = network.fabric() != null;
         for (final EthernetLink link : network.links())
         {
@@ -149,7 +162,7 @@ public final class PerfRun
     {
         if (processes[host][core] == null)
         {
-            processes[host][core] = new HostProcess(network.hosts().get(host), core, largestSend);
+            processes[host][core] = new HostProcess(network.hosts().get(host), runQueues[host], core, largestSend);
         }
         return processes[host][core];
     }

@@ -38,6 +38,9 @@ final class TcpClient implements ReadinessHandler
     private final int responseBytes;
     private final int connection;
     private final Event retry;
+    /* TCP_STREAM: the sender's turns on its core. */
+    private final CoreRunQueue runQueue;
+    private final CoreRunQueue.Task sender;
     private int fd = -1;
     private boolean connected;
     private boolean stopped;
@@ -59,6 +62,8 @@ final class TcpClient implements ReadinessHandler
         this.responseBytes = options.responseBytes();
         this.connection = test == PerfTest.TCP_MAERTS ? meter.newConnection() : -1;
         this.retry = new Event(name + ".retry", Component.TIMER, this::open);
+        this.runQueue = process.runQueue(posix.core());
+        this.sender = new CoreRunQueue.Task(this::sendBulk);
     }
 
     /** Opens the flow's connection. */
@@ -120,7 +125,7 @@ final class TcpClient implements ReadinessHandler
         }
         switch (test)
         {
-            case TCP_STREAM -> sendBulk();
+            case TCP_STREAM -> runQueue.wake(sender);
             case TCP_MAERTS -> receiveBulk();
             default -> transact();
         }
@@ -131,29 +136,34 @@ final class TcpClient implements ReadinessHandler
         connected = true;
         switch (test)
         {
-            case TCP_STREAM -> sendBulk();
+            case TCP_STREAM -> runQueue.wake(sender);
             case TCP_MAERTS -> receiveBulk();
             default -> request();
         }
     }
 
-    /* TCP_STREAM: send until the socket's buffer is full, then wait until it has room. */
+    /*
+     * TCP_STREAM: one send() per turn on the core while the socket takes data (interrupts and the other senders on
+     * the core go between two), then sleep until it has room.
+     */
     private void sendBulk()
     {
         if (stopped)
         {
             return;
         }
-        while (posix.send(fd, process.sendBuffer, messageBytes, 0) >= 0)
+        if (posix.send(fd, process.sendBuffer, messageBytes, 0) >= 0)
         {
-            // each send() hands the stack what its buffer takes; the loop ends at EAGAIN
+            runQueue.wake(sender);
         }
-        if (posix.errno() != Errno.EAGAIN)
+        else if (posix.errno() == Errno.EAGAIN)
+        {
+            posix.watch(fd, POLLOUT, this);
+        }
+        else
         {
             failed();
-            return;
         }
-        posix.watch(fd, POLLOUT, this);
     }
 
     /* TCP_MAERTS: take everything the server has sent. */

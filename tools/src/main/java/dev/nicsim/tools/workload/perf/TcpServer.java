@@ -38,6 +38,8 @@ final class TcpServer implements ReadinessHandler
     private final int[] responseLeft = new int[MAX_FDS];
     /* The core each connection's thread runs on: the n-th accepted on core n mod cores (netserver's children). */
     private final int[] core = new int[MAX_FDS];
+    /* TCP_MAERTS: each descriptor's sender, made when the descriptor is first used and kept for its reuse. */
+    private final CoreRunQueue.Task[] senders = new CoreRunQueue.Task[MAX_FDS];
     private int accepted;
     private int listener = -1;
     private boolean stopped;
@@ -81,9 +83,18 @@ final class TcpServer implements ReadinessHandler
         switch (test)
         {
             case TCP_STREAM -> receiveBulk(fd);
-            case TCP_MAERTS -> sendBulk(fd);
+            case TCP_MAERTS -> process.runQueue(core[fd]).wake(sender(fd));
             default -> answer(fd);
         }
+    }
+
+    private CoreRunQueue.Task sender(final int fd)
+    {
+        if (senders[fd] == null)
+        {
+            senders[fd] = new CoreRunQueue.Task(() -> sendBulk(fd));
+        }
+        return senders[fd];
     }
 
     private void acceptAll()
@@ -120,22 +131,26 @@ final class TcpServer implements ReadinessHandler
         finish(fd, received);
     }
 
+    /* TCP_MAERTS: one send() per turn on the connection's core while the socket takes data, then sleep. */
     private void sendBulk(final int fd)
     {
         if (stopped)
         {
             return;
         }
-        while (posix.send(fd, process.sendBuffer, messageBytes, 0) >= 0)
+        posix.setCore(core[fd]);
+        if (posix.send(fd, process.sendBuffer, messageBytes, 0) >= 0)
         {
-            // until the socket's buffer is full (EAGAIN)
+            process.runQueue(core[fd]).wake(sender(fd));
         }
-        if (posix.errno() != Errno.EAGAIN)
+        else if (posix.errno() == Errno.EAGAIN)
+        {
+            posix.watch(fd, POLLOUT, this);
+        }
+        else
         {
             finish(fd, -1);
-            return;
         }
-        posix.watch(fd, POLLOUT, this);
     }
 
     /* Receives requests and sends a response for each one complete; a client's close ends the connection. */

@@ -36,12 +36,13 @@ final class UdpClient implements ReadinessHandler
     private final int messageBytes;
     private final int requestBytes;
     private final long intervalPs;
+    /* UDP_STREAM: the sender's turns on its core, and the tick that wakes it when its next datagram is due. */
+    private final CoreRunQueue runQueue;
+    private final CoreRunQueue.Task sender;
     private final Event tick;
     private int fd;
     private boolean stopped;
     private long nextSendAt;
-    /** The time this sender last let work waiting for its core go first, so that it yields once per time. */
-    private long yieldedAt = -1;
     private long transactionStart;
 
     UdpClient(final PerfTest test, final HostProcess process, final Simulator sim, final PerfMeter meter,
@@ -56,8 +57,10 @@ final class UdpClient implements ReadinessHandler
         this.messageBytes = options.messageBytes();
         this.requestBytes = options.requestBytes();
         this.intervalPs = intervalPs;
+        this.runQueue = process.runQueue(posix.core());
+        this.sender = new CoreRunQueue.Task(this::sendNext);
         this.tick = new Event(name + (test == PerfTest.UDP_STREAM ? ".send" : ".timeout"), Component.TIMER,
-            test == PerfTest.UDP_STREAM ? this::sendNext : this::requestLost);
+            test == PerfTest.UDP_STREAM ? () -> runQueue.wake(sender) : this::requestLost);
     }
 
     void start()
@@ -66,7 +69,7 @@ final class UdpClient implements ReadinessHandler
         nextSendAt = sim.now();
         if (test == PerfTest.UDP_STREAM)
         {
-            sendNext();
+            runQueue.wake(sender);
         }
         else
         {
@@ -86,20 +89,6 @@ final class UdpClient implements ReadinessHandler
         {
             return;
         }
-        // A sender that would find its core busy runs when the core frees instead, behind what is already waiting
-        // there: an interrupt handler waits for a busy core the same way, and a sender that queued ahead of it each
-        // time (its next datagram is always due before the core frees when the CPU is the bottleneck) would keep it
-        // off the core for ever. Linux preempts the sender for the interrupt; the receive path then still runs.
-        // A sender whose core frees just now (a CPU-bound sender's next datagram is due the moment its last send()
-        // ends) yields once too: an interrupt handler that found the core busy is due at the same time but was
-        // scheduled after this tick, and would otherwise be put behind the sender again at every send.
-        final long free = process.host.cpu().busyUntil(posix.core());
-        if (free > sim.now() || free == sim.now() && yieldedAt != free)
-        {
-            yieldedAt = free;
-            sim.schedule(tick, free);
-            return;
-        }
         if (posix.sendto(fd, process.sendBuffer, messageBytes, 0, server, SOCKADDR_IN_SIZE) >= 0)
         {
             meter.datagramSent();
@@ -114,7 +103,14 @@ final class UdpClient implements ReadinessHandler
             return;
         }
         nextSendAt = Math.max(nextSendAt + intervalPs, sim.now());
-        sim.schedule(tick, nextSendAt);
+        if (nextSendAt > sim.now())
+        {
+            sim.schedule(tick, nextSendAt);
+        }
+        else
+        {
+            runQueue.wake(sender);
+        }
     }
 
     private void request()
