@@ -224,6 +224,19 @@ static struct sockaddr_in address(const char *ip, int port)
     return a;
 }
 
+/*
+ * CUBIC, the congestion control nicsim models (StackConfig's default, Linux's default): a new namespace takes the
+ * host's default (tcp_congestion_control is inherited from the initial namespace), which may be another (BBR), and its
+ * recovery differs (no ssthresh reduction, its own pacing). An accepted socket inherits the listener's.
+ */
+static void cubic(int fd)
+{
+    if (setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, "cubic", strlen("cubic")) != 0) {
+        perror("TCP_CONGESTION cubic");
+        exit(2);
+    }
+}
+
 static void call(char *op, char *argument, char *value)
 {
     char text[160];
@@ -239,6 +252,7 @@ static void call(char *op, char *argument, char *value)
         }
     } else if (strcmp(op, "listen") == 0) {
         listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        cubic(listener);
         int one = 1;
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
         struct sockaddr_in a = address("10.0.0.1", sut_port);
@@ -249,6 +263,7 @@ static void call(char *op, char *argument, char *value)
         result(text, 0);
     } else if (strcmp(op, "connect") == 0) {
         sock = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        cubic(sock);
         struct sockaddr_in a = address("10.0.0.2", peer_port);
         result(text, connect(sock, (struct sockaddr *) &a, sizeof a));
     } else if (strcmp(op, "accept") == 0) {
