@@ -166,6 +166,8 @@ public final class CDriver implements DeviceDriver
     private final Vector[] vectors = new Vector[64];
     /* The NAPI poll of each RX queue: queue 0's runs ops->poll for a driver of one queue pair. */
     private final Event[] poll = new Event[QueueRegisters.MAX_QUEUES];
+    /* Whether each RX queue's last poll returned its whole budget (see endPoll). */
+    private final boolean[] budgetSpent = new boolean[QueueRegisters.MAX_QUEUES];
     private final Event timer;
     private final List<String> log = new ArrayList<>();
 
@@ -173,6 +175,10 @@ public final class CDriver implements DeviceDriver
     private FrameReceiver receiver;
     private boolean probed;
     private boolean up;
+    /* The RX queue whose poll is running, or -1, and what that poll has done so far (see endBatch). */
+    private int polling = -1;
+    private int polledFrames;
+    private boolean batchEnded;
     private boolean linkUp;
     private long mac;
     private int mtu;
@@ -432,11 +438,19 @@ public final class CDriver implements DeviceDriver
         begin(q, CpuUse.DRIVER);
         final int budget = config.napiBudget();
         final int done;
+        polling = q;
+        polledFrames = 0;
+        batchEnded = false;
         try
         {
             done = library.pollQueue.equals(MemorySegment.NULL) ?
                 (int) INT_OF_PTR_INT.invokeExact(library.poll, priv, budget) :
                 (int) INT_OF_PTR_2INT.invokeExact(library.pollQueue, priv, q, budget);
+            if (!batchEnded && budgetSpent[q])
+            {
+                endBatch(q); // a poll after a full one ends the batch even when it found nothing
+            }
+            budgetSpent[q] = done >= budget;
         }
         catch (final Throwable e)
         {
@@ -444,6 +458,7 @@ public final class CDriver implements DeviceDriver
         }
         finally
         {
+            polling = -1;
             cpu.end();
         }
         rethrowFailure();
@@ -1086,6 +1101,10 @@ public final class CDriver implements DeviceDriver
                 return;
             }
             cpu.charge(cpu.costs().driverRxPs());
+            if (queue == polling)
+            {
+                polledFrames++;
+            }
             if (receiver != null)
             {
                 receiver.receiveFrame(hostMemory, memory.offset(bus), length, rawChecksum & 0xFFFF, queue);
@@ -1108,6 +1127,11 @@ public final class CDriver implements DeviceDriver
 
     private void rxDoneQueue(final int queue)
     {
+        if (queue == polling)
+        {
+            endBatch(queue);
+            return;
+        }
         if (failure != null || receiver == null)
         {
             return;
@@ -1115,6 +1139,35 @@ public final class CDriver implements DeviceDriver
         try
         {
             receiver.receiveBatchDone(queue);
+        }
+        catch (final RuntimeException e)
+        {
+            fail(e);
+        }
+    }
+
+    /**
+     * The end of RX queue q's batch inside its poll, told to the stack as the Java driver tells it. Linux keeps the GRO
+     * packets of the current jiffy held when the poll used its whole budget (another follows at once,
+     * {@code __napi_poll}); the C driver does not say which kind of end it is, but its frames so far do.
+     */
+    private void endBatch(final int q)
+    {
+        batchEnded = true;
+        if (failure != null || receiver == null)
+        {
+            return;
+        }
+        try
+        {
+            if (polledFrames >= config.napiBudget())
+            {
+                receiver.receiveBudgetSpent(q);
+            }
+            else
+            {
+                receiver.receiveBatchDone(q);
+            }
         }
         catch (final RuntimeException e)
         {
