@@ -1,10 +1,7 @@
 package dev.nicsim.tools.cdriver;
 
-import dev.nicsim.tools.config.Settings;
-import dev.nicsim.tools.config.TestbedParameters;
 import dev.nicsim.tools.workload.perf.PerfOptions;
 import dev.nicsim.tools.workload.perf.PerfResult;
-import dev.nicsim.tools.workload.perf.PerfRun;
 import dev.nicsim.tools.workload.perf.PerfTest;
 import org.junit.jupiter.api.Test;
 
@@ -36,13 +33,8 @@ class CDriverCoresTest
 
     private static PerfResult run(final String driver)
     {
-        final Settings settings = TestbedParameters.defaults();
-        for (final String assignment : new String[] {"host.driver=" + driver, "host.cores=2", "nic.queues=2",
-            "driver.queues=2"})
-        {
-            settings.assign(assignment);
-        }
-        return PerfRun.run(settings, PerfOptions.defaults(PerfTest.TCP_STREAM).withFlows(4).withDuration(0.0005)
-            .withWarmup(0.0005).withSamples(1), (simulated, total) -> { });
+        return CDrivers.perf(PerfOptions.defaults(PerfTest.TCP_STREAM).withFlows(4).withDuration(0.0005)
+            .withWarmup(0.0005).withSamples(1), "host.driver=" + driver, "host.cores=2", "nic.queues=2",
+            "driver.queues=2");
     }
 }

@@ -1,10 +1,7 @@
 package dev.nicsim.tools.cdriver;
 
-import dev.nicsim.tools.config.Settings;
-import dev.nicsim.tools.config.TestbedParameters;
 import dev.nicsim.tools.workload.perf.PerfOptions;
 import dev.nicsim.tools.workload.perf.PerfResult;
-import dev.nicsim.tools.workload.perf.PerfRun;
 import dev.nicsim.tools.workload.perf.PerfTest;
 import org.junit.jupiter.api.Test;
 
@@ -40,13 +37,7 @@ class CDriverGroTest
 
     private static PerfResult run(final String driver)
     {
-        final Settings settings = TestbedParameters.defaults();
-        for (final String assignment : new String[] {"host.driver=" + driver, "stack.gro=true", "nic.tso=true",
-            "driver.napi_budget=1"})
-        {
-            settings.assign(assignment);
-        }
-        return PerfRun.run(settings, PerfOptions.defaults(PerfTest.TCP_STREAM).withDuration(0.001).withWarmup(0.001)
-            .withSamples(1), (simulated, total) -> { });
+        return CDrivers.perf(PerfOptions.defaults(PerfTest.TCP_STREAM).withDuration(0.001).withWarmup(0.001)
+            .withSamples(1), "host.driver=" + driver, "stack.gro=true", "nic.tso=true", "driver.napi_budget=1");
     }
 }

@@ -5,6 +5,12 @@ import dev.nicsim.driver.DriverContext;
 import dev.nicsim.driver.DriverFactory;
 import dev.nicsim.hw.testsupport.ExternalTool;
 
+import dev.nicsim.tools.config.Settings;
+import dev.nicsim.tools.config.TestbedParameters;
+import dev.nicsim.tools.workload.perf.PerfOptions;
+import dev.nicsim.tools.workload.perf.PerfResult;
+import dev.nicsim.tools.workload.perf.PerfRun;
+
 import java.nio.file.Files;
 import java.util.function.Function;
 
@@ -28,5 +34,16 @@ final class CDrivers
     {
         final String spec = spec(name);
         return context -> DriverFactory.create(spec, context);
+    }
+
+    /** A perf run on the default testbed with these {@code key=value} settings, as {@code nicsim perf --set}. */
+    static PerfResult perf(final PerfOptions options, final String... assignments)
+    {
+        final Settings settings = TestbedParameters.defaults();
+        for (final String assignment : assignments)
+        {
+            settings.assign(assignment);
+        }
+        return PerfRun.run(settings, options, (simulated, total) -> { });
     }
 }
