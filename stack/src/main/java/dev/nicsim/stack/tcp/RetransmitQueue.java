@@ -192,6 +192,40 @@ final class RetransmitQueue
         return NONE;
     }
 
+    /**
+     * Where a go-back at {@code seq} resumes: past the SACKed records from there on (at most to {@code limit}), or
+     * {@code seq} itself when what holds it is not SACKed.
+     */
+    int pastSacked(final Tcb tcb, final int seq, final int limit)
+    {
+        int resume = seq;
+        for (int record = tcb.sentHead; record != NONE && Tcb.before(resume, limit); record = next[record])
+        {
+            if (Tcb.after(end[record], resume))
+            {
+                if (!is(record, SACKED) || Tcb.after(start[record], resume))
+                {
+                    break;
+                }
+                resume = end[record];
+            }
+        }
+        return Tcb.after(resume, limit) ? limit : resume;
+    }
+
+    /** The start of the first SACKed record after {@code seq}, or {@code limit} when none starts before it. */
+    int nextSacked(final Tcb tcb, final int seq, final int limit)
+    {
+        for (int record = tcb.sentHead; record != NONE && Tcb.before(start[record], limit); record = next[record])
+        {
+            if (is(record, SACKED) && Tcb.after(start[record], seq))
+            {
+                return start[record];
+            }
+        }
+        return limit;
+    }
+
     /** Marks every record not SACKed lost (tcp_timeout_mark_lost): the retransmission timer ran out. */
     void markAllLost(final Tcb tcb)
     {

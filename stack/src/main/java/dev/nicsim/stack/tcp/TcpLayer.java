@@ -914,11 +914,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             challengeAck(socket, tcb);
             return DropReason.TCP_CHALLENGED;
         }
+        // Linux's tcp_ack_is_dubious, judged before the ACK changes the state: out of Open (SACKed data out, or
+        // recovery), or SACKing something now (added below). Only such an ACK runs loss detection.
+        final boolean dubious = tcb.sackedBytes > 0 || tcb.inRecovery;
         // RFC 2018 / RFC 8985: the scoreboard takes the ACK and the SACK blocks first (Linux's tcp_sacktag_write_queue
         // and tcp_clean_rtx_queue), so that loss detection below sees this ACK's deliveries.
-        // Linux's tcp_ack_is_dubious, judged before the ACK changes the state: out of Open (SACKed data out, or
-        // recovery), or SACKing something now. Only such an ACK runs loss detection.
-        final boolean dubious = tcb.sackedBytes > 0 || tcb.inRecovery;
         final long sackRttPs = tcb.sackOk ? scoreboard(seg, tcb) : -1;
         final boolean advanced = Tcb.after(seg.ack, tcb.sndUna);
         if (advanced)
@@ -1980,10 +1980,25 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             final int unsent = tcb.unsent();
             if (unsent > 0 && !tcb.finSent)
             {
+                // What may go in one piece: all of it, but in a timeout's go-back on a SACK connection SACKed data is
+                // stepped over, as Linux's Loss state resends only what is marked lost (tcp_xmit_retransmit_queue).
+                int sendable = unsent;
+                if (tcb.sackOk && Tcb.before(tcb.sndNxt, tcb.sndMax))
+                {
+                    final int dataEnd = tcb.sndNxt + unsent;
+                    final int resume = sentQueue.pastSacked(tcb, tcb.sndNxt, dataEnd);
+                    if (resume != tcb.sndNxt)
+                    {
+                        tcb.sndNxt = resume;
+                        continue;
+                    }
+                    sendable = sentQueue.nextSacked(tcb, tcb.sndNxt, dataEnd) - tcb.sndNxt;
+                }
                 final int inFlight = tcb.sndNxt - tcb.sndUna;
                 // The peer's window bounds what is outstanding; cwnd what the network holds (RFC 6675 pipe: SACKed
-                // and lost data are out of it), except in a timeout's go-back, where SND.NXT restarted at SND.UNA.
-                final int network = tcb.sndNxt == tcb.sndMax ? pipe(tcb) : inFlight;
+                // and lost data are out of it; in a go-back, what was resent). Without SACK in a go-back, SND.NXT
+                // restarted at SND.UNA, and what lies between is what was resent.
+                final int network = tcb.sackOk || tcb.sndNxt == tcb.sndMax ? pipe(tcb) : inFlight;
                 final int room = Math.min(tcb.sndWnd - inFlight, tcb.cwnd - network);
                 if (room <= 0)
                 {
@@ -1997,7 +2012,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                 if (tsoPayload > mss && mss == tcb.sendMss)
                 {
                     // TSO: whole MSS-sized frames' worth in one segment, or the tail of what there is to send.
-                    int large = Math.min(unsent, Math.min(tsoPayload, room));
+                    int large = Math.min(sendable, Math.min(tsoPayload, room));
                     if (large < unsent)
                     {
                         large -= large % mss;
@@ -2009,9 +2024,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                         continue;
                     }
                 }
-                final int length = Math.min(unsent, Math.min(mss, room));
+                final int length = Math.min(sendable, Math.min(mss, room));
                 final boolean last = length == unsent;
-                if (length < mss && !tcb.noDelay && !tcb.finQueued && inFlight > 0 &&
+                // A piece cut short by SACKed data is a retransmission: Nagle does not hold it.
+                if (length < mss && sendable == unsent && !tcb.noDelay && !tcb.finQueued && inFlight > 0 &&
                     Tcb.after(tcb.smallSegmentEnd, tcb.sndUna) && !Tcb.after(tcb.smallSegmentEnd, tcb.sndNxt))
                 {
                     // Nagle (RFC 896) with Minshall's refinement, as Linux's tcp_nagle_check: hold a small segment
