@@ -30,7 +30,7 @@ final class InboundSegment
     int destination;
     int sourcePort;
     int destinationPort;
-    /** Bytes this ACK newly acknowledged or SACKed on a SACK connection (Linux's newly_acked_sacked), from the scoreboard. */
+    /** Bytes this ACK newly acknowledged or SACKed on a SACK connection (Linux's newly_acked_sacked). */
     int deliveredBytes;
 
     /** Reads what processing uses from the validated {@link #header} at {@code offset} in {@code memory}. */

@@ -98,7 +98,10 @@ final class Rack
         tcb.reorderingSeen = true;
     }
 
-    /** Whether a segment sent at {@code t1} ending at {@code seq1} went after one sent at {@code t2} ending at {@code seq2}. */
+    /**
+     * Whether a segment sent at {@code t1} ending at {@code seq1} went after one sent at {@code t2} ending at
+     * {@code seq2} (tcp_skb_sent_after: the later end breaks a tie).
+     */
     private static boolean sentAfter(final long t1, final int seq1, final long t2, final int seq2)
     {
         return t1 > t2 || t1 == t2 && Tcb.after(seq1, seq2);
