@@ -1,5 +1,6 @@
 package dev.nicsim.stack;
 
+import dev.nicsim.hw.eth.FrameStage;
 import dev.nicsim.hw.sim.Time;
 import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.posix.Posix;
@@ -75,7 +76,8 @@ class TcpRecoveryTest
             }
         });
         // Of 20 full segments the second is lost: B keeps the 18 behind it, answering each with a duplicate ACK
-        // that carries a SACK block; the third duplicate makes A resend the lost one, which fills the gap.
+        // that carries a SACK block; once three segments are SACKed RACK takes the second for lost (RFC 8985 §6.2,
+        // no reordering window then) and A resends it, which fills the gap.
         hosts.loseDataSegmentsToB(2);
         final long start = hosts.sim.now();
         send(20 * 1448);
@@ -88,6 +90,53 @@ class TcpRecoveryTest
         final Tcb tcb = ((TcpSocket) pa.socketOf(client)).tcb;
         assertEquals(tcb.sndMax, tcb.sndUna);
         assertTrue(!tcb.inRecovery, "recovery ended with the full ACK");
+    }
+
+    @Test
+    void aLostRetransmissionIsFoundByRackARoundTripLaterNotByTheTimeout()
+    {
+        connect();
+        // The second of 20 full segments is lost, and so is its first retransmission. The retransmission goes in
+        // recovery, and new data goes after it; once B SACKs that, RACK knows the retransmission should have arrived
+        // and takes it for lost too (RFC 8985 §6.2): it goes a third time about a round trip later, long before the
+        // 200 ms RTO.
+        final int[] copies = new int[1];
+        final int[] secondSeq = new int[1];
+        hosts.pair.link().b().addReceiveFault(new FrameStage()
+        {
+            private boolean seenFirst;
+
+            @Override
+            public void receiveFrame(final MemorySegment frame, final long offset, final int length)
+            {
+                if (TwoHosts.isTcpData(frame, offset))
+                {
+                    final int seq = Bytes.i32(frame, offset + 14 + 20 + 4);
+                    if (!seenFirst)
+                    {
+                        seenFirst = true;
+                        secondSeq[0] = seq + 1448;
+                    }
+                    if (seq == secondSeq[0] && copies[0]++ < 2)
+                    {
+                        return;
+                    }
+                }
+                forward(frame, offset, length);
+            }
+        });
+        final long start = hosts.sim.now();
+        send(20 * 1448);
+        receive(20 * 1448);
+        final long elapsed = hosts.sim.now() - start;
+        assertEquals(3, copies[0], "the segment went three times");
+        assertTrue(elapsed < 5 * Time.MS, () -> "no retransmission timeout: " + Time.format(elapsed));
+        assertEquals(0, hosts.a.stats().timeoutRetransmissions);
+        assertEquals(2, hosts.a.stats().retransmissions, "only the lost segment is sent again");
+        assertEquals(2, hosts.a.stats().rackLosses, "RACK found both losses");
+        final Tcb tcb = ((TcpSocket) pa.socketOf(client)).tcb;
+        assertEquals(tcb.sndMax, tcb.sndUna);
+        assertFalse(tcb.inRecovery, "recovery ended with the full ACK");
     }
 
     @Test
@@ -116,10 +165,11 @@ class TcpRecoveryTest
     void aFinBeyondAGapIsTakenWhenTheGapFills()
     {
         connect();
-        // 3000 bytes and the FIN leave as 1448, 1448 and 104+FIN; the first is lost. B holds the other two (only
-        // two duplicate ACKs: no fast retransmit). Two SRTT and 2 ms after the last ACK the tail loss probe resends
-        // 104+FIN (RFC 8985, Linux's default), B's duplicate ACK of it makes A resend the first at once, and the
-        // stream ends after it: without the probe this took the 200 ms RTO.
+        // 3000 bytes and the FIN leave as 1448, 1448 and 104+FIN; the first is lost. B holds the other two and SACKs
+        // them: RACK (RFC 8985 §6) sees a segment sent after the first delivered, and gives the first a reordering
+        // window (a quarter of the minimum RTT) to arrive; its timer, that plus 2 ms in whole jiffies, fires 3 ms on
+        // and the first goes again (Linux's tcp_rack_reo_timeout; no tail loss probe with SACKed data out). The
+        // stream ends after it: before RACK a probe took 2 SRTT + 2 ms, and without either the 200 ms RTO.
         hosts.loseDataSegmentsToB(1);
         send(3000);
         assertEquals(0, pa.shutdown(client, SocketConstants.SHUT_WR));
@@ -128,9 +178,11 @@ class TcpRecoveryTest
         final long in = pb.memory().allocate(16);
         assertEquals(0, pb.recv(server, in, 16, 0), "end of stream once the gap is filled");
         final long elapsed = hosts.sim.now() - start;
-        assertTrue(elapsed > 2 * Time.MS && elapsed < 3 * Time.MS, () -> "a probe 2 SRTT + 2 ms on: " +
+        assertTrue(elapsed > 3 * Time.MS && elapsed < 4 * Time.MS, () -> "RACK's timer 3 ms on: " +
             Time.format(elapsed));
-        assertEquals(1, hosts.a.stats().lossProbes);
+        assertEquals(0, hosts.a.stats().lossProbes);
+        assertEquals(1, hosts.a.stats().rackLosses);
+        assertEquals(1, hosts.a.stats().fastRetransmissions);
         assertEquals(0, hosts.a.stats().timeoutRetransmissions);
         assertEquals(TcpState.CLOSE_WAIT, ((TcpSocket) pb.socketOf(server)).tcb.state);
     }

@@ -25,6 +25,8 @@ public final class StackStats
     public long timeoutRetransmissions;
     /** Tail loss probes sent (RFC 8985 §7; Linux's TCPLossProbes), new data or a segment again. */
     public long lossProbes;
+    /** Segments RACK took for lost (RFC 8985 §6.2; Linux counts them in TCPLostRetransmit and lost_out). */
+    public long rackLosses;
     public long resetsSent;
     public long resetsReceived;
     public long challengeAcks;

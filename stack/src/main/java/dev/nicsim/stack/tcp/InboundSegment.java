@@ -30,6 +30,8 @@ final class InboundSegment
     int destination;
     int sourcePort;
     int destinationPort;
+    /** Bytes this ACK newly acknowledged or SACKed on a SACK connection (Linux's newly_acked_sacked). */
+    int deliveredBytes;
 
     /** Reads what processing uses from the validated {@link #header} at {@code offset} in {@code memory}. */
     void unpack(final MemorySegment memory, final long offset, final int source, final int destination)

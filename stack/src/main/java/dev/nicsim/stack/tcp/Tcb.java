@@ -82,6 +82,40 @@ public final class Tcb extends SynOptions
     public int probeBackoff;
     /** Bytes acknowledged in congestion avoidance towards the next one-segment increase (Linux's snd_cwnd_cnt). */
     public int cwndCount;
+    /*
+     * The SACK scoreboard (RFC 2018, RFC 6675): this connection's records in the layer's RetransmitQueue, from
+     * SND.UNA, and the bytes they hold SACKed, lost and retransmitted (Linux's sacked_out, lost_out, retrans_out).
+     * Kept on SACK connections only.
+     */
+    public int sentHead = RetransmitQueue.NONE;
+    public int sentTail = RetransmitQueue.NONE;
+    public int sackedBytes;
+    public int lostBytes;
+    public int retransmittedBytes;
+    /** The right edge of the highest SACK block taken (Linux's fack), for reordering detection. */
+    public int highestSacked;
+    /*
+     * RACK (RFC 8985 §6): the send time and end of the most recently sent segment delivered (ACKed or SACKed), the
+     * RTT that delivery measured, and whether a delivery moved them since loss detection last ran.
+     */
+    public long rackSentPs;
+    /** The send time of the last segment recorded: the next is at least 1 ps later (TcpLayer.sendStamp). */
+    public long lastSentStamp;
+    public int rackEndSeq;
+    public long rackRttPs;
+    public boolean rackAdvanced;
+    /** The smallest RTT sample (Linux's min_rtt; its 5-minute window is not modelled), 0 before any. */
+    public long minRttPs;
+    /** Reordering was seen (Linux's reord_seen): RACK keeps its reordering window in recovery. */
+    public boolean reorderingSeen;
+    /** Reordering degree in segments (Linux's tp->reordering, tcp_reordering 3 to start). */
+    public int reordering = TcpLayer.INITIAL_REORDERING;
+    /** The retransmission timer is armed as RACK's reordering timer (Linux's ICSK_TIME_REO_TIMEOUT). */
+    public boolean reorderTimerArmed;
+    /* PRR (RFC 6937) in recovery on a SACK connection, in segments: cwnd when it began, delivered and sent since. */
+    public int priorCwnd;
+    public int prrDelivered;
+    public int prrOut;
     /** Fast recovery (RFC 6582 NewReno): on until everything sent before it started is acknowledged. */
     public boolean inRecovery;
     public int recoveryPoint;
@@ -123,14 +157,17 @@ public final class Tcb extends SynOptions
     public int keepaliveProbes;
     public long lastReceivedPs;
 
+    /** The layer's store of segments in flight, where this connection's scoreboard lives. */
+    final RetransmitQueue sentQueue;
     public final Event retransmitTimer;
     public final Event delayedAckTimer;
     public final Event keepaliveTimer;
     /** TIME_WAIT expiry, or the orphaned FIN_WAIT_2 timeout. */
     public final Event closeTimer;
 
-    public Tcb(final TcpLayer layer)
+    public Tcb(final TcpLayer layer, final RetransmitQueue sentQueue)
     {
+        this.sentQueue = sentQueue;
         retransmitTimer = new Event("tcp.retransmit", Component.TIMER, () -> layer.retransmitTimeout(this));
         delayedAckTimer = new Event("tcp.delayed-ack", Component.TIMER, () -> layer.delayedAckTimeout(this));
         keepaliveTimer = new Event("tcp.keepalive", Component.TIMER, () -> layer.keepaliveTimeout(this));
@@ -173,6 +210,20 @@ public final class Tcb extends SynOptions
         cwnd = 0;
         ssthresh = 0;
         dupAcks = 0;
+        sentQueue.clear(this);
+        highestSacked = 0;
+        rackSentPs = 0;
+        lastSentStamp = 0;
+        rackEndSeq = 0;
+        rackRttPs = 0;
+        rackAdvanced = false;
+        minRttPs = 0;
+        reorderingSeen = false;
+        reordering = TcpLayer.INITIAL_REORDERING;
+        reorderTimerArmed = false;
+        priorCwnd = 0;
+        prrDelivered = 0;
+        prrOut = 0;
         inRecovery = false;
         recoveryPoint = 0;
         cubicWMax = 0;

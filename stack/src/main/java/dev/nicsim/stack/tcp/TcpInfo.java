@@ -10,8 +10,9 @@ import java.lang.foreign.ValueLayout;
 /**
  * getsockopt(TCP_INFO): Linux's {@code struct tcp_info} (include/uapi/linux/tcp.h) as {@code tcp_get_info} fills it,
  * for the fields nicsim has; the others stay 0. A listener reports only its state, cwnd, reordering and its queue
- * (the accept queue's length in {@code unacked}), as Linux's does. {@code ca_state} is Open or Recovery: nicsim has
- * no Disorder, CWR or Loss state.
+ * (the accept queue's length in {@code unacked}), as Linux's does. {@code ca_state} is Open, Disorder (SACKed or
+ * retransmitted data out) or Recovery: nicsim has no CWR or Loss state. {@code sacked}, {@code lost} and
+ * {@code retrans} count the SACK scoreboard's segments (0 without SACK), {@code reordering} the degree RACK keeps.
  *
  * <pre>
  *   0  u8 state, ca_state, retransmits, probes, backoff, options, wscale (snd:4 | rcv:4 << 4), flags
@@ -32,9 +33,9 @@ public final class TcpInfo
     private static final int DEFAULT_MSS = 536;
     /** TCP_INFINITE_SSTHRESH. */
     private static final int INFINITE_SSTHRESH = 0x7FFF_FFFF;
-    /** Linux's default tcp_reordering. */
-    private static final int REORDERING = 3;
-    /** tcpi_ca_state TCP_CA_Recovery (include/net/tcp.h): fast recovery after three duplicate ACKs. */
+    /** tcpi_ca_state TCP_CA_Disorder (include/net/tcp.h): SACKed or retransmitted data in flight. */
+    private static final int CA_DISORDER = 1;
+    /** tcpi_ca_state TCP_CA_Recovery: fast recovery (three duplicate ACKs, or a loss RACK found). */
     private static final int CA_RECOVERY = 3;
     private static final int OPTION_TIMESTAMPS = 1;
     private static final int OPTION_SACK = 2;
@@ -67,13 +68,14 @@ public final class TcpInfo
         out.set(ValueLayout.JAVA_BYTE, 0, (byte) LINUX_STATE[tcb.state.ordinal()]);
         putInt(out, 80, tcb.cwnd > 0 && tcb.sendMss > 0 ? tcb.cwnd / tcb.sendMss
             : NewReno.INITIAL_WINDOW_SEGMENTS);
-        putInt(out, 88, REORDERING);
+        putInt(out, 88, tcb.reordering);
         if (tcb.state == TcpState.LISTEN)
         {
             putInt(out, 24, socket.listenQueue.acceptCount());
             return;
         }
-        out.set(ValueLayout.JAVA_BYTE, 1, (byte) (tcb.inRecovery ? CA_RECOVERY : 0));
+        out.set(ValueLayout.JAVA_BYTE, 1, (byte) (tcb.inRecovery ? CA_RECOVERY :
+            tcb.sackedBytes > 0 || tcb.retransmittedBytes > 0 ? CA_DISORDER : 0));
         out.set(ValueLayout.JAVA_BYTE, 2, (byte) Math.min(tcb.retransmits, 255));
         out.set(ValueLayout.JAVA_BYTE, 4, (byte) Math.min(tcb.retransmits, 255));
         out.set(ValueLayout.JAVA_BYTE, 5, (byte) ((tcb.timestampsOk ? OPTION_TIMESTAMPS : 0) |
@@ -88,6 +90,12 @@ public final class TcpInfo
         putInt(out, 16, sendMss(tcb));
         putInt(out, 24, tcb.sndMax - tcb.sndUna > 0 ? (tcb.sndMax - tcb.sndUna + tcb.sendMss - 1) /
             Math.max(1, tcb.sendMss) : 0);
+        if (tcb.sackOk && tcb.sendMss > 0)
+        {
+            putInt(out, 28, tcb.sentQueue.segments(tcb, RetransmitQueue.SACKED, tcb.sendMss));
+            putInt(out, 32, tcb.sentQueue.segments(tcb, RetransmitQueue.LOST, tcb.sendMss));
+            putInt(out, 36, tcb.sentQueue.segments(tcb, RetransmitQueue.RETRANSMITTED, tcb.sendMss));
+        }
         putInt(out, 68, (int) (tcb.srttPs / Time.US));
         putInt(out, 72, (int) (tcb.rttvarPs / Time.US));
         putInt(out, 76, tcb.ssthresh == Integer.MAX_VALUE || tcb.ssthresh == 0 || tcb.sendMss == 0 ?

@@ -45,6 +45,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     public static final long TIMEOUT_MIN_PS = 2 * Time.MS;
     /** One jiffy of a kernel with HZ=1000 (the kernel the differentials run against): the shortest timer. */
     private static final long JIFFY_PS = Time.MS;
+    /** Linux's tcp_reordering: the reordering degree, in segments, a connection starts with. */
+    static final int INITIAL_REORDERING = 3;
+    /** Linux's tcp_max_reordering. */
+    static final int MAX_REORDERING = 300;
     /** RFC 9293 §3.7.1 MUST-15: the MSS to assume when the peer sends none. */
     public static final int DEFAULT_PEER_MSS = 536;
     /** Linux's {@code tcp_synack_retries}. */
@@ -74,6 +78,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private final ListenerTable listeners = new ListenerTable();
     private final PortTable ports = new PortTable();
     private final TcpSegment out = new TcpSegment();
+    /** Every SACK connection's segments in flight and their scoreboard marks. */
+    final RetransmitQueue sentQueue = new RetransmitQueue();
     private final SecretHash secret;
     private final CongestionControl congestion;
     private final EphemeralPorts ephemeral;
@@ -908,7 +914,14 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             challengeAck(socket, tcb);
             return DropReason.TCP_CHALLENGED;
         }
-        if (Tcb.after(seg.ack, tcb.sndUna))
+        // Linux's tcp_ack_is_dubious, judged before the ACK changes the state: out of Open (SACKed data out, or
+        // recovery), or SACKing something now (added below). Only such an ACK runs loss detection.
+        final boolean dubious = tcb.sackedBytes > 0 || tcb.inRecovery;
+        // RFC 2018 / RFC 8985: the scoreboard takes the ACK and the SACK blocks first (Linux's tcp_sacktag_write_queue
+        // and tcp_clean_rtx_queue), so that loss detection below sees this ACK's deliveries.
+        final long sackRttPs = tcb.sackOk ? scoreboard(seg, tcb) : -1;
+        final boolean advanced = Tcb.after(seg.ack, tcb.sndUna);
+        if (advanced)
         {
             int acked = seg.ack - tcb.sndUna;
             final boolean finAcked = tcb.finSent && Tcb.after(seg.ack, tcb.finSeq);
@@ -932,6 +945,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                 tcb.rttTiming = false;
                 rttSample(tcb, stack.sim().now() - tcb.rttStart);
             }
+            else if (sackRttPs >= 0)
+            {
+                rttSample(tcb, sackRttPs);
+            }
             tcb.retransmits = 0;
             tcb.retransStampPs = 0;
             tcb.dupAcks = 0;
@@ -939,12 +956,12 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             {
                 congestion.acked(tcb, acked, flightBefore);
             }
-            else if (Tcb.before(seg.ack, tcb.recoveryPoint))
+            else if (Tcb.before(seg.ack, tcb.recoveryPoint) && !tcb.sackOk)
             {
                 // RFC 6582 partial ACK: the next segment was lost too; resend it now rather than at the RTO.
                 retransmitFirst(socket, tcb);
             }
-            else
+            else if (!Tcb.before(seg.ack, tcb.recoveryPoint))
             {
                 tcb.inRecovery = false;
                 congestion.exitRecovery(tcb);
@@ -957,6 +974,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             {
                 stack.sim().cancel(tcb.retransmitTimer);
                 tcb.lossProbeArmed = false;
+                tcb.reorderTimerArmed = false;
             }
             else if (!scheduleLossProbe(tcb, tcb.rtoPs))
             {
@@ -972,7 +990,12 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                 }
             }
         }
-        else if (seg.ack == tcb.sndUna && seg.length == 0 && tcb.sndMax != tcb.sndUna &&
+        else if (sackRttPs >= 0 && !Tcb.before(seg.ack, tcb.sndUna))
+        {
+            // Linux's tcp_ack_update_rtt: an ACK that only SACKs takes its RTT from the oldest segment it SACKed.
+            rttSample(tcb, sackRttPs);
+        }
+        else if (!tcb.sackOk && seg.ack == tcb.sndUna && seg.length == 0 && tcb.sndMax != tcb.sndUna &&
             (seg.window << tcb.sndWscale) == tcb.sndWnd && !seg.has(TcpSegment.FIN))
         {
             // The third duplicate ACK; or, with a tail loss probe out, the probe's own duplicate ACK: the probe
@@ -990,7 +1013,265 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             tcb.sndWl1 = seg.seq;
             tcb.sndWl2 = seg.ack;
         }
+        if (tcb.sackOk)
+        {
+            sackRecovery(seg, socket, tcb, advanced, dubious || tcb.sackedBytes > 0);
+        }
         return MORE;
+    }
+
+    /**
+     * The ACK's effect on the scoreboard of a SACK connection: records it acknowledges leave (each a delivery for
+     * RACK, and reordering when one never sent again lies below what was SACKed), then its SACK blocks mark what they
+     * cover (tcp_sacktag_write_queue). Returns an RTT sample from the oldest segment newly SACKed that was sent once
+     * (Linux's sack_rtt_us), or -1.
+     */
+    private long scoreboard(final InboundSegment seg, final Tcb tcb)
+    {
+        final RetransmitQueue queue = sentQueue;
+        final long now = stack.sim().now();
+        seg.deliveredBytes = 0;
+        // Linux's prior_fack: the highest SACKed sequence, or SND.UNA with nothing SACKed.
+        final int fack = tcb.sackedBytes > 0 ? tcb.highestSacked : tcb.sndUna;
+        if (Tcb.after(seg.ack, tcb.sndUna) && !Tcb.after(seg.ack, tcb.sndMax))
+        {
+            int lowestFresh = fack;
+            for (int record = queue.head(tcb); record != RetransmitQueue.NONE &&
+                Tcb.before(queue.start(record), seg.ack); record = queue.head(tcb))
+            {
+                if (!queue.is(record, RetransmitQueue.SACKED))
+                {
+                    seg.deliveredBytes += (Tcb.after(queue.end(record), seg.ack) ? seg.ack : queue.end(record)) -
+                        queue.start(record);
+                    Rack.delivered(tcb, queue, record, now);
+                    if (!queue.is(record, RetransmitQueue.EVER_RETRANSMITTED) &&
+                        Tcb.before(queue.start(record), lowestFresh))
+                    {
+                        lowestFresh = queue.start(record);
+                    }
+                }
+                if (Tcb.after(queue.end(record), seg.ack))
+                {
+                    queue.trimHead(tcb, seg.ack);
+                    break;
+                }
+                queue.removeHead(tcb);
+            }
+            Rack.reordered(tcb, lowestFresh, fack);
+        }
+        final int una = Tcb.after(seg.ack, tcb.sndUna) ? seg.ack : tcb.sndUna;
+        final TcpSegment header = seg.header;
+        long oldestSackedPs = -1;
+        int lowestFresh = fack;
+        for (int i = 0; i < header.sackBlocks(); i++)
+        {
+            final int left = header.sackLeft(i);
+            final int right = header.sackRight(i);
+            if (i == 0 && RetransmitQueue.reportsDuplicate(header, seg.ack) ||
+                !RetransmitQueue.usableSackBlock(left, right, una, tcb.sndMax))
+            {
+                continue;
+            }
+            for (int record = queue.cut(tcb, left); record != RetransmitQueue.NONE &&
+                Tcb.before(queue.start(record), right); record = queue.next(record))
+            {
+                if (queue.is(record, RetransmitQueue.SACKED))
+                {
+                    continue;
+                }
+                if (Tcb.after(queue.end(record), right))
+                {
+                    queue.split(tcb, record, right);
+                }
+                if (!queue.is(record, RetransmitQueue.EVER_RETRANSMITTED))
+                {
+                    if (oldestSackedPs < 0 || queue.sentPs(record) < oldestSackedPs)
+                    {
+                        oldestSackedPs = queue.sentPs(record);
+                    }
+                    if (Tcb.before(queue.start(record), lowestFresh))
+                    {
+                        lowestFresh = queue.start(record);
+                    }
+                }
+                Rack.delivered(tcb, queue, record, now);
+                queue.markSacked(tcb, record);
+                seg.deliveredBytes += queue.end(record) - queue.start(record);
+                if (tcb.sackedBytes == queue.end(record) - queue.start(record) ||
+                    Tcb.after(queue.end(record), tcb.highestSacked))
+                {
+                    tcb.highestSacked = queue.end(record);
+                }
+            }
+        }
+        Rack.reordered(tcb, lowestFresh, fack);
+        return oldestSackedPs < 0 ? -1 : now - oldestSackedPs;
+    }
+
+    /**
+     * Loss recovery on a SACK connection (Linux's tcp_fastretrans_alert with RACK, tcp_recovery=1): RACK marks what
+     * is lost; a lost segment starts recovery, where PRR sets the window ACK by ACK and the segments marked lost go
+     * again. Not while a timeout's go-back resends everything anyway (Linux's Loss state).
+     */
+    private void sackRecovery(final InboundSegment seg, final TcpSocket socket, final Tcb tcb, final boolean advanced,
+        final boolean dubious)
+    {
+        if (Tcb.before(tcb.sndNxt, tcb.sndMax))
+        {
+            return;
+        }
+        final long markedBefore = stack.stats().rackLosses;
+        if (tcb.rackAdvanced && dubious)
+        {
+            tcb.rackAdvanced = false;
+            final long wait = Rack.detectLoss(tcb, sentQueue, stack.sim().now(), stack.stats());
+            if (wait > 0)
+            {
+                armReorderTimer(tcb, wait);
+            }
+        }
+        if (!tcb.inRecovery && sentQueue.firstToResend(tcb) != RetransmitQueue.NONE)
+        {
+            enterSackRecovery(tcb);
+        }
+        if (tcb.inRecovery)
+        {
+            proportionalRateReduction(tcb, seg.deliveredBytes, advanced && stack.stats().rackLosses == markedBefore);
+            retransmitLost(socket, tcb);
+        }
+    }
+
+    /**
+     * tcp_enter_recovery on a SACK connection: the congestion control sets ssthresh, while cwnd stays for PRR to
+     * bring down (RFC 6937 §3: RecoverFS and prr_delivered, prr_out start at 0); recovery lasts until everything
+     * sent so far is acknowledged.
+     */
+    private void enterSackRecovery(final Tcb tcb)
+    {
+        final int cwnd = tcb.cwnd;
+        congestion.enterRecovery(tcb);
+        tcb.cwnd = cwnd;
+        tcb.priorCwnd = cwnd;
+        tcb.prrDelivered = 0;
+        tcb.prrOut = 0;
+        tcb.tlpOutstanding = false;
+        tcb.inRecovery = true;
+        tcb.recoveryPoint = tcb.sndMax;
+    }
+
+    /**
+     * RFC 6937 proportional rate reduction, as Linux's tcp_cwnd_reduction, in segments: while more is in flight than
+     * ssthresh, send in proportion to what was delivered (ssthresh / prior cwnd of it); below, catch up to ssthresh
+     * by what was delivered, one more on an ACK that moved SND.UNA without a new loss (PRR-SSRB); always one segment
+     * on the first ACK (the fast retransmit). cwnd becomes what is in flight plus that.
+     */
+    private static void proportionalRateReduction(final Tcb tcb, final int deliveredBytes, final boolean unaOnly)
+    {
+        final int mss = tcb.sendMss;
+        final int delivered = (deliveredBytes + mss - 1) / mss;
+        if (delivered <= 0)
+        {
+            return;
+        }
+        tcb.prrDelivered += delivered;
+        final int inFlight = (pipe(tcb) + mss - 1) / mss;
+        final int ssthresh = tcb.ssthresh / mss;
+        final int priorCwnd = Math.max(tcb.priorCwnd / mss, 1);
+        final int delta = ssthresh - inFlight;
+        int send;
+        if (delta < 0)
+        {
+            send = (int) (((long) ssthresh * tcb.prrDelivered + priorCwnd - 1) / priorCwnd) - tcb.prrOut;
+        }
+        else
+        {
+            send = Math.max(tcb.prrDelivered - tcb.prrOut, delivered) + (unaOnly ? 1 : 0);
+            send = Math.min(delta, send);
+        }
+        send = Math.max(send, tcb.prrOut > 0 ? 0 : 1);
+        tcb.cwnd = (inFlight + send) * mss;
+    }
+
+    /** Resends the segments marked lost, oldest first, while the congestion window has room beside the pipe. */
+    private void retransmitLost(final TcpSocket socket, final Tcb tcb)
+    {
+        final RetransmitQueue queue = sentQueue;
+        final int mss = currentMss(tcb);
+        for (int record = queue.firstToResend(tcb); record != RetransmitQueue.NONE; record = queue.next(record))
+        {
+            if (!queue.is(record, RetransmitQueue.LOST) || queue.is(record, RetransmitQueue.RETRANSMITTED))
+            {
+                continue;
+            }
+            if (pipe(tcb) >= tcb.cwnd)
+            {
+                break;
+            }
+            final int from = queue.start(record);
+            final int fin = tcb.finSent && queue.end(record) == tcb.finSeq + 1 ? 1 : 0;
+            final int length = Math.min(queue.end(record) - fin - from, mss);
+            final boolean withFin = fin == 1 && from + length == tcb.finSeq;
+            if (sendData(socket, tcb, from, length, withFin) < 0)
+            {
+                break;
+            }
+            stack.stats().retransmissions++;
+            stack.stats().fastRetransmissions++;
+            tcb.rttTiming = false;
+            tcb.prrOut++;
+            final boolean head = record == queue.head(tcb);
+            queue.resent(tcb, from, from + length + (withFin ? 1 : 0), sendStamp(tcb));
+            if (head && !tcb.reorderTimerArmed)
+            {
+                // The head went again: its RTO runs from now (tcp_xmit_retransmit_queue's rearm).
+                armRto(tcb);
+            }
+        }
+    }
+
+    /**
+     * What the network holds of this connection's data (RFC 6675's pipe, Linux's tcp_packets_in_flight, in bytes):
+     * sent and not acknowledged, less what is SACKed or lost, plus the retransmissions in flight.
+     */
+    private static int pipe(final Tcb tcb)
+    {
+        return tcb.sndMax - tcb.sndUna - tcb.sackedBytes - tcb.lostBytes + tcb.retransmittedBytes;
+    }
+
+    /**
+     * RACK's reordering timer (tcp_rack_mark_lost): when the closest segment's wait is over, plus 2 ms
+     * (TCP_TIMEOUT_MIN) for the ACK that may still come, in whole jiffies and no later than the RTO.
+     */
+    private void armReorderTimer(final Tcb tcb, final long waitPs)
+    {
+        final long delay = Math.min((waitPs + TIMEOUT_MIN_PS + JIFFY_PS - 1) / JIFFY_PS * JIFFY_PS, tcb.rtoPs);
+        tcb.lossProbeArmed = false;
+        tcb.reorderTimerArmed = true;
+        stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + delay);
+    }
+
+    /**
+     * The reordering timer fired (tcp_rack_reo_timeout): what has waited long enough now is lost; recovery resends
+     * it, and the RTO is armed again, counted from when the first segment in flight was sent.
+     */
+    private void reorderTimeout(final TcpSocket socket, final Tcb tcb)
+    {
+        tcb.reorderTimerArmed = false;
+        Rack.detectLoss(tcb, sentQueue, stack.sim().now(), stack.stats());
+        if (!tcb.inRecovery && sentQueue.firstToResend(tcb) != RetransmitQueue.NONE)
+        {
+            // Recovery starts here, and PRR counts one segment delivered (the timer stands for an ACK).
+            enterSackRecovery(tcb);
+            proportionalRateReduction(tcb, tcb.sendMss, false);
+        }
+        retransmitLost(socket, tcb);
+        final int head = sentQueue.head(tcb);
+        if (head != RetransmitQueue.NONE)
+        {
+            tcb.lossProbeArmed = false;
+            stack.sim().reschedule(tcb.retransmitTimer, Math.max(sentQueue.sentPs(head) + tcb.rtoPs,
+                stack.sim().now() + JIFFY_PS));
+        }
     }
 
     private void ourFinAcked(final TcpSocket socket, final Tcb tcb)
@@ -1699,8 +1980,26 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             final int unsent = tcb.unsent();
             if (unsent > 0 && !tcb.finSent)
             {
+                // What may go in one piece: all of it, but in a timeout's go-back on a SACK connection SACKed data is
+                // stepped over, as Linux's Loss state resends only what is marked lost (tcp_xmit_retransmit_queue).
+                int sendable = unsent;
+                if (tcb.sackOk && Tcb.before(tcb.sndNxt, tcb.sndMax))
+                {
+                    final int dataEnd = tcb.sndNxt + unsent;
+                    final int resume = sentQueue.pastSacked(tcb, tcb.sndNxt, dataEnd);
+                    if (resume != tcb.sndNxt)
+                    {
+                        tcb.sndNxt = resume;
+                        continue;
+                    }
+                    sendable = sentQueue.nextSacked(tcb, tcb.sndNxt, dataEnd) - tcb.sndNxt;
+                }
                 final int inFlight = tcb.sndNxt - tcb.sndUna;
-                final int room = Math.min(tcb.sndWnd, tcb.cwnd) - inFlight;
+                // The peer's window bounds what is outstanding; cwnd what the network holds (RFC 6675 pipe: SACKed
+                // and lost data are out of it; in a go-back, what was resent). Without SACK in a go-back, SND.NXT
+                // restarted at SND.UNA, and what lies between is what was resent.
+                final int network = tcb.sackOk || tcb.sndNxt == tcb.sndMax ? pipe(tcb) : inFlight;
+                final int room = Math.min(tcb.sndWnd - inFlight, tcb.cwnd - network);
                 if (room <= 0)
                 {
                     if (tcb.sndWnd == 0 && inFlight == 0 && !tcb.retransmitTimer.isScheduled())
@@ -1713,7 +2012,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                 if (tsoPayload > mss && mss == tcb.sendMss)
                 {
                     // TSO: whole MSS-sized frames' worth in one segment, or the tail of what there is to send.
-                    int large = Math.min(unsent, Math.min(tsoPayload, room));
+                    int large = Math.min(sendable, Math.min(tsoPayload, room));
                     if (large < unsent)
                     {
                         large -= large % mss;
@@ -1725,9 +2024,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                         continue;
                     }
                 }
-                final int length = Math.min(unsent, Math.min(mss, room));
+                final int length = Math.min(sendable, Math.min(mss, room));
                 final boolean last = length == unsent;
-                if (length < mss && !tcb.noDelay && !tcb.finQueued && inFlight > 0 &&
+                // A piece cut short by SACKed data is a retransmission: Nagle does not hold it.
+                if (length < mss && sendable == unsent && !tcb.noDelay && !tcb.finQueued && inFlight > 0 &&
                     Tcb.after(tcb.smallSegmentEnd, tcb.sndUna) && !Tcb.after(tcb.smallSegmentEnd, tcb.sndNxt))
                 {
                     // Nagle (RFC 896) with Minshall's refinement, as Linux's tcp_nagle_check: hold a small segment
@@ -1776,6 +2076,14 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
 
     private void advance(final Tcb tcb, final int length, final boolean fin)
     {
+        if (tcb.sackOk)
+        {
+            recordSent(tcb, tcb.sndNxt, tcb.sndNxt + length + (fin ? 1 : 0));
+            if (tcb.inRecovery)
+            {
+                tcb.prrOut += Math.max((length + tcb.sendMss - 1) / tcb.sendMss, 1);
+            }
+        }
         final boolean fresh = tcb.sndNxt == tcb.sndMax;
         if (fresh && !tcb.rttTiming && length > 0 && !tcb.timestampsOk)
         {
@@ -1803,6 +2111,36 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         {
             stack.sim().schedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
         }
+    }
+
+    /**
+     * The scoreboard of a SACK connection learns that {@code [from, to)} just went: what lies below SND.MAX again
+     * (a timeout's go-back), the rest as new records.
+     */
+    private void recordSent(final Tcb tcb, final int from, final int to)
+    {
+        final long now = sendStamp(tcb);
+        final int fresh = Tcb.after(from, tcb.sndMax) ? from : tcb.sndMax;
+        if (Tcb.before(from, fresh))
+        {
+            sentQueue.resent(tcb, from, Tcb.before(to, fresh) ? to : fresh, now);
+        }
+        if (Tcb.after(to, fresh))
+        {
+            sentQueue.append(tcb, fresh, to, now);
+        }
+    }
+
+    /**
+     * The send time RACK keeps for a segment sent now: the simulated time, made 1 ps later than the connection's
+     * previous one when that was the same instant. Segments sent in one event share the instant in simulation, where
+     * the kernel's microsecond clock tells a retransmission from the new data sent just before it; RACK's "sent
+     * after" must keep that order.
+     */
+    private long sendStamp(final Tcb tcb)
+    {
+        tcb.lastSentStamp = Math.max(stack.sim().now(), tcb.lastSentStamp + 1);
+        return tcb.lastSentStamp;
     }
 
     /** SACK blocks to send: the out-of-order ranges, as many as fit beside the timestamps (RFC 2018: 3 or 4). */
@@ -2092,6 +2430,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
 
     private void rttSample(final Tcb tcb, final long sample)
     {
+        // RACK's reordering window and its test of retransmitted deliveries use the minimum (Linux's min_rtt).
+        tcb.minRttPs = tcb.minRttPs == 0 ? Math.max(sample, 1) : Math.min(tcb.minRttPs, Math.max(sample, 1));
         RttEstimator.sample(tcb, sample, stack.config().rtoMinPs());
     }
 
@@ -2122,7 +2462,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             case TIME_WAIT:
                 break;
             default:
-                if (tcb.lossProbeArmed)
+                if (tcb.reorderTimerArmed)
+                {
+                    reorderTimeout(socket, tcb);
+                }
+                else if (tcb.lossProbeArmed)
                 {
                     lossProbe(socket, tcb);
                 }
@@ -2259,6 +2603,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             tcb.retransStampPs = now - tcb.rtoPs;
         }
         congestion.timeout(tcb);
+        // tcp_enter_loss: everything not SACKed is lost; the go-back below resends it.
+        sentQueue.markAllLost(tcb);
         tcb.tlpOutstanding = false;
         tcb.inRecovery = false;
         tcb.dupAcks = 0;
@@ -2287,6 +2633,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private void armRto(final Tcb tcb)
     {
         tcb.lossProbeArmed = false;
+        tcb.reorderTimerArmed = false;
         stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
     }
 
@@ -2301,8 +2648,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final int inFlight = tcb.sndMax - tcb.sndUna;
         // Not in recovery, nor after a timeout while what it sent again is unacknowledged (Linux's Loss state), and
         // one probe per tail: with one out, the RTO stands (Linux's probe timer then only re-arms it).
+        // Nor with SACKed or retransmitted data in flight (Linux's Disorder state) or RACK's reordering timer set.
         if (!stack.config().tailLossProbe() || !tcb.sackOk || tcb.inRecovery || tcb.retransmits > 0 ||
-            tcb.tlpOutstanding || tcb.sndNxt != tcb.sndMax || inFlight == 0 || !tcb.state.synchronizedState())
+            tcb.tlpOutstanding || tcb.sndNxt != tcb.sndMax || inFlight == 0 || !tcb.state.synchronizedState() ||
+            tcb.sackedBytes > 0 || tcb.retransmittedBytes > 0 || tcb.reorderTimerArmed)
         {
             return false;
         }
@@ -2345,6 +2694,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                     if (sent >= 0)
                     {
                         stack.stats().retransmissions++;
+                        if (tcb.sackOk)
+                        {
+                            sentQueue.resent(tcb, dataEnd - length, tcb.sndMax, sendStamp(tcb));
+                        }
                     }
                 }
             }

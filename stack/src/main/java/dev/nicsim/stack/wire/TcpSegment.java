@@ -58,6 +58,8 @@ public final class TcpSegment extends WireView
     public static final int MAX_WSCALE = 14;
     /** Bytes the timestamp option takes in every segment once negotiated (NOP NOP TS). */
     public static final int TIMESTAMP_BLOCK = 12;
+    /** SACK blocks one option can carry (RFC 2018 §3: 40 option bytes hold at most 4). */
+    public static final int MAX_SACK_BLOCKS = 4;
 
     private int mss;
     private int wscale;
@@ -65,6 +67,10 @@ public final class TcpSegment extends WireView
     private boolean timestamps;
     private int tsVal;
     private int tsEcr;
+    /* The SACK option's blocks as sent, [left, right) each: parsed, not yet checked against the connection. */
+    private int sackBlocks;
+    private final int[] sackLeft = new int[MAX_SACK_BLOCKS];
+    private final int[] sackRight = new int[MAX_SACK_BLOCKS];
 
     /**
      * Checks the data offset against the bytes present and parses the options. Returns 0, or a {@link DropReason}.
@@ -92,6 +98,7 @@ public final class TcpSegment extends WireView
         wscale = -1;
         sackPermitted = false;
         timestamps = false;
+        sackBlocks = 0;
         final boolean syn = (flags() & SYN) != 0;
         int at = HEADER_LENGTH;
         while (at < headerLength)
@@ -132,6 +139,16 @@ public final class TcpSegment extends WireView
                 timestamps = true;
                 tsVal = i32(at + 2);
                 tsEcr = i32(at + 6);
+            }
+            else if (kind == OPTION_SACK && size >= 10 && (size - 2) % 8 == 0)
+            {
+                // tcp_parse_options takes a SACK option only when its length is whole blocks; the last one counts.
+                sackBlocks = Math.min((size - 2) / 8, MAX_SACK_BLOCKS);
+                for (int i = 0; i < sackBlocks; i++)
+                {
+                    sackLeft[i] = i32(at + 2 + 8 * i);
+                    sackRight[i] = i32(at + 6 + 8 * i);
+                }
             }
             at += size;
         }
@@ -198,6 +215,24 @@ public final class TcpSegment extends WireView
     public boolean sackPermitted()
     {
         return sackPermitted;
+    }
+
+    /** SACK blocks the segment carries (0 to {@link #MAX_SACK_BLOCKS}), in the order sent. */
+    public int sackBlocks()
+    {
+        return sackBlocks;
+    }
+
+    /** The left edge (first sequence number) of SACK block {@code i}. */
+    public int sackLeft(final int i)
+    {
+        return sackLeft[i];
+    }
+
+    /** The right edge (sequence number after the last) of SACK block {@code i}. */
+    public int sackRight(final int i)
+    {
+        return sackRight[i];
     }
 
     public boolean hasTimestamps()

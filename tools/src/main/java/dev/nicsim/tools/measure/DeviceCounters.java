@@ -141,6 +141,7 @@ public final class DeviceCounters
         values.put(h + "tcp.fast_retransmissions", stack.fastRetransmissions);
         values.put(h + "tcp.timeout_retransmissions", stack.timeoutRetransmissions);
         values.put(h + "tcp.loss_probes", stack.lossProbes);
+        values.put(h + "tcp.rack_losses", stack.rackLosses);
         values.put(h + "tcp.resets_sent", stack.resetsSent);
         values.put(h + "arp.requests_sent", host.eth0().arp().requestsSent());
     }
