@@ -286,18 +286,12 @@ final class Gro
 
     /*
      * The flow's bucket. Linux picks it by the packet's hash (skb_get_hash_raw, the NIC's RSS hash); the stack gets
-     * none from the device, so the 4-tuple is mixed here (MurmurHash3's finaliser).
+     * none from the device, so it hashes the 4-tuple itself, as for TX queue selection.
      */
     private static int bucketOf(final long flowAddresses, final int flowPorts)
     {
-        int h = (int) flowAddresses * 0x9E3779B1 ^ (int) (flowAddresses >>> 32);
-        h = h * 0x85EBCA6B ^ flowPorts;
-        h ^= h >>> 16;
-        h *= 0x85EBCA6B;
-        h ^= h >>> 13;
-        h *= 0xC2B2AE35;
-        h ^= h >>> 16;
-        return h & BUCKETS - 1;
+        return FlowHash.of((int) flowAddresses, (int) (flowAddresses >>> 32), flowPorts >>> 16, flowPorts & 0xFFFF) &
+            BUCKETS - 1;
     }
 
     /* tcp_gro_receive's and inet_gro_receive's flush conditions, the other way round. */

@@ -201,7 +201,8 @@ final class DatagramOps implements ProtoOps
         {
             return -socket.takeError();
         }
-        return udp.send(udp(socket), data, offset, length, destination, port);
+        final int source = socket.localAddress != 0 ? socket.localAddress : routes.resultSource();
+        return udp.send(udp(socket), data, offset, length, source, destination, port);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.stack.context.Errno;
 import dev.nicsim.stack.context.StackContext;
 import dev.nicsim.stack.device.FrameReceiver;
+import dev.nicsim.stack.iface.FlowHash;
 import dev.nicsim.stack.iface.InetProtocol;
 import dev.nicsim.stack.iface.TxClaim;
 import dev.nicsim.stack.iface.Ipv4Layer;
@@ -212,17 +213,21 @@ public final class UdpLayer implements InetProtocol
 
     /**
      * Sends one datagram of {@code length} bytes from {@code data} to {@code address:port}, copied straight into
-     * the transmit frame. Returns {@code length} or {@code -errno}.
+     * the transmit frame. {@code source} is the address the datagram leaves from (the socket's, or the route's
+     * preferred one for a socket bound to any). Returns {@code length} or {@code -errno}.
      */
     public int send(final UdpSocket socket, final MemorySegment data, final long offset, final int length,
-        final int address, final int port)
+        final int source, final int address, final int port)
     {
         if (length > MAX_PAYLOAD)
         {
             return -Errno.EMSGSIZE;
         }
-        final int begun = output.claim(claim, socket.localAddress, address, Ipv4Packet.PROTOCOL_UDP,
-            UdpDatagram.HEADER_LENGTH + length);
+        // The datagram leaves by the TX queue its flow hashes to (skb_tx_hash), as a TCP segment does: Linux hashes
+        // a connected socket's random sk_txhash, and an unconnected one's packet by the flow dissector's 4-tuple;
+        // here both hash the 4-tuple, so a flow stays on one queue and different flows spread over the queues.
+        final int begun = output.claim(claim, source, address, Ipv4Packet.PROTOCOL_UDP,
+            UdpDatagram.HEADER_LENGTH + length, FlowHash.of(source, address, socket.localPort, port));
         if (begun < 0)
         {
             return begun;

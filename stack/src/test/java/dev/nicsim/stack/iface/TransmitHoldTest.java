@@ -7,6 +7,7 @@ import dev.nicsim.stack.NetworkStack;
 import dev.nicsim.stack.context.StackConfig;
 import dev.nicsim.stack.device.FrameReceiver;
 import dev.nicsim.stack.device.NetDevice;
+import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.stack.wire.Bytes;
 import dev.nicsim.stack.wire.Ipv4Address;
 import dev.nicsim.stack.wire.Ipv4Packet;
@@ -17,18 +18,24 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.nicsim.stack.context.SocketConstants.AF_INET;
+import static dev.nicsim.stack.context.SocketConstants.SOCKADDR_IN_SIZE;
+import static dev.nicsim.stack.context.SocketConstants.SOCK_DGRAM;
+import static dev.nicsim.stack.context.SocketConstants.SOCK_NONBLOCK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Frames that find their TX queue's ring full wait in the stack, as in Linux's per-queue qdisc (mq): they go out on
  * the queue their flow's hash picked, in order, and a full ring stops only its own queue. Sending a waiting frame on
  * another queue reorders the flow on the wire (the receiver then sees a gap and the sender's duplicate ACKs count
- * fire a spurious fast retransmit), and holding every queue behind one full ring funnels all flows into it.
+ * fire a spurious fast retransmit), and holding every queue behind one full ring funnels all flows into it. A UDP
+ * socket's datagrams take their flow's queue as TCP segments do.
  */
 class TransmitHoldTest
 {
     private static final int US = Ipv4Address.parse("10.0.0.1");
     private static final int PEER = Ipv4Address.parse("10.0.0.2");
+    private static final int PEER_PORT = 9;
     private static final int SLOTS_PER_QUEUE = 2;
 
     private final Simulator sim = new Simulator();
@@ -112,6 +119,44 @@ class TransmitHoldTest
         device.complete(1);
         assertEquals(List.of("q1 flow1 #1", "q1 flow1 #2", "q0 flow2 #1", "q1 flow1 #3", "q1 flow1 #4"),
             device.committed, "flow 1's waiting frames leave on its own queue, in order");
+    }
+
+    /**
+     * A UDP socket's datagrams leave by the queue its 4-tuple hashes to, as TCP segments do (skb_tx_hash); they all
+     * took queue 0 before, so the datagrams of the flow hashed to queue 1 came third and fourth on queue 0's ring of
+     * two and the last was held.
+     */
+    @Test
+    void udpDatagramsLeaveByTheQueueTheirFlowHashesTo()
+    {
+        eth0.arp().put(PEER, 0x02_00_00_00_00_02L);
+        final Posix posix = stack.newProcess(4096);
+        final long payload = posix.memory().allocate(8);
+        final long peer = posix.memory().allocate(SOCKADDR_IN_SIZE);
+        posix.memory().putSockaddrIn(peer, AF_INET, PEER, PEER_PORT);
+        final int[] sockets = new int[2];
+        for (int queue = 0; queue < 2; queue++)
+        {
+            // A local port whose flow hashes to this queue; bound to any address, so the hash takes the route's source.
+            int port = 40000;
+            while (device.txQueueFor(FlowHash.of(US, PEER, port, PEER_PORT)) != queue)
+            {
+                port++;
+            }
+            sockets[queue] = posix.socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+            final long local = posix.memory().allocate(SOCKADDR_IN_SIZE);
+            posix.memory().putSockaddrIn(local, AF_INET, 0, port);
+            assertEquals(0, posix.bind(sockets[queue], local, SOCKADDR_IN_SIZE));
+        }
+        for (int round = 0; round < 2; round++)
+        {
+            for (final int socket : sockets)
+            {
+                assertEquals(8, posix.sendto(socket, payload, 8, 0, peer, SOCKADDR_IN_SIZE));
+            }
+        }
+        assertEquals(List.of("q0", "q1", "q0", "q1"), device.committed.stream().map(frame -> frame.substring(0, 2))
+            .toList());
     }
 
     /** Two TX queues of two slots each; it records every committed frame's queue, flow and mark. */

@@ -6,8 +6,10 @@ import dev.nicsim.hw.sim.Event;
 import dev.nicsim.hw.sim.Simulator;
 
 /**
- * One core's run queue for the perf programs that send as fast as their sockets or the wire take data: they share
- * the core in turn, one system call each, and share it with the interrupts and softirqs due on it as Linux's
+ * One core's run queue for the perf programs whose work on their core has no end of its own: the senders that send
+ * as fast as their sockets or the wire take data, and the UDP servers, whose sockets fill as fast as their peers send
+ * (no window holds a UDP sender back). They share the core in turn, one system call each (a UDP_RR server's turn is a
+ * request's recvfrom and the sendto answering it), and share it with the interrupts and softirqs due on it as Linux's
  * scheduler does. There an interrupt preempts the running task, and the softirq work it raised (the NAPI poll, and
  * with it the ACKs that free a sender's buffer) runs at the interrupt's exit, before the task's next system call;
  * softirq work that keeps coming back (a poll that used its whole budget) is handed to ksoftirqd after 2 ms or 10
@@ -26,7 +28,7 @@ import dev.nicsim.hw.sim.Simulator;
  */
 final class CoreRunQueue
 {
-    /** A program's thread of work on a core: each {@link #step} makes one system call. */
+    /** A program's thread of work on a core: each {@link #step} is one turn (see the class comment). */
     static final class Task
     {
         private final Runnable step;

@@ -5,9 +5,9 @@ import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.tools.testbed.Host;
 
 /**
- * A process a perf run starts on a host, pinned to one of its cores, in which the host's clients placed on that core
- * run, and on core 0 its servers (netperf forks; here programs on one core share a descriptor table, which changes
- * nothing they measure). Its memory holds the buffers its programs send from and receive into, and scratch room for
+ * A process a perf run starts on a host, pinned to one of its cores, in which the host's clients and UDP server sockets
+ * placed on that core run, and on core 0 its TCP listener (netperf forks; here programs on one core share a descriptor
+ * table, which changes nothing they measure). Its memory holds the buffers its programs send from and receive into, and scratch room for
  * getsockopt. Its senders take turns on their core through the host's run queue for that core, shared with the other
  * processes there.
  */

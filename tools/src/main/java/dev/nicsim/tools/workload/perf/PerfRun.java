@@ -101,34 +101,32 @@ public final class PerfRun
         final PerfTest test = options.test();
         final int largestSend = Math.max(options.messageBytes(), Math.max(options.requestBytes(),
             options.responseBytes()));
-        // Placement: a process per host and core, created for the first program placed there. A host's servers run
-        // in its core-0 process (each accepted connection then on its own core, see TcpServer); its n-th client on
-        // core n mod host.cores.
+        // Placement: a process per host and core, created for the first program placed there. A host's n-th client
+        // runs on core n mod host.cores. Its TCP listener runs in its core-0 process (each accepted connection then
+        // on its own core, see TcpServer); each UDP flow gets a server socket of its own, as netperf's netserver
+        // forks a child with a data socket per test, the host's n-th on core n mod host.cores and port
+        // SERVER_PORT + n, as the n-th accepted TCP connection is placed.
         final HostProcess[][] processes = new HostProcess[options.hosts()][];
         for (int h = 0; h < processes.length; h++)
         {
             processes[h] = new HostProcess[network.hosts().get(h).cpu().cores()];
         }
         final int[] clientsOn = new int[options.hosts()];
+        final int[] udpServersOn = new int[options.hosts()];
         final List<TrafficPattern.Pair> pairs = options.pattern().pairs(options.hosts());
-        final boolean[] serving = new boolean[options.hosts()];
-        for (final TrafficPattern.Pair pair : pairs)
+        if (test.tcp())
         {
-            if (serving[pair.server()])
+            final boolean[] serving = new boolean[options.hosts()];
+            for (final TrafficPattern.Pair pair : pairs)
             {
-                continue;
-            }
-            serving[pair.server()] = true;
-            final HostProcess process = process(processes, pair.server(), 0, largestSend);
-            if (test.tcp())
-            {
-                final TcpServer server = new TcpServer(test, process, meter, options);
-                server.listen(SERVER_PORT);
-                tcpServers.add(server);
-            }
-            else
-            {
-                new UdpServer(test, process, meter, options).listen(SERVER_PORT);
+                if (!serving[pair.server()])
+                {
+                    serving[pair.server()] = true;
+                    final TcpServer server = new TcpServer(test, process(processes, pair.server(), 0, largestSend),
+                        meter, options);
+                    server.listen(SERVER_PORT);
+                    tcpServers.add(server);
+                }
             }
         }
         final long datagramIntervalPs = PlatformParameters.ethernet(settings).wireTimePs(options.messageBytes() +
@@ -140,16 +138,20 @@ public final class PerfRun
             {
                 final int core = clientsOn[pair.client()]++ % processes[pair.client()].length;
                 final HostProcess client = process(processes, pair.client(), core, largestSend);
-                final long address = client.sockaddr(server.address(), SERVER_PORT);
                 final String name = client.host.name() + ".flow" + (tcpClients.size() + udpClients.size());
                 if (test.tcp())
                 {
-                    tcpClients.add(new TcpClient(test, client, sim, meter, address, options, name));
+                    tcpClients.add(new TcpClient(test, client, sim, meter, client.sockaddr(server.address(),
+                        SERVER_PORT), options, name));
                 }
                 else
                 {
-                    udpClients.add(new UdpClient(test, client, sim, meter, address, options, datagramIntervalPs,
-                        name));
+                    final int n = udpServersOn[pair.server()]++;
+                    final int port = SERVER_PORT + n;
+                    new UdpServer(test, process(processes, pair.server(), n % processes[pair.server()].length,
+                        largestSend), meter, options).listen(port);
+                    udpClients.add(new UdpClient(test, client, sim, meter, client.sockaddr(server.address(), port),
+                        options, datagramIntervalPs, name));
                 }
             }
         }
