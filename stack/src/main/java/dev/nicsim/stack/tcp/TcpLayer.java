@@ -9,6 +9,7 @@ import dev.nicsim.stack.context.StackConfig;
 import dev.nicsim.stack.context.StackContext;
 import dev.nicsim.stack.context.SynRetransmitPolicy;
 import dev.nicsim.stack.context.TimeWaitReuse;
+import dev.nicsim.stack.iface.FlowHash;
 import dev.nicsim.stack.iface.InetProtocol;
 import dev.nicsim.stack.iface.Ipv4Layer;
 import dev.nicsim.stack.iface.Ipv4Output;
@@ -2199,7 +2200,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final int optionsLength = tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0;
         final int headerLength = TcpSegment.HEADER_LENGTH + optionsLength;
         if (output.claimTso(claim, socket.localAddress, socket.remoteAddress, headerLength + length,
-            flowHash(socket.localAddress, socket.remoteAddress, socket.localPort, socket.remotePort), mss) < 0)
+            FlowHash.of(socket.localAddress, socket.remoteAddress, socket.localPort, socket.remotePort), mss) < 0)
         {
             return -1;
         }
@@ -2381,7 +2382,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final int destinationPort, final int length)
     {
         final int begun = output.claim(claim, source, destination, Ipv4Packet.PROTOCOL_TCP, length,
-            flowHash(source, destination, sourcePort, destinationPort));
+            FlowHash.of(source, destination, sourcePort, destinationPort));
         if (begun < 0)
         {
             return begun;
@@ -2389,20 +2390,6 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         stack.cpu().charge(CpuUse.STACK, stack.cpu().costs().stackTxPacketPs());
         out.wrap(claim.memory(), claim.transportOffset(), length);
         return 0;
-    }
-
-    /* A connection's hash for TX queue selection: the 4-tuple mixed (MurmurHash3's finaliser), the same for every
-     * segment of the connection. */
-    private static int flowHash(final int source, final int destination, final int sourcePort,
-        final int destinationPort)
-    {
-        int h = source * 0x9E3779B1 ^ destination;
-        h = h * 0x85EBCA6B ^ (sourcePort << 16 | destinationPort);
-        h ^= h >>> 16;
-        h *= 0x85EBCA6B;
-        h ^= h >>> 13;
-        h *= 0xC2B2AE35;
-        return h ^ h >>> 16;
     }
 
     /** RFC 7323 timestamp clock: milliseconds plus the connection's offset. */
