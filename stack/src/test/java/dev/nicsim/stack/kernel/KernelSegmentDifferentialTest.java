@@ -50,6 +50,8 @@ class KernelSegmentDifferentialTest
         "net.ipv4.tcp_early_retrans=0");
     /** Kernel scenarios run side by side, each in its namespace; they mostly wait for timers. */
     private static final int PARALLEL = 6;
+    /** Kernel runs after the first for a scenario that differs without a known reason (see the loop). */
+    private static final int KERNEL_RERUNS = 2;
 
     @Test
     void everyScenarioMatchesTheKernel(@TempDir final Path dir) throws IOException, InterruptedException
@@ -84,15 +86,24 @@ class KernelSegmentDifferentialTest
             for (int i = 0; i < scenarios.size(); i++)
             {
                 final SegmentScript.Scenario scenario = scenarios.get(i);
-                final List<String> kernelLines = await(kernel.get(i));
+                List<String> kernelLines = await(kernel.get(i));
                 final List<String> nicsimLines = NicsimSegmentRunner.run(scenario);
+                final List<SegmentTrace.Entry> ours = SegmentTrace.normalise(nicsimLines);
+                final boolean known = scenario.knownDifference() != null;
+                StringBuilder text = new StringBuilder();
+                boolean same = compare(SegmentTrace.normalise(kernelLines), ours, text);
+                // nicsim's side is deterministic; the kernel's, six namespaces at once on a loaded 2-core machine,
+                // can answer a few ms late (seen: the ACK of a FIN in rst-last-ack, close-passive). A scenario that
+                // differs without a known reason runs its kernel side again, and the report says so.
+                for (int rerun = 1; !same && !known && rerun <= KERNEL_RERUNS; rerun++)
+                {
+                    kernelLines = KernelNamespaces.runWithTun(dir, binary, "seg" + i + "r" + rerun, SYSCTLS,
+                        EVIDENCE.resolve(scenario.name() + ".steps").toAbsolutePath().toString());
+                    text = new StringBuilder("  (kernel run " + (rerun + 1) + ": the first differed)\n");
+                    same = compare(SegmentTrace.normalise(kernelLines), ours, text);
+                }
                 Files.write(EVIDENCE.resolve(scenario.name() + ".kernel"), kernelLines);
                 Files.write(EVIDENCE.resolve(scenario.name() + ".nicsim"), nicsimLines);
-                final List<SegmentTrace.Entry> theirs = SegmentTrace.normalise(kernelLines);
-                final List<SegmentTrace.Entry> ours = SegmentTrace.normalise(nicsimLines);
-                final StringBuilder text = new StringBuilder();
-                final boolean same = compare(theirs, ours, text);
-                final boolean known = scenario.knownDifference() != null;
                 identical += same ? 1 : 0;
                 unexpected += same == known ? 1 : 0;
                 report.add((same ? "same     " : known ? "KNOWN    " : "DIFFERENT") + " " + scenario.name() + ": " +
