@@ -1014,11 +1014,13 @@ public final class NicDriver implements DeviceDriver
         return sum;
     }
 
+    @Override
     public long rxInterrupts(final int queue)
     {
         return rxInterrupts[queue];
     }
 
+    @Override
     public long txInterrupts(final int queue)
     {
         return txInterrupts[queue];
@@ -1036,6 +1038,7 @@ public final class NicDriver implements DeviceDriver
         return (long) high << 32 | (low & 0xFFFF_FFFFL);
     }
 
+    @Override
     public long otherInterrupts()
     {
         return otherInterrupts;
