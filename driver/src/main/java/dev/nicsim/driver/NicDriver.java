@@ -430,6 +430,12 @@ public final class NicDriver implements DeviceDriver
         }
     }
 
+    /** The key probe programs, for tools that offer it as the default of their own key setting. */
+    public static byte[] defaultRssKey()
+    {
+        return DEFAULT_RSS_KEY.clone();
+    }
+
     /** Programs the 40-byte RSS hash key (as {@code ethtool -X hkey}). */
     public void setRssKey(final byte[] key)
     {
