@@ -100,7 +100,8 @@ public final class DeviceParameters
             Parameter.nanos(NIC_PHY_TX, nic.phyTxLatencyPs(), 0, 1000, "PCS/PMA transmit latency"),
             Parameter.nanos(NIC_PHY_RX, nic.phyRxLatencyPs(), 0, 1000, "PCS/PMA receive latency"),
             Parameter.integer(NIC_QUEUES, nic.rxQueues(), "queues", 1, QueueRegisters.MAX_QUEUES,
-                "TX and RX queues the NIC has (each with its MSI-X vector); RSS spreads received flows over them"),
+                "TX and RX queues the NIC has; MSI-X vectors: one per RX queue, one per TX queue and one for link " +
+                    "and errors (2 x queues + 1, datasheet §6); RSS spreads received flows over the RX queues"),
             Parameter.bool(NIC_TSO, nic.tso(), "TCP segmentation offload: the NIC offers it (FEATURES.TSO) and " +
                 "the driver hands it to the stack (datasheet section 4.3)"),
             Parameter.integer(NIC_TSO_CYCLES, nic.tsoSegmentCycles(), "cycles", 0, 1000,
