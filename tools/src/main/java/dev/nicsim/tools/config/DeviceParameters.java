@@ -147,8 +147,7 @@ public final class DeviceParameters
             return true;
         }
         final String[] entries = table.split(",", -1);
-        return entries.length <= RssRegisters.RETA_ENTRIES &&
-            Arrays.stream(entries)
+        return entries.length <= RssRegisters.RETA_ENTRIES && Arrays.stream(entries)
             .allMatch(entry -> entry.matches("\\d{1,2}") && Integer.parseInt(entry) < QueueRegisters.MAX_QUEUES);
     }
 
@@ -175,7 +174,7 @@ public final class DeviceParameters
         return Optional.of(table);
     }
 
-    /** Whether the RSS settings differ from what every driver programs at probe (the key is compared by value). */
+    /** Whether the RSS settings differ from what the built-in driver programs at probe (keys compared by value). */
     public static boolean rssChanged(final Settings settings)
     {
         return !Arrays.equals(rssKey(settings), NicDriver.defaultRssKey()) || rssTable(settings).isPresent();
