@@ -27,6 +27,19 @@ public interface DeviceDriver extends NetDevice
     /** The throttling interval last set, in 256 ns units. */
     int itr();
 
+    /**
+     * Runs of RX queue {@code queue}'s interrupt handler (those that waited for a busy core count once, when they
+     * ran). Counted by the host side of every driver, so that perf can show the spread over queues whatever the
+     * driver's language.
+     */
+    long rxInterrupts(int queue);
+
+    /** Runs of TX queue {@code queue}'s interrupt handler, counted as {@link #rxInterrupts(int)}. */
+    long txInterrupts(int queue);
+
+    /** Runs of the link and error vector's handler. */
+    long otherInterrupts();
+
     /** A device counter ({@code dev.nicsim.nic.regs.Counters}), read over MMIO as a driver must. */
     long readCounter(int counter);
 

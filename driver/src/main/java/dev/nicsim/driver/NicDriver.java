@@ -430,6 +430,12 @@ public final class NicDriver implements DeviceDriver
         }
     }
 
+    /** The key probe programs, for tools that offer it as the default of their own key setting. */
+    public static byte[] defaultRssKey()
+    {
+        return DEFAULT_RSS_KEY.clone();
+    }
+
     /** Programs the 40-byte RSS hash key (as {@code ethtool -X hkey}). */
     public void setRssKey(final byte[] key)
     {
@@ -1014,11 +1020,13 @@ public final class NicDriver implements DeviceDriver
         return sum;
     }
 
+    @Override
     public long rxInterrupts(final int queue)
     {
         return rxInterrupts[queue];
     }
 
+    @Override
     public long txInterrupts(final int queue)
     {
         return txInterrupts[queue];
@@ -1036,6 +1044,7 @@ public final class NicDriver implements DeviceDriver
         return (long) high << 32 | (low & 0xFFFF_FFFFL);
     }
 
+    @Override
     public long otherInterrupts()
     {
         return otherInterrupts;

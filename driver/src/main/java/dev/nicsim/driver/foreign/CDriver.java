@@ -18,6 +18,7 @@ import dev.nicsim.hw.sim.Component;
 import dev.nicsim.hw.sim.Event;
 import dev.nicsim.hw.sim.Simulator;
 import dev.nicsim.nic.regs.DeviceIdentity;
+import dev.nicsim.nic.regs.InterruptCauses;
 import dev.nicsim.nic.regs.NicRegisters;
 import dev.nicsim.nic.regs.QueueRegisters;
 import dev.nicsim.stack.device.FrameReceiver;
@@ -185,8 +186,16 @@ public final class CDriver implements DeviceDriver
     private int features;
     private int txCapacity;
     private int queues = 1;
-    /* The device's RX queue count, from the QUEUES register the driver reads at probe: where TX vectors start. */
-    private int deviceRxQueues;
+    /*
+     * The device's RX and TX queue counts, from the QUEUES register the driver reads at probe: where the TX vectors
+     * and the link and error vector start (datasheet §6). A one-queue device's until the driver reads it.
+     */
+    private int deviceRxQueues = 1;
+    private int deviceTxQueues = 1;
+    /* Interrupt handler runs per vector kind, counted as the Java driver counts its own (see Vector.handle). */
+    private final long[] rxInterrupts = new long[QueueRegisters.MAX_QUEUES];
+    private final long[] txInterrupts = new long[QueueRegisters.MAX_QUEUES];
+    private long otherInterrupts;
     private int tsoMax;
     private int itr;
     private long rxUnclaimed;
@@ -372,6 +381,7 @@ public final class CDriver implements DeviceDriver
             }
             begin(queue, CpuUse.IRQ);
             cpu.charge(cpu.costs().interruptPs());
+            countHandlerRun(entry);
             try
             {
                 VOID_OF_PTR_INT.invokeExact(library.interrupt, priv, entry);
@@ -385,6 +395,26 @@ public final class CDriver implements DeviceDriver
                 cpu.end();
             }
             rethrowFailure();
+        }
+    }
+
+    /**
+     * Counts one run of entry {@code entry}'s handler under the vector's role on the device (datasheet §6), since the
+     * C driver keeps its own counts where perf cannot read them: RX queue q, TX queue q, or link and errors.
+     */
+    private void countHandlerRun(final int entry)
+    {
+        if (entry < deviceRxQueues)
+        {
+            rxInterrupts[entry]++;
+        }
+        else if (entry < InterruptCauses.otherVector(deviceRxQueues, deviceTxQueues))
+        {
+            txInterrupts[entry - deviceRxQueues]++;
+        }
+        else
+        {
+            otherInterrupts++;
         }
     }
 
@@ -576,6 +606,24 @@ public final class CDriver implements DeviceDriver
     public int rxQueues()
     {
         return queues;
+    }
+
+    @Override
+    public long rxInterrupts(final int queue)
+    {
+        return rxInterrupts[queue];
+    }
+
+    @Override
+    public long txInterrupts(final int queue)
+    {
+        return txInterrupts[queue];
+    }
+
+    @Override
+    public long otherInterrupts()
+    {
+        return otherInterrupts;
     }
 
     /** The host picks, as Linux's core does for every driver (skb_tx_hash). */
@@ -841,6 +889,7 @@ public final class CDriver implements DeviceDriver
             if (offset == NicRegisters.QUEUES)
             {
                 deviceRxQueues = DeviceIdentity.queuesField(value, DeviceIdentity.QUEUES_RX_SHIFT);
+                deviceTxQueues = DeviceIdentity.queuesField(value, DeviceIdentity.QUEUES_TX_SHIFT);
             }
             return value;
         }

@@ -5,6 +5,11 @@ import dev.nicsim.tools.config.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /** Lists every configuration key with its default, unit and meaning, and the value a configuration gives it. */
 @Command(name = "config",
     mixinStandardHelpOptions = true,
@@ -20,28 +25,35 @@ final class ConfigCommand implements Runnable
     public void run()
     {
         final Settings settings = options.resolve();
-        String section = "";
+        // The catalog is in layer order, and a section's keys can come from two layers (host.driver is the device
+        // layer's, host.cores the platform's): each section once, where its first key is.
+        final Map<String, List<Parameter>> sections = new LinkedHashMap<>();
         for (final Parameter parameter : settings.catalog().all())
         {
-            final String prefix = parameter.key().substring(0, parameter.key().indexOf('.'));
-            if (!prefix.equals(section))
+            sections.computeIfAbsent(parameter.key().substring(0, parameter.key().indexOf('.')),
+                section -> new ArrayList<>()).add(parameter);
+        }
+        sections.forEach((section, parameters) ->
+        {
+            System.out.printf("%n[%s]%n", section);
+            parameters.forEach(parameter -> print(settings, parameter));
+        });
+    }
+
+    private static void print(final Settings settings, final Parameter parameter)
+    {
+        final String value = (settings.text(parameter.key()) + " " + parameter.unit()).trim();
+        final String changed = settings.overrides().containsKey(parameter.key()) ?
+            "  [default " + parameter.defaultValue() + "]" : "";
+        System.out.printf("  %-30s %-14s %s; %s%s%n", parameter.key(), value, parameter.meaning(),
+            parameter.accepted(), changed);
+        if (parameter.perHost())
+        {
+            for (final var override : settings.overrides().entrySet())
             {
-                System.out.printf("%n[%s]%n", prefix);
-                section = prefix;
-            }
-            final String value = (settings.text(parameter.key()) + " " + parameter.unit()).trim();
-            final String changed = settings.overrides().containsKey(parameter.key()) ?
-                "  [default " + parameter.defaultValue() + "]" : "";
-            System.out.printf("  %-30s %-14s %s; %s%s%n", parameter.key(), value, parameter.meaning(),
-                parameter.accepted(), changed);
-            if (parameter.perHost())
-            {
-                for (final var override : settings.overrides().entrySet())
+                if (settings.catalog().require(override.getKey()) == parameter)
                 {
-                    if (settings.catalog().require(override.getKey()) == parameter)
-                    {
-                        System.out.printf("  %-30s %s%n", override.getKey(), override.getValue());
-                    }
+                    System.out.printf("  %-30s %s%n", override.getKey(), override.getValue());
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.nicsim.tools.config;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -33,6 +34,19 @@ public final class CrossKeyRules
             DeviceParameters.DRIVER_QUEUES + " <= " + DeviceParameters.NIC_QUEUES + " (the driver uses queues the NIC " +
                 "has)",
             s -> s.integer(DeviceParameters.DRIVER_QUEUES) <= s.integer(DeviceParameters.NIC_QUEUES)),
+        new Rule(List.of(DeviceParameters.DRIVER_RSS_TABLE, DeviceParameters.DRIVER_QUEUES),
+            "every " + DeviceParameters.DRIVER_RSS_TABLE + " entry < " + DeviceParameters.DRIVER_QUEUES + " (the " +
+                "table names RX queues the driver uses)",
+            s -> DeviceParameters.rssTable(s).map(table -> Arrays.stream(table)
+                .allMatch(queue -> queue < s.integer(DeviceParameters.DRIVER_QUEUES))).orElse(true)),
+        // The C driver ABI has no call to program RSS (ns1.c writes a fixed key and an even table), nor has a
+        // provider's Java driver: refused rather than silently left at the driver's own.
+        new Rule(List.of(DeviceParameters.DRIVER_RSS_KEY, DeviceParameters.DRIVER_RSS_TABLE,
+            DeviceParameters.HOST_DRIVER),
+            DeviceParameters.DRIVER_RSS_KEY + " and " + DeviceParameters.DRIVER_RSS_TABLE + " keep their defaults " +
+                "unless every host runs the built-in driver (" + DeviceParameters.HOST_DRIVER + "=java, no " +
+                "host.NAME.driver otherwise): a C driver's ABI has no call to program RSS",
+            s -> !DeviceParameters.rssChanged(s) || DeviceParameters.builtInDriverEverywhere(s)),
         new Rule(List.of(PlatformParameters.HOST_MEMORY, DeviceParameters.DRIVER_TX_RING,
             DeviceParameters.DRIVER_RX_RING, DeviceParameters.DRIVER_QUEUES, DeviceParameters.NIC_TSO),
             PlatformParameters.HOST_MEMORY + " holds the driver's rings and their 2 KiB buffers (each ring size x " +

@@ -3,13 +3,18 @@ package dev.nicsim.tools.config;
 import dev.nicsim.driver.DriverConfig;
 import dev.nicsim.driver.DriverFactory;
 import dev.nicsim.driver.ItrMode;
+import dev.nicsim.driver.NicDriver;
 import dev.nicsim.nic.MacClocking;
 import dev.nicsim.nic.MisuseMode;
 import dev.nicsim.nic.NicConfig;
 import dev.nicsim.nic.regs.QueueRegisters;
+import dev.nicsim.nic.regs.RssRegisters;
 
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The NIC model's and the driver's parameters, and how they become {@link NicConfig} and {@link DriverConfig}.
@@ -43,6 +48,10 @@ public final class DeviceParameters
     public static final String DRIVER_ITR = "driver.itr_units";
     public static final String DRIVER_ITR_MODE = "driver.itr_mode";
     public static final String DRIVER_QUEUES = "driver.queues";
+    public static final String DRIVER_RSS_KEY = "driver.rss_key";
+    public static final String DRIVER_RSS_TABLE = "driver.rss_table";
+    /** driver.rss_table's default: the driver's own table, entry i naming queue i mod driver.queues. */
+    public static final String EVEN_RSS_TABLE = "even";
     public static final String HOST_DRIVER = "host.driver";
     public static final String HOST_DRIVER_PER_HOST = "host." + Parameter.HOST_PLACEHOLDER + ".driver";
 
@@ -91,7 +100,8 @@ public final class DeviceParameters
             Parameter.nanos(NIC_PHY_TX, nic.phyTxLatencyPs(), 0, 1000, "PCS/PMA transmit latency"),
             Parameter.nanos(NIC_PHY_RX, nic.phyRxLatencyPs(), 0, 1000, "PCS/PMA receive latency"),
             Parameter.integer(NIC_QUEUES, nic.rxQueues(), "queues", 1, QueueRegisters.MAX_QUEUES,
-                "TX and RX queues the NIC has (each with its MSI-X vector); RSS spreads received flows over them"),
+                "TX and RX queues the NIC has; MSI-X vectors: one per RX queue, one per TX queue and one for link " +
+                    "and errors (2 x queues + 1, datasheet §6); RSS spreads received flows over the RX queues"),
             Parameter.bool(NIC_TSO, nic.tso(), "TCP segmentation offload: the NIC offers it (FEATURES.TSO) and " +
                 "the driver hands it to the stack (datasheet section 4.3)"),
             Parameter.integer(NIC_TSO_CYCLES, nic.tsoSegmentCycles(), "cycles", 0, 1000,
@@ -110,10 +120,72 @@ public final class DeviceParameters
             Parameter.integer(DRIVER_QUEUES, driver.queues(), "queues", 1, QueueRegisters.MAX_QUEUES,
                 "queue pairs the driver uses (at most " + NIC_QUEUES + "); more than 1 turns RSS on and picks a TX " +
                     "queue per flow"),
+            Parameter.text(DRIVER_RSS_KEY, HexFormat.of().formatHex(NicDriver.defaultRssKey()),
+                RssRegisters.KEY_BYTES + " bytes as " + 2 * RssRegisters.KEY_BYTES + " hex digits",
+                DeviceParameters::rssKeyForm, "RSS hash key (Toeplitz, datasheet §3.6) the built-in driver " +
+                    "programs, as ethtool -X hkey; default: Microsoft's verification key"),
+            Parameter.text(DRIVER_RSS_TABLE, EVEN_RSS_TABLE, EVEN_RSS_TABLE + " or queue numbers separated by " +
+                    "commas (1 to " + RssRegisters.RETA_ENTRIES + ", repeated to fill the table)",
+                DeviceParameters::rssTableForm, "RSS indirection table the built-in driver programs, as ethtool " +
+                    "-X: entry i (hash bits 6:0) names an RX queue below " + DRIVER_QUEUES + "; " + EVEN_RSS_TABLE +
+                    ": entry i names queue i mod " + DRIVER_QUEUES + "; e.g. 0 puts every flow on queue 0"),
             Parameter.text(HOST_DRIVER, DriverFactory.BUILT_IN, DRIVER_FORMS, DeviceParameters::driverForm,
                 "the driver every host binds to its NIC (docs/driver-guide.md)"),
             Parameter.text(HOST_DRIVER_PER_HOST, "", DRIVER_FORMS + "; empty: as host.driver",
                 spec -> spec.isEmpty() || driverForm(spec), "one host's driver, e.g. host.B.driver=c:ns1"));
+    }
+
+    private static boolean rssKeyForm(final String hex)
+    {
+        return hex.length() == 2 * RssRegisters.KEY_BYTES && hex.chars().allMatch(HexFormat::isHexDigit);
+    }
+
+    private static boolean rssTableForm(final String table)
+    {
+        if (table.equals(EVEN_RSS_TABLE))
+        {
+            return true;
+        }
+        final String[] entries = table.split(",", -1);
+        return entries.length <= RssRegisters.RETA_ENTRIES && Arrays.stream(entries)
+            .allMatch(entry -> entry.matches("\\d{1,2}") && Integer.parseInt(entry) < QueueRegisters.MAX_QUEUES);
+    }
+
+    /** The RSS key driver.rss_key asks for. */
+    public static byte[] rssKey(final Settings settings)
+    {
+        return HexFormat.of().parseHex(settings.text(DRIVER_RSS_KEY));
+    }
+
+    /**
+     * The RSS indirection table driver.rss_table asks for, its entries repeated to fill the table; empty for
+     * {@value #EVEN_RSS_TABLE}, which leaves the driver's own.
+     */
+    public static Optional<int[]> rssTable(final Settings settings)
+    {
+        final String text = settings.text(DRIVER_RSS_TABLE);
+        if (text.equals(EVEN_RSS_TABLE))
+        {
+            return Optional.empty();
+        }
+        final int[] entries = Arrays.stream(text.split(",")).mapToInt(Integer::parseInt).toArray();
+        final int[] table = new int[RssRegisters.RETA_ENTRIES];
+        Arrays.setAll(table, i -> entries[i % entries.length]);
+        return Optional.of(table);
+    }
+
+    /** Whether the RSS settings differ from what the built-in driver programs at probe (keys compared by value). */
+    public static boolean rssChanged(final Settings settings)
+    {
+        return !Arrays.equals(rssKey(settings), NicDriver.defaultRssKey()) || rssTable(settings).isPresent();
+    }
+
+    /** Whether every host runs the built-in Java driver: host.driver and each host.NAME.driver that is set. */
+    public static boolean builtInDriverEverywhere(final Settings settings)
+    {
+        return settings.text(HOST_DRIVER).equals(DriverFactory.BUILT_IN) && settings.overrides().entrySet().stream()
+            .filter(e -> settings.catalog().require(e.getKey()).key().equals(HOST_DRIVER_PER_HOST))
+            .allMatch(e -> e.getValue().isEmpty() || e.getValue().equals(DriverFactory.BUILT_IN));
     }
 
     /* Whether a driver specification has one of the forms (whether its library or provider exists is seen later). */

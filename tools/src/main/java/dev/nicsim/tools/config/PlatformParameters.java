@@ -110,7 +110,9 @@ public final class PlatformParameters
             Parameter.integer(HOST_MEMORY, 64, "MiB", 4, 512, "host memory per host (reserved and zeroed at " +
                 "start-up; the JVM's direct-memory limit must hold every host's)"),
             Parameter.integer(HOST_CORES, 1, "", 1, HostCpu.MAX_CORES, "CPU cores per host: queue i's interrupt " +
-                "and its softirq run on core i mod cores; perf places flow f's programs on core f mod cores"),
+                "and its softirq run on core i mod cores; perf places flow f's programs on core f mod cores. Raise " +
+                DeviceParameters.DRIVER_QUEUES + " and " + DeviceParameters.NIC_QUEUES + " with it: with the " +
+                "default 1 queue pair, cores past 0 take only application threads (perf says so in a notice)"),
             Parameter.nanos(HOST_IRQ_LATENCY, cpu.interruptPs(),
                 "MSI arrival to interrupt handler running: CPU time of taking the interrupt (estimate)"),
             Parameter.nanos(HOST_SYSCALL, cpu.syscallPs(),

@@ -1,5 +1,6 @@
 package dev.nicsim.tools.measure;
 
+import dev.nicsim.driver.DeviceDriver;
 import dev.nicsim.driver.NicDriver;
 import dev.nicsim.hw.eth.EthernetLink;
 import dev.nicsim.hw.eth.EthernetSwitch;
@@ -82,28 +83,36 @@ public final class DeviceCounters
             }
         }
 
-        if (host.driver() instanceof NicDriver driver)
+        final DeviceDriver driver = host.driver();
+        long rxInterrupts = 0;
+        long txInterrupts = 0;
+        for (int q = 0; q < driver.rxQueues(); q++)
         {
-            // The built-in driver's own counts; a C or other Java driver keeps its own.
-            values.put(h + "driver.rx_interrupts", driver.rxInterrupts());
-            values.put(h + "driver.tx_interrupts", driver.txInterrupts());
-            values.put(h + "driver.other_interrupts", driver.otherInterrupts());
-            values.put(h + "driver.polls", driver.polls());
-            values.put(h + "driver.doorbells", driver.doorbells());
-            values.put(h + "driver.frames_sent", driver.framesSent());
-            values.put(h + "driver.frames_received", driver.framesReceived());
-            values.put(h + "driver.tx_ring_full", driver.txNoSlot());
-            for (int q = 0; driver.rxQueues() > 1 && q < driver.rxQueues(); q++)
-            {
-                // Per queue: the NIC's QPRC/QBRC/QPTC/QBTC and the driver's handlers.
-                final String queue = h + "queue" + q + ".";
-                values.put(queue + "rx_frames", host.nic().queueCounter(q, QueueCounters.QPRC));
-                values.put(queue + "rx_bytes", host.nic().queueCounter(q, QueueCounters.QBRC));
-                values.put(queue + "tx_frames", host.nic().queueCounter(q, QueueCounters.QPTC));
-                values.put(queue + "tx_bytes", host.nic().queueCounter(q, QueueCounters.QBTC));
-                values.put(queue + "rx_interrupts", driver.rxInterrupts(q));
-                values.put(queue + "tx_interrupts", driver.txInterrupts(q));
-            }
+            rxInterrupts += driver.rxInterrupts(q);
+            txInterrupts += driver.txInterrupts(q);
+        }
+        values.put(h + "driver.rx_interrupts", rxInterrupts);
+        values.put(h + "driver.tx_interrupts", txInterrupts);
+        values.put(h + "driver.other_interrupts", driver.otherInterrupts());
+        if (driver instanceof NicDriver builtIn)
+        {
+            // The built-in driver's own counts of its work; a C or other Java driver keeps its own.
+            values.put(h + "driver.polls", builtIn.polls());
+            values.put(h + "driver.doorbells", builtIn.doorbells());
+            values.put(h + "driver.frames_sent", builtIn.framesSent());
+            values.put(h + "driver.frames_received", builtIn.framesReceived());
+            values.put(h + "driver.tx_ring_full", builtIn.txNoSlot());
+        }
+        for (int q = 0; driver.rxQueues() > 1 && q < driver.rxQueues(); q++)
+        {
+            // Per queue, whatever the driver: the NIC's QPRC/QBRC/QPTC/QBTC and the host's count of handler runs.
+            final String queue = h + "queue" + q + ".";
+            values.put(queue + "rx_frames", host.nic().queueCounter(q, QueueCounters.QPRC));
+            values.put(queue + "rx_bytes", host.nic().queueCounter(q, QueueCounters.QBRC));
+            values.put(queue + "tx_frames", host.nic().queueCounter(q, QueueCounters.QPTC));
+            values.put(queue + "tx_bytes", host.nic().queueCounter(q, QueueCounters.QBTC));
+            values.put(queue + "rx_interrupts", driver.rxInterrupts(q));
+            values.put(queue + "tx_interrupts", driver.txInterrupts(q));
         }
 
         values.put(h + "mmio.reads", host.nic().function().bar0().reads());

@@ -64,6 +64,7 @@ public final class PerfReport
         final Map<String, Object> json = RunSummary.start("perf " + options.test().name(), result.settings());
         head(json, options);
         json.put("seed", result.seed());
+        json.put("notices", new ArrayList<Object>(result.notices()));
 
         final Map<String, Object> results = new LinkedHashMap<>();
         results.put("window_s", result.windowSeconds());
@@ -206,6 +207,8 @@ public final class PerfReport
                 "%.6g s warm-up%n", options.test().name(), options.test().description(), options.hosts(),
             options.hosts() == 1 ? "" : "s", options.pattern().label(), options.flows(),
             options.flows() == 1 ? "" : "s", options.durationS(), options.warmupS()));
+        // Above the figures, so that nobody reads them as the run the settings describe.
+        result.notices().forEach(notice -> text.append("notice: ").append(notice).append('\n'));
         text.append('\n');
         if (options.test().transactional())
         {

@@ -3,6 +3,7 @@ package dev.nicsim.tools.testbed;
 import dev.nicsim.driver.DeviceDriver;
 import dev.nicsim.driver.DriverContext;
 import dev.nicsim.driver.DriverFactory;
+import dev.nicsim.driver.NicDriver;
 import dev.nicsim.hw.eth.EthernetLink.EthernetPort;
 import dev.nicsim.hw.host.HostCpu;
 import dev.nicsim.hw.mem.DmaAllocator;
@@ -73,6 +74,13 @@ public final class Host
         this.driver = DriverFactory.create(DeviceParameters.driverSpec(settings, name), new DriverContext(
             name + ".eth0", nic.function(), root, allocator, cpu, DeviceParameters.driver(settings)));
         driver.probe();
+        if (driver instanceof NicDriver builtIn && DeviceParameters.rssChanged(settings))
+        {
+            // After probe, as ethtool -X after ifup; only when asked, so that default runs touch no more registers.
+            // CrossKeyRules refused these settings for any other driver.
+            builtIn.setRssKey(DeviceParameters.rssKey(settings));
+            DeviceParameters.rssTable(settings).ifPresent(builtIn::setRssTable);
+        }
         this.stack = new NetworkStack(sim, cpu, StackParameters.stack(settings, index), name);
         this.eth0 = stack.addInterface(driver, address, prefixLength);
     }

@@ -61,6 +61,34 @@ class MainTest
     }
 
     @Test
+    void shouldListEachSectionOnceWithItsKeysTogether()
+    {
+        // Before, [host] and [tcp] each came twice: host.driver and tcp.congestion_control apart from their sections.
+        assertEquals(0, Main.run("config"));
+        final List<String> headers = out.toString().lines().filter(line -> line.startsWith("[")).toList();
+        assertEquals(headers.stream().distinct().toList(), headers, "each section once");
+        final String host = section(out.toString(), "[host]");
+        assertTrue(host.contains("host.driver ") && host.contains("host.cores "), host);
+        assertTrue(section(out.toString(), "[tcp]").contains("tcp.congestion_control"));
+    }
+
+    @Test
+    void shouldDescribeTheVectorsAndWhatCoresNeed()
+    {
+        assertEquals(0, Main.run("config"));
+        assertTrue(out.toString().contains("(2 x queues + 1, datasheet §6)"), "nic.queues: the datasheet's count");
+        assertTrue(out.toString().contains("with the default 1 queue pair, cores past 0 take only application " +
+            "threads"), "host.cores: why more cores alone leave them idle");
+    }
+
+    private static String section(final String config, final String header)
+    {
+        final String rest = config.substring(config.indexOf(header) + header.length());
+        final int next = rest.indexOf("\n[");
+        return next < 0 ? rest : rest.substring(0, next);
+    }
+
+    @Test
     void shouldMoveTheMeasuredReadLatencyByTheSetChange()
     {
         assertEquals(0, Main.run("timing", "--set", "pcie.dma_read_latency_ns=615.3"));

@@ -72,7 +72,10 @@ class EveryValueRunsTest
         // A TSO frame's payload can span two descriptors: with one cache entry the queue waited for ever (0 Gb/s).
         check(List.of("nic.tso=true", "nic.descriptor_cache_entries=1"),
             List.of("nic.tso=true", "nic.descriptor_cache_entries=2", "nic.descriptor_prefetch=2"));
-        assertTrue(CrossKeyRules.all().size() == 6, "a new rule needs its own case here");
+        check(List.of("driver.rss_table=0,1"), List.of("driver.rss_table=0"));
+        // The C driver ABI has no call to program RSS: a table other than its own is refused, not ignored.
+        check(List.of("host.driver=c:ns1", "driver.rss_table=0"), List.of("host.driver=java", "driver.rss_table=0"));
+        assertTrue(CrossKeyRules.all().size() == 8, "a new rule needs its own case here");
     }
 
     private static void check(final List<String> broken, final List<String> boundary)
@@ -116,6 +119,19 @@ class EveryValueRunsTest
         }
     }
 
+    /* Text has no range: the values at the edges of each text key's form. */
+    private static List<String> textValues(final String key)
+    {
+        return switch (key)
+        {
+            // The built-in driver and the reference C driver (its library is built with the project).
+            case "host.driver" -> List.of("java", "c:ns1");
+            case "driver.rss_key" -> List.of("00".repeat(40), "ff".repeat(40));
+            case "driver.rss_table" -> List.of("even", "0", "7");
+            default -> throw new AssertionError("a new text key needs its values here: " + key);
+        };
+    }
+
     private static List<String> extremes(final Parameter parameter)
     {
         return switch (parameter.kind())
@@ -124,8 +140,7 @@ class EveryValueRunsTest
             case DECIMAL -> List.of(Double.toString(parameter.min()), Double.toString(parameter.max()));
             case BOOLEAN -> List.of("false", "true");
             case CHOICE -> parameter.choices();
-            // A driver: the built-in one and the reference C driver (its library is built with the project).
-            case TEXT -> parameter.perHost() ? List.of() : List.of(parameter.defaultValue(), "c:ns1");
+            case TEXT -> parameter.perHost() ? List.of() : textValues(parameter.key());
             case ORDINALS -> List.of("", (long) parameter.min() + "," + (long) parameter.max());
         };
     }

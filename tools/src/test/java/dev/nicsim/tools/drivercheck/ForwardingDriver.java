@@ -50,6 +50,24 @@ class ForwardingDriver implements DeviceDriver
     }
 
     @Override
+    public long rxInterrupts(final int queue)
+    {
+        return delegate.rxInterrupts(queue);
+    }
+
+    @Override
+    public long txInterrupts(final int queue)
+    {
+        return delegate.txInterrupts(queue);
+    }
+
+    @Override
+    public long otherInterrupts()
+    {
+        return delegate.otherInterrupts();
+    }
+
+    @Override
     public long readCounter(final int counter)
     {
         return delegate.readCounter(counter);

@@ -13,6 +13,7 @@ import dev.nicsim.tools.measure.PerfMeter;
 import dev.nicsim.tools.measure.WireCensus;
 import dev.nicsim.tools.testbed.Host;
 import dev.nicsim.tools.testbed.Network;
+import dev.nicsim.tools.testbed.SetupNotices;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -246,7 +247,8 @@ public final class PerfRun
             meter.bytesInWindow(), meter.transactionsInWindow(), meter.latencyNs().copy(), meter.jainFairness(),
             meter.connectionBytes(), errors(meter), meter.datagramsSent(), meter.sendFailures(),
             meter.transactionsLost(), cpuShares(network, window, windowPs), window, census, meter.bytesTotal(),
-            meter.transactionsTotal(), sampleEnd, sampleGbps, sampleTps, sim.firedCount());
+            meter.transactionsTotal(), sampleEnd, sampleGbps, sampleTps, sim.firedCount(),
+            SetupNotices.of(network, settings));
     }
 
     private static Map<String, Long> errors(final PerfMeter meter)
