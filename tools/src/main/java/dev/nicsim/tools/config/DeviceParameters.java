@@ -50,6 +50,8 @@ public final class DeviceParameters
     public static final String DRIVER_QUEUES = "driver.queues";
     public static final String DRIVER_RSS_KEY = "driver.rss_key";
     public static final String DRIVER_RSS_TABLE = "driver.rss_table";
+    /* Between driver.rss_table's entries: a comma, or a colon, which `sweep --set` does not split a value at. */
+    private static final String RSS_TABLE_SEPARATOR = "[,:]";
     /** driver.rss_table's default: the driver's own table, entry i naming queue i mod driver.queues. */
     public static final String EVEN_RSS_TABLE = "even";
     public static final String HOST_DRIVER = "host.driver";
@@ -125,7 +127,8 @@ public final class DeviceParameters
                 DeviceParameters::rssKeyForm, "RSS hash key (Toeplitz, datasheet §3.6) the built-in driver " +
                     "programs, as ethtool -X hkey; default: Microsoft's verification key"),
             Parameter.text(DRIVER_RSS_TABLE, EVEN_RSS_TABLE, EVEN_RSS_TABLE + " or queue numbers separated by " +
-                    "commas (1 to " + RssRegisters.RETA_ENTRIES + ", repeated to fill the table)",
+                    "commas or colons (1 to " + RssRegisters.RETA_ENTRIES + ", repeated to fill the table; colons " +
+                    "in a sweep, which splits values at commas)",
                 DeviceParameters::rssTableForm, "RSS indirection table the built-in driver programs, as ethtool " +
                     "-X: entry i (hash bits 6:0) names an RX queue below " + DRIVER_QUEUES + "; " + EVEN_RSS_TABLE +
                     ": entry i names queue i mod " + DRIVER_QUEUES + "; e.g. 0 puts every flow on queue 0"),
@@ -146,7 +149,7 @@ public final class DeviceParameters
         {
             return true;
         }
-        final String[] entries = table.split(",", -1);
+        final String[] entries = table.split(RSS_TABLE_SEPARATOR, -1);
         return entries.length <= RssRegisters.RETA_ENTRIES && Arrays.stream(entries)
             .allMatch(entry -> entry.matches("\\d{1,2}") && Integer.parseInt(entry) < QueueRegisters.MAX_QUEUES);
     }
@@ -168,7 +171,7 @@ public final class DeviceParameters
         {
             return Optional.empty();
         }
-        final int[] entries = Arrays.stream(text.split(",")).mapToInt(Integer::parseInt).toArray();
+        final int[] entries = Arrays.stream(text.split(RSS_TABLE_SEPARATOR)).mapToInt(Integer::parseInt).toArray();
         final int[] table = new int[RssRegisters.RETA_ENTRIES];
         Arrays.setAll(table, i -> entries[i % entries.length]);
         return Optional.of(table);

@@ -7,6 +7,7 @@ import dev.nicsim.tools.workload.perf.PerfRun;
 import dev.nicsim.tools.workload.perf.PerfTest;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,6 +48,18 @@ class RssSettingsTest
         // Toeplitz with an all-zero key is 0 for every input: one table entry, so one queue (RssTest in nic-model).
         final long[] frames = receivedPerQueue(run("driver.rss_key=" + "00".repeat(40)));
         assertEquals(1.0 / QUEUES, Fairness.jain(frames), 1e-9);
+    }
+
+    @Test
+    void colonsSeparateEntriesAsCommasDoSoThatASweepCanCarryATable()
+    {
+        final int[] commas = DeviceParameters.rssTable(TestbedParameters.defaults().assign("driver.queues=4")
+            .assign("nic.queues=4").assign("driver.rss_table=0,0,0,3")).orElseThrow();
+        final int[] colons = DeviceParameters.rssTable(TestbedParameters.defaults().assign("driver.queues=4")
+            .assign("nic.queues=4").assign("driver.rss_table=0:0:0:3")).orElseThrow();
+        assertArrayEquals(commas, colons);
+        assertEquals(3, colons[3]);
+        assertEquals(0, colons[4], "entries repeat to fill the table");
     }
 
     @Test
