@@ -40,6 +40,28 @@ public interface DeviceDriver extends NetDevice
     /** Runs of the link and error vector's handler. */
     long otherInterrupts();
 
+    /** Runs of the RX queues' interrupt handlers, all queues. */
+    default long rxInterrupts()
+    {
+        long sum = 0;
+        for (int q = 0; q < rxQueues(); q++)
+        {
+            sum += rxInterrupts(q);
+        }
+        return sum;
+    }
+
+    /** Runs of the TX queues' interrupt handlers, all queues. */
+    default long txInterrupts()
+    {
+        long sum = 0;
+        for (int q = 0; q < txQueues(); q++)
+        {
+            sum += txInterrupts(q);
+        }
+        return sum;
+    }
+
     /** A device counter ({@code dev.nicsim.nic.regs.Counters}), read over MMIO as a driver must. */
     long readCounter(int counter);
 

@@ -998,28 +998,6 @@ public final class NicDriver implements DeviceDriver
         return sum;
     }
 
-    /** RX interrupts, all queues. */
-    public long rxInterrupts()
-    {
-        long sum = 0;
-        for (final long count : rxInterrupts)
-        {
-            sum += count;
-        }
-        return sum;
-    }
-
-    /** TX interrupts, all queues. */
-    public long txInterrupts()
-    {
-        long sum = 0;
-        for (final long count : txInterrupts)
-        {
-            sum += count;
-        }
-        return sum;
-    }
-
     @Override
     public long rxInterrupts(final int queue)
     {

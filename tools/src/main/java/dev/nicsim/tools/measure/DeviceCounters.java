@@ -84,15 +84,8 @@ public final class DeviceCounters
         }
 
         final DeviceDriver driver = host.driver();
-        long rxInterrupts = 0;
-        long txInterrupts = 0;
-        for (int q = 0; q < driver.rxQueues(); q++)
-        {
-            rxInterrupts += driver.rxInterrupts(q);
-            txInterrupts += driver.txInterrupts(q);
-        }
-        values.put(h + "driver.rx_interrupts", rxInterrupts);
-        values.put(h + "driver.tx_interrupts", txInterrupts);
+        values.put(h + "driver.rx_interrupts", driver.rxInterrupts());
+        values.put(h + "driver.tx_interrupts", driver.txInterrupts());
         values.put(h + "driver.other_interrupts", driver.otherInterrupts());
         if (driver instanceof NicDriver builtIn)
         {
