@@ -262,6 +262,15 @@ public final class Tcb extends SynOptions
         return socket.sendBuffer.size() - dataInFlight();
     }
 
+    /**
+     * Whether SACKed or retransmitted data is out (Linux's TCP_CA_Disorder, or any state past it): no loss probe
+     * then, and tcp_info says so.
+     */
+    boolean disorder()
+    {
+        return sackedBytes > 0 || retransmittedBytes > 0;
+    }
+
     /** Data bytes sent and not acknowledged (SND.NXT - SND.UNA without the FIN). */
     public int dataInFlight()
     {

@@ -75,7 +75,7 @@ public final class TcpInfo
             return;
         }
         out.set(ValueLayout.JAVA_BYTE, 1, (byte) (tcb.inRecovery ? CA_RECOVERY :
-            tcb.sackedBytes > 0 || tcb.retransmittedBytes > 0 ? CA_DISORDER : 0));
+            tcb.disorder() ? CA_DISORDER : 0));
         out.set(ValueLayout.JAVA_BYTE, 2, (byte) Math.min(tcb.retransmits, 255));
         out.set(ValueLayout.JAVA_BYTE, 4, (byte) Math.min(tcb.retransmits, 255));
         out.set(ValueLayout.JAVA_BYTE, 5, (byte) ((tcb.timestampsOk ? OPTION_TIMESTAMPS : 0) |

@@ -2638,7 +2638,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         // Nor with SACKed or retransmitted data in flight (Linux's Disorder state) or RACK's reordering timer set.
         if (!stack.config().tailLossProbe() || !tcb.sackOk || tcb.inRecovery || tcb.retransmits > 0 ||
             tcb.tlpOutstanding || tcb.sndNxt != tcb.sndMax || inFlight == 0 || !tcb.state.synchronizedState() ||
-            tcb.sackedBytes > 0 || tcb.retransmittedBytes > 0 || tcb.reorderTimerArmed)
+            tcb.disorder() || tcb.reorderTimerArmed)
         {
             return false;
         }
