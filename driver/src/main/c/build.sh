@@ -33,3 +33,5 @@ build ns1-rss-table-beyond 10
 build ns1-queue-vectors-masked 11
 # The reference driver built as an ABI 1 driver (one queue pair, no TSO): older drivers still load.
 build ns1-abi1 0 -DNS1_ABI=1
+# ... and as an ABI 2 driver (no set_rss): RSS settings are refused for it before the run.
+build ns1-abi2 0 -DNS1_ABI=2

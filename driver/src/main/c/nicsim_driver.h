@@ -38,8 +38,9 @@ extern "C" {
  * NICSIM_DRIVER_ABI_MIN on: it fills the host table (and reads the ops and netdev tables) only as far as the driver's
  * version has them, and sets host->abi to the driver's version.
  *   1  one queue pair
- *   2  several queue pairs (RSS, a TX queue per flow, a NAPI poll per RX queue) and TSO: the members marked ABI 2 */
-#define NICSIM_DRIVER_ABI 2
+ *   2  several queue pairs (RSS, a TX queue per flow, a NAPI poll per RX queue) and TSO: the members marked ABI 2
+ *   3  set_rss: the host programs the RSS key and indirection table through the driver (ethtool -X) */
+#define NICSIM_DRIVER_ABI 3
 #define NICSIM_DRIVER_ABI_MIN 1
 
 /* A bus address: what the device is told (descriptor addresses, ring base registers). */
@@ -200,6 +201,15 @@ struct nicsim_driver_ops {
     int (*tx_commit_tso)(void *priv, int32_t slot, uint32_t length, uint32_t header_length, uint32_t mss);
     /* NAPI poll of RX queue `queue`, asked for with napi_schedule_queue. */
     int (*poll_queue)(void *priv, uint32_t queue, int32_t budget);
+
+    /* ---- ABI 3 ---- */
+    /* Linux's ethtool set_rxfh (ethtool -X), called after open when the run's settings ask for an RSS key
+     * (driver.rss_key) or table (driver.rss_table): program the `key_bytes`-byte Toeplitz key and the
+     * `table_entries`-entry indirection table (entry i names the RX queue for hash values whose low bits are i), each
+     * NULL to keep the one in use. -EINVAL when a size is not the device's (NS-1: 40 bytes, 128 entries) or an entry
+     * names a queue the driver does not use. The host calls it with the key first, as ethtool does. NULL in the table:
+     * the driver programs only its own RSS, and the host refuses those settings before the run. */
+    int (*set_rss)(void *priv, const uint8_t *key, uint32_t key_bytes, const uint32_t *table, uint32_t table_entries);
 };
 
 #ifdef __cplusplus

@@ -11,10 +11,12 @@
  *   stop    mask, disable, GIO master disable and wait for DMA to quiesce (§8.3 steps 1-3); remove frees (step 4)
  *   queues  with host->queues > 1 (ABI 2): a ring pair, vectors and a NAPI poll per queue, RSS programmed with the
  *           same key and even table as the Java driver; slot numbers carry their TX queue in bits 16 and up
+ *   set_rss ethtool -X (ABI 3): the key and table the host's settings ask for, as the Java driver's setRss
  *   TSO     with host->tso and FEATURES.TSO (ABI 2): per TX queue 8 buffers of 64 KiB + 128; a segment is one
  *           descriptor per 16 KiB, the first with TSE, HDRLEN (CSS) and MSS (special), as the Java driver does
  *
- * NS1_ABI=1 builds the driver as an ABI 1 driver (one queue pair, no TSO), to show that older drivers still load.
+ * NS1_ABI=1 or 2 builds the driver as a driver of that ABI (1: one queue pair, no TSO; 2: no set_rss), to show that
+ * older drivers still load.
  *
  * NS1_FAULT (a compile-time constant, 0 in the reference build) makes one deliberate mistake for the broken drivers
  * of the test suite; see the ns1_fault enum.
@@ -454,23 +456,38 @@ static uint32_t buffer_size_bits(uint32_t bytes)
     }
 }
 
-/* §3.6: the key, the table spreading the queues evenly (entry i names queue i mod n), every IPv4 hash type. */
-static void program_rss(struct ns1 *nic)
+static void write_rss_key(struct ns1 *nic, const uint8_t *key)
 {
-    const struct nicsim_host *h = nic->h;
     for (uint32_t r = 0; r < NS1_RSS_KEY_BYTES / 4; r++) {
-        const uint8_t *k = &rss_key[4 * r];
-        h->write32(NS1_RSSRK(r), (uint32_t)k[0] | (uint32_t)k[1] << 8 | (uint32_t)k[2] << 16 | (uint32_t)k[3] << 24);
+        const uint8_t *k = &key[4 * r];
+        nic->h->write32(NS1_RSSRK(r), (uint32_t)k[0] | (uint32_t)k[1] << 8 | (uint32_t)k[2] << 16 |
+            (uint32_t)k[3] << 24);
     }
-    uint32_t n = NS1_FAULT == FAULT_RSS_TABLE_BEYOND ? nic->queues + 1 : nic->queues;
+}
+
+/* Entry i of `table` names the queue for hash values whose low 7 bits are i; four entries per RETA register. */
+static void write_rss_table(struct ns1 *nic, const uint32_t *table)
+{
     for (uint32_t r = 0; r < NS1_RETA_ENTRIES / 4; r++) {
         uint32_t value = 0;
         for (uint32_t k = 0; k < 4; k++) {
-            value |= ((4 * r + k) % n) << (8 * k);
+            value |= table[4 * r + k] << (8 * k);
         }
-        h->write32(NS1_RETA(r), value);
+        nic->h->write32(NS1_RETA(r), value);
     }
-    h->write32(NS1_MRQC, NS1_MRQC_RSS | NS1_MRQC_TCPIPV4 | NS1_MRQC_IPV4 | NS1_MRQC_UDPIPV4);
+}
+
+/* §3.6: the key, the table spreading the queues evenly (entry i names queue i mod n), every IPv4 hash type. */
+static void program_rss(struct ns1 *nic)
+{
+    write_rss_key(nic, rss_key);
+    uint32_t n = NS1_FAULT == FAULT_RSS_TABLE_BEYOND ? nic->queues + 1 : nic->queues;
+    uint32_t table[NS1_RETA_ENTRIES];
+    for (uint32_t i = 0; i < NS1_RETA_ENTRIES; i++) {
+        table[i] = i % n;
+    }
+    write_rss_table(nic, table);
+    nic->h->write32(NS1_MRQC, NS1_MRQC_RSS | NS1_MRQC_TCPIPV4 | NS1_MRQC_IPV4 | NS1_MRQC_UDPIPV4);
 }
 
 static int ns1_open(void *priv)
@@ -883,6 +900,30 @@ static uint64_t ns1_read_counter(void *priv, uint32_t counter)
     return counter < NS1_COUNTERS ? nic->h->read64(NS1_COUNTER(counter)) : 0;
 }
 
+#if NS1_ABI >= 3
+/* ethtool -X: a key and a table of the device's sizes, each NULL to keep; the table names queues in use only. */
+static int ns1_set_rss(void *priv, const uint8_t *key, uint32_t key_bytes, const uint32_t *table,
+    uint32_t table_entries)
+{
+    struct ns1 *nic = priv;
+    if ((key != NULL && key_bytes != NS1_RSS_KEY_BYTES) || (table != NULL && table_entries != NS1_RETA_ENTRIES)) {
+        return -EINVAL;
+    }
+    for (uint32_t i = 0; table != NULL && i < table_entries; i++) {
+        if (table[i] >= nic->queues) {
+            return -EINVAL;
+        }
+    }
+    if (key != NULL) {
+        write_rss_key(nic, key);
+    }
+    if (table != NULL) {
+        write_rss_table(nic, table);
+    }
+    return 0;
+}
+#endif
+
 NICSIM_EXPORT const struct nicsim_driver_ops nicsim_driver = {
     .abi = NS1_ABI,
     .name = NS1_FAULT == FAULT_NONE ? "ns1" : "ns1-broken",
@@ -904,5 +945,8 @@ NICSIM_EXPORT const struct nicsim_driver_ops nicsim_driver = {
     .tx_reserve_tso = ns1_tx_reserve_tso,
     .tx_commit_tso = ns1_tx_commit_tso,
     .poll_queue = ns1_poll_queue,
+#endif
+#if NS1_ABI >= 3
+    .set_rss = ns1_set_rss,
 #endif
 };

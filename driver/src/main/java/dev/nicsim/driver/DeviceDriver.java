@@ -62,6 +62,19 @@ public interface DeviceDriver extends NetDevice
         return sum;
     }
 
+    /**
+     * Programs the RSS hash key and, unless {@code table} is null, the indirection table (entry i names the RX queue
+     * for hash values whose low 7 bits are i), as {@code ethtool -X} does through Linux's set_rxfh. Call it after
+     * {@link #probe()}. A driver without this control throws; {@link DriverFactory#programsRss} tells before.
+     *
+     * @throws DriverException          if the driver cannot program RSS
+     * @throws IllegalArgumentException if a size is not the device's or an entry names a queue the driver does not use
+     */
+    default void setRss(final byte[] key, final int[] table)
+    {
+        throw new DriverException(this + " cannot program RSS: it has no set_rxfh control");
+    }
+
     /** A device counter ({@code dev.nicsim.nic.regs.Counters}), read over MMIO as a driver must. */
     long readCounter(int counter);
 

@@ -73,6 +73,21 @@ public final class DriverFactory
         return new CDriver(library(spec.substring(2)), context);
     }
 
+    /**
+     * Whether the driver a specification names takes an RSS key and table from the host ({@link DeviceDriver#setRss}):
+     * the built-in driver, and a C driver of ABI 3 or later that has set_rss. A C library that cannot be loaded
+     * counts as taking them: creating its driver says why it cannot be loaded.
+     */
+    public static boolean programsRss(final String specification)
+    {
+        final String spec = validate(specification);
+        if (spec.equals(BUILT_IN) || spec.equals("java:" + new BuiltInDriverProvider().name()))
+        {
+            return true;
+        }
+        return spec.startsWith("c:") && CDriver.programsRss(library(spec.substring(2)));
+    }
+
     /** The provider called {@code name}: the built-in one, or one ServiceLoader finds (module layer, class path). */
     public static DriverProvider provider(final String name)
     {

@@ -391,6 +391,16 @@ public final class NicDriver implements DeviceDriver
         return InterruptCauses.txVector(deviceRxQueues, queue);
     }
 
+    @Override
+    public void setRss(final byte[] key, final int[] table)
+    {
+        setRssKey(key);
+        if (table != null)
+        {
+            setRssTable(table);
+        }
+    }
+
     /** Entry i names queue i mod n, as Linux's ethtool_rxfh_indir_default spreads n queues. */
     private static int[] evenTable(final int n)
     {

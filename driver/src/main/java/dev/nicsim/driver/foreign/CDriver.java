@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -138,6 +139,8 @@ public final class CDriver implements DeviceDriver
     private static final MethodHandle INT_OF_PTR_2INT = downcall(FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT,
         JAVA_INT));
     private static final MethodHandle LONG_OF_PTR_INT = downcall(FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT));
+    private static final MethodHandle INT_OF_PTR_PTR_INT_PTR_INT = downcall(FunctionDescriptor.of(JAVA_INT, ADDRESS,
+        ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle INT_OF_PTR_4INT = downcall(FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT,
         JAVA_INT, JAVA_INT, JAVA_INT));
 
@@ -807,6 +810,54 @@ public final class CDriver implements DeviceDriver
     public int itr()
     {
         return itr;
+    }
+
+    /**
+     * Whether the C driver at {@code path} takes an RSS key and table (ABI 3 set_rss); true for a library that cannot
+     * be loaded, whose driver's creation says why.
+     */
+    public static boolean programsRss(final Path path)
+    {
+        try
+        {
+            return !CDriverLibrary.load(path).setRss.equals(MemorySegment.NULL);
+        }
+        catch (final DriverException e)
+        {
+            return true;
+        }
+    }
+
+    /** ethtool -X through the driver's set_rss (ABI 3): the key, and the table unless null. */
+    @Override
+    public void setRss(final byte[] key, final int[] table)
+    {
+        if (library.setRss.equals(MemorySegment.NULL))
+        {
+            throw new DriverException(name + ": the C driver " + library.name + " (ABI " + library.abi + ") has no " +
+                "set_rss (ABI 3): it programs only its own RSS key and table");
+        }
+        if (!probed)
+        {
+            throw new IllegalStateException(name + ": setRss() before probe");
+        }
+        try (Arena call = Arena.ofConfined())
+        {
+            final MemorySegment nativeKey = call.allocate(key.length);
+            MemorySegment.copy(key, 0, nativeKey, JAVA_BYTE, 0, key.length);
+            final MemorySegment nativeTable = table == null ? MemorySegment.NULL : call.allocateFrom(JAVA_INT, table);
+            final int result;
+            try
+            {
+                result = (int) INT_OF_PTR_PTR_INT_PTR_INT.invokeExact(library.setRss, priv, nativeKey, key.length,
+                    nativeTable, table == null ? 0 : table.length);
+            }
+            catch (final Throwable e)
+            {
+                throw unexpected(e);
+            }
+            check("set_rss", result);
+        }
     }
 
     @Override

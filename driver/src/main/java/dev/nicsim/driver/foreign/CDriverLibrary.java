@@ -23,7 +23,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 final class CDriverLibrary
 {
     /** The newest ABI version this host speaks: NICSIM_DRIVER_ABI in the header. */
-    static final int ABI = 2;
+    static final int ABI = 3;
     /** The oldest it still loads (NICSIM_DRIVER_ABI_MIN): each version only appends to the tables. */
     static final int ABI_MIN = 1;
     static final String SYMBOL = "nicsim_driver";
@@ -36,7 +36,7 @@ final class CDriverLibrary
         ADDRESS.withName("tx_flush"), ADDRESS.withName("poll"), ADDRESS.withName("interrupt"),
         ADDRESS.withName("timer"), ADDRESS.withName("set_itr"), ADDRESS.withName("read_counter"),
         ADDRESS.withName("tx_reserve_queue"), ADDRESS.withName("tx_reserve_tso"), ADDRESS.withName("tx_commit_tso"),
-        ADDRESS.withName("poll_queue"));
+        ADDRESS.withName("poll_queue"), ADDRESS.withName("set_rss"));
 
     private static final Map<Path, CDriverLibrary> LOADED = new ConcurrentHashMap<>();
 
@@ -62,6 +62,8 @@ final class CDriverLibrary
     final MemorySegment txReserveTso;
     final MemorySegment txCommitTso;
     final MemorySegment pollQueue;
+    /* ABI 3, NULL when the driver lacks it (or is older): it programs only its own RSS key and table. */
+    final MemorySegment setRss;
 
     private CDriverLibrary(final Path path, final MemorySegment ops)
     {
@@ -88,16 +90,18 @@ final class CDriverLibrary
         this.timer = ops.get(ADDRESS, offset("timer"));
         this.setItr = operation(ops, "set_itr");
         this.readCounter = operation(ops, "read_counter");
-        this.txReserveQueue = optional(ops, "tx_reserve_queue");
-        this.txReserveTso = optional(ops, "tx_reserve_tso");
-        this.txCommitTso = optional(ops, "tx_commit_tso");
-        this.pollQueue = optional(ops, "poll_queue");
+        this.txReserveQueue = optional(ops, "tx_reserve_queue", 2);
+        this.txReserveTso = optional(ops, "tx_reserve_tso", 2);
+        this.txCommitTso = optional(ops, "tx_commit_tso", 2);
+        this.pollQueue = optional(ops, "poll_queue", 2);
+        this.setRss = optional(ops, "set_rss", 3);
     }
 
-    /** An operation of ABI 2: read only from a driver of that version (an older table ends before it). */
-    private MemorySegment optional(final MemorySegment ops, final String field)
+    /** An operation added in ABI {@code since}: read only from a driver of that version on (an older table ends
+     * before it). */
+    private MemorySegment optional(final MemorySegment ops, final String field, final int since)
     {
-        return abi >= 2 ? ops.get(ADDRESS, offset(field)) : MemorySegment.NULL;
+        return abi >= since ? ops.get(ADDRESS, offset(field)) : MemorySegment.NULL;
     }
 
     /**

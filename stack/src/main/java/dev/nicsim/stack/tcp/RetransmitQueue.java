@@ -241,6 +241,7 @@ final class RetransmitQueue
     /** Marks {@code record} lost (tcp_mark_skb_lost): a retransmission of it in flight is lost too. */
     void markLost(final Tcb tcb, final int record)
     {
+        tcb.lossMarks++;
         unmark(tcb, record, RETRANSMITTED);
         if (!is(record, LOST))
         {

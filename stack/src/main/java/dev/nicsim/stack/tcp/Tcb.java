@@ -92,6 +92,11 @@ public final class Tcb extends SynOptions
     public int sackedBytes;
     public int lostBytes;
     public int retransmittedBytes;
+    /**
+     * Segments marked lost so far, a lost retransmission marked again included (Linux's tp->lost): PRR tells from it
+     * whether an ACK found new losses.
+     */
+    public long lossMarks;
     /** The right edge of the highest SACK block taken (Linux's fack), for reordering detection. */
     public int highestSacked;
     /*
@@ -211,6 +216,7 @@ public final class Tcb extends SynOptions
         ssthresh = 0;
         dupAcks = 0;
         sentQueue.clear(this);
+        lossMarks = 0;
         highestSacked = 0;
         rackSentPs = 0;
         lastSentStamp = 0;

@@ -1121,7 +1121,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         {
             return;
         }
-        final long markedBefore = stack.stats().rackLosses;
+        final long marksBefore = tcb.lossMarks;
         if (tcb.rackAdvanced && dubious)
         {
             tcb.rackAdvanced = false;
@@ -1137,7 +1137,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         if (tcb.inRecovery)
         {
-            proportionalRateReduction(tcb, seg.deliveredBytes, advanced && stack.stats().rackLosses == markedBefore);
+            proportionalRateReduction(tcb, seg.deliveredBytes, advanced && tcb.lossMarks == marksBefore);
             retransmitLost(socket, tcb);
         }
     }

@@ -39,14 +39,14 @@ public final class CrossKeyRules
                 "table names RX queues the driver uses)",
             s -> DeviceParameters.rssTable(s).map(table -> Arrays.stream(table)
                 .allMatch(queue -> queue < s.integer(DeviceParameters.DRIVER_QUEUES))).orElse(true)),
-        // The C driver ABI has no call to program RSS (ns1.c writes a fixed key and an even table), nor has a
-        // provider's Java driver: refused rather than silently left at the driver's own.
+        // A C driver before ABI 3 (or without set_rss) and a provider's Java driver program only their own RSS:
+        // refused rather than silently left at the driver's own.
         new Rule(List.of(DeviceParameters.DRIVER_RSS_KEY, DeviceParameters.DRIVER_RSS_TABLE,
-            DeviceParameters.HOST_DRIVER),
+            DeviceParameters.HOST_DRIVER, DeviceParameters.HOST_DRIVER_PER_HOST),
             DeviceParameters.DRIVER_RSS_KEY + " and " + DeviceParameters.DRIVER_RSS_TABLE + " keep their defaults " +
-                "unless every host runs the built-in driver (" + DeviceParameters.HOST_DRIVER + "=java, no " +
-                "host.NAME.driver otherwise): a C driver's ABI has no call to program RSS",
-            s -> !DeviceParameters.rssChanged(s) || DeviceParameters.builtInDriverEverywhere(s)),
+                "unless every host's driver (" + DeviceParameters.HOST_DRIVER + ", host.NAME.driver) takes them: " +
+                "the built-in driver, or a C driver of ABI 3 or later with set_rss",
+            s -> !DeviceParameters.rssChanged(s) || DeviceParameters.everyDriverProgramsRss(s)),
         new Rule(List.of(PlatformParameters.HOST_MEMORY, DeviceParameters.DRIVER_TX_RING,
             DeviceParameters.DRIVER_RX_RING, DeviceParameters.DRIVER_QUEUES, DeviceParameters.NIC_TSO),
             PlatformParameters.HOST_MEMORY + " holds the driver's rings and their 2 KiB buffers (each ring size x " +
@@ -76,6 +76,17 @@ public final class CrossKeyRules
                 final StringBuilder values = new StringBuilder();
                 for (final String key : rule.keys())
                 {
+                    if (key.contains(Parameter.HOST_PLACEHOLDER))
+                    {
+                        // A per-host key: the hosts' own values that are set, by their names.
+                        settings.overrides().forEach((name, value) -> {
+                            if (settings.catalog().require(name).key().equals(key))
+                            {
+                                values.append(values.isEmpty() ? "" : ", ").append(name).append('=').append(value);
+                            }
+                        });
+                        continue;
+                    }
                     values.append(values.isEmpty() ? "" : ", ").append(key).append('=').append(settings.text(key));
                 }
                 throw new ConfigException("settings that cannot work together: " + values + "; the rule is " +

@@ -124,12 +124,12 @@ public final class DeviceParameters
                     "queue per flow"),
             Parameter.text(DRIVER_RSS_KEY, HexFormat.of().formatHex(NicDriver.defaultRssKey()),
                 RssRegisters.KEY_BYTES + " bytes as " + 2 * RssRegisters.KEY_BYTES + " hex digits",
-                DeviceParameters::rssKeyForm, "RSS hash key (Toeplitz, datasheet §3.6) the built-in driver " +
+                DeviceParameters::rssKeyForm, "RSS hash key (Toeplitz, datasheet §3.6) the driver " +
                     "programs, as ethtool -X hkey; default: Microsoft's verification key"),
             Parameter.text(DRIVER_RSS_TABLE, EVEN_RSS_TABLE, EVEN_RSS_TABLE + " or queue numbers separated by " +
                     "commas or colons (1 to " + RssRegisters.RETA_ENTRIES + ", repeated to fill the table; colons " +
                     "in a sweep, which splits values at commas)",
-                DeviceParameters::rssTableForm, "RSS indirection table the built-in driver programs, as ethtool " +
+                DeviceParameters::rssTableForm, "RSS indirection table the driver programs, as ethtool " +
                     "-X: entry i (hash bits 6:0) names an RX queue below " + DRIVER_QUEUES + "; " + EVEN_RSS_TABLE +
                     ": entry i names queue i mod " + DRIVER_QUEUES + "; e.g. 0 puts every flow on queue 0"),
             Parameter.text(HOST_DRIVER, DriverFactory.BUILT_IN, DRIVER_FORMS, DeviceParameters::driverForm,
@@ -184,11 +184,12 @@ public final class DeviceParameters
     }
 
     /** Whether every host runs the built-in Java driver: host.driver and each host.NAME.driver that is set. */
-    public static boolean builtInDriverEverywhere(final Settings settings)
+    /** Whether every host's driver takes an RSS key and table from the settings (DriverFactory.programsRss). */
+    public static boolean everyDriverProgramsRss(final Settings settings)
     {
-        return settings.text(HOST_DRIVER).equals(DriverFactory.BUILT_IN) && settings.overrides().entrySet().stream()
+        return DriverFactory.programsRss(settings.text(HOST_DRIVER)) && settings.overrides().entrySet().stream()
             .filter(e -> settings.catalog().require(e.getKey()).key().equals(HOST_DRIVER_PER_HOST))
-            .allMatch(e -> e.getValue().isEmpty() || e.getValue().equals(DriverFactory.BUILT_IN));
+            .allMatch(e -> e.getValue().isEmpty() || DriverFactory.programsRss(e.getValue()));
     }
 
     /* Whether a driver specification has one of the forms (whether its library or provider exists is seen later). */

@@ -3,7 +3,6 @@ package dev.nicsim.tools.testbed;
 import dev.nicsim.driver.DeviceDriver;
 import dev.nicsim.driver.DriverContext;
 import dev.nicsim.driver.DriverFactory;
-import dev.nicsim.driver.NicDriver;
 import dev.nicsim.hw.eth.EthernetLink.EthernetPort;
 import dev.nicsim.hw.host.HostCpu;
 import dev.nicsim.hw.mem.DmaAllocator;
@@ -74,12 +73,11 @@ public final class Host
         this.driver = DriverFactory.create(DeviceParameters.driverSpec(settings, name), new DriverContext(
             name + ".eth0", nic.function(), root, allocator, cpu, DeviceParameters.driver(settings)));
         driver.probe();
-        if (driver instanceof NicDriver builtIn && DeviceParameters.rssChanged(settings))
+        if (DeviceParameters.rssChanged(settings))
         {
             // After probe, as ethtool -X after ifup; only when asked, so that default runs touch no more registers.
-            // CrossKeyRules refused these settings for any other driver.
-            builtIn.setRssKey(DeviceParameters.rssKey(settings));
-            DeviceParameters.rssTable(settings).ifPresent(builtIn::setRssTable);
+            // CrossKeyRules refused these settings for a driver without the control.
+            driver.setRss(DeviceParameters.rssKey(settings), DeviceParameters.rssTable(settings).orElse(null));
         }
         this.stack = new NetworkStack(sim, cpu, StackParameters.stack(settings, index), name);
         this.eth0 = stack.addInterface(driver, address, prefixLength);
