@@ -20,6 +20,8 @@ public class Event
     /* Causality: who scheduled this event and when (local time of the scheduler), for critical-path analysis. */
     int causeRecord = -1;
     long issuedAt;
+    /* Times fired, for Simulator.firedByName. */
+    long fired;
 
     public Event(final String name, final Component component, final Runnable action)
     {

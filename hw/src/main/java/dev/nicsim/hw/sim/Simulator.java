@@ -1,6 +1,11 @@
 package dev.nicsim.hw.sim;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -66,6 +71,8 @@ public final class Simulator
     private Event firing;
     private int callDepth;
     private long firedCount;
+    /* Every event that has fired, each once: what firedByName sums. */
+    private final List<Event> everFired = new ArrayList<>();
 
     private CausalityLog causality;
     private int currentRecord = -1;
@@ -100,6 +107,23 @@ public final class Simulator
     public long firedCount()
     {
         return firedCount;
+    }
+
+    /**
+     * Events fired so far by event name, most fired first (names tie in alphabetical order): where a run's events,
+     * and so much of its wall time, go. Pooled events of one kind share a name and count together.
+     */
+    public Map<String, Long> firedByName()
+    {
+        final Map<String, Long> byName = new TreeMap<>();
+        for (final Event event : everFired)
+        {
+            byName.merge(event.name(), event.fired, Long::sum);
+        }
+        final Map<String, Long> ordered = new LinkedHashMap<>();
+        byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+            .forEach(e -> ordered.put(e.getKey(), e.getValue()));
+        return ordered;
     }
 
     /** Number of events waiting in the queue. */
@@ -303,6 +327,10 @@ public final class Simulator
         if (causality != null)
         {
             currentRecord = causality.record(event, eventTime);
+        }
+        if (event.fired++ == 0)
+        {
+            everFired.add(event);
         }
         try
         {

@@ -22,6 +22,28 @@ class SimulatorTest
     }
 
     @Test
+    void shouldCountFiredEventsByNameSummingEventsThatShareOne()
+    {
+        final Event tick = recording("tick");
+        final Event poolA = recording("pooled");
+        final Event poolB = recording("pooled");
+        sim.schedule(tick, 10);
+        sim.schedule(poolA, 20);
+        sim.schedule(poolB, 30);
+        sim.schedule(recording("never"), 5_000);
+        sim.run(100);
+        sim.schedule(tick, 200); // one event fired again counts again
+        sim.schedule(poolA, 250);
+        sim.schedule(poolB, 300);
+        sim.run(1000);
+
+        assertEquals(List.of("pooled", "tick"), List.copyOf(sim.firedByName().keySet()), "most fired first");
+        assertEquals(4L, sim.firedByName().get("pooled"));
+        assertEquals(2L, sim.firedByName().get("tick"));
+        assertEquals(sim.firedCount(), sim.firedByName().values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    @Test
     void shouldFireInTimeOrderThenInsertionOrder()
     {
         sim.schedule(recording("c"), 300);

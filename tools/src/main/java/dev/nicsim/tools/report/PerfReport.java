@@ -140,6 +140,7 @@ public final class PerfReport
         wire.put("application_bytes", result.applicationBytes());
         wire.put("application_transactions", result.applicationTransactions());
         wire.put("events_fired", result.eventsFired());
+        wire.put("events_by_name", new LinkedHashMap<String, Object>(result.eventsByName()));
         json.put("whole_run", wire);
 
         final Map<String, Object> series = new LinkedHashMap<>();

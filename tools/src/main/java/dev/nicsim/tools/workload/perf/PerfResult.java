@@ -30,6 +30,7 @@ import java.util.Map;
  * @param sampleGbps        goodput in each sample
  * @param sampleTps         transactions per second in each sample
  * @param eventsFired       simulation events fired over the whole run
+ * @param eventsByName      those events by event name, most fired first (Simulator.firedByName)
  * @param notices           where the testbed ran otherwise than its settings asked (SetupNotices), one line each
  */
 public record PerfResult(PerfOptions options, long seed, Settings settings, long windowPs, long bytes,
@@ -37,7 +38,7 @@ public record PerfResult(PerfOptions options, long seed, Settings settings, long
                          Map<String, Long> errors, long datagramsSent, long sendFailures, long transactionsLost,
                          List<HostCpuShare> cpu, DeviceCounters counters, WireCensus wire, long applicationBytes,
                          long applicationTransactions, double[] sampleEndS, double[] sampleGbps, double[] sampleTps,
-                         long eventsFired, List<String> notices)
+                         long eventsFired, Map<String, Long> eventsByName, List<String> notices)
 {
     /**
      * One host's CPU use in the window: fraction of the window per use, averaged over the host's cores; idle is what

@@ -248,7 +248,7 @@ public final class PerfRun
             meter.connectionBytes(), errors(meter), meter.datagramsSent(), meter.sendFailures(),
             meter.transactionsLost(), cpuShares(network, window, windowPs), window, census, meter.bytesTotal(),
             meter.transactionsTotal(), sampleEnd, sampleGbps, sampleTps, sim.firedCount(),
-            SetupNotices.of(network, settings));
+            sim.firedByName(), SetupNotices.of(network, settings));
     }
 
     private static Map<String, Long> errors(final PerfMeter meter)
