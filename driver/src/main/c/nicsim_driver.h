@@ -207,8 +207,9 @@ struct nicsim_driver_ops {
      * (driver.rss_key) or table (driver.rss_table): program the `key_bytes`-byte Toeplitz key and the
      * `table_entries`-entry indirection table (entry i names the RX queue for hash values whose low bits are i), each
      * NULL to keep the one in use. -EINVAL when a size is not the device's (NS-1: 40 bytes, 128 entries) or an entry
-     * names a queue the driver does not use. The host calls it with the key first, as ethtool does. NULL in the table:
-     * the driver programs only its own RSS, and the host refuses those settings before the run. */
+     * names a queue the driver does not use; program nothing then (the host stops the run, naming the settings). Write
+     * the key before the table, as ns1.c and the Java driver do. `key` and `table` are valid only during the call.
+     * NULL here: the driver programs only its own RSS, and the host refuses those settings before the run. */
     int (*set_rss)(void *priv, const uint8_t *key, uint32_t key_bytes, const uint32_t *table, uint32_t table_entries);
 };
 

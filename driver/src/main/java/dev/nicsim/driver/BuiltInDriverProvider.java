@@ -17,6 +17,12 @@ public final class BuiltInDriverProvider implements DriverProvider
     }
 
     @Override
+    public boolean programsRss()
+    {
+        return true;
+    }
+
+    @Override
     public DeviceDriver create(final DriverContext context)
     {
         return new NicDriver(context.name(), context.function(), context.root(), context.allocator(), context.cpu(),

@@ -3,6 +3,7 @@ package dev.nicsim.driver;
 import dev.nicsim.driver.foreign.CDriver;
 
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,17 +76,26 @@ public final class DriverFactory
 
     /**
      * Whether the driver a specification names takes an RSS key and table from the host ({@link DeviceDriver#setRss}):
-     * the built-in driver, and a C driver of ABI 3 or later that has set_rss. A C library that cannot be loaded
-     * counts as taking them: creating its driver says why it cannot be loaded.
+     * the built-in driver, a provider's that says so ({@link DriverProvider#programsRss}), and a C driver of ABI 3 or
+     * later that has set_rss. A provider or library that cannot be found or loaded counts as taking them: creating
+     * its driver says why it is not there.
      */
     public static boolean programsRss(final String specification)
     {
         final String spec = validate(specification);
-        if (spec.equals(BUILT_IN) || spec.equals("java:" + new BuiltInDriverProvider().name()))
+        try
+        {
+            if (spec.equals(BUILT_IN))
+            {
+                return true;
+            }
+            return spec.startsWith("java:") ? provider(spec.substring(5)).programsRss() :
+                CDriver.programsRss(library(spec.substring(2)));
+        }
+        catch (final DriverException | InvalidPathException e)
         {
             return true;
         }
-        return spec.startsWith("c:") && CDriver.programsRss(library(spec.substring(2)));
     }
 
     /** The provider called {@code name}: the built-in one, or one ServiceLoader finds (module layer, class path). */

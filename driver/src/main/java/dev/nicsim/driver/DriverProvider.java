@@ -12,4 +12,13 @@ public interface DriverProvider
 
     /** A driver bound to the context's NIC, not probed yet. */
     DeviceDriver create(DriverContext context);
+
+    /**
+     * Whether its drivers take an RSS key and table from the host ({@link DeviceDriver#setRss}); asked before a run
+     * whose settings give them, which are refused for a driver without.
+     */
+    default boolean programsRss()
+    {
+        return false;
+    }
 }

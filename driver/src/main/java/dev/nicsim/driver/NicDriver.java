@@ -391,9 +391,15 @@ public final class NicDriver implements DeviceDriver
         return InterruptCauses.txVector(deviceRxQueues, queue);
     }
 
+    /** Both checked before either is written, so that a refused call leaves RSS as it was. */
     @Override
     public void setRss(final byte[] key, final int[] table)
     {
+        checkRssKey(key);
+        if (table != null)
+        {
+            checkRssTable(table);
+        }
         setRssKey(key);
         if (table != null)
         {
@@ -418,25 +424,32 @@ public final class NicDriver implements DeviceDriver
      */
     public void setRssTable(final int[] table)
     {
-        if (table.length != RssRegisters.RETA_ENTRIES)
-        {
-            throw new IllegalArgumentException(name + ": the RSS table has " + RssRegisters.RETA_ENTRIES +
-                " entries, got " + table.length);
-        }
+        checkRssTable(table);
         for (int r = 0; r < RssRegisters.RETA_REGISTERS; r++)
         {
             int value = 0;
             for (int k = 0; k < 4; k++)
             {
-                final int queue = table[4 * r + k];
-                if (queue < 0 || queue >= queues)
-                {
-                    throw new IllegalArgumentException(name + ": RSS table entry " + (4 * r + k) + " names queue " +
-                        queue + "; the driver uses queues 0 to " + (queues - 1));
-                }
-                value |= queue << 8 * k;
+                value |= table[4 * r + k] << 8 * k;
             }
             bar.write32(RssRegisters.reta(r), value);
+        }
+    }
+
+    private void checkRssTable(final int[] table)
+    {
+        if (table.length != RssRegisters.RETA_ENTRIES)
+        {
+            throw new IllegalArgumentException(name + ": the RSS table has " + RssRegisters.RETA_ENTRIES +
+                " entries, got " + table.length);
+        }
+        for (int i = 0; i < table.length; i++)
+        {
+            if (table[i] < 0 || table[i] >= queues)
+            {
+                throw new IllegalArgumentException(name + ": RSS table entry " + i + " names queue " + table[i] +
+                    "; the driver uses queues 0 to " + (queues - 1));
+            }
         }
     }
 
@@ -449,14 +462,19 @@ public final class NicDriver implements DeviceDriver
     /** Programs the 40-byte RSS hash key (as {@code ethtool -X hkey}). */
     public void setRssKey(final byte[] key)
     {
+        checkRssKey(key);
+        for (int r = 0; r < RssRegisters.KEY_REGISTERS; r++)
+        {
+            bar.write32(RssRegisters.rssrk(r), RssRegisters.keyRegister(key, r));
+        }
+    }
+
+    private void checkRssKey(final byte[] key)
+    {
         if (key.length != RssRegisters.KEY_BYTES)
         {
             throw new IllegalArgumentException(name + ": the RSS key has " + RssRegisters.KEY_BYTES + " bytes, got " +
                 key.length);
-        }
-        for (int r = 0; r < RssRegisters.KEY_REGISTERS; r++)
-        {
-            bar.write32(RssRegisters.rssrk(r), RssRegisters.keyRegister(key, r));
         }
     }
 

@@ -813,19 +813,13 @@ public final class CDriver implements DeviceDriver
     }
 
     /**
-     * Whether the C driver at {@code path} takes an RSS key and table (ABI 3 set_rss); true for a library that cannot
-     * be loaded, whose driver's creation says why.
+     * Whether the C driver at {@code path} takes an RSS key and table (ABI 3 set_rss).
+     *
+     * @throws DriverException if the library cannot be loaded or is not a nicsim driver
      */
     public static boolean programsRss(final Path path)
     {
-        try
-        {
-            return !CDriverLibrary.load(path).setRss.equals(MemorySegment.NULL);
-        }
-        catch (final DriverException e)
-        {
-            return true;
-        }
+        return !CDriverLibrary.load(path).setRss.equals(MemorySegment.NULL);
     }
 
     /** ethtool -X through the driver's set_rss (ABI 3): the key, and the table unless null. */
@@ -855,6 +849,14 @@ public final class CDriver implements DeviceDriver
             catch (final Throwable e)
             {
                 throw unexpected(e);
+            }
+            if (result == -EINVAL)
+            {
+                rethrowFailure();
+                throw new IllegalArgumentException(name + ": C driver " + library.name + " set_rss refused a " +
+                    key.length + "-byte key" + (table == null ? "" : " and a " + table.length + "-entry table") +
+                    " with " + errno(result) + " (a size not the device's, or a table entry naming a queue beyond " +
+                    "the " + queues + " it uses)" + lastErrorSuffix());
             }
             check("set_rss", result);
         }

@@ -241,7 +241,11 @@ final class RetransmitQueue
     /** Marks {@code record} lost (tcp_mark_skb_lost): a retransmission of it in flight is lost too. */
     void markLost(final Tcb tcb, final int record)
     {
-        tcb.lossMarks++;
+        if (!is(record, LOST) || is(record, RETRANSMITTED))
+        {
+            // tcp_sum_lost: a segment newly lost, or a retransmission of one lost again.
+            tcb.lossMarks += Math.max(1, (length(record) + tcb.sendMss - 1) / tcb.sendMss);
+        }
         unmark(tcb, record, RETRANSMITTED);
         if (!is(record, LOST))
         {

@@ -93,8 +93,8 @@ public final class Tcb extends SynOptions
     public int lostBytes;
     public int retransmittedBytes;
     /**
-     * Segments marked lost so far, a lost retransmission marked again included (Linux's tp->lost): PRR tells from it
-     * whether an ACK found new losses.
+     * Segments marked lost so far, a retransmission lost again counting again (Linux's tp->lost, tcp_sum_lost): PRR
+     * tells from it whether an ACK found new losses.
      */
     public long lossMarks;
     /** The right edge of the highest SACK block taken (Linux's fack), for reordering detection. */

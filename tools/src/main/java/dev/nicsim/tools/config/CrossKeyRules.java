@@ -80,7 +80,7 @@ public final class CrossKeyRules
                     {
                         // A per-host key: the hosts' own values that are set, by their names.
                         settings.overrides().forEach((name, value) -> {
-                            if (settings.catalog().require(name).key().equals(key))
+                            if (!value.isEmpty() && settings.catalog().require(name).key().equals(key))
                             {
                                 values.append(values.isEmpty() ? "" : ", ").append(name).append('=').append(value);
                             }

@@ -183,7 +183,6 @@ public final class DeviceParameters
         return !Arrays.equals(rssKey(settings), NicDriver.defaultRssKey()) || rssTable(settings).isPresent();
     }
 
-    /** Whether every host runs the built-in Java driver: host.driver and each host.NAME.driver that is set. */
     /** Whether every host's driver takes an RSS key and table from the settings (DriverFactory.programsRss). */
     public static boolean everyDriverProgramsRss(final Settings settings)
     {

@@ -77,7 +77,19 @@ public final class Host
         {
             // After probe, as ethtool -X after ifup; only when asked, so that default runs touch no more registers.
             // CrossKeyRules refused these settings for a driver without the control.
-            driver.setRss(DeviceParameters.rssKey(settings), DeviceParameters.rssTable(settings).orElse(null));
+            try
+            {
+                driver.setRss(DeviceParameters.rssKey(settings), DeviceParameters.rssTable(settings).orElse(null));
+            }
+            catch (final IllegalArgumentException e)
+            {
+                // The driver set up fewer queues than driver.queues (its notice says so), and the table names one.
+                driver.shutdown();
+                throw new ConfigException("host " + name + ", " + DeviceParameters.DRIVER_RSS_TABLE + "=" +
+                    settings.text(DeviceParameters.DRIVER_RSS_TABLE) + ", " + DeviceParameters.DRIVER_QUEUES + "=" +
+                    settings.text(DeviceParameters.DRIVER_QUEUES) + ": the driver uses " + driver.rxQueues() +
+                    " RX queue(s) and refused the RSS settings: " + e.getMessage());
+            }
         }
         this.stack = new NetworkStack(sim, cpu, StackParameters.stack(settings, index), name);
         this.eth0 = stack.addInterface(driver, address, prefixLength);
