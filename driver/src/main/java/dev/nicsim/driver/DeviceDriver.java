@@ -65,7 +65,8 @@ public interface DeviceDriver extends NetDevice
     /**
      * Programs the RSS hash key and, unless {@code table} is null, the indirection table (entry i names the RX queue
      * for hash values whose low 7 bits are i), as {@code ethtool -X} does through Linux's set_rxfh. Call it after
-     * {@link #probe()}. A driver without this control throws; {@link DriverFactory#programsRss} tells before.
+     * {@link #probe()}. A driver without this control throws: {@link #programsRss()} says, and
+     * {@link DriverFactory#programsRss} says it before a driver exists.
      *
      * @throws DriverException          if the driver cannot program RSS
      * @throws IllegalArgumentException if a size is not the device's or an entry names a queue the driver does not use
@@ -73,6 +74,12 @@ public interface DeviceDriver extends NetDevice
     default void setRss(final byte[] key, final int[] table)
     {
         throw new DriverException(this + " cannot program RSS: it has no set_rxfh control");
+    }
+
+    /** Whether {@link #setRss} programs what it is given (rather than throwing). */
+    default boolean programsRss()
+    {
+        return false;
     }
 
     /** A device counter ({@code dev.nicsim.nic.regs.Counters}), read over MMIO as a driver must. */

@@ -391,6 +391,12 @@ public final class NicDriver implements DeviceDriver
         return InterruptCauses.txVector(deviceRxQueues, queue);
     }
 
+    @Override
+    public boolean programsRss()
+    {
+        return true;
+    }
+
     /** Both checked before either is written, so that a refused call leaves RSS as it was. */
     @Override
     public void setRss(final byte[] key, final int[] table)

@@ -822,11 +822,17 @@ public final class CDriver implements DeviceDriver
         return !CDriverLibrary.load(path).setRss.equals(MemorySegment.NULL);
     }
 
+    @Override
+    public boolean programsRss()
+    {
+        return !library.setRss.equals(MemorySegment.NULL);
+    }
+
     /** ethtool -X through the driver's set_rss (ABI 3): the key, and the table unless null. */
     @Override
     public void setRss(final byte[] key, final int[] table)
     {
-        if (library.setRss.equals(MemorySegment.NULL))
+        if (!programsRss())
         {
             throw new DriverException(name + ": the C driver " + library.name + " (ABI " + library.abi + ") has no " +
                 "set_rss (ABI 3): it programs only its own RSS key and table");

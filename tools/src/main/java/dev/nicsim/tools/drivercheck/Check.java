@@ -13,7 +13,8 @@ public enum Check
     NO_LEAK("no DMA buffer leaked", "§8.3 step 4"),
     NO_MISUSE("no strict-mode misuse", "§9"),
     QUEUES("queue set-up, RSS and TX queue per flow", "§3.4, §3.5, §3.6, §6"),
-    TSO("TSO descriptors", "§4.3");
+    TSO("TSO descriptors", "§4.3"),
+    RSS_CONTROL("RSS key and table from the host", "§3.6 (ethtool -X)");
 
     private final String title;
     private final String section;

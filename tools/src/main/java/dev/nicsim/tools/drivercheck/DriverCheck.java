@@ -4,6 +4,7 @@ import dev.nicsim.driver.DeviceDriver;
 import dev.nicsim.driver.DriverConfig;
 import dev.nicsim.driver.DriverContext;
 import dev.nicsim.driver.DriverFactory;
+import dev.nicsim.driver.NicDriver;
 import dev.nicsim.hw.host.CpuUse;
 import dev.nicsim.hw.pcie.PciConfigSpace;
 import dev.nicsim.hw.sim.Component;
@@ -15,6 +16,7 @@ import dev.nicsim.nic.regs.Counters;
 import dev.nicsim.nic.regs.NicRegisters;
 import dev.nicsim.nic.regs.QueueCounters;
 import dev.nicsim.nic.regs.QueueRegisters;
+import dev.nicsim.nic.regs.RssRegisters;
 import dev.nicsim.stack.device.NetDevice;
 
 import java.util.ArrayList;
@@ -86,6 +88,7 @@ public final class DriverCheck
                 case NO_MISUSE -> noMisuse();
                 case QUEUES -> queues();
                 case TSO -> tso();
+                case RSS_CONTROL -> rssControl();
             });
         }
         catch (final Violation e)
@@ -173,6 +176,60 @@ public final class DriverCheck
         return driver.rxQueues() + " RX queues received " + spread + " frames of " + FLOWS + " flows, each flow on " +
             "one queue, as the NIC counted; " + FLOWS * rounds + " frames sent over " + driver.txQueues() +
             " TX queues as picked";
+    }
+
+    /**
+     * The host's RSS key and table (DeviceDriver.setRss; set_rss in C, ABI 3): both programmed, and a table naming a
+     * queue not in use refused with nothing written.
+     */
+    private String rssControl()
+    {
+        final Bench bench = Bench.forCheck(CONFIG.withQueues(QUEUES, false), factory, b -> { });
+        final DeviceDriver driver = bench.a.driver;
+        if (!driver.programsRss())
+        {
+            return "the driver programs only its own RSS (no set_rss, ABI 3): driver.rss_key and driver.rss_table " +
+                "are refused for it; nothing to check";
+        }
+        if (driver.rxQueues() == 1)
+        {
+            return "the driver sets up one RX queue: nothing to steer";
+        }
+        // A zero key hashes every flow to entry 0: every frame reaches the last queue only if key and table were both
+        // taken. Then a table naming a queue not in use, with another key, must change nothing.
+        final int last = driver.rxQueues() - 1;
+        final int[] table = new int[RssRegisters.RETA_ENTRIES];
+        table[0] = last;
+        driver.setRss(new byte[RssRegisters.KEY_BYTES], table);
+        final int[] beyond = table.clone();
+        beyond[1] = driver.rxQueues();
+        try
+        {
+            driver.setRss(NicDriver.defaultRssKey(), beyond);
+            throw new Violation("a table naming RX queue " + beyond[1] + ", which the driver does not use, was " +
+                "taken: it must be refused (-EINVAL) with nothing written");
+        }
+        catch (final IllegalArgumentException expected)
+        {
+            // refused, as it must be
+        }
+        final FlowStream mine = new FlowStream(driver, Bench.MAC_B);
+        final FlowStream peer = new FlowStream(bench.b.driver, Bench.MAC_A);
+        driver.setReceiver(mine);
+        bench.b.driver.setReceiver(peer);
+        peer.sendFlows(FLOWS, 2);
+        bench.sim.run(bench.sim.now() + Time.ms(1));
+        final long onLast = bench.a.nic.queueCounter(last, QueueCounters.QPRC);
+        final long all = bench.a.nic.counter(Counters.GPRC);
+        if (all == 0 || onLast != all || mine.received(last) != all)
+        {
+            throw new Violation("with a zero key and table entry 0 naming queue " + last + ", RX queue " + last +
+                " received " + onLast + " of " + all + " frames (QPRC/GPRC), the driver reported " +
+                mine.received(last) + " there: the key and the table must both reach RSSRK and RETA, and a refused " +
+                "call must leave them as they were");
+        }
+        return all + " frames of " + FLOWS + " flows on RX queue " + last + " as the key and table asked; a table " +
+            "naming queue " + beyond[1] + " refused with nothing written";
     }
 
     /** A 64 KiB TSO segment with MSS 1448: the frames cut from it arrive whole, in order, checksums right. */

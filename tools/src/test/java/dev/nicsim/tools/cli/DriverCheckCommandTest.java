@@ -36,7 +36,7 @@ class DriverCheckCommandTest
         final String printed = out.toString(StandardCharsets.UTF_8);
         assertEquals(1, exit, printed);
         assertTrue(printed.contains("FAIL  probe and reset order") && printed.contains("RING_BASE_MISALIGNED") &&
-            printed.contains("11 of 11 checks failed"), printed);
+            printed.contains("12 of 12 checks failed"), printed);
     }
 
     @Test

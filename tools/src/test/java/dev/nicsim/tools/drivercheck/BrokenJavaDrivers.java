@@ -40,7 +40,23 @@ final class BrokenJavaDrivers
                 context.config().withFault(DriverFault.MISALIGNED_RING)));
             case QUEUES -> ForgetsTheRxQueue::new;
             case TSO -> CutsTsoHeadersShort::new;
+            case RSS_CONTROL -> KeepsItsOwnRssTable::new;
         };
+    }
+
+    /** Takes the host's RSS key but keeps its own indirection table. */
+    private static final class KeepsItsOwnRssTable extends ForwardingDriver
+    {
+        KeepsItsOwnRssTable(final DriverContext context)
+        {
+            super(context);
+        }
+
+        @Override
+        public void setRss(final byte[] key, final int[] table)
+        {
+            super.setRss(key, null);
+        }
     }
 
     /** Hands every frame to the stack without its RX queue, so the stack sees all of them on queue 0. */

@@ -38,6 +38,18 @@ class ForwardingDriver implements DeviceDriver
     }
 
     @Override
+    public void setRss(final byte[] key, final int[] table)
+    {
+        delegate.setRss(key, table);
+    }
+
+    @Override
+    public boolean programsRss()
+    {
+        return delegate.programsRss();
+    }
+
+    @Override
     public void setItr(final int units)
     {
         delegate.setItr(units);
