@@ -73,6 +73,31 @@ public final class OutOfOrderQueue
     }
 
     /**
+     * The part of {@code [from, to)} already held in the range that holds its lowest held byte, as
+     * {@code (start << 32) | end}, or -1 when none of it is held: what a D-SACK reports of a segment received again
+     * beyond RCV.NXT (tcp_data_queue_ofo: the bits already present, within one run of contiguous data).
+     */
+    public long heldPart(final int from, final int to)
+    {
+        long part = -1;
+        int lowest = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (Tcb.before(start[i], to) && Tcb.after(end[i], from))
+            {
+                final int low = Tcb.after(start[i], from) ? start[i] : from;
+                if (part < 0 || Tcb.before(low, lowest))
+                {
+                    lowest = low;
+                    final int high = Tcb.before(end[i], to) ? end[i] : to;
+                    part = (long) low << 32 | high & 0xFFFF_FFFFL;
+                }
+            }
+        }
+        return part;
+    }
+
+    /**
      * RCV.NXT has reached {@code next}: takes every range that now continues the stream and returns the new RCV.NXT
      * (the end of the last range taken, or {@code next} when none continues it).
      */
@@ -107,12 +132,11 @@ public final class OutOfOrderQueue
     }
 
     /**
-     * Writes a SACK option with {@code blocks} blocks at {@code at} (from the start of the TCP header): NOP NOP SACK,
-     * as Linux's {@code tcp_options_write}, the most recently changed range first.
+     * Writes {@code blocks} SACK blocks from {@code at} (from the start of the TCP header, after the option's NOP NOP
+     * SACK header), as Linux's {@code tcp_options_write}: the most recently changed range first.
      */
-    public void writeSack(final TcpSegment segment, final int at, final int blocks)
+    public void writeSackBlocks(final TcpSegment segment, final int at, final int blocks)
     {
-        segment.writeSackHeader(at, blocks);
         long below = Long.MAX_VALUE;
         for (int block = 0; block < blocks; block++)
         {
@@ -124,7 +148,7 @@ public final class OutOfOrderQueue
                     newest = i;
                 }
             }
-            segment.writeSackBlock(at + 4 + 8 * block, start[newest], end[newest]);
+            segment.writeSackBlock(at + 8 * block, start[newest], end[newest]);
             below = touched[newest];
         }
     }

@@ -97,6 +97,13 @@ public final class Tcb extends SynOptions
      * tells from it whether an ACK found new losses.
      */
     public long lossMarks;
+    /*
+     * A D-SACK to send (RFC 2883, Linux's tcp_dsack_set): data received twice, reported as the first SACK block of
+     * the next segment that carries SACK blocks, then forgotten.
+     */
+    public boolean dsack;
+    public int dsackStart;
+    public int dsackEnd;
     /** The right edge of the highest SACK block taken (Linux's fack), for reordering detection. */
     public int highestSacked;
     /*
@@ -217,6 +224,7 @@ public final class Tcb extends SynOptions
         dupAcks = 0;
         sentQueue.clear(this);
         lossMarks = 0;
+        dsack = false;
         highestSacked = 0;
         rackSentPs = 0;
         lastSentStamp = 0;

@@ -876,8 +876,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         if (syn)
         {
             // Only a crossed SYN-ACK gets here, and its SYN is a duplicate now: acknowledge it (Linux's
-            // tcp_send_dupack), echoing its TSval, which Linux's tcp_ack stored first (RFC 7323 §4.3).
-            sendAck(socket, tcb);
+            // tcp_send_dupack, with a D-SACK of the SYN), echoing its TSval, which Linux's tcp_ack stored first
+            // (RFC 7323 §4.3).
+            sendDuplicateAck(seg, socket, tcb);
         }
         // Seventh and eighth: data and FIN.
         int outcome = DropReason.ACCEPTED;
@@ -1347,6 +1348,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         {
             // Beyond RCV.NXT: keep what fits in the window, and say so at once (RFC 5681 §4.2: duplicate ACK).
             final int length = Math.max(0, Math.min(seg.length, room - ahead));
+            final long held = tcb.outOfOrder.heldPart(seg.seq, seg.seq + length);
+            if (held >= 0)
+            {
+                receivedTwice(tcb, (int) (held >>> 32), (int) held);
+            }
             final boolean memory = length == 0 || ring.ensure(ring.size() + ahead + length);
             final boolean kept = length > 0 && memory && tcb.outOfOrder.add(seg.seq, seg.seq + length);
             if (kept)
@@ -1369,6 +1375,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         if (seg.length > 0)
         {
             final int skip = -ahead;
+            if (skip > 0)
+            {
+                // Partly received already (tcp_data_queue: seq < RCV.NXT < end): the old part is a D-SACK.
+                receivedTwice(tcb, seg.seq, tcb.rcvNxt);
+            }
             final int fits = Math.max(0, Math.min(seg.length - skip, room));
             // Short of fits only when the host's socket memory is exhausted (tcp_mem): the rest is dropped.
             final int accepted = ring.write(seg.memory, seg.payload + skip, fits);
@@ -1442,10 +1453,24 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
      */
     private void duplicateAck(final InboundSegment seg, final TcpSocket socket, final Tcb tcb)
     {
-        if (seg.length > 0 && !seg.has(TcpSegment.SYN) || !outOfWindowRateLimited(tcb))
+        if (seg.span() > 0 && !seg.has(TcpSegment.SYN) || !outOfWindowRateLimited(tcb))
         {
-            sendAck(socket, tcb);
+            sendDuplicateAck(seg, socket, tcb);
         }
+    }
+
+    /**
+     * Linux's tcp_send_dupack: an ACK now, with a D-SACK for the part of the segment below RCV.NXT when it had any
+     * (data, SYN or FIN) there.
+     */
+    private void sendDuplicateAck(final InboundSegment seg, final TcpSocket socket, final Tcb tcb)
+    {
+        final int end = seg.seq + seg.span();
+        if (seg.span() > 0 && Tcb.before(seg.seq, tcb.rcvNxt))
+        {
+            receivedTwice(tcb, seg.seq, Tcb.after(end, tcb.rcvNxt) ? tcb.rcvNxt : end);
+        }
+        sendAck(socket, tcb);
     }
 
     /** Linux's {@code __tcp_oow_rate_limited}: true when an answer went out less than the interval ago. */
@@ -2144,10 +2169,27 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         return tcb.lastSentStamp;
     }
 
-    /** SACK blocks to send: the out-of-order ranges, as many as fit beside the timestamps (RFC 2018: 3 or 4). */
+    /**
+     * SACK blocks to send: a D-SACK first when one is pending, then the out-of-order ranges, as many as fit beside
+     * the timestamps (RFC 2018: 3 or 4; Linux's tcp_established_options counts the D-SACK in).
+     */
     private static int sackBlocks(final Tcb tcb)
     {
-        return tcb.sackOk ? Math.min(tcb.outOfOrder.ranges(), tcb.timestampsOk ? 3 : 4) : 0;
+        return tcb.sackOk ? Math.min(tcb.outOfOrder.ranges() + (tcb.dsack ? 1 : 0), tcb.timestampsOk ? 3 : 4) : 0;
+    }
+
+    /**
+     * Data in {@code [from, to)} arrived again (Linux's tcp_dsack_set, on by default as tcp_dsack 1): the next
+     * segment with SACK blocks reports it first, so that the sender can tell a needless retransmission (RFC 2883).
+     */
+    private static void receivedTwice(final Tcb tcb, final int from, final int to)
+    {
+        if (tcb.sackOk)
+        {
+            tcb.dsack = true;
+            tcb.dsackStart = from;
+            tcb.dsackEnd = to;
+        }
     }
 
     /**
@@ -2250,7 +2292,15 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         if (blocks > 0)
         {
-            tcb.outOfOrder.writeSack(out, TcpSegment.HEADER_LENGTH + timestampLength, blocks);
+            final int sackAt = TcpSegment.HEADER_LENGTH + timestampLength;
+            out.writeSackHeader(sackAt, blocks);
+            final int first = tcb.dsack ? 1 : 0;
+            if (tcb.dsack)
+            {
+                out.writeSackBlock(sackAt + 4, tcb.dsackStart, tcb.dsackEnd);
+                tcb.dsack = false;
+            }
+            tcb.outOfOrder.writeSackBlocks(out, sackAt + 4 + 8 * first, blocks - first);
         }
         if (length > 0)
         {
