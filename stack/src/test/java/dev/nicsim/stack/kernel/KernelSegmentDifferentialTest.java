@@ -51,7 +51,7 @@ class KernelSegmentDifferentialTest
     /** Kernel scenarios run side by side, each in its namespace; they mostly wait for timers. */
     private static final int PARALLEL = 6;
     /** Kernel runs after the first for a scenario that differs without a known reason (see the loop). */
-    private static final int KERNEL_RERUNS = 2;
+    private static final int KERNEL_RERUNS = 4;
 
     @Test
     void everyScenarioMatchesTheKernel(@TempDir final Path dir) throws IOException, InterruptedException
