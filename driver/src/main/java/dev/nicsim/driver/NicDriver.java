@@ -406,10 +406,10 @@ public final class NicDriver implements DeviceDriver
         {
             checkRssTable(table);
         }
-        setRssKey(key);
+        writeRssKey(key);
         if (table != null)
         {
-            setRssTable(table);
+            writeRssTable(table);
         }
     }
 
@@ -431,6 +431,11 @@ public final class NicDriver implements DeviceDriver
     public void setRssTable(final int[] table)
     {
         checkRssTable(table);
+        writeRssTable(table);
+    }
+
+    private void writeRssTable(final int[] table)
+    {
         for (int r = 0; r < RssRegisters.RETA_REGISTERS; r++)
         {
             int value = 0;
@@ -469,6 +474,11 @@ public final class NicDriver implements DeviceDriver
     public void setRssKey(final byte[] key)
     {
         checkRssKey(key);
+        writeRssKey(key);
+    }
+
+    private void writeRssKey(final byte[] key)
+    {
         for (int r = 0; r < RssRegisters.KEY_REGISTERS; r++)
         {
             bar.write32(RssRegisters.rssrk(r), RssRegisters.keyRegister(key, r));
