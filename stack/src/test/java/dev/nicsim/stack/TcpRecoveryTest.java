@@ -56,10 +56,10 @@ class TcpRecoveryTest
         receive(3000);
         final long elapsed = hosts.sim.now() - start;
         final Tcb tcb = ((TcpSocket) pa.socketOf(client)).tcb;
-        // B delays its ACK of the first segment (40 ms), which restarts A's timer; that 40 ms sample makes SRTT about
-        // 5 ms, and the timer runs SRTT + max(4 RTTVAR, 200 ms), as Linux's: the go-back comes at 245 ms; B delays
-        // the ACK of the resent second segment too, and the third follows it at 285 ms.
-        assertTrue(elapsed > 285 * Time.MS && elapsed < 286 * Time.MS, () -> Time.format(elapsed));
+        // B is in quick-ACK mode (the connection's first data) and ACKs the first segment at once: SRTT is
+        // microseconds, the probe goes 2 SRTT + 2 ms later, and the timer, restarted by it, runs the minimum RTO
+        // (200 ms), as Linux's: the go-back comes at about 202 ms, and B ACKs both resent segments at once.
+        assertTrue(elapsed > 202 * Time.MS && elapsed < 203 * Time.MS, () -> Time.format(elapsed));
         assertEquals(tcb.sndMax, tcb.sndUna);
     }
 
@@ -144,15 +144,16 @@ class TcpRecoveryTest
     {
         connect();
         // 5000 bytes leave as three segments of 1448 and 656; only the last is lost, so no duplicate ACK comes at
-        // all. With two segments out after B's ACK of the first two, the probe resends the last 2 SRTT + 2 ms later,
-        // and B's ACK of it covers everything: no recovery, no timeout (RFC 8985 §7: a probe that repairs a single
-        // loss). With one segment out the probe would wait 2 SRTT plus the minimum RTO, for a delayed ACK.
+        // all. B is in quick-ACK mode (the connection's first data) and ACKs each segment at once, so one segment is
+        // out after the ACK of the third: the probe waits for a delayed ACK, 2 SRTT plus the minimum RTO, no later
+        // than the RTO itself (Linux's tcp_schedule_loss_probe), and B's ACK of it covers everything: no recovery,
+        // no timeout (RFC 8985 §7: a probe that repairs a single loss).
         hosts.loseDataSegmentsToB(4);
         final long start = hosts.sim.now();
         send(5000);
         receive(5000);
         final long elapsed = hosts.sim.now() - start;
-        assertTrue(elapsed < 3 * Time.MS, () -> Time.format(elapsed));
+        assertTrue(elapsed > 200 * Time.MS && elapsed < 201 * Time.MS, () -> Time.format(elapsed));
         assertEquals(1, hosts.a.stats().lossProbes);
         assertEquals(1, hosts.a.stats().retransmissions);
         assertEquals(0, hosts.a.stats().fastRetransmissions + hosts.a.stats().timeoutRetransmissions);

@@ -253,7 +253,7 @@ final class StreamOps implements ProtoOps
             if (!peek)
             {
                 ring.consume(count);
-                tcp.consumed(stream);
+                tcp.consumed(stream, count);
             }
             from[0] = socket.remoteAddress;
             from[1] = socket.remotePort;

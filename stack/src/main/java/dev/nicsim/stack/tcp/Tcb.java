@@ -25,10 +25,16 @@ public final class Tcb extends SynOptions
     public int sndWl1;
     public int sndWl2;
 
-    /* Receive sequence space. rcvAdvertisedEdge is RCV.NXT + the window last advertised. */
+    /*
+     * Receive sequence space. rcvAdvertisedEdge is RCV.NXT + the window last advertised, rcvWup RCV.NXT when it was
+     * (Linux's rcv_wup): what lies between rcvWup and rcvNxt has not been acknowledged.
+     */
     public int irs;
     public int rcvNxt;
     public int rcvAdvertisedEdge;
+    public int rcvWup;
+    /** When the receive side acknowledges (Linux's icsk_ack). */
+    final AckTiming ackTiming = new AckTiming();
 
     /* Out-of-order data held in the receive ring, and a FIN that came after a gap. */
     public final OutOfOrderQueue outOfOrder = new OutOfOrderQueue();
@@ -149,8 +155,7 @@ public final class Tcb extends SynOptions
     public boolean finSent;
     public int finSeq;
 
-    /* ACK scheduling, and the rate limit of challenge and out-of-window ACKs (Linux's last_oow_ack_time). */
-    public int segmentsUnacked;
+    /* The rate limit of challenge and out-of-window ACKs (Linux's last_oow_ack_time). */
     public long lastOutOfWindowAck = Long.MIN_VALUE;
     /**
      * The core that last ran this connection's protocol work (its softirq or a system call): its timers fire there, as
@@ -253,7 +258,8 @@ public final class Tcb extends SynOptions
         finQueued = false;
         finSent = false;
         finSeq = 0;
-        segmentsUnacked = 0;
+        ackTiming.reset();
+        rcvWup = 0;
         lastOutOfWindowAck = Long.MIN_VALUE;
         core = 0;
         keepalive = false;

@@ -87,7 +87,10 @@ public final class TcpInfo
         // Before the handshake sets an RTO, Linux reports TCP_TIMEOUT_INIT (1 s).
         final long rtoPs = tcb.rtoPs > 0 ? tcb.rtoPs : config.synPolicy().rtoAfter(0);
         putInt(out, 8, (int) (rtoPs / Time.US));
+        // tcpi_ato: the delayed-ACK timeout, at most TCP_DELACK_MAX; tcpi_rcv_mss: the receive MSS estimate.
+        putInt(out, 12, (int) (Math.min(tcb.ackTiming.atoPs(), AckTiming.DELAYED_ACK_MAX_PS) / Time.US));
         putInt(out, 16, sendMss(tcb));
+        putInt(out, 20, tcb.ackTiming.rcvMss());
         putInt(out, 24, tcb.sndMax - tcb.sndUna > 0 ? (tcb.sndMax - tcb.sndUna + tcb.sendMss - 1) /
             Math.max(1, tcb.sendMss) : 0);
         if (tcb.sackOk && tcb.sendMss > 0)

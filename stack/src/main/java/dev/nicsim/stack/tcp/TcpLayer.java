@@ -523,6 +523,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         tcb.retransmits = request.retransmits;
         tcb.synRetransmitted = request.retransmits > 0;
         tcb.rcvAdvertisedEdge = tcb.rcvNxt + request.window;
+        tcb.rcvWup = tcb.rcvNxt;
         ports.add(child, request.localPort, false);
         setState(child, TcpState.SYN_RECEIVED);
         connections.add(child);
@@ -649,6 +650,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         acceptPeerSyn(seg, tcb);
         // The window our SYN offered (never scaled, RFC 7323 §2.2) is open from the peer's ISN on.
         tcb.rcvAdvertisedEdge = tcb.rcvNxt + synWindow(socket);
+        tcb.rcvWup = tcb.rcvNxt;
         if (ack)
         {
             tcb.sndUna = seg.ack;
@@ -687,6 +689,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         stack.sim().cancel(tcb.retransmitTimer);
         tcb.retransmits = 0;
         tcb.lastReceivedPs = stack.sim().now();
+        tcb.ackTiming.established(tcb.advertisedMss, tcb.sendMss, tcb.rcvAdvertisedEdge - tcb.rcvWup);
         setState(socket, TcpState.ESTABLISHED);
         if (tcb.keepalive)
         {
@@ -1383,6 +1386,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             final int fits = Math.max(0, Math.min(seg.length - skip, room));
             // Short of fits only when the host's socket memory is exhausted (tcp_mem): the rest is dropped.
             final int accepted = ring.write(seg.memory, seg.payload + skip, fits);
+            if (accepted > 0)
+            {
+                dataReceived(seg, tcb, accepted);
+            }
             tcb.rcvNxt += accepted;
             stack.stats().bytesReceived += accepted;
             complete = accepted == seg.length - skip;
@@ -1410,40 +1417,67 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             switch (tcb.state)
             {
                 case ESTABLISHED:
+                    // Linux's tcp_fin: the application will answer, so its reply may carry the ACK (ping-pong).
                     setState(socket, TcpState.CLOSE_WAIT);
+                    tcb.ackTiming.finReceived();
                     break;
                 case FIN_WAIT_1:
                     setState(socket, TcpState.CLOSING);
-                    break;
+                    sendAck(socket, tcb);
+                    return outcome;
                 case FIN_WAIT_2:
                     // Acknowledged before the socket goes: TIME_WAIT keeps only a record.
                     sendAck(socket, tcb);
                     enterTimeWait(socket, tcb);
                     return outcome;
                 default:
-                    break;
+                    sendAck(socket, tcb);
+                    return outcome;
             }
+        }
+        if (!complete || gap || seg.length == 0 && !finNow)
+        {
+            // A gap filled (RFC 5681 §4.2, Linux's ICSK_ACK_NOW), a window overrun, or a bare FIN out of turn:
+            // acknowledge at once.
             sendAck(socket, tcb);
             return outcome;
         }
-        if (!complete || seg.length == 0 || gap)
-        {
-            // A gap filled (RFC 5681 §4.2), a window overrun, or a bare FIN out of turn: acknowledge at once.
-            sendAck(socket, tcb);
-            return outcome;
-        }
-        // A GRO packet of more than one full segment counts as two: Linux acknowledges more than one rcv_mss at once
-        // (__tcp_ack_snd_check).
-        tcb.segmentsUnacked += seg.length > tcb.sendMss ? 2 : 1;
-        if (tcb.segmentsUnacked >= 2 || seg.has(TcpSegment.PSH) && seg.length < tcb.sendMss)
-        {
-            sendAck(socket, tcb);
-        }
-        else if (!tcb.delayedAckTimer.isScheduled())
-        {
-            stack.sim().schedule(tcb.delayedAckTimer, stack.sim().now() + stack.config().delayedAckPs());
-        }
+        acknowledgeReceived(socket, tcb);
         return outcome;
+    }
+
+    /**
+     * In-sequence data or FIN was taken: Linux's {@code __tcp_ack_snd_check}. The ACK goes now (more than one full
+     * segment unacknowledged, or quick-ACK mode), or the delayed-ACK timer takes it.
+     */
+    private void acknowledgeReceived(final TcpSocket socket, final Tcb tcb)
+    {
+        final AckTiming timing = tcb.ackTiming;
+        if (timing.ackNow(tcb.rcvNxt - tcb.rcvWup))
+        {
+            sendAck(socket, tcb);
+            return;
+        }
+        final long at = timing.delayedAckAt(stack.sim().now(), tcb.srttPs, stack.config().delayedAckPs());
+        if (at == Long.MIN_VALUE)
+        {
+            sendAck(socket, tcb);
+        }
+        else if (!tcb.delayedAckTimer.isScheduled() || tcb.delayedAckTimer.time() != at)
+        {
+            stack.sim().reschedule(tcb.delayedAckTimer, at);
+        }
+    }
+
+    /** Linux's {@code tcp_event_data_recv} for {@code accepted} new bytes of {@code seg}. */
+    private void dataReceived(final InboundSegment seg, final Tcb tcb, final int accepted)
+    {
+        final int fixedHeader = TcpSegment.HEADER_LENGTH + (tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0);
+        // A coalesced (GRO) packet's segments are the sender's MSS each, Linux's gso_size.
+        final int segmentSize = accepted > tcb.sendMss ? tcb.sendMss : accepted;
+        tcb.ackTiming.dataReceived(stack.sim().now(), accepted, segmentSize, seg.has(TcpSegment.PSH),
+            seg.header.headerLength(), fixedHeader, tcb.rcvAdvertisedEdge - tcb.rcvWup, tcb.rtoPs,
+            stack.config().delayedAckPs(), tcb.advertisedMss);
     }
 
     /**
@@ -1468,6 +1502,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final int end = seg.seq + seg.span();
         if (seg.span() > 0 && Tcb.before(seg.seq, tcb.rcvNxt))
         {
+            // Our ACK may have been lost: ACK the next segments at once too.
+            tcb.ackTiming.enterQuickAckMode(tcb.rcvAdvertisedEdge - tcb.rcvWup, stack.config().delayedAckPs());
             receivedTwice(tcb, seg.seq, Tcb.after(end, tcb.rcvNxt) ? tcb.rcvNxt : end);
         }
         sendAck(socket, tcb);
@@ -1809,12 +1845,21 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         return written;
     }
 
-    /** After the application consumed received bytes: advertise the larger window if it grew enough. */
-    public void consumed(final TcpSocket socket)
+    /**
+     * After the application consumed {@code copied} received bytes (Linux's {@code tcp_cleanup_rbuf}): the ACK the
+     * read made due, or the larger window if it grew enough.
+     */
+    public void consumed(final TcpSocket socket, final int copied)
     {
         final Tcb tcb = socket.tcb;
         if (!tcb.state.synchronizedState() || tcb.state == TcpState.TIME_WAIT)
         {
+            return;
+        }
+        if (tcb.ackTiming.ackOnRead(tcb.rcvNxt - tcb.rcvWup, copied, socket.receiveBuffer.isEmpty() &&
+            tcb.outOfOrder.isEmpty()))
+        {
+            sendAck(socket, tcb);
             return;
         }
         final int advertised = tcb.rcvAdvertisedEdge - tcb.rcvNxt;
@@ -2260,6 +2305,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         socket.sendBuffer.copyOut(tcb.sndNxt - tcb.sndUna, claim.memory(), at + headerLength, length);
         stack.stats().bytesSent += length;
         output.commitTso(claim, TcpSegment.CHECKSUM, headerLength);
+        tcb.ackTiming.dataSent(stack.sim().now());
         acknowledged(tcb);
         return 0;
     }
@@ -2307,6 +2353,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             socket.sendBuffer.copyOut(seq - tcb.sndUna, memory, at + TcpSegment.HEADER_LENGTH + optionsLength,
                 length);
             stack.stats().bytesSent += length;
+            tcb.ackTiming.dataSent(stack.sim().now());
         }
         output.commit(claim, TcpSegment.CHECKSUM);
         acknowledged(tcb);
@@ -2321,7 +2368,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
 
     private void acknowledged(final Tcb tcb)
     {
-        tcb.segmentsUnacked = 0;
+        tcb.ackTiming.ackSent(stack.config().delayedAckPs());
         stack.sim().cancel(tcb.delayedAckTimer);
         stack.stats().segmentsSent++;
     }
@@ -2336,6 +2383,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         // left (RFC 7323 §2.4; Linux's tcp_select_window aligns the current window up to 1 << rcv_wscale).
         final int field = Math.min(Math.max(free >>> scale, (promised + (1 << scale) - 1) >>> scale), MAX_WINDOW);
         tcb.rcvAdvertisedEdge = tcb.rcvNxt + (field << scale);
+        tcb.rcvWup = tcb.rcvNxt;
         return field;
     }
 
@@ -2364,6 +2412,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         out.writeOptions(tcb.advertisedMss, sack, timestamps, tsVal(tcb), withAck ? tcb.tsRecent : 0,
             wscale ? stack.config().windowScale() : -1);
         tcb.rcvAdvertisedEdge = tcb.rcvNxt + window;
+        tcb.rcvWup = tcb.rcvNxt;
         output.commit(claim, TcpSegment.CHECKSUM);
         acknowledged(tcb);
     }
@@ -2885,7 +2934,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     void delayedAckTimeout(final Tcb tcb)
     {
         stack.enterSoftirq(tcb.core);
-        if (tcb.state.synchronizedState() && tcb.segmentsUnacked > 0)
+        if (tcb.state.synchronizedState() && tcb.ackTiming.timerFired(tcb.rtoPs, stack.config().delayedAckPs()))
         {
             sendAck(tcb.socket, tcb);
         }

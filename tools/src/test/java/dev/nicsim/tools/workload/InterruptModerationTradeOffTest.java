@@ -18,7 +18,8 @@ class InterruptModerationTradeOffTest
     {
         double lastP50 = 0;
         double lastInterrupts = Double.MAX_VALUE;
-        for (final int units : new int[] {0, 32, 128})
+        // A host takes one interrupt per transaction (about 14.4 us apart at ITR 0): ITR 64 (16.4 us) and 128 throttle.
+        for (final int units : new int[] {0, 64, 128})
         {
             final PerfResult rr = PerfRunTest.run(PerfTest.TCP_RR, "driver.itr_units=" + units);
             assertTrue(rr.latencyUs(50) > lastP50, "TCP_RR p50 rises with ITR " + units + ": " + rr.latencyUs(50) +
