@@ -16,7 +16,7 @@
  *   at US listen | connect | accept    socket+bind+listen on SUT / connect to 10.0.0.2:PEER / accept4 the connection
  *   at US send N | recv N | close | shutdown-wr | abort (SO_LINGER 0, close)
  *   at US setsockopt NAME VALUE        SO_KEEPALIVE, SO_RCVBUF, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_NODELAY,
- *                                      TCP_USER_TIMEOUT
+ *                                      TCP_USER_TIMEOUT, TCP_QUICKACK
  *   at US inject ECHO HEX              an IPv4 packet from the peer: its destination port becomes the kernel's port,
  *                                      its ACK number and SACK blocks are relative to the kernel's ISN, with ECHO 1 its TS ecr is
  *                                      the kernel's last TSval; the checksum is computed here

@@ -51,6 +51,7 @@ public final class SocketConstants
     public static final int TCP_KEEPCNT = 6;
     public static final int TCP_SYNCNT = 7;
     public static final int TCP_INFO = 11;
+    public static final int TCP_QUICKACK = 12;
     public static final int TCP_USER_TIMEOUT = 18;
 
     public static final int F_GETFL = 3;

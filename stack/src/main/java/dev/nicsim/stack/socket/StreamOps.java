@@ -381,6 +381,8 @@ final class StreamOps implements ProtoOps
                 return TcpLayer.keepCount(tcb);
             case SocketConstants.TCP_USER_TIMEOUT:
                 return tcb.userTimeoutMs;
+            case SocketConstants.TCP_QUICKACK:
+                return tcp.quickAck(tcp(socket)) ? 1 : 0;
             default:
                 return -Errno.ENOPROTOOPT;
         }
@@ -446,6 +448,10 @@ final class StreamOps implements ProtoOps
                     return -Errno.EINVAL;
                 }
                 tcb.userTimeoutMs = value;
+                return 0;
+            case SocketConstants.TCP_QUICKACK:
+                // Any value: 0 enters ping-pong mode, others leave it (Linux's __tcp_sock_set_quickack).
+                tcp.setQuickAck(stream, value);
                 return 0;
             default:
                 return -Errno.ENOPROTOOPT;

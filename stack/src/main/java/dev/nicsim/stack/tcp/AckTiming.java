@@ -175,6 +175,24 @@ final class AckTiming
         pingpong = true;
     }
 
+    /** TCP_QUICKACK 0, and the end of an even TCP_QUICKACK value ({@code inet_csk_enter_pingpong_mode}). */
+    void enterPingPongMode()
+    {
+        pingpong = true;
+    }
+
+    /** TCP_QUICKACK other than 0 ({@code inet_csk_exit_pingpong_mode}). */
+    void exitPingPongMode()
+    {
+        pingpong = false;
+    }
+
+    /** TCP_QUICKACK on a connection with an ACK due marks a push, so that the reader's rule may send it. */
+    void pushed()
+    {
+        pending |= PUSHED;
+    }
+
     /** An ACK is due: something arrived that this side has not acknowledged. */
     boolean scheduled()
     {

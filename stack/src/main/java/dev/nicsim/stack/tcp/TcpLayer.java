@@ -1871,6 +1871,38 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
     }
 
+    /** TCP_QUICKACK as getsockopt reads it: not in ping-pong mode. */
+    public boolean quickAck(final TcpSocket socket)
+    {
+        return !socket.tcb.ackTiming.inPingPongMode();
+    }
+
+    /**
+     * setsockopt(TCP_QUICKACK), Linux's {@code __tcp_sock_set_quickack}: 0 enters ping-pong mode; another value
+     * leaves it and, on a connection with an ACK due, lets the reader's rule send it now if nothing is left to read
+     * ({@code tcp_cleanup_rbuf} after a push); an even value then enters ping-pong mode again.
+     */
+    public void setQuickAck(final TcpSocket socket, final int value)
+    {
+        final Tcb tcb = socket.tcb;
+        final AckTiming timing = tcb.ackTiming;
+        if (value == 0)
+        {
+            timing.enterPingPongMode();
+            return;
+        }
+        timing.exitPingPongMode();
+        if ((tcb.state == TcpState.ESTABLISHED || tcb.state == TcpState.CLOSE_WAIT) && timing.scheduled())
+        {
+            timing.pushed();
+            consumed(socket, 1);
+            if ((value & 1) == 0)
+            {
+                timing.enterPingPongMode();
+            }
+        }
+    }
+
     /** shutdown(SHUT_WR) and close(): queue a FIN after the data (RFC 9293 §3.10.4). */
     public void shutdownWrite(final TcpSocket socket)
     {

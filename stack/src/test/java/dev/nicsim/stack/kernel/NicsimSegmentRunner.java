@@ -41,7 +41,8 @@ final class NicsimSegmentRunner
         "TCP_KEEPIDLE", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_KEEPIDLE},
         "TCP_KEEPINTVL", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_KEEPINTVL},
         "TCP_KEEPCNT", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_KEEPCNT},
-        "TCP_USER_TIMEOUT", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_USER_TIMEOUT});
+        "TCP_USER_TIMEOUT", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_USER_TIMEOUT},
+        "TCP_QUICKACK", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_QUICKACK});
     private static final int DATA_SIZE = 1 << 20;
 
     private final Simulator sim = new Simulator();
