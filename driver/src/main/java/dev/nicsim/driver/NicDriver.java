@@ -548,43 +548,14 @@ public final class NicDriver implements DeviceDriver
     /* ---------------------------------------------------------------------------------------------------------- */
     /* Interrupts and NAPI                                                                                          */
 
-    /**
-     * Whether queue {@code queue}'s {@code work} must wait because the queue's core ({@link HostCpu#irqCore}) is
-     * busy with another activity; if so it is rescheduled for when it is free. Driver work waits this way rather than
-     * by running ahead in local time, so that what it reads (descriptors) and writes (registers, which cross the PCIe
-     * link) happens when it really runs.
-     */
-    private boolean cpuBusy(final int queue, final Event work)
-    {
-        final long free = cpu.busyUntil(cpu.irqCore(queue));
-        if (free <= sim.now())
-        {
-            return false;
-        }
-        if (!work.isScheduled())
-        {
-            sim.schedule(work, free);
-        }
-        return true;
-    }
-
-    /**
-     * Starts queue {@code queue}'s driver work (its interrupts, poll, transmits) as a CPU activity on the core the
-     * queue's vectors reach ({@link HostCpu#irqCore}), as Linux runs a queue's NAPI poll on the CPU its IRQ hits.
-     */
-    private void begin(final int queue, final CpuUse use)
-    {
-        cpu.begin(cpu.irqCore(queue), use);
-    }
-
     /** RX vector of queue q: mask it and let the queue's poll run (as softirq, after this handler). */
     private void rxInterrupt(final int q)
     {
-        if (cpuBusy(q, rxIrq[q]))
+        if (cpu.waitsForIrqCore(q, rxIrq[q]))
         {
             return;
         }
-        begin(q, CpuUse.IRQ);
+        cpu.beginOnIrqCore(q, CpuUse.IRQ);
         cpu.charge(cpu.costs().interruptPs());
         rxInterrupts[q]++;
         mask(rxVectorIndex(q));
@@ -601,11 +572,11 @@ public final class NicDriver implements DeviceDriver
      */
     private void poll(final int q)
     {
-        if (!up || cpuBusy(q, poll[q]))
+        if (!up || cpu.waitsForIrqCore(q, poll[q]))
         {
             return;
         }
-        begin(q, CpuUse.DRIVER);
+        cpu.beginOnIrqCore(q, CpuUse.DRIVER);
         polls++;
         final int done = rx[q].poll(receiver, config.napiBudget(), cpu, cpu.costs().driverRxPs());
         if (receiver != null)
@@ -660,11 +631,11 @@ public final class NicDriver implements DeviceDriver
     /** TX vector of queue q: a burst completed; reclaim, and tell a stack that met a full ring. */
     private void txInterrupt(final int q)
     {
-        if (cpuBusy(q, txIrq[q]))
+        if (cpu.waitsForIrqCore(q, txIrq[q]))
         {
             return;
         }
-        begin(q, CpuUse.IRQ);
+        cpu.beginOnIrqCore(q, CpuUse.IRQ);
         cpu.charge(cpu.costs().interruptPs());
         txInterrupts[q]++;
         tx[q].reclaim();
@@ -682,7 +653,7 @@ public final class NicDriver implements DeviceDriver
     /** Link and error vector: read (and so clear) ICR, follow the link, note device errors. */
     private void otherInterrupt()
     {
-        if (cpuBusy(0, otherIrq))
+        if (cpu.waitsForIrqCore(0, otherIrq))
         {
             return;
         }
@@ -843,7 +814,7 @@ public final class NicDriver implements DeviceDriver
         {
             throw new IllegalStateException(name + ": " + call + "() on a device that is not up");
         }
-        begin(slot >>> QUEUE_SHIFT, CpuUse.DRIVER);
+        cpu.beginOnIrqCore(slot >>> QUEUE_SHIFT, CpuUse.DRIVER);
         cpu.charge(CpuUse.DRIVER, cpu.costs().driverTxPs());
     }
 
@@ -857,7 +828,7 @@ public final class NicDriver implements DeviceDriver
             {
                 if (tx[q].hasCommitted())
                 {
-                    begin(q, CpuUse.DRIVER);
+                    cpu.beginOnIrqCore(q, CpuUse.DRIVER);
                     tx[q].flush();
                     cpu.end();
                 }

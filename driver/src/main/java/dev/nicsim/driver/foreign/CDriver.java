@@ -378,11 +378,11 @@ public final class CDriver implements DeviceDriver
         private void handle()
         {
             final int queue = queueOf(entry);
-            if (cpuBusy(queue, handler))
+            if (cpu.waitsForIrqCore(queue, handler))
             {
                 return;
             }
-            begin(queue, CpuUse.IRQ);
+            cpu.beginOnIrqCore(queue, CpuUse.IRQ);
             cpu.charge(cpu.costs().interruptPs());
             countHandlerRun(entry);
             try
@@ -433,42 +433,15 @@ public final class CDriver implements DeviceDriver
         return queue < queues ? queue : 0;
     }
 
-    /**
-     * As the Java driver: queue {@code queue}'s work waits for a busy CPU (on a multi-core host: the queue's core) by
-     * rescheduling itself, so it touches the device when it runs.
-     */
-    private boolean cpuBusy(final int queue, final Event work)
-    {
-        final long free = cpu.busyUntil(cpu.irqCore(queue));
-        if (free <= sim.now())
-        {
-            return false;
-        }
-        if (!work.isScheduled())
-        {
-            sim.schedule(work, free);
-        }
-        return true;
-    }
-
-    /**
-     * Starts queue {@code queue}'s driver work as a CPU activity: as in NicDriver, the one place a multi-core host
-     * sends it to the core the queue's vector reaches.
-     */
-    private void begin(final int queue, final CpuUse use)
-    {
-        cpu.begin(cpu.irqCore(queue), use);
-    }
-
     /** RX queue q's NAPI poll: ops->poll_queue, or ops->poll for queue 0 of a driver without it. */
     private void runPoll(final int q)
     {
         final Event event = poll[q];
-        if (!up || cpuBusy(q, event))
+        if (!up || cpu.waitsForIrqCore(q, event))
         {
             return;
         }
-        begin(q, CpuUse.DRIVER);
+        cpu.beginOnIrqCore(q, CpuUse.DRIVER);
         final int budget = config.napiBudget();
         final int done;
         polling = q;
@@ -503,7 +476,7 @@ public final class CDriver implements DeviceDriver
 
     private void runTimer()
     {
-        if (!probed || library.timer.equals(MemorySegment.NULL) || cpuBusy(0, timer))
+        if (!probed || library.timer.equals(MemorySegment.NULL) || cpu.waitsForIrqCore(0, timer))
         {
             return;
         }
@@ -513,7 +486,7 @@ public final class CDriver implements DeviceDriver
     /** Runs the driver's {@code void op(priv)} as driver work on the CPU; a failure it met is rethrown. */
     private void driverWork(final MemorySegment op)
     {
-        begin(0, CpuUse.DRIVER);
+        cpu.beginOnIrqCore(0, CpuUse.DRIVER);
         try
         {
             VOID_OF_PTR.invokeExact(op, priv);
@@ -747,7 +720,7 @@ public final class CDriver implements DeviceDriver
             throw new IllegalStateException(name + ": " + call + " on a device that is not up");
         }
         // Which queue a slot belongs to is the driver's secret: transmit work is queue 0's.
-        begin(0, CpuUse.DRIVER);
+        cpu.beginOnIrqCore(0, CpuUse.DRIVER);
         cpu.charge(CpuUse.DRIVER, cpu.costs().driverTxPs());
         final int result;
         try

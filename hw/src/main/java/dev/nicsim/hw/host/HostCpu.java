@@ -1,5 +1,6 @@
 package dev.nicsim.hw.host;
 
+import dev.nicsim.hw.sim.Event;
 import dev.nicsim.hw.sim.Simulator;
 
 /**
@@ -124,6 +125,35 @@ public final class HostCpu
             throw new IllegalArgumentException(name + ": queue " + queue + " is negative");
         }
         return queue % cores;
+    }
+
+    /**
+     * Starts queue {@code queue}'s driver work (its interrupts, poll, transmits) as an activity on the core its
+     * vectors reach ({@link #irqCore}), as Linux runs a queue's NAPI poll on the CPU its IRQ hits.
+     */
+    public void beginOnIrqCore(final int queue, final CpuUse use)
+    {
+        begin(irqCore(queue), use);
+    }
+
+    /**
+     * Whether queue {@code queue}'s {@code work} must wait because the queue's core is busy with another activity;
+     * if so it is scheduled for when the core is free. Drivers' work waits this way rather than by running ahead in
+     * local time, so that what it reads (descriptors) and writes (registers, which cross the PCIe link) happens when
+     * it really runs.
+     */
+    public boolean waitsForIrqCore(final int queue, final Event work)
+    {
+        final long free = busyUntil(irqCore(queue));
+        if (free <= sim.now())
+        {
+            return false;
+        }
+        if (!work.isScheduled())
+        {
+            sim.schedule(work, free);
+        }
+        return true;
     }
 
     /** The core the open activity runs on (0 when none is open). */

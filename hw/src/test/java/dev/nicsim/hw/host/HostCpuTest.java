@@ -146,6 +146,45 @@ class HostCpuTest
     }
 
     @Test
+    void shouldMakeQueueWorkWaitForItsOwnCoreOnceAndRunItThere()
+    {
+        final HostCpu dual = new HostCpu(sim, CpuCosts.defaults(), "B.cpu", 2);
+        final List<String> runs = new ArrayList<>();
+        final Event[] poll = new Event[1];
+        poll[0] = new Event("poll", Component.HOST_CPU, () ->
+        {
+            if (dual.waitsForIrqCore(3, poll[0]))
+            {
+                runs.add("waits at " + sim.now());
+                return;
+            }
+            dual.beginOnIrqCore(3, CpuUse.DRIVER);
+            runs.add("runs at " + sim.now() + " on core " + dual.runningCore());
+            dual.charge(100);
+            dual.end();
+        });
+        sim.schedule(new Event("app on core 1", Component.HOST_CPU, () ->
+        {
+            dual.begin(1, CpuUse.SYSCALL);
+            dual.charge(1_000);
+            dual.end();
+        }), 0);
+        sim.schedule(new Event("app on core 0", Component.HOST_CPU, () ->
+        {
+            dual.begin(0, CpuUse.SYSCALL);
+            dual.charge(50);
+            dual.end();
+        }), 0);
+        sim.schedule(poll[0], 10);
+        sim.run(Time.US);
+
+        assertEquals(List.of("waits at 10", "runs at 1000 on core 1"), runs,
+            "queue 3 of 2 cores is core 1's: its work waits for core 1, not core 0, and is rescheduled once");
+        assertEquals(1_100, dual.busyPs(1));
+        assertEquals(50, dual.busyPs(0));
+    }
+
+    @Test
     void shouldRejectUnbalancedEnd()
     {
         assertThrows(IllegalStateException.class, cpu::end);
