@@ -19,7 +19,8 @@ package dev.nicsim.stack.tcp;
  * </ul>
  *
  * <p>Not modelled: the window test of {@code __tcp_ack_snd_check} (whether the right edge would advance), which
- * needs Linux's {@code rcv_ssthresh} window; nicsim advertises its free buffer, so an ACK of two segments always goes.
+ * needs Linux's {@code rcv_ssthresh} window; nicsim advertises its free buffer, so an ACK of two segments always goes
+ * (the kernel segment scenarios {@code unread-data-delays-ack} and {@code delayed-ack-timer} show what that leaves out).
  */
 final class AckTiming
 {
