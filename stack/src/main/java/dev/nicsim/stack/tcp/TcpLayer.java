@@ -1362,7 +1362,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             {
                 ring.writeAhead(ring.size() + ahead, seg.memory, seg.payload, length);
             }
-            final boolean finKept = fin && length == seg.length && (kept || seg.length == 0);
+            // Linux's out-of-order skb ends after the FIN (its end_seq counts it): the SACK blocks cover the FIN, and
+            // the segment that fills the gap up to it is acknowledged at once.
+            final boolean finKept = fin && length == seg.length && (kept || seg.length == 0) &&
+                tcb.outOfOrder.add(seg.seq + seg.length, seg.seq + seg.length + 1);
             if (finKept)
             {
                 tcb.finAfterGap = true;
@@ -1400,7 +1403,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             if (gap)
             {
                 // Data held beyond the gap is in place already: appending it is only counting it.
-                final int reached = tcb.outOfOrder.take(tcb.rcvNxt);
+                int reached = tcb.outOfOrder.take(tcb.rcvNxt);
+                if (tcb.finAfterGap && reached == tcb.finAfterGapSeq + 1)
+                {
+                    reached--; // the held FIN's sequence number is no data: it is taken below
+                }
                 ring.commitWritten(reached - tcb.rcvNxt);
                 stack.stats().bytesReceived += reached - tcb.rcvNxt;
                 tcb.rcvNxt = reached;
@@ -2707,18 +2714,26 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             stack.sim().reschedule(tcb.retransmitTimer, probeTime(tcb));
             return;
         }
-        // tcp_write_timeout: with TCP_USER_TIMEOUT the time since the first retransmission decides, else the count.
-        if (tcb.userTimeoutMs > 0 ? userTimedOut(tcb, tcb.retransStampPs) :
-            tcb.retransmits >= stack.config().dataRetries())
+        // The peer took back the window under data in flight: Linux's tcp_retransmit_timer ("receiver dastardly
+        // shrinks window") resends the first segment as the window probe, and the retry count does not end the
+        // connection (tcp_rtx_probe0_timed_out does, below).
+        final boolean windowShrunk = tcb.sndWnd == 0;
+        if (windowShrunk ? shrunkWindowTimedOut(tcb, now) : tcb.userTimeoutMs > 0 ?
+            userTimedOut(tcb, tcb.retransStampPs) : tcb.retransmits >= stack.config().dataRetries())
         {
+            // tcp_write_timeout: with TCP_USER_TIMEOUT the time since the first retransmission decides, else the count.
             timedOut(socket, tcb);
             return;
         }
-        if (tcb.retransmits++ == 0)
+        if (tcb.retransStampPs == 0)
         {
             // retrans_stamp: when the first segment resent was sent. The timer was armed then or at the last ACK,
             // one RTO ago; without a send time per segment, that is the time taken.
             tcb.retransStampPs = now - tcb.rtoPs;
+        }
+        if (!windowShrunk)
+        {
+            tcb.retransmits++;
         }
         congestion.timeout(tcb);
         // tcp_enter_loss: everything not SACKed is lost; the go-back below resends it.
@@ -2734,10 +2749,15 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         {
             tcb.finSent = false;
         }
-        if (tcb.sndWnd == 0 && tcb.unsent() > 0)
+        if (windowShrunk)
         {
-            // The window shrank to zero under data in flight: what went back to SND.UNA waits behind it.
-            sendZeroWindowProbe(socket, tcb);
+            // The first segment goes whole whatever the window (__tcp_retransmit_skb lets SND.UNA's segment pass).
+            final int length = Math.min(currentMss(tcb), tcb.unsent());
+            final boolean fin = length == tcb.unsent() && tcb.finQueued;
+            if (sendData(socket, tcb, tcb.sndNxt, length, fin) >= 0)
+            {
+                advance(tcb, length, fin);
+            }
         }
         else
         {
@@ -2745,6 +2765,26 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         stack.sim().reschedule(tcb.retransmitTimer, tcb.userTimeoutMs > 0 ?
             userTimeoutClamp(tcb, tcb.retransStampPs, tcb.rtoPs, JIFFY_PS) : now + tcb.rtoPs);
+    }
+
+    /**
+     * Linux's tcp_rtx_probe0_timed_out: a connection whose retransmissions meet a shut window gives up once
+     * TCP_USER_TIMEOUT has passed since the first of them, or when nothing has been received for twice TCP_RTO_MAX
+     * (or the user timeout, if shorter) and the retransmissions have gone on that long.
+     */
+    private boolean shrunkWindowTimedOut(final Tcb tcb, final long now)
+    {
+        final long retransmitting = tcb.retransStampPs == 0 ? 0 : now - tcb.retransStampPs;
+        long limit = 2 * RttEstimator.RTO_MAX_PS;
+        if (tcb.userTimeoutMs > 0)
+        {
+            if (retransmitting > tcb.userTimeoutMs * Time.MS)
+            {
+                return true;
+            }
+            limit = Math.min(limit, tcb.userTimeoutMs * Time.MS);
+        }
+        return now - tcb.lastReceivedPs > limit && retransmitting > limit;
     }
 
     /** The retransmission timer, one RTO from now. */
