@@ -73,6 +73,24 @@ static short poll_events(const char *text)
     return bits;
 }
 
+/* "dontwait|peek" to send/recv flags: dontwait, peek, oob, trunc, waitall. */
+static int msg_flags(const char *text)
+{
+    static const struct {
+        int value;
+        const char *name;
+    } names[] = {{MSG_DONTWAIT, "dontwait"}, {MSG_PEEK, "peek"}, {MSG_OOB, "oob"}, {MSG_TRUNC, "trunc"},
+                 {MSG_WAITALL, "waitall"}};
+    int flags = 0;
+    char copy[200];
+    snprintf(copy, sizeof copy, "%s", text);
+    for (char *save, *name = strtok_r(copy, "|", &save); name; name = strtok_r(NULL, "|", &save))
+        for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (strcmp(names[i].name, name) == 0)
+                flags |= names[i].value;
+    return flags;
+}
+
 /* Poll bits in nicsim's order (SocketConstants.pollBits). */
 static void poll_bits(short bits, char *text)
 {
@@ -222,14 +240,12 @@ static void run(char **t, int n, char *out)
             sprintf(out, "fd from %s", text);
         }
     } else if (strcmp(op, "send") == 0) {
-        RESULT((int) send(var_fd(t[1]), data, atoi(t[2]), n > 3 && strcmp(t[3], "dontwait") == 0 ? MSG_DONTWAIT : 0));
+        RESULT((int) send(var_fd(t[1]), data, atoi(t[2]), n > 3 ? msg_flags(t[3]) : 0));
     } else if (strcmp(op, "sendto") == 0) {
         a = parse_address(t[3]);
         RESULT((int) sendto(var_fd(t[1]), data, atoi(t[2]), 0, (struct sockaddr *) &a, sizeof a));
     } else if (strcmp(op, "recv") == 0 || strcmp(op, "recvfrom") == 0) {
-        int flags = n > 3 && strcmp(t[3], "dontwait") == 0 ? MSG_DONTWAIT
-                    : n > 3 && strcmp(t[3], "peek") == 0   ? MSG_PEEK
-                                                           : 0;
+        int flags = n > 3 ? msg_flags(t[3]) : 0;
         memset(&a, 0, sizeof a);
         if (strcmp(op, "recv") == 0) {
             RESULT((int) recv(var_fd(t[1]), data, atoi(t[2]), flags));

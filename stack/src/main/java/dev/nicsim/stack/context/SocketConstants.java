@@ -63,8 +63,11 @@ public final class SocketConstants
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
 
+    public static final int MSG_OOB = 0x1;
     public static final int MSG_PEEK = 0x2;
+    public static final int MSG_TRUNC = 0x20;
     public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_WAITALL = 0x100;
 
     public static final int POLLIN = 0x1;
     public static final int POLLPRI = 0x2;

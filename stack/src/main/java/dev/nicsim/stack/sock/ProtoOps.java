@@ -49,6 +49,17 @@ public interface ProtoOps
      */
     int receive(Socket socket, MemorySegment data, long offset, int length, boolean peek, int[] from);
 
+    /**
+     * send(2) with MSG_OOB, before anything is sent: {@code -errno}, or 0 when the send goes on as without the flag.
+     */
+    int sendOutOfBand(Socket socket, int length);
+
+    /**
+     * recv(2) with MSG_OOB, before anything is read: {@code -errno}, or 0 when the receive goes on as without the
+     * flag.
+     */
+    int receiveOutOfBand(Socket socket);
+
     /** What a receive waiting on the socket wakes for: data, an error, the end of the stream, or of the socket. */
     boolean receiveReady(Socket socket);
 

@@ -149,6 +149,20 @@ final class DatagramOps implements ProtoOps
         return null;
     }
 
+    /** {@code udp_sendmsg} refuses MSG_OOB ("BSD error message compatibility"), after only its 64 KiB check. */
+    @Override
+    public int sendOutOfBand(final Socket socket, final int length)
+    {
+        return length > 0xFFFF ? 0 : -Errno.EOPNOTSUPP;
+    }
+
+    /** {@code udp_recvmsg} does not look at MSG_OOB: the datagram is read as without it. */
+    @Override
+    public int receiveOutOfBand(final Socket socket)
+    {
+        return 0;
+    }
+
     /** {@code udp_sendmsg}: no send buffer, the datagram goes straight into a frame. */
     @Override
     public int send(final Socket socket, final MemorySegment data, final long offset, final int length,

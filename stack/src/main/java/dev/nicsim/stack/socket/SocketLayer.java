@@ -236,6 +236,14 @@ public final class SocketLayer
         final int flags, final MemorySegment address, final long addressOffset, final int addressLength)
     {
         final boolean nonBlocking = socket.nonBlocking || (flags & SocketConstants.MSG_DONTWAIT) != 0;
+        if ((flags & SocketConstants.MSG_OOB) != 0)
+        {
+            final int refused = socket.ops.sendOutOfBand(socket, length);
+            if (refused < 0)
+            {
+                return refused;
+            }
+        }
         return socket.ops.send(socket, data, offset, length, nonBlocking, address, addressOffset, addressLength);
     }
 
@@ -248,6 +256,14 @@ public final class SocketLayer
     {
         final boolean nonBlocking = socket.nonBlocking || (flags & SocketConstants.MSG_DONTWAIT) != 0;
         final boolean peek = (flags & SocketConstants.MSG_PEEK) != 0;
+        if ((flags & SocketConstants.MSG_OOB) != 0)
+        {
+            final int refused = socket.ops.receiveOutOfBand(socket);
+            if (refused < 0)
+            {
+                return refused;
+            }
+        }
         while (true)
         {
             final int result = socket.ops.receive(socket, data, offset, length, peek, from == null ? address : from);

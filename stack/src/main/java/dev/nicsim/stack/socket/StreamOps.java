@@ -188,6 +188,26 @@ final class StreamOps implements ProtoOps
         }
     }
 
+    /**
+     * Urgent data is not modelled: the bytes go as ordinary data, without TCP's URG flag and urgent pointer
+     * ({@code tcp_mark_urg} is not done; docs/stack.md, known gaps).
+     */
+    @Override
+    public int sendOutOfBand(final Socket socket, final int length)
+    {
+        return 0;
+    }
+
+    /**
+     * {@code tcp_recv_urg}: with no urgent byte held (nicsim never holds one: a received URG flag is ignored and its
+     * byte stays in line) EINVAL, in every state but LISTEN, whose ENOTCONN {@code tcp_recvmsg} returns first.
+     */
+    @Override
+    public int receiveOutOfBand(final Socket socket)
+    {
+        return tcp(socket).tcb.state == TcpState.LISTEN ? -Errno.ENOTCONN : -Errno.EINVAL;
+    }
+
     /** {@code tcp_sendmsg}: a stream socket ignores sendto()'s address. Waits for the handshake, then for room. */
     @Override
     public int send(final Socket socket, final MemorySegment data, final long offset, final int length,

@@ -134,8 +134,8 @@ final class NicsimApiRunner
                 return accepted < 0 ? failure(host) : "fd from " + formatAddress(host);
             }
             case "send":
-                return result(p.send(fd, host.data, Integer.parseInt(t[2]),
-                    t.length > 3 && t[3].equals("dontwait") ? SocketConstants.MSG_DONTWAIT : 0), host);
+                return result(p.send(fd, host.data, Integer.parseInt(t[2]), t.length > 3 ? messageFlags(t[3]) : 0),
+                    host);
             case "sendto":
                 return result(p.sendto(fd, host.data, Integer.parseInt(t[2]), 0, address(host, t[3]), 16), host);
             case "recv":
@@ -168,11 +168,29 @@ final class NicsimApiRunner
         }
     }
 
+    /** "dontwait|peek" to send/recv flags, as api_runner.c's msg_flags: dontwait, peek, oob, trunc, waitall. */
+    private static int messageFlags(final String names)
+    {
+        int flags = 0;
+        for (final String name : names.split("\\|"))
+        {
+            flags |= switch (name)
+            {
+                case "dontwait" -> SocketConstants.MSG_DONTWAIT;
+                case "peek" -> SocketConstants.MSG_PEEK;
+                case "oob" -> SocketConstants.MSG_OOB;
+                case "trunc" -> SocketConstants.MSG_TRUNC;
+                case "waitall" -> SocketConstants.MSG_WAITALL;
+                default -> throw new IllegalArgumentException("unknown message flag " + name);
+            };
+        }
+        return flags;
+    }
+
     private String receive(final Host host, final int fd, final String[] t)
     {
         final Posix p = host.posix;
-        final int flags = t.length > 3 && t[3].equals("dontwait") ? SocketConstants.MSG_DONTWAIT :
-            t.length > 3 && t[3].equals("peek") ? SocketConstants.MSG_PEEK : 0;
+        final int flags = t.length > 3 ? messageFlags(t[3]) : 0;
         if (t[0].equals("recv"))
         {
             return result(p.recv(fd, host.data, Integer.parseInt(t[2]), flags), host);
