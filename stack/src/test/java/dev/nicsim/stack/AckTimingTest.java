@@ -2,7 +2,6 @@ package dev.nicsim.stack;
 
 import dev.nicsim.hw.eth.FrameStage;
 import dev.nicsim.hw.sim.Time;
-import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.posix.Posix;
 import dev.nicsim.stack.tcp.TcpSocket;
 import dev.nicsim.stack.wire.Bytes;
@@ -12,8 +11,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.nicsim.stack.TwoHosts.B;
-import static dev.nicsim.stack.TwoHosts.address;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,11 +90,9 @@ class AckTimingTest
 
     private void connect()
     {
-        final int listener = hosts.listenOnB(80);
-        client = pa.socket(SocketConstants.AF_INET, SocketConstants.SOCK_STREAM, 0);
-        TwoHosts.check(pa.connect(client, address(pa, B, 80), 16), pa);
-        server = pb.accept(listener, 0, 0);
-        TwoHosts.check(server, pb);
+        final int[] fds = hosts.connectAToB(80);
+        client = fds[0];
+        server = fds[1];
         acknowledged.add(((TcpSocket) pa.socketOf(client)).tcb.sndNxt);
         hosts.pair.link().a().addReceiveFault(new FrameStage()
         {

@@ -271,11 +271,9 @@ class TcpRecoveryTest
 
     private void connect()
     {
-        final int listener = hosts.listenOnB(80);
-        client = pa.socket(SocketConstants.AF_INET, SocketConstants.SOCK_STREAM, 0);
-        TwoHosts.check(pa.connect(client, address(pa, B, 80), 16), pa);
-        server = pb.accept(listener, 0, 0);
-        TwoHosts.check(server, pb);
+        final int[] fds = hosts.connectAToB(80);
+        client = fds[0];
+        server = fds[1];
     }
 
     private void send(final int length)

@@ -167,6 +167,17 @@ public final class TwoHosts
         return fd;
     }
 
+    /** A connects to a listener on B's {@code port}; returns A's socket and B's accepted one. */
+    public int[] connectAToB(final int port)
+    {
+        final int listener = listenOnB(port);
+        final int client = pa.socket(SocketConstants.AF_INET, SocketConstants.SOCK_STREAM, 0);
+        check(pa.connect(client, address(pa, B, port), 16), pa);
+        final int server = pb.accept(listener, 0, 0);
+        check(server, pb);
+        return new int[] {client, server};
+    }
+
     public static void check(final int result, final Posix process)
     {
         if (result < 0)

@@ -467,7 +467,9 @@ public final class Posix
             {
                 return result(received);
             }
-            chargeCopy(received);
+            // What was copied to the caller: with MSG_TRUNC, TCP copies nothing and UDP at most the buffer.
+            chargeCopy((flags & SocketConstants.MSG_TRUNC) == 0 ? received :
+                socket.isStream() ? 0 : Math.min(received, length));
             // tcp_recvmsg names no sender: the address length comes back 0 and nothing is copied.
             final int written = copyAddressOut(name[0], name[1], address, lengthPointer,
                 socket.isStream() ? 0 : SocketConstants.SOCKADDR_IN_SIZE);

@@ -46,8 +46,15 @@ public interface ProtoOps
     /**
      * recv(2)/recvfrom(2) without waiting: bytes, 0 at the end, or -errno; -EAGAIN when nothing is there yet, which the
      * socket layer waits out until {@link #receiveReady}. {@code from} gets the sender's address and port.
+     * {@code flags} are recv's: MSG_PEEK leaves the data, MSG_TRUNC as the type reads it.
      */
-    int receive(Socket socket, MemorySegment data, long offset, int length, boolean peek, int[] from);
+    int receive(Socket socket, MemorySegment data, long offset, int length, int flags, int[] from);
+
+    /**
+     * Whether a blocking receive with {@code flags} waits until all it asked for has come, reading as it comes
+     * (MSG_WAITALL on a byte stream; a datagram read is one datagram whatever the flag).
+     */
+    boolean waitsForAll(int flags);
 
     /**
      * send(2) with MSG_OOB, before anything is sent: {@code -errno}, or 0 when the send goes on as without the flag.

@@ -221,22 +221,30 @@ final class DatagramOps implements ProtoOps
 
     @Override
     public int receive(final Socket socket, final MemorySegment data, final long offset, final int length,
-        final boolean peek, final int[] from)
+        final int flags, final int[] from)
     {
         if (socket.error != 0)
         {
             return -socket.takeError();
         }
-        final int received = udp.receiveInto(udp(socket), data, offset, length, peek, from);
+        final int received = udp.receiveInto(udp(socket), data, offset, length,
+            (flags & SocketConstants.MSG_PEEK) != 0, from);
         if (received >= 0)
         {
-            return Math.min(received, length);
+            // udp_recvmsg: with MSG_TRUNC the datagram's own length, however much of it fitted.
+            return (flags & SocketConstants.MSG_TRUNC) != 0 ? received : Math.min(received, length);
         }
         if ((socket.shutdown & Socket.RECEIVE_SHUTDOWN) != 0)
         {
             return 0;
         }
         return -Errno.EAGAIN;
+    }
+
+    @Override
+    public boolean waitsForAll(final int flags)
+    {
+        return false;
     }
 
     @Override

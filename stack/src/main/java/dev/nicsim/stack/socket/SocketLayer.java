@@ -255,7 +255,6 @@ public final class SocketLayer
         final int flags, final int[] from)
     {
         final boolean nonBlocking = socket.nonBlocking || (flags & SocketConstants.MSG_DONTWAIT) != 0;
-        final boolean peek = (flags & SocketConstants.MSG_PEEK) != 0;
         if ((flags & SocketConstants.MSG_OOB) != 0)
         {
             final int refused = socket.ops.receiveOutOfBand(socket);
@@ -264,17 +263,28 @@ public final class SocketLayer
                 return refused;
             }
         }
+        final boolean waitAll = !nonBlocking && socket.ops.waitsForAll(flags);
+        // SO_RCVTIMEO bounds the whole call, however many waits MSG_WAITALL takes (sk_wait_data counts timeo down).
+        final long deadline = socket.receiveTimeoutPs > 0 ? stack.sim().now() + socket.receiveTimeoutPs : 0;
+        int got = 0;
         while (true)
         {
-            final int result = socket.ops.receive(socket, data, offset, length, peek, from == null ? address : from);
-            if (result != -Errno.EAGAIN || nonBlocking)
+            final int result = socket.ops.receive(socket, data, offset + got, length - got, flags,
+                from == null ? address : from);
+            if (result > 0 && waitAll && got + result < length)
             {
-                return result;
+                got += result;
             }
-            waiting = socket;
-            if (!stack.block(receiveReady, socket.receiveTimeoutPs))
+            else if (result != -Errno.EAGAIN || nonBlocking)
             {
-                return -Errno.EAGAIN;
+                // After a partial read an error or the end of the stream waits for the next call (tcp_recvmsg).
+                return got == 0 ? result : result > 0 ? got + result : got;
+            }
+            final long left = deadline == 0 ? 0 : deadline - stack.sim().now();
+            waiting = socket;
+            if (deadline != 0 && left <= 0 || !stack.block(receiveReady, left))
+            {
+                return got > 0 ? got : -Errno.EAGAIN;
             }
         }
     }

@@ -192,6 +192,13 @@ final class StreamOps implements ProtoOps
      * Urgent data is not modelled: the bytes go as ordinary data, without TCP's URG flag and urgent pointer
      * ({@code tcp_mark_urg} is not done; docs/stack.md, known gaps).
      */
+    /** MSG_WAITALL: {@code tcp_recvmsg}'s target becomes the whole length (not with MSG_PEEK here). */
+    @Override
+    public boolean waitsForAll(final int flags)
+    {
+        return (flags & (SocketConstants.MSG_WAITALL | SocketConstants.MSG_PEEK)) == SocketConstants.MSG_WAITALL;
+    }
+
     @Override
     public int sendOutOfBand(final Socket socket, final int length)
     {
@@ -262,15 +269,19 @@ final class StreamOps implements ProtoOps
 
     @Override
     public int receive(final Socket socket, final MemorySegment data, final long offset, final int length,
-        final boolean peek, final int[] from)
+        final int flags, final int[] from)
     {
         final TcpSocket stream = tcp(socket);
         final ByteRing ring = socket.receiveBuffer;
         if (!ring.isEmpty())
         {
             final int count = Math.min(length, ring.size());
-            ring.copyOut(0, data, offset, count);
-            if (!peek)
+            if ((flags & SocketConstants.MSG_TRUNC) == 0)
+            {
+                ring.copyOut(0, data, offset, count);
+            }
+            // else tcp_recvmsg counts the bytes as read without copying them: they are discarded (or, peeked, left).
+            if ((flags & SocketConstants.MSG_PEEK) == 0)
             {
                 ring.consume(count);
                 tcp.consumed(stream, count);
