@@ -56,6 +56,7 @@ static int option(const char *name, int *level)
         {"TCP_USER_TIMEOUT", IPPROTO_TCP, TCP_USER_TIMEOUT}, {"TCP_QUICKACK", IPPROTO_TCP, TCP_QUICKACK},
         {"SO_ACCEPTCONN", SOL_SOCKET, SO_ACCEPTCONN},
         {"SO_PROTOCOL", SOL_SOCKET, SO_PROTOCOL}, {"SO_DOMAIN", SOL_SOCKET, SO_DOMAIN},
+        {"IP_TOS", IPPROTO_IP, IP_TOS}, {"IP_TTL", IPPROTO_IP, IP_TTL},
     };
     for (unsigned i = 0; i < sizeof options / sizeof options[0]; i++) {
         if (strcmp(options[i].name, name) == 0) {

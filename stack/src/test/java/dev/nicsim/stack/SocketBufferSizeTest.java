@@ -25,17 +25,19 @@ class SocketBufferSizeTest
         final Posix pa = hosts.pa;
         final Posix pb = hosts.pb;
         final int listener = pb.socket(SocketConstants.AF_INET, SocketConstants.SOCK_STREAM, 0);
-        set(pb, listener, SocketConstants.SO_RCVBUF, 3000);
+        TwoHosts.setIntOption(pb, listener, SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUF, 3000);
         TwoHosts.check(pb.bind(listener, address(pb, B, 80), 16), pb);
         TwoHosts.check(pb.listen(listener, 8), pb);
 
         final int client = pa.socket(SocketConstants.AF_INET, SocketConstants.SOCK_STREAM, 0);
-        set(pa, client, SocketConstants.SO_SNDBUF, 10_000);
-        assertEquals(20_000, get(pa, client, SocketConstants.SO_SNDBUF), "doubled");
+        TwoHosts.setIntOption(pa, client, SocketConstants.SOL_SOCKET, SocketConstants.SO_SNDBUF, 10_000);
+        assertEquals(20_000, TwoHosts.intOption(pa, client, SocketConstants.SOL_SOCKET, SocketConstants.SO_SNDBUF),
+            "doubled");
         TwoHosts.check(pa.connect(client, address(pa, B, 80), 16), pa);
         final int server = pb.accept(listener, 0, 0);
         TwoHosts.check(server, pb);
-        assertEquals(6000, get(pb, server, SocketConstants.SO_RCVBUF), "inherited from the listener, doubled");
+        assertEquals(6000, TwoHosts.intOption(pb, server, SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUF),
+            "inherited from the listener, doubled");
 
         final int bytes = 50_000;
         final long data = pa.memory().allocate(bytes);
@@ -51,30 +53,18 @@ class SocketBufferSizeTest
     {
         final Posix pa = hosts.pa;
         final int tcp = pa.socket(SocketConstants.AF_INET, SocketConstants.SOCK_STREAM, 0);
-        set(pa, tcp, SocketConstants.SO_SNDBUF, 1);
-        set(pa, tcp, SocketConstants.SO_RCVBUF, 0);
-        assertEquals(4608, get(pa, tcp, SocketConstants.SO_SNDBUF), "SOCK_MIN_SNDBUF");
-        assertEquals(2304, get(pa, tcp, SocketConstants.SO_RCVBUF), "SOCK_MIN_RCVBUF");
+        TwoHosts.setIntOption(pa, tcp, SocketConstants.SOL_SOCKET, SocketConstants.SO_SNDBUF, 1);
+        TwoHosts.setIntOption(pa, tcp, SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUF, 0);
+        assertEquals(4608, TwoHosts.intOption(pa, tcp, SocketConstants.SOL_SOCKET, SocketConstants.SO_SNDBUF),
+            "SOCK_MIN_SNDBUF");
+        assertEquals(2304, TwoHosts.intOption(pa, tcp, SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUF),
+            "SOCK_MIN_RCVBUF");
         final int udp = pa.socket(SocketConstants.AF_INET, SocketConstants.SOCK_DGRAM, 0);
-        set(pa, udp, SocketConstants.SO_SNDBUF, -1);
-        set(pa, udp, SocketConstants.SO_RCVBUF, 1 << 30);
-        assertEquals(2 * SocketConstants.WMEM_MAX, get(pa, udp, SocketConstants.SO_SNDBUF), "-1 is huge unsigned");
-        assertEquals(2 * SocketConstants.RMEM_MAX, get(pa, udp, SocketConstants.SO_RCVBUF), "capped at rmem_max");
-    }
-
-    private static void set(final Posix process, final int fd, final int option, final int value)
-    {
-        final long at = process.memory().allocate(4);
-        process.memory().putInt(at, value);
-        TwoHosts.check(process.setsockopt(fd, SocketConstants.SOL_SOCKET, option, at, 4), process);
-    }
-
-    private static int get(final Posix process, final int fd, final int option)
-    {
-        final long value = process.memory().allocate(4);
-        final long length = process.memory().allocate(4);
-        process.memory().putInt(length, 4);
-        TwoHosts.check(process.getsockopt(fd, SocketConstants.SOL_SOCKET, option, value, length), process);
-        return process.memory().getInt(value);
+        TwoHosts.setIntOption(pa, udp, SocketConstants.SOL_SOCKET, SocketConstants.SO_SNDBUF, -1);
+        TwoHosts.setIntOption(pa, udp, SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUF, 1 << 30);
+        assertEquals(2 * SocketConstants.WMEM_MAX,
+            TwoHosts.intOption(pa, udp, SocketConstants.SOL_SOCKET, SocketConstants.SO_SNDBUF), "-1 is huge unsigned");
+        assertEquals(2 * SocketConstants.RMEM_MAX,
+            TwoHosts.intOption(pa, udp, SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUF), "capped at rmem_max");
     }
 }

@@ -178,6 +178,25 @@ public final class TwoHosts
         return new int[] {client, server};
     }
 
+    /** setsockopt of an int-valued option, which must succeed. */
+    public static void setIntOption(final Posix process, final int fd, final int level, final int option,
+        final int value)
+    {
+        final long at = process.memory().allocate(4);
+        process.memory().putInt(at, value);
+        check(process.setsockopt(fd, level, option, at, 4), process);
+    }
+
+    /** getsockopt of an int-valued option, which must succeed. */
+    public static int intOption(final Posix process, final int fd, final int level, final int option)
+    {
+        final long value = process.memory().allocate(4);
+        final long length = process.memory().allocate(4);
+        process.memory().putInt(length, 4);
+        check(process.getsockopt(fd, level, option, value, length), process);
+        return process.memory().getInt(value);
+    }
+
     public static void check(final int result, final Posix process)
     {
         if (result < 0)

@@ -16,6 +16,11 @@ public final class SocketConstants
     public static final int SOCK_CLOEXEC = 0x80000;
 
     public static final int IPPROTO_IP = 0;
+    /** SOL_IP options (ip_setsockopt). */
+    public static final int IP_TOS = 1;
+    public static final int IP_TTL = 2;
+    /** net.ipv4.ip_default_ttl: what IP_TTL reads until set, and what -1 sets back. */
+    public static final int DEFAULT_TTL = 64;
     public static final int IPPROTO_TCP = 6;
     public static final int IPPROTO_UDP = 17;
 

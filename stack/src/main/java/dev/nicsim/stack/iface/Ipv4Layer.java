@@ -1,6 +1,7 @@
 package dev.nicsim.stack.iface;
 
 import dev.nicsim.stack.context.Errno;
+import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.context.StackContext;
 import dev.nicsim.stack.device.FrameReceiver;
 import dev.nicsim.stack.device.NetDevice;
@@ -242,25 +243,29 @@ public final class Ipv4Layer implements Ipv4Output
     public int claim(final TxClaim claim, final int source, final int destination, final int protocol,
         final int transportLength)
     {
-        return claim(claim, source, destination, protocol, transportLength, 0);
+        return claim(claim, source, destination, protocol, transportLength, 0, 0, SocketConstants.DEFAULT_TTL);
     }
 
     @Override
     public int claim(final TxClaim claim, final int source, final int destination, final int protocol,
-        final int transportLength, final int flowHash)
+        final int transportLength, final int flowHash, final int tos, final int ttl)
     {
         claim.flowHash = flowHash;
         claim.tsoMss = 0;
+        claim.tos = tos;
+        claim.ttl = ttl;
         return start(claim, source, destination, protocol, transportLength,
             identifications[flowHash & ID_BUCKETS - 1]++ & 0xFFFF, Ipv4Packet.FLAG_DONT_FRAGMENT);
     }
 
     @Override
     public int claimTso(final TxClaim claim, final int source, final int destination, final int transportLength,
-        final int flowHash, final int mss)
+        final int flowHash, final int mss, final int tos, final int ttl)
     {
         claim.flowHash = flowHash;
         claim.tsoMss = mss;
+        claim.tos = tos;
+        claim.ttl = ttl;
         // The device gives the segment's frames consecutive IDs from this one; commitTso moves the counter past them.
         return start(claim, source, destination, Ipv4Packet.PROTOCOL_TCP, transportLength,
             identifications[flowHash & ID_BUCKETS - 1] & 0xFFFF, Ipv4Packet.FLAG_DONT_FRAGMENT);
@@ -434,7 +439,7 @@ public final class Ipv4Layer implements Ipv4Output
         outEthernet.wrap(claim.memory, claim.frame, EthernetFrame.HEADER_LENGTH);
         outEthernet.emit(Math.max(mac, 0), iface.mac(), EthernetFrame.TYPE_IPV4);
         outIp.wrap(claim.memory, claim.frame + EthernetFrame.HEADER_LENGTH, total);
-        outIp.emit(0, total, id, flagsFragment, Ipv4Packet.DEFAULT_TTL,
+        outIp.emit(claim.tos, total, id, flagsFragment, claim.ttl,
             protocol, claim.source, destination);
     }
 

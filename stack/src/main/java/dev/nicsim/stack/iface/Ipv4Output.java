@@ -19,9 +19,11 @@ public interface Ipv4Output
     /**
      * {@link #claim} for a packet of a flow whose hash is {@code flowHash}: it leaves by the TX queue the device picks
      * for that hash ({@link dev.nicsim.stack.device.NetDevice#txQueueFor}), so a flow's packets stay in order on one
-     * queue (Linux's {@code skb_tx_hash}).
+     * queue (Linux's {@code skb_tx_hash}). The IP header carries {@code tos} and {@code ttl}, the sending socket's
+     * IP_TOS and IP_TTL.
      */
-    int claim(TxClaim claim, int source, int destination, int protocol, int transportLength, int flowHash);
+    int claim(TxClaim claim, int source, int destination, int protocol, int transportLength, int flowHash, int tos,
+        int ttl);
 
     /**
      * Claims a TCP segment larger than the MTU that the device will cut into frames of {@code mss} payload bytes
@@ -30,7 +32,8 @@ public interface Ipv4Output
      * {@code tsoMaxBytes()}, next hop unresolved, frames already waiting, or no TSO slot free): the caller then sends
      * MSS-sized segments, which wait where they must.
      */
-    int claimTso(TxClaim claim, int source, int destination, int transportLength, int flowHash, int mss);
+    int claimTso(TxClaim claim, int source, int destination, int transportLength, int flowHash, int mss, int tos,
+        int ttl);
 
     /**
      * Sends a claimed TSO segment: its TCP checksum field gets the pseudo-header sum with a TCP length of 0, as

@@ -24,6 +24,9 @@ public final class TxClaim
     /* The flow's hash (picks the TX queue) and, for a TSO segment, the MSS the device cuts it at (else 0). */
     int flowHash;
     int tsoMss;
+    /* The IPv4 header's TOS byte and TTL (the sending socket's IP_TOS and IP_TTL). */
+    int tos;
+    int ttl;
     NetworkInterface iface;
 
     /** The memory the packet is being built in. */

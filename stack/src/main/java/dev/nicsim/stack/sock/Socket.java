@@ -51,6 +51,9 @@ public abstract class Socket extends SockCommon
     /** bind() chose the port ({@code SOCK_BINDPORT_LOCK}): disconnect keeps it, connect never shares it. */
     public boolean portLocked;
     public boolean broadcast;
+    /** IP_TOS and IP_TTL: the TOS byte and TTL of the socket's packets (Linux's inet->tos, uc_ttl). */
+    public int ipTos;
+    public int ipTtl = SocketConstants.DEFAULT_TTL;
     public boolean lingerOn;
     public int lingerSeconds;
     /** SO_SNDTIMEO; 0 waits forever. */
@@ -93,6 +96,8 @@ public abstract class Socket extends SockCommon
         addressLocked = false;
         portLocked = false;
         broadcast = false;
+        ipTos = 0;
+        ipTtl = SocketConstants.DEFAULT_TTL;
         lingerOn = false;
         lingerSeconds = 0;
         sendTimeoutPs = 0;

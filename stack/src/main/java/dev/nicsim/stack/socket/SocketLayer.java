@@ -41,6 +41,9 @@ import static dev.nicsim.stack.context.SocketConstants.AF_UNSPEC;
  */
 public final class SocketLayer
 {
+    /** The ECN field of the TOS byte (INET_ECN_MASK). */
+    private static final int ECN_MASK = 3;
+
     /** The room {@link #info} needs: {@code sizeof(struct tcp_info)}. */
     public static final int INFO_SIZE = TcpInfo.SIZE;
 
@@ -392,7 +395,16 @@ public final class SocketLayer
             return socket.ops.getOption(socket, name);
         }
         // A level the socket's protocol does not own falls through to ip_getsockopt, which knows only SOL_IP.
-        return level == SocketConstants.IPPROTO_IP ? -Errno.ENOPROTOOPT : -Errno.EOPNOTSUPP;
+        if (level != SocketConstants.IPPROTO_IP)
+        {
+            return -Errno.EOPNOTSUPP;
+        }
+        return switch (name)
+        {
+            case SocketConstants.IP_TOS -> socket.ipTos;
+            case SocketConstants.IP_TTL -> socket.ipTtl;
+            default -> -Errno.ENOPROTOOPT;
+        };
     }
 
     /** setsockopt(2) for an int-valued option. Returns 0 or -errno. */
@@ -435,6 +447,23 @@ public final class SocketLayer
         if (level == socket.ops.protocol())
         {
             return socket.ops.setOption(socket, name, value);
+        }
+        if (level == SocketConstants.IPPROTO_IP && name == SocketConstants.IP_TTL)
+        {
+            // do_ip_setsockopt: 1 to 255, or -1 for the default.
+            if (value != -1 && (value < 1 || value > 255))
+            {
+                return -Errno.EINVAL;
+            }
+            socket.ipTtl = value == -1 ? SocketConstants.DEFAULT_TTL : value;
+            return 0;
+        }
+        if (level == SocketConstants.IPPROTO_IP && name == SocketConstants.IP_TOS)
+        {
+            // __ip_sock_set_tos: the low byte; a stream socket keeps its own ECN bits (TCP owns them).
+            final int tos = value & 0xFF;
+            socket.ipTos = socket.isStream() ? tos & ~ECN_MASK | socket.ipTos & ECN_MASK : tos;
+            return 0;
         }
         return -Errno.ENOPROTOOPT;
     }

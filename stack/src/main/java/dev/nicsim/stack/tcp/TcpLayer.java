@@ -6,6 +6,7 @@ import dev.nicsim.hw.trace.EventTrace;
 import dev.nicsim.stack.context.Errno;
 import dev.nicsim.stack.context.IcmpErrorPolicy;
 import dev.nicsim.stack.context.StackConfig;
+import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.context.StackContext;
 import dev.nicsim.stack.context.SynRetransmitPolicy;
 import dev.nicsim.stack.context.TimeWaitReuse;
@@ -502,6 +503,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         tcb.keepIntervalSeconds = listener.tcb.keepIntervalSeconds;
         tcb.keepCount = listener.tcb.keepCount;
         tcb.userTimeoutMs = listener.tcb.userTimeoutMs;
+        child.ipTos = listener.ipTos;
+        child.ipTtl = listener.ipTtl;
         tcb.passive = true;
         tcb.copyOptions(request.options);
         tcb.irs = request.irs;
@@ -545,8 +548,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final SynOptions options = request.options;
         final int optionsLength = TcpSegment.optionsLength(true, options.sackOk, options.timestampsOk,
             options.wscaleOk);
+        // ip_build_and_send_pkt: the listener's IP_TOS and IP_TTL.
         if (beginSegment(request.localAddress, request.remoteAddress, request.localPort, request.remotePort,
-            TcpSegment.HEADER_LENGTH + optionsLength) < 0)
+            TcpSegment.HEADER_LENGTH + optionsLength, request.listener.ipTos, request.listener.ipTtl) < 0)
         {
             return;
         }
@@ -724,8 +728,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         // The ACK a TIME_WAIT connection answers with (tcp_v4_timewait_ack).
         final int optionsLength = timeWait.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0;
+        // tcp_v4_send_ack from the control socket: the connection's TOS (tw_tos), the default TTL.
         if (beginSegment(timeWait.localAddress, timeWait.remoteAddress, timeWait.localPort, timeWait.remotePort,
-            TcpSegment.HEADER_LENGTH + optionsLength) == 0)
+            TcpSegment.HEADER_LENGTH + optionsLength, timeWait.tos, SocketConstants.DEFAULT_TTL) == 0)
         {
             out.emit(timeWait.localPort, timeWait.remotePort, timeWait.sndNxt, timeWait.rcvNxt, TcpSegment.ACK,
                 timeWait.window, optionsLength);
@@ -2326,7 +2331,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final int optionsLength = tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0;
         final int headerLength = TcpSegment.HEADER_LENGTH + optionsLength;
         if (output.claimTso(claim, socket.localAddress, socket.remoteAddress, headerLength + length,
-            FlowHash.of(socket.localAddress, socket.remoteAddress, socket.localPort, socket.remotePort), mss) < 0)
+            FlowHash.of(socket.localAddress, socket.remoteAddress, socket.localPort, socket.remotePort), mss,
+            socket.ipTos, socket.ipTtl) < 0)
         {
             return -1;
         }
@@ -2359,7 +2365,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final int blocks = sackBlocks(tcb);
         final int optionsLength = timestampLength + OutOfOrderQueue.sackLength(blocks);
         final int begun = beginSegment(socket.localAddress, socket.remoteAddress, socket.localPort,
-            socket.remotePort, TcpSegment.HEADER_LENGTH + optionsLength + length);
+            socket.remotePort, TcpSegment.HEADER_LENGTH + optionsLength + length, socket.ipTos, socket.ipTtl);
         if (begun < 0)
         {
             socket.softError = -begun;
@@ -2439,7 +2445,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final boolean sack = tcb.sackOk;
         final int optionsLength = TcpSegment.optionsLength(true, sack, timestamps, wscale);
         final int begun = beginSegment(socket.localAddress, socket.remoteAddress, socket.localPort,
-            socket.remotePort, TcpSegment.HEADER_LENGTH + optionsLength);
+            socket.remotePort, TcpSegment.HEADER_LENGTH + optionsLength, socket.ipTos, socket.ipTtl);
         if (begun < 0)
         {
             socket.softError = -begun;
@@ -2491,7 +2497,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final boolean timestamps = connection != null && connection.timestampsOk;
         final int optionsLength = timestamps ? TcpSegment.TIMESTAMP_BLOCK : 0;
         final int headerLength = TcpSegment.HEADER_LENGTH + optionsLength;
-        if (beginSegment(source, destination, sourcePort, destinationPort, headerLength) < 0)
+        // An active reset goes out through the connection (tcp_transmit_skb: its IP_TOS and IP_TTL); an answering one
+        // from the control socket with the defaults.
+        final TcpSocket owner = connection != null ? connection.socket : null;
+        if (beginSegment(source, destination, sourcePort, destinationPort, headerLength,
+            owner != null ? owner.ipTos : 0, owner != null ? owner.ipTtl : SocketConstants.DEFAULT_TTL) < 0)
         {
             return;
         }
@@ -2517,10 +2527,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
      * header, the per-packet CPU cost, {@link #out} over it. Returns 0, or -errno when it cannot be sent.
      */
     private int beginSegment(final int source, final int destination, final int sourcePort,
-        final int destinationPort, final int length)
+        final int destinationPort, final int length, final int tos, final int ttl)
     {
         final int begun = output.claim(claim, source, destination, Ipv4Packet.PROTOCOL_TCP, length,
-            FlowHash.of(source, destination, sourcePort, destinationPort));
+            FlowHash.of(source, destination, sourcePort, destinationPort), tos, ttl);
         if (begun < 0)
         {
             return begun;
@@ -3043,6 +3053,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         timeWait.sndNxt = tcb.sndNxt;
         timeWait.rcvNxt = tcb.rcvNxt;
         timeWait.window = windowToAdvertise(socket, tcb);
+        timeWait.tos = socket.ipTos;
         timeWait.timestampsOk = tcb.timestampsOk;
         timeWait.tsRecent = tcb.tsRecent;
         timeWait.tsRecentStamp = tcb.tsRecentStamp;

@@ -12,6 +12,8 @@ public final class TimeWaitSock extends MiniSock
     public int rcvNxt;
     /** The window field of its ACKs: what the connection last advertised, already scaled down. */
     public int window;
+    /** The connection's IP_TOS, which its ACKs keep (tw_tos). */
+    public int tos;
     public boolean timestampsOk;
     public int tsRecent;
     public long tsRecentStamp;

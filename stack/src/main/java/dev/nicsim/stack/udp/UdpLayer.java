@@ -227,7 +227,8 @@ public final class UdpLayer implements InetProtocol
         // a connected socket's random sk_txhash, and an unconnected one's packet by the flow dissector's 4-tuple;
         // here both hash the 4-tuple, so a flow stays on one queue and different flows spread over the queues.
         final int begun = output.claim(claim, source, address, Ipv4Packet.PROTOCOL_UDP,
-            UdpDatagram.HEADER_LENGTH + length, FlowHash.of(source, address, socket.localPort, port));
+            UdpDatagram.HEADER_LENGTH + length, FlowHash.of(source, address, socket.localPort, port), socket.ipTos,
+            socket.ipTtl);
         if (begun < 0)
         {
             return begun;

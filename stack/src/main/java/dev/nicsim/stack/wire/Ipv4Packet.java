@@ -43,8 +43,6 @@ public final class Ipv4Packet extends WireView
     public static final int PROTOCOL_TCP = 6;
     public static final int PROTOCOL_UDP = 17;
 
-    public static final int DEFAULT_TTL = 64;
-
     private int headerSum;
     /* The flags and fragment offset field as last validated, taken from the word validate() read anyway. */
     private int validatedFlagsFragment;

@@ -4,6 +4,7 @@ import dev.nicsim.hw.host.CpuCosts;
 import dev.nicsim.hw.host.HostCpu;
 import dev.nicsim.hw.sim.Simulator;
 import dev.nicsim.stack.NetworkStack;
+import dev.nicsim.stack.context.SocketConstants;
 import dev.nicsim.stack.context.StackConfig;
 import dev.nicsim.stack.device.FrameReceiver;
 import dev.nicsim.stack.device.NetDevice;
@@ -48,7 +49,8 @@ class TransmitHoldTest
     /* A datagram of flow {@code flow} (its hash: even flows map to queue 0, odd ones to queue 1) marked {@code mark}. */
     private int send(final int flow, final int mark)
     {
-        final int begun = stack.ipv4().claim(claim, 0, PEER, Ipv4Packet.PROTOCOL_UDP, 8, flow);
+        final int begun = stack.ipv4().claim(claim, 0, PEER, Ipv4Packet.PROTOCOL_UDP, 8, flow, 0,
+            SocketConstants.DEFAULT_TTL);
         if (begun == 0)
         {
             Bytes.put8(claim.memory(), claim.transportOffset(), flow);
@@ -62,7 +64,8 @@ class TransmitHoldTest
     private int sendTso(final int mark, final int frames, final int mss)
     {
         final int header = 20;
-        final int begun = stack.ipv4().claimTso(claim, 0, PEER, header + frames * mss, 1, mss);
+        final int begun = stack.ipv4().claimTso(claim, 0, PEER, header + frames * mss, 1, mss, 0,
+            SocketConstants.DEFAULT_TTL);
         if (begun == 0)
         {
             Bytes.put8(claim.memory(), claim.transportOffset(), 1);

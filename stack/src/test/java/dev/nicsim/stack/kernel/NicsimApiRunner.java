@@ -292,6 +292,8 @@ final class NicsimApiRunner
         return switch (name)
         {
             case "SO_ERROR" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_ERROR};
+            case "IP_TOS" -> new int[] {SocketConstants.IPPROTO_IP, SocketConstants.IP_TOS};
+            case "IP_TTL" -> new int[] {SocketConstants.IPPROTO_IP, SocketConstants.IP_TTL};
             case "SO_TYPE" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_TYPE};
             case "SO_REUSEADDR" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEADDR};
             case "SO_BROADCAST" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_BROADCAST};
