@@ -51,6 +51,7 @@ public final class SocketConstants
 
     public static final int TCP_NODELAY = 1;
     public static final int TCP_MAXSEG = 2;
+    public static final int TCP_CORK = 3;
     public static final int TCP_KEEPIDLE = 4;
     public static final int TCP_KEEPINTVL = 5;
     public static final int TCP_KEEPCNT = 6;

@@ -395,6 +395,8 @@ final class StreamOps implements ProtoOps
         {
             case SocketConstants.TCP_NODELAY:
                 return tcb.noDelay ? 1 : 0;
+            case SocketConstants.TCP_CORK:
+                return tcb.cork ? 1 : 0;
             case SocketConstants.TCP_MAXSEG:
                 // do_tcp_getsockopt: mss_cache, or TCP_MAXSEG's value on a closed or listening socket.
                 if (tcb.userMss > 0 && (tcb.state == TcpState.CLOSED || tcb.state == TcpState.LISTEN))
@@ -429,6 +431,14 @@ final class StreamOps implements ProtoOps
             case SocketConstants.TCP_NODELAY:
                 tcb.noDelay = value != 0;
                 if (tcb.noDelay)
+                {
+                    tcp.output(stream, tcb);
+                }
+                return 0;
+            case SocketConstants.TCP_CORK:
+                // __tcp_sock_set_cork: taking the cork out pushes what waits (tcp_push_pending_frames).
+                tcb.cork = value != 0;
+                if (!tcb.cork)
                 {
                     tcp.output(stream, tcb);
                 }

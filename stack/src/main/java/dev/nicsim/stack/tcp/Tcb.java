@@ -42,6 +42,8 @@ public final class Tcb extends SynOptions
     public int finAfterGapSeq;
 
     /* Options: those the SYN exchange settled are in SynOptions. */
+    /** TCP_CORK (TCP_NAGLE_CORK): a short tail waits for more data, whatever is in flight. */
+    public boolean cork;
     /** This side's window-scale shift (RFC 7323 Rcv.Wind.Shift), 0 without window scaling. */
     public int rcvWscale;
     /** Payload bytes per full segment, options excluded. */
@@ -209,6 +211,7 @@ public final class Tcb extends SynOptions
         outOfOrder.clear();
         finAfterGap = false;
         finAfterGapSeq = 0;
+        cork = false;
         clearOptions();
         rcvWscale = 0;
         sendMss = 0;

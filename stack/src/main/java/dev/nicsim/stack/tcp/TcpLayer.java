@@ -503,6 +503,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         tcb.keepIntervalSeconds = listener.tcb.keepIntervalSeconds;
         tcb.keepCount = listener.tcb.keepCount;
         tcb.userTimeoutMs = listener.tcb.userTimeoutMs;
+        tcb.cork = listener.tcb.cork;
         child.ipTos = listener.ipTos;
         child.ipTtl = listener.ipTtl;
         tcb.passive = true;
@@ -2017,10 +2018,12 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final int userMss = tcb.userMss;
         final int synCount = tcb.synCount;
         final boolean noDelay = tcb.noDelay;
+        final boolean cork = tcb.cork;
         tcb.reset();
         tcb.userMss = userMss;
         tcb.synCount = synCount;
         tcb.noDelay = noDelay;
+        tcb.cork = cork;
         // tcp_disconnect: a connection it resets (tcp_need_reset) or a SYN_SENT it abandons leaves ECONNRESET.
         if (old == TcpState.SYN_SENT || old == TcpState.SYN_RECEIVED || old == TcpState.ESTABLISHED ||
             old == TcpState.CLOSE_WAIT || old == TcpState.FIN_WAIT_1 || old == TcpState.FIN_WAIT_2)
@@ -2141,6 +2144,17 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
                 }
                 final int length = Math.min(sendable, Math.min(mss, room));
                 final boolean last = length == unsent;
+                if (corkedTail(tcb, sendable))
+                {
+                    // TCP_CORK (tcp_nagle_check's TCP_NAGLE_CORK): the tail waits to be filled, whatever is in
+                    // flight. With nothing in flight the probe timer sends it after all (tcp_check_probe_timer,
+                    // tcp_write_wakeup), one RTO on: TCP_CORK's 200 ms ceiling.
+                    if (inFlight == 0 && !tcb.retransmitTimer.isScheduled())
+                    {
+                        stack.sim().schedule(tcb.retransmitTimer, stack.sim().now() + tcb.rtoPs);
+                    }
+                    break;
+                }
                 // A piece cut short by SACKed data is a retransmission: Nagle does not hold it.
                 if (length < mss && sendable == unsent && !tcb.noDelay && !tcb.finQueued && inFlight > 0 &&
                     Tcb.after(tcb.smallSegmentEnd, tcb.sndUna) && !Tcb.after(tcb.smallSegmentEnd, tcb.sndNxt))
@@ -2694,6 +2708,17 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         {
             return;
         }
+        if (tcb.sndMax == tcb.sndUna && tcb.sndWnd > 0 && corkedTail(tcb, tcb.unsent()))
+        {
+            // The probe timer over a corked tail (tcp_probe_timer, tcp_write_wakeup): it goes, as far as the window
+            // allows; nothing was lost.
+            final int length = Math.min(tcb.unsent(), tcb.sndWnd);
+            if (sendData(socket, tcb, tcb.sndNxt, length, false) >= 0)
+            {
+                advance(tcb, length, false);
+            }
+            return;
+        }
         if (tcb.sndMax == tcb.sndUna && tcb.sndWnd > 0)
         {
             // Nothing in flight and the window open: armed because the device had no room (probeLater). Nothing was
@@ -2795,6 +2820,12 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             limit = Math.min(limit, tcb.userTimeoutMs * Time.MS);
         }
         return now - tcb.lastReceivedPs > limit && retransmitting > limit;
+    }
+
+    /** TCP_CORK holds the {@code sendable} bytes that are the tail: shorter than a segment, and no FIN behind them. */
+    private boolean corkedTail(final Tcb tcb, final int sendable)
+    {
+        return tcb.cork && sendable == tcb.unsent() && sendable < currentMss(tcb) && !tcb.finQueued;
     }
 
     /** The retransmission timer, one RTO from now. */

@@ -311,6 +311,7 @@ final class NicsimApiRunner
             case "TCP_SYNCNT" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_SYNCNT};
             case "TCP_USER_TIMEOUT" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_USER_TIMEOUT};
             case "TCP_QUICKACK" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_QUICKACK};
+            case "TCP_CORK" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_CORK};
             case "SO_ACCEPTCONN" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_ACCEPTCONN};
             case "SO_PROTOCOL" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_PROTOCOL};
             case "SO_DOMAIN" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_DOMAIN};

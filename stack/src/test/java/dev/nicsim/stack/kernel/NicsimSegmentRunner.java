@@ -42,7 +42,8 @@ final class NicsimSegmentRunner
         "TCP_KEEPINTVL", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_KEEPINTVL},
         "TCP_KEEPCNT", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_KEEPCNT},
         "TCP_USER_TIMEOUT", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_USER_TIMEOUT},
-        "TCP_QUICKACK", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_QUICKACK});
+        "TCP_QUICKACK", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_QUICKACK},
+        "TCP_CORK", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_CORK});
     private static final int DATA_SIZE = 1 << 20;
 
     private final Simulator sim = new Simulator();
