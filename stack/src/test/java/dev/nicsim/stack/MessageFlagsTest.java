@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * recv's MSG_WAITALL and MSG_TRUNC on TCP, where what the kernel differential prints (return values) cannot show
- * them: how long a read waits, and what it writes into the caller's buffer.
+ * recv's MSG_WAITALL and MSG_TRUNC, and SO_RCVLOWAT, on TCP, where what the kernel differential prints (return
+ * values) cannot show them: how long a read waits, and what it writes into the caller's buffer.
  */
 class MessageFlagsTest
 {
@@ -89,6 +89,39 @@ class MessageFlagsTest
         {
             assertEquals((byte) (4 + i), pb.memory().getByte(in + i), "byte " + (4 + i));
         }
+    }
+
+    @Test
+    void aLowWaterReadTakesWhatItFindsThenWakesOnlyForTheMarkInNewBytes()
+    {
+        connect();
+        TwoHosts.setIntOption(pb, server, SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVLOWAT, 5);
+        send(0, 3);
+        hosts.sim.run(hosts.sim.now() + Time.MS);
+        assertEquals(0, readable(), "3 bytes are below the mark: no POLLIN");
+        final long start = hosts.sim.now();
+        hosts.sim.schedule(new Event("A writes 2", Component.HOST_CPU, () ->
+            assertEquals(2, pa.send(client, pattern(3, 2), 2, SocketConstants.MSG_DONTWAIT))), start + 5 * Time.MS);
+        hosts.sim.schedule(new Event("A writes 3", Component.HOST_CPU, () ->
+            assertEquals(3, pa.send(client, pattern(5, 3), 3, SocketConstants.MSG_DONTWAIT))), start + 10 * Time.MS);
+        final long in = pb.memory().allocate(100);
+
+        // tcp_recvmsg copies the 3 it finds and waits; tcp_data_ready wakes it only once 5 new bytes have come.
+        assertEquals(8, pb.recv(server, in, 100, 0));
+        assertTrue(hosts.sim.now() - start >= 10 * Time.MS, "returned before the third write came");
+        for (int i = 0; i < 8; i++)
+        {
+            assertEquals((byte) i, pb.memory().getByte(in + i), "byte " + i);
+        }
+    }
+
+    private int readable()
+    {
+        final long fds = pb.memory().allocate(8);
+        pb.memory().putInt(fds, server);
+        pb.memory().putShort(fds + 4, (short) SocketConstants.POLLIN);
+        pb.memory().putShort(fds + 6, (short) 0);
+        return pb.poll(fds, 1, 0);
     }
 
     private void connect()

@@ -161,7 +161,7 @@ public abstract class JavaSocket implements AutoCloseable
     /** The pending socket error, read and cleared (SO_ERROR); 0 when none. */
     public final int takeError()
     {
-        return layer.getOption(socket, SocketConstants.SOL_SOCKET, SocketConstants.SO_ERROR);
+        return (int) layer.getOption(socket, SocketConstants.SOL_SOCKET, SocketConstants.SO_ERROR);
     }
 
     /** Non-blocking mode (O_NONBLOCK): calls that would wait throw EAGAIN or EINPROGRESS instead. */

@@ -28,11 +28,17 @@ public final class SocketConstants
     public static final int SO_REUSEADDR = 2;
     public static final int SO_TYPE = 3;
     public static final int SO_ERROR = 4;
+    public static final int SO_DONTROUTE = 5;
     public static final int SO_BROADCAST = 6;
     public static final int SO_KEEPALIVE = 9;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
+    public static final int SO_OOBINLINE = 10;
+    public static final int SO_PRIORITY = 12;
     public static final int SO_LINGER = 13;
+    public static final int SO_REUSEPORT = 15;
+    public static final int SO_RCVLOWAT = 18;
+    public static final int SO_SNDLOWAT = 19;
     /**
      * The bounds of SO_SNDBUF/SO_RCVBUF: {@code net.core.wmem_max}/{@code rmem_max}'s default (212 992), and
      * {@code SOCK_MIN_SNDBUF}/{@code SOCK_MIN_RCVBUF} on x86-64 (2 x and 1 x 2 048 plus an aligned
@@ -42,6 +48,11 @@ public final class SocketConstants
     public static final int RMEM_MAX = 212992;
     public static final int SOCK_MIN_SNDBUF = 4608;
     public static final int SOCK_MIN_RCVBUF = 2304;
+    /**
+     * {@code net.ipv4.tcp_rmem[2]}: 6 MiB, the largest receive buffer, from which Linux derives the window scale 7
+     * that nicsim offers (the kernel differentials' namespaces set it so); SO_RCVLOWAT may be at most half of it.
+     */
+    public static final int TCP_RMEM_MAX = 6 << 20;
     public static final int SO_RCVTIMEO = 20;
     public static final int SO_SNDTIMEO = 21;
     /** Read-only: whether the socket listens, what protocol and family it has. */
@@ -56,9 +67,12 @@ public final class SocketConstants
     public static final int TCP_KEEPINTVL = 5;
     public static final int TCP_KEEPCNT = 6;
     public static final int TCP_SYNCNT = 7;
+    public static final int TCP_LINGER2 = 8;
+    public static final int TCP_DEFER_ACCEPT = 9;
     public static final int TCP_INFO = 11;
     public static final int TCP_QUICKACK = 12;
     public static final int TCP_USER_TIMEOUT = 18;
+    public static final int TCP_NOTSENT_LOWAT = 25;
 
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;
@@ -71,6 +85,7 @@ public final class SocketConstants
 
     public static final int MSG_OOB = 0x1;
     public static final int MSG_PEEK = 0x2;
+    public static final int MSG_DONTROUTE = 0x4;
     public static final int MSG_TRUNC = 0x20;
     public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_WAITALL = 0x100;

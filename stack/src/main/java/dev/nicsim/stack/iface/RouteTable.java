@@ -159,7 +159,7 @@ public final class RouteTable
     {
         if (!lastValid || address != lastAddress)
         {
-            lastReturned = resolve(address);
+            lastReturned = resolve(address, false);
             lastAddress = address;
             lastValid = true;
         }
@@ -187,6 +187,21 @@ public final class RouteTable
     }
 
     /**
+     * As {@link #lookupFrom(int, int)}, for a socket with SO_DONTROUTE when {@code onLinkOnly}: Linux then looks up
+     * with RT_SCOPE_LINK ({@code ip_sock_rt_scope}), which a route through a gateway does not have, nor an
+     * unreachable, prohibit or blackhole one, so a destination only they reach is ENETUNREACH.
+     */
+    public int lookupFrom(final int address, final int source, final boolean onLinkOnly)
+    {
+        if (!onLinkOnly || source != 0 && (address == Ipv4Address.BROADCAST || Ipv4Address.isMulticast(address)))
+        {
+            return lookupFrom(address, source);
+        }
+        lastValid = false;
+        return resolve(address, true);
+    }
+
+    /**
      * Where a connect() or sendto() to {@code address} goes: 0.0.0.0 means this host, the socket's source address
      * or else 127.0.0.1 (Linux's {@code ip_route_output_key_hash_rcu}; the socket then shows that address as its peer).
      */
@@ -195,7 +210,7 @@ public final class RouteTable
         return address != Ipv4Address.ANY ? address : source != 0 ? source : Ipv4Address.LOOPBACK;
     }
 
-    private int resolve(final int address)
+    private int resolve(final int address, final boolean onLinkOnly)
     {
         if (isLocal(address) && loopback != null)
         {
@@ -210,7 +225,8 @@ public final class RouteTable
         int best = -1;
         for (int i = 0; i < count; i++)
         {
-            if ((address & Ipv4Address.mask(prefixLength[i])) == destination[i] &&
+            final boolean inScope = !onLinkOnly || gateway[i] == 0 && kind[i] == Kind.UNICAST;
+            if (inScope && (address & Ipv4Address.mask(prefixLength[i])) == destination[i] &&
                 (best < 0 || prefixLength[i] > prefixLength[best]))
             {
                 best = i;

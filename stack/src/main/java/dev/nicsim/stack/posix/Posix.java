@@ -728,10 +728,10 @@ public final class Posix
             {
                 return tcpInfo(socket, value, lengthPointer, room);
             }
-            final int got = sockets.getOption(socket, level, option);
+            final long got = sockets.getOption(socket, level, option);
             if (got < 0)
             {
-                return result(got);
+                return result((int) got);
             }
             final int length = Math.min(room, 4);
             if (length > 0 && !memory.accessible(value, length))

@@ -51,10 +51,14 @@ public interface ProtoOps
     int receive(Socket socket, MemorySegment data, long offset, int length, int flags, int[] from);
 
     /**
-     * Whether a blocking receive with {@code flags} waits until all it asked for has come, reading as it comes
-     * (MSG_WAITALL on a byte stream; a datagram read is one datagram whatever the flag).
+     * The bytes a blocking receive of {@code length} with {@code flags} waits to have read, reading as they come
+     * (Linux's {@code sock_rcvlowat}: on a byte stream SO_RCVLOWAT's, or all with MSG_WAITALL; a datagram read is one
+     * datagram, so 1).
      */
-    boolean waitsForAll(int flags);
+    int receiveTarget(Socket socket, int flags, int length);
+
+    /** SO_RCVLOWAT, already read as Linux's {@code sock_setsockopt} does (a negative value is INT_MAX). */
+    void setReceiveLowWater(Socket socket, int bytes);
 
     /**
      * send(2) with MSG_OOB, before anything is sent: {@code -errno}, or 0 when the send goes on as without the flag.
@@ -67,8 +71,11 @@ public interface ProtoOps
      */
     int receiveOutOfBand(Socket socket);
 
-    /** What a receive waiting on the socket wakes for: data, an error, the end of the stream, or of the socket. */
-    boolean receiveReady(Socket socket);
+    /**
+     * What a receive waiting on the socket wakes for: data beyond the {@code seen} bytes a peek has already seen (on a
+     * byte stream, enough for SO_RCVLOWAT), an error, the end of the stream, or of the socket.
+     */
+    boolean receiveReady(Socket socket, int seen);
 
     /** shutdown(2) with {@code bits}, {@link Socket#RECEIVE_SHUTDOWN} and {@link Socket#SEND_SHUTDOWN}. */
     int shutdown(Socket socket, int bits);
@@ -79,8 +86,11 @@ public interface ProtoOps
     /** The poll(2) events of the socket now. */
     int poll(Socket socket);
 
-    /** getsockopt(2) at the level this type owns ({@link #protocol()}): the value (>= 0) or -errno. */
-    int getOption(Socket socket, int name);
+    /**
+     * getsockopt(2) at the level this type owns ({@link #protocol()}): the value's four bytes as an unsigned number
+     * (so a negative value such as TCP_LINGER2's -1 is not an error), or -errno.
+     */
+    long getOption(Socket socket, int name);
 
     /** setsockopt(2) at the level this type owns ({@link #protocol()}): 0 or -errno. */
     int setOption(Socket socket, int name, int value);

@@ -13,6 +13,8 @@ public abstract class SockCommon
     public int remoteAddress;
     public int remotePort;
     public boolean reuseAddress;
+    /** SO_REUSEPORT ({@code sk_reuseport}): sockets that all set it share a port; new flows are spread among them. */
+    public boolean reusePort;
     /** The port was taken by connect()'s ephemeral search (Linux's bind bucket with fastreuse -1); set by
      *  {@link PortTable#add}. */
     public boolean portByConnect;
@@ -22,7 +24,7 @@ public abstract class SockCommon
     public SockCommon previousInPort;
     public boolean hashedPort;
 
-    /** True for a listening socket: bind() never shares a port with one. */
+    /** True for a listening socket: bind() shares a port with one only through SO_REUSEPORT. */
     public abstract boolean listening();
 
     /** Clears the fields above. */
@@ -33,6 +35,7 @@ public abstract class SockCommon
         remoteAddress = 0;
         remotePort = 0;
         reuseAddress = false;
+        reusePort = false;
         portByConnect = false;
         nextInPort = null;
         previousInPort = null;

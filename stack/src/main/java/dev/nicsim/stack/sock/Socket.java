@@ -54,6 +54,16 @@ public abstract class Socket extends SockCommon
     /** IP_TOS and IP_TTL: the TOS byte and TTL of the socket's packets (Linux's inet->tos, uc_ttl). */
     public int ipTos;
     public int ipTtl = SocketConstants.DEFAULT_TTL;
+    /** SO_PRIORITY ({@code sk_priority}), also set from IP_TOS: kept for the socket's packets; no qdisc reads it. */
+    public int priority;
+    /** SO_RCVLOWAT ({@code sk_rcvlowat}): the bytes a blocking stream read waits for and poll's POLLIN needs. */
+    public int receiveLowWater = 1;
+    /** SO_RCVBUF was set ({@code SOCK_RCVBUF_LOCK}): SO_RCVLOWAT neither grows the buffer nor passes half of it. */
+    public boolean receiveBufferLocked;
+    /** SO_OOBINLINE ({@code SOCK_URGINLINE}): kept; urgent data is not modelled, so every byte is in line anyway. */
+    public boolean oobInline;
+    /** SO_DONTROUTE ({@code SOCK_LOCALROUTE}): only a route without a gateway may reach the destination. */
+    public boolean dontRoute;
     public boolean lingerOn;
     public int lingerSeconds;
     /** SO_SNDTIMEO; 0 waits forever. */
@@ -98,6 +108,11 @@ public abstract class Socket extends SockCommon
         broadcast = false;
         ipTos = 0;
         ipTtl = SocketConstants.DEFAULT_TTL;
+        priority = 0;
+        receiveLowWater = 1;
+        receiveBufferLocked = false;
+        oobInline = false;
+        dontRoute = false;
         lingerOn = false;
         lingerSeconds = 0;
         sendTimeoutPs = 0;
@@ -111,6 +126,26 @@ public abstract class Socket extends SockCommon
         }
         receiveBuffer.clear();
         receiveBuffer.resetLimit();
+    }
+
+    /**
+     * What {@code sk_clone_lock} copies from a listener to the connection it accepts: the buffer sizes and the socket
+     * and IP level options.
+     */
+    public void inheritOptions(final Socket listener)
+    {
+        if (sendBuffer != null)
+        {
+            sendBuffer.setLimit(listener.sendBuffer.capacity());
+        }
+        receiveBuffer.setLimit(listener.receiveBuffer.capacity());
+        receiveBufferLocked = listener.receiveBufferLocked;
+        ipTos = listener.ipTos;
+        ipTtl = listener.ipTtl;
+        priority = listener.priority;
+        receiveLowWater = listener.receiveLowWater;
+        oobInline = listener.oobInline;
+        dontRoute = listener.dontRoute;
     }
 
     /** The socket's poll state may have changed ({@code sk_data_ready}, {@code sk_state_change}): tells its

@@ -128,7 +128,7 @@ final class DatagramOps implements ProtoOps
      *  SO_BROADCAST). */
     private int route(final Socket socket, final int destination)
     {
-        final int routed = routes.lookupFrom(destination, socket.localAddress);
+        final int routed = routes.lookupFrom(destination, socket.localAddress, socket.dontRoute);
         if (routed < 0)
         {
             return routed;
@@ -242,15 +242,22 @@ final class DatagramOps implements ProtoOps
     }
 
     @Override
-    public boolean waitsForAll(final int flags)
+    public int receiveTarget(final Socket socket, final int flags, final int length)
     {
-        return false;
+        return 1;
+    }
+
+    /** No {@code set_rcvlowat} in {@code inet_dgram_ops}: the value is kept (0 as 1) and a datagram read ignores it. */
+    @Override
+    public void setReceiveLowWater(final Socket socket, final int bytes)
+    {
+        socket.receiveLowWater = bytes == 0 ? 1 : bytes;
     }
 
     @Override
-    public boolean receiveReady(final Socket socket)
+    public boolean receiveReady(final Socket socket, final int seen)
     {
-        return SocketLayer.receivable(socket);
+        return !socket.receiveBuffer.isEmpty() || SocketLayer.receiveEnded(socket);
     }
 
     /** {@code inet_shutdown} of a datagram socket: the bits are kept; ENOTCONN unless connected. */
@@ -281,7 +288,7 @@ final class DatagramOps implements ProtoOps
 
     /** {@code udp_getsockopt}: none of UDP's own options is modelled. */
     @Override
-    public int getOption(final Socket socket, final int name)
+    public long getOption(final Socket socket, final int name)
     {
         return -Errno.ENOPROTOOPT;
     }

@@ -43,6 +43,13 @@ public final class SocketLayer
 {
     /** The ECN field of the TOS byte (INET_ECN_MASK). */
     private static final int ECN_MASK = 3;
+    /** IPTOS_TOS_MASK: the four type-of-service bits that pick a priority. */
+    private static final int IPTOS_TOS_MASK = 0x1E;
+    /**
+     * Linux's {@code ip_tos2prio}, which IP_TOS sets SO_PRIORITY from ({@code rt_tos2priority}): best effort (0),
+     * bulk (2), interactive (6) and interactive bulk (4), four entries each.
+     */
+    private static final int[] TOS_PRIORITY = {0, 0, 0, 0, 2, 2, 2, 2, 6, 6, 6, 6, 4, 4, 4, 4};
 
     /** The room {@link #info} needs: {@code sizeof(struct tcp_info)}. */
     public static final int INFO_SIZE = TcpInfo.SIZE;
@@ -58,7 +65,9 @@ public final class SocketLayer
 
     /* What a blocking receive is waiting for, read by its preallocated condition. */
     private Socket waiting;
-    private final BooleanSupplier receiveReady = () -> waiting.ops.receiveReady(waiting);
+    /* The bytes of its buffer a waiting peek has seen: only more than those wakes it (sk_wait_data's new skb). */
+    private int waitingSeen;
+    private final BooleanSupplier receiveReady = () -> waiting.ops.receiveReady(waiting, waitingSeen);
     private final int[] address = new int[2];
 
     public SocketLayer(final StackContext stack, final RouteTable routes, final TcpLayer tcp, final UdpLayer udp,
@@ -176,7 +185,7 @@ public final class SocketLayer
         }
         else
         {
-            if (conflicts(socket, ports, local, port))
+            if (ports.conflicts(socket, local, port))
             {
                 return -Errno.EADDRINUSE;
             }
@@ -186,28 +195,6 @@ public final class SocketLayer
         socket.localAddress = local;
         socket.addressLocked = local != Ipv4Address.ANY;
         return 0;
-    }
-
-    /**
-     * Linux's {@code inet_bind_conflict}: an owner of the port whose address overlaps conflicts unless both sockets
-     * set SO_REUSEADDR and the owner is not listening (for UDP, both setting it is enough).
-     */
-    private static boolean conflicts(final Socket socket, final PortTable ports, final int local, final int port)
-    {
-        for (SockCommon owner = ports.head(port); owner != null; owner = owner.nextInPort)
-        {
-            final boolean overlap = owner.localAddress == Ipv4Address.ANY || local == Ipv4Address.ANY ||
-                owner.localAddress == local;
-            if (!overlap)
-            {
-                continue;
-            }
-            if (!(socket.reuseAddress && owner.reuseAddress && !owner.listening()))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** listen(2); a datagram socket gives EOPNOTSUPP. */
@@ -266,37 +253,49 @@ public final class SocketLayer
                 return refused;
             }
         }
-        final boolean waitAll = !nonBlocking && socket.ops.waitsForAll(flags);
-        // SO_RCVTIMEO bounds the whole call, however many waits MSG_WAITALL takes (sk_wait_data counts timeo down).
+        // tcp_recvmsg's target: a blocking read copies what it finds and waits for more until it has SO_RCVLOWAT's
+        // bytes (all it asked for with MSG_WAITALL), the end of the stream, an error or SO_RCVTIMEO, which bounds the
+        // whole call however many waits it takes (sk_wait_data counts timeo down).
+        final int target = nonBlocking ? 1 : socket.ops.receiveTarget(socket, flags, length);
+        final boolean peek = (flags & SocketConstants.MSG_PEEK) != 0;
         final long deadline = socket.receiveTimeoutPs > 0 ? stack.sim().now() + socket.receiveTimeoutPs : 0;
+        // Bytes read so far; a peek leaves them in the buffer and reads afresh from its head on each pass.
         int got = 0;
         while (true)
         {
-            final int result = socket.ops.receive(socket, data, offset + got, length - got, flags,
-                from == null ? address : from);
-            if (result > 0 && waitAll && got + result < length)
+            final int result = socket.ops.receive(socket, data, offset + (peek ? 0 : got),
+                length - (peek ? 0 : got), flags, from == null ? address : from);
+            if (result > 0)
             {
-                got += result;
+                got = peek ? result : got + result;
+                if (got >= target)
+                {
+                    return got;
+                }
             }
             else if (result != -Errno.EAGAIN || nonBlocking)
             {
                 // After a partial read an error or the end of the stream waits for the next call (tcp_recvmsg).
-                return got == 0 ? result : result > 0 ? got + result : got;
+                return got > 0 ? got : result;
             }
             final long left = deadline == 0 ? 0 : deadline - stack.sim().now();
             waiting = socket;
+            waitingSeen = peek ? got : 0;
             if (deadline != 0 && left <= 0 || !stack.block(receiveReady, left))
             {
-                return got > 0 ? got : -Errno.EAGAIN;
+                // Timed out short of the target: tcp_recvmsg's last pass reads what came meanwhile.
+                final int last = socket.ops.receive(socket, data, offset + (peek ? 0 : got),
+                    length - (peek ? 0 : got), flags, from == null ? address : from);
+                final int read = last > 0 ? (peek ? last : got + last) : got;
+                return read > 0 ? read : last;
             }
         }
     }
 
-    /** What a waiting receive of any type wakes for: data, an error, the end of the stream, or SHUT_RD. */
-    static boolean receivable(final Socket socket)
+    /** Whether nothing more can come to read: an error, the end of the stream, or SHUT_RD. */
+    static boolean receiveEnded(final Socket socket)
     {
-        return !socket.receiveBuffer.isEmpty() || socket.error != 0 || socket.done ||
-            (socket.shutdown & Socket.RECEIVE_SHUTDOWN) != 0;
+        return socket.error != 0 || socket.done || (socket.shutdown & Socket.RECEIVE_SHUTDOWN) != 0;
     }
 
     /** shutdown(2): {@code inet_shutdown}. */
@@ -346,9 +345,10 @@ public final class SocketLayer
 
     /**
      * getsockopt(2) for an int-valued option. SO_ERROR takes the pending error, or else the soft one, and clears
-     * it. Returns the value (>= 0) or -errno.
+     * it. Returns the value's four bytes as an unsigned number (a negative value such as SO_PRIORITY's -1 is not an
+     * error), or -errno.
      */
-    public int getOption(final Socket socket, final int level, final int name)
+    public long getOption(final Socket socket, final int level, final int name)
     {
         if (level == SocketConstants.SOL_SOCKET)
         {
@@ -365,10 +365,9 @@ public final class SocketLayer
                     return soft;
                 case SocketConstants.SO_TYPE:
                     return socket.ops.type();
-                case SocketConstants.SO_REUSEADDR:
-                    return socket.reuseAddress ? 1 : 0;
-                case SocketConstants.SO_BROADCAST:
-                    return socket.broadcast ? 1 : 0;
+                case SocketConstants.SO_REUSEADDR, SocketConstants.SO_REUSEPORT, SocketConstants.SO_BROADCAST,
+                    SocketConstants.SO_OOBINLINE, SocketConstants.SO_DONTROUTE:
+                    return flag(socket, name) ? 1 : 0;
                 case SocketConstants.SO_SNDBUF:
                     if (socket.sendBuffer != null)
                     {
@@ -386,6 +385,13 @@ public final class SocketLayer
                     return socket.ops.protocol();
                 case SocketConstants.SO_DOMAIN:
                     return SocketConstants.AF_INET;
+                case SocketConstants.SO_PRIORITY:
+                    return Integer.toUnsignedLong(socket.priority);
+                case SocketConstants.SO_RCVLOWAT:
+                    return socket.receiveLowWater;
+                case SocketConstants.SO_SNDLOWAT:
+                    // Linux reads it as 1 and refuses to set it (sock_setsockopt: ENOPROTOOPT).
+                    return 1;
                 default:
                     return -Errno.ENOPROTOOPT;
             }
@@ -407,6 +413,31 @@ public final class SocketLayer
         };
     }
 
+    /** The SOL_SOCKET options that are flags ({@code sock_valbool_flag}: any nonzero value sets one). */
+    private static void setFlag(final Socket socket, final int name, final boolean on)
+    {
+        switch (name)
+        {
+            case SocketConstants.SO_REUSEADDR -> socket.reuseAddress = on;
+            case SocketConstants.SO_REUSEPORT -> socket.reusePort = on;
+            case SocketConstants.SO_BROADCAST -> socket.broadcast = on;
+            case SocketConstants.SO_OOBINLINE -> socket.oobInline = on;
+            default -> socket.dontRoute = on;
+        }
+    }
+
+    private static boolean flag(final Socket socket, final int name)
+    {
+        return switch (name)
+        {
+            case SocketConstants.SO_REUSEADDR -> socket.reuseAddress;
+            case SocketConstants.SO_REUSEPORT -> socket.reusePort;
+            case SocketConstants.SO_BROADCAST -> socket.broadcast;
+            case SocketConstants.SO_OOBINLINE -> socket.oobInline;
+            default -> socket.dontRoute;
+        };
+    }
+
     /** setsockopt(2) for an int-valued option. Returns 0 or -errno. */
     public int setOption(final Socket socket, final int level, final int name, final int value)
     {
@@ -414,11 +445,9 @@ public final class SocketLayer
         {
             switch (name)
             {
-                case SocketConstants.SO_REUSEADDR:
-                    socket.reuseAddress = value != 0;
-                    return 0;
-                case SocketConstants.SO_BROADCAST:
-                    socket.broadcast = value != 0;
+                case SocketConstants.SO_REUSEADDR, SocketConstants.SO_REUSEPORT, SocketConstants.SO_BROADCAST,
+                    SocketConstants.SO_OOBINLINE, SocketConstants.SO_DONTROUTE:
+                    setFlag(socket, name, value != 0);
                     return 0;
                 case SocketConstants.SO_SNDBUF:
                     final int sendBytes = bufferSize(value, SocketConstants.WMEM_MAX, SocketConstants.SOCK_MIN_SNDBUF);
@@ -435,6 +464,14 @@ public final class SocketLayer
                 case SocketConstants.SO_RCVBUF:
                     socket.receiveBuffer.setLimit(
                         bufferSize(value, SocketConstants.RMEM_MAX, SocketConstants.SOCK_MIN_RCVBUF));
+                    socket.receiveBufferLocked = true;
+                    return 0;
+                case SocketConstants.SO_PRIORITY:
+                    // Any value: a nicsim process has CAP_NET_ADMIN (sk_set_prio_allowed lets others have 0 to 6).
+                    socket.priority = value;
+                    return 0;
+                case SocketConstants.SO_RCVLOWAT:
+                    socket.ops.setReceiveLowWater(socket, value < 0 ? Integer.MAX_VALUE : value);
                     return 0;
                 case SocketConstants.SO_KEEPALIVE:
                     // Linux accepts it on any socket (SOCK_KEEPOPEN); only TCP acts on it (sk_prot->keepalive).
@@ -462,7 +499,12 @@ public final class SocketLayer
         {
             // __ip_sock_set_tos: the low byte; a stream socket keeps its own ECN bits (TCP owns them).
             final int tos = value & 0xFF;
-            socket.ipTos = socket.isStream() ? tos & ~ECN_MASK | socket.ipTos & ECN_MASK : tos;
+            final int newTos = socket.isStream() ? tos & ~ECN_MASK | socket.ipTos & ECN_MASK : tos;
+            if (newTos != socket.ipTos)
+            {
+                socket.ipTos = newTos;
+                socket.priority = TOS_PRIORITY[(newTos & IPTOS_TOS_MASK) >> 1];
+            }
             return 0;
         }
         return -Errno.ENOPROTOOPT;

@@ -1,5 +1,6 @@
 package dev.nicsim.stack.socket;
 
+import dev.nicsim.hw.sim.Time;
 import dev.nicsim.stack.context.Errno;
 import dev.nicsim.stack.context.SockaddrIn;
 import dev.nicsim.stack.context.SocketConstants;
@@ -33,17 +34,66 @@ final class StreamOps implements ProtoOps
     private final TcpLayer tcp;
 
     /* What a blocking call is waiting for: one preallocated condition per kind, reading this field. */
+    /** TCP_FIN_TIMEOUT_MAX: the longest TCP_LINGER2. */
+    private static final int FIN_TIMEOUT_MAX_SECONDS = 120;
+    /** TCP_RTO_MAX: the longest SYN-ACK timeout TCP_DEFER_ACCEPT counts in. */
+    private static final int RTO_MAX_SECONDS = 120;
+
     private TcpSocket waiting;
     private final BooleanSupplier connectDone = () -> !waiting.tcb.state.handshaking();
     private final BooleanSupplier acceptReady = () -> waiting.tcb.state != TcpState.LISTEN ||
         waiting.listenQueue.acceptCount() > 0;
-    private final BooleanSupplier sendReady = () -> waiting.sendBuffer.free() > 0 || waiting.error != 0 ||
+    private final BooleanSupplier sendReady = () -> writable(waiting) || waiting.error != 0 ||
         waiting.tcb.state != TcpState.ESTABLISHED && waiting.tcb.state != TcpState.CLOSE_WAIT;
 
     StreamOps(final StackContext stack, final TcpLayer tcp)
     {
         this.stack = stack;
         this.tcp = tcp;
+    }
+
+    /**
+     * Room to write: the send buffer has some, and the unsent bytes are below half TCP_NOTSENT_LOWAT
+     * ({@code __sk_stream_is_writeable} with wake set, as tcp_poll and the writer's wake-up ask).
+     */
+    private static boolean writable(final TcpSocket socket)
+    {
+        return socket.sendBuffer.free() > 0 && socket.tcb.unsentBelowLowWater(true);
+    }
+
+    /**
+     * TCP_DEFER_ACCEPT's seconds as SYN-ACK timeouts ({@code secs_to_retrans}): the fewest whose backed-off
+     * timeouts from TCP_TIMEOUT_INIT (1 s), each at most TCP_RTO_MAX (120 s), add up to the seconds, at most 255.
+     */
+    private static int deferTimeouts(final int seconds)
+    {
+        if (seconds <= 0)
+        {
+            return 0;
+        }
+        int timeouts = 1;
+        int timeout = 1;
+        int period = timeout;
+        while (seconds > period && timeouts < 255)
+        {
+            timeouts++;
+            timeout = Math.min(timeout << 1, RTO_MAX_SECONDS);
+            period += timeout;
+        }
+        return timeouts;
+    }
+
+    /** TCP_DEFER_ACCEPT as getsockopt reads it ({@code retrans_to_secs}): the seconds the timeouts add up to. */
+    private static int deferSeconds(final int timeouts)
+    {
+        int period = 0;
+        int timeout = 1;
+        for (int i = 0; i < timeouts; i++)
+        {
+            period += timeout;
+            timeout = Math.min(timeout << 1, RTO_MAX_SECONDS);
+        }
+        return period;
     }
 
     /** Linux's {@code tcp_sk()}: a socket of this type is a TCP socket. */
@@ -160,6 +210,13 @@ final class StreamOps implements ProtoOps
         {
             return -Errno.EINVAL;
         }
+        // inet_csk_listen_start takes the port again as a listener: SO_REUSEADDR no longer shares it with another
+        // listener, only SO_REUSEPORT does.
+        if (state == TcpState.CLOSED && socket.localPort != 0 &&
+            ports().conflicts(socket, socket.localAddress, socket.localPort))
+        {
+            return -Errno.EADDRINUSE;
+        }
         return tcp.listen(stream, backlog);
     }
 
@@ -188,17 +245,38 @@ final class StreamOps implements ProtoOps
         }
     }
 
+    /** {@code sock_rcvlowat}: SO_RCVLOWAT's bytes but no more than asked for, or all of them with MSG_WAITALL. */
+    @Override
+    public int receiveTarget(final Socket socket, final int flags, final int length)
+    {
+        final int target = (flags & SocketConstants.MSG_WAITALL) != 0 ? length
+            : Math.min(socket.receiveLowWater, length);
+        return Math.max(target, 1);
+    }
+
+    /**
+     * {@code tcp_set_rcvlowat}: at most half of tcp_rmem[2], or of the buffer when SO_RCVBUF fixed it; unless it did,
+     * the buffer grows to hold twice the mark ({@code tcp_space_from_win} at the default scaling ratio of one half:
+     * nicsim measures no ratio, docs/stack.md, known gaps). A read or poll waiting for less now sees it at once.
+     */
+    @Override
+    public void setReceiveLowWater(final Socket socket, final int bytes)
+    {
+        final int cap = (socket.receiveBufferLocked ? socket.receiveBuffer.capacity()
+            : SocketConstants.TCP_RMEM_MAX) >> 1;
+        final int lowWater = Math.min(bytes, cap);
+        socket.receiveLowWater = lowWater == 0 ? 1 : lowWater;
+        if (!socket.receiveBufferLocked && 2L * lowWater > socket.receiveBuffer.capacity())
+        {
+            socket.receiveBuffer.setLimit(2 * lowWater);
+        }
+        socket.readinessChanged();
+    }
+
     /**
      * Urgent data is not modelled: the bytes go as ordinary data, without TCP's URG flag and urgent pointer
      * ({@code tcp_mark_urg} is not done; docs/stack.md, known gaps).
      */
-    /** MSG_WAITALL: {@code tcp_recvmsg}'s target becomes the whole length (not with MSG_PEEK here). */
-    @Override
-    public boolean waitsForAll(final int flags)
-    {
-        return (flags & (SocketConstants.MSG_WAITALL | SocketConstants.MSG_PEEK)) == SocketConstants.MSG_WAITALL;
-    }
-
     @Override
     public int sendOutOfBand(final Socket socket, final int length)
     {
@@ -314,9 +392,10 @@ final class StreamOps implements ProtoOps
     }
 
     @Override
-    public boolean receiveReady(final Socket socket)
+    public boolean receiveReady(final Socket socket, final int seen)
     {
-        return SocketLayer.receivable(socket) || tcp(socket).tcb.state == TcpState.CLOSED;
+        return socket.receiveBuffer.size() > seen && tcp.readable(tcp(socket)) || SocketLayer.receiveEnded(socket) ||
+            tcp(socket).tcb.state == TcpState.CLOSED;
     }
 
     @Override
@@ -375,11 +454,11 @@ final class StreamOps implements ProtoOps
         int mask = SocketLayer.commonPollEvents(socket, state == TcpState.CLOSED);
         if (state != TcpState.SYN_SENT && state != TcpState.SYN_RECEIVED)
         {
-            if (!socket.receiveBuffer.isEmpty())
+            if (tcp.readable(tcp(socket)))
             {
                 mask |= SocketConstants.POLLIN | SocketConstants.POLLRDNORM;
             }
-            if ((socket.shutdown & Socket.SEND_SHUTDOWN) != 0 || socket.sendBuffer.free() > 0)
+            if ((socket.shutdown & Socket.SEND_SHUTDOWN) != 0 || writable(tcp(socket)))
             {
                 mask |= SocketConstants.POLLOUT | SocketConstants.POLLWRNORM;
             }
@@ -388,7 +467,7 @@ final class StreamOps implements ProtoOps
     }
 
     @Override
-    public int getOption(final Socket socket, final int name)
+    public long getOption(final Socket socket, final int name)
     {
         final Tcb tcb = tcp(socket).tcb;
         switch (name)
@@ -416,6 +495,14 @@ final class StreamOps implements ProtoOps
                 return tcb.userTimeoutMs;
             case SocketConstants.TCP_QUICKACK:
                 return tcp.quickAck(tcp(socket)) ? 1 : 0;
+            case SocketConstants.TCP_LINGER2:
+                // do_tcp_getsockopt: -1, else the seconds set or tcp_fin_timeout's.
+                return tcb.linger2 < 0 ? Integer.toUnsignedLong(-1)
+                    : tcb.linger2 > 0 ? tcb.linger2 : stack.config().finTimeoutPs() / Time.S;
+            case SocketConstants.TCP_NOTSENT_LOWAT:
+                return Integer.toUnsignedLong(tcb.notSentLowWater);
+            case SocketConstants.TCP_DEFER_ACCEPT:
+                return deferSeconds(tcb.deferAcceptTimeouts);
             default:
                 return -Errno.ENOPROTOOPT;
         }
@@ -493,6 +580,17 @@ final class StreamOps implements ProtoOps
             case SocketConstants.TCP_QUICKACK:
                 // Any value: 0 enters ping-pong mode, others leave it (Linux's __tcp_sock_set_quickack).
                 tcp.setQuickAck(stream, value);
+                return 0;
+            case SocketConstants.TCP_LINGER2:
+                // do_tcp_setsockopt: any negative value is -1, at most TCP_FIN_TIMEOUT_MAX (120 s), 0 the default.
+                tcb.linger2 = value < 0 ? -1 : Math.min(value, FIN_TIMEOUT_MAX_SECONDS);
+                return 0;
+            case SocketConstants.TCP_NOTSENT_LOWAT:
+                tcb.notSentLowWater = value;
+                socket.readinessChanged();
+                return 0;
+            case SocketConstants.TCP_DEFER_ACCEPT:
+                tcb.deferAcceptTimeouts = deferTimeouts(value);
                 return 0;
             default:
                 return -Errno.ENOPROTOOPT;

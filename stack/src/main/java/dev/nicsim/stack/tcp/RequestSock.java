@@ -20,7 +20,12 @@ public final class RequestSock extends MiniSock
     public long firstSynTime;
     public long rtoPs;
     public int retransmits;
-    /** The final ACK came while the accept queue was full and was dropped ({@code inet_rsk(req)->acked}). */
+    /** SYN-ACK timer expiries ({@code num_timeout}): the retransmissions and those TCP_DEFER_ACCEPT held back. */
+    public int timeouts;
+    /**
+     * The final ACK came and was dropped, the accept queue being full or TCP_DEFER_ACCEPT waiting for data
+     * ({@code inet_rsk(req)->acked}).
+     */
     public boolean acked;
     /** When a repeated SYN last got the SYN-ACK again ({@code last_oow_ack_time}); Long.MIN_VALUE: never. */
     public long lastOutOfWindowAck;

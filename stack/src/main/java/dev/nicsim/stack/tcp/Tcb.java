@@ -44,6 +44,18 @@ public final class Tcb extends SynOptions
     /* Options: those the SYN exchange settled are in SynOptions. */
     /** TCP_CORK (TCP_NAGLE_CORK): a short tail waits for more data, whatever is in flight. */
     public boolean cork;
+    /**
+     * TCP_LINGER2 ({@code linger2}) in seconds: how long an orphan waits in FIN_WAIT_2; 0 for the stack's
+     * {@code tcp_fin_timeout}, -1 to reset the connection instead of waiting.
+     */
+    public int linger2;
+    /** TCP_NOTSENT_LOWAT: the unsent bytes (unsigned) below which the socket is writable; 0 for no limit. */
+    public int notSentLowWater;
+    /**
+     * TCP_DEFER_ACCEPT ({@code rskq_defer_accept}) as SYN-ACK timeouts: a listener drops a handshake's bare final
+     * ACK until that many have passed, waiting for the first data.
+     */
+    public int deferAcceptTimeouts;
     /** This side's window-scale shift (RFC 7323 Rcv.Wind.Shift), 0 without window scaling. */
     public int rcvWscale;
     /** Payload bytes per full segment, options excluded. */
@@ -193,6 +205,27 @@ public final class Tcb extends SynOptions
         closeTimer = new Event("tcp.close-timer", Component.TIMER, () -> layer.closeTimeout(this));
     }
 
+    /**
+     * Back to a fresh block but for the options a socket keeps across {@code tcp_disconnect} (TCP_MAXSEG,
+     * TCP_SYNCNT, TCP_NODELAY, TCP_CORK, TCP_LINGER2, TCP_NOTSENT_LOWAT); timers must already be cancelled.
+     */
+    void resetKeepingOptions()
+    {
+        final int keptUserMss = userMss;
+        final int keptSynCount = synCount;
+        final boolean keptNoDelay = noDelay;
+        final boolean keptCork = cork;
+        final int keptLinger2 = linger2;
+        final int keptNotSentLowWater = notSentLowWater;
+        reset();
+        userMss = keptUserMss;
+        synCount = keptSynCount;
+        noDelay = keptNoDelay;
+        cork = keptCork;
+        linger2 = keptLinger2;
+        notSentLowWater = keptNotSentLowWater;
+    }
+
     /** Back to a fresh block; timers must already be cancelled. */
     public void reset()
     {
@@ -212,6 +245,9 @@ public final class Tcb extends SynOptions
         finAfterGap = false;
         finAfterGapSeq = 0;
         cork = false;
+        linger2 = 0;
+        notSentLowWater = 0;
+        deferAcceptTimeouts = 0;
         clearOptions();
         rcvWscale = 0;
         sendMss = 0;
@@ -277,6 +313,16 @@ public final class Tcb extends SynOptions
         tlpHighSeq = 0;
         keepaliveProbes = 0;
         lastReceivedPs = 0;
+    }
+
+    /**
+     * {@code tcp_stream_memory_free}: whether the unsent bytes, doubled with {@code wake} (to wake a writer or
+     * report POLLOUT only once the queue is half drained), are below TCP_NOTSENT_LOWAT (unsigned; unset is no limit).
+     */
+    public boolean unsentBelowLowWater(final boolean wake)
+    {
+        final long lowWater = notSentLowWater == 0 ? 0xFFFF_FFFFL : Integer.toUnsignedLong(notSentLowWater);
+        return ((long) unsent() << (wake ? 1 : 0)) < lowWater;
     }
 
     /** Unsent bytes in the send buffer. */

@@ -197,7 +197,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         {
             return requestInput(seg, request);
         }
-        final TcpSocket socket = found != null ? (TcpSocket) found : listeners.find(destination, seg.destinationPort);
+        final TcpSocket socket = found != null ? (TcpSocket) found : listenerFor(seg);
         if (socket == null)
         {
             resetForSegment(seg);
@@ -328,6 +328,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         request.firstSynTime = stack.sim().now();
         request.rtoPs = stack.config().synPolicy().initialRtoPs();
         request.retransmits = 0;
+        request.timeouts = 0;
         request.acked = false;
         request.lastOutOfWindowAck = Long.MIN_VALUE;
     }
@@ -410,6 +411,17 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     }
 
     /**
+     * The listener a segment that matches no connection goes to: one bound to its address, else a wildcard one; among
+     * SO_REUSEPORT listeners, the one the flow's hash picks ({@link PortTable#reusePortPick}).
+     */
+    private TcpSocket listenerFor(final InboundSegment seg)
+    {
+        final TcpSocket best = listeners.find(seg.destination, seg.destinationPort);
+        return best != null && best.reusePort ? (TcpSocket) ports.reusePortPick(best,
+            FlowHash.of(seg.source, seg.destination, seg.sourcePort, seg.destinationPort)) : best;
+    }
+
+    /**
      * A segment for a connection in the SYN queue ({@code tcp_check_req}): a retransmitted SYN gets the SYN-ACK
      * again; the final ACK with the accept queue full is an overflow; anything else turns the request into its
      * socket (SYN_RECEIVED) and goes on to it, so every check of RFC 9293 §3.10.7.4 applies as to any connection.
@@ -434,8 +446,16 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             }
             return DropReason.ACCEPTED;
         }
-        if (flags == TcpSegment.ACK && seg.ack == request.iss + 1 && seg.seq == request.rcvNxt() && !pawsRejects &&
-            request.listener.listenQueue.acceptFull())
+        final boolean finalAck = flags == TcpSegment.ACK && seg.ack == request.iss + 1 &&
+            seg.seq == request.rcvNxt() && !pawsRejects;
+        if (finalAck && seg.length == 0 && !seg.has(TcpSegment.FIN) &&
+            request.timeouts < request.listener.tcb.deferAcceptTimeouts)
+        {
+            // TCP_DEFER_ACCEPT: a bare ACK is dropped while the listener waits for data (tcp_check_req).
+            request.acked = true;
+            return DropReason.TCP_DEFER_ACCEPT;
+        }
+        if (finalAck && request.listener.listenQueue.acceptFull())
         {
             return acceptOverflow(seg, request);
         }
@@ -488,12 +508,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         child.parent = listener;
         listener.listenQueue.embryoAdded();
         child.reuseAddress = request.reuseAddress;
+        child.reusePort = listener.reusePort;
         child.localAddress = request.localAddress;
         child.remoteAddress = request.remoteAddress;
         child.remotePort = request.remotePort;
-        // sk_clone_lock copies sk_sndbuf and sk_rcvbuf: SO_SNDBUF/SO_RCVBUF set on a listener hold for its children.
-        child.sendBuffer.setLimit(listener.sendBuffer.capacity());
-        child.receiveBuffer.setLimit(listener.receiveBuffer.capacity());
+        child.inheritOptions(listener);
         final Tcb tcb = child.tcb;
         tcb.core = stack.cpu().runningCore();
         // sk_clone_lock copies SOCK_KEEPOPEN, the keepalive settings and TCP_USER_TIMEOUT: the connection probes and
@@ -504,8 +523,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         tcb.keepCount = listener.tcb.keepCount;
         tcb.userTimeoutMs = listener.tcb.userTimeoutMs;
         tcb.cork = listener.tcb.cork;
-        child.ipTos = listener.ipTos;
-        child.ipTtl = listener.ipTtl;
+        tcb.linger2 = listener.tcb.linger2;
+        tcb.notSentLowWater = listener.tcb.notSentLowWater;
         tcb.passive = true;
         tcb.copyOptions(request.options);
         tcb.irs = request.irs;
@@ -563,19 +582,28 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         stack.stats().segmentsSent++;
     }
 
-    /** A request's SYN-ACK timer: again with a doubled timeout, until {@code tcp_synack_retries}. */
+    /**
+     * A request's SYN-ACK timer: again with a doubled timeout, until {@code tcp_synack_retries}. A request whose
+     * final ACK TCP_DEFER_ACCEPT dropped is not resent to until its last deferred timeout, and lives until then
+     * (Linux's {@code syn_ack_recalc}).
+     */
     void synAckTimeout(final RequestSock request)
     {
         stack.enterSoftirq();
-        if (request.retransmits >= SYNACK_RETRIES)
+        final int defer = request.listener.tcb.deferAcceptTimeouts;
+        if (request.timeouts >= SYNACK_RETRIES && (!request.acked || request.timeouts >= defer))
         {
             dropRequest(request);
         }
         else
         {
-            request.retransmits++;
-            stack.stats().retransmissions++;
-            sendSynAck(request, tsNow(request.options.tsOffset));
+            if (!request.acked || request.timeouts >= defer - 1)
+            {
+                request.retransmits++;
+                stack.stats().retransmissions++;
+                sendSynAck(request, tsNow(request.options.tsOffset));
+            }
+            request.timeouts++;
             request.rtoPs = RttEstimator.backOff(request.rtoPs);
             stack.sim().schedule(request.timer, stack.sim().now() + request.rtoPs);
         }
@@ -714,7 +742,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             Tcb.after(seg.seq, timeWait.rcvNxt))
         {
             // A new incarnation (RFC 9293 §3.10.7.4 note, Linux TCP_TW_SYN): end TIME_WAIT, let a listener take it.
-            final TcpSocket listener = listeners.find(seg.destination, seg.destinationPort);
+            final TcpSocket listener = listenerFor(seg);
             if (listener != null)
             {
                 endTimeWait(timeWait);
@@ -994,7 +1022,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             output.confirmNeighbour(socket.remoteAddress);
             if (finAcked)
             {
-                ourFinAcked(socket, tcb);
+                ourFinAcked(seg, socket, tcb);
                 if (tcb.state == TcpState.CLOSED)
                 {
                     return DropReason.ACCEPTED;
@@ -1285,15 +1313,23 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
     }
 
-    private void ourFinAcked(final TcpSocket socket, final Tcb tcb)
+    private void ourFinAcked(final InboundSegment seg, final TcpSocket socket, final Tcb tcb)
     {
         switch (tcb.state)
         {
             case FIN_WAIT_1:
+                if (!socket.owned && tcb.linger2 < 0)
+                {
+                    // TCP_LINGER2 -1: an orphan does not wait for the peer's FIN; the ACK of ours gets a reset
+                    // (tcp_rcv_state_process returns 1, tcp_v4_send_reset).
+                    done(socket, tcb);
+                    sendResetFor(seg, seg.ack, 0, false);
+                    break;
+                }
                 setState(socket, TcpState.FIN_WAIT_2);
                 if (!socket.owned)
                 {
-                    stack.sim().reschedule(tcb.closeTimer, stack.sim().now() + stack.config().finTimeoutPs());
+                    stack.sim().reschedule(tcb.closeTimer, stack.sim().now() + finTimePs(tcb));
                 }
                 break;
             case CLOSING:
@@ -1639,7 +1675,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     public int connect(final TcpSocket socket, final int requested, final int port)
     {
         final int address = RouteTable.destination(requested, socket.localAddress);
-        final int routed = routes.lookupFrom(address, socket.localAddress);
+        final int routed = routes.lookupFrom(address, socket.localAddress, socket.dontRoute);
         if (routed < 0)
         {
             return routed;
@@ -1853,9 +1889,38 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
      */
     public int write(final TcpSocket socket, final MemorySegment source, final long offset, final int length)
     {
-        final int written = socket.sendBuffer.write(source, offset, length);
-        output(socket, socket.tcb);
+        final Tcb tcb = socket.tcb;
+        if (tcb.notSentLowWater == 0)
+        {
+            final int written = socket.sendBuffer.write(source, offset, length);
+            output(socket, tcb);
+            return written;
+        }
+        // tcp_sendmsg takes a new skb only while the unsent bytes are below TCP_NOTSENT_LOWAT (sk_stream_memory_free)
+        // and sends each as it is filled (tcp_push_one), so the data still unsent stays near the mark.
+        int written = 0;
+        while (written < length && tcb.unsentBelowLowWater(false))
+        {
+            final int chunk = Math.min(length - written, sizeGoal(socket, tcb));
+            final int taken = socket.sendBuffer.write(source, offset + written, chunk);
+            written += taken;
+            output(socket, tcb);
+            if (taken < chunk)
+            {
+                break;
+            }
+        }
         return written;
+    }
+
+    /**
+     * {@code tcp_xmit_size_goal}: what one skb of a send holds, one TSO segment (one MSS without TSO) and at most half
+     * the largest window the peer offered ({@code tcp_bound_to_half_wnd}), in whole segments.
+     */
+    private int sizeGoal(final TcpSocket socket, final Tcb tcb)
+    {
+        final int goal = Math.min(tsoPayload(socket, tcb), tcb.maxSndWnd >> 1);
+        return Math.max(tcb.sendMss, goal - goal % tcb.sendMss);
     }
 
     /**
@@ -1882,6 +1947,18 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         {
             sendAck(socket, tcb);
         }
+    }
+
+    /**
+     * Whether a read is worth waking for ({@code tcp_epollin_ready}): SO_RCVLOWAT's bytes have come, or the window
+     * left to the peer is at most one segment, so that no more can come until the reader takes some.
+     */
+    public boolean readable(final TcpSocket socket)
+    {
+        final int available = socket.receiveBuffer.size();
+        final Tcb tcb = socket.tcb;
+        return available > 0 && (available >= socket.receiveLowWater ||
+            tcb.rcvAdvertisedEdge - tcb.rcvNxt <= tcb.ackTiming.rcvMss());
     }
 
     /** TCP_QUICKACK as getsockopt reads it: not in ping-pong mode. */
@@ -1966,8 +2043,21 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         shutdownWrite(socket);
         if (tcb.state == TcpState.FIN_WAIT_2)
         {
-            stack.sim().reschedule(tcb.closeTimer, stack.sim().now() + stack.config().finTimeoutPs());
+            if (tcb.linger2 < 0)
+            {
+                // TCP_LINGER2 -1: tcp_close resets a connection already in FIN_WAIT_2 rather than wait.
+                abort(socket);
+                return;
+            }
+            stack.sim().reschedule(tcb.closeTimer, stack.sim().now() + finTimePs(tcb));
         }
+    }
+
+    /** {@code tcp_fin_time}: an orphan's wait in FIN_WAIT_2, TCP_LINGER2 or tcp_fin_timeout, at least 3.5 RTO. */
+    private long finTimePs(final Tcb tcb)
+    {
+        final long timeout = tcb.linger2 > 0 ? tcb.linger2 * Time.S : stack.config().finTimeoutPs();
+        return Math.max(timeout, (tcb.rtoPs << 2) - (tcb.rtoPs >> 1));
     }
 
     /** Abortive close: RST in a synchronized state, then CLOSED ({@code tcp_disconnect} / SO_LINGER 0). */
@@ -2015,15 +2105,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         socket.done = false;
         socket.sendBuffer.clear();
         socket.receiveBuffer.clear();
-        final int userMss = tcb.userMss;
-        final int synCount = tcb.synCount;
-        final boolean noDelay = tcb.noDelay;
-        final boolean cork = tcb.cork;
-        tcb.reset();
-        tcb.userMss = userMss;
-        tcb.synCount = synCount;
-        tcb.noDelay = noDelay;
-        tcb.cork = cork;
+        tcb.resetKeepingOptions();
         // tcp_disconnect: a connection it resets (tcp_need_reset) or a SYN_SENT it abandons leaves ECONNRESET.
         if (old == TcpState.SYN_SENT || old == TcpState.SYN_RECEIVED || old == TcpState.ESTABLISHED ||
             old == TcpState.CLOSE_WAIT || old == TcpState.FIN_WAIT_1 || old == TcpState.FIN_WAIT_2)
@@ -3081,6 +3163,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         timeWait.remoteAddress = socket.remoteAddress;
         timeWait.remotePort = socket.remotePort;
         timeWait.reuseAddress = socket.reuseAddress;
+        timeWait.reusePort = socket.reusePort;
         timeWait.sndNxt = tcb.sndNxt;
         timeWait.rcvNxt = tcb.rcvNxt;
         timeWait.window = windowToAdvertise(socket, tcb);

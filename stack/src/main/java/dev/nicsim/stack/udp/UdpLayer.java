@@ -141,7 +141,10 @@ public final class UdpLayer implements InetProtocol
         return DropReason.ACCEPTED;
     }
 
-    /** Linux's scoring in {@code compute_score}: exact local address and a matching peer beat wildcards. */
+    /**
+     * Linux's scoring in {@code compute_score}: exact local address and a matching peer beat wildcards; an unconnected
+     * SO_REUSEPORT socket stands for its group, of which the flow's hash picks one ({@code udp4_lib_lookup2}).
+     */
     private UdpSocket lookup(final int localAddress, final int localPort, final int remoteAddress, final int remotePort)
     {
         UdpSocket best = null;
@@ -172,7 +175,11 @@ public final class UdpLayer implements InetProtocol
                 bestScore = score;
             }
         }
-        return best;
+        if (best == null || !best.reusePort || best.remoteAddress != Ipv4Address.ANY)
+        {
+            return best;
+        }
+        return (UdpSocket) ports.reusePortPick(best, FlowHash.of(remoteAddress, localAddress, remotePort, localPort));
     }
 
     /**

@@ -57,6 +57,8 @@ public final class DropReason
     public static final int TCP_ZERO_WINDOW = 42;
     /** The host's socket memory ({@code tcp_mem}) could not hold the data: Linux's TCPRcvQDrop / RcvbufErrors. */
     public static final int SOCKET_MEMORY = 43;
+    /** A handshake's bare final ACK that a TCP_DEFER_ACCEPT listener drops, waiting for data (TCPDeferAcceptDrop). */
+    public static final int TCP_DEFER_ACCEPT = 44;
 
     private static final String[] NAMES = {
         "none", "eth-truncated", "eth-not-for-us", "eth-unknown-type", "arp-truncated", "arp-unsupported",
@@ -67,7 +69,7 @@ public final class DropReason
         "tcp-checksum", "tcp-no-socket", "tcp-out-of-window", "tcp-paws", "tcp-out-of-order",
         "tcp-listen-overflow", "tcp-bad-segment", "tx-no-room", "arp-unresolved",
         "icmp-rate-limited", "arp-bad-address", "arp-ignored", "icmp-no-socket", "tcp-challenged", "tcp-zero-window",
-        "socket-memory",
+        "socket-memory", "tcp-defer-accept",
     };
 
     /** Number of reasons, for sizing counter arrays. */

@@ -167,6 +167,7 @@ final class ApiScript
         values.put("$closed", Integer.toString(CLOSED_BASE + index));
         values.put("$bind", Integer.toString(BIND_BASE + index));
         values.put("$nb", nonblocking ? "nonblock" : "");
+        values.put("$proto", proto);
         final List<String> steps = new ArrayList<>();
         steps.addAll(split(servers.get(proto)));
         steps.add("socket s a " + proto + (nonblocking ? " nonblock" : ""));

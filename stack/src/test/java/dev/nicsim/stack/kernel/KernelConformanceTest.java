@@ -53,7 +53,7 @@ class KernelConformanceTest
 
     private static List<String> runOnKernel(final Path dir)
     {
-        return KernelNamespaces.run(dir, KernelNamespaces.compile(dir, "connect_scenarios.c"));
+        return KernelNamespaces.run(dir, KernelNamespaces.compile(dir, "connect_scenarios.c"), List.of());
     }
 
     private static Map<String, List<String>> byScenario(final List<String> lines)

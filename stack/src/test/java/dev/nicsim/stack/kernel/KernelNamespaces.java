@@ -37,8 +37,12 @@ final class KernelNamespaces
         return dir.resolve(binary);
     }
 
-    /** Runs {@code binary} with the two namespaces' paths and then {@code arguments}; returns its stdout lines. */
-    static java.util.List<String> run(final Path dir, final Path binary, final String... arguments)
+    /**
+     * Runs {@code binary} with the two namespaces' paths and then {@code arguments}, with the sysctls
+     * ("net.ipv4.x=v") of namespace A set first; returns its stdout lines.
+     */
+    static java.util.List<String> run(final Path dir, final Path binary, final java.util.List<String> sysctls,
+        final String... arguments)
     {
         final String tag = "-" + ProcessHandle.current().pid() + "-" + binary.getFileName();
         final String a = "nicsim-a" + tag;
@@ -55,6 +59,10 @@ final class KernelNamespaces
             for (final String[] link : new String[][] {{a, "lo"}, {b, "lo"}, {a, "veth0"}, {b, "veth1"}})
             {
                 ip(dir, "-n", link[0], "link", "set", link[1], "up");
+            }
+            for (final String sysctl : sysctls)
+            {
+                ip(dir, "netns", "exec", a, "sysctl", "-q", "-w", sysctl);
             }
         });
     }

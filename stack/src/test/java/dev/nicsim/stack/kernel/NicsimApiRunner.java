@@ -312,6 +312,15 @@ final class NicsimApiRunner
             case "TCP_USER_TIMEOUT" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_USER_TIMEOUT};
             case "TCP_QUICKACK" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_QUICKACK};
             case "TCP_CORK" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_CORK};
+            case "TCP_LINGER2" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_LINGER2};
+            case "TCP_DEFER_ACCEPT" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_DEFER_ACCEPT};
+            case "TCP_NOTSENT_LOWAT" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NOTSENT_LOWAT};
+            case "SO_PRIORITY" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_PRIORITY};
+            case "SO_RCVLOWAT" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVLOWAT};
+            case "SO_SNDLOWAT" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_SNDLOWAT};
+            case "SO_OOBINLINE" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_OOBINLINE};
+            case "SO_DONTROUTE" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_DONTROUTE};
+            case "SO_REUSEPORT" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEPORT};
             case "SO_ACCEPTCONN" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_ACCEPTCONN};
             case "SO_PROTOCOL" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_PROTOCOL};
             case "SO_DOMAIN" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_DOMAIN};

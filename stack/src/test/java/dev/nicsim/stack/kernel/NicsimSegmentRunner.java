@@ -34,16 +34,19 @@ import java.util.Map;
 final class NicsimSegmentRunner
 {
     /** The socket options the scenarios use: level and name. */
-    private static final Map<String, int[]> OPTIONS = Map.of(
-        "SO_KEEPALIVE", new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_KEEPALIVE},
-        "SO_RCVBUF", new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUF},
-        "TCP_NODELAY", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NODELAY},
-        "TCP_KEEPIDLE", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_KEEPIDLE},
-        "TCP_KEEPINTVL", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_KEEPINTVL},
-        "TCP_KEEPCNT", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_KEEPCNT},
-        "TCP_USER_TIMEOUT", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_USER_TIMEOUT},
-        "TCP_QUICKACK", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_QUICKACK},
-        "TCP_CORK", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_CORK});
+    private static final Map<String, int[]> OPTIONS = Map.ofEntries(
+        Map.entry("SO_KEEPALIVE", new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_KEEPALIVE}),
+        Map.entry("SO_RCVBUF", new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUF}),
+        Map.entry("TCP_NODELAY", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NODELAY}),
+        Map.entry("TCP_KEEPIDLE", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_KEEPIDLE}),
+        Map.entry("TCP_KEEPINTVL", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_KEEPINTVL}),
+        Map.entry("TCP_KEEPCNT", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_KEEPCNT}),
+        Map.entry("TCP_USER_TIMEOUT", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_USER_TIMEOUT}),
+        Map.entry("TCP_QUICKACK", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_QUICKACK}),
+        Map.entry("TCP_CORK", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_CORK}),
+        Map.entry("TCP_LINGER2", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_LINGER2}),
+        Map.entry("TCP_DEFER_ACCEPT", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_DEFER_ACCEPT}),
+        Map.entry("TCP_NOTSENT_LOWAT", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NOTSENT_LOWAT}));
     private static final int DATA_SIZE = 1 << 20;
 
     private final Simulator sim = new Simulator();
