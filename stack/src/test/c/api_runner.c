@@ -33,10 +33,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include "runner_common.h"
+
+/* The bytes of a congestion control name, NUL included (include/net/tcp.h; not in the uapi headers). */
+#define TCP_CA_NAME_MAX 16
 
 #define MAX_VARS 16
 #define MAX_TOKENS 8
@@ -276,15 +281,18 @@ static void run(char **t, int n, char *out)
         int name = option(t[2], &level);
         struct tcp_info info;
         int value = 0;
-        socklen_t size = name == TCP_INFO && level == IPPROTO_TCP ? sizeof info : sizeof value;
+        socklen_t size = name == TCP_INFO && level == IPPROTO_TCP ? sizeof info
+                         : name == TCP_CONGESTION && level == IPPROTO_TCP ? TCP_CA_NAME_MAX : sizeof value;
         memset(&info, 0, sizeof info);
-        r = getsockopt(var_fd(t[1]), level, name, name == TCP_INFO && level == IPPROTO_TCP ? (void *) &info
-                                                                                           : (void *) &value,
-                       &size);
+        /* struct tcp_info, or TCP_CONGESTION's name, is read into info; an int into value. */
+        int text = level == IPPROTO_TCP && (name == TCP_INFO || name == TCP_CONGESTION);
+        r = getsockopt(var_fd(t[1]), level, name, text ? (void *) &info : (void *) &value, &size);
         if (r < 0)
             sprintf(out, "-1 %s", errno_name(errno));
         else if (name == SO_ERROR && level == SOL_SOCKET)
             sprintf(out, "0 %s", errno_name(value));
+        else if (name == TCP_CONGESTION && level == IPPROTO_TCP)
+            sprintf(out, "0 %.*s", TCP_CA_NAME_MAX, (const char *) &info);
         else if (name == TCP_INFO && level == IPPROTO_TCP)
             /* What is behaviour, not timing: the state, retransmissions, the RTO in whole 100 ms, the windows. */
             sprintf(out, "0 state=%u retransmits=%u backoff=%u rto=%ux100ms snd_mss=%u snd_cwnd=%u snd_ssthresh=%u",
@@ -298,6 +306,8 @@ static void run(char **t, int n, char *out)
         if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
             struct timeval tv = {.tv_sec = atoi(t[3]) / 1000, .tv_usec = (atoi(t[3]) % 1000) * 1000};
             RESULT(setsockopt(var_fd(t[1]), level, name, &tv, sizeof tv));
+        } else if (level == IPPROTO_TCP && name == TCP_CONGESTION) {
+            RESULT(setsockopt(var_fd(t[1]), level, name, t[3], (socklen_t) strlen(t[3])));
         } else {
             int value = atoi(t[3]);
             RESULT(setsockopt(var_fd(t[1]), level, name, &value, sizeof value));
@@ -326,6 +336,23 @@ static void run(char **t, int n, char *out)
             flags = strcmp(t[3], "nonblock") == 0 ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
             RESULT(fcntl(fd, F_SETFL, flags < 0 ? 0 : flags));
         }
+    } else if (strcmp(op, "ioctl") == 0) {
+        /* ioctl s REQUEST [VALUE]: a named request (or a number), with an int argument (VALUE, else 0). */
+        static const struct {
+            const char *name;
+            unsigned long request;
+        } requests[] = {{"FIONREAD", FIONREAD}, {"SIOCOUTQ", SIOCOUTQ}, {"SIOCOUTQNSD", SIOCOUTQNSD},
+                        {"SIOCATMARK", SIOCATMARK}, {"FIONBIO", FIONBIO}};
+        unsigned long request = strtoul(t[2], NULL, 0);
+        for (unsigned i = 0; i < sizeof requests / sizeof requests[0]; i++)
+            if (strcmp(requests[i].name, t[2]) == 0)
+                request = requests[i].request;
+        int value = n > 3 ? atoi(t[3]) : 0;
+        r = ioctl(var_fd(t[1]), request, &value);
+        if (r < 0)
+            sprintf(out, "-1 %s", errno_name(errno));
+        else
+            sprintf(out, "0 %d", value);
     } else {
         fprintf(stderr, "unknown step %s\n", op);
         exit(2);

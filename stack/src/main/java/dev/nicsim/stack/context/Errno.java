@@ -18,6 +18,7 @@ public final class Errno
     public static final int EINVAL = 22;
     public static final int ENFILE = 23;
     public static final int EMFILE = 24;
+    public static final int ENOTTY = 25;
     public static final int EPIPE = 32;
     public static final int EDOM = 33;
     public static final int ENONET = 64;
@@ -53,6 +54,7 @@ public final class Errno
     {
         define(EPERM, "EPERM", "Operation not permitted");
         define(ENOENT, "ENOENT", "No such file or directory");
+        define(ENOTTY, "ENOTTY", "Inappropriate ioctl for device");
         define(EINTR, "EINTR", "Interrupted system call");
         define(EBADF, "EBADF", "Bad file descriptor");
         define(EAGAIN, "EAGAIN", "Resource temporarily unavailable");

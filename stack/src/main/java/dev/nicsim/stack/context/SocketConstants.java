@@ -70,9 +70,20 @@ public final class SocketConstants
     public static final int TCP_LINGER2 = 8;
     public static final int TCP_DEFER_ACCEPT = 9;
     public static final int TCP_INFO = 11;
+    public static final int TCP_CONGESTION = 13;
+    /** TCP_CA_NAME_MAX: the bytes of a congestion control's name, its terminating NUL included. */
+    public static final int TCP_CA_NAME_MAX = 16;
     public static final int TCP_QUICKACK = 12;
     public static final int TCP_USER_TIMEOUT = 18;
     public static final int TCP_NOTSENT_LOWAT = 25;
+
+    /** ioctl(2) requests on a socket: bytes to read (SIOCINQ), to send unacknowledged, to send unsent, at mark. */
+    public static final int FIONREAD = 0x541B;
+    public static final int SIOCOUTQ = 0x5411;
+    public static final int SIOCOUTQNSD = 0x894B;
+    public static final int SIOCATMARK = 0x8905;
+    /** ioctl(2) on any descriptor: non-blocking mode on or off, as O_NONBLOCK. */
+    public static final int FIONBIO = 0x5421;
 
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;

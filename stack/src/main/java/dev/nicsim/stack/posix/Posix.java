@@ -624,6 +624,51 @@ public final class Posix
     }
 
     /**
+     * ioctl(2) with an int argument at {@code argument}: FIONBIO sets non-blocking mode from it on any descriptor;
+     * on a socket FIONREAD, SIOCOUTQ, SIOCOUTQNSD and SIOCATMARK write the answer there (a pipe here holds no data:
+     * FIONREAD 0). Another request is ENOTTY.
+     */
+    public int ioctl(final int fd, final int request, final long argument)
+    {
+        stack.enterSyscall(core);
+        try
+        {
+            if (badFd(fd))
+            {
+                return fail(Errno.EBADF);
+            }
+            if (!memory.accessible(argument, 4))
+            {
+                return fail(Errno.EFAULT);
+            }
+            final Socket socket = files.isSocket(fd) ? files.socket(fd) : null;
+            if (request == SocketConstants.FIONBIO)
+            {
+                final boolean on = memory.getInt(argument) != 0;
+                files.setFlags(fd, on ? files.flags(fd) | SocketConstants.O_NONBLOCK
+                    : files.flags(fd) & ~SocketConstants.O_NONBLOCK);
+                if (socket != null)
+                {
+                    socket.nonBlocking = on;
+                }
+                return 0;
+            }
+            final int answer = socket != null ? sockets.ioctl(socket, request)
+                : request == SocketConstants.FIONREAD ? 0 : -Errno.ENOTTY;
+            if (answer < 0)
+            {
+                return result(answer);
+            }
+            memory.putInt(argument, answer);
+            return 0;
+        }
+        finally
+        {
+            stack.exitSyscall();
+        }
+    }
+
+    /**
      * poll(2) over {@code count} {@code struct pollfd} (8 bytes: int fd, short events, short revents) at
      * {@code fds}. {@code timeoutMs} -1 waits forever, 0 returns at once.
      */
@@ -701,7 +746,7 @@ public final class Posix
     /**
      * getsockopt(2). Int options (SO_ERROR get-and-clear, SO_TYPE, SO_REUSEADDR, SO_BROADCAST, SO_SNDBUF, SO_RCVBUF,
      * TCP_NODELAY, TCP_MAXSEG, TCP_SYNCNT) write up to 4 bytes and the length used; TCP_INFO up to
-     * {@link SocketLayer#INFO_SIZE}.
+     * {@link SocketLayer#INFO_SIZE}; TCP_CONGESTION the algorithm's name, NUL-padded to TCP_CA_NAME_MAX.
      */
     public int getsockopt(final int fd, final int level, final int option, final long value,
         final long lengthPointer)
@@ -728,6 +773,10 @@ public final class Posix
             {
                 return tcpInfo(socket, value, lengthPointer, room);
             }
+            if (level == SocketConstants.IPPROTO_TCP && option == SocketConstants.TCP_CONGESTION)
+            {
+                return congestionName(socket, value, lengthPointer, room);
+            }
             final long got = sockets.getOption(socket, level, option);
             if (got < 0)
             {
@@ -751,6 +800,30 @@ public final class Posix
         }
     }
 
+    /**
+     * TCP_CONGESTION: the name in TCP_CA_NAME_MAX bytes, NUL-padded, cut to the caller's length (do_tcp_getsockopt);
+     * EOPNOTSUPP on a socket of another protocol (ip_getsockopt).
+     */
+    private int congestionName(final Socket socket, final long value, final long lengthPointer, final int room)
+    {
+        final String name = sockets.congestion(socket);
+        if (name == null)
+        {
+            return fail(Errno.EOPNOTSUPP);
+        }
+        final int length = Math.min(room, SocketConstants.TCP_CA_NAME_MAX);
+        if (length > 0 && !memory.accessible(value, length))
+        {
+            return fail(Errno.EFAULT);
+        }
+        for (int i = 0; i < length; i++)
+        {
+            memory.putByte(value + i, i < name.length() ? (byte) name.charAt(i) : 0);
+        }
+        memory.putInt(lengthPointer, length);
+        return 0;
+    }
+
     /** TCP_INFO: Linux's {@code struct tcp_info}, cut to the caller's length (tcp_get_info, then copy_to_user). */
     private int tcpInfo(final Socket socket, final long value, final long lengthPointer, final int room)
     {
@@ -767,6 +840,33 @@ public final class Posix
         MemorySegment.copy(tcpInfo, 0, memory.segment(), memory.offset(value), length);
         memory.putInt(lengthPointer, length);
         return 0;
+    }
+
+    /**
+     * setsockopt(TCP_CONGESTION): a name of at most TCP_CA_NAME_MAX - 1 bytes, up to a NUL or {@code length}
+     * (do_tcp_setsockopt; less than one byte is EINVAL).
+     */
+    private int setCongestion(final Socket socket, final long value, final int length)
+    {
+        if (!socket.isStream())
+        {
+            return result(sockets.setCongestion(socket, ""));
+        }
+        if (length < 1)
+        {
+            return fail(Errno.EINVAL);
+        }
+        final int most = Math.min(length, SocketConstants.TCP_CA_NAME_MAX - 1);
+        if (!memory.accessible(value, most))
+        {
+            return fail(Errno.EFAULT);
+        }
+        final StringBuilder name = new StringBuilder(most);
+        for (int i = 0; i < most && memory.getByte(value + i) != 0; i++)
+        {
+            name.append((char) (memory.getByte(value + i) & 0xFF));
+        }
+        return result(sockets.setCongestion(socket, name.toString()));
     }
 
     /**
@@ -788,6 +888,10 @@ public final class Posix
                 return fail(Errno.EINVAL);
             }
             final Socket socket = files.socket(fd);
+            if (level == SocketConstants.IPPROTO_TCP && option == SocketConstants.TCP_CONGESTION)
+            {
+                return setCongestion(socket, value, length);
+            }
             if (level == SocketConstants.SOL_SOCKET && option == SocketConstants.SO_LINGER)
             {
                 if (length < 8)

@@ -92,6 +92,18 @@ public interface ProtoOps
      */
     long getOption(Socket socket, int name);
 
+    /**
+     * ioctl(2) of the protocol ({@code tcp_ioctl}, {@code udp_ioctl}): the int it answers (>= 0), or -errno
+     * (ENOTTY for a request the protocol does not know).
+     */
+    int ioctl(Socket socket, int request);
+
+    /** getsockopt(TCP_CONGESTION): the algorithm's name, or null when the type has no congestion control. */
+    String congestion(Socket socket);
+
+    /** setsockopt(TCP_CONGESTION): 0 or -errno (ENOPROTOOPT when the type has no congestion control). */
+    int setCongestion(Socket socket, String name);
+
     /** setsockopt(2) at the level this type owns ({@link #protocol()}): 0 or -errno. */
     int setOption(Socket socket, int name, int value);
 

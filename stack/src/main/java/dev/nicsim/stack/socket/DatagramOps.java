@@ -286,6 +286,31 @@ final class DatagramOps implements ProtoOps
         return mask | SocketConstants.POLLOUT | SocketConstants.POLLWRNORM | SocketConstants.POLLWRBAND;
     }
 
+    /** {@code udp_ioctl}: SIOCINQ is the first datagram's payload, SIOCOUTQ what waits to be sent (none here). */
+    @Override
+    public int ioctl(final Socket socket, final int request)
+    {
+        return switch (request)
+        {
+            case SocketConstants.FIONREAD -> udp.firstDatagramLength(udp(socket));
+            case SocketConstants.SIOCOUTQ -> 0;
+            default -> -Errno.ENOTTY;
+        };
+    }
+
+    @Override
+    public String congestion(final Socket socket)
+    {
+        return null;
+    }
+
+    /** {@code ip_setsockopt}: a level other than SOL_IP is not its. */
+    @Override
+    public int setCongestion(final Socket socket, final String name)
+    {
+        return -Errno.ENOPROTOOPT;
+    }
+
     /** {@code udp_getsockopt}: none of UDP's own options is modelled. */
     @Override
     public long getOption(final Socket socket, final int name)

@@ -519,6 +519,24 @@ public final class SocketLayer
         return socket.ops.info(socket, out);
     }
 
+    /** ioctl(2) of the socket's protocol: the int it answers, or -errno. */
+    public int ioctl(final Socket socket, final int request)
+    {
+        return socket.ops.ioctl(socket, request);
+    }
+
+    /** getsockopt(IPPROTO_TCP, TCP_CONGESTION): the algorithm's name, or null on a socket without one. */
+    public String congestion(final Socket socket)
+    {
+        return socket.ops.congestion(socket);
+    }
+
+    /** setsockopt(IPPROTO_TCP, TCP_CONGESTION): 0 or -errno. */
+    public int setCongestion(final Socket socket, final String name)
+    {
+        return socket.ops.setCongestion(socket, name);
+    }
+
     /** SO_LINGER. */
     public void setLinger(final Socket socket, final boolean on, final int seconds)
     {

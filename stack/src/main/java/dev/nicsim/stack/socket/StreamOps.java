@@ -597,6 +597,48 @@ final class StreamOps implements ProtoOps
         }
     }
 
+    /**
+     * {@code tcp_ioctl}: the bytes waiting to be read (SIOCINQ; the FIN not counted), sent but not acknowledged or not
+     * sent (SIOCOUTQ, counting a FIN), not sent (SIOCOUTQNSD); 0 during the handshake, EINVAL on a listener. SIOCATMARK
+     * is 0: no urgent data is held.
+     */
+    @Override
+    public int ioctl(final Socket socket, final int request)
+    {
+        final Tcb tcb = tcp(socket).tcb;
+        if (request != SocketConstants.FIONREAD && request != SocketConstants.SIOCOUTQ &&
+            request != SocketConstants.SIOCOUTQNSD)
+        {
+            return request == SocketConstants.SIOCATMARK ? 0 : -Errno.ENOTTY;
+        }
+        if (tcb.state == TcpState.LISTEN)
+        {
+            return -Errno.EINVAL;
+        }
+        if (tcb.state.handshaking())
+        {
+            return 0;
+        }
+        return switch (request)
+        {
+            case SocketConstants.FIONREAD -> socket.receiveBuffer.size();
+            case SocketConstants.SIOCOUTQ -> socket.sendBuffer.size() + (tcb.finQueued && !tcb.finAcked() ? 1 : 0);
+            default -> tcb.unsent() + (tcb.finQueued && !tcb.finSent ? 1 : 0);
+        };
+    }
+
+    @Override
+    public String congestion(final Socket socket)
+    {
+        return tcp.congestionName(tcp(socket));
+    }
+
+    @Override
+    public int setCongestion(final Socket socket, final String name)
+    {
+        return tcp.setCongestion(tcp(socket), name);
+    }
+
     @Override
     public void setKeepalive(final Socket socket, final boolean on)
     {

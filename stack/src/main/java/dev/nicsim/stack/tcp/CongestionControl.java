@@ -8,6 +8,17 @@ package dev.nicsim.stack.tcp;
  */
 interface CongestionControl
 {
+    /** Its name as TCP_CONGESTION reads and sets it (Linux's {@code tcp_congestion_ops.name}). */
+    String name();
+
+    /**
+     * The connection changed to this algorithm after it began (setsockopt TCP_CONGESTION,
+     * {@code tcp_reinit_congestion_control}): its own state starts afresh; cwnd and ssthresh stay.
+     */
+    default void init(final Tcb tcb)
+    {
+    }
+
     /** The window to start with once the MSS is settled. */
     void start(Tcb tcb);
 

@@ -28,9 +28,22 @@ final class Cubic implements CongestionControl
     }
 
     @Override
+    public String name()
+    {
+        return "cubic";
+    }
+
+    @Override
     public void start(final Tcb tcb)
     {
         NewReno.INSTANCE.start(tcb);
+        init(tcb);
+    }
+
+    /** {@code cubictcp_init}: no epoch, no previous maximum. */
+    @Override
+    public void init(final Tcb tcb)
+    {
         resetEpoch(tcb);
         tcb.cubicWMax = 0;
     }

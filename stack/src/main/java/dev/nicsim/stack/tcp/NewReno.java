@@ -15,6 +15,13 @@ final class NewReno implements CongestionControl
     {
     }
 
+    /** Linux's {@code tcp_reno}, which is NewReno with SACK recovery beside it. */
+    @Override
+    public String name()
+    {
+        return "reno";
+    }
+
     @Override
     public void start(final Tcb tcb)
     {

@@ -42,6 +42,9 @@ public final class Tcb extends SynOptions
     public int finAfterGapSeq;
 
     /* Options: those the SYN exchange settled are in SynOptions. */
+    /** The congestion control the connection runs (TCP_CONGESTION, Linux's {@code icsk_ca_ops}). */
+    CongestionControl congestion;
+    private final CongestionControl defaultCongestion;
     /** TCP_CORK (TCP_NAGLE_CORK): a short tail waits for more data, whatever is in flight. */
     public boolean cork;
     /**
@@ -196,9 +199,12 @@ public final class Tcb extends SynOptions
     /** TIME_WAIT expiry, or the orphaned FIN_WAIT_2 timeout. */
     public final Event closeTimer;
 
-    public Tcb(final TcpLayer layer, final RetransmitQueue sentQueue)
+    /** A block whose timers call {@code layer}, running {@code congestion} until TCP_CONGESTION says otherwise. */
+    Tcb(final TcpLayer layer, final RetransmitQueue sentQueue, final CongestionControl congestion)
     {
         this.sentQueue = sentQueue;
+        this.defaultCongestion = congestion;
+        this.congestion = defaultCongestion;
         retransmitTimer = new Event("tcp.retransmit", Component.TIMER, () -> layer.retransmitTimeout(this));
         delayedAckTimer = new Event("tcp.delayed-ack", Component.TIMER, () -> layer.delayedAckTimeout(this));
         keepaliveTimer = new Event("tcp.keepalive", Component.TIMER, () -> layer.keepaliveTimeout(this));
@@ -207,7 +213,8 @@ public final class Tcb extends SynOptions
 
     /**
      * Back to a fresh block but for the options a socket keeps across {@code tcp_disconnect} (TCP_MAXSEG,
-     * TCP_SYNCNT, TCP_NODELAY, TCP_CORK, TCP_LINGER2, TCP_NOTSENT_LOWAT); timers must already be cancelled.
+     * TCP_SYNCNT, TCP_NODELAY, TCP_CORK, TCP_LINGER2, TCP_NOTSENT_LOWAT, TCP_CONGESTION); timers must already be
+     * cancelled.
      */
     void resetKeepingOptions()
     {
@@ -217,7 +224,9 @@ public final class Tcb extends SynOptions
         final boolean keptCork = cork;
         final int keptLinger2 = linger2;
         final int keptNotSentLowWater = notSentLowWater;
+        final CongestionControl keptCongestion = congestion;
         reset();
+        congestion = keptCongestion;
         userMss = keptUserMss;
         synCount = keptSynCount;
         noDelay = keptNoDelay;
@@ -248,6 +257,7 @@ public final class Tcb extends SynOptions
         linger2 = 0;
         notSentLowWater = 0;
         deferAcceptTimeouts = 0;
+        congestion = defaultCongestion;
         clearOptions();
         rcvWscale = 0;
         sendMss = 0;
@@ -323,6 +333,12 @@ public final class Tcb extends SynOptions
     {
         final long lowWater = notSentLowWater == 0 ? 0xFFFF_FFFFL : Integer.toUnsignedLong(notSentLowWater);
         return ((long) unsent() << (wake ? 1 : 0)) < lowWater;
+    }
+
+    /** Whether the peer has acknowledged our FIN. */
+    public boolean finAcked()
+    {
+        return finSent && after(sndUna, finSeq);
     }
 
     /** Unsent bytes in the send buffer. */

@@ -83,7 +83,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     /** Every SACK connection's segments in flight and their scoreboard marks. */
     final RetransmitQueue sentQueue = new RetransmitQueue();
     private final SecretHash secret;
-    private final CongestionControl congestion;
+    /** The congestion control algorithms a connection may run (TCP_CONGESTION), the stack's default first. */
+    private final CongestionControl[] congestionAlgorithms;
     private final EphemeralPorts ephemeral;
     /** The socket whose port {@link #hashConnect} is choosing. */
     private TcpSocket connecting;
@@ -109,10 +110,11 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         this.secret = new SecretHash(stack.config().seed());
         this.cookies = new SynCookies(secret);
         this.ephemeral = ephemeral;
-        this.congestion = switch (stack.config().congestionControl())
+        final CongestionControl cubic = new Cubic(stack.sim());
+        this.congestionAlgorithms = switch (stack.config().congestionControl())
         {
-            case CUBIC -> new Cubic(stack.sim());
-            case NEWRENO -> NewReno.INSTANCE;
+            case CUBIC -> new CongestionControl[] {cubic, NewReno.INSTANCE};
+            case NEWRENO -> new CongestionControl[] {NewReno.INSTANCE, cubic};
         };
         final int sendBuffer = stack.config().tcpSendBuffer();
         final int receiveBuffer = stack.config().tcpReceiveBuffer();
@@ -523,6 +525,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         tcb.keepCount = listener.tcb.keepCount;
         tcb.userTimeoutMs = listener.tcb.userTimeoutMs;
         tcb.cork = listener.tcb.cork;
+        tcb.congestion = listener.tcb.congestion;
         tcb.linger2 = listener.tcb.linger2;
         tcb.notSentLowWater = listener.tcb.notSentLowWater;
         tcb.passive = true;
@@ -637,7 +640,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             mss = Math.min(mss, tcb.userMss);
         }
         tcb.sendMss = Math.max(64, mss - (tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0));
-        congestion.start(tcb);
+        tcb.congestion.start(tcb);
     }
 
     /** RFC 9293 §3.10.7.3 in Linux's order ({@code tcp_rcv_synsent_state_process}). */
@@ -993,7 +996,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             tcb.dupAcks = 0;
             if (!tcb.inRecovery)
             {
-                congestion.acked(tcb, acked, flightBefore);
+                tcb.congestion.acked(tcb, acked, flightBefore);
             }
             else if (Tcb.before(seg.ack, tcb.recoveryPoint) && !tcb.sackOk)
             {
@@ -1003,7 +1006,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             else if (!Tcb.before(seg.ack, tcb.recoveryPoint))
             {
                 tcb.inRecovery = false;
-                congestion.exitRecovery(tcb);
+                tcb.congestion.exitRecovery(tcb);
             }
             if (tcb.tlpOutstanding && !Tcb.before(seg.ack, tcb.tlpHighSeq))
             {
@@ -1188,7 +1191,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private void enterSackRecovery(final Tcb tcb)
     {
         final int cwnd = tcb.cwnd;
-        congestion.enterRecovery(tcb);
+        tcb.congestion.enterRecovery(tcb);
         tcb.cwnd = cwnd;
         tcb.priorCwnd = cwnd;
         tcb.prrDelivered = 0;
@@ -1347,7 +1350,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private void fastRetransmit(final TcpSocket socket, final Tcb tcb)
     {
         tcb.tlpOutstanding = false;
-        congestion.enterRecovery(tcb);
+        tcb.congestion.enterRecovery(tcb);
         tcb.inRecovery = true;
         tcb.recoveryPoint = tcb.sndMax;
         retransmitFirst(socket, tcb);
@@ -1959,6 +1962,44 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         final Tcb tcb = socket.tcb;
         return available > 0 && (available >= socket.receiveLowWater ||
             tcb.rcvAdvertisedEdge - tcb.rcvNxt <= tcb.ackTiming.rcvMss());
+    }
+
+    /** The stack's congestion control ({@code net.ipv4.tcp_congestion_control}), which a new socket runs. */
+    CongestionControl defaultCongestion()
+    {
+        return congestionAlgorithms[0];
+    }
+
+    /** TCP_CONGESTION as getsockopt reads it: the name of the algorithm the connection runs. */
+    public String congestionName(final TcpSocket socket)
+    {
+        return socket.tcb.congestion.name();
+    }
+
+    /**
+     * setsockopt(TCP_CONGESTION), Linux's {@code tcp_set_congestion_control}: an algorithm the stack has, by name, or
+     * ENOENT. A connection under way switches at once and keeps its window ({@code tcp_reinit_congestion_control});
+     * an accepted one starts with its listener's.
+     */
+    public int setCongestion(final TcpSocket socket, final String name)
+    {
+        for (final CongestionControl algorithm : congestionAlgorithms)
+        {
+            if (algorithm.name().equals(name))
+            {
+                final Tcb tcb = socket.tcb;
+                if (algorithm != tcb.congestion)
+                {
+                    tcb.congestion = algorithm;
+                    if (tcb.state != TcpState.CLOSED && tcb.state != TcpState.LISTEN)
+                    {
+                        algorithm.init(tcb);
+                    }
+                }
+                return 0;
+            }
+        }
+        return -Errno.ENOENT;
     }
 
     /** TCP_QUICKACK as getsockopt reads it: not in ping-pong mode. */
@@ -2852,7 +2893,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         {
             tcb.retransmits++;
         }
-        congestion.timeout(tcb);
+        tcb.congestion.timeout(tcb);
         // tcp_enter_loss: everything not SACKed is lost; the go-back below resends it.
         sentQueue.markAllLost(tcb);
         tcb.tlpOutstanding = false;

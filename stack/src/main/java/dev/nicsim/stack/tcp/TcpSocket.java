@@ -23,7 +23,7 @@ public final class TcpSocket extends Socket
     TcpSocket(final SocketMemory memory, final int sendBufferBytes, final int receiveBufferBytes, final TcpLayer tcp)
     {
         super(memory, sendBufferBytes, receiveBufferBytes);
-        this.tcb = new Tcb(tcp, tcp.sentQueue);
+        this.tcb = new Tcb(tcp, tcp.sentQueue, tcp.defaultCongestion());
         tcb.socket = this;
     }
 

@@ -251,6 +251,17 @@ public final class UdpLayer implements InetProtocol
         return length;
     }
 
+    /** The payload length of the oldest queued datagram, 0 when none is queued ({@code first_packet_length}). */
+    public int firstDatagramLength(final UdpSocket socket)
+    {
+        if (socket.datagrams == 0)
+        {
+            return 0;
+        }
+        socket.receiveBuffer.copyOut(0, record, 0, RECORD_HEADER);
+        return Bytes.i32(record, 0);
+    }
+
     /**
      * Copies the oldest queued datagram into {@code target} (at most {@code capacity} bytes; the rest is discarded,
      * as recv(2) does without MSG_TRUNC) and returns its full length; fills {@code from} with the sender

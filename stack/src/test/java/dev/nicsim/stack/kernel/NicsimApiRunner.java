@@ -152,7 +152,7 @@ final class NicsimApiRunner
             case "getsockopt":
                 return getsockopt(host, fd, t[2]);
             case "setsockopt":
-                return setsockopt(host, fd, t[2], Integer.parseInt(t[3]));
+                return setsockopt(host, fd, t[2], t[3]);
             case "getsockname":
             case "getpeername":
             {
@@ -163,6 +163,20 @@ final class NicsimApiRunner
             }
             case "fcntl":
                 return fcntl(host, fd, t);
+            case "ioctl":
+            {
+                p.memory().putInt(host.value, t.length > 3 ? Integer.parseInt(t[3]) : 0);
+                final int request = switch (t[2])
+                {
+                    case "FIONREAD" -> SocketConstants.FIONREAD;
+                    case "SIOCOUTQ" -> SocketConstants.SIOCOUTQ;
+                    case "SIOCOUTQNSD" -> SocketConstants.SIOCOUTQNSD;
+                    case "SIOCATMARK" -> SocketConstants.SIOCATMARK;
+                    case "FIONBIO" -> SocketConstants.FIONBIO;
+                    default -> Integer.decode(t[2]);
+                };
+                return p.ioctl(fd, request, host.value) < 0 ? failure(host) : "0 " + p.memory().getInt(host.value);
+            }
             default:
                 throw new IllegalArgumentException("unknown step " + String.join(" ", t));
         }
@@ -240,7 +254,9 @@ final class NicsimApiRunner
         final Posix p = host.posix;
         final int[] option = option(name);
         final boolean info = option[1] == SocketConstants.TCP_INFO && option[0] == SocketConstants.IPPROTO_TCP;
-        p.memory().putInt(host.length, info ? TCP_INFO_SIZE : 4);
+        final boolean congestion = option[1] == SocketConstants.TCP_CONGESTION &&
+            option[0] == SocketConstants.IPPROTO_TCP;
+        p.memory().putInt(host.length, info ? TCP_INFO_SIZE : congestion ? SocketConstants.TCP_CA_NAME_MAX : 4);
         for (int i = 0; i < TCP_INFO_SIZE; i++)
         {
             p.memory().putByte(host.value + i, (byte) 0);
@@ -250,6 +266,15 @@ final class NicsimApiRunner
             return failure(host);
         }
         final int value = p.memory().getInt(host.value);
+        if (congestion)
+        {
+            final StringBuilder text = new StringBuilder("0 ");
+            for (int i = 0; i < SocketConstants.TCP_CA_NAME_MAX && p.memory().getByte(host.value + i) != 0; i++)
+            {
+                text.append((char) p.memory().getByte(host.value + i));
+            }
+            return text.toString();
+        }
         if (option[1] == SocketConstants.SO_ERROR && option[0] == SocketConstants.SOL_SOCKET)
         {
             return "0 " + (value == 0 ? "0" : Errno.name(value));
@@ -272,10 +297,19 @@ final class NicsimApiRunner
         return p.memory().getByte(at) & 0xFF;
     }
 
-    private String setsockopt(final Host host, final int fd, final String name, final int value)
+    private String setsockopt(final Host host, final int fd, final String name, final String text)
     {
         final Posix p = host.posix;
         final int[] option = option(name);
+        if (option[0] == SocketConstants.IPPROTO_TCP && option[1] == SocketConstants.TCP_CONGESTION)
+        {
+            for (int i = 0; i < text.length(); i++)
+            {
+                p.memory().putByte(host.value + i, (byte) text.charAt(i));
+            }
+            return result(p.setsockopt(fd, option[0], option[1], host.value, text.length()), host);
+        }
+        final int value = Integer.parseInt(text);
         if (option[0] == SocketConstants.SOL_SOCKET &&
             (option[1] == SocketConstants.SO_RCVTIMEO || option[1] == SocketConstants.SO_SNDTIMEO))
         {
@@ -312,6 +346,7 @@ final class NicsimApiRunner
             case "TCP_USER_TIMEOUT" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_USER_TIMEOUT};
             case "TCP_QUICKACK" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_QUICKACK};
             case "TCP_CORK" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_CORK};
+            case "TCP_CONGESTION" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_CONGESTION};
             case "TCP_LINGER2" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_LINGER2};
             case "TCP_DEFER_ACCEPT" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_DEFER_ACCEPT};
             case "TCP_NOTSENT_LOWAT" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NOTSENT_LOWAT};

@@ -14,7 +14,7 @@ class CubicTest
 
     private final Simulator sim = new Simulator();
     private final Cubic cubic = new Cubic(sim);
-    private final Tcb tcb = new Tcb(null, new RetransmitQueue());
+    private final Tcb tcb = new Tcb(null, new RetransmitQueue(), cubic);
 
     private void connection(final int segments, final long rttPs)
     {
