@@ -85,7 +85,7 @@ static int msg_flags(const char *text)
         int value;
         const char *name;
     } names[] = {{MSG_DONTWAIT, "dontwait"}, {MSG_PEEK, "peek"}, {MSG_OOB, "oob"}, {MSG_TRUNC, "trunc"},
-                 {MSG_WAITALL, "waitall"}};
+                 {MSG_WAITALL, "waitall"}, {MSG_DONTROUTE, "dontroute"}, {MSG_MORE, "more"}};
     int flags = 0;
     char copy[200];
     snprintf(copy, sizeof copy, "%s", text);
@@ -248,7 +248,8 @@ static void run(char **t, int n, char *out)
         RESULT((int) send(var_fd(t[1]), data, atoi(t[2]), n > 3 ? msg_flags(t[3]) : 0));
     } else if (strcmp(op, "sendto") == 0) {
         a = parse_address(t[3]);
-        RESULT((int) sendto(var_fd(t[1]), data, atoi(t[2]), 0, (struct sockaddr *) &a, sizeof a));
+        RESULT((int) sendto(var_fd(t[1]), data, atoi(t[2]), n > 4 ? msg_flags(t[4]) : 0, (struct sockaddr *) &a,
+                            sizeof a));
     } else if (strcmp(op, "recv") == 0 || strcmp(op, "recvfrom") == 0) {
         int flags = n > 3 ? msg_flags(t[3]) : 0;
         memset(&a, 0, sizeof a);
@@ -282,10 +283,12 @@ static void run(char **t, int n, char *out)
         struct tcp_info info;
         int value = 0;
         socklen_t size = name == TCP_INFO && level == IPPROTO_TCP ? sizeof info
-                         : name == TCP_CONGESTION && level == IPPROTO_TCP ? TCP_CA_NAME_MAX : sizeof value;
+                         : name == TCP_CONGESTION && level == IPPROTO_TCP ? TCP_CA_NAME_MAX
+                         : name == SO_LINGER && level == SOL_SOCKET ? sizeof(struct linger) : sizeof value;
         memset(&info, 0, sizeof info);
-        /* struct tcp_info, or TCP_CONGESTION's name, is read into info; an int into value. */
-        int text = level == IPPROTO_TCP && (name == TCP_INFO || name == TCP_CONGESTION);
+        /* struct tcp_info, TCP_CONGESTION's name or struct linger is read into info; an int into value. */
+        int text = (level == IPPROTO_TCP && (name == TCP_INFO || name == TCP_CONGESTION)) ||
+                   (level == SOL_SOCKET && name == SO_LINGER);
         r = getsockopt(var_fd(t[1]), level, name, text ? (void *) &info : (void *) &value, &size);
         if (r < 0)
             sprintf(out, "-1 %s", errno_name(errno));
@@ -293,6 +296,8 @@ static void run(char **t, int n, char *out)
             sprintf(out, "0 %s", errno_name(value));
         else if (name == TCP_CONGESTION && level == IPPROTO_TCP)
             sprintf(out, "0 %.*s", TCP_CA_NAME_MAX, (const char *) &info);
+        else if (name == SO_LINGER && level == SOL_SOCKET)
+            sprintf(out, "0 %d %d", ((struct linger *) &info)->l_onoff, ((struct linger *) &info)->l_linger);
         else if (name == TCP_INFO && level == IPPROTO_TCP)
             /* What is behaviour, not timing: the state, retransmissions, the RTO in whole 100 ms, the windows. */
             sprintf(out, "0 state=%u retransmits=%u backoff=%u rto=%ux100ms snd_mss=%u snd_cwnd=%u snd_ssthresh=%u",
@@ -306,6 +311,9 @@ static void run(char **t, int n, char *out)
         if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
             struct timeval tv = {.tv_sec = atoi(t[3]) / 1000, .tv_usec = (atoi(t[3]) % 1000) * 1000};
             RESULT(setsockopt(var_fd(t[1]), level, name, &tv, sizeof tv));
+        } else if (level == SOL_SOCKET && name == SO_LINGER) {
+            struct linger l = {.l_onoff = atoi(t[3]), .l_linger = n > 4 ? atoi(t[4]) : 0};
+            RESULT(setsockopt(var_fd(t[1]), level, name, &l, sizeof l));
         } else if (level == IPPROTO_TCP && name == TCP_CONGESTION) {
             RESULT(setsockopt(var_fd(t[1]), level, name, t[3], (socklen_t) strlen(t[3])));
         } else {

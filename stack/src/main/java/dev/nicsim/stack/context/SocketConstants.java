@@ -100,6 +100,7 @@ public final class SocketConstants
     public static final int MSG_TRUNC = 0x20;
     public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_WAITALL = 0x100;
+    public static final int MSG_MORE = 0x8000;
 
     public static final int POLLIN = 0x1;
     public static final int POLLPRI = 0x2;

@@ -99,6 +99,12 @@ public final class StackContext
         enterSyscall(0);
     }
 
+    /** Whether the system call under way may wait: it was not made from inside a simulation event. */
+    public boolean mayBlock()
+    {
+        return !syscallFromEvent;
+    }
+
     /** {@link #enterSyscall()} for a program whose thread runs on core {@code core} of the host's CPU. */
     public void enterSyscall(final int core)
     {

@@ -777,6 +777,10 @@ public final class Posix
             {
                 return congestionName(socket, value, lengthPointer, room);
             }
+            if (level == SocketConstants.SOL_SOCKET && option == SocketConstants.SO_LINGER)
+            {
+                return linger(socket, value, lengthPointer, room);
+            }
             final long got = sockets.getOption(socket, level, option);
             if (got < 0)
             {
@@ -798,6 +802,28 @@ public final class Posix
         {
             stack.exitSyscall();
         }
+    }
+
+    /**
+     * SO_LINGER: {@code struct linger} (int l_onoff, int l_linger), cut to the caller's length. Without limit the
+     * seconds read as Linux's MAX_SCHEDULE_TIMEOUT / HZ in an int (HZ 1000, the stack's timer tick).
+     */
+    private int linger(final Socket socket, final long value, final long lengthPointer, final int room)
+    {
+        final int length = Math.min(room, 8);
+        if (length > 0 && !memory.accessible(value, length))
+        {
+            return fail(Errno.EFAULT);
+        }
+        final long seconds = socket.lingerSeconds == Socket.LINGER_FOREVER ? Long.MAX_VALUE / 1000 :
+            socket.lingerSeconds;
+        final long both = (socket.lingerOn ? 1L : 0L) | seconds << 32;
+        for (int i = 0; i < length; i++)
+        {
+            memory.putByte(value + i, (byte) (both >>> (8 * i)));
+        }
+        memory.putInt(lengthPointer, length);
+        return 0;
     }
 
     /**

@@ -39,9 +39,12 @@ public interface ProtoOps
      */
     Socket accept(Socket listener, boolean nonBlocking, int[] errno);
 
-    /** send(2)/sendto(2); {@code address} null (or {@code addressLength} 0) sends to the connected peer. */
-    int send(Socket socket, MemorySegment data, long offset, int length, boolean nonBlocking, MemorySegment address,
-        long addressOffset, int addressLength);
+    /**
+     * send(2)/sendto(2) with send's {@code flags} (MSG_MORE, MSG_DONTROUTE as the type reads them); {@code address}
+     * null (or {@code addressLength} 0) sends to the connected peer.
+     */
+    int send(Socket socket, MemorySegment data, long offset, int length, boolean nonBlocking, int flags,
+        MemorySegment address, long addressOffset, int addressLength);
 
     /**
      * recv(2)/recvfrom(2) without waiting: bytes, 0 at the end, or -errno; -EAGAIN when nothing is there yet, which the

@@ -21,6 +21,8 @@ public abstract class Socket extends SockCommon
     public static final int RECEIVE_SHUTDOWN = 1;
     public static final int SEND_SHUTDOWN = 2;
     public static final int SHUTDOWN_MASK = 3;
+    /** {@link #lingerSeconds} of an SO_LINGER without limit (a negative l_linger). */
+    public static final int LINGER_FOREVER = -1;
 
     /**
      * The socket calls of its type ({@code sock->ops}), set by the socket layer when it hands the socket out; they
@@ -64,6 +66,7 @@ public abstract class Socket extends SockCommon
     public boolean oobInline;
     /** SO_DONTROUTE ({@code SOCK_LOCALROUTE}): only a route without a gateway may reach the destination. */
     public boolean dontRoute;
+    /** SO_LINGER: whether close() lingers, and how long ({@link #LINGER_FOREVER}, or 0 to reset the connection). */
     public boolean lingerOn;
     public int lingerSeconds;
     /** SO_SNDTIMEO; 0 waits forever. */
@@ -146,6 +149,8 @@ public abstract class Socket extends SockCommon
         receiveLowWater = listener.receiveLowWater;
         oobInline = listener.oobInline;
         dontRoute = listener.dontRoute;
+        lingerOn = listener.lingerOn;
+        lingerSeconds = listener.lingerSeconds;
     }
 
     /** The socket's poll state may have changed ({@code sk_data_ready}, {@code sk_state_change}): tells its

@@ -104,7 +104,7 @@ final class DatagramOps implements ProtoOps
             return -Errno.EAFNOSUPPORT;
         }
         final int destination = RouteTable.destination(SockaddrIn.address(address, offset), socket.localAddress);
-        final int routed = route(socket, destination);
+        final int routed = route(socket, destination, false);
         if (routed < 0)
         {
             return routed;
@@ -126,9 +126,9 @@ final class DatagramOps implements ProtoOps
 
     /** Routes to {@code destination} from the socket's address: 0, or -errno (EACCES for a broadcast without
      *  SO_BROADCAST). */
-    private int route(final Socket socket, final int destination)
+    private int route(final Socket socket, final int destination, final boolean dontRoute)
     {
-        final int routed = routes.lookupFrom(destination, socket.localAddress, socket.dontRoute);
+        final int routed = routes.lookupFrom(destination, socket.localAddress, socket.dontRoute || dontRoute);
         if (routed < 0)
         {
             return routed;
@@ -163,10 +163,14 @@ final class DatagramOps implements ProtoOps
         return 0;
     }
 
-    /** {@code udp_sendmsg}: no send buffer, the datagram goes straight into a frame. */
+    /**
+     * {@code udp_sendmsg}: no send buffer, the datagram goes straight into a frame. MSG_DONTROUTE routes it as
+     * SO_DONTROUTE does; MSG_MORE is not modelled: each send is a datagram of its own (docs/stack.md, known gaps).
+     */
     @Override
     public int send(final Socket socket, final MemorySegment data, final long offset, final int length,
-        final boolean nonBlocking, final MemorySegment address, final long addressOffset, final int addressLength)
+        final boolean nonBlocking, final int flags, final MemorySegment address, final long addressOffset,
+        final int addressLength)
     {
         int destination;
         final int port;
@@ -206,7 +210,7 @@ final class DatagramOps implements ProtoOps
             return -Errno.EAGAIN;
         }
         destination = RouteTable.destination(destination, socket.localAddress);
-        final int routed = route(socket, destination);
+        final int routed = route(socket, destination, (flags & SocketConstants.MSG_DONTROUTE) != 0);
         if (routed < 0)
         {
             return routed;

@@ -234,7 +234,8 @@ public final class SocketLayer
                 return refused;
             }
         }
-        return socket.ops.send(socket, data, offset, length, nonBlocking, address, addressOffset, addressLength);
+        return socket.ops.send(socket, data, offset, length, nonBlocking, flags, address, addressOffset,
+            addressLength);
     }
 
     /**
@@ -537,11 +538,17 @@ public final class SocketLayer
         return socket.ops.setCongestion(socket, name);
     }
 
-    /** SO_LINGER. */
+    /**
+     * SO_LINGER, as {@code sock_setsockopt}: the time is kept only when lingering is turned on (turned off, the old
+     * one stays), and a negative one, read unsigned, is for ever ({@link Socket#LINGER_FOREVER}).
+     */
     public void setLinger(final Socket socket, final boolean on, final int seconds)
     {
         socket.lingerOn = on;
-        socket.lingerSeconds = Math.max(0, seconds);
+        if (on)
+        {
+            socket.lingerSeconds = seconds < 0 ? Socket.LINGER_FOREVER : seconds;
+        }
     }
 
     /** SO_SNDTIMEO ({@code send} true) or SO_RCVTIMEO; 0 waits forever. */

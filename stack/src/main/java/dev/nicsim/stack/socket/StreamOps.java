@@ -41,6 +41,7 @@ final class StreamOps implements ProtoOps
 
     private TcpSocket waiting;
     private final BooleanSupplier connectDone = () -> !waiting.tcb.state.handshaking();
+    private final BooleanSupplier lingerDone = () -> !closing(waiting.tcb.state);
     private final BooleanSupplier acceptReady = () -> waiting.tcb.state != TcpState.LISTEN ||
         waiting.listenQueue.acceptCount() > 0;
     private final BooleanSupplier sendReady = () -> writable(waiting) || waiting.error != 0 ||
@@ -293,10 +294,15 @@ final class StreamOps implements ProtoOps
         return tcp(socket).tcb.state == TcpState.LISTEN ? -Errno.ENOTCONN : -Errno.EINVAL;
     }
 
-    /** {@code tcp_sendmsg}: a stream socket ignores sendto()'s address. Waits for the handshake, then for room. */
+    /**
+     * {@code tcp_sendmsg}: a stream socket ignores sendto()'s address. Waits for the handshake, then for room. With
+     * MSG_MORE the push at the end holds a tail shorter than a segment, as TCP_CORK would (tcp_push's
+     * TCP_NAGLE_CORK), for this call only.
+     */
     @Override
     public int send(final Socket socket, final MemorySegment data, final long offset, final int length,
-        final boolean nonBlocking, final MemorySegment address, final long addressOffset, final int addressLength)
+        final boolean nonBlocking, final int flags, final MemorySegment address, final long addressOffset,
+        final int addressLength)
     {
         final TcpSocket stream = tcp(socket);
         final Tcb tcb = stream.tcb;
@@ -328,7 +334,7 @@ final class StreamOps implements ProtoOps
             {
                 return sent > 0 ? sent : -Errno.EPIPE;
             }
-            sent += tcp.write(stream, data, offset + sent, length - sent);
+            sent += tcp.write(stream, data, offset + sent, length - sent, (flags & SocketConstants.MSG_MORE) != 0);
             if (sent == length)
             {
                 return sent;
@@ -438,7 +444,22 @@ final class StreamOps implements ProtoOps
     @Override
     public void release(final Socket socket)
     {
-        tcp.close(tcp(socket));
+        final TcpSocket stream = tcp(socket);
+        tcp.close(stream);
+        // SO_LINGER with a time: close() returns once the FIN is acknowledged, or the time has passed
+        // (sk_stream_wait_close in tcp_close; non-blocking mode does not matter). A close made from inside a simulation
+        // event cannot wait and returns at once.
+        if (socket.lingerOn && socket.lingerSeconds != 0 && closing(stream.tcb.state) && stack.mayBlock())
+        {
+            waiting = stream;
+            stack.block(lingerDone, socket.lingerSeconds == Socket.LINGER_FOREVER ? 0 : socket.lingerSeconds * Time.S);
+        }
+    }
+
+    /** {@code sk_stream_closing}: our FIN is not yet acknowledged. */
+    private static boolean closing(final TcpState state)
+    {
+        return state == TcpState.FIN_WAIT_1 || state == TcpState.CLOSING || state == TcpState.LAST_ACK;
     }
 
     /** {@code tcp_poll}. */

@@ -47,6 +47,8 @@ public final class Tcb extends SynOptions
     private final CongestionControl defaultCongestion;
     /** TCP_CORK (TCP_NAGLE_CORK): a short tail waits for more data, whatever is in flight. */
     public boolean cork;
+    /** A send with MSG_MORE is pushing: its short tail waits as under TCP_CORK ({@code tcp_push}). */
+    boolean moreComing;
     /**
      * TCP_LINGER2 ({@code linger2}) in seconds: how long an orphan waits in FIN_WAIT_2; 0 for the stack's
      * {@code tcp_fin_timeout}, -1 to reset the connection instead of waiting.

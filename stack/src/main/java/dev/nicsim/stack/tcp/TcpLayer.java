@@ -1887,12 +1887,28 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     }
 
     /**
-     * Appends up to {@code length} bytes to the send buffer and sends what the windows allow. Returns the count (0
-     * when the buffer is full).
+     * Appends up to {@code length} bytes to the send buffer and sends what the windows allow; with {@code more}
+     * (MSG_MORE) a tail shorter than a segment waits as under TCP_CORK, for this push only. Returns the count (0 when
+     * the buffer is full).
      */
-    public int write(final TcpSocket socket, final MemorySegment source, final long offset, final int length)
+    public int write(final TcpSocket socket, final MemorySegment source, final long offset, final int length,
+        final boolean more)
     {
         final Tcb tcb = socket.tcb;
+        tcb.moreComing = more;
+        try
+        {
+            return writeAndPush(socket, tcb, source, offset, length);
+        }
+        finally
+        {
+            tcb.moreComing = false;
+        }
+    }
+
+    private int writeAndPush(final TcpSocket socket, final Tcb tcb, final MemorySegment source, final long offset,
+        final int length)
+    {
         if (tcb.notSentLowWater == 0)
         {
             final int written = socket.sendBuffer.write(source, offset, length);
@@ -2945,10 +2961,13 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         return now - tcb.lastReceivedPs > limit && retransmitting > limit;
     }
 
-    /** TCP_CORK holds the {@code sendable} bytes that are the tail: shorter than a segment, and no FIN behind them. */
+    /**
+     * TCP_CORK, or a send with MSG_MORE pushing, holds the {@code sendable} bytes that are the tail: shorter than a
+     * segment, and no FIN behind them.
+     */
     private boolean corkedTail(final Tcb tcb, final int sendable)
     {
-        return tcb.cork && sendable == tcb.unsent() && sendable < currentMss(tcb) && !tcb.finQueued;
+        return (tcb.cork || tcb.moreComing) && sendable == tcb.unsent() && sendable < currentMss(tcb) && !tcb.finQueued;
     }
 
     /** The retransmission timer, one RTO from now. */

@@ -137,7 +137,8 @@ final class NicsimApiRunner
                 return result(p.send(fd, host.data, Integer.parseInt(t[2]), t.length > 3 ? messageFlags(t[3]) : 0),
                     host);
             case "sendto":
-                return result(p.sendto(fd, host.data, Integer.parseInt(t[2]), 0, address(host, t[3]), 16), host);
+                return result(p.sendto(fd, host.data, Integer.parseInt(t[2]), t.length > 4 ? messageFlags(t[4]) : 0,
+                    address(host, t[3]), 16), host);
             case "recv":
             case "recvfrom":
                 return receive(host, fd, t);
@@ -152,7 +153,7 @@ final class NicsimApiRunner
             case "getsockopt":
                 return getsockopt(host, fd, t[2]);
             case "setsockopt":
-                return setsockopt(host, fd, t[2], t[3]);
+                return t[2].equals("SO_LINGER") ? linger(host, fd, t) : setsockopt(host, fd, t[2], t[3]);
             case "getsockname":
             case "getpeername":
             {
@@ -182,7 +183,10 @@ final class NicsimApiRunner
         }
     }
 
-    /** "dontwait|peek" to send/recv flags, as api_runner.c's msg_flags: dontwait, peek, oob, trunc, waitall. */
+    /**
+     * "dontwait|peek" to send/recv flags, as api_runner.c's msg_flags: dontwait, peek, oob, trunc, waitall,
+     * dontroute, more.
+     */
     private static int messageFlags(final String names)
     {
         int flags = 0;
@@ -195,6 +199,8 @@ final class NicsimApiRunner
                 case "oob" -> SocketConstants.MSG_OOB;
                 case "trunc" -> SocketConstants.MSG_TRUNC;
                 case "waitall" -> SocketConstants.MSG_WAITALL;
+                case "dontroute" -> SocketConstants.MSG_DONTROUTE;
+                case "more" -> SocketConstants.MSG_MORE;
                 default -> throw new IllegalArgumentException("unknown message flag " + name);
             };
         }
@@ -256,7 +262,9 @@ final class NicsimApiRunner
         final boolean info = option[1] == SocketConstants.TCP_INFO && option[0] == SocketConstants.IPPROTO_TCP;
         final boolean congestion = option[1] == SocketConstants.TCP_CONGESTION &&
             option[0] == SocketConstants.IPPROTO_TCP;
-        p.memory().putInt(host.length, info ? TCP_INFO_SIZE : congestion ? SocketConstants.TCP_CA_NAME_MAX : 4);
+        final boolean linger = option[1] == SocketConstants.SO_LINGER && option[0] == SocketConstants.SOL_SOCKET;
+        p.memory().putInt(host.length, info ? TCP_INFO_SIZE : congestion ? SocketConstants.TCP_CA_NAME_MAX :
+            linger ? 8 : 4);
         for (int i = 0; i < TCP_INFO_SIZE; i++)
         {
             p.memory().putByte(host.value + i, (byte) 0);
@@ -266,6 +274,10 @@ final class NicsimApiRunner
             return failure(host);
         }
         final int value = p.memory().getInt(host.value);
+        if (linger)
+        {
+            return "0 " + value + " " + p.memory().getInt(host.value + 4);
+        }
         if (congestion)
         {
             final StringBuilder text = new StringBuilder("0 ");
@@ -290,6 +302,15 @@ final class NicsimApiRunner
                 Integer.toUnsignedLong(p.memory().getInt(host.value + 76));
         }
         return "0 " + value;
+    }
+
+    /** setsockopt SO_LINGER ON [SECONDS]: a {@code struct linger}. */
+    private String linger(final Host host, final int fd, final String[] t)
+    {
+        final Posix p = host.posix;
+        p.memory().putInt(host.value, Integer.parseInt(t[3]));
+        p.memory().putInt(host.value + 4, t.length > 4 ? Integer.parseInt(t[4]) : 0);
+        return result(p.setsockopt(fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_LINGER, host.value, 8), host);
     }
 
     private static int u8(final Posix p, final long at)
@@ -336,6 +357,7 @@ final class NicsimApiRunner
             case "SO_RCVTIMEO" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVTIMEO};
             case "SO_SNDTIMEO" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_SNDTIMEO};
             case "SO_KEEPALIVE" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_KEEPALIVE};
+            case "SO_LINGER" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_LINGER};
             case "TCP_NODELAY" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NODELAY};
             case "TCP_MAXSEG" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_MAXSEG};
             case "TCP_INFO" -> new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_INFO};

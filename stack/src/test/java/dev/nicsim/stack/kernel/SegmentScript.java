@@ -31,7 +31,7 @@ import java.util.Map;
  *   0    listen | connect                           the SUT listens on 8080, or connects to the peer (40000)
  *   +10  &lt; S 0:0(0) win 65535 &lt;mss 1460,TS val 100 ecr 0&gt;  the peer sends (packetdrill syntax, peer ISN 0,
  *                                                   ack relative to the SUT's ISN, ecr * echoes its last TSval)
- *   +10  accept | send N | recv N | close | shutdown-wr | abort | so-error | setsockopt NAME V | sysctl NAME V
+ *   +10  accept | send N [more] | recv N | close | shutdown-wr | abort | so-error | setsockopt NAME V | sysctl NAME V
  *   +500 end                                        recording stops
  *   differs: why                                    a known difference, with its reason: the test shows it and
  *                                                   fails once it is gone, so that the line goes too
