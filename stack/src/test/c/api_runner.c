@@ -282,13 +282,15 @@ static void run(char **t, int n, char *out)
         int name = option(t[2], &level);
         struct tcp_info info;
         int value = 0;
+        int timeval = level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO);
         socklen_t size = name == TCP_INFO && level == IPPROTO_TCP ? sizeof info
                          : name == TCP_CONGESTION && level == IPPROTO_TCP ? TCP_CA_NAME_MAX
-                         : name == SO_LINGER && level == SOL_SOCKET ? sizeof(struct linger) : sizeof value;
+                         : name == SO_LINGER && level == SOL_SOCKET ? sizeof(struct linger)
+                         : timeval ? sizeof(struct timeval) : sizeof value;
         memset(&info, 0, sizeof info);
-        /* struct tcp_info, TCP_CONGESTION's name or struct linger is read into info; an int into value. */
+        /* struct tcp_info, TCP_CONGESTION's name, struct linger or a timeval is read into info; an int into value. */
         int text = (level == IPPROTO_TCP && (name == TCP_INFO || name == TCP_CONGESTION)) ||
-                   (level == SOL_SOCKET && name == SO_LINGER);
+                   (level == SOL_SOCKET && name == SO_LINGER) || timeval;
         r = getsockopt(var_fd(t[1]), level, name, text ? (void *) &info : (void *) &value, &size);
         if (r < 0)
             sprintf(out, "-1 %s", errno_name(errno));
@@ -296,6 +298,9 @@ static void run(char **t, int n, char *out)
             sprintf(out, "0 %s", errno_name(value));
         else if (name == TCP_CONGESTION && level == IPPROTO_TCP)
             sprintf(out, "0 %.*s", TCP_CA_NAME_MAX, (const char *) &info);
+        else if (timeval)
+            sprintf(out, "0 %ld %ld", (long) ((struct timeval *) &info)->tv_sec,
+                    (long) ((struct timeval *) &info)->tv_usec);
         else if (name == SO_LINGER && level == SOL_SOCKET)
             sprintf(out, "0 %d %d", ((struct linger *) &info)->l_onoff, ((struct linger *) &info)->l_linger);
         else if (name == TCP_INFO && level == IPPROTO_TCP)

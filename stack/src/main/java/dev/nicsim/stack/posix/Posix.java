@@ -781,6 +781,12 @@ public final class Posix
             {
                 return linger(socket, value, lengthPointer, room);
             }
+            if (level == SocketConstants.SOL_SOCKET &&
+                (option == SocketConstants.SO_SNDTIMEO || option == SocketConstants.SO_RCVTIMEO))
+            {
+                return timeout(option == SocketConstants.SO_SNDTIMEO ? socket.sendTimeoutPs : socket.receiveTimeoutPs,
+                    value, lengthPointer, room);
+            }
             final long got = sockets.getOption(socket, level, option);
             if (got < 0)
             {
@@ -821,6 +827,46 @@ public final class Posix
         for (int i = 0; i < length; i++)
         {
             memory.putByte(value + i, (byte) (both >>> (8 * i)));
+        }
+        memory.putInt(lengthPointer, length);
+        return 0;
+    }
+
+    /**
+     * {@code sock_set_timeout}: negative seconds do not wait at all ({@link Socket#NO_WAIT}); zero, or more than the
+     * simulation's clock can count, waits for ever (0); else the time in whole ticks of HZ 1000, the microseconds
+     * rounded up.
+     */
+    private static long timeoutPs(final long seconds, final long micros)
+    {
+        if (seconds < 0)
+        {
+            return Socket.NO_WAIT;
+        }
+        if (seconds == 0 && micros == 0 || seconds >= Long.MAX_VALUE / Time.S - 1)
+        {
+            return 0;
+        }
+        return Time.seconds(seconds) + Time.ms((micros + 999) / 1000);
+    }
+
+    /**
+     * SO_RCVTIMEO or SO_SNDTIMEO: {@code struct timeval} (long seconds, long microseconds), cut to the caller's
+     * length; no timeout, and no waiting, both read as zero ({@code sock_get_timeout}).
+     */
+    private int timeout(final long ps, final long value, final long lengthPointer, final int room)
+    {
+        final int length = Math.min(room, 16);
+        if (length > 0 && !memory.accessible(value, length))
+        {
+            return fail(Errno.EFAULT);
+        }
+        final long kept = Math.max(ps, 0);
+        final long seconds = kept / Time.S;
+        final long micros = kept % Time.S / Time.US;
+        for (int i = 0; i < length; i++)
+        {
+            memory.putByte(value + i, (byte) ((i < 8 ? seconds : micros) >>> (8 * (i % 8))));
         }
         memory.putInt(lengthPointer, length);
         return 0;
@@ -948,8 +994,7 @@ public final class Posix
                 {
                     return fail(Errno.EDOM);
                 }
-                final long ps = seconds < 0 ? 0 : Time.seconds(seconds) + Time.us(micros);
-                sockets.setTimeout(socket, option == SocketConstants.SO_SNDTIMEO, ps);
+                sockets.setTimeout(socket, option == SocketConstants.SO_SNDTIMEO, timeoutPs(seconds, micros));
                 return 0;
             }
             if (length < 4)

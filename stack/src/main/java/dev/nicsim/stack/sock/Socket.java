@@ -21,6 +21,11 @@ public abstract class Socket extends SockCommon
     public static final int RECEIVE_SHUTDOWN = 1;
     public static final int SEND_SHUTDOWN = 2;
     public static final int SHUTDOWN_MASK = 3;
+    /**
+     * A timeout of SO_SNDTIMEO/SO_RCVTIMEO set with negative seconds: Linux's timeo 0, with which the calls return at
+     * once as in non-blocking mode.
+     */
+    public static final long NO_WAIT = -1;
     /** {@link #lingerSeconds} of an SO_LINGER without limit (a negative l_linger). */
     public static final int LINGER_FOREVER = -1;
 
@@ -69,9 +74,9 @@ public abstract class Socket extends SockCommon
     /** SO_LINGER: whether close() lingers, and how long ({@link #LINGER_FOREVER}, or 0 to reset the connection). */
     public boolean lingerOn;
     public int lingerSeconds;
-    /** SO_SNDTIMEO; 0 waits forever. */
+    /** SO_SNDTIMEO; 0 waits forever, {@link #NO_WAIT} not at all. */
     public long sendTimeoutPs;
-    /** SO_RCVTIMEO; 0 waits forever. */
+    /** SO_RCVTIMEO; 0 waits forever, {@link #NO_WAIT} not at all. */
     public long receiveTimeoutPs;
 
     /** Told when the poll state may have changed (an armed readiness watch), or null. */
@@ -86,6 +91,18 @@ public abstract class Socket extends SockCommon
     {
         this.sendBuffer = sendBufferBytes > 0 ? new ByteRing(memory, sendBufferBytes) : null;
         this.receiveBuffer = new ByteRing(memory, receiveBufferBytes);
+    }
+
+    /** Whether a send or connect returns rather than wait: O_NONBLOCK, or an SO_SNDTIMEO of {@link #NO_WAIT}. */
+    public boolean sendsWithoutWaiting()
+    {
+        return nonBlocking || sendTimeoutPs == NO_WAIT;
+    }
+
+    /** Whether a receive or accept returns rather than wait: O_NONBLOCK, or an SO_RCVTIMEO of {@link #NO_WAIT}. */
+    public boolean receivesWithoutWaiting()
+    {
+        return nonBlocking || receiveTimeoutPs == NO_WAIT;
     }
 
     /** Whether it is a stream socket; only for a socket handed out (one with its {@link #ops}). */

@@ -209,7 +209,8 @@ public final class SocketLayer
      */
     public Socket accept(final Socket listener, final boolean nonBlocking)
     {
-        final Socket child = listener.ops.accept(listener, nonBlocking || listener.nonBlocking, acceptError);
+        final Socket child = listener.ops.accept(listener, nonBlocking || listener.receivesWithoutWaiting(),
+            acceptError);
         if (child == null)
         {
             return fail(acceptError[0]);
@@ -225,7 +226,7 @@ public final class SocketLayer
     public int send(final Socket socket, final MemorySegment data, final long offset, final int length,
         final int flags, final MemorySegment address, final long addressOffset, final int addressLength)
     {
-        final boolean nonBlocking = socket.nonBlocking || (flags & SocketConstants.MSG_DONTWAIT) != 0;
+        final boolean nonBlocking = socket.sendsWithoutWaiting() || (flags & SocketConstants.MSG_DONTWAIT) != 0;
         if ((flags & SocketConstants.MSG_OOB) != 0)
         {
             final int refused = socket.ops.sendOutOfBand(socket, length);
@@ -245,7 +246,7 @@ public final class SocketLayer
     public int receive(final Socket socket, final MemorySegment data, final long offset, final int length,
         final int flags, final int[] from)
     {
-        final boolean nonBlocking = socket.nonBlocking || (flags & SocketConstants.MSG_DONTWAIT) != 0;
+        final boolean nonBlocking = socket.receivesWithoutWaiting() || (flags & SocketConstants.MSG_DONTWAIT) != 0;
         if ((flags & SocketConstants.MSG_OOB) != 0)
         {
             final int refused = socket.ops.receiveOutOfBand(socket);

@@ -180,7 +180,7 @@ final class StreamOps implements ProtoOps
         }
         if (tcb.state.handshaking())
         {
-            if (socket.nonBlocking)
+            if (socket.sendsWithoutWaiting())
             {
                 return result;
             }

@@ -594,7 +594,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     {
         stack.enterSoftirq();
         final int defer = request.listener.tcb.deferAcceptTimeouts;
-        if (request.timeouts >= SYNACK_RETRIES && (!request.acked || request.timeouts >= defer))
+        if (request.timeouts >= synAckRetries(request.listener) && (!request.acked || request.timeouts >= defer))
         {
             dropRequest(request);
         }
@@ -2815,7 +2815,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
 
     private void synAckTimeout(final TcpSocket socket, final Tcb tcb)
     {
-        if (tcb.retransmits >= SYNACK_RETRIES)
+        if (tcb.retransmits >= (socket.parent != null ? synAckRetries(socket.parent) : SYNACK_RETRIES))
         {
             final TcpSocket listener = socket.parent;
             if (listener != null)
@@ -2828,6 +2828,15 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         tcb.retransmits++;
         retransmitSyn(socket, tcb, true, RttEstimator.backOff(tcb.rtoPs));
+    }
+
+    /**
+     * How often a listener resends a SYN-ACK: its TCP_SYNCNT, else {@code tcp_synack_retries} (Linux's
+     * {@code reqsk_timer_handler}: {@code icsk_syn_retries ?: sysctl_tcp_synack_retries}).
+     */
+    private static int synAckRetries(final TcpSocket listener)
+    {
+        return listener.tcb.synCount > 0 ? listener.tcb.synCount : SYNACK_RETRIES;
     }
 
     /** The SYN (or SYN-ACK) again, its timer rearmed for {@code rtoPs}: the step both handshake timers share. */

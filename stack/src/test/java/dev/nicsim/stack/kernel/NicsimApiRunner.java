@@ -263,8 +263,10 @@ final class NicsimApiRunner
         final boolean congestion = option[1] == SocketConstants.TCP_CONGESTION &&
             option[0] == SocketConstants.IPPROTO_TCP;
         final boolean linger = option[1] == SocketConstants.SO_LINGER && option[0] == SocketConstants.SOL_SOCKET;
+        final boolean timeval = option[0] == SocketConstants.SOL_SOCKET &&
+            (option[1] == SocketConstants.SO_RCVTIMEO || option[1] == SocketConstants.SO_SNDTIMEO);
         p.memory().putInt(host.length, info ? TCP_INFO_SIZE : congestion ? SocketConstants.TCP_CA_NAME_MAX :
-            linger ? 8 : 4);
+            linger ? 8 : timeval ? 16 : 4);
         for (int i = 0; i < TCP_INFO_SIZE; i++)
         {
             p.memory().putByte(host.value + i, (byte) 0);
@@ -274,6 +276,10 @@ final class NicsimApiRunner
             return failure(host);
         }
         final int value = p.memory().getInt(host.value);
+        if (timeval)
+        {
+            return "0 " + p.memory().getLong(host.value) + " " + p.memory().getLong(host.value + 8);
+        }
         if (linger)
         {
             return "0 " + value + " " + p.memory().getInt(host.value + 4);

@@ -44,6 +44,7 @@ final class NicsimSegmentRunner
         Map.entry("TCP_USER_TIMEOUT", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_USER_TIMEOUT}),
         Map.entry("TCP_QUICKACK", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_QUICKACK}),
         Map.entry("TCP_CORK", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_CORK}),
+        Map.entry("TCP_SYNCNT", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_SYNCNT}),
         Map.entry("TCP_LINGER2", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_LINGER2}),
         Map.entry("TCP_DEFER_ACCEPT", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_DEFER_ACCEPT}),
         Map.entry("TCP_NOTSENT_LOWAT", new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NOTSENT_LOWAT}));
