@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,7 @@ static int option(const char *name, int *level)
         {"SO_PRIORITY", SOL_SOCKET, SO_PRIORITY}, {"SO_RCVLOWAT", SOL_SOCKET, SO_RCVLOWAT},
         {"SO_SNDLOWAT", SOL_SOCKET, SO_SNDLOWAT}, {"SO_OOBINLINE", SOL_SOCKET, SO_OOBINLINE},
         {"SO_DONTROUTE", SOL_SOCKET, SO_DONTROUTE}, {"SO_REUSEPORT", SOL_SOCKET, SO_REUSEPORT},
+        {"UDP_CORK", IPPROTO_UDP, UDP_CORK},
         {"SO_ACCEPTCONN", SOL_SOCKET, SO_ACCEPTCONN},
         {"SO_PROTOCOL", SOL_SOCKET, SO_PROTOCOL}, {"SO_DOMAIN", SOL_SOCKET, SO_DOMAIN},
         {"IP_TOS", IPPROTO_IP, IP_TOS}, {"IP_TTL", IPPROTO_IP, IP_TTL},

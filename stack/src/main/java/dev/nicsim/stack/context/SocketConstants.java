@@ -76,6 +76,8 @@ public final class SocketConstants
     public static final int TCP_QUICKACK = 12;
     public static final int TCP_USER_TIMEOUT = 18;
     public static final int TCP_NOTSENT_LOWAT = 25;
+    /** SOL_UDP options (udp_lib_setsockopt). */
+    public static final int UDP_CORK = 1;
 
     /** ioctl(2) requests on a socket: bytes to read (SIOCINQ), to send unacknowledged, to send unsent, at mark. */
     public static final int FIONREAD = 0x541B;

@@ -165,13 +165,25 @@ final class DatagramOps implements ProtoOps
 
     /**
      * {@code udp_sendmsg}: no send buffer, the datagram goes straight into a frame. MSG_DONTROUTE routes it as
-     * SO_DONTROUTE does; MSG_MORE is not modelled: each send is a datagram of its own (docs/stack.md, known gaps).
+     * SO_DONTROUTE does. With MSG_MORE or UDP_CORK the data starts a datagram that later sends add to, wherever they
+     * say it goes, until one without either sends it.
      */
     @Override
     public int send(final Socket socket, final MemorySegment data, final long offset, final int length,
         final boolean nonBlocking, final int flags, final MemorySegment address, final long addressOffset,
         final int addressLength)
     {
+        final UdpSocket datagram = udp(socket);
+        final boolean more = datagram.cork || (flags & SocketConstants.MSG_MORE) != 0;
+        if (length > 0xFFFF)
+        {
+            // udp_sendmsg's first check; a datagram too long for IPv4 fails later, where it is built.
+            return -Errno.EMSGSIZE;
+        }
+        if (udp.corked(datagram))
+        {
+            return udp.append(datagram, data, offset, length, more);
+        }
         int destination;
         final int port;
         if (address != null && addressLength > 0)
@@ -220,7 +232,8 @@ final class DatagramOps implements ProtoOps
             return -socket.takeError();
         }
         final int source = socket.localAddress != 0 ? socket.localAddress : routes.resultSource();
-        return udp.send(udp(socket), data, offset, length, source, destination, port);
+        return more ? udp.cork(datagram, data, offset, length, source, destination, port)
+            : udp.send(datagram, data, offset, length, source, destination, port);
     }
 
     @Override
@@ -315,17 +328,28 @@ final class DatagramOps implements ProtoOps
         return -Errno.ENOPROTOOPT;
     }
 
-    /** {@code udp_getsockopt}: none of UDP's own options is modelled. */
+    /** {@code udp_getsockopt}: UDP_CORK; UDP's other options are not modelled. */
     @Override
     public long getOption(final Socket socket, final int name)
     {
-        return -Errno.ENOPROTOOPT;
+        return name == SocketConstants.UDP_CORK ? (udp(socket).cork ? 1 : 0) : -Errno.ENOPROTOOPT;
     }
 
+    /** {@code udp_lib_setsockopt}: UDP_CORK; taking it out sends the datagram it built. */
     @Override
     public int setOption(final Socket socket, final int name, final int value)
     {
-        return -Errno.ENOPROTOOPT;
+        if (name != SocketConstants.UDP_CORK)
+        {
+            return -Errno.ENOPROTOOPT;
+        }
+        final UdpSocket datagram = udp(socket);
+        datagram.cork = value != 0;
+        if (!datagram.cork)
+        {
+            udp.push(datagram);
+        }
+        return 0;
     }
 
     /** A datagram socket keeps the flag for getsockopt, as Linux does, and has no timer to run. */

@@ -74,6 +74,8 @@ public final class UdpLayer implements InetProtocol
     /** Closes a datagram socket: it leaves its port and returns to the pool. */
     public void close(final UdpSocket socket)
     {
+        // udp_destroy_sock: a datagram still being built is dropped.
+        socket.corkPending = false;
         ports.remove(socket);
         sockets.free(socket);
     }
@@ -249,6 +251,70 @@ public final class UdpLayer implements InetProtocol
         output.commit(claim, UdpDatagram.CHECKSUM);
         stack.stats().datagramsSent++;
         return length;
+    }
+
+    /**
+     * Starts a datagram that later sends add to (MSG_MORE or UDP_CORK: {@code udp_sendmsg}'s corked path) with its
+     * first {@code length} bytes; it goes from {@code source} to {@code address:port} when pushed. Returns
+     * {@code length} or {@code -errno}.
+     */
+    public int cork(final UdpSocket socket, final MemorySegment data, final long offset, final int length,
+        final int source, final int address, final int port)
+    {
+        socket.corkPending = true;
+        socket.corkLength = 0;
+        socket.corkSource = source;
+        socket.corkAddress = address;
+        socket.corkPort = port;
+        return append(socket, data, offset, length, true);
+    }
+
+    /** Whether a datagram is being built ({@code up->pending}): a send adds to it, whatever address it names. */
+    public boolean corked(final UdpSocket socket)
+    {
+        return socket.corkPending;
+    }
+
+    /**
+     * Adds {@code length} bytes to the datagram being built and, unless {@code more}, sends it
+     * ({@code udp_push_pending_frames}). Past the largest datagram it is EMSGSIZE, and the datagram is dropped
+     * ({@code udp_flush_pending_frames}). Returns {@code length} or {@code -errno}.
+     */
+    public int append(final UdpSocket socket, final MemorySegment data, final long offset, final int length,
+        final boolean more)
+    {
+        if (socket.corkLength + length > MAX_PAYLOAD)
+        {
+            socket.corkPending = false;
+            return -Errno.EMSGSIZE;
+        }
+        if (socket.corkData.byteSize() == 0)
+        {
+            socket.corkData = Arena.ofAuto().allocate(MAX_PAYLOAD);
+        }
+        MemorySegment.copy(data, offset, socket.corkData, socket.corkLength, length);
+        socket.corkLength += length;
+        if (!more)
+        {
+            final int pushed = push(socket);
+            if (pushed < 0)
+            {
+                return pushed;
+            }
+        }
+        return length;
+    }
+
+    /** Sends the datagram being built, if any (UDP_CORK taken out, or a send without MSG_MORE). */
+    public int push(final UdpSocket socket)
+    {
+        if (!socket.corkPending)
+        {
+            return 0;
+        }
+        socket.corkPending = false;
+        return send(socket, socket.corkData, 0, socket.corkLength, socket.corkSource, socket.corkAddress,
+            socket.corkPort);
     }
 
     /** The payload length of the oldest queued datagram, 0 when none is queued ({@code first_packet_length}). */

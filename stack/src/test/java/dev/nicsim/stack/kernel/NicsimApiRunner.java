@@ -384,6 +384,7 @@ final class NicsimApiRunner
             case "SO_OOBINLINE" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_OOBINLINE};
             case "SO_DONTROUTE" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_DONTROUTE};
             case "SO_REUSEPORT" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEPORT};
+            case "UDP_CORK" -> new int[] {SocketConstants.IPPROTO_UDP, SocketConstants.UDP_CORK};
             case "SO_ACCEPTCONN" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_ACCEPTCONN};
             case "SO_PROTOCOL" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_PROTOCOL};
             case "SO_DOMAIN" -> new int[] {SocketConstants.SOL_SOCKET, SocketConstants.SO_DOMAIN};
