@@ -10,7 +10,6 @@ import dev.nicsim.stack.sock.EphemeralPorts;
 import dev.nicsim.stack.sock.HostSockets;
 import dev.nicsim.stack.sock.PortTable;
 import dev.nicsim.stack.sock.ProtoOps;
-import dev.nicsim.stack.sock.SockCommon;
 import dev.nicsim.stack.sock.Socket;
 import dev.nicsim.stack.sock.SocketMemory;
 import dev.nicsim.stack.tcp.TcpInfo;
@@ -263,6 +262,8 @@ public final class SocketLayer
         final long deadline = socket.receiveTimeoutPs > 0 ? stack.sim().now() + socket.receiveTimeoutPs : 0;
         // Bytes read so far; a peek leaves them in the buffer and reads afresh from its head on each pass.
         int got = 0;
+        // Once SO_RCVTIMEO has run out, tcp_recvmsg's last pass reads what came meanwhile, short of the target or not.
+        boolean lastPass = false;
         while (true)
         {
             final int result = socket.ops.receive(socket, data, offset + (peek ? 0 : got),
@@ -270,12 +271,12 @@ public final class SocketLayer
             if (result > 0)
             {
                 got = peek ? result : got + result;
-                if (got >= target)
+                if (got >= target || lastPass)
                 {
                     return got;
                 }
             }
-            else if (result != -Errno.EAGAIN || nonBlocking)
+            else if (result != -Errno.EAGAIN || nonBlocking || lastPass)
             {
                 // After a partial read an error or the end of the stream waits for the next call (tcp_recvmsg).
                 return got > 0 ? got : result;
@@ -283,14 +284,7 @@ public final class SocketLayer
             final long left = deadline == 0 ? 0 : deadline - stack.sim().now();
             waiting = socket;
             waitingSeen = peek ? got : 0;
-            if (deadline != 0 && left <= 0 || !stack.block(receiveReady, left))
-            {
-                // Timed out short of the target: tcp_recvmsg's last pass reads what came meanwhile.
-                final int last = socket.ops.receive(socket, data, offset + (peek ? 0 : got),
-                    length - (peek ? 0 : got), flags, from == null ? address : from);
-                final int read = last > 0 ? (peek ? last : got + last) : got;
-                return read > 0 ? read : last;
-            }
+            lastPass = deadline != 0 && left <= 0 || !stack.block(receiveReady, left);
         }
     }
 

@@ -30,15 +30,15 @@ import static dev.nicsim.stack.context.SocketConstants.AF_UNSPEC;
  */
 final class StreamOps implements ProtoOps
 {
-    private final StackContext stack;
-    private final TcpLayer tcp;
-
-    /* What a blocking call is waiting for: one preallocated condition per kind, reading this field. */
     /** TCP_FIN_TIMEOUT_MAX: the longest TCP_LINGER2. */
     private static final int FIN_TIMEOUT_MAX_SECONDS = 120;
     /** TCP_RTO_MAX: the longest SYN-ACK timeout TCP_DEFER_ACCEPT counts in. */
     private static final int RTO_MAX_SECONDS = 120;
 
+    private final StackContext stack;
+    private final TcpLayer tcp;
+
+    /* What a blocking call is waiting for: one preallocated condition per kind, reading this field. */
     private TcpSocket waiting;
     private final BooleanSupplier connectDone = () -> !waiting.tcb.state.handshaking();
     private final BooleanSupplier lingerDone = () -> !closing(waiting.tcb.state);

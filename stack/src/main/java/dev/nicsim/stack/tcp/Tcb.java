@@ -237,6 +237,24 @@ public final class Tcb extends SynOptions
         notSentLowWater = keptNotSentLowWater;
     }
 
+    /**
+     * What {@code sk_clone_lock} copies of a listener's TCP options to the connection it accepts: SOCK_KEEPOPEN and the
+     * keepalive settings (the keepalive timer starts once established), TCP_USER_TIMEOUT, TCP_CORK, the congestion
+     * control, TCP_LINGER2 and TCP_NOTSENT_LOWAT.
+     */
+    void inheritOptions(final Tcb listener)
+    {
+        keepalive = listener.keepalive;
+        keepIdleSeconds = listener.keepIdleSeconds;
+        keepIntervalSeconds = listener.keepIntervalSeconds;
+        keepCount = listener.keepCount;
+        userTimeoutMs = listener.userTimeoutMs;
+        cork = listener.cork;
+        congestion = listener.congestion;
+        linger2 = listener.linger2;
+        notSentLowWater = listener.notSentLowWater;
+    }
+
     /** Back to a fresh block; timers must already be cancelled. */
     public void reset()
     {

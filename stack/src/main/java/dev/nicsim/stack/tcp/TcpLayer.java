@@ -517,17 +517,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         child.inheritOptions(listener);
         final Tcb tcb = child.tcb;
         tcb.core = stack.cpu().runningCore();
-        // sk_clone_lock copies SOCK_KEEPOPEN, the keepalive settings and TCP_USER_TIMEOUT: the connection probes and
-        // gives up as its listener says (tcp_create_openreq_child; the keepalive timer starts once established).
-        tcb.keepalive = listener.tcb.keepalive;
-        tcb.keepIdleSeconds = listener.tcb.keepIdleSeconds;
-        tcb.keepIntervalSeconds = listener.tcb.keepIntervalSeconds;
-        tcb.keepCount = listener.tcb.keepCount;
-        tcb.userTimeoutMs = listener.tcb.userTimeoutMs;
-        tcb.cork = listener.tcb.cork;
-        tcb.congestion = listener.tcb.congestion;
-        tcb.linger2 = listener.tcb.linger2;
-        tcb.notSentLowWater = listener.tcb.notSentLowWater;
+        tcb.inheritOptions(listener.tcb);
         tcb.passive = true;
         tcb.copyOptions(request.options);
         tcb.irs = request.irs;
