@@ -12,12 +12,15 @@
  *   socket VAR a|b tcp|udp [nonblock]     prints "fd" or the errno
  *   bind|connect|sendto ... ADDRESS       listen VAR N    accept VAR NEW [nonblock]  (accept4)
  *   send VAR N [dontwait]                 recv|recvfrom VAR N [dontwait|peek]
+ *   recvtext VAR N [FLAGS]                recv that also prints the bytes read, quoted
  *   poll VAR EVENTS TIMEOUT_MS            shutdown VAR rd|wr|rdwr    close VAR
  *   getsockopt VAR OPTION                 setsockopt VAR OPTION VALUE (SO_RCVTIMEO/SO_SNDTIMEO in ms)
  *   getsockname|getpeername VAR           fcntl VAR getfl | fcntl VAR setfl nonblock|block
  *   settle MS                             lets the network run (sleeps)
- * Every step prints "<scenario> <step number> <the step's text> = <result>". An ephemeral port (32768 and above)
- * prints as "eph", a descriptor as "fd": both are the kernel's choice, not behaviour.
+ * What a scenario sends runs through the alphabet, each send going on where the last one stopped, so that a read shows
+ * which bytes it got. Every step prints "<scenario> <step number> <the step's text> = <result>".
+ * An ephemeral port (32768 and above) prints as "eph", a descriptor as "fd": both are the kernel's choice, not
+ * behaviour.
  *
  * usage: api_runner <netns of A> <netns of B> <script>
  */
@@ -55,6 +58,17 @@ static struct {
     int fd;
 } vars[MAX_VARS];
 static int var_count;
+/* Bytes the scenario has sent: where the next send goes on in the alphabet. */
+static unsigned sent_so_far;
+
+/* The next n bytes of the scenario's alphabet, and n counted as sent once the call says how many went. */
+static const char *next_bytes(int n)
+{
+    static char out[65536];
+    for (int i = 0; i < n && i < (int) sizeof out; i++)
+        out[i] = (char) ('a' + (sent_so_far + (unsigned) i) % 26);
+    return out;
+}
 
 static const struct {
     short value;
@@ -245,11 +259,19 @@ static void run(char **t, int n, char *out)
             sprintf(out, "fd from %s", text);
         }
     } else if (strcmp(op, "send") == 0) {
-        RESULT((int) send(var_fd(t[1]), data, atoi(t[2]), n > 3 ? msg_flags(t[3]) : 0));
+        RESULT((int) send(var_fd(t[1]), next_bytes(atoi(t[2])), atoi(t[2]), n > 3 ? msg_flags(t[3]) : 0));
+        sent_so_far += r > 0 ? (unsigned) r : 0;
     } else if (strcmp(op, "sendto") == 0) {
         a = parse_address(t[3]);
-        RESULT((int) sendto(var_fd(t[1]), data, atoi(t[2]), n > 4 ? msg_flags(t[4]) : 0, (struct sockaddr *) &a,
-                            sizeof a));
+        RESULT((int) sendto(var_fd(t[1]), next_bytes(atoi(t[2])), atoi(t[2]), n > 4 ? msg_flags(t[4]) : 0,
+                            (struct sockaddr *) &a, sizeof a));
+        sent_so_far += r > 0 ? (unsigned) r : 0;
+    } else if (strcmp(op, "recvtext") == 0) {
+        int flags = n > 3 ? msg_flags(t[3]) : 0;
+        int size = atoi(t[2]);
+        RESULT((int) recv(var_fd(t[1]), data, size, flags));
+        if (r >= 0)
+            sprintf(out + strlen(out), " \"%.*s\"", (flags & MSG_TRUNC) ? 0 : r < size ? r : size, data);
     } else if (strcmp(op, "recv") == 0 || strcmp(op, "recvfrom") == 0) {
         int flags = n > 3 ? msg_flags(t[3]) : 0;
         memset(&a, 0, sizeof a);
@@ -405,6 +427,7 @@ int main(int argc, char **argv)
             close_all();
             snprintf(scenario, sizeof scenario, "%s", t[1]);
             step = 0;
+            sent_so_far = 0;
             continue;
         }
         if (strcmp(t[0], "route") == 0) {

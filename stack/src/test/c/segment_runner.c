@@ -14,7 +14,8 @@
  *   ports SUT PEER                     the kernel's listening port (0 when it connects) and the peer's port
  *   at US sysctl NAME VALUE            writes /proc/sys/net/ipv4/NAME (per namespace)
  *   at US listen | connect | accept    socket+bind+listen on SUT / connect to 10.0.0.2:PEER / accept4 the connection
- *   at US send N [more] | recv N | close | shutdown-wr | abort (SO_LINGER 0, close); "more" sends with MSG_MORE
+ *   at US send N [more|oob] | recv N [oob] | close | shutdown-wr | abort (SO_LINGER 0, close); "more" sends with
+ *                                      MSG_MORE, "oob" sends or receives with MSG_OOB
  *   at US setsockopt NAME VALUE        an int option of runner_common.h's table (SO_KEEPALIVE, SO_RCVBUF, TCP_NODELAY,
  *                                      TCP_CORK, TCP_LINGER2, TCP_DEFER_ACCEPT, TCP_NOTSENT_LOWAT, ...)
  *   at US inject ECHO HEX              an IPv4 packet from the peer: its destination port becomes the kernel's port,
@@ -273,10 +274,12 @@ static void call(char *op, char *argument, char *value)
         static char data[1 << 20];
         memset(data, 'x', sizeof data);
         int more = value != NULL && strcmp(value, "more") == 0 ? MSG_MORE : 0;
-        result(text, send(sock, data, (size_t) atoi(argument), MSG_NOSIGNAL | more));
+        int oob = value != NULL && strcmp(value, "oob") == 0 ? MSG_OOB : 0;
+        result(text, send(sock, data, (size_t) atoi(argument), MSG_NOSIGNAL | more | oob));
     } else if (strcmp(op, "recv") == 0) {
         static char data[1 << 20];
-        result(text, recv(sock, data, (size_t) atoi(argument), 0));
+        int oob = value != NULL && strcmp(value, "oob") == 0 ? MSG_OOB : 0;
+        result(text, recv(sock, data, (size_t) atoi(argument), oob));
     } else if (strcmp(op, "close") == 0) {
         result(text, close(sock));
         sock = -1;

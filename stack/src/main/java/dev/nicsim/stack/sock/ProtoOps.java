@@ -68,11 +68,20 @@ public interface ProtoOps
      */
     int sendOutOfBand(Socket socket, int length);
 
+    /** What {@link #receiveOutOfBand} answers when the receive goes on as without MSG_OOB. */
+    int IN_BAND = Integer.MIN_VALUE;
+
     /**
-     * recv(2) with MSG_OOB, before anything is read: {@code -errno}, or 0 when the receive goes on as without the
-     * flag.
+     * recv(2) with MSG_OOB: the bytes read out of band into {@code data} (never waiting), {@code -errno}, or
+     * {@link #IN_BAND} when the type ignores the flag.
      */
-    int receiveOutOfBand(Socket socket);
+    int receiveOutOfBand(Socket socket, MemorySegment data, long offset, int length, int flags);
+
+    /**
+     * Whether the byte {@code ahead} bytes from the head of the receive queue is urgent: a read that has read
+     * something stops there ({@code tcp_recvmsg}).
+     */
+    boolean atUrgentMark(Socket socket, int ahead);
 
     /**
      * What a receive waiting on the socket wakes for: data beyond the {@code seen} bytes a peek has already seen (on a

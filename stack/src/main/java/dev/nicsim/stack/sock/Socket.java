@@ -67,7 +67,7 @@ public abstract class Socket extends SockCommon
     public int receiveLowWater = 1;
     /** SO_RCVBUF was set ({@code SOCK_RCVBUF_LOCK}): SO_RCVLOWAT neither grows the buffer nor passes half of it. */
     public boolean receiveBufferLocked;
-    /** SO_OOBINLINE ({@code SOCK_URGINLINE}): kept; urgent data is not modelled, so every byte is in line anyway. */
+    /** SO_OOBINLINE ({@code SOCK_URGINLINE}): a TCP read takes the urgent byte in line instead of stepping over it. */
     public boolean oobInline;
     /** SO_DONTROUTE ({@code SOCK_LOCALROUTE}): only a route without a gateway may reach the destination. */
     public boolean dontRoute;

@@ -158,9 +158,17 @@ final class DatagramOps implements ProtoOps
 
     /** {@code udp_recvmsg} does not look at MSG_OOB: the datagram is read as without it. */
     @Override
-    public int receiveOutOfBand(final Socket socket)
+    public int receiveOutOfBand(final Socket socket, final MemorySegment data, final long offset, final int length,
+        final int flags)
     {
-        return 0;
+        return IN_BAND;
+    }
+
+    /** Datagrams have no urgent data. */
+    @Override
+    public boolean atUrgentMark(final Socket socket, final int ahead)
+    {
+        return false;
     }
 
     /**

@@ -248,10 +248,10 @@ public final class SocketLayer
         final boolean nonBlocking = socket.receivesWithoutWaiting() || (flags & SocketConstants.MSG_DONTWAIT) != 0;
         if ((flags & SocketConstants.MSG_OOB) != 0)
         {
-            final int refused = socket.ops.receiveOutOfBand(socket);
-            if (refused < 0)
+            final int outOfBand = socket.ops.receiveOutOfBand(socket, data, offset, length, flags);
+            if (outOfBand != ProtoOps.IN_BAND)
             {
-                return refused;
+                return outOfBand;
             }
         }
         // tcp_recvmsg's target: a blocking read copies what it finds and waits for more until it has SO_RCVLOWAT's
@@ -271,7 +271,7 @@ public final class SocketLayer
             if (result > 0)
             {
                 got = peek ? result : got + result;
-                if (got >= target || lastPass)
+                if (got >= target || lastPass || socket.ops.atUrgentMark(socket, peek ? got : 0))
                 {
                     return got;
                 }

@@ -15,8 +15,10 @@ import dev.nicsim.stack.tcp.TcpInfo;
 import dev.nicsim.stack.tcp.TcpLayer;
 import dev.nicsim.stack.tcp.TcpSocket;
 import dev.nicsim.stack.tcp.TcpState;
+import dev.nicsim.stack.tcp.UrgentData;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.function.BooleanSupplier;
 
 import static dev.nicsim.stack.context.SocketConstants.AF_INET;
@@ -274,10 +276,7 @@ final class StreamOps implements ProtoOps
         socket.readinessChanged();
     }
 
-    /**
-     * Urgent data is not modelled: the bytes go as ordinary data, without TCP's URG flag and urgent pointer
-     * ({@code tcp_mark_urg} is not done; docs/stack.md, known gaps).
-     */
+    /** A stream takes MSG_OOB: {@link #send} marks the urgent data ({@link UrgentData}). */
     @Override
     public int sendOutOfBand(final Socket socket, final int length)
     {
@@ -285,13 +284,53 @@ final class StreamOps implements ProtoOps
     }
 
     /**
-     * {@code tcp_recv_urg}: with no urgent byte held (nicsim never holds one: a received URG flag is ignored and its
-     * byte stays in line) EINVAL, in every state but LISTEN, whose ENOTCONN {@code tcp_recvmsg} returns first.
+     * {@code tcp_recv_urg}: the urgent byte (one byte, or none copied with MSG_TRUNC or no room), never waiting.
+     * EINVAL with SO_OOBINLINE or no urgent byte to read (none, or taken already), ENOTCONN on a listener (which
+     * {@code tcp_recvmsg} checks first) or a closed socket that never saw the peer's FIN; with the byte still to come
+     * 0 at the end of the stream, else EAGAIN.
      */
     @Override
-    public int receiveOutOfBand(final Socket socket)
+    public int receiveOutOfBand(final Socket socket, final MemorySegment data, final long offset, final int length,
+        final int flags)
     {
-        return tcp(socket).tcb.state == TcpState.LISTEN ? -Errno.ENOTCONN : -Errno.EINVAL;
+        final TcpSocket stream = tcp(socket);
+        final TcpState state = stream.tcb.state;
+        final UrgentData urgent = stream.tcb.urgent;
+        if (state == TcpState.LISTEN)
+        {
+            return -Errno.ENOTCONN;
+        }
+        if (socket.oobInline || urgent.noneToRead())
+        {
+            return -Errno.EINVAL;
+        }
+        if (state == TcpState.CLOSED && !socket.done)
+        {
+            return -Errno.ENOTCONN;
+        }
+        if (urgent.held())
+        {
+            final byte value = urgent.take((flags & SocketConstants.MSG_PEEK) != 0);
+            socket.readinessChanged();
+            if (length <= 0)
+            {
+                return 0;
+            }
+            if ((flags & SocketConstants.MSG_TRUNC) == 0)
+            {
+                data.set(ValueLayout.JAVA_BYTE, offset, value);
+            }
+            return 1;
+        }
+        return state == TcpState.CLOSED || (socket.shutdown & Socket.RECEIVE_SHUTDOWN) != 0 ? 0 : -Errno.EAGAIN;
+    }
+
+    /** {@code tcp_recvmsg} stops at the urgent mark once it has read something. */
+    @Override
+    public boolean atUrgentMark(final Socket socket, final int ahead)
+    {
+        final int mark = tcp(socket).tcb.urgent.markOffset(tcp(socket));
+        return mark == ahead;
     }
 
     /**
@@ -334,7 +373,8 @@ final class StreamOps implements ProtoOps
             {
                 return sent > 0 ? sent : -Errno.EPIPE;
             }
-            sent += tcp.write(stream, data, offset + sent, length - sent, (flags & SocketConstants.MSG_MORE) != 0);
+            sent += tcp.write(stream, data, offset + sent, length - sent, (flags & SocketConstants.MSG_MORE) != 0,
+                (flags & SocketConstants.MSG_OOB) != 0);
             if (sent == length)
             {
                 return sent;
@@ -359,20 +399,34 @@ final class StreamOps implements ProtoOps
         final ByteRing ring = socket.receiveBuffer;
         if (!ring.isEmpty())
         {
-            final int count = Math.min(length, ring.size());
+            // tcp_recvmsg at an urgent mark: the read ends before the urgent byte, and one that starts at it steps
+            // over it unless SO_OOBINLINE (recv(MSG_OOB) reads it).
+            final UrgentData urgent = stream.tcb.urgent;
+            final int mark = urgent.markOffset(stream);
+            final int skip = mark == 0 && length > 0 && !socket.oobInline ? 1 : 0;
+            int count = Math.min(length, ring.size() - skip);
+            if (mark > 0 && mark < count)
+            {
+                count = mark;
+            }
             if ((flags & SocketConstants.MSG_TRUNC) == 0)
             {
-                ring.copyOut(0, data, offset, count);
+                ring.copyOut(skip, data, offset, count);
             }
             // else tcp_recvmsg counts the bytes as read without copying them: they are discarded (or, peeked, left).
             if ((flags & SocketConstants.MSG_PEEK) == 0)
             {
-                ring.consume(count);
+                ring.consume(skip + count);
+                urgent.read(stream);
                 tcp.consumed(stream, count);
             }
-            from[0] = socket.remoteAddress;
-            from[1] = socket.remotePort;
-            return count;
+            if (count > 0)
+            {
+                from[0] = socket.remoteAddress;
+                from[1] = socket.remotePort;
+                return count;
+            }
+            // Only the urgent byte was there: as if nothing was.
         }
         if (stream.tcb.state == TcpState.LISTEN)
         {
@@ -400,8 +454,10 @@ final class StreamOps implements ProtoOps
     @Override
     public boolean receiveReady(final Socket socket, final int seen)
     {
-        return socket.receiveBuffer.size() > seen && tcp.readable(tcp(socket)) || SocketLayer.receiveEnded(socket) ||
-            tcp(socket).tcb.state == TcpState.CLOSED;
+        // An urgent byte the read would step over is not worth waking for.
+        final TcpSocket stream = tcp(socket);
+        return socket.receiveBuffer.size() > seen + TcpLayer.urgentHole(stream) && tcp.readable(stream) ||
+            SocketLayer.receiveEnded(socket) || stream.tcb.state == TcpState.CLOSED;
     }
 
     @Override
@@ -482,6 +538,10 @@ final class StreamOps implements ProtoOps
             if ((socket.shutdown & Socket.SEND_SHUTDOWN) != 0 || writable(tcp(socket)))
             {
                 mask |= SocketConstants.POLLOUT | SocketConstants.POLLWRNORM;
+            }
+            if (tcp(socket).tcb.urgent.held())
+            {
+                mask |= SocketConstants.POLLPRI;
             }
         }
         return mask;
@@ -619,9 +679,9 @@ final class StreamOps implements ProtoOps
     }
 
     /**
-     * {@code tcp_ioctl}: the bytes waiting to be read (SIOCINQ; the FIN not counted), sent but not acknowledged or not
-     * sent (SIOCOUTQ, counting a FIN), not sent (SIOCOUTQNSD); 0 during the handshake, EINVAL on a listener. SIOCATMARK
-     * is 0: no urgent data is held.
+     * {@code tcp_ioctl}: the bytes waiting to be read (SIOCINQ; the FIN not counted, and with an urgent mark ahead
+     * not in line only those before it), sent but not acknowledged or not sent (SIOCOUTQ, counting a FIN), not sent
+     * (SIOCOUTQNSD); 0 during the handshake, EINVAL on a listener. SIOCATMARK: whether the next byte is the urgent one.
      */
     @Override
     public int ioctl(final Socket socket, final int request)
@@ -630,7 +690,7 @@ final class StreamOps implements ProtoOps
         if (request != SocketConstants.FIONREAD && request != SocketConstants.SIOCOUTQ &&
             request != SocketConstants.SIOCOUTQNSD)
         {
-            return request == SocketConstants.SIOCATMARK ? 0 : -Errno.ENOTTY;
+            return request != SocketConstants.SIOCATMARK ? -Errno.ENOTTY : tcb.urgent.atMark(tcp(socket)) ? 1 : 0;
         }
         if (tcb.state == TcpState.LISTEN)
         {
@@ -642,7 +702,7 @@ final class StreamOps implements ProtoOps
         }
         return switch (request)
         {
-            case SocketConstants.FIONREAD -> socket.receiveBuffer.size();
+            case SocketConstants.FIONREAD -> tcb.urgent.readable(tcp(socket), socket.receiveBuffer);
             case SocketConstants.SIOCOUTQ -> socket.sendBuffer.size() + (tcb.finQueued && !tcb.finAcked() ? 1 : 0);
             default -> tcb.unsent() + (tcb.finQueued && !tcb.finSent ? 1 : 0);
         };

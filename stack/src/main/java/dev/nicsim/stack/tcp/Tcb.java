@@ -40,6 +40,8 @@ public final class Tcb extends SynOptions
     public final OutOfOrderQueue outOfOrder = new OutOfOrderQueue();
     public boolean finAfterGap;
     public int finAfterGapSeq;
+    /** Urgent data sent and received (MSG_OOB). */
+    public final UrgentData urgent = new UrgentData();
 
     /* Options: those the SYN exchange settled are in SynOptions. */
     /** The congestion control the connection runs (TCP_CONGESTION, Linux's {@code icsk_ca_ops}). */
@@ -273,6 +275,7 @@ public final class Tcb extends SynOptions
         outOfOrder.clear();
         finAfterGap = false;
         finAfterGapSeq = 0;
+        urgent.reset();
         cork = false;
         linger2 = 0;
         notSentLowWater = 0;

@@ -910,6 +910,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             // (RFC 7323 §4.3).
             sendDuplicateAck(seg, socket, tcb);
         }
+        // Sixth: the URG bit, and an urgent byte awaited (tcp_urg).
+        tcb.urgent.arrived(socket, seg);
         // Seventh and eighth: data and FIN.
         int outcome = DropReason.ACCEPTED;
         if (seg.length > 0 || seg.has(TcpSegment.FIN))
@@ -964,6 +966,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             socket.sendBuffer.consume(Math.min(acked, socket.sendBuffer.size()));
             final int flightBefore = tcb.sndMax - tcb.sndUna;
             tcb.sndUna = seg.ack;
+            tcb.urgent.acknowledged(tcb.sndUna);
             if (Tcb.before(tcb.sndNxt, tcb.sndUna))
             {
                 tcb.sndNxt = tcb.sndUna;
@@ -1878,17 +1881,18 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
 
     /**
      * Appends up to {@code length} bytes to the send buffer and sends what the windows allow; with {@code more}
-     * (MSG_MORE) a tail shorter than a segment waits as under TCP_CORK, for this push only. Returns the count (0 when
-     * the buffer is full).
+     * (MSG_MORE) a tail shorter than a segment waits as under TCP_CORK, for this push only; with {@code urgent}
+     * (MSG_OOB) the end of what was appended is the urgent mark before anything is sent. Returns the count (0 when the
+     * buffer is full).
      */
     public int write(final TcpSocket socket, final MemorySegment source, final long offset, final int length,
-        final boolean more)
+        final boolean more, final boolean urgent)
     {
         final Tcb tcb = socket.tcb;
         tcb.moreComing = more;
         try
         {
-            return writeAndPush(socket, tcb, source, offset, length);
+            return writeAndPush(socket, tcb, source, offset, length, urgent);
         }
         finally
         {
@@ -1897,11 +1901,12 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     }
 
     private int writeAndPush(final TcpSocket socket, final Tcb tcb, final MemorySegment source, final long offset,
-        final int length)
+        final int length, final boolean urgent)
     {
         if (tcb.notSentLowWater == 0)
         {
             final int written = socket.sendBuffer.write(source, offset, length);
+            markUrgentWrite(socket, tcb, urgent && written > 0);
             output(socket, tcb);
             return written;
         }
@@ -1913,6 +1918,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             final int chunk = Math.min(length - written, sizeGoal(socket, tcb));
             final int taken = socket.sendBuffer.write(source, offset + written, chunk);
             written += taken;
+            markUrgentWrite(socket, tcb, urgent && taken > 0);
             output(socket, tcb);
             if (taken < chunk)
             {
@@ -1920,6 +1926,15 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             }
         }
         return written;
+    }
+
+    /** {@code tcp_mark_urg}, in each push of a send with MSG_OOB: the urgent mark at the end of the data queued. */
+    private static void markUrgentWrite(final TcpSocket socket, final Tcb tcb, final boolean urgent)
+    {
+        if (urgent)
+        {
+            tcb.urgent.markSend(tcb.sndUna + socket.sendBuffer.size());
+        }
     }
 
     /**
@@ -1960,14 +1975,21 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
 
     /**
      * Whether a read is worth waking for ({@code tcp_epollin_ready}): SO_RCVLOWAT's bytes have come, or the window
-     * left to the peer is at most one segment, so that no more can come until the reader takes some.
+     * left to the peer is at most one segment, so that no more can come until the reader takes some. An urgent byte
+     * next in the ring, not in line, is one more to wait for ({@code tcp_poll}'s target).
      */
     public boolean readable(final TcpSocket socket)
     {
         final int available = socket.receiveBuffer.size();
         final Tcb tcb = socket.tcb;
-        return available > 0 && (available >= socket.receiveLowWater ||
+        return available > 0 && (available >= socket.receiveLowWater + urgentHole(socket) ||
             tcb.rcvAdvertisedEdge - tcb.rcvNxt <= tcb.ackTiming.rcvMss());
+    }
+
+    /** 1 when the next byte to read is the urgent one and a read steps over it (not SO_OOBINLINE), else 0. */
+    public static int urgentHole(final TcpSocket socket)
+    {
+        return !socket.oobInline && socket.tcb.urgent.atMark(socket) ? 1 : 0;
     }
 
     /** The stack's congestion control ({@code net.ipv4.tcp_congestion_control}), which a new socket runs. */
@@ -2467,8 +2489,9 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
      */
     private int sendTso(final TcpSocket socket, final Tcb tcb, final int length, final boolean fin, final int mss)
     {
-        if (sackBlocks(tcb) > 0)
+        if (sackBlocks(tcb) > 0 || tcb.urgent.sending())
         {
+            // The device would copy one urgent pointer into every frame: urgent data goes segment by segment.
             return -1;
         }
         final int optionsLength = tcb.timestampsOk ? TcpSegment.TIMESTAMP_BLOCK : 0;
@@ -2520,6 +2543,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             length == tcb.unsent() ? TcpSegment.PSH : 0);
         out.emit(socket.localPort, socket.remotePort, seq, tcb.rcvNxt, flags, windowToAdvertise(socket, tcb),
             optionsLength);
+        markUrgent(tcb, seq);
         if (tcb.timestampsOk)
         {
             out.writeOptions(-1, false, true, tsVal(tcb), tcb.tsRecent, -1);
@@ -2552,6 +2576,16 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     public void sendAck(final TcpSocket socket, final Tcb tcb)
     {
         sendData(socket, tcb, tcb.sndNxt, 0, false);
+    }
+
+    /** URG and the urgent pointer on the segment {@link #out} holds, from {@code seq}, while a mark is outstanding. */
+    private void markUrgent(final Tcb tcb, final int seq)
+    {
+        final int pointer = tcb.urgent.pointer(seq, tcb.sndNxt);
+        if (pointer >= 0)
+        {
+            out.markUrgent(pointer);
+        }
     }
 
     private void acknowledged(final Tcb tcb)
@@ -2650,6 +2684,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         }
         out.emit(sourcePort, destinationPort, seq, withAck ? ack : 0,
             TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), window, optionsLength);
+        if (connection != null)
+        {
+            markUrgent(connection, seq);
+        }
         if (timestamps)
         {
             out.writeOptions(-1, false, true, tsVal(connection), connection.tsRecent, -1);
@@ -3178,10 +3216,15 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     /**
      * A zero-window probe as Linux's tcp_xmit_probe_skb: no data and sequence number SND.UNA - 1, already
      * acknowledged, which the peer answers with an ACK carrying its window (RFC 9293 §3.8.6.1 lets a probe carry one
-     * byte beyond the window instead; Linux does not). The keepalive probe is the same segment.
+     * byte beyond the window instead; Linux does not). The keepalive probe is the same segment. With an urgent mark
+     * less than 64 KiB ahead, {@code tcp_write_wakeup} sends one from SND.UNA first, which carries URG too.
      */
     private void sendZeroWindowProbe(final TcpSocket socket, final Tcb tcb)
     {
+        if (tcb.urgent.markWithinProbe(tcb.sndUna))
+        {
+            sendData(socket, tcb, tcb.sndUna, 0, false);
+        }
         sendData(socket, tcb, tcb.sndUna - 1, 0, false);
     }
 

@@ -189,6 +189,11 @@ public final class TcpSegment extends WireView
         return u16(WINDOW);
     }
 
+    public int urgentPointer()
+    {
+        return u16(URGENT);
+    }
+
     public int checksum()
     {
         return u16(CHECKSUM);
@@ -270,6 +275,13 @@ public final class TcpSegment extends WireView
             (sequence & 0xFFFF_FFFFL));
         put64(ACKNOWLEDGMENT, ((long) acknowledgment << 32) | (offsetFlagsWindow & 0xFFFF_FFFFL));
         put32(CHECKSUM, 0);
+    }
+
+    /** Sets URG and the urgent pointer on a header {@link #emit} wrote. */
+    public void markUrgent(final int pointer)
+    {
+        put8(FLAGS, u8(FLAGS) | URG);
+        put16(URGENT, pointer);
     }
 
     /**

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * A TCP segment written the packetdrill way: {@code S. 0:0(0) ack 1 win 65535 <mss 1460,sackOK,TS val 7 ecr 0,nop,
- * wscale 7>}. Flags: S, F, R, P and a trailing '.' for ACK ('.' alone is a bare ACK). A {@code *} value matches
+ * wscale 7>}. Flags: S, F, R, P, U and a trailing '.' for ACK ('.' alone is a bare ACK); {@code urg N} is the urgent
+ * pointer of a segment with U. A {@code *} value matches
  * anything when checking a sent segment. SACK blocks of a sent segment read {@code sack 1001:2001 3001:4001}.
  */
 public final class SegmentSpec
@@ -22,6 +23,7 @@ public final class SegmentSpec
     private long ack = ANY;
     private boolean hasAck;
     private long window = ANY;
+    private long urgent = ANY;
     private List<String[]> options;
 
     public static SegmentSpec parse(final String text)
@@ -47,6 +49,7 @@ public final class SegmentSpec
                 case 'F' -> TcpSegment.FIN;
                 case 'R' -> TcpSegment.RST;
                 case 'P' -> TcpSegment.PSH;
+                case 'U' -> TcpSegment.URG;
                 case '.' -> TcpSegment.ACK;
                 default -> throw new IllegalArgumentException("unknown flag " + c + " in " + text);
             };
@@ -63,6 +66,7 @@ public final class SegmentSpec
                     spec.hasAck = true;
                 }
                 case "win" -> spec.window = value(words[i + 1]);
+                case "urg" -> spec.urgent = value(words[i + 1]);
                 default -> throw new IllegalArgumentException("unknown field " + words[i] + " in " + text);
             }
         }
@@ -91,6 +95,7 @@ public final class SegmentSpec
             matches("ack", ack, Bytes.i32(frame, at + 8), got);
         }
         matches("win", window, Bytes.u16(frame, at + 14), got);
+        matches("urg", urgent, Bytes.u16(frame, at + TcpSegment.URGENT), got);
         if (options != null || header > 20)
         {
             final List<String[]> sent = options(frame, at, header);
@@ -195,6 +200,10 @@ public final class SegmentSpec
         segment.wrap(buffer, at, 20 + padded + payload);
         segment.emit(sourcePort, destinationPort, (int) seq, hasAck ? (int) ack + isn : 0, flags,
             window == ANY ? 65535 : (int) window, padded);
+        if ((flags & TcpSegment.URG) != 0)
+        {
+            segment.markUrgent(urgent == ANY ? 0 : (int) urgent);
+        }
         for (int i = 0; i < padded; i++)
         {
             Bytes.put8(buffer, at + 20 + i, i < optionLength ? bytes[i] : 0);
@@ -293,7 +302,7 @@ public final class SegmentSpec
         final StringBuilder text = new StringBuilder();
         text.append((flags & TcpSegment.SYN) != 0 ? "S" : "").append((flags & TcpSegment.FIN) != 0 ? "F" : "")
             .append((flags & TcpSegment.RST) != 0 ? "R" : "").append((flags & TcpSegment.PSH) != 0 ? "P" : "")
-            .append((flags & TcpSegment.ACK) != 0 ? "." : "");
+            .append((flags & TcpSegment.URG) != 0 ? "U" : "").append((flags & TcpSegment.ACK) != 0 ? "." : "");
         final int header = (Bytes.u8(frame, at + 12) >>> 4) * 4;
         text.append(" seq ").append(Integer.toUnsignedString(Bytes.i32(frame, at + 4))).append(" (")
             .append(length - header).append(") ack ").append(Integer.toUnsignedString(Bytes.i32(frame, at + 8)))

@@ -25,6 +25,8 @@ class KernelApiDifferentialTest
 {
     private static final Path TABLE = Path.of("src/test/resources/kernel/api-scenarios.txt");
     private static final Path REPORT = Path.of("target/kernel-api-differential.txt");
+    /** Every line the kernel printed, to read what a scenario does (the report shows only the differing ones). */
+    private static final Path KERNEL_TRACE = Path.of("target/kernel-api-trace.txt");
     /** The floor for the differential (#16). */
     private static final int MINIMUM_SCENARIOS = 150;
     /**
@@ -41,8 +43,10 @@ class KernelApiDifferentialTest
         final Path binary = KernelNamespaces.compile(dir, "api_runner.c");
         final Path scriptFile = dir.resolve("api-script.txt");
         Files.write(scriptFile, script.lines());
-        final Map<String, List<String>> kernel = byScenario(KernelNamespaces.run(dir, binary, SYSCTLS,
-            scriptFile.toString()));
+        final List<String> kernelLines = KernelNamespaces.run(dir, binary, SYSCTLS, scriptFile.toString());
+        Files.createDirectories(KERNEL_TRACE.getParent());
+        Files.write(KERNEL_TRACE, kernelLines);
+        final Map<String, List<String>> kernel = byScenario(kernelLines);
         final Map<String, List<String>> nicsim = byScenario(NicsimApiRunner.run(script.lines()));
         assertEquals(script.scenarios(), kernel.size(), "scenarios the kernel ran");
         final List<String> report = new ArrayList<>();
@@ -58,7 +62,6 @@ class KernelApiDifferentialTest
         }
         report.add(0, (script.scenarios() - differing) + " of " + script.scenarios() + " scenarios identical to " +
             "the kernel (" + kernel.values().stream().mapToInt(List::size).sum() + " lines)");
-        Files.createDirectories(REPORT.getParent());
         Files.write(REPORT, report);
         assertEquals(0, differing, () -> String.join("\n", report));
     }

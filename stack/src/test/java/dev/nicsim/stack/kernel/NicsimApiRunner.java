@@ -32,6 +32,8 @@ final class NicsimApiRunner
     private TwoHosts hosts;
     private String scenario = "-";
     private int step;
+    /** Bytes the scenario has sent: where the next send goes on in the alphabet (as api_runner.c's sent_so_far). */
+    private int sentSoFar;
 
     /** One process with its scratch memory, allocated once (process memory is never freed). */
     private record Host(Posix posix, long address, long length, long data, long value, long pollFd)
@@ -73,6 +75,7 @@ final class NicsimApiRunner
                 closeAll();
                 scenario = t[1];
                 step = 0;
+                sentSoFar = 0;
             }
             case "route" ->
             {
@@ -134,13 +137,14 @@ final class NicsimApiRunner
                 return accepted < 0 ? failure(host) : "fd from " + formatAddress(host);
             }
             case "send":
-                return result(p.send(fd, host.data, Integer.parseInt(t[2]), t.length > 3 ? messageFlags(t[3]) : 0),
-                    host);
+                return sent(p.send(fd, nextBytes(host, Integer.parseInt(t[2])), Integer.parseInt(t[2]),
+                    t.length > 3 ? messageFlags(t[3]) : 0), host);
             case "sendto":
-                return result(p.sendto(fd, host.data, Integer.parseInt(t[2]), t.length > 4 ? messageFlags(t[4]) : 0,
-                    address(host, t[3]), 16), host);
+                return sent(p.sendto(fd, nextBytes(host, Integer.parseInt(t[2])), Integer.parseInt(t[2]),
+                    t.length > 4 ? messageFlags(t[4]) : 0, address(host, t[3]), 16), host);
             case "recv":
             case "recvfrom":
+            case "recvtext":
                 return receive(host, fd, t);
             case "poll":
                 return poll(host, fd, t);
@@ -207,6 +211,22 @@ final class NicsimApiRunner
         return flags;
     }
 
+    /** The next {@code n} bytes of the scenario's alphabet, in the host's data buffer. */
+    private long nextBytes(final Host host, final int n)
+    {
+        for (int i = 0; i < Math.min(n, DATA_SIZE); i++)
+        {
+            host.posix.memory().putByte(host.data + i, (byte) ('a' + Integer.remainderUnsigned(sentSoFar + i, 26)));
+        }
+        return host.data;
+    }
+
+    private String sent(final int result, final Host host)
+    {
+        sentSoFar += Math.max(result, 0);
+        return result(result, host);
+    }
+
     private String receive(final Host host, final int fd, final String[] t)
     {
         final Posix p = host.posix;
@@ -214,6 +234,21 @@ final class NicsimApiRunner
         if (t[0].equals("recv"))
         {
             return result(p.recv(fd, host.data, Integer.parseInt(t[2]), flags), host);
+        }
+        if (t[0].equals("recvtext"))
+        {
+            final int size = Integer.parseInt(t[2]);
+            final int got = p.recv(fd, host.data, size, flags);
+            if (got < 0)
+            {
+                return failure(host);
+            }
+            final StringBuilder text = new StringBuilder();
+            for (int i = 0; i < ((flags & SocketConstants.MSG_TRUNC) != 0 ? 0 : Math.min(got, size)); i++)
+            {
+                text.append((char) p.memory().getByte(host.data + i));
+            }
+            return got + " \"" + text + "\"";
         }
         p.memory().putInt(host.length, 16);
         p.memory().putShort(host.address, (short) SocketConstants.AF_UNSPEC);

@@ -200,9 +200,11 @@ final class NicsimSegmentRunner
                 socket = posix.accept4(listener, 0, 0, SocketConstants.SOCK_NONBLOCK);
                 yield socket < 0 ? -1 : 0;
             }
-            case "send" -> posix.send(socket, data, Integer.parseInt(words[3]),
-                words.length > 4 && words[4].equals("more") ? SocketConstants.MSG_MORE : 0);
-            case "recv" -> posix.recv(socket, data, Integer.parseInt(words[3]), 0);
+            case "send" -> posix.send(socket, data, Integer.parseInt(words[3]), words.length < 5 ? 0
+                : words[4].equals("more") ? SocketConstants.MSG_MORE
+                : words[4].equals("oob") ? SocketConstants.MSG_OOB : 0);
+            case "recv" -> posix.recv(socket, data, Integer.parseInt(words[3]),
+                words.length > 4 && words[4].equals("oob") ? SocketConstants.MSG_OOB : 0);
             case "close" -> posix.close(socket);
             case "abort" ->
             {

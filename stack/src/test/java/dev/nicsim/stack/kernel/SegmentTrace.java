@@ -102,12 +102,16 @@ final class SegmentTrace
         // PSH flags vary from run to run of the same scenario. Receivers ignore PSH.
         text.append((flags & TcpSegment.SYN) != 0 ? "S" : "").append((flags & TcpSegment.FIN) != 0 ? "F" : "")
             .append((flags & TcpSegment.RST) != 0 ? "R" : "").append((flags & TcpSegment.PSH) != 0 && !sent ? "P" : "")
-            .append((flags & TcpSegment.ACK) != 0 ? "." : "");
+            .append((flags & TcpSegment.URG) != 0 ? "U" : "").append((flags & TcpSegment.ACK) != 0 ? "." : "");
         text.append(' ').append(sent && absolute ? "=" : "").append(Integer.toUnsignedString(seq)).append(':')
             .append(Integer.toUnsignedString(seq + payload)).append('(').append(payload).append(')');
         if ((flags & TcpSegment.ACK) != 0)
         {
             text.append(" ack ").append(Integer.toUnsignedString(ack));
+        }
+        if ((flags & TcpSegment.URG) != 0)
+        {
+            text.append(" urg ").append(Bytes.u16(packet, at + TcpSegment.URGENT));
         }
         // The SUT's window is compared apart, with a tolerance: in the text it is a "?".
         text.append(" win ").append(sent ? "?" : Integer.toString(Bytes.u16(packet, at + TcpSegment.WINDOW)));
