@@ -2,6 +2,7 @@ package dev.nicsim.stack.context;
 
 import dev.nicsim.hw.sim.Time;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -15,8 +16,11 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
     long delayedAckPs, long rtoMinPs, int dataRetries, long challengeAckIntervalPs, int somaxconn, long arpReachablePs,
     long arpRetransmitPs, int arpProbes, int arpQueueFrames, long reassemblyTimeoutPs, int reassemblySlots,
     int maxSockets, int openFilesPerProcess, long socketMemoryBytes, boolean synCookies, boolean abortOnOverflow,
-    boolean gro, boolean tailLossProbe, CongestionAlgorithm congestionControl, long seed)
+    boolean gro, boolean tailLossProbe, CongestionAlgorithm congestionControl, int hz, long seed)
 {
+    /** The timer frequencies a kernel may be built with whose tick is a whole number of picoseconds. */
+    private static final List<Integer> HZ_VALUES = List.of(100, 250, 1000);
+
     public StackConfig
     {
         require(synPolicy, "synPolicy");
@@ -51,6 +55,10 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
         range("reassemblySlots", reassemblySlots, 1, 256);
         range("maxSockets", maxSockets, 1, 1 << 24);
         range("openFilesPerProcess", openFilesPerProcess, 4, 1 << 24);
+        if (!HZ_VALUES.contains(hz))
+        {
+            throw new IllegalArgumentException("hz must be one of " + HZ_VALUES + " (CONFIG_HZ), got " + hz);
+        }
         if (socketMemoryBytes < 4096 || socketMemoryBytes > (1L << 40))
         {
             throw new IllegalArgumentException("socketMemoryBytes must be in [4096, 2^40], got " + socketMemoryBytes);
@@ -65,7 +73,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             // ARP holds up to 101 packets per unresolved neighbour: Linux's unres_qlen as derived from the default
             // unres_qlen_bytes (212 992) since 3.3 (the 3 of older kernels dropped all but 3 of a burst of connects).
             60 * Time.S, 60 * Time.S, 40 * Time.MS, 200 * Time.MS, 15, 500 * Time.MS, 4096, 30 * Time.S, Time.S, 3, 101,
-            30 * Time.S, 8, 1 << 20, 1024, 768L << 20, true, false, false, true, CongestionAlgorithm.CUBIC,
+            30 * Time.S, 8, 1 << 20, 1024, 768L << 20, true, false, false, true, CongestionAlgorithm.CUBIC, 1000,
             0x6E_6963_7369_6DL);
     }
 
@@ -249,6 +257,21 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
         return with(c -> c.tailLossProbe = enabled);
     }
 
+    /**
+     * The kernel's timer frequency (CONFIG_HZ: 100, 250 or 1000; default 1000, as Fedora's, RHEL's and Ubuntu's
+     * kernels since 24.04; Debian's have 250): what the stack's jiffy-counted timers round to.
+     */
+    public StackConfig withHz(final int ticksPerSecond)
+    {
+        return with(c -> c.hz = ticksPerSecond);
+    }
+
+    /** One jiffy, the tick of the kernel's timers. */
+    public long jiffyPs()
+    {
+        return Time.S / hz;
+    }
+
     /** The congestion control of new connections ({@code net.ipv4.tcp_congestion_control}; Linux's default cubic). */
     public StackConfig withCongestionControl(final CongestionAlgorithm algorithm)
     {
@@ -305,6 +328,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
         boolean gro;
         boolean tailLossProbe;
         CongestionAlgorithm congestionControl;
+        int hz;
         long seed;
 
         Copy(final StackConfig config)
@@ -342,6 +366,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
             gro = config.gro;
             tailLossProbe = config.tailLossProbe;
             congestionControl = config.congestionControl;
+            hz = config.hz;
             seed = config.seed;
         }
 
@@ -352,7 +377,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
                 timeWaitPs, finTimeoutPs, delayedAckPs, rtoMinPs, dataRetries, challengeAckIntervalPs, somaxconn,
                 arpReachablePs, arpRetransmitPs, arpProbes, arpQueueFrames, reassemblyTimeoutPs, reassemblySlots,
                 maxSockets, openFilesPerProcess, socketMemoryBytes, synCookies, abortOnOverflow, gro, tailLossProbe,
-                congestionControl, seed);
+                congestionControl, hz, seed);
         }
     }
 

@@ -1,13 +1,12 @@
 package dev.nicsim.stack.iface;
 
+import dev.nicsim.hw.sim.Time;
 import dev.nicsim.stack.device.FrameReceiver;
 import dev.nicsim.stack.wire.Bytes;
 import dev.nicsim.stack.wire.Checksum;
 import dev.nicsim.stack.wire.EthernetFrame;
 import dev.nicsim.stack.wire.Ipv4Packet;
 import dev.nicsim.stack.wire.TcpSegment;
-
-import dev.nicsim.hw.sim.Time;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -38,9 +37,9 @@ import java.util.function.LongSupplier;
  *   {@value #FLOWS_PER_BUCKET} flows ({@code GRO_HASH_BUCKETS}, {@code MAX_GRO_SKBS}); the bucket's oldest goes up
  *   to make room;</li>
  *   <li>everything held goes up at the end of a poll that did not use its whole budget ({@code napi_complete_done});
- *   after one that did, another poll follows at once and only packets begun before the current jiffy go up
- *   ({@code __napi_poll}'s {@code gro_flush_normal(&n->gro, HZ >= 1000)}, HZ 1000 as Debian's kernels), so under
- *   load a packet grows across polls.</li>
+ *   after one that did, another poll follows at once and, at HZ 1000, only packets begun before the current jiffy go
+ *   up ({@code __napi_poll}'s {@code gro_flush_normal(&n->gro, HZ >= 1000)}; below it all do), so under load a packet
+ *   grows across polls.</li>
  * </ul>
  * The merged packet has its IP total length and both checksums rewritten, so the layers above check it as they check
  * any packet; TCP acknowledges it as Linux does a GRO packet of several segments (at once).
@@ -57,8 +56,6 @@ final class Gro
     static final int FLOWS = BUCKETS * FLOWS_PER_BUCKET;
     /** Largest merged IP packet (Linux's {@code GRO_LEGACY_MAX_SIZE}: 64 KiB, an IP total length fits 16 bits). */
     static final int MAX_PACKET = 65_535;
-    /** A jiffy at HZ 1000 (CONFIG_HZ_1000, Debian's and this machine's kernel). */
-    static final long JIFFY_PS = Time.MS;
 
     private static final int IP_HEADER = Ipv4Packet.HEADER_LENGTH;
     private static final int ETH = EthernetFrame.HEADER_LENGTH;
@@ -89,6 +86,7 @@ final class Gro
     private final Deliver up;
     private final long localMac;
     private final LongSupplier clock;
+    private final long jiffyPs;
     /* Per held flow (struct of arrays): the merged frame (Ethernet header on) and what identifies and continues it. */
     private final MemorySegment[] buffer = new MemorySegment[FLOWS];
     private final boolean[] held = new boolean[FLOWS];
@@ -115,11 +113,13 @@ final class Gro
     private long merged;
     private long packets;
 
-    Gro(final Deliver up, final long localMac, final LongSupplier clock)
+    /** {@code jiffyPs}: the tick of the configured kernel (StackConfig.hz), which a held packet's age counts. */
+    Gro(final Deliver up, final long localMac, final LongSupplier clock, final long jiffyPs)
     {
         this.up = up;
         this.localMac = localMac;
         this.clock = clock;
+        this.jiffyPs = jiffyPs;
     }
 
     /** Frames that joined a held packet (each saved one pass through IP and TCP). */
@@ -203,13 +203,17 @@ final class Gro
         }
     }
 
-    /** The end of a poll that used its whole budget: only packets begun before the current jiffy go up. */
+    /**
+     * The end of a poll that used its whole budget: only packets begun before the current jiffy go up, or all of them
+     * below HZ 1000 ({@code __napi_poll}'s {@code gro_flush_normal(&n->gro, HZ >= 1000)}).
+     */
     void flushOld()
     {
-        final long now = clock.getAsLong() / JIFFY_PS;
+        final long now = clock.getAsLong() / jiffyPs;
+        final boolean all = jiffyPs > Time.MS;
         for (int flow = 0; flow < FLOWS && heldCount > 0; flow++)
         {
-            if (held[flow] && jiffy[flow] != now)
+            if (held[flow] && (all || jiffy[flow] != now))
             {
                 flush(flow);
             }
@@ -391,7 +395,7 @@ final class Gro
         held[flow] = true;
         heldCount++;
         lastFound = flow;
-        jiffy[flow] = clock.getAsLong() / JIFFY_PS;
+        jiffy[flow] = clock.getAsLong() / jiffyPs;
         addresses[flow] = flowAddresses;
         ports[flow] = flowPorts;
         headerLength[flow] = tcpHeader;

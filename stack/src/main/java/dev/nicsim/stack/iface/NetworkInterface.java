@@ -61,8 +61,8 @@ public final class NetworkInterface implements FrameReceiver, Transmitter
         this.loopback = loopback;
         this.arp = loopback ? null : new ArpCache(stack, ipv4, this);
         this.linkUp = device.linkUp();
-        this.gro = stack.config().gro() && !loopback ? new Gro(this::up, device.macAddress(), stack.sim()::now) :
-            null;
+        this.gro = stack.config().gro() && !loopback
+            ? new Gro(this::up, device.macAddress(), stack.sim()::now, stack.config().jiffyPs()) : null;
     }
 
     public String name()

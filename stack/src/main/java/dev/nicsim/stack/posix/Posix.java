@@ -812,7 +812,7 @@ public final class Posix
 
     /**
      * SO_LINGER: {@code struct linger} (int l_onoff, int l_linger), cut to the caller's length. Without limit the
-     * seconds read as Linux's MAX_SCHEDULE_TIMEOUT / HZ in an int (HZ 1000, the stack's timer tick).
+     * seconds read as Linux's MAX_SCHEDULE_TIMEOUT / HZ in an int (the stack's configured HZ).
      */
     private int linger(final Socket socket, final long value, final long lengthPointer, final int room)
     {
@@ -821,7 +821,7 @@ public final class Posix
         {
             return fail(Errno.EFAULT);
         }
-        final long seconds = socket.lingerSeconds == Socket.LINGER_FOREVER ? Long.MAX_VALUE / 1000 :
+        final long seconds = socket.lingerSeconds == Socket.LINGER_FOREVER ? Long.MAX_VALUE / stack.config().hz() :
             socket.lingerSeconds;
         final long both = (socket.lingerOn ? 1L : 0L) | seconds << 32;
         for (int i = 0; i < length; i++)
@@ -834,11 +834,12 @@ public final class Posix
 
     /**
      * {@code sock_set_timeout}: negative seconds do not wait at all ({@link Socket#NO_WAIT}); zero, or more than the
-     * simulation's clock can count, waits for ever (0); else the time in whole ticks of HZ 1000, the microseconds
-     * rounded up.
+     * simulation's clock can count, waits for ever (0); else the time in whole ticks of the configured HZ, the
+     * microseconds rounded up to a tick.
      */
-    private static long timeoutPs(final long seconds, final long micros)
+    private long timeoutPs(final long seconds, final long micros)
     {
+        final long tickMicros = Time.S / Time.US / stack.config().hz();
         if (seconds < 0)
         {
             return Socket.NO_WAIT;
@@ -847,7 +848,7 @@ public final class Posix
         {
             return 0;
         }
-        return Time.seconds(seconds) + Time.ms((micros + 999) / 1000);
+        return Time.seconds(seconds) + (micros + tickMicros - 1) / tickMicros * stack.config().jiffyPs();
     }
 
     /**

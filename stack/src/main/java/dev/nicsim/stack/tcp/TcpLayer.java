@@ -43,10 +43,6 @@ import java.lang.foreign.MemorySegment;
  */
 public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
 {
-    /** Linux's {@code TCP_TIMEOUT_MIN} (2 jiffies at HZ=1000): the quick SYN retry after a suspicious ACK. */
-    public static final long TIMEOUT_MIN_PS = 2 * Time.MS;
-    /** One jiffy of a kernel with HZ=1000 (the kernel the differentials run against): the shortest timer. */
-    private static final long JIFFY_PS = Time.MS;
     /** Linux's tcp_reordering: the reordering degree, in segments, a connection starts with. */
     static final int INITIAL_REORDERING = 3;
     /** Linux's tcp_max_reordering. */
@@ -70,6 +66,10 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     /** From {@link #ackInput}: the segment goes on to its data and FIN. */
     private static final int MORE = -1;
 
+    /** One jiffy of the configured kernel (StackConfig.hz): the shortest timer. */
+    private final long jiffyPs;
+    /** Linux's {@code TCP_TIMEOUT_MIN}, 2 jiffies: the quick SYN retry after a suspicious ACK. */
+    private final long timeoutMinPs;
     private final StackContext stack;
     private final Ipv4Output output;
     /** The segment being sent, claimed in the transmit buffer by {@link #beginSegment}. */
@@ -107,6 +107,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         this.stack = stack;
         this.output = output;
         this.routes = routes;
+        this.jiffyPs = stack.config().jiffyPs();
+        this.timeoutMinPs = 2 * jiffyPs;
         this.secret = new SecretHash(stack.config().seed());
         this.cookies = new SynCookies(secret);
         this.ephemeral = ephemeral;
@@ -706,7 +708,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     {
         if (tcb.retransmits == 0)
         {
-            stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + TIMEOUT_MIN_PS);
+            stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + timeoutMinPs);
         }
     }
 
@@ -1279,7 +1281,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
      */
     private void armReorderTimer(final Tcb tcb, final long waitPs)
     {
-        final long delay = Math.min((waitPs + TIMEOUT_MIN_PS + JIFFY_PS - 1) / JIFFY_PS * JIFFY_PS, tcb.rtoPs);
+        final long delay = Math.min((waitPs + timeoutMinPs + jiffyPs - 1) / jiffyPs * jiffyPs, tcb.rtoPs);
         tcb.lossProbeArmed = false;
         tcb.reorderTimerArmed = true;
         stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + delay);
@@ -1305,7 +1307,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         {
             tcb.lossProbeArmed = false;
             stack.sim().reschedule(tcb.retransmitTimer, Math.max(sentQueue.sentPs(head) + tcb.rtoPs,
-                stack.sim().now() + JIFFY_PS));
+                stack.sim().now() + jiffyPs));
         }
     }
 
@@ -2810,7 +2812,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
         retransmitSyn(socket, tcb, tcb.state == TcpState.SYN_RECEIVED, policy.rtoAfter(tcb.retransmits));
         if (tcb.userTimeoutMs > 0)
         {
-            stack.sim().reschedule(tcb.retransmitTimer, userTimeoutClamp(tcb, tcb.firstSynTime, tcb.rtoPs, JIFFY_PS));
+            stack.sim().reschedule(tcb.retransmitTimer, userTimeoutClamp(tcb, tcb.firstSynTime, tcb.rtoPs, jiffyPs));
         }
     }
 
@@ -2975,7 +2977,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             output(socket, tcb);
         }
         stack.sim().reschedule(tcb.retransmitTimer, tcb.userTimeoutMs > 0 ?
-            userTimeoutClamp(tcb, tcb.retransStampPs, tcb.rtoPs, JIFFY_PS) : now + tcb.rtoPs);
+            userTimeoutClamp(tcb, tcb.retransStampPs, tcb.rtoPs, jiffyPs) : now + tcb.rtoPs);
     }
 
     /**
@@ -3034,7 +3036,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
             return false;
         }
         final long timeout = tcb.srttPs == 0 ? RttEstimator.INITIAL_RTO_PS : 2 * tcb.srttPs +
-            (inFlight <= tcb.sendMss ? stack.config().rtoMinPs() : TIMEOUT_MIN_PS);
+            (inFlight <= tcb.sendMss ? stack.config().rtoMinPs() : timeoutMinPs);
         tcb.lossProbeArmed = true;
         stack.sim().reschedule(tcb.retransmitTimer, stack.sim().now() + (rtoLeftPs > 0 ?
             Math.min(timeout, rtoLeftPs) : timeout));
@@ -3096,7 +3098,7 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     private long probeTime(final Tcb tcb)
     {
         final long interval = Math.min(tcb.rtoPs << Math.min(tcb.probeBackoff, 16), RttEstimator.RTO_MAX_PS);
-        return tcb.userTimeoutMs > 0 ? userTimeoutClamp(tcb, tcb.retransStampPs, interval, TIMEOUT_MIN_PS) :
+        return tcb.userTimeoutMs > 0 ? userTimeoutClamp(tcb, tcb.retransStampPs, interval, timeoutMinPs) :
             stack.sim().now() + interval;
     }
 

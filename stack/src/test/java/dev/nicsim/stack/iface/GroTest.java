@@ -1,5 +1,6 @@
 package dev.nicsim.stack.iface;
 
+import dev.nicsim.hw.sim.Time;
 import dev.nicsim.stack.device.FrameReceiver;
 import dev.nicsim.stack.wire.Bytes;
 import dev.nicsim.stack.wire.Checksum;
@@ -30,8 +31,9 @@ class GroTest
     private int sourcePort = 40000;
     private final List<String> up = new ArrayList<>();
     /* Simulated time, for the jiffy a packet is begun in. */
-    private long now = 5 * Gro.JIFFY_PS + 1;
-    private final Gro gro = new Gro(this::deliver, US, () -> now);
+    private static final long JIFFY_PS = Time.MS;
+    private long now = 5 * JIFFY_PS + 1;
+    private Gro gro = new Gro(this::deliver, US, () -> now, JIFFY_PS);
 
     /* What went up: payload bytes, first sequence number, flags, and "invalid" when a length or checksum is wrong. */
     private void deliver(final MemorySegment memory, final long offset, final int length, final int raw)
@@ -240,7 +242,7 @@ class GroTest
     {
         segment(40000, 0);
         segment(40001, 0);
-        now += Gro.JIFFY_PS - 2;
+        now += JIFFY_PS - 2;
         gro.flushOld();
         assertEquals(List.of(), up, "both packets were begun in this jiffy");
 
@@ -255,6 +257,17 @@ class GroTest
         gro.flushAll();
         assertEquals(3, up.size(), "a poll under budget sends up everything");
         assertEquals(2, gro.merged());
+    }
+
+    /** Below HZ 1000 the end of a poll that used its budget sends every held packet up, as one under budget does. */
+    @Test
+    void belowHz1000APollThatUsedItsBudgetFlushesEverything()
+    {
+        gro = new Gro(this::deliver, US, () -> now, 4 * JIFFY_PS);
+        segment(40000, 0);
+        segment(40000, 1);
+        gro.flushOld();
+        assertEquals(List.of(2 * MSS + "@1000/16"), up, "HZ 250: held packets of this jiffy go up too");
     }
 
     /* Segment k of the flow from {@code port}, with the flow's own IPv4 IDs. */

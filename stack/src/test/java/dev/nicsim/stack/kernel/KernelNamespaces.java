@@ -1,9 +1,16 @@
 package dev.nicsim.stack.kernel;
 
 import dev.nicsim.hw.testsupport.ExternalTool;
+import dev.nicsim.stack.context.StackConfig;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,8 +25,46 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class KernelNamespaces
 {
+    private static final Pattern CONFIG_HZ = Pattern.compile("(?m)^CONFIG_HZ=(\\d+)$");
+
     private KernelNamespaces()
     {
+    }
+
+    /**
+     * The running kernel's CONFIG_HZ, from /proc/config.gz or /boot/config-RELEASE, so that nicsim's jiffy-counted
+     * timers tick as the kernel's do; nicsim's default when the kernel does not tell.
+     */
+    static int kernelHz()
+    {
+        try
+        {
+            final String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+            final Path proc = Path.of("/proc/config.gz");
+            final Path boot = Path.of("/boot/config-" + release);
+            final String config;
+            if (Files.isReadable(proc))
+            {
+                try (InputStream in = new GZIPInputStream(Files.newInputStream(proc)))
+                {
+                    config = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+                }
+            }
+            else if (Files.isReadable(boot))
+            {
+                config = Files.readString(boot, StandardCharsets.US_ASCII);
+            }
+            else
+            {
+                return StackConfig.defaults().hz();
+            }
+            final Matcher hz = CONFIG_HZ.matcher(config);
+            return hz.find() ? Integer.parseInt(hz.group(1)) : StackConfig.defaults().hz();
+        }
+        catch (final IOException unreadable)
+        {
+            return StackConfig.defaults().hz();
+        }
     }
 
     /** Compiles {@code src/test/c/<source>} into {@code dir} and returns the binary's path. */

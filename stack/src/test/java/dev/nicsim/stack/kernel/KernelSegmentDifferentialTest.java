@@ -193,7 +193,7 @@ class KernelSegmentDifferentialTest
      * real time on a shared 2-core machine, and was seen descheduled for 15 ms, reading an immediate ACK that late;
      * still less than the 40 ms of a delayed ACK) plus 1/8 of the kernel's gap (Linux's timer wheel fires a
      * timer up to one bucket late, and a bucket is an eighth of the timeout's range at each level: 8 ms for timers of
-     * 64-511 ms, 64 ms for 0.5-4 s at HZ 1000).
+     * 64-511 jiffies, 64 jiffies for 512-4095: at HZ 250, 32 ms for 0.26-2 s).
      */
     static boolean matchesInTime(final long kernelGapUs, final long nicsimGapUs)
     {

@@ -59,7 +59,8 @@ final class NicsimApiRunner
 
     private void build(final int gateway)
     {
-        hosts = new TwoHosts(StackConfig.defaults(), StackConfig.defaults().withSeed(7),
+        final StackConfig config = StackConfig.defaults().withHz(KernelNamespaces.kernelHz());
+        hosts = new TwoHosts(config, config.withSeed(7),
             NetDevice.FEATURE_TX_CHECKSUM | NetDevice.FEATURE_RX_CHECKSUM, gateway);
         a = Host.of(hosts.pa);
         b = Host.of(hosts.pb);

@@ -86,8 +86,9 @@ final class NicsimSegmentRunner
 
     private void start(final SegmentScript.Scenario scenario)
     {
-        // The kernel's namespace runs with tcp_early_retrans 0 (KernelSegmentDifferentialTest.SYSCTLS).
-        StackConfig config = StackConfig.defaults().withTailLossProbe(false);
+        // The kernel's namespace runs with tcp_early_retrans 0 (KernelSegmentDifferentialTest.SYSCTLS); nicsim's timers
+        // tick at the kernel's HZ.
+        StackConfig config = StackConfig.defaults().withTailLossProbe(false).withHz(KernelNamespaces.kernelHz());
         for (final String step : scenario.steps())
         {
             final String[] words = step.split(" ");

@@ -32,12 +32,14 @@ public final class StackParameters
     public static final String GRO = "stack.gro";
     public static final String CONGESTION_CONTROL = "tcp.congestion_control";
     public static final String TAIL_LOSS_PROBE = "tcp.tail_loss_probe";
+    public static final String HZ = "stack.hz";
     public static final String ARP_PROBES = "arp.probes";
     public static final String ARP_RETRANSMIT = "arp.retransmit_ms";
 
     private static final List<String> SYN_PROFILES = List.of("linux", "rfc6298", "rfc9293");
     private static final List<String> ICMP_POLICIES = List.of("linux", "rfc9293");
     private static final List<String> CONGESTION_CONTROLS = List.of("cubic", "newreno");
+    private static final List<String> HZ_VALUES = List.of("100", "250", "1000");
 
     private StackParameters()
     {
@@ -79,6 +81,9 @@ public final class StackParameters
             Parameter.bool(TAIL_LOSS_PROBE, stack.tailLossProbe(), "tail loss probe on SACK connections (RFC 8985; " +
                 "tcp_early_retrans=3, Linux's default): a lost tail is found 2 SRTT + 2 ms after the last ACK, not by " +
                 "the RTO"),
+            Parameter.choice(HZ, Integer.toString(stack.hz()), HZ_VALUES, "the kernel's timer frequency " +
+                "(CONFIG_HZ): the jiffy that TCP's shortest timers, GRO's age, SO_RCVTIMEO and SO_SNDTIMEO round to " +
+                "(1000 as Fedora's and Ubuntu's kernels, 250 as Debian's)"),
             Parameter.integer(ARP_PROBES, stack.arpProbes(), "", 1, 100,
                 "ARP requests before giving up (mcast_solicit)"),
             Parameter.decimal(ARP_RETRANSMIT, stack.arpRetransmitPs() / (double) Time.MS, "ms", 1, 60_000,
@@ -112,6 +117,7 @@ public final class StackParameters
             .withAbortOnOverflow(settings.bool(ABORT_ON_OVERFLOW))
             .withGro(settings.bool(GRO))
             .withTailLossProbe(settings.bool(TAIL_LOSS_PROBE))
+            .withHz(Integer.parseInt(settings.text(HZ)))
             .withCongestionControl(settings.text(CONGESTION_CONTROL).equals("newreno") ? CongestionAlgorithm.NEWRENO :
                 CongestionAlgorithm.CUBIC)
             .withArp(defaults.arpReachablePs(), Math.round(settings.decimal(ARP_RETRANSMIT) * Time.MS),
