@@ -420,13 +420,13 @@ final class StreamOps implements ProtoOps
                 urgent.read(stream);
                 tcp.consumed(stream, count);
             }
-            if (count > 0)
+            if (count > 0 || skip == 0)
             {
                 from[0] = socket.remoteAddress;
                 from[1] = socket.remotePort;
                 return count;
             }
-            // Only the urgent byte was there: as if nothing was.
+            // Only the urgent byte was there, stepped over: as if nothing was (a read of 0 bytes returns 0).
         }
         if (stream.tcb.state == TcpState.LISTEN)
         {
