@@ -19,7 +19,7 @@ public record StackConfig(SynRetransmitPolicy synPolicy, IcmpErrorPolicy icmpErr
     boolean gro, boolean tailLossProbe, CongestionAlgorithm congestionControl, int hz, long seed)
 {
     /** The timer frequencies a kernel may be built with whose tick is a whole number of picoseconds. */
-    private static final List<Integer> HZ_VALUES = List.of(100, 250, 1000);
+    public static final List<Integer> HZ_VALUES = List.of(100, 250, 1000);
 
     public StackConfig
     {

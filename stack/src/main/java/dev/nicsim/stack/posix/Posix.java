@@ -839,7 +839,6 @@ public final class Posix
      */
     private long timeoutPs(final long seconds, final long micros)
     {
-        final long tickMicros = Time.S / Time.US / stack.config().hz();
         if (seconds < 0)
         {
             return Socket.NO_WAIT;
@@ -848,7 +847,9 @@ public final class Posix
         {
             return 0;
         }
-        return Time.seconds(seconds) + (micros + tickMicros - 1) / tickMicros * stack.config().jiffyPs();
+        final long jiffy = stack.config().jiffyPs();
+        final long tickMicros = jiffy / Time.US;
+        return Time.seconds(seconds) + (micros + tickMicros - 1) / tickMicros * jiffy;
     }
 
     /**

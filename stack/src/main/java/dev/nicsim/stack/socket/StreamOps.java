@@ -329,8 +329,8 @@ final class StreamOps implements ProtoOps
     @Override
     public boolean atUrgentMark(final Socket socket, final int ahead)
     {
-        final int mark = tcp(socket).tcb.urgent.markOffset(tcp(socket));
-        return mark == ahead;
+        final TcpSocket stream = tcp(socket);
+        return stream.tcb.urgent.markOffset(stream) == ahead;
     }
 
     /**
@@ -456,7 +456,7 @@ final class StreamOps implements ProtoOps
     {
         // An urgent byte the read would step over is not worth waking for.
         final TcpSocket stream = tcp(socket);
-        return socket.receiveBuffer.size() > seen + TcpLayer.urgentHole(stream) && tcp.readable(stream) ||
+        return socket.receiveBuffer.size() > seen + stream.tcb.urgent.hole(stream) && tcp.readable(stream) ||
             SocketLayer.receiveEnded(socket) || stream.tcb.state == TcpState.CLOSED;
     }
 
@@ -702,7 +702,7 @@ final class StreamOps implements ProtoOps
         }
         return switch (request)
         {
-            case SocketConstants.FIONREAD -> tcb.urgent.readable(tcp(socket), socket.receiveBuffer);
+            case SocketConstants.FIONREAD -> tcb.urgent.readable(tcp(socket));
             case SocketConstants.SIOCOUTQ -> socket.sendBuffer.size() + (tcb.finQueued && !tcb.finAcked() ? 1 : 0);
             default -> tcb.unsent() + (tcb.finQueued && !tcb.finSent ? 1 : 0);
         };

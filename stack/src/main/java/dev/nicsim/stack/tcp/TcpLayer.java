@@ -1984,14 +1984,8 @@ public final class TcpLayer implements InetProtocol, EphemeralPorts.ConnectCheck
     {
         final int available = socket.receiveBuffer.size();
         final Tcb tcb = socket.tcb;
-        return available > 0 && (available >= socket.receiveLowWater + urgentHole(socket) ||
+        return available > 0 && (available >= socket.receiveLowWater + tcb.urgent.hole(socket) ||
             tcb.rcvAdvertisedEdge - tcb.rcvNxt <= tcb.ackTiming.rcvMss());
-    }
-
-    /** 1 when the next byte to read is the urgent one and a read steps over it (not SO_OOBINLINE), else 0. */
-    public static int urgentHole(final TcpSocket socket)
-    {
-        return !socket.oobInline && socket.tcb.urgent.atMark(socket) ? 1 : 0;
     }
 
     /** The stack's congestion control ({@code net.ipv4.tcp_congestion_control}), which a new socket runs. */

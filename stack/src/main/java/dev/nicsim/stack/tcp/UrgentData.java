@@ -1,6 +1,5 @@
 package dev.nicsim.stack.tcp;
 
-import dev.nicsim.stack.sock.ByteRing;
 import dev.nicsim.stack.wire.TcpSegment;
 
 import java.lang.foreign.ValueLayout;
@@ -195,10 +194,17 @@ public final class UrgentData
     }
 
     /** FIONREAD ({@code tcp_inq}): with a mark ahead and not in line, only the bytes before it. */
-    public int readable(final TcpSocket socket, final ByteRing ring)
+    public int readable(final TcpSocket socket)
     {
         final int offset = markOffset(socket);
-        return socket.oobInline || offset < 0 || offset >= ring.size() ? ring.size() : offset;
+        final int size = socket.receiveBuffer.size();
+        return socket.oobInline || offset < 0 || offset >= size ? size : offset;
+    }
+
+    /** 1 when the next byte to read is the urgent one and a read steps over it (not SO_OOBINLINE), else 0. */
+    public int hole(final TcpSocket socket)
+    {
+        return !socket.oobInline && atMark(socket) ? 1 : 0;
     }
 
     /** For a socket taken afresh from the pool. */

@@ -39,7 +39,7 @@ public final class StackParameters
     private static final List<String> SYN_PROFILES = List.of("linux", "rfc6298", "rfc9293");
     private static final List<String> ICMP_POLICIES = List.of("linux", "rfc9293");
     private static final List<String> CONGESTION_CONTROLS = List.of("cubic", "newreno");
-    private static final List<String> HZ_VALUES = List.of("100", "250", "1000");
+    private static final List<String> HZ_VALUES = StackConfig.HZ_VALUES.stream().map(String::valueOf).toList();
 
     private StackParameters()
     {
